@@ -1,0 +1,77 @@
+//! Opens what every command needs: the data folder, the store, the settings, the key, the engine.
+
+use std::sync::Arc;
+
+use collect_core::api::RateLimiter;
+use collect_core::error::Coded;
+use collect_core::jobs::{Engine, Mode};
+use collect_core::secrets::{ApiKey, KeyringStore, SecretStore};
+use collect_core::settings::Settings;
+use collect_core::store::{default_data_dir, Store};
+use collect_core::{ErrorCode, UserError};
+
+use crate::Cli;
+
+/// The environment variable that carries the key for automation (CI, scripts) instead of the keychain.
+pub const KEY_ENV: &str = "BULK_COLLECT_API_KEY";
+
+/// Everything a command works with.
+pub struct Context {
+    /// The job history.
+    pub store: Store,
+    /// The user's settings, defaults filled in.
+    pub settings: Settings,
+    /// Practice (simulator on loopback) or Live.
+    pub mode: Mode,
+    api_base: String,
+}
+
+impl Context {
+    /// Opens the data folder and the store named by the options.
+    pub fn open(cli: &Cli) -> Result<Self, UserError> {
+        let data_dir = match &cli.data_dir {
+            Some(dir) => dir.clone(),
+            None => default_data_dir().ok_or_else(|| {
+                UserError::new(
+                    ErrorCode::Io,
+                    "This computer has no app-data folder for Bulk Collect. Pass --data-dir DIR.",
+                )
+            })?,
+        };
+        let store = Store::open(&Store::default_path(&data_dir)).map_err(|e| e.to_user_error())?;
+        let settings = Settings::load(&store, &data_dir).map_err(|e| e.to_user_error())?;
+        let api_base = cli.api_base.clone().unwrap_or_else(|| settings.api_base.clone());
+        Ok(Self {
+            mode: Mode::for_api_base(&api_base),
+            store,
+            settings,
+            api_base,
+        })
+    }
+
+    /// The key: from `BULK_COLLECT_API_KEY` if set, else from the OS keychain.
+    pub fn key(&self) -> Result<ApiKey, UserError> {
+        if let Ok(key) = std::env::var(KEY_ENV) {
+            if !key.trim().is_empty() {
+                return Ok(ApiKey::new(key));
+            }
+        }
+        KeyringStore::new()
+            .load()
+            .map_err(|e| e.to_user_error())?
+            .ok_or_else(|| {
+                UserError::new(
+                    ErrorCode::KeyMissing,
+                    "No API key is stored. Run `bulk-collect-cli key set` and paste your Coresignal key, or set BULK_COLLECT_API_KEY.",
+                )
+            })
+    }
+
+    /// The engine for this mode, with the key.
+    pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
+        let key = self.key()?;
+        let limiter = RateLimiter::new(self.settings.requests_per_second);
+        let options = self.settings.engine_options(self.mode, Some(&self.api_base));
+        Engine::new(self.store.clone(), options, Some(key), limiter).map_err(|e| e.to_user_error())
+    }
+}

@@ -1,0 +1,133 @@
+//! `bulk-collect-cli`: Bulk Collect without a window, for automation and scripting.
+//!
+//! A thin layer over `collect-core`: it parses arguments, asks for confirmation, draws progress, and
+//! prints either plain text or (with `--json`) one JSON object per command. A failure prints
+//! `{"error": {"code", "message"}}` and exits non-zero.
+
+mod commands;
+mod context;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Collect Coresignal employee data in bulk, from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "bulk-collect-cli", version, about)]
+struct Cli {
+    /// The service's address. A loopback address (the simulator) keeps jobs in the Practice history.
+    #[arg(long, global = true, env = "BULK_COLLECT_API_BASE")]
+    api_base: Option<String>,
+    /// Where the job history is kept (default: the OS app-data folder).
+    #[arg(long, global = true, env = "BULK_COLLECT_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print one JSON object per command on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Store, check or remove the API key in the OS keychain.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Count the profiles a query matches and what collecting them costs (spends nothing).
+    Estimate {
+        /// A file holding the Elasticsearch DSL query (JSON).
+        #[arg(long)]
+        query: PathBuf,
+        /// At most this many profiles (1–10,000).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Send a collection request. Shows the cost and asks first, unless --yes.
+    Submit(SubmitArgs),
+    /// List the jobs in the history, newest first.
+    Jobs,
+    /// Show one job: its request, state, files and audit trail.
+    Show {
+        /// The job number.
+        job: i64,
+    },
+    /// Wait until the service has the files of a job (or gives a final answer).
+    Wait {
+        /// The job number.
+        job: i64,
+        /// Give up waiting after this many seconds (the job goes on).
+        #[arg(long)]
+        timeout: Option<u64>,
+    },
+    /// Download the files of a job (waiting for them first if needed).
+    Download {
+        /// The job number.
+        job: i64,
+        /// The folder to put them in (default: the job's own folder under the download folder).
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCommand {
+    /// Read a key from standard input and store it in the OS keychain.
+    Set,
+    /// Say whether a key is stored (never prints it).
+    Status,
+    /// Remove the stored key.
+    Clear,
+}
+
+#[derive(Debug, Args)]
+struct SubmitArgs {
+    /// A file holding the Elasticsearch DSL query (JSON).
+    #[arg(long, conflicts_with = "ids", required_unless_present = "ids")]
+    query: Option<PathBuf>,
+    /// At most this many profiles (1–10,000); only with --query.
+    #[arg(long, requires = "query")]
+    limit: Option<u32>,
+    /// A CSV or TXT file of employee IDs.
+    #[arg(long)]
+    ids: Option<PathBuf>,
+    /// An https:// address the service calls when the files are ready (the app still polls).
+    #[arg(long)]
+    webhook: Option<String>,
+    /// A name for the job in the history.
+    #[arg(long)]
+    name: Option<String>,
+    /// Confirm spending the credits without being asked.
+    #[arg(long)]
+    yes: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BULK_COLLECT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("bulk-collect-cli could not start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let output = output::Output::new(cli.json);
+    match runtime.block_on(commands::run(&cli, &output)) {
+        Ok(value) => {
+            output.result(&value);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            output.error(&error);
+            ExitCode::FAILURE
+        }
+    }
+}

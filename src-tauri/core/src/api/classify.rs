@@ -1,0 +1,573 @@
+//! Pure functions: one server answer (status, headers, body) → the outcome or the [`ApiError`] it means.
+//! Every documented variant of the contract is accepted here, and nothing else is assumed.
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE};
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::types::{Estimate, PollOutcome, Submitted};
+
+/// The longest server text kept in an error (bodies of proxies' error pages can be long).
+const MAX_DETAIL_CHARS: usize = 500;
+
+/// Which call an answer belongs to: the same status means different things on different calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Call {
+    Submit,
+    Estimate,
+    Poll,
+    Download,
+}
+
+/// A complete answer with its body read.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    fn detail(&self) -> Option<String> {
+        detail_of(&self.body)
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// `x-credits-remaining` as a whole number (tolerates `"9973.0"`).
+pub(crate) fn credits_remaining(headers: &HeaderMap) -> Option<i64> {
+    let raw = headers.get("x-credits-remaining")?.to_str().ok()?.trim();
+    raw.parse::<i64>().ok().or_else(|| {
+        raw.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            // Truncation is intended: the balance is a whole number of credits.
+            .map(|f| f as i64)
+    })
+}
+
+/// The server's explanation: `detail` (or `message`) of a JSON body, else the body's text.
+pub(crate) fn detail_of(body: &[u8]) -> Option<String> {
+    let text = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => match map.get("detail").or_else(|| map.get("message")) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => return None,
+            Some(other) => other.to_string(),
+        },
+        Ok(_) => return None,
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(text.chars().take(MAX_DETAIL_CHARS).collect())
+}
+
+fn speaks_of_no_match(detail: Option<&str>) -> bool {
+    let Some(detail) = detail.map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    (detail.contains("matching") && (detail.contains("no ") || detail.contains("not ")))
+        || detail.contains("no results")
+        || detail.contains("nothing matched")
+}
+
+fn speaks_of_too_many_matches(detail: Option<&str>) -> bool {
+    detail.is_some_and(|d| d.to_ascii_lowercase().contains("matched too many"))
+}
+
+fn speaks_of_too_many_ids(detail: Option<&str>) -> bool {
+    detail.is_some_and(|d| d.to_ascii_lowercase().contains("too many ids"))
+}
+
+/// The error a non-success answer means on `call`.
+pub(crate) fn error_for(call: Call, status: u16, detail: Option<String>) -> ApiError {
+    let d = detail.as_deref();
+    match status {
+        400 if speaks_of_too_many_ids(d) => ApiError::TooManyIds { detail },
+        401 | 403 => ApiError::KeyRejected { status, detail },
+        402 => ApiError::InsufficientCredits { detail },
+        404 | 422 if speaks_of_no_match(d) => ApiError::NoResults { status, detail },
+        404 if matches!(call, Call::Poll | Call::Download) => ApiError::Expired { detail },
+        404 => ApiError::NotFound { detail },
+        409 => ApiError::DuplicateInProgress { detail },
+        416 => ApiError::RangeNotSatisfiable,
+        422 if speaks_of_too_many_matches(d) => ApiError::TooManyMatches { detail },
+        400 | 422 => ApiError::BadRequest { status, detail },
+        429 => ApiError::RateLimited { detail },
+        500..=599 => ApiError::Server { status, detail },
+        _ => ApiError::Unexpected { status, detail },
+    }
+}
+
+/// Calls 1 and 2: 200/201 with `request_id` in the body, or else in `Location`.
+pub(crate) fn submitted(answer: &Answer) -> Result<Submitted, ApiError> {
+    if !matches!(answer.status, 200 | 201) {
+        return Err(error_for(Call::Submit, answer.status, answer.detail()));
+    }
+    let from_body = answer
+        .json()
+        .and_then(|v| v.get("request_id").cloned())
+        .and_then(|id| match id {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+    let request_id = from_body
+        .or_else(|| answer.header("location").and_then(request_id_from_location))
+        .ok_or_else(|| ApiError::Unexpected {
+            status: answer.status,
+            detail: Some("the answer has neither a request_id nor a Location header".into()),
+        })?;
+    Ok(Submitted {
+        request_id,
+        http_status: answer.status,
+        credits_remaining: credits_remaining(&answer.headers),
+    })
+}
+
+/// `/v2/data_requests/<id>/files` (relative or absolute) → `<id>`.
+fn request_id_from_location(location: &str) -> Option<String> {
+    let path = location.split(['?', '#']).next()?;
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    segments.find(|s| *s == "data_requests")?;
+    let id = segments.next()?;
+    (id != "files").then(|| id.to_owned())
+}
+
+/// Call 3: every documented state.
+pub(crate) fn poll_outcome(answer: &Answer) -> Result<PollOutcome, ApiError> {
+    let status = answer.status;
+    let detail = answer.detail();
+    match status {
+        202 => Ok(PollOutcome::Pending {
+            status,
+            message: detail,
+        }),
+        200 => ready_or_pending(answer),
+        402 => Ok(PollOutcome::InsufficientCredits { detail }),
+        404 | 422 if speaks_of_no_match(detail.as_deref()) => {
+            Ok(PollOutcome::NoResults { status, detail })
+        }
+        404 => Ok(PollOutcome::Expired { detail }),
+        422 if speaks_of_too_many_matches(detail.as_deref()) => {
+            Ok(PollOutcome::TooManyMatches { detail })
+        }
+        _ => Err(error_for(Call::Poll, status, detail)),
+    }
+}
+
+fn ready_or_pending(answer: &Answer) -> Result<PollOutcome, ApiError> {
+    let Some(Value::Object(body)) = answer.json() else {
+        return Err(ApiError::Unexpected {
+            status: answer.status,
+            detail: answer
+                .detail()
+                .or_else(|| Some("the file list is not a JSON object".into())),
+        });
+    };
+    let files: Vec<String> = match body.get("data_request_files") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| item.as_str())
+            .filter(|name| !name.trim().is_empty())
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    };
+    if files.is_empty() {
+        let message = body
+            .get("message")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        return Ok(PollOutcome::Pending {
+            status: answer.status,
+            message,
+        });
+    }
+    Ok(PollOutcome::Ready {
+        status: answer.status,
+        files,
+    })
+}
+
+/// Call 5: the total is `x-total-results`.
+pub(crate) fn estimate(answer: &Answer) -> Result<Estimate, ApiError> {
+    if answer.status != 200 {
+        return Err(error_for(Call::Estimate, answer.status, answer.detail()));
+    }
+    let total_results = answer
+        .header("x-total-results")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .ok_or_else(|| ApiError::Unexpected {
+            status: 200,
+            detail: Some("the answer has no x-total-results header".into()),
+        })?;
+    Ok(Estimate {
+        total_results,
+        credits_remaining: credits_remaining(&answer.headers),
+    })
+}
+
+/// Call 4, before the body: where the body starts and how long the whole file is.
+/// `status` must be 200 or 206.
+pub(crate) fn download_span(
+    status: u16,
+    headers: &HeaderMap,
+    from_byte: u64,
+) -> Result<(u64, Option<u64>), ApiError> {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let length = header(CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
+    if status == 200 {
+        return Ok((0, length));
+    }
+    let (start, total) = header(CONTENT_RANGE)
+        .and_then(parse_content_range)
+        .ok_or_else(|| ApiError::Unexpected {
+            status,
+            detail: Some("a partial answer without a valid Content-Range".into()),
+        })?;
+    if start != from_byte {
+        return Err(ApiError::Unexpected {
+            status,
+            detail: Some(format!(
+                "asked to resume at byte {from_byte}, the service resumed at {start}"
+            )),
+        });
+    }
+    Ok((start, total.or_else(|| length.map(|l| start + l))))
+}
+
+/// `bytes 100-199/1000` → (100, Some(1000)); `bytes 100-199/*` → (100, None).
+fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
+    let rest = value.trim().strip_prefix("bytes")?.trim_start();
+    let (range, total) = rest.split_once('/')?;
+    let (start, _end) = range.split_once('-')?;
+    let start = start.trim().parse().ok()?;
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse().ok()?),
+    };
+    Some((start, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> Answer {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        Answer {
+            status,
+            headers: map,
+            body: Bytes::from(body.to_owned()),
+        }
+    }
+
+    const ID: &str = "433869ec-0a98-4dcd-9b13-db4df58260f5";
+
+    #[test]
+    fn submit_accepts_200_and_201_with_id_in_body() {
+        for status in [200, 201] {
+            let a = answer(
+                status,
+                &[("x-credits-remaining", "9973")],
+                &format!(r#"{{"request_id": "{ID}"}}"#),
+            );
+            let s = submitted(&a).unwrap();
+            assert_eq!(s.request_id, ID);
+            assert_eq!(s.http_status, status);
+            assert_eq!(s.credits_remaining, Some(9973));
+        }
+    }
+
+    #[test]
+    fn submit_falls_back_to_the_location_header() {
+        for location in [
+            format!("/v2/data_requests/{ID}/files"),
+            format!("https://api.coresignal.com/cdapi/v2/data_requests/{ID}/files"),
+        ] {
+            let a = answer(201, &[("location", &location)], "");
+            assert_eq!(submitted(&a).unwrap().request_id, ID);
+            let a = answer(201, &[("location", &location)], "{}");
+            assert_eq!(submitted(&a).unwrap().request_id, ID);
+        }
+        let a = answer(201, &[], "{}");
+        assert!(matches!(
+            submitted(&a),
+            Err(ApiError::Unexpected { status: 201, .. })
+        ));
+    }
+
+    #[test]
+    fn submit_errors_of_the_contract_table() {
+        let cases: Vec<(u16, &str, ApiError)> = vec![
+            (
+                400,
+                r#"{"detail": "File contains too many IDs. Maximum is 10,000 IDs"}"#,
+                ApiError::TooManyIds {
+                    detail: Some("File contains too many IDs. Maximum is 10,000 IDs".into()),
+                },
+            ),
+            (
+                400,
+                r#"{"detail": "Invalid data"}"#,
+                ApiError::BadRequest {
+                    status: 400,
+                    detail: Some("Invalid data".into()),
+                },
+            ),
+            (
+                401,
+                r#"{"detail": "No valid API Key was provided"}"#,
+                ApiError::KeyRejected {
+                    status: 401,
+                    detail: Some("No valid API Key was provided".into()),
+                },
+            ),
+            (
+                402,
+                r#"{"detail": "Insufficient credits"}"#,
+                ApiError::InsufficientCredits {
+                    detail: Some("Insufficient credits".into()),
+                },
+            ),
+            (
+                409,
+                r#"{"detail": "Identical data request is already in progress."}"#,
+                ApiError::DuplicateInProgress {
+                    detail: Some("Identical data request is already in progress.".into()),
+                },
+            ),
+            (
+                422,
+                r#"{"detail": "Invalid webhook URL"}"#,
+                ApiError::BadRequest {
+                    status: 422,
+                    detail: Some("Invalid webhook URL".into()),
+                },
+            ),
+            (404, "", ApiError::NotFound { detail: None }),
+            (429, "", ApiError::RateLimited { detail: None }),
+            (
+                502,
+                "<html>Bad gateway</html>",
+                ApiError::Server {
+                    status: 502,
+                    detail: Some("<html>Bad gateway</html>".into()),
+                },
+            ),
+            (
+                418,
+                "{}",
+                ApiError::Unexpected {
+                    status: 418,
+                    detail: None,
+                },
+            ),
+        ];
+        for (status, body, expected) in cases {
+            assert_eq!(submitted(&answer(status, &[], body)), Err(expected));
+        }
+    }
+
+    #[test]
+    fn poll_pending_in_every_documented_form() {
+        let still = "Data request is still being processed";
+        let cases = [
+            (202, String::new(), None),
+            (202, format!(r#"{{"message": "{still}"}}"#), Some(still)),
+            (200, format!(r#"{{"message": "{still}"}}"#), Some(still)),
+            (200, r#"{"data_request_files": []}"#.to_owned(), None),
+            (200, r#"{"data_request_files": null}"#.to_owned(), None),
+            (200, "{}".to_owned(), None),
+        ];
+        for (status, body, message) in cases {
+            assert_eq!(
+                poll_outcome(&answer(status, &[], &body)).unwrap(),
+                PollOutcome::Pending {
+                    status,
+                    message: message.map(str::to_owned)
+                },
+                "{status} {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn poll_ready_keeps_names_exactly() {
+        let body =
+            r#"{"data_request_files": ["json/part-00000-abc-c000.json.gz", "part-00001.json.gz"]}"#;
+        assert_eq!(
+            poll_outcome(&answer(200, &[], body)).unwrap(),
+            PollOutcome::Ready {
+                status: 200,
+                files: vec![
+                    "json/part-00000-abc-c000.json.gz".into(),
+                    "part-00001.json.gz".into()
+                ]
+            }
+        );
+    }
+
+    #[test]
+    fn poll_terminal_states() {
+        let no_match = r#"{"detail": "Request did not find any matching IDs"}"#;
+        for status in [404, 422] {
+            assert_eq!(
+                poll_outcome(&answer(status, &[], no_match)).unwrap(),
+                PollOutcome::NoResults {
+                    status,
+                    detail: Some("Request did not find any matching IDs".into())
+                }
+            );
+        }
+        assert_eq!(
+            poll_outcome(&answer(
+                422,
+                &[],
+                r#"{"detail": "Request matched too many IDs. Maximum is 10,000 IDs"}"#
+            ))
+            .unwrap(),
+            PollOutcome::TooManyMatches {
+                detail: Some("Request matched too many IDs. Maximum is 10,000 IDs".into())
+            }
+        );
+        assert_eq!(
+            poll_outcome(&answer(404, &[], r#"{"detail": "Not Found"}"#)).unwrap(),
+            PollOutcome::Expired {
+                detail: Some("Not Found".into())
+            }
+        );
+        assert_eq!(
+            poll_outcome(&answer(404, &[], "not json at all")).unwrap(),
+            PollOutcome::Expired {
+                detail: Some("not json at all".into())
+            }
+        );
+        assert_eq!(
+            poll_outcome(&answer(402, &[], r#"{"detail": "Insufficient credits"}"#)).unwrap(),
+            PollOutcome::InsufficientCredits {
+                detail: Some("Insufficient credits".into())
+            }
+        );
+    }
+
+    #[test]
+    fn poll_errors() {
+        assert!(matches!(
+            poll_outcome(&answer(401, &[], "")),
+            Err(ApiError::KeyRejected { status: 401, .. })
+        ));
+        assert!(matches!(
+            poll_outcome(&answer(503, &[], "")),
+            Err(ApiError::Server { status: 503, .. })
+        ));
+        assert!(matches!(
+            poll_outcome(&answer(200, &[], "<html>")),
+            Err(ApiError::Unexpected { status: 200, .. })
+        ));
+        assert!(matches!(
+            poll_outcome(&answer(422, &[], r#"{"detail": "bad id"}"#)),
+            Err(ApiError::BadRequest { status: 422, .. })
+        ));
+    }
+
+    #[test]
+    fn estimate_reads_the_total_header() {
+        let a = answer(
+            200,
+            &[("x-total-results", "1234"), ("x-credits-remaining", "50.0")],
+            "[1, 2, 3]",
+        );
+        assert_eq!(
+            estimate(&a).unwrap(),
+            Estimate {
+                total_results: 1234,
+                credits_remaining: Some(50)
+            }
+        );
+        assert!(matches!(
+            estimate(&answer(200, &[], "[]")),
+            Err(ApiError::Unexpected { .. })
+        ));
+        assert!(matches!(
+            estimate(&answer(401, &[], "")),
+            Err(ApiError::KeyRejected { .. })
+        ));
+    }
+
+    #[test]
+    fn details_tolerate_any_body() {
+        assert_eq!(detail_of(br#"{"detail": "x"}"#), Some("x".into()));
+        assert_eq!(
+            detail_of(br#"{"detail": [{"msg": "bad"}]}"#),
+            Some(r#"[{"msg":"bad"}]"#.into())
+        );
+        assert_eq!(detail_of(b"  plain text \n"), Some("plain text".into()));
+        assert_eq!(detail_of(b""), None);
+        assert_eq!(detail_of(b"[1,2]"), None);
+        assert_eq!(detail_of(&[0xff, 0xfe]).map(|d| !d.is_empty()), Some(true));
+        assert_eq!(
+            detail_of("y".repeat(2000).as_bytes()).map(|d| d.len()),
+            Some(MAX_DETAIL_CHARS)
+        );
+    }
+
+    #[test]
+    fn download_spans() {
+        let h = |pairs: &[(&'static str, &str)]| answer(200, pairs, "").headers;
+        assert_eq!(
+            download_span(200, &h(&[("content-length", "1000")]), 0).unwrap(),
+            (0, Some(1000))
+        );
+        assert_eq!(
+            download_span(200, &h(&[("content-length", "1000")]), 500).unwrap(),
+            (0, Some(1000)),
+            "a 200 to a Range request means: start over"
+        );
+        assert_eq!(
+            download_span(206, &h(&[("content-range", "bytes 500-999/1000")]), 500).unwrap(),
+            (500, Some(1000))
+        );
+        assert_eq!(
+            download_span(
+                206,
+                &h(&[
+                    ("content-range", "bytes 500-999/*"),
+                    ("content-length", "500")
+                ]),
+                500
+            )
+            .unwrap(),
+            (500, Some(1000))
+        );
+        assert!(download_span(206, &h(&[("content-range", "bytes 400-999/1000")]), 500).is_err());
+        assert!(download_span(206, &h(&[]), 500).is_err());
+    }
+
+    #[test]
+    fn download_errors() {
+        assert!(matches!(
+            error_for(Call::Download, 404, None),
+            ApiError::Expired { .. }
+        ));
+        assert_eq!(
+            error_for(Call::Download, 416, None),
+            ApiError::RangeNotSatisfiable
+        );
+    }
+}

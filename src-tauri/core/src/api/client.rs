@@ -1,0 +1,469 @@
+//! [`ApiClient`]: sends the contract's calls through the shared limiter and the retry policy.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RANGE, RETRY_AFTER};
+use reqwest::multipart::{Form, Part};
+use reqwest::{RequestBuilder, Response};
+use serde_json::{json, Value};
+use tokio::sync::watch;
+use url::Url;
+
+use super::classify::{self, Answer, Call};
+use super::config::{validate_base_url, ApiConfig, RetryPolicy};
+use super::error::{ApiError, SubmitError};
+use super::limiter::{parse_retry_after, Endpoint, RateLimiter};
+use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
+use crate::secrets::ApiKey;
+
+/// Bodies of JSON answers are read up to this size; the rest is ignored (no answer of the contract
+/// comes near it).
+const MAX_JSON_BODY: usize = 4 * 1024 * 1024;
+
+/// The Coresignal client. Cheap to clone; all clones share the balance watch.
+#[derive(Clone)]
+pub struct ApiClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    limiter: Arc<RateLimiter>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    balance: watch::Sender<Option<i64>>,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base", &self.inner.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ApiClient {
+    /// A client for `config.base_url` with `key`, throttled by the shared `limiter`.
+    pub fn new(
+        config: ApiConfig,
+        key: ApiKey,
+        limiter: Arc<RateLimiter>,
+    ) -> Result<Self, ApiError> {
+        let base = validate_base_url(&config.base_url)?;
+        let mut builder = reqwest::Client::builder()
+            .default_headers(default_headers(&key)?)
+            .user_agent(concat!("bulk-collect/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.request_timeout)
+            // A redirect would carry the `apikey` header to wherever it points: never follow one.
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = config
+            .proxy
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let proxy = reqwest::Proxy::all(proxy).map_err(|_| ApiError::InvalidProxy {
+                reason: "it is not a valid proxy address".into(),
+            })?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder.build().map_err(|e| ApiError::ClientSetup {
+            reason: e.to_string(),
+        })?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                limiter,
+                retry: config.retry,
+                request_timeout: config.request_timeout,
+                balance: watch::Sender::new(None),
+            }),
+        })
+    }
+
+    /// The latest `x-credits-remaining` seen on any answer (success or error), `None` until one.
+    pub fn balance(&self) -> watch::Receiver<Option<i64>> {
+        self.inner.balance.subscribe()
+    }
+
+    /// The retry policy this client was built with (the download loop uses it too).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Call 5: how many profiles `es_body` (a full ES body with `"query"`) matches.
+    pub async fn estimate(&self, es_body: &Value) -> Result<Estimate, ApiError> {
+        let url = self.url(&["v2", "employee_clean", "search", "es_dsl"])?;
+        let response = self
+            .send_retrying(Endpoint::Search, || {
+                self.inner
+                    .http
+                    .post(url.clone())
+                    .json(es_body)
+                    .timeout(self.inner.request_timeout)
+            })
+            .await?;
+        classify::estimate(&read_answer(response).await?)
+    }
+
+    /// Call 1: submits an ES DSL data request.
+    pub async fn submit_es_dsl(
+        &self,
+        submission: &EsDslSubmission,
+    ) -> Result<Submitted, SubmitError> {
+        let url = self.url(&["v2", "data_requests", "employee_clean", "es_dsl"])?;
+        let body = es_dsl_body(submission);
+        let answer = self
+            .send_post(Endpoint::SubmitEsDsl, || {
+                self.inner.http.post(url.clone()).json(&body)
+            })
+            .await?;
+        submitted_or_uncertain(&answer)
+    }
+
+    /// Call 2: submits an ID-file data request (multipart `ids_file`, one ID a line).
+    pub async fn submit_id_file(
+        &self,
+        ids: &[u64],
+        webhook_url: Option<&str>,
+    ) -> Result<Submitted, SubmitError> {
+        let url = self.url(&["v2", "data_requests", "employee_clean", "id_file"])?;
+        let csv = ids_csv(ids);
+        let answer = self
+            .send_post(Endpoint::SubmitIdFile, || {
+                self.inner
+                    .http
+                    .post(url.clone())
+                    .multipart(id_file_form(csv.clone(), webhook_url))
+            })
+            .await?;
+        submitted_or_uncertain(&answer)
+    }
+
+    /// Call 3: what the service says about a request's files.
+    pub async fn poll_files(&self, request_id: &str) -> Result<PollOutcome, ApiError> {
+        let url = self.url(&["v2", "data_requests", request_id, "files"])?;
+        let response = self
+            .send_retrying(Endpoint::ListFiles, || {
+                self.inner
+                    .http
+                    .get(url.clone())
+                    .timeout(self.inner.request_timeout)
+            })
+            .await?;
+        classify::poll_outcome(&read_answer(response).await?)
+    }
+
+    /// Call 4: opens `file_name` (exactly as listed; `/` allowed) from byte `from_byte` (`Range`).
+    /// Check [`FileResponse::start_offset`]: a server may ignore the range and send the whole file.
+    pub async fn open_file(
+        &self,
+        request_id: &str,
+        file_name: &str,
+        from_byte: u64,
+    ) -> Result<FileResponse, ApiError> {
+        let mut segments = vec!["v2", "data_requests", request_id, "files"];
+        segments.extend(file_name.split('/'));
+        let url = self.url(&segments)?;
+        // No whole-request timeout: a big file takes long. The client's read timeout still applies.
+        let response = self
+            .send_retrying(Endpoint::DownloadFile, || {
+                let request = self.inner.http.get(url.clone());
+                if from_byte > 0 {
+                    request.header(RANGE, format!("bytes={from_byte}-"))
+                } else {
+                    request
+                }
+            })
+            .await?;
+        let status = response.status().as_u16();
+        if !matches!(status, 200 | 206) {
+            let answer = read_answer(response).await?;
+            return Err(classify::error_for(
+                Call::Download,
+                status,
+                classify::detail_of(&answer.body),
+            ));
+        }
+        let (start_offset, total_len) =
+            classify::download_span(status, response.headers(), from_byte)?;
+        Ok(FileResponse {
+            status,
+            start_offset,
+            total_len,
+            response,
+        })
+    }
+
+    /// `base` + percent-encoded segments (`.`/`..` segments are dropped by `url`).
+    fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
+        let mut url = self.inner.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| ApiError::InvalidBaseUrl {
+                url: self.inner.base.to_string(),
+                reason: "it cannot have a path".into(),
+            })?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// Sends a call that is safe to repeat (GETs, the free search), retrying 429, 5xx and network
+    /// failures within the policy. The last answer (maybe a 429 or 5xx) is returned as is.
+    async fn send_retrying(
+        &self,
+        endpoint: Endpoint,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<Response, ApiError> {
+        let policy = &self.inner.retry;
+        let (mut failures, mut limited) = (0u32, 0u32);
+        loop {
+            match self.send_once(endpoint, build()).await {
+                Ok(response) if response.status().as_u16() == 429 => {
+                    limited += 1;
+                    if limited >= policy.max_rate_limited_attempts {
+                        return Ok(response);
+                    }
+                    self.pause_after_429(endpoint, response.headers());
+                }
+                Ok(response) if response.status().is_server_error() => {
+                    failures += 1;
+                    if failures >= policy.max_attempts {
+                        return Ok(response);
+                    }
+                    self.back_off(failures).await;
+                }
+                Ok(response) => return Ok(response),
+                Err(error) => {
+                    failures += 1;
+                    if failures >= policy.max_attempts || error.is_builder() {
+                        return Err(network_error(&error));
+                    }
+                    self.back_off(failures).await;
+                }
+            }
+        }
+    }
+
+    /// Sends a POST that creates a data request. It is re-sent only when nothing can have been created:
+    /// a 429 or 503 answer, or a connection that never opened. Any other doubt is `Uncertain`.
+    async fn send_post(
+        &self,
+        endpoint: Endpoint,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<Answer, SubmitError> {
+        let policy = &self.inner.retry;
+        let (mut failures, mut limited) = (0u32, 0u32);
+        loop {
+            let request = build().timeout(self.inner.request_timeout);
+            let response = match self.send_once(endpoint, request).await {
+                Ok(response) => response,
+                // Nothing of the request left: the connection (TCP, TLS, proxy) never opened.
+                Err(error) if error.is_connect() => {
+                    failures += 1;
+                    if failures >= policy.max_attempts {
+                        return Err(SubmitError::Rejected(network_error(&error)));
+                    }
+                    self.back_off(failures).await;
+                    continue;
+                }
+                Err(error) if error.is_builder() => {
+                    return Err(SubmitError::Rejected(network_error(&error)))
+                }
+                Err(error) => return Err(uncertain_after_send(&error)),
+            };
+            match response.status().as_u16() {
+                429 if limited + 1 < policy.max_rate_limited_attempts => {
+                    limited += 1;
+                    self.pause_after_429(endpoint, response.headers());
+                }
+                503 if failures + 1 < policy.max_attempts => {
+                    failures += 1;
+                    self.back_off(failures).await;
+                }
+                status @ (500..=502 | 504..=599) => {
+                    return Err(SubmitError::Uncertain {
+                        reason: format!(
+                            "Coresignal answered with an error (HTTP {status}) after receiving it, and such an error does not say whether the request was created."
+                        ),
+                        status: Some(status),
+                    })
+                }
+                status => {
+                    return read_answer(response).await.map_err(|error| {
+                        if (200..300).contains(&status) {
+                            SubmitError::Uncertain {
+                                reason: format!(
+                                    "Coresignal accepted it (HTTP {status}) but the connection broke before its answer was complete."
+                                ),
+                                status: Some(status),
+                            }
+                        } else {
+                            SubmitError::Rejected(error)
+                        }
+                    })
+                }
+            }
+        }
+    }
+
+    /// One request: waits for the limiter, sends, records the balance.
+    async fn send_once(
+        &self,
+        endpoint: Endpoint,
+        request: RequestBuilder,
+    ) -> Result<Response, reqwest::Error> {
+        self.inner.limiter.acquire(endpoint).await;
+        let response = request.send().await?;
+        if let Some(credits) = classify::credits_remaining(response.headers()) {
+            self.inner.balance.send_replace(Some(credits));
+        }
+        if response.status().as_u16() != 429 {
+            self.inner.limiter.note_success(endpoint);
+        }
+        Ok(response)
+    }
+
+    fn pause_after_429(&self, endpoint: Endpoint, headers: &HeaderMap) {
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let pause = self
+            .inner
+            .limiter
+            .note_rate_limited(endpoint, retry_after, &self.inner.retry);
+        tracing::info!(
+            ?endpoint,
+            ?pause,
+            "rate limited (429): pausing the endpoint"
+        );
+    }
+
+    async fn back_off(&self, failures: u32) {
+        tokio::time::sleep(self.inner.retry.backoff(failures)).await;
+    }
+}
+
+fn default_headers(key: &ApiKey) -> Result<HeaderMap, ApiError> {
+    let mut apikey = HeaderValue::from_str(key.expose()).map_err(|_| ApiError::InvalidKey)?;
+    apikey.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert("apikey", apikey);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    Ok(headers)
+}
+
+fn es_dsl_body(submission: &EsDslSubmission) -> Value {
+    let mut body = json!({
+        "es_dsl_query": submission.es_dsl_query,
+        "data_format": "json",
+    });
+    if let Some(limit) = submission.limit {
+        body["limit"] = json!(limit);
+    }
+    if let Some(webhook) = &submission.webhook_url {
+        body["webhook_url"] = json!(webhook);
+    }
+    body
+}
+
+fn ids_csv(ids: &[u64]) -> Vec<u8> {
+    let mut csv = String::with_capacity(ids.len() * 12);
+    for id in ids {
+        csv.push_str(&id.to_string());
+        csv.push('\n');
+    }
+    csv.into_bytes()
+}
+
+fn id_file_form(csv: Vec<u8>, webhook_url: Option<&str>) -> Form {
+    let mut part_headers = HeaderMap::new();
+    part_headers.insert(
+        reqwest::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv"),
+    );
+    let part = Part::bytes(csv).file_name("ids.csv").headers(part_headers);
+    let form = Form::new()
+        .part("ids_file", part)
+        .text("data_format", "json");
+    match webhook_url {
+        Some(webhook) => form.text("webhook_url", webhook.to_owned()),
+        None => form,
+    }
+}
+
+/// A 2xx answer whose request id cannot be read may still have created a request.
+fn submitted_or_uncertain(answer: &Answer) -> Result<Submitted, SubmitError> {
+    classify::submitted(answer).map_err(|error| match error {
+        ApiError::Unexpected { status, detail } if (200..300).contains(&status) => {
+            SubmitError::Uncertain {
+                reason: format!(
+                    "Coresignal accepted it (HTTP {status}) but its answer did not say which request was created ({}).",
+                    detail.unwrap_or_default()
+                ),
+                status: Some(status),
+            }
+        }
+        other => SubmitError::Rejected(other),
+    })
+}
+
+fn uncertain_after_send(error: &reqwest::Error) -> SubmitError {
+    let what = if error.is_timeout() {
+        "Coresignal did not answer in time after the request was sent."
+    } else {
+        "the connection broke after the request was sent."
+    };
+    SubmitError::Uncertain {
+        reason: format!("{what} ({})", root_cause(error)),
+        status: None,
+    }
+}
+
+/// A transport failure in plain words.
+pub(crate) fn network_error(error: &reqwest::Error) -> ApiError {
+    let what = if error.is_timeout() {
+        "the service took too long to answer"
+    } else if error.is_connect() {
+        "could not connect to the service"
+    } else {
+        "the connection broke"
+    };
+    ApiError::Network {
+        reason: format!("{what}: {}", root_cause(error)),
+        timed_out: error.is_timeout(),
+    }
+}
+
+/// The innermost cause (e.g. "Connection refused (os error 111)"), without reqwest's URL wrapper.
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+/// Reads a JSON answer's status, headers and body (capped at [`MAX_JSON_BODY`]).
+async fn read_answer(mut response: Response) -> Result<Answer, ApiError> {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| network_error(&e))? {
+        let room = MAX_JSON_BODY.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if room <= chunk.len() {
+            break;
+        }
+    }
+    Ok(Answer {
+        status,
+        headers,
+        body: body.into(),
+    })
+}

@@ -1,0 +1,161 @@
+//! How the client is set up: where the service is, timeouts, proxy and the retry policy.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use rand::Rng;
+use url::{Host, Url};
+
+use super::error::ApiError;
+
+/// The real service.
+pub const DEFAULT_BASE_URL: &str = "https://api.coresignal.com/cdapi";
+
+/// Everything [`super::ApiClient::new`] needs besides the key and the limiter.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// API base, e.g. `https://api.coresignal.com/cdapi`; plain `http://` only on loopback.
+    pub base_url: String,
+    /// Longest wait for a whole answer (JSON calls) or between two reads of a download.
+    pub request_timeout: Duration,
+    /// Longest wait to open a connection.
+    pub connect_timeout: Duration,
+    /// A manual proxy (`http://host:port`); `None` uses the system/environment proxies.
+    pub proxy: Option<String>,
+    /// How often and how patiently to retry.
+    pub retry: RetryPolicy,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            request_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(15),
+            proxy: None,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// Bounded exponential backoff with jitter, for transient failures and for 429s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all (first try included) for a transient failure: 5xx, timeout, broken connection.
+    pub max_attempts: u32,
+    /// Attempts in all for a call the service keeps answering 429.
+    pub max_rate_limited_attempts: u32,
+    /// First backoff delay; doubles each time.
+    pub base_delay: Duration,
+    /// Backoff ceiling (also caps a `Retry-After`).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            max_rate_limited_attempts: 8,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (1 = first retry): `base × 2^(retry−1)`, capped, with
+    /// "equal jitter" (a random point in the upper half) so that many clients do not retry in step.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(20);
+        let full = self
+            .base_delay
+            .saturating_mul(1u32 << exponent)
+            .min(self.max_delay);
+        let half = full / 2;
+        let jitter_nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
+        let jitter = if jitter_nanos == 0 {
+            0
+        } else {
+            rand::rng().random_range(0..=jitter_nanos)
+        };
+        half + Duration::from_nanos(jitter)
+    }
+}
+
+/// Checks a base URL: `https://` anywhere, `http://` only on loopback (the simulator).
+pub(crate) fn validate_base_url(raw: &str) -> Result<Url, ApiError> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let invalid = |reason: &str| ApiError::InvalidBaseUrl {
+        url: trimmed.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(trimmed).map_err(|_| invalid("it is not a web address"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("it must not contain a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not contain '?' or '#'"));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(invalid(
+            "plain http is only allowed for 127.0.0.1, localhost or [::1]; use https",
+        )),
+        _ => Err(invalid("it must start with https://")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_anywhere_and_http_only_on_loopback() {
+        assert!(validate_base_url("https://api.coresignal.com/cdapi").is_ok());
+        assert!(validate_base_url("https://api.coresignal.com/cdapi/").is_ok());
+        assert!(validate_base_url("http://127.0.0.1:8080/cdapi").is_ok());
+        assert!(validate_base_url("http://localhost:1/cdapi").is_ok());
+        assert!(validate_base_url("http://[::1]:9/cdapi").is_ok());
+        for bad in [
+            "http://api.coresignal.com/cdapi",
+            "http://10.0.0.1/cdapi",
+            "http://localhost.evil.com/cdapi",
+            "ftp://127.0.0.1/cdapi",
+            "not a url",
+            "https://user:pw@api.coresignal.com/cdapi",
+            "https://api.coresignal.com/cdapi?x=1",
+        ] {
+            assert!(
+                matches!(validate_base_url(bad), Err(ApiError::InvalidBaseUrl { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..50 {
+            let first = policy.backoff(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let third = policy.backoff(3);
+            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400));
+            let capped = policy.backoff(30);
+            assert!(capped >= Duration::from_millis(500) && capped <= Duration::from_millis(1000));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! `collect-core`: everything that matters in Bulk Collect, with no Tauri and no webview.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`api`] | the Coresignal client: the calls of the contract, typed errors, one rate limiter, retry policy |
+//! | [`query`] | ES DSL queries: parse with line/column errors, lint against the Clean Employee mapping |
+//! | [`ids`] | ID files: read, validate (report by line), dedupe |
+//! | [`download`] | streamed, resumable (`Range`), verified, atomic downloads |
+//! | [`store`] | SQLite: migrations, jobs, files, events, settings (never the key) |
+//! | [`secrets`] | the `SecretStore` trait, the OS keychain and an in-memory store |
+//! | [`settings`] | the user's settings with their defaults |
+//! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
+//! | [`error`] | the `{code, message}` shape every error takes at a boundary |
+
+pub mod api;
+pub mod download;
+pub mod error;
+pub mod ids;
+pub mod jobs;
+pub mod query;
+pub mod secrets;
+pub mod settings;
+pub mod store;
+
+pub use error::{ErrorCode, UserError};

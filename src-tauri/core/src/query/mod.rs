@@ -1,0 +1,211 @@
+//! ES DSL queries: parse what people paste, explain JSON mistakes by line and column, and lint the
+//! query against what the Clean Employee index accepts.
+//!
+//! Three pasted forms are accepted and all become a full ES body with a `"query"`:
+//! a full body `{"query": {...}, "sort": ...}`, the API wrapper `{"es_dsl_query": {...}, "limit": 5}`
+//! (unwrapped; `limit`, `webhook_url` and `data_format` are left out with a warning, as the form has
+//! its own boxes for them), and a bare query `{"bool": {...}}` (wrapped into `{"query": ...}`).
+//!
+//! The lint knows the contract's mapping facts: `experience.*` and `education.*` fields must be
+//! searched inside a `nested` query on that path, there is no plain `country` field, only the
+//! common query types are allowed, and a query is at most 15,000 characters and 1,024 boolean
+//! clauses. Every lint error names the place in the query, e.g. `query.bool.should[2].match`.
+
+mod error;
+mod lint;
+mod syntax;
+
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use error::QueryError;
+
+/// The longest query the service accepts, in characters of the compact JSON body.
+pub const MAX_QUERY_CHARS: usize = 15_000;
+
+/// The most boolean clauses (entries of `must`, `should`, `must_not`, `filter`) in one query.
+pub const MAX_BOOL_CLAUSES: usize = 1_024;
+
+/// The query types the lint lets through.
+pub const ALLOWED_QUERY_TYPES: [&str; 19] = [
+    "bool",
+    "query_string",
+    "simple_query_string",
+    "match",
+    "match_phrase",
+    "match_phrase_prefix",
+    "multi_match",
+    "term",
+    "terms",
+    "range",
+    "exists",
+    "nested",
+    "match_all",
+    "ids",
+    "prefix",
+    "wildcard",
+    "constant_score",
+    "boosting",
+    "dis_max",
+];
+
+/// Top-level keys of an ES body that may be sent besides `query`.
+const BODY_KEYS: [&str; 9] = [
+    "query",
+    "sort",
+    "size",
+    "from",
+    "_source",
+    "track_total_hits",
+    "min_score",
+    "search_after",
+    "timeout",
+];
+
+/// Request fields that people paste along with the query; the form has its own boxes for them.
+const WRAPPER_KEYS: [&str; 3] = ["limit", "webhook_url", "data_format"];
+
+/// A parsed, checked ES DSL query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EsQuery {
+    /// The full ES body, always an object with a `"query"`; what goes into `es_dsl_query`.
+    pub body: Value,
+    /// Things worth telling the user that do not stop the query from being sent.
+    pub warnings: Vec<QueryWarning>,
+}
+
+/// Something in a query worth knowing that does not stop it from being sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryWarning {
+    /// Where in the pasted text, e.g. `limit` or `query.bool.must[0].nested`.
+    pub path: String,
+    /// What it means and what to do, in plain words.
+    pub message: String,
+}
+
+impl EsQuery {
+    /// The body indented for reading (keys in alphabetical order).
+    pub fn pretty(&self) -> String {
+        format!("{:#}", self.body)
+    }
+
+    /// The body on one line, as it is sent.
+    pub fn compact(&self) -> String {
+        self.body.to_string()
+    }
+}
+
+/// Parses pasted query text, normalises it to a full ES body and lints it.
+///
+/// Several lint problems come back together as [`QueryError::Several`].
+pub fn parse_query(text: &str) -> Result<EsQuery, QueryError> {
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Err(QueryError::Empty);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|error| {
+        let (line, column, message) = syntax::describe(text, &error);
+        QueryError::Syntax {
+            line,
+            column,
+            message,
+        }
+    })?;
+    let mut warnings = Vec::new();
+    let body = normalise(value, &mut warnings)?;
+    let mut errors = lint::lint_body(&body, &mut warnings);
+    let chars = Value::Object(body.clone()).to_string().chars().count();
+    if chars > MAX_QUERY_CHARS {
+        errors.push(QueryError::TooLong { chars });
+    }
+    QueryError::from_list(errors)?;
+    Ok(EsQuery {
+        body: Value::Object(body),
+        warnings,
+    })
+}
+
+/// Turns any accepted form into a full ES body with a `"query"` key.
+fn normalise(
+    value: Value,
+    warnings: &mut Vec<QueryWarning>,
+) -> Result<Map<String, Value>, QueryError> {
+    let mut top = as_object(value, "")?;
+    if let Some(inner) = top.remove("es_dsl_query") {
+        for (key, value) in top {
+            warnings.push(unused_request_field(&key, &value));
+        }
+        top = as_object(inner, "es_dsl_query")?;
+    }
+    for key in WRAPPER_KEYS {
+        if let Some(value) = top.remove(key) {
+            warnings.push(unused_request_field(key, &value));
+        }
+    }
+    drop_aggregations(&mut top, warnings);
+    if top.is_empty() {
+        return Err(QueryError::Empty);
+    }
+    if top.contains_key("query") {
+        return Ok(top);
+    }
+    let mut body = Map::new();
+    body.insert("query".to_owned(), Value::Object(top));
+    Ok(body)
+}
+
+/// Aggregations are not supported by Bulk Collect: they are left out, with a warning.
+fn drop_aggregations(top: &mut Map<String, Value>, warnings: &mut Vec<QueryWarning>) {
+    for key in ["aggs", "aggregations"] {
+        if top.remove(key).is_some() {
+            warnings.push(QueryWarning {
+                path: key.to_owned(),
+                message: "Bulk Collect delivers profiles, not counts or statistics: the \
+                          aggregations were left out."
+                    .to_owned(),
+            });
+        }
+    }
+}
+
+fn as_object(value: Value, path: &str) -> Result<Map<String, Value>, QueryError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(QueryError::NotAnObject {
+            path: path.to_owned(),
+            found: kind_of(&other),
+        }),
+    }
+}
+
+fn unused_request_field(key: &str, value: &Value) -> QueryWarning {
+    let message = match key {
+        "limit" => format!("The pasted limit ({value}) is not used: enter it in the Limit box."),
+        "webhook_url" => {
+            format!(
+                "The pasted webhook address ({value}) is not used: enter it in the Webhook box."
+            )
+        }
+        "data_format" => "The data format is always JSON; the pasted one is not used.".to_owned(),
+        other => format!("`{other}` is not part of a query and was left out."),
+    };
+    QueryWarning {
+        path: key.to_owned(),
+        message,
+    }
+}
+
+/// A JSON value's kind, in words, for error messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a text",
+        Value::Array(_) => "a list […]",
+        Value::Object(_) => "an object {…}",
+    }
+}

@@ -1,0 +1,135 @@
+//! SQLite persistence: jobs, their files, the audit trail of events, and settings. Never the API key.
+//!
+//! One file in the OS app-data folder (overridable), WAL journal, foreign keys on, a busy timeout,
+//! and migrations applied in one transaction each. A database written by a newer version of the app
+//! is refused rather than misread.
+
+mod jobs;
+mod migrations;
+mod settings;
+
+pub use jobs::{EventKind, FileRow, FileState, JobEvent, JobRow, NewJobRow};
+pub use settings::Setting;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::error::{Coded, ErrorCode};
+
+/// Errors of the local database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("The app's database failed: {0}. Close other copies of Bulk Collect and try again.")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database folder could not be created.
+    #[error("The app's data folder {path} could not be created: {source}.")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file was written by a newer Bulk Collect.
+    #[error("This history was written by a newer version of Bulk Collect (database version {found}, this app knows up to {known}). Install the newer version to open it.")]
+    TooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Newest version this build knows.
+        known: i64,
+    },
+    /// A job that does not exist.
+    #[error("There is no job number {0} in this history.")]
+    NoSuchJob(i64),
+    /// A value in the database that this build cannot read.
+    #[error("The app's database holds a value it cannot read ({0}).")]
+    Corrupt(String),
+}
+
+impl Coded for StoreError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::NoSuchJob(_) => ErrorCode::NotFound,
+            _ => ErrorCode::Storage,
+        }
+    }
+}
+
+/// Result alias for the store.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A handle on the database; cheap to clone, safe to share between tasks.
+///
+/// Calls are short and synchronous: each takes the connection's lock for one statement or one
+/// transaction.
+#[derive(Clone)]
+pub struct Store {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        Self::prepare(connection)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn open_in_memory() -> StoreResult<Self> {
+        Self::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(mut connection: Connection) -> StoreResult<Self> {
+        connection.pragma_update(None, "foreign_keys", true)?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::migrate(&mut connection)?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    /// The default database file: `<OS app-data>/bulk-collect.sqlite3`.
+    pub fn default_path(data_dir: &Path) -> PathBuf {
+        data_dir.join("bulk-collect.sqlite3")
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (each call is one statement
+        // or one transaction), so a poisoned lock is still safe to use.
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The OS app-data folder for Bulk Collect (e.g. `~/.local/share/bulk-collect` on Linux).
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("com", "bulkcollect", "bulk-collect")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+}
+
+/// Now, as the RFC 3339 text stored in the database.
+pub fn now_text() -> String {
+    format_time(time::OffsetDateTime::now_utc())
+}
+
+/// Formats a time as the RFC 3339 text stored in the database.
+pub fn format_time(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+/// Parses a time stored by [`format_time`].
+pub fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}

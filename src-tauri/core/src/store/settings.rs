@@ -1,0 +1,76 @@
+//! Settings: a small key/value table. Never holds the API key.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Store, StoreResult};
+
+/// The settings the app keeps. Each has a fixed key in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// Credits one delivered profile costs (1 on the product page; newer pricing says 10).
+    CreditsPerRecord,
+    /// The rate limit: requests per second per endpoint.
+    RequestsPerSecond,
+    /// The service's base URL (live mode).
+    ApiBase,
+    /// The folder under which each job gets its own folder.
+    DownloadRoot,
+    /// A manual proxy URL.
+    Proxy,
+    /// The last `x-credits-remaining` the service sent (live mode).
+    LastBalanceLive,
+    /// The last `x-credits-remaining` the simulator sent (practice mode).
+    LastBalancePractice,
+}
+
+impl Setting {
+    fn key(self) -> &'static str {
+        match self {
+            Setting::CreditsPerRecord => "credits_per_record",
+            Setting::RequestsPerSecond => "requests_per_second",
+            Setting::ApiBase => "api_base",
+            Setting::DownloadRoot => "download_root",
+            Setting::Proxy => "proxy",
+            Setting::LastBalanceLive => "last_balance_live",
+            Setting::LastBalancePractice => "last_balance_practice",
+        }
+    }
+}
+
+impl Store {
+    /// Reads a setting; `None` when it was never set.
+    pub fn setting(&self, setting: Setting) -> StoreResult<Option<String>> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [setting.key()],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Writes a setting.
+    pub fn set_setting(&self, setting: Setting, value: &str) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![setting.key(), value],
+        )?;
+        Ok(())
+    }
+
+    /// Removes a setting (back to its default).
+    pub fn clear_setting(&self, setting: Setting) -> StoreResult<()> {
+        self.lock()
+            .execute("DELETE FROM settings WHERE key = ?1", [setting.key()])?;
+        Ok(())
+    }
+
+    /// Reads a numeric setting, falling back to `default` when unset or unreadable.
+    pub fn setting_u32(&self, setting: Setting, default: u32) -> StoreResult<u32> {
+        Ok(self
+            .setting(setting)?
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(default))
+    }
+}

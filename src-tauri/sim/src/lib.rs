@@ -1,0 +1,221 @@
+//! # coresignal-sim
+//!
+//! A local stand-in for Coresignal's Bulk Collect API (Clean Employee dataset), written from the
+//! project's contract alone (`shared/api/coresignal-bulk-collect.md`). Every test and the app's
+//! Practice mode talk to it on `http://127.0.0.1:<port>/cdapi`.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use coresignal_sim::{SimConfig, Simulator, DEFAULT_PRACTICE_KEY};
+//! let sim = Simulator::start(SimConfig::default()).await?;
+//! println!("{} (key {DEFAULT_PRACTICE_KEY})", sim.base_url());
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! ## The calls
+//!
+//! | Call | Answers |
+//! |---|---|
+//! | `POST /cdapi/v2/data_requests/employee_clean/es_dsl` | 201 (or 200) `{"request_id"}` + `Location`; 409 identical request in progress; 400 bad JSON or query; 422 bad `limit`/`webhook_url`/`data_format` |
+//! | `POST /cdapi/v2/data_requests/employee_clean/id_file` | as above; 400 over 10,000 IDs or non-numeric content |
+//! | `GET /cdapi/v2/data_requests/{id}/files` | pending (see [`PendingStyle`]); 200 file list; 402; 404/422 no match; 422 too many; 404 expired or unknown |
+//! | `GET /cdapi/v2/data_requests/{id}/files/{file_name}` | gzip JSON Lines from disk, `Range` support (206/416) |
+//! | `POST /cdapi/v2/employee_clean/search/es_dsl` | JSON array of ids, ≤1,000 a page, `?after=` and `?items_per_page=`; `x-total-*` headers; free |
+//! | `POST /cdapi/v2/employee_clean/search/es_dsl/preview` | ≤20 partial records; costs [`SimConfig::preview_credits`] |
+//!
+//! Every call needs a known `apikey` header (else 401). Answers to admitted calls carry
+//! `x-credits-remaining`, `x-ratelimit-limit-second` and `x-ratelimit-remaining-second`.
+//! Errors are flat `{"detail": "..."}`. Control endpoints live under `/_sim` (see [`admin`]).
+//!
+//! ## Which records exist
+//!
+//! Every record is generated deterministically from `(seed, id)`. **Every id from 1 to
+//! 999,999,999 exists** (so any ID file of real-looking ids, such as `shared/data/ids-valid.csv`,
+//! yields one record per distinct id); `0` and ids of ten digits or more do not exist, which is how
+//! a test gets an ID file that matches nothing. The *searchable* corpus (what ES DSL, search and
+//! preview see) is `corpus_size` ids drawn from that range with the seed: the default 20,000 is big
+//! enough for `match_all` to exceed 10,000, and a word like "Python" matches about a tenth of it.
+//!
+//! ## Lifecycle of a data request
+//!
+//! A request is ready `processing_time` after its POST on the simulated clock
+//! ([`Simulator::advance_clock`] moves it forward). It settles on the first poll after that: then it
+//! is charged once (`records × credits_per_record`), its files are written, and it is listed. If the
+//! account cannot pay, the poll answers 402 and nothing is charged; a poll after a top-up delivers.
+//! Requests older than `retention` (30 days) answer 404. Two ES DSL requests are *identical* when
+//! key, ES body, `limit` and `webhook_url` are equal; the second answers 409 while the first has
+//! not reached its ready time. The simulator calls no webhooks.
+
+pub mod admin;
+mod config;
+mod corpus;
+mod dsl;
+mod error;
+mod faults;
+mod files;
+mod routes;
+mod state;
+
+pub use config::{PendingStyle, SimConfig, DEFAULT_PRACTICE_KEY};
+pub use corpus::{id_exists, MAX_ID, MIN_ID};
+pub use dsl::{MAX_CLAUSES, MAX_QUERY_CHARS};
+pub use faults::{Faults, Group, PerGroup};
+pub use state::{CallRecord, Endpoint, RequestInfo, RequestKind, RequestState, MAX_RECORDS};
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use corpus::Corpus;
+use state::{DataDir, Shared};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running simulator. Dropping it leaves the server running until the runtime ends; call
+/// [`Simulator::shutdown`] to stop it.
+pub struct Simulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+/// The whole HTTP application: API, admin API, 404/405 fallbacks.
+fn app(shared: Arc<Shared>) -> Router {
+    routes::router(shared.clone())
+        .merge(admin::router())
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .with_state(shared)
+}
+
+impl Simulator {
+    /// Builds the corpus (shared between simulators of the same seed and size), binds
+    /// `127.0.0.1:<config.port or a free port>` and starts serving.
+    pub async fn start(config: SimConfig) -> std::io::Result<Simulator> {
+        config
+            .validate()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let data_dir = DataDir::new(config.data_dir.as_deref())?;
+        let (seed, size) = (config.seed, config.corpus_size);
+        let corpus = tokio::task::spawn_blocking(move || Corpus::shared(seed, size))
+            .await
+            .map_err(std::io::Error::other)?;
+        let listener =
+            tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port.unwrap_or(0))).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config, corpus, data_dir));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = axum::serve(listener, app(shared.clone())).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        let task = tokio::spawn(async move {
+            if let Err(e) = server.await {
+                tracing::error!("simulator server stopped: {e}");
+            }
+        });
+        tracing::info!("coresignal-sim listening on http://{addr}/cdapi");
+        Ok(Simulator {
+            shared,
+            addr,
+            stop,
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/cdapi`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/cdapi", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Replaces the faults in force.
+    pub fn set_faults(&self, faults: Faults) {
+        self.shared.set_faults(faults);
+    }
+
+    /// The faults in force (countdowns as they stand now).
+    pub fn faults(&self) -> Faults {
+        self.shared.faults()
+    }
+
+    /// Sets a key's balance; an unknown key becomes a valid one.
+    pub fn set_credits(&self, key: &str, credits: i64) {
+        self.shared.set_credits(key, credits);
+    }
+
+    /// A key's balance, `None` for an unknown key.
+    pub fn credits(&self, key: &str) -> Option<i64> {
+        self.shared.credits(key)
+    }
+
+    /// Moves the simulated clock forward (processing time, 30-day expiry).
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.advance_clock(by);
+    }
+
+    /// Every data request created, in creation order.
+    pub fn requests(&self) -> Vec<RequestInfo> {
+        self.shared.requests()
+    }
+
+    /// Every API call received (admin calls and wrong paths excluded), in arrival order.
+    pub fn calls(&self) -> Vec<CallRecord> {
+        self.shared.calls()
+    }
+
+    /// How many calls reached `endpoint` (whatever they were answered).
+    pub fn count_calls(&self, endpoint: Endpoint) -> usize {
+        self.shared
+            .calls()
+            .iter()
+            .filter(|c| c.endpoint == endpoint)
+            .count()
+    }
+
+    /// Empties the call log.
+    pub fn clear_calls(&self) {
+        self.shared.clear_calls();
+    }
+
+    /// A ready request of `key` whose single file is a gzip of at least `min_bytes`, written at a
+    /// fast compression level under the data folder once (reused while the folder keeps it).
+    /// Its file holds more than 10,000 records when large: it is a download fixture.
+    ///
+    /// # Panics
+    /// If the file cannot be written; see [`Simulator::try_create_big_file_request`].
+    pub async fn create_big_file_request(&self, key: &str, min_bytes: u64) -> RequestInfo {
+        match self.try_create_big_file_request(key, min_bytes).await {
+            Ok(info) => info,
+            Err(e) => panic!("cannot write the big-file fixture: {e}"),
+        }
+    }
+
+    /// [`Simulator::create_big_file_request`] reporting I/O errors.
+    pub async fn try_create_big_file_request(
+        &self,
+        key: &str,
+        min_bytes: u64,
+    ) -> std::io::Result<RequestInfo> {
+        self.shared.big_file_request(key, min_bytes).await
+    }
+
+    /// Stops serving (open downloads get a second to end) and waits for the server to stop.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let mut task = self.task;
+        if tokio::time::timeout(Duration::from_secs(1), &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Shared support for the end-to-end suites: the real simulator on loopback, a real SQLite file in a
+//! temporary folder, the real engine and the real CLI binary. Nothing here is a mock.
+
+// Test support: a failed expectation is a failed test, so panicking is the point.
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use collect_core::api::{ApiConfig, RateLimiter, RetryPolicy};
+use collect_core::ids::parse_id_list;
+use collect_core::jobs::{Engine, EngineOptions, JobRequest, JobState, Mode, NewJob, PollSchedule};
+use collect_core::query::{parse_query, EsQuery};
+use collect_core::secrets::ApiKey;
+use collect_core::store::{JobRow, Store};
+use coresignal_sim::{SimConfig, Simulator, DEFAULT_PRACTICE_KEY};
+
+/// A running simulator plus a data folder with a real SQLite file, and an engine over both.
+pub struct Harness {
+    /// The simulator, on 127.0.0.1.
+    pub sim: Simulator,
+    /// The data folder (database and downloads); removed on drop.
+    pub dir: tempfile::TempDir,
+    /// The engine under test.
+    pub engine: Arc<Engine>,
+}
+
+/// A simulator config that answers quickly: files ready after 150 ms.
+pub fn quick_sim() -> SimConfig {
+    SimConfig {
+        processing_time: Duration::from_millis(150),
+        ..SimConfig::default()
+    }
+}
+
+/// Polls fast, so tests finish quickly (the real default grows from 5 s to 60 s).
+pub fn fast_poll() -> PollSchedule {
+    PollSchedule {
+        first: Duration::from_millis(20),
+        factor: 1.5,
+        max: Duration::from_millis(200),
+    }
+}
+
+/// Retries with short waits, so fault tests finish quickly.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(200),
+        ..RetryPolicy::default()
+    }
+}
+
+impl Harness {
+    /// Starts a simulator with `config` and an engine in Practice mode over a new database.
+    pub async fn start(config: SimConfig) -> Self {
+        let sim = Simulator::start(config).await.expect("the simulator starts");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let engine = open_engine(&sim, dir.path(), DEFAULT_PRACTICE_KEY);
+        Self { sim, dir, engine }
+    }
+
+    /// Simulates closing the app and starting it again: a new store handle on the same file, a new
+    /// engine, and the recovery pass the app runs at start.
+    pub fn restart(&mut self) -> Arc<Engine> {
+        self.engine = open_engine(&self.sim, self.dir.path(), DEFAULT_PRACTICE_KEY);
+        self.engine.recover().expect("recovery after restart");
+        Arc::clone(&self.engine)
+    }
+
+    /// Where downloads go.
+    pub fn downloads(&self) -> PathBuf {
+        self.dir.path().join("downloads")
+    }
+
+    /// Submits the product page's Python query with a limit.
+    pub async fn submit_python(&self, limit: Option<u32>) -> JobRow {
+        self.engine
+            .submit(query_job(python_query(), limit))
+            .await
+            .expect("the job is accepted")
+    }
+}
+
+/// An engine over `<dir>/bulk-collect.sqlite3`, talking to `sim` with `key`.
+pub fn open_engine(sim: &Simulator, dir: &Path, key: &str) -> Arc<Engine> {
+    open_engine_with(sim, dir, key, Duration::from_secs(10))
+}
+
+/// [`open_engine`] with a given request timeout.
+pub fn open_engine_with(sim: &Simulator, dir: &Path, key: &str, request_timeout: Duration) -> Arc<Engine> {
+    let store = Store::open(&Store::default_path(dir)).expect("the database opens");
+    let options = EngineOptions {
+        mode: Mode::Practice,
+        api: ApiConfig {
+            base_url: sim.base_url(),
+            request_timeout,
+            retry: fast_retry(),
+            ..ApiConfig::default()
+        },
+        download_root: dir.join("downloads"),
+        credits_per_record: 1,
+        poll: fast_poll(),
+    };
+    Engine::new(store, options, Some(ApiKey::new(key)), RateLimiter::new(27)).expect("the engine starts")
+}
+
+/// Runs the scheduler until dropped.
+pub struct Scheduler {
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Scheduler {
+    /// Recovers and starts the scheduler of `engine` in the background.
+    pub fn start(engine: &Arc<Engine>) -> Self {
+        engine.recover().expect("recovery");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(Arc::clone(engine).run(stopped));
+        Self { stop }
+    }
+}
+
+impl Drop for Scheduler {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
+
+/// Waits (checking the store every 20 ms, for at most 60 s) until job `id` is in `state`, and
+/// returns it. Panics with the job's audit trail otherwise, so a failure explains itself.
+pub async fn wait_for_state(engine: &Engine, id: i64, state: JobState) -> JobRow {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let job = engine.job(id).expect("the job exists");
+        if job.state == state {
+            return job;
+        }
+        let settled_elsewhere = job.state.is_settled() && !job.state.is_active();
+        if settled_elsewhere || tokio::time::Instant::now() > deadline {
+            let events = engine.store().events(id).expect("events");
+            panic!(
+                "job {id} is {:?} ({:?}), expected {state:?}; events: {:#?}",
+                job.state, job.state_reason, events
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A file in the project's shared sample data (`../shared/data` beside the repository).
+pub fn shared_data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(name)
+}
+
+/// The product page's example query.
+pub fn python_query() -> EsQuery {
+    let text = std::fs::read_to_string(shared_data("query-python.json")).expect("the sample query");
+    parse_query(&text).expect("the sample query parses")
+}
+
+/// A job for `query`.
+pub fn query_job(query: EsQuery, limit: Option<u32>) -> NewJob {
+    NewJob {
+        name: Some("test search".into()),
+        request: JobRequest::Query { query, limit },
+        webhook_url: None,
+        estimated_records: None,
+    }
+}
+
+/// A job for the IDs in a shared sample file.
+pub fn ids_job(file: &str) -> NewJob {
+    let bytes = std::fs::read(shared_data(file)).expect("the sample ID file");
+    NewJob {
+        name: None,
+        request: JobRequest::Ids {
+            report: parse_id_list(&bytes).expect("the ID file parses"),
+            source_file: Some(file.into()),
+        },
+        webhook_url: None,
+        estimated_records: None,
+    }
+}
+
+/// Every record of a gzip JSON Lines file.
+pub fn read_records(path: &Path) -> Vec<serde_json::Value> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).expect("the downloaded file opens");
+    let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
+    reader
+        .lines()
+        .map(|line| line.expect("valid gzip and UTF-8"))
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(&line).expect("each line is JSON"))
+        .collect()
+}
+
+/// Every file under `dir`, recursively (for "nothing was written elsewhere" checks).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The path of a binary built by this workspace (`bulk-collect-cli`, `coresignal-sim`), next to
+/// the test executable's folder.
+pub fn workspace_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built; run `cargo build --workspace` first",
+        path.display()
+    );
+    path
+}

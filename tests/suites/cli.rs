@@ -1,0 +1,197 @@
+//! The CLI binary, run as a script would run it, against the real simulator: `--json` answers,
+//! confirmation rules, exit codes, and the keychain.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use bulk_collect_tests::*;
+use coresignal_sim::DEFAULT_PRACTICE_KEY;
+use serde_json::Value;
+
+/// Runs the CLI against `harness`'s simulator and data folder, with the key in the environment.
+fn cli(harness: &Harness, args: &[&str]) -> Output {
+    cli_with(harness, args, None)
+}
+
+fn cli_with(harness: &Harness, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(workspace_binary("bulk-collect-cli"))
+        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
+        .arg(harness.dir.path())
+        .args(args)
+        .env("BULK_COLLECT_API_KEY", DEFAULT_PRACTICE_KEY)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is one JSON object ({error}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn query_file() -> String {
+    shared_data("query-python.json").to_string_lossy().into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_goes_from_estimate_to_files_with_json_answers() {
+    let harness = Harness::start(quick_sim()).await;
+    let query = query_file();
+
+    let estimate = cli(&harness, &["--json", "estimate", "--query", &query, "--limit", "30"]);
+    assert!(estimate.status.success());
+    let estimate = json(&estimate);
+    assert_eq!(estimate["records"], 30);
+    assert_eq!(estimate["credits"], 30);
+    assert!(estimate["balance"].is_i64());
+
+    let submitted = cli(&harness, &["--json", "submit", "--query", &query, "--limit", "30", "--name", "Python people", "--yes"]);
+    assert!(submitted.status.success(), "{}", String::from_utf8_lossy(&submitted.stdout));
+    let submitted = json(&submitted);
+    assert_eq!(submitted["state"], "processing");
+    let request_id = submitted["request_id"].as_str().unwrap();
+    assert_eq!(request_id, harness.sim.requests()[0].id);
+    let job = submitted["job"].as_i64().unwrap().to_string();
+
+    let waited = json(&cli(&harness, &["--json", "wait", &job]));
+    assert_eq!(waited["state"], "ready");
+
+    let target = harness.dir.path().join("my files");
+    let downloaded = cli(&harness, &["--json", "download", &job, "--to", target.to_str().unwrap()]);
+    assert!(downloaded.status.success(), "{}", String::from_utf8_lossy(&downloaded.stdout));
+    let downloaded = json(&downloaded);
+    assert_eq!(downloaded["state"], "downloaded");
+    let files = downloaded["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    let path = Path::new(files[0]["path"].as_str().unwrap());
+    assert!(path.starts_with(&target));
+    assert_eq!(files[0]["records"], 30);
+    assert_eq!(files[0]["bytes"].as_u64().unwrap(), std::fs::metadata(path).unwrap().len());
+    assert_eq!(read_records(path).len(), 30);
+
+    let shown = json(&cli(&harness, &["--json", "show", &job]));
+    assert_eq!(shown["state"], "downloaded");
+    assert_eq!(shown["name"], "Python people");
+    assert!(shown["events"].as_array().unwrap().len() >= 5);
+
+    let listed = json(&cli(&harness, &["--json", "jobs"]));
+    assert_eq!(listed["jobs"].as_array().unwrap().len(), 1);
+
+    // Practice and Live histories are apart: a live address sees none of it (and calls nothing).
+    let live = Command::new(workspace_binary("bulk-collect-cli"))
+        .args(["--api-base", "https://api.coresignal.com/cdapi", "--data-dir"])
+        .arg(harness.dir.path())
+        .args(["--json", "jobs"])
+        .output()
+        .unwrap();
+    assert_eq!(json(&live)["jobs"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_without_yes_in_a_script_spends_nothing() {
+    let harness = Harness::start(quick_sim()).await;
+    let output = cli(&harness, &["--json", "submit", "--query", &query_file(), "--limit", "5"]);
+    assert!(!output.status.success());
+    let answer = json(&output);
+    assert_eq!(answer["error"]["code"], "InvalidInput");
+    assert!(answer["error"]["message"].as_str().unwrap().contains("--yes"));
+    assert!(harness.sim.requests().is_empty(), "nothing was submitted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_file_is_submitted_and_downloaded() {
+    let harness = Harness::start(quick_sim()).await;
+    let ids = shared_data("ids-valid.csv").to_string_lossy().into_owned();
+    let submitted = json(&cli(&harness, &["--json", "submit", "--ids", &ids, "--yes"]));
+    let job = submitted["job"].as_i64().unwrap().to_string();
+    let downloaded = json(&cli(&harness, &["--json", "download", &job]));
+    let records: u64 = downloaded["files"].as_array().unwrap().iter().map(|f| f["records"].as_u64().unwrap()).sum();
+    assert_eq!(records, 500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
+    let harness = Harness::start(quick_sim()).await;
+    let missing = cli(&harness, &["--json", "show", "999"]);
+    assert!(!missing.status.success());
+    assert_eq!(json(&missing)["error"]["code"], "NotFound");
+
+    let malformed = shared_data("query-malformed.json").to_string_lossy().into_owned();
+    let bad = cli(&harness, &["--json", "estimate", "--query", &malformed]);
+    assert!(!bad.status.success());
+    let error = json(&bad);
+    assert_eq!(error["error"]["code"], "InvalidQuery");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(message.contains("query-malformed.json") && message.contains("line 2"), "{message}");
+
+    let over = shared_data("ids-over-limit.csv").to_string_lossy().into_owned();
+    let refused = cli(&harness, &["--json", "submit", "--ids", &over, "--yes"]);
+    assert_eq!(json(&refused)["error"]["code"], "TooManyIds");
+
+    let plain = cli(&harness, &["show", "999"]);
+    assert!(!plain.status.success());
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("no job number 999"));
+    assert!(harness.sim.requests().is_empty());
+}
+
+/// `key set/status/clear` against a real Secret Service. Run by `make test` inside a private D-Bus
+/// session with gnome-keyring (tests/support/with-keyring.sh), so no real keychain is touched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: make test runs it inside tests/support/with-keyring.sh"]
+async fn the_key_lives_in_the_keychain_and_is_never_printed() {
+    let harness = Harness::start(quick_sim()).await;
+    let run = |args: &[&str], stdin: Option<&str>| {
+        use std::io::Write;
+        let mut child = Command::new(workspace_binary("bulk-collect-cli"))
+            .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
+            .arg(harness.dir.path())
+            .args(args)
+            .env_remove("BULK_COLLECT_API_KEY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+        drop(input);
+        child.wait_with_output().unwrap()
+    };
+    let set = run(&["--json", "key", "set"], Some(&format!("  {DEFAULT_PRACTICE_KEY}\n")));
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stdout));
+    let status = json(&run(&["--json", "key", "status"], None));
+    assert_eq!(status["stored"], true);
+    assert!(!status.to_string().contains(DEFAULT_PRACTICE_KEY), "the key is never printed");
+
+    // The stored key is the one the CLI uses.
+    let estimate = run(&["--json", "estimate", "--query", &query_file()], None);
+    assert!(estimate.status.success(), "{}", String::from_utf8_lossy(&estimate.stdout));
+
+    for file in files_under(harness.dir.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            !bytes.windows(DEFAULT_PRACTICE_KEY.len()).any(|w| w == DEFAULT_PRACTICE_KEY.as_bytes()),
+            "the key is in {}",
+            file.display()
+        );
+    }
+
+    let cleared = run(&["--json", "key", "clear"], None);
+    assert!(cleared.status.success());
+    let missing = run(&["--json", "estimate", "--query", &query_file()], None);
+    assert_eq!(json(&missing)["error"]["code"], "KeyMissing");
+}

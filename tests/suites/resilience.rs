@@ -1,0 +1,227 @@
+//! Lost connections, damaged files, hostile names and restarts: nothing is lost, nothing is written
+//! where it should not be, nothing is sent twice.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bulk_collect_tests::*;
+use collect_core::error::Coded;
+use collect_core::jobs::{JobKind, JobState, Mode};
+use collect_core::store::NewJobRow;
+use collect_core::ErrorCode;
+use coresignal_sim::{Faults, SimConfig};
+
+fn only_file(harness: &Harness, job: i64) -> PathBuf {
+    let files = harness.engine.store().files(job).unwrap();
+    assert_eq!(files.len(), 1);
+    PathBuf::from(files[0].path.clone().unwrap())
+}
+
+#[tokio::test]
+async fn a_download_cut_again_and_again_resumes_each_time_and_ends_identical() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = harness.submit_python(Some(200)).await;
+    harness.engine.wait(job.id, None).await.unwrap();
+
+    // Every attempt is cut after 16 KiB: only resuming with Range can ever finish the file.
+    harness.sim.set_faults(Faults {
+        cut_download_after: Some(16 * 1024),
+        cut_download_times: None,
+        ..Faults::default()
+    });
+    harness.engine.download(job.id, None).await.unwrap();
+    let resumed = std::fs::read(only_file(&harness, job.id)).unwrap();
+    assert!(resumed.len() > 64 * 1024, "the file spans several cuts ({} bytes)", resumed.len());
+    let ranged = harness
+        .sim
+        .calls()
+        .iter()
+        .filter(|call| call.endpoint == coresignal_sim::Endpoint::Download && call.status == 206)
+        .count();
+    assert!(ranged >= 3, "resumed with Range requests ({ranged})");
+
+    // A clean download of the same file, elsewhere, is byte-for-byte the same.
+    harness.sim.set_faults(Faults::default());
+    let elsewhere = harness.dir.path().join("clean");
+    harness.engine.download(job.id, Some(&elsewhere)).await.unwrap();
+    let clean = std::fs::read(only_file(&harness, job.id)).unwrap();
+    assert!(only_file(&harness, job.id).starts_with(&elsewhere));
+    assert_eq!(resumed, clean);
+    assert_eq!(read_records(&only_file(&harness, job.id)).len(), 200);
+}
+
+#[tokio::test]
+async fn a_damaged_gzip_fails_clearly_and_leaves_no_file() {
+    let harness = Harness::start(quick_sim()).await;
+    harness.sim.set_faults(Faults {
+        truncate_files: true,
+        ..Faults::default()
+    });
+    let job = harness.submit_python(Some(50)).await;
+    harness.engine.wait(job.id, None).await.unwrap();
+    let error = harness.engine.download(job.id, None).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Download);
+    let job = harness.engine.job(job.id).unwrap();
+    assert_eq!(job.state, JobState::Failed);
+    let folder = PathBuf::from(&job.download_dir);
+    let leftovers: Vec<_> = files_under(&folder);
+    assert!(leftovers.is_empty(), "no damaged file is left: {leftovers:?}");
+
+    // Once the service serves it whole, Retry resumes the job to the end.
+    harness.sim.set_faults(Faults::default());
+    harness.engine.retry(job.id).unwrap();
+    harness.engine.download(job.id, None).await.unwrap();
+    assert_eq!(read_records(&only_file(&harness, job.id)).len(), 50);
+}
+
+#[tokio::test]
+async fn hostile_file_names_cannot_write_outside_the_job_folder() {
+    let harness = Harness::start(quick_sim()).await;
+    harness.sim.set_faults(Faults {
+        hostile_file_names: true,
+        ..Faults::default()
+    });
+    let job = harness.submit_python(Some(30)).await;
+    harness.engine.wait(job.id, None).await.unwrap();
+    let listed: Vec<String> = harness.sim.requests()[0].files.clone();
+    assert!(listed.iter().any(|name| name.contains("..")), "the service listed hostile names: {listed:?}");
+    let outside_before: Vec<_> = listed.iter().filter(|name| Path::new(name).is_absolute() && Path::new(name).exists()).cloned().collect();
+
+    harness.engine.download(job.id, None).await.unwrap();
+    let job = harness.engine.job(job.id).unwrap();
+    let folder = PathBuf::from(&job.download_dir);
+    for path in files_under(harness.dir.path()) {
+        if path.extension().is_some_and(|ext| ext == "sqlite3" || ext == "sqlite3-wal" || ext == "sqlite3-shm")
+            || path.to_string_lossy().contains("sqlite3")
+        {
+            continue;
+        }
+        assert!(path.starts_with(&folder), "{} is outside {}", path.display(), folder.display());
+    }
+    for name in &listed {
+        if Path::new(name).is_absolute() && !outside_before.contains(name) {
+            assert!(!Path::new(name).exists(), "{name} was written");
+        }
+    }
+    let records: usize = files_under(&folder).iter().map(|path| read_records(path).len()).sum();
+    assert_eq!(records, 30);
+}
+
+#[tokio::test]
+async fn a_restart_while_polling_resumes_the_job_to_the_end() {
+    let mut harness = Harness::start(SimConfig {
+        processing_time: Duration::from_millis(800),
+        ..quick_sim()
+    })
+    .await;
+    let job = harness.submit_python(Some(25)).await;
+    {
+        let _scheduler = Scheduler::start(&harness.engine);
+        loop {
+            let polled = harness.engine.job(job.id).unwrap();
+            if polled.poll_count >= 1 {
+                assert_eq!(polled.state, JobState::Processing);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    } // the app closes: the scheduler stops
+
+    let engine = harness.restart();
+    let _scheduler = Scheduler::start(&engine);
+    let done = wait_for_state(&engine, job.id, JobState::Downloaded).await;
+    assert!(done.poll_count >= 2);
+    assert_eq!(harness.sim.requests().len(), 1, "nothing was submitted again");
+}
+
+#[tokio::test]
+async fn a_job_caught_while_submitting_becomes_uncertain_after_a_restart() {
+    let mut harness = Harness::start(quick_sim()).await;
+    // The row is written before the POST; a crash right then leaves it `submitting`.
+    let row = harness
+        .engine
+        .store()
+        .insert_job(&NewJobRow {
+            mode: Mode::Practice,
+            name: "crashed".into(),
+            kind: JobKind::EsDsl,
+            query_json: Some(python_query().compact()),
+            query_limit: Some(5),
+            ids_text: None,
+            ids_count: None,
+            source_file: None,
+            webhook_url: None,
+            fingerprint: "crash-test".into(),
+            estimated_records: None,
+            credits_per_record: 1,
+            download_dir: String::new(),
+        })
+        .unwrap();
+    let engine = harness.restart();
+    let job = engine.job(row.id).unwrap();
+    assert_eq!(job.state, JobState::Uncertain);
+    assert!(job.state_reason.unwrap().contains("not sent again"));
+    assert!(harness.sim.requests().is_empty(), "recovery never re-sends");
+}
+
+/// A crash mid-download (the CLI process is killed) loses nothing: the next run resumes the `.part`
+/// with a Range request and the result is byte-for-byte what a clean download gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_download_resumes_from_its_partial_file() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = harness.submit_python(Some(300)).await;
+    harness.engine.wait(job.id, None).await.unwrap();
+    harness.sim.set_faults(Faults {
+        throttle_bytes_per_second: Some(64 * 1024),
+        ..Faults::default()
+    });
+    let cli = |args: &[&str]| {
+        let mut command = std::process::Command::new(workspace_binary("bulk-collect-cli"));
+        command
+            .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
+            .arg(harness.dir.path())
+            .args(args)
+            .env("BULK_COLLECT_API_KEY", coresignal_sim::DEFAULT_PRACTICE_KEY)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command
+    };
+    let mut first = cli(&["--json", "download", &job.id.to_string()]).spawn().unwrap();
+    let partial = harness.downloads();
+    let part = loop {
+        let parts: Vec<_> = files_under(&partial).into_iter().filter(|p| p.extension().is_some_and(|e| e == "part")).collect();
+        if let Some(part) = parts.first() {
+            if std::fs::metadata(part).map(|m| m.len()).unwrap_or(0) > 32 * 1024 {
+                break part.clone();
+            }
+        }
+        assert!(first.try_wait().unwrap().is_none(), "the download ended before it could be interrupted");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(part.exists());
+
+    harness.sim.set_faults(Faults::default());
+    let output = cli(&["--json", "download", &job.id.to_string()]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["state"], "downloaded");
+    let path = PathBuf::from(answer["files"][0]["path"].as_str().unwrap());
+    let resumed = std::fs::read(&path).unwrap();
+    let ranged = harness
+        .sim
+        .calls()
+        .into_iter()
+        .filter(|call| call.endpoint == coresignal_sim::Endpoint::Download && call.status == 206)
+        .count();
+    assert_eq!(ranged, 1, "the second run resumed with a Range request");
+
+    let elsewhere = harness.dir.path().join("clean");
+    harness.engine.download(job.id, Some(&elsewhere)).await.unwrap();
+    let clean = std::fs::read(only_file(&harness, job.id)).unwrap();
+    assert_eq!(resumed, clean);
+}

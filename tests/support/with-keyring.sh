@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs a command inside a private D-Bus session with a throwaway, unlocked gnome-keyring: a real
+# Secret Service for the keychain tests, leaving nothing running afterwards.
+set -euo pipefail
+exec dbus-run-session -- keyctl session - bash -c '
+  export XDG_DATA_HOME=$(mktemp -d)   # throwaway keyring files (changing HOME would break cargo)
+  echo -n ci-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec "$@"' _ "$@"
