@@ -55,7 +55,9 @@ pub fn fast_retry() -> RetryPolicy {
 impl Harness {
     /// Starts a simulator with `config` and an engine in Practice mode over a new database.
     pub async fn start(config: SimConfig) -> Self {
-        let sim = Simulator::start(config).await.expect("the simulator starts");
+        let sim = Simulator::start(config)
+            .await
+            .expect("the simulator starts");
         let dir = tempfile::tempdir().expect("a temporary folder");
         let engine = open_engine(&sim, dir.path(), DEFAULT_PRACTICE_KEY);
         Self { sim, dir, engine }
@@ -89,7 +91,12 @@ pub fn open_engine(sim: &Simulator, dir: &Path, key: &str) -> Arc<Engine> {
 }
 
 /// [`open_engine`] with a given request timeout.
-pub fn open_engine_with(sim: &Simulator, dir: &Path, key: &str, request_timeout: Duration) -> Arc<Engine> {
+pub fn open_engine_with(
+    sim: &Simulator,
+    dir: &Path,
+    key: &str,
+    request_timeout: Duration,
+) -> Arc<Engine> {
     let store = Store::open(&Store::default_path(dir)).expect("the database opens");
     let options = EngineOptions {
         mode: Mode::Practice,
@@ -103,7 +110,8 @@ pub fn open_engine_with(sim: &Simulator, dir: &Path, key: &str, request_timeout:
         credits_per_record: 1,
         poll: fast_poll(),
     };
-    Engine::new(store, options, Some(ApiKey::new(key)), RateLimiter::new(27)).expect("the engine starts")
+    Engine::new(store, options, Some(ApiKey::new(key)), RateLimiter::new(27))
+        .expect("the engine starts")
 }
 
 /// Runs the scheduler until dropped.

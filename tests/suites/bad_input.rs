@@ -36,17 +36,32 @@ async fn an_id_file_with_problems_sends_only_the_clean_ids() {
         .unwrap();
     assert_eq!(job.ids_count, Some(clean.len() as u32));
     let sent = &harness.sim.requests()[0];
-    assert_eq!(sent.matched, clean.len(), "the service received exactly the clean list");
+    assert_eq!(
+        sent.matched,
+        clean.len(),
+        "the service received exactly the clean list"
+    );
 }
 
 #[tokio::test]
 async fn an_id_file_over_the_limit_is_refused_before_anything_is_sent() {
     let harness = Harness::start(quick_sim()).await;
-    let error = harness.engine.submit(ids_job("ids-over-limit.csv")).await.unwrap_err();
+    let error = harness
+        .engine
+        .submit(ids_job("ids-over-limit.csv"))
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::TooManyIds);
-    assert!(error.user_message().contains("10,000"), "{}", error.user_message());
+    assert!(
+        error.user_message().contains("10,000"),
+        "{}",
+        error.user_message()
+    );
     assert!(harness.sim.requests().is_empty());
-    assert!(harness.engine.jobs().unwrap().is_empty(), "no job row for a refused file");
+    assert!(
+        harness.engine.jobs().unwrap().is_empty(),
+        "no job row for a refused file"
+    );
 }
 
 #[test]
@@ -72,8 +87,10 @@ fn a_malformed_query_names_the_line_and_column() {
 #[tokio::test]
 async fn a_query_on_experience_outside_nested_is_refused_with_its_path() {
     let harness = Harness::start(quick_sim()).await;
-    let error = parse_query(r#"{"query": {"bool": {"must": [{"match": {"experience.title": "engineer"}}]}}}"#)
-        .unwrap_err();
+    let error = parse_query(
+        r#"{"query": {"bool": {"must": [{"match": {"experience.title": "engineer"}}]}}}"#,
+    )
+    .unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidQuery);
     let message = error.user_message();
     assert!(message.contains("query.bool.must[0]"), "{message}");
@@ -96,5 +113,8 @@ async fn a_limit_or_webhook_out_of_bounds_is_refused_before_anything_is_sent() {
     assert_eq!(error.code(), ErrorCode::InvalidInput);
     assert!(error.user_message().contains("https://"));
     assert!(harness.sim.requests().is_empty());
-    assert!(harness.sim.calls().is_empty(), "not even an estimate was made");
+    assert!(
+        harness.sim.calls().is_empty(),
+        "not even an estimate was made"
+    );
 }

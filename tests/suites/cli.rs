@@ -22,13 +22,22 @@ fn cli_with(harness: &Harness, args: &[&str], stdin: Option<&str>) -> Output {
         .arg(harness.dir.path())
         .args(args)
         .env("BULK_COLLECT_API_KEY", DEFAULT_PRACTICE_KEY)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     child.wait_with_output().unwrap()
 }
@@ -44,7 +53,9 @@ fn json(output: &Output) -> Value {
 }
 
 fn query_file() -> String {
-    shared_data("query-python.json").to_string_lossy().into_owned()
+    shared_data("query-python.json")
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,15 +63,35 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     let harness = Harness::start(quick_sim()).await;
     let query = query_file();
 
-    let estimate = cli(&harness, &["--json", "estimate", "--query", &query, "--limit", "30"]);
+    let estimate = cli(
+        &harness,
+        &["--json", "estimate", "--query", &query, "--limit", "30"],
+    );
     assert!(estimate.status.success());
     let estimate = json(&estimate);
     assert_eq!(estimate["records"], 30);
     assert_eq!(estimate["credits"], 30);
     assert!(estimate["balance"].is_i64());
 
-    let submitted = cli(&harness, &["--json", "submit", "--query", &query, "--limit", "30", "--name", "Python people", "--yes"]);
-    assert!(submitted.status.success(), "{}", String::from_utf8_lossy(&submitted.stdout));
+    let submitted = cli(
+        &harness,
+        &[
+            "--json",
+            "submit",
+            "--query",
+            &query,
+            "--limit",
+            "30",
+            "--name",
+            "Python people",
+            "--yes",
+        ],
+    );
+    assert!(
+        submitted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&submitted.stdout)
+    );
     let submitted = json(&submitted);
     assert_eq!(submitted["state"], "processing");
     let request_id = submitted["request_id"].as_str().unwrap();
@@ -71,8 +102,15 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     assert_eq!(waited["state"], "ready");
 
     let target = harness.dir.path().join("my files");
-    let downloaded = cli(&harness, &["--json", "download", &job, "--to", target.to_str().unwrap()]);
-    assert!(downloaded.status.success(), "{}", String::from_utf8_lossy(&downloaded.stdout));
+    let downloaded = cli(
+        &harness,
+        &["--json", "download", &job, "--to", target.to_str().unwrap()],
+    );
+    assert!(
+        downloaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&downloaded.stdout)
+    );
     let downloaded = json(&downloaded);
     assert_eq!(downloaded["state"], "downloaded");
     let files = downloaded["files"].as_array().unwrap();
@@ -80,7 +118,10 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     let path = Path::new(files[0]["path"].as_str().unwrap());
     assert!(path.starts_with(&target));
     assert_eq!(files[0]["records"], 30);
-    assert_eq!(files[0]["bytes"].as_u64().unwrap(), std::fs::metadata(path).unwrap().len());
+    assert_eq!(
+        files[0]["bytes"].as_u64().unwrap(),
+        std::fs::metadata(path).unwrap().len()
+    );
     assert_eq!(read_records(path).len(), 30);
 
     let shown = json(&cli(&harness, &["--json", "show", &job]));
@@ -93,7 +134,11 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
 
     // Practice and Live histories are apart: a live address sees none of it (and calls nothing).
     let live = Command::new(workspace_binary("bulk-collect-cli"))
-        .args(["--api-base", "https://api.coresignal.com/cdapi", "--data-dir"])
+        .args([
+            "--api-base",
+            "https://api.coresignal.com/cdapi",
+            "--data-dir",
+        ])
         .arg(harness.dir.path())
         .args(["--json", "jobs"])
         .output()
@@ -104,11 +149,17 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn submit_without_yes_in_a_script_spends_nothing() {
     let harness = Harness::start(quick_sim()).await;
-    let output = cli(&harness, &["--json", "submit", "--query", &query_file(), "--limit", "5"]);
+    let output = cli(
+        &harness,
+        &["--json", "submit", "--query", &query_file(), "--limit", "5"],
+    );
     assert!(!output.status.success());
     let answer = json(&output);
     assert_eq!(answer["error"]["code"], "InvalidInput");
-    assert!(answer["error"]["message"].as_str().unwrap().contains("--yes"));
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--yes"));
     assert!(harness.sim.requests().is_empty(), "nothing was submitted");
 }
 
@@ -116,10 +167,18 @@ async fn submit_without_yes_in_a_script_spends_nothing() {
 async fn an_id_file_is_submitted_and_downloaded() {
     let harness = Harness::start(quick_sim()).await;
     let ids = shared_data("ids-valid.csv").to_string_lossy().into_owned();
-    let submitted = json(&cli(&harness, &["--json", "submit", "--ids", &ids, "--yes"]));
+    let submitted = json(&cli(
+        &harness,
+        &["--json", "submit", "--ids", &ids, "--yes"],
+    ));
     let job = submitted["job"].as_i64().unwrap().to_string();
     let downloaded = json(&cli(&harness, &["--json", "download", &job]));
-    let records: u64 = downloaded["files"].as_array().unwrap().iter().map(|f| f["records"].as_u64().unwrap()).sum();
+    let records: u64 = downloaded["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["records"].as_u64().unwrap())
+        .sum();
     assert_eq!(records, 500);
 }
 
@@ -130,15 +189,22 @@ async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
     assert!(!missing.status.success());
     assert_eq!(json(&missing)["error"]["code"], "NotFound");
 
-    let malformed = shared_data("query-malformed.json").to_string_lossy().into_owned();
+    let malformed = shared_data("query-malformed.json")
+        .to_string_lossy()
+        .into_owned();
     let bad = cli(&harness, &["--json", "estimate", "--query", &malformed]);
     assert!(!bad.status.success());
     let error = json(&bad);
     assert_eq!(error["error"]["code"], "InvalidQuery");
     let message = error["error"]["message"].as_str().unwrap();
-    assert!(message.contains("query-malformed.json") && message.contains("line 2"), "{message}");
+    assert!(
+        message.contains("query-malformed.json") && message.contains("line 2"),
+        "{message}"
+    );
 
-    let over = shared_data("ids-over-limit.csv").to_string_lossy().into_owned();
+    let over = shared_data("ids-over-limit.csv")
+        .to_string_lossy()
+        .into_owned();
     let refused = cli(&harness, &["--json", "submit", "--ids", &over, "--yes"]);
     assert_eq!(json(&refused)["error"]["code"], "TooManyIds");
 
@@ -171,20 +237,36 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
         drop(input);
         child.wait_with_output().unwrap()
     };
-    let set = run(&["--json", "key", "set"], Some(&format!("  {DEFAULT_PRACTICE_KEY}\n")));
-    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stdout));
+    let set = run(
+        &["--json", "key", "set"],
+        Some(&format!("  {DEFAULT_PRACTICE_KEY}\n")),
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stdout)
+    );
     let status = json(&run(&["--json", "key", "status"], None));
     assert_eq!(status["stored"], true);
-    assert!(!status.to_string().contains(DEFAULT_PRACTICE_KEY), "the key is never printed");
+    assert!(
+        !status.to_string().contains(DEFAULT_PRACTICE_KEY),
+        "the key is never printed"
+    );
 
     // The stored key is the one the CLI uses.
     let estimate = run(&["--json", "estimate", "--query", &query_file()], None);
-    assert!(estimate.status.success(), "{}", String::from_utf8_lossy(&estimate.stdout));
+    assert!(
+        estimate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&estimate.stdout)
+    );
 
     for file in files_under(harness.dir.path()) {
         let bytes = std::fs::read(&file).unwrap();
         assert!(
-            !bytes.windows(DEFAULT_PRACTICE_KEY.len()).any(|w| w == DEFAULT_PRACTICE_KEY.as_bytes()),
+            !bytes
+                .windows(DEFAULT_PRACTICE_KEY.len())
+                .any(|w| w == DEFAULT_PRACTICE_KEY.as_bytes()),
             "the key is in {}",
             file.display()
         );

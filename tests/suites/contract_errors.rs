@@ -31,10 +31,20 @@ fn client(harness: &Harness) -> ApiClient {
 async fn a_rejected_key_fails_the_submission_and_pauses_polling() {
     let harness = Harness::start(quick_sim()).await;
     let engine = open_engine(&harness.sim, harness.dir.path(), "not-a-real-key");
-    let error = engine.submit(query_job(python_query(), Some(5))).await.unwrap_err();
+    let error = engine
+        .submit(query_job(python_query(), Some(5)))
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::KeyRejected);
-    assert!(error.user_message().contains("key"), "{}", error.user_message());
-    assert!(engine.key_rejected(), "polling pauses until the key is fixed");
+    assert!(
+        error.user_message().contains("key"),
+        "{}",
+        error.user_message()
+    );
+    assert!(
+        engine.key_rejected(),
+        "polling pauses until the key is fixed"
+    );
     let job = &engine.jobs().unwrap()[0];
     assert_eq!(job.state, JobState::Failed);
     assert!(harness.sim.requests().is_empty());
@@ -53,7 +63,11 @@ async fn insufficient_credits_stops_the_job_and_retry_after_a_top_up_delivers() 
     harness.engine.retry(job.id).unwrap();
     let settled = harness.engine.wait(job.id, None).await.unwrap();
     assert_eq!(settled.state, JobState::Ready);
-    assert_eq!(harness.sim.requests().len(), 1, "retry asked again; it did not submit again");
+    assert_eq!(
+        harness.sim.requests().len(),
+        1,
+        "retry asked again; it did not submit again"
+    );
     assert_eq!(harness.sim.credits(DEFAULT_PRACTICE_KEY), Some(990));
 }
 
@@ -72,7 +86,9 @@ async fn an_identical_search_in_progress_is_refused_and_points_at_the_first_job(
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::DuplicateInProgress);
     match error {
-        EngineError::DuplicateInProgress { existing_job, .. } => assert_eq!(existing_job, Some(first.id)),
+        EngineError::DuplicateInProgress { existing_job, .. } => {
+            assert_eq!(existing_job, Some(first.id))
+        }
         other => panic!("expected a duplicate, got {other:?}"),
     }
     assert_eq!(harness.sim.requests().len(), 1);
@@ -82,10 +98,16 @@ async fn an_identical_search_in_progress_is_refused_and_points_at_the_first_job(
 async fn the_service_refuses_an_id_file_over_10000_ids() {
     let harness = Harness::start(quick_sim()).await;
     let ids: Vec<u64> = (1..=10_001).collect();
-    let error = client(&harness).submit_id_file(&ids, None).await.unwrap_err();
+    let error = client(&harness)
+        .submit_id_file(&ids, None)
+        .await
+        .unwrap_err();
     match error {
         SubmitError::Rejected(ApiError::TooManyIds { detail }) => {
-            assert_eq!(detail.as_deref(), Some("File contains too many IDs. Maximum is 10,000 IDs"))
+            assert_eq!(
+                detail.as_deref(),
+                Some("File contains too many IDs. Maximum is 10,000 IDs")
+            )
         }
         other => panic!("expected TooManyIds, got {other:?}"),
     }
@@ -96,7 +118,11 @@ async fn the_service_refuses_an_id_file_over_10000_ids() {
 async fn a_query_matching_over_10000_without_a_limit_ends_as_too_many_matches() {
     let harness = Harness::start(quick_sim()).await;
     let everything = parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
-    let job = harness.engine.submit(query_job(everything, None)).await.unwrap();
+    let job = harness
+        .engine
+        .submit(query_job(everything, None))
+        .await
+        .unwrap();
     let settled = harness.engine.wait(job.id, None).await.unwrap();
     assert_eq!(settled.state, JobState::TooManyMatches);
     assert!(settled.state_reason.unwrap().contains("limit"));
@@ -110,10 +136,20 @@ async fn no_matches_ends_as_no_results_with_either_status() {
             ..quick_sim()
         })
         .await;
-        let nothing = parse_query(r#"{"query": {"term": {"full_name.exact": "Nobody At All Zzyzx"}}}"#).unwrap();
-        let job = harness.engine.submit(query_job(nothing, Some(5))).await.unwrap();
+        let nothing =
+            parse_query(r#"{"query": {"term": {"full_name.exact": "Nobody At All Zzyzx"}}}"#)
+                .unwrap();
+        let job = harness
+            .engine
+            .submit(query_job(nothing, Some(5)))
+            .await
+            .unwrap();
         let settled = harness.engine.wait(job.id, None).await.unwrap();
-        assert_eq!(settled.state, JobState::NoResults, "status {no_match_status}");
+        assert_eq!(
+            settled.state,
+            JobState::NoResults,
+            "status {no_match_status}"
+        );
     }
 }
 
@@ -125,7 +161,9 @@ async fn a_request_older_than_30_days_is_expired() {
     })
     .await;
     let job = harness.submit_python(Some(5)).await;
-    harness.sim.advance_clock(Duration::from_secs(31 * 24 * 3600));
+    harness
+        .sim
+        .advance_clock(Duration::from_secs(31 * 24 * 3600));
     let settled = harness.engine.wait(job.id, None).await.unwrap();
     assert_eq!(settled.state, JobState::Expired);
 }
@@ -140,7 +178,11 @@ async fn a_storm_of_429s_is_waited_out_and_the_job_still_completes() {
     let job = harness.submit_python(Some(5)).await;
     let settled = harness.engine.wait(job.id, None).await.unwrap();
     assert_eq!(settled.state, JobState::Ready);
-    assert_eq!(harness.sim.requests().len(), 1, "a POST answered 429 created nothing; re-sent once");
+    assert_eq!(
+        harness.sim.requests().len(),
+        1,
+        "a POST answered 429 created nothing; re-sent once"
+    );
 }
 
 #[tokio::test]
@@ -191,7 +233,11 @@ async fn a_post_lost_after_the_request_was_created_is_uncertain_and_never_resent
             .await
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::Uncertain, "status {status}");
-        assert!(error.user_message().contains("not sent again"), "{}", error.user_message());
+        assert!(
+            error.user_message().contains("not sent again"),
+            "{}",
+            error.user_message()
+        );
         let job = &harness.engine.jobs().unwrap()[0];
         assert_eq!(job.state, JobState::Uncertain);
         assert_eq!(harness.sim.requests().len(), 1, "the service did create it");
@@ -204,7 +250,11 @@ async fn a_post_lost_after_the_request_was_created_is_uncertain_and_never_resent
         assert_eq!(posts, 1, "the POST was sent once only (status {status})");
 
         // An identical POST answered 409 proves the first one exists.
-        let again = harness.engine.submit(query_job(python_query(), Some(5))).await.unwrap_err();
+        let again = harness
+            .engine
+            .submit(query_job(python_query(), Some(5)))
+            .await
+            .unwrap_err();
         assert_eq!(again.code(), ErrorCode::DuplicateInProgress);
     }
 }
@@ -219,8 +269,16 @@ async fn a_post_that_times_out_is_uncertain() {
         },
         ..Faults::default()
     });
-    let engine = open_engine_with(&harness.sim, harness.dir.path(), DEFAULT_PRACTICE_KEY, Duration::from_millis(1_500));
-    let error = engine.submit(query_job(python_query(), Some(5))).await.unwrap_err();
+    let engine = open_engine_with(
+        &harness.sim,
+        harness.dir.path(),
+        DEFAULT_PRACTICE_KEY,
+        Duration::from_millis(1_500),
+    );
+    let error = engine
+        .submit(query_job(python_query(), Some(5)))
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::Uncertain);
     assert_eq!(engine.jobs().unwrap()[0].state, JobState::Uncertain);
     // Whether the service finished creating it before the client gave up is unknowable — which is

@@ -14,10 +14,16 @@ async fn a_search_is_estimated_submitted_polled_and_downloaded() {
     let engine = &harness.engine;
 
     let estimate = engine.estimate(&python_query(), Some(40)).await.unwrap();
-    assert!(estimate.matches > 40, "the sample query matches more than the limit: {estimate:?}");
+    assert!(
+        estimate.matches > 40,
+        "the sample query matches more than the limit: {estimate:?}"
+    );
     assert_eq!(estimate.records, 40);
     assert_eq!(estimate.credits, 40);
-    assert!(estimate.balance.is_some(), "the balance comes from x-credits-remaining");
+    assert!(
+        estimate.balance.is_some(),
+        "the balance comes from x-credits-remaining"
+    );
 
     let job = harness.submit_python(Some(40)).await;
     assert_eq!(job.state, JobState::Processing);
@@ -32,7 +38,11 @@ async fn a_search_is_estimated_submitted_polled_and_downloaded() {
     assert_eq!(file.state, FileState::Done);
     assert_eq!(file.records, Some(40));
     let path = std::path::Path::new(file.path.as_deref().unwrap());
-    assert!(path.starts_with(harness.downloads()), "{} is in the downloads folder", path.display());
+    assert!(
+        path.starts_with(harness.downloads()),
+        "{} is in the downloads folder",
+        path.display()
+    );
     let records = read_records(path);
     assert_eq!(records.len(), 40);
     assert!(records.iter().all(|record| record["id"].is_u64()));
@@ -59,11 +69,21 @@ async fn a_search_is_estimated_submitted_polled_and_downloaded() {
         ]
     );
     assert!(
-        detail.events.iter().any(|event| event.kind == EventKind::Server && event.http_status == Some(201)),
+        detail
+            .events
+            .iter()
+            .any(|event| event.kind == EventKind::Server && event.http_status == Some(201)),
         "the server's answers are in the audit trail"
     );
-    assert_eq!(harness.sim.requests().len(), 1, "exactly one request was created");
-    assert_eq!(engine.last_balance().unwrap(), harness.sim.credits(coresignal_sim::DEFAULT_PRACTICE_KEY));
+    assert_eq!(
+        harness.sim.requests().len(),
+        1,
+        "exactly one request was created"
+    );
+    assert_eq!(
+        engine.last_balance().unwrap(),
+        harness.sim.credits(coresignal_sim::DEFAULT_PRACTICE_KEY)
+    );
 }
 
 #[tokio::test]
@@ -82,12 +102,14 @@ async fn an_id_file_is_submitted_and_every_profile_arrives() {
         .flat_map(|file| read_records(std::path::Path::new(file.path.as_deref().unwrap())))
         .collect();
     assert_eq!(records.len(), 500);
-    let wanted: std::collections::BTreeSet<u64> = std::fs::read_to_string(shared_data("ids-valid.csv"))
-        .unwrap()
-        .lines()
-        .filter_map(|line| line.trim().parse().ok())
-        .collect();
-    let got: std::collections::BTreeSet<u64> = records.iter().filter_map(|r| r["id"].as_u64()).collect();
+    let wanted: std::collections::BTreeSet<u64> =
+        std::fs::read_to_string(shared_data("ids-valid.csv"))
+            .unwrap()
+            .lines()
+            .filter_map(|line| line.trim().parse().ok())
+            .collect();
+    let got: std::collections::BTreeSet<u64> =
+        records.iter().filter_map(|r| r["id"].as_u64()).collect();
     assert_eq!(got, wanted, "exactly the IDs of the file came back");
 }
 
@@ -105,7 +127,8 @@ async fn a_request_delivered_in_several_files_downloads_them_all() {
     assert_eq!(files.len(), 3);
     let total: u64 = files.iter().map(|file| file.records.unwrap()).sum();
     assert_eq!(total, 40);
-    let names: std::collections::BTreeSet<_> = files.iter().map(|file| file.local_name.clone()).collect();
+    let names: std::collections::BTreeSet<_> =
+        files.iter().map(|file| file.local_name.clone()).collect();
     assert_eq!(names.len(), 3, "local names are unique");
 }
 
@@ -137,6 +160,9 @@ async fn every_documented_answer_variant_is_understood() {
         );
         let settled = harness.engine.wait(job.id, None).await.unwrap();
         assert_eq!(settled.state, JobState::Ready, "{pending_style:?}");
-        assert!(settled.poll_count >= 2, "it was pending at least once ({pending_style:?})");
+        assert!(
+            settled.poll_count >= 2,
+            "it was pending at least once ({pending_style:?})"
+        );
     }
 }

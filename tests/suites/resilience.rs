@@ -33,7 +33,11 @@ async fn a_download_cut_again_and_again_resumes_each_time_and_ends_identical() {
     });
     harness.engine.download(job.id, None).await.unwrap();
     let resumed = std::fs::read(only_file(&harness, job.id)).unwrap();
-    assert!(resumed.len() > 64 * 1024, "the file spans several cuts ({} bytes)", resumed.len());
+    assert!(
+        resumed.len() > 64 * 1024,
+        "the file spans several cuts ({} bytes)",
+        resumed.len()
+    );
     let ranged = harness
         .sim
         .calls()
@@ -45,7 +49,11 @@ async fn a_download_cut_again_and_again_resumes_each_time_and_ends_identical() {
     // A clean download of the same file, elsewhere, is byte-for-byte the same.
     harness.sim.set_faults(Faults::default());
     let elsewhere = harness.dir.path().join("clean");
-    harness.engine.download(job.id, Some(&elsewhere)).await.unwrap();
+    harness
+        .engine
+        .download(job.id, Some(&elsewhere))
+        .await
+        .unwrap();
     let clean = std::fs::read(only_file(&harness, job.id)).unwrap();
     assert!(only_file(&harness, job.id).starts_with(&elsewhere));
     assert_eq!(resumed, clean);
@@ -67,7 +75,10 @@ async fn a_damaged_gzip_fails_clearly_and_leaves_no_file() {
     assert_eq!(job.state, JobState::Failed);
     let folder = PathBuf::from(&job.download_dir);
     let leftovers: Vec<_> = files_under(&folder);
-    assert!(leftovers.is_empty(), "no damaged file is left: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "no damaged file is left: {leftovers:?}"
+    );
 
     // Once the service serves it whole, Retry resumes the job to the end.
     harness.sim.set_faults(Faults::default());
@@ -86,26 +97,43 @@ async fn hostile_file_names_cannot_write_outside_the_job_folder() {
     let job = harness.submit_python(Some(30)).await;
     harness.engine.wait(job.id, None).await.unwrap();
     let listed: Vec<String> = harness.sim.requests()[0].files.clone();
-    assert!(listed.iter().any(|name| name.contains("..")), "the service listed hostile names: {listed:?}");
-    let outside_before: Vec<_> = listed.iter().filter(|name| Path::new(name).is_absolute() && Path::new(name).exists()).cloned().collect();
+    assert!(
+        listed.iter().any(|name| name.contains("..")),
+        "the service listed hostile names: {listed:?}"
+    );
+    let outside_before: Vec<_> = listed
+        .iter()
+        .filter(|name| Path::new(name).is_absolute() && Path::new(name).exists())
+        .cloned()
+        .collect();
 
     harness.engine.download(job.id, None).await.unwrap();
     let job = harness.engine.job(job.id).unwrap();
     let folder = PathBuf::from(&job.download_dir);
     for path in files_under(harness.dir.path()) {
-        if path.extension().is_some_and(|ext| ext == "sqlite3" || ext == "sqlite3-wal" || ext == "sqlite3-shm")
+        if path
+            .extension()
+            .is_some_and(|ext| ext == "sqlite3" || ext == "sqlite3-wal" || ext == "sqlite3-shm")
             || path.to_string_lossy().contains("sqlite3")
         {
             continue;
         }
-        assert!(path.starts_with(&folder), "{} is outside {}", path.display(), folder.display());
+        assert!(
+            path.starts_with(&folder),
+            "{} is outside {}",
+            path.display(),
+            folder.display()
+        );
     }
     for name in &listed {
         if Path::new(name).is_absolute() && !outside_before.contains(name) {
             assert!(!Path::new(name).exists(), "{name} was written");
         }
     }
-    let records: usize = files_under(&folder).iter().map(|path| read_records(path).len()).sum();
+    let records: usize = files_under(&folder)
+        .iter()
+        .map(|path| read_records(path).len())
+        .sum();
     assert_eq!(records, 30);
 }
 
@@ -133,7 +161,11 @@ async fn a_restart_while_polling_resumes_the_job_to_the_end() {
     let _scheduler = Scheduler::start(&engine);
     let done = wait_for_state(&engine, job.id, JobState::Downloaded).await;
     assert!(done.poll_count >= 2);
-    assert_eq!(harness.sim.requests().len(), 1, "nothing was submitted again");
+    assert_eq!(
+        harness.sim.requests().len(),
+        1,
+        "nothing was submitted again"
+    );
 }
 
 #[tokio::test]
@@ -171,10 +203,15 @@ async fn a_job_caught_while_submitting_becomes_uncertain_after_a_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_download_resumes_from_its_partial_file() {
     let harness = Harness::start(quick_sim()).await;
-    let job = harness.submit_python(Some(300)).await;
+    let everything = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
+    let job = harness
+        .engine
+        .submit(query_job(everything, Some(4_000)))
+        .await
+        .unwrap();
     harness.engine.wait(job.id, None).await.unwrap();
     harness.sim.set_faults(Faults {
-        throttle_bytes_per_second: Some(64 * 1024),
+        throttle_bytes_per_second: Some(512 * 1024),
         ..Faults::default()
     });
     let cli = |args: &[&str]| {
@@ -189,16 +226,24 @@ async fn a_killed_download_resumes_from_its_partial_file() {
             .stderr(std::process::Stdio::piped());
         command
     };
-    let mut first = cli(&["--json", "download", &job.id.to_string()]).spawn().unwrap();
+    let mut first = cli(&["--json", "download", &job.id.to_string()])
+        .spawn()
+        .unwrap();
     let partial = harness.downloads();
     let part = loop {
-        let parts: Vec<_> = files_under(&partial).into_iter().filter(|p| p.extension().is_some_and(|e| e == "part")).collect();
+        let parts: Vec<_> = files_under(&partial)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "part"))
+            .collect();
         if let Some(part) = parts.first() {
-            if std::fs::metadata(part).map(|m| m.len()).unwrap_or(0) > 32 * 1024 {
+            if std::fs::metadata(part).map(|m| m.len()).unwrap_or(0) > 1024 * 1024 {
                 break part.clone();
             }
         }
-        assert!(first.try_wait().unwrap().is_none(), "the download ended before it could be interrupted");
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the download ended before it could be interrupted"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     first.kill().unwrap();
@@ -206,8 +251,14 @@ async fn a_killed_download_resumes_from_its_partial_file() {
     assert!(part.exists());
 
     harness.sim.set_faults(Faults::default());
-    let output = cli(&["--json", "download", &job.id.to_string()]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    let output = cli(&["--json", "download", &job.id.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(answer["state"], "downloaded");
     let path = PathBuf::from(answer["files"][0]["path"].as_str().unwrap());
@@ -218,10 +269,19 @@ async fn a_killed_download_resumes_from_its_partial_file() {
         .into_iter()
         .filter(|call| call.endpoint == coresignal_sim::Endpoint::Download && call.status == 206)
         .count();
-    assert_eq!(ranged, 1, "the second run resumed with a Range request");
+    assert_eq!(
+        ranged,
+        1,
+        "the second run resumed with a Range request: {:?}",
+        harness.sim.calls()
+    );
 
     let elsewhere = harness.dir.path().join("clean");
-    harness.engine.download(job.id, Some(&elsewhere)).await.unwrap();
+    harness
+        .engine
+        .download(job.id, Some(&elsewhere))
+        .await
+        .unwrap();
     let clean = std::fs::read(only_file(&harness, job.id)).unwrap();
     assert_eq!(resumed, clean);
 }

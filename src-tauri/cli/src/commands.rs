@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use collect_core::error::Coded;
 use collect_core::ids::read_id_file;
-use collect_core::jobs::{CostEstimate, Engine, EngineError, JobRequest, JobState, JobUpdate, NewJob};
+use collect_core::jobs::{
+    CostEstimate, Engine, EngineError, JobRequest, JobState, JobUpdate, NewJob,
+};
 use collect_core::query::parse_query;
 use collect_core::secrets::{ApiKey, KeyringStore, SecretStore};
 use collect_core::store::JobRow;
@@ -31,7 +33,9 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
         Command::Submit(args) => submit(&context, args, output).await,
         Command::Jobs => jobs(&context),
         Command::Show { job } => show(&context, *job),
-        Command::Wait { job, timeout } => wait(&context, *job, timeout.map(Duration::from_secs), output).await,
+        Command::Wait { job, timeout } => {
+            wait(&context, *job, timeout.map(Duration::from_secs), output).await
+        }
         Command::Download { job, to } => download(&context, *job, to.as_deref(), output).await,
     }
 }
@@ -49,7 +53,12 @@ fn key(command: &KeyCommand) -> Result<Report, UserError> {
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
-                .map_err(|error| UserError::new(ErrorCode::Io, format!("Could not read the key from standard input: {error}")))?;
+                .map_err(|error| {
+                    UserError::new(
+                        ErrorCode::Io,
+                        format!("Could not read the key from standard input: {error}"),
+                    )
+                })?;
             let key = ApiKey::new(text);
             store.save(&key).map_err(user)?;
             Ok(Report {
@@ -59,10 +68,14 @@ fn key(command: &KeyCommand) -> Result<Report, UserError> {
         }
         KeyCommand::Status => {
             let stored = store.load().map_err(user)?;
-            let env = std::env::var(crate::context::KEY_ENV).is_ok_and(|key| !key.trim().is_empty());
+            let env =
+                std::env::var(crate::context::KEY_ENV).is_ok_and(|key| !key.trim().is_empty());
             let hint = stored.as_ref().map(ApiKey::hint);
             let text = match (&hint, env) {
-                (_, true) => format!("Using the key from {} (it wins over the keychain).", crate::context::KEY_ENV),
+                (_, true) => format!(
+                    "Using the key from {} (it wins over the keychain).",
+                    crate::context::KEY_ENV
+                ),
                 (Some(hint), false) => format!("A key ({hint}) is stored in the OS keychain."),
                 (None, false) => "No key is stored. Run `bulk-collect-cli key set`.".to_owned(),
             };
@@ -91,7 +104,10 @@ fn read_query(path: &Path) -> Result<collect_core::query::EsQuery, UserError> {
         )
     })?;
     parse_query(&text).map_err(|error| {
-        UserError::new(error.code(), format!("{}: {}", path.display(), error.user_message()))
+        UserError::new(
+            error.code(),
+            format!("{}: {}", path.display(), error.user_message()),
+        )
     })
 }
 
@@ -106,7 +122,11 @@ fn cost_text(estimate: &CostEstimate) -> String {
     )
 }
 
-async fn estimate(context: &Context, query: &Path, limit: Option<u32>) -> Result<Report, UserError> {
+async fn estimate(
+    context: &Context,
+    query: &Path,
+    limit: Option<u32>,
+) -> Result<Report, UserError> {
     let query = read_query(query)?;
     let engine = context.engine()?;
     let estimate = engine.estimate(&query, limit).await.map_err(user)?;
@@ -121,29 +141,54 @@ async fn estimate(context: &Context, query: &Path, limit: Option<u32>) -> Result
     })
 }
 
-async fn submit(context: &Context, args: &SubmitArgs, output: &Output) -> Result<Report, UserError> {
+async fn submit(
+    context: &Context,
+    args: &SubmitArgs,
+    output: &Output,
+) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let (request, estimated, question) = match (&args.query, &args.ids) {
         (Some(path), None) => {
             let query = read_query(path)?;
             let estimate = engine.estimate(&query, args.limit).await.map_err(user)?;
             let question = format!("This request will collect {}.", cost_text(&estimate));
-            (JobRequest::Query { query, limit: args.limit }, Some(estimate.records), question)
+            (
+                JobRequest::Query {
+                    query,
+                    limit: args.limit,
+                },
+                Some(estimate.records),
+                question,
+            )
         }
         (None, Some(path)) => {
             let report = read_id_file(path).map_err(|error| {
-                UserError::new(error.code(), format!("{}: {}", path.display(), error.user_message()))
+                UserError::new(
+                    error.code(),
+                    format!("{}: {}", path.display(), error.user_message()),
+                )
             })?;
             report.check_submittable().map_err(user)?;
             output.say(&report.summary());
             for problem in &report.problems {
-                output.say(&format!("  line {}: {} ({})", problem.line, problem.text, problem.reason));
+                output.say(&format!(
+                    "  line {}: {} ({})",
+                    problem.line, problem.text, problem.reason
+                ));
             }
             let records = report.ids.len() as u64;
             let credits = records * u64::from(context.settings.credits_per_record);
-            let question = format!("This request will collect ≈ {records} profiles · ≈ {credits} credits.");
+            let question =
+                format!("This request will collect ≈ {records} profiles · ≈ {credits} credits.");
             let source = Some(path.to_string_lossy().into_owned());
-            (JobRequest::Ids { report, source_file: source }, Some(records), question)
+            (
+                JobRequest::Ids {
+                    report,
+                    source_file: source,
+                },
+                Some(records),
+                question,
+            )
         }
         _ => {
             return Err(UserError::new(
@@ -190,11 +235,19 @@ fn confirm(question: &str, yes: bool, output: &Output) -> Result<(), UserError> 
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|error| UserError::new(ErrorCode::Io, format!("Could not read your answer: {error}")))?;
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::Io,
+                format!("Could not read your answer: {error}"),
+            )
+        })?;
     if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
-        Err(UserError::new(ErrorCode::Cancelled, "Not sent: nothing was spent."))
+        Err(UserError::new(
+            ErrorCode::Cancelled,
+            "Not sent: nothing was spent.",
+        ))
     }
 }
 
@@ -247,11 +300,16 @@ fn show(context: &Context, id: i64) -> Result<Report, UserError> {
             "File: {} ({:?}{})\n",
             file.local_name,
             file.state,
-            file.records.map(|r| format!(", {r} profiles")).unwrap_or_default()
+            file.records
+                .map(|r| format!(", {r} profiles"))
+                .unwrap_or_default()
         ));
     }
     for event in &events {
-        let status = event.http_status.map(|s| format!(" [HTTP {s}]")).unwrap_or_default();
+        let status = event
+            .http_status
+            .map(|s| format!(" [HTTP {s}]"))
+            .unwrap_or_default();
         text.push_str(&format!("  {}{} {}\n", event.at, status, event.detail));
     }
     let mut value = job_json(&job);
@@ -265,7 +323,12 @@ fn show(context: &Context, id: i64) -> Result<Report, UserError> {
 
 // ----- waiting and downloading ----------------------------------------------------------------
 
-async fn wait(context: &Context, id: i64, timeout: Option<Duration>, output: &Output) -> Result<Report, UserError> {
+async fn wait(
+    context: &Context,
+    id: i64,
+    timeout: Option<Duration>,
+    output: &Output,
+) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let job = wait_for_files(&engine, id, timeout, output).await?;
     Ok(Report {
@@ -292,8 +355,14 @@ async fn wait_for_files(
         let bar = bar.clone();
         tokio::spawn(async move {
             while let Ok(update) = updates.recv().await {
-                if let JobUpdate::Polled { job, next_check_in_secs } = update {
-                    bar.set_message(format!("Job {job}: still processing, next check in {next_check_in_secs:.0} s"));
+                if let JobUpdate::Polled {
+                    job,
+                    next_check_in_secs,
+                } = update
+                {
+                    bar.set_message(format!(
+                        "Job {job}: still processing, next check in {next_check_in_secs:.0} s"
+                    ));
                 }
             }
         })
@@ -304,7 +373,12 @@ async fn wait_for_files(
     result.map_err(user)
 }
 
-async fn download(context: &Context, id: i64, to: Option<&Path>, output: &Output) -> Result<Report, UserError> {
+async fn download(
+    context: &Context,
+    id: i64,
+    to: Option<&Path>,
+    output: &Output,
+) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let job = wait_for_files(&engine, id, None, output).await?;
     if !matches!(
@@ -314,7 +388,10 @@ async fn download(context: &Context, id: i64, to: Option<&Path>, output: &Output
         return Err(user(EngineError::Ended {
             job: id,
             state: job.state,
-            message: job.state_reason.clone().unwrap_or_else(|| job.state.describe().to_owned()),
+            message: job
+                .state_reason
+                .clone()
+                .unwrap_or_else(|| job.state.describe().to_owned()),
         }));
     }
     let bar = output.bar(Some(0));
@@ -323,7 +400,13 @@ async fn download(context: &Context, id: i64, to: Option<&Path>, output: &Output
         let bar = bar.clone();
         tokio::spawn(async move {
             while let Ok(update) = updates.recv().await {
-                if let JobUpdate::Download { file, bytes_done, bytes_total, .. } = update {
+                if let JobUpdate::Download {
+                    file,
+                    bytes_done,
+                    bytes_total,
+                    ..
+                } = update
+                {
                     bar.set_message(file);
                     bar.set_length(bytes_total.unwrap_or(bytes_done));
                     bar.set_position(bytes_done);
@@ -340,7 +423,11 @@ async fn download(context: &Context, id: i64, to: Option<&Path>, output: &Output
         .iter()
         .map(|file| json!({"path": file.path, "records": file.records, "bytes": file.bytes}))
         .collect();
-    let mut text = format!("Job {}: {}\n", job.id, job.state_reason.as_deref().unwrap_or(""));
+    let mut text = format!(
+        "Job {}: {}\n",
+        job.id,
+        job.state_reason.as_deref().unwrap_or("")
+    );
     for file in &files {
         text.push_str(&format!(
             "  {} ({} profiles, {} bytes)\n",

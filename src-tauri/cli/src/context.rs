@@ -40,7 +40,10 @@ impl Context {
         };
         let store = Store::open(&Store::default_path(&data_dir)).map_err(|e| e.to_user_error())?;
         let settings = Settings::load(&store, &data_dir).map_err(|e| e.to_user_error())?;
-        let api_base = cli.api_base.clone().unwrap_or_else(|| settings.api_base.clone());
+        let api_base = cli
+            .api_base
+            .clone()
+            .unwrap_or_else(|| settings.api_base.clone());
         Ok(Self {
             mode: Mode::for_api_base(&api_base),
             store,
@@ -71,7 +74,9 @@ impl Context {
     pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
         let key = self.key()?;
         let limiter = RateLimiter::new(self.settings.requests_per_second);
-        let options = self.settings.engine_options(self.mode, Some(&self.api_base));
+        let options = self
+            .settings
+            .engine_options(self.mode, Some(&self.api_base));
         Engine::new(self.store.clone(), options, Some(key), limiter).map_err(|e| e.to_user_error())
     }
 }

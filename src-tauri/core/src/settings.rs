@@ -43,7 +43,9 @@ impl Settings {
                 .setting(Setting::DownloadRoot)?
                 .map(PathBuf::from)
                 .unwrap_or_else(|| default_download_root(data_dir)),
-            proxy: store.setting(Setting::Proxy)?.filter(|proxy| !proxy.trim().is_empty()),
+            proxy: store
+                .setting(Setting::Proxy)?
+                .filter(|proxy| !proxy.trim().is_empty()),
         })
     }
 
@@ -85,11 +87,18 @@ mod tests {
         assert_eq!(settings.proxy, None);
 
         store.set_setting(Setting::CreditsPerRecord, "10").unwrap();
-        store.set_setting(Setting::RequestsPerSecond, "500").unwrap();
-        store.set_setting(Setting::DownloadRoot, "/data/out").unwrap();
+        store
+            .set_setting(Setting::RequestsPerSecond, "500")
+            .unwrap();
+        store
+            .set_setting(Setting::DownloadRoot, "/data/out")
+            .unwrap();
         let settings = Settings::load(&store, &data).unwrap();
         assert_eq!(settings.credits_per_record, 10);
-        assert_eq!(settings.requests_per_second, 27, "never above the service's limit");
+        assert_eq!(
+            settings.requests_per_second, 27,
+            "never above the service's limit"
+        );
         assert_eq!(settings.download_root, PathBuf::from("/data/out"));
     }
 }

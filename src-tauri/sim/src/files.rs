@@ -212,6 +212,8 @@ pub(crate) async fn stream_file(
             }
             if let Some(cut) = plan.cut_after {
                 if sent >= cut {
+                    // Let the server flush what was sent before breaking the connection.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     let err = io::Error::new(
                         io::ErrorKind::ConnectionAborted,
                         "simulated connection cut",

@@ -1,5 +1,8 @@
 //! The simulator over real HTTP, as a client sees it.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use coresignal_sim::{
     Endpoint, Faults, PendingStyle, RequestState, SimConfig, Simulator, DEFAULT_PRACTICE_KEY as KEY,
 };
@@ -459,7 +462,7 @@ async fn validation_auth_and_wrong_paths() {
         .post(format!("{}{submit}", api.base))
         .header("apikey", KEY)
         .header("content-type", "application/json")
-        .body(include_str!("../../../../../shared/data/query-malformed.json").to_string())
+        .body(include_str!("fixtures/query-malformed.json").to_string())
         .send()
         .await
         .unwrap();
@@ -488,6 +491,9 @@ async fn validation_auth_and_wrong_paths() {
     let res = api.get("/v1/bulk_collect/x/files").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.json::<Value>().await.unwrap()["detail"].is_string());
+    let res = api.get(submit).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(res.json::<Value>().await.unwrap()["detail"].is_string());
     assert!(sim.requests().is_empty());
     sim.shutdown().await;
 }
@@ -515,7 +521,7 @@ async fn rate_limit_and_storm() {
     assert!(header(&res, "retry-after").is_some());
     assert_eq!(detail(res).await, "Too many requests");
     // Another endpoint has its own bucket; a storm hits everything.
-    assert_eq!(api.total(&python()).await > 0, true);
+    assert!(api.total(&python()).await > 0);
     sim.set_faults(Faults {
         rate_limit_storm: 2,
         ..Faults::default()

@@ -167,7 +167,17 @@ impl ApiClient {
         from_byte: u64,
     ) -> Result<FileResponse, ApiError> {
         let mut segments = vec!["v2", "data_requests", request_id, "files"];
-        segments.extend(file_name.split('/'));
+        // A listed name like `json/part-0.json.gz` is sent as it is, `/` included. A name whose
+        // pieces would not survive URL normalisation (empty, `.` or `..`, as in `../x` or `/tmp/x`)
+        // goes as one segment with its slashes encoded, so the service still gets it exactly.
+        let plain = file_name
+            .split('/')
+            .all(|piece| !matches!(piece, "" | "." | ".."));
+        if plain {
+            segments.extend(file_name.split('/'));
+        } else {
+            segments.push(file_name);
+        }
         let url = self.url(&segments)?;
         // No whole-request timeout: a big file takes long. The client's read timeout still applies.
         let response = self

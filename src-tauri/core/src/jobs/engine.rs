@@ -9,13 +9,16 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, Notify};
 
-use crate::api::{ApiClient, ApiConfig, ApiError, EsDslSubmission, PollOutcome, RateLimiter, SubmitError};
+use crate::api::{
+    ApiClient, ApiConfig, ApiError, EsDslSubmission, PollOutcome, RateLimiter, SubmitError,
+};
 use crate::download::{download_file, local_file_names, DownloadProgress};
 use crate::error::Coded;
 use crate::query::EsQuery;
 use crate::secrets::ApiKey;
 use crate::store::{
-    format_time, parse_time, EventKind, FileRow, FileState, JobEvent, JobRow, NewJobRow, Setting, Store,
+    format_time, parse_time, EventKind, FileRow, FileState, JobEvent, JobRow, NewJobRow, Setting,
+    Store,
 };
 
 use super::request::{fingerprint, CostEstimate, JobRequest, NewJob};
@@ -192,13 +195,20 @@ impl Engine {
             Mode::Live => Setting::LastBalanceLive,
             Mode::Practice => Setting::LastBalancePractice,
         };
-        Ok(self.store.setting(setting)?.and_then(|text| text.parse().ok()))
+        Ok(self
+            .store
+            .setting(setting)?
+            .and_then(|text| text.parse().ok()))
     }
 
     // ----- estimate and submit -------------------------------------------------------------
 
     /// Asks the service how many profiles `query` matches, and what collecting them will cost.
-    pub async fn estimate(&self, query: &EsQuery, limit: Option<u32>) -> Result<CostEstimate, EngineError> {
+    pub async fn estimate(
+        &self,
+        query: &EsQuery,
+        limit: Option<u32>,
+    ) -> Result<CostEstimate, EngineError> {
         check_limit(limit)?;
         let client = self.client()?;
         let answer = client.estimate(&query.body).await;
@@ -227,7 +237,11 @@ impl Engine {
                 };
                 client.submit_es_dsl(&submission).await
             }
-            JobRequest::Ids { report, .. } => client.submit_id_file(&report.ids, job.webhook_url.as_deref()).await,
+            JobRequest::Ids { report, .. } => {
+                client
+                    .submit_id_file(&report.ids, job.webhook_url.as_deref())
+                    .await
+            }
         };
         self.record_balance(&client);
         match answer {
@@ -248,7 +262,10 @@ impl Engine {
                 self.server_event(row.id, status, &reason)?;
                 let why = format!("{reason} The request was not sent again.");
                 self.transition(row.id, JobState::Uncertain, Some(&why), Some("Uncertain"))?;
-                Err(EngineError::Uncertain { job: row.id, reason })
+                Err(EngineError::Uncertain {
+                    job: row.id,
+                    reason,
+                })
             }
             Err(SubmitError::Rejected(error)) => self.submission_refused(&row, error),
         }
@@ -267,7 +284,12 @@ impl Engine {
             other => EngineError::Api(other),
         };
         let code = format!("{:?}", error.code());
-        self.transition(row.id, JobState::Failed, Some(&error.user_message()), Some(&code))?;
+        self.transition(
+            row.id,
+            JobState::Failed,
+            Some(&error.user_message()),
+            Some(&code),
+        )?;
         Err(error)
     }
 
@@ -303,7 +325,10 @@ impl Engine {
                         job.estimated_records,
                     )
                 }
-                JobRequest::Ids { report, source_file } => {
+                JobRequest::Ids {
+                    report,
+                    source_file,
+                } => {
                     report.check_submittable()?;
                     let count = report.ids.len() as u32;
                     let canonical = serde_json::json!({"ids": report.ids});
@@ -425,8 +450,12 @@ impl Engine {
                 self.store.set_next_poll(job.id, None, true)?;
                 self.transition(job.id, JobState::Ready, None, None)
             }
-            PollOutcome::NoResults { detail, .. } => self.settle(job, JobState::NoResults, status, detail),
-            PollOutcome::TooManyMatches { detail } => self.settle(job, JobState::TooManyMatches, status, detail),
+            PollOutcome::NoResults { detail, .. } => {
+                self.settle(job, JobState::NoResults, status, detail)
+            }
+            PollOutcome::TooManyMatches { detail } => {
+                self.settle(job, JobState::TooManyMatches, status, detail)
+            }
             PollOutcome::Expired { detail } => self.settle(job, JobState::Expired, status, detail),
             PollOutcome::InsufficientCredits { detail } => {
                 self.settle(job, JobState::InsufficientCredits, status, detail)
@@ -441,7 +470,11 @@ impl Engine {
         status: Option<u16>,
         detail: Option<String>,
     ) -> Result<JobRow, EngineError> {
-        self.server_event(job.id, status, detail.as_deref().unwrap_or(state.describe()))?;
+        self.server_event(
+            job.id,
+            status,
+            detail.as_deref().unwrap_or(state.describe()),
+        )?;
         self.store.set_next_poll(job.id, None, true)?;
         self.transition(job.id, state, Some(state.describe()), None)
     }
@@ -478,7 +511,9 @@ impl Engine {
                 }
             }
             let due = time_until(job.next_poll_at.as_deref());
-            let sleep = timeout.map_or(due, |limit| due.min(limit.saturating_sub(started.elapsed())));
+            let sleep = timeout.map_or(due, |limit| {
+                due.min(limit.saturating_sub(started.elapsed()))
+            });
             tokio::time::sleep(sleep).await;
             if time_until(job.next_poll_at.as_deref()).is_zero() {
                 match self.poll_once(id).await {
@@ -536,10 +571,13 @@ impl Engine {
         let client = self.client()?;
         let cancel = self.cancel_receiver(id);
         for file in self.store.files(id)? {
-            if file.state == FileState::Done && file.path.as_deref().is_some_and(|p| Path::new(p).exists()) {
+            if file.state == FileState::Done
+                && file.path.as_deref().is_some_and(|p| Path::new(p).exists())
+            {
                 continue;
             }
-            self.store.set_file_state(file.id, FileState::Downloading, None)?;
+            self.store
+                .set_file_state(file.id, FileState::Downloading, None)?;
             let updates = self.updates.clone();
             let local_name = file.local_name.clone();
             let progress = move |progress: DownloadProgress| {
@@ -563,8 +601,12 @@ impl Engine {
             self.record_balance(&client);
             match result {
                 Ok(done) => {
-                    self.store
-                        .set_file_done(file.id, &done.path.to_string_lossy(), done.bytes, done.records)?;
+                    self.store.set_file_done(
+                        file.id,
+                        &done.path.to_string_lossy(),
+                        done.bytes,
+                        done.records,
+                    )?;
                     self.note(
                         id,
                         &format!(
@@ -575,7 +617,8 @@ impl Engine {
                 }
                 Err(error) => {
                     let message = error.user_message();
-                    self.store.set_file_state(file.id, FileState::Failed, Some(&message))?;
+                    self.store
+                        .set_file_state(file.id, FileState::Failed, Some(&message))?;
                     let still = self.job(id)?;
                     if still.state != JobState::Cancelled {
                         let code = format!("{:?}", error.code());
@@ -623,7 +666,11 @@ impl Engine {
         let job = self.job(id)?;
         if !matches!(
             job.state,
-            JobState::Processing | JobState::Ready | JobState::Downloading | JobState::InsufficientCredits | JobState::Uncertain
+            JobState::Processing
+                | JobState::Ready
+                | JobState::Downloading
+                | JobState::InsufficientCredits
+                | JobState::Uncertain
         ) {
             return Err(EngineError::InvalidState {
                 job: id,
@@ -649,7 +696,9 @@ impl Engine {
         let job = self.job(id)?;
         let next_state = match job.state {
             JobState::InsufficientCredits => JobState::Processing,
-            JobState::Failed if job.request_id.is_some() && !self.store.files(id)?.is_empty() => JobState::Ready,
+            JobState::Failed if job.request_id.is_some() && !self.store.files(id)?.is_empty() => {
+                JobState::Ready
+            }
             state => {
                 return Err(EngineError::InvalidState {
                     job: id,
@@ -683,7 +732,12 @@ impl Engine {
                     )?;
                 }
                 JobState::Downloading => {
-                    self.transition(job.id, JobState::Ready, Some("Resuming the download after a restart."), None)?;
+                    self.transition(
+                        job.id,
+                        JobState::Ready,
+                        Some("Resuming the download after a restart."),
+                        None,
+                    )?;
                 }
                 JobState::Processing => self.store.set_next_poll(job.id, Some(&now), false)?,
                 _ => {}
@@ -717,7 +771,10 @@ impl Engine {
     /// One pass of the scheduler; returns how long to sleep before the next one.
     async fn tick(self: &Arc<Self>) -> Result<Duration, EngineError> {
         let mut sleep = self.options.poll.max;
-        for job in self.store.jobs_in_states(self.options.mode, &JobState::ACTIVE)? {
+        for job in self
+            .store
+            .jobs_in_states(self.options.mode, &JobState::ACTIVE)?
+        {
             match job.state {
                 JobState::Processing if !self.key_rejected() => {
                     let due = time_until(job.next_poll_at.as_deref());
@@ -729,7 +786,9 @@ impl Engine {
                         sleep = sleep.min(due);
                     }
                 }
-                JobState::Ready | JobState::Downloading if !lock(&self.downloading).contains(&job.id) => {
+                JobState::Ready | JobState::Downloading
+                    if !lock(&self.downloading).contains(&job.id) =>
+                {
                     let engine = Arc::clone(self);
                     tokio::spawn(async move {
                         if let Err(error) = engine.download(job.id, None).await {
@@ -774,7 +833,9 @@ impl Engine {
     }
 
     fn note(&self, id: i64, detail: &str) -> Result<(), EngineError> {
-        Ok(self.store.add_event(id, EventKind::Note, None, &self.redact(detail))?)
+        Ok(self
+            .store
+            .add_event(id, EventKind::Note, None, &self.redact(detail))?)
     }
 
     fn next_poll_text(&self, polls: u32) -> String {
@@ -809,7 +870,10 @@ fn default_name(request: &JobRequest) -> String {
             Some(limit) => format!("Search (up to {limit} profiles)"),
             None => "Search".to_owned(),
         },
-        JobRequest::Ids { report, source_file } => {
+        JobRequest::Ids {
+            report,
+            source_file,
+        } => {
             let file = source_file
                 .as_deref()
                 .and_then(|path| Path::new(path).file_name())
@@ -854,7 +918,9 @@ fn time_until(at: Option<&str>) -> Duration {
 // The engine's locks guard plain in-memory data; a panic elsewhere cannot leave it inconsistent,
 // so a poisoned lock is still safe to use.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -862,7 +928,8 @@ fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 }
 
 fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -871,7 +938,10 @@ mod tests {
 
     #[test]
     fn folder_names_are_safe_slugs() {
-        assert_eq!(folder_name(7, "Python engineers, Vilnius!"), "job-7-python-engineers-vilnius");
+        assert_eq!(
+            folder_name(7, "Python engineers, Vilnius!"),
+            "job-7-python-engineers-vilnius"
+        );
         assert_eq!(folder_name(8, "../../etc"), "job-8-etc");
         assert_eq!(folder_name(9, "   "), "job-9");
         assert_eq!(folder_name(10, "Zoë Ångström"), "job-10-zoë-ångström");

@@ -52,7 +52,12 @@ pub struct CostEstimate {
 
 impl CostEstimate {
     /// Computes the cost of `matches` profiles under `limit` at `credits_per_record`.
-    pub fn new(matches: u64, limit: Option<u32>, credits_per_record: u32, balance: Option<i64>) -> Self {
+    pub fn new(
+        matches: u64,
+        limit: Option<u32>,
+        credits_per_record: u32,
+        balance: Option<i64>,
+    ) -> Self {
         let records = limit.map_or(matches, |limit| matches.min(u64::from(limit)));
         Self {
             matches,

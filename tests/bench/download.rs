@@ -1,0 +1,279 @@
+//! `make bench`: the core's download against `curl`, side by side in one run, from the project's
+//! simulator on loopback, for files of 64 MiB and 512 MiB (override with `--sizes`, in MiB).
+//!
+//! Each download runs in its own process so that peak memory (VmHWM) is that download's alone.
+//! The core also checks the gzip stream and counts records while it downloads; curl only writes bytes.
+
+#![allow(missing_docs)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use collect_core::api::{ApiClient, ApiConfig, RateLimiter};
+use collect_core::download::download_file;
+use collect_core::secrets::ApiKey;
+
+const KEY: &str = "practice-key";
+const MIB: f64 = 1024.0 * 1024.0;
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let result = if args.get(1).map(String::as_str) == Some("--child") {
+        child(&args[2..])
+    } else {
+        parent(&args[1..])
+    };
+    if let Err(error) = result {
+        eprintln!("download-bench: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// One download by the core, in this process; prints `seconds bytes records peak_kib`.
+fn child(args: &[String]) -> BenchResult<()> {
+    let [base, request_id, file_name, dest] = args else {
+        return Err("usage: --child BASE REQUEST_ID FILE_NAME DEST".into());
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let client = ApiClient::new(
+            ApiConfig {
+                base_url: base.clone(),
+                ..ApiConfig::default()
+            },
+            ApiKey::new(KEY),
+            RateLimiter::new(27),
+        )?;
+        let (_cancel, cancelled) = tokio::sync::watch::channel(false);
+        let started = Instant::now();
+        let done = download_file(
+            &client,
+            request_id,
+            file_name,
+            Path::new(dest),
+            "bench.json.gz",
+            &|_| {},
+            cancelled,
+        )
+        .await?;
+        let seconds = started.elapsed().as_secs_f64();
+        println!("{seconds} {} {} {}", done.bytes, done.records, peak_kib()?);
+        Ok(())
+    })
+}
+
+/// This process's peak resident memory (VmHWM), in KiB.
+fn peak_kib() -> BenchResult<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .ok_or("no VmHWM in /proc/self/status")?;
+    Ok(line
+        .split_whitespace()
+        .nth(1)
+        .ok_or("VmHWM has no value")?
+        .parse()?)
+}
+
+struct Simulator {
+    process: Child,
+    base: String,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn start_simulator(binaries: &Path) -> BenchResult<Simulator> {
+    let data = tempfile::tempdir()?;
+    let mut process = Command::new(binaries.join("coresignal-sim"))
+        .args(["--port", "0", "--data-dir"])
+        .arg(data.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let stdout = process.stdout.take().ok_or("the simulator has no stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .ok_or_else(|| format!("unexpected first line from the simulator: {line:?}"))?
+        .to_owned();
+    Ok(Simulator {
+        process,
+        base,
+        _data: data,
+    })
+}
+
+struct Run {
+    seconds: f64,
+    bytes: u64,
+    peak_kib: u64,
+}
+
+fn run_core(
+    binaries: &Path,
+    base: &str,
+    request_id: &str,
+    file: &str,
+    dest: &Path,
+) -> BenchResult<Run> {
+    let _ = std::fs::remove_dir_all(dest);
+    let output = Command::new(binaries.join("download-bench"))
+        .args(["--child", base, request_id, file])
+        .arg(dest)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "core download failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let text = String::from_utf8(output.stdout)?;
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let [seconds, bytes, _records, peak] = fields.as_slice() else {
+        return Err(format!("unexpected child output {text:?}").into());
+    };
+    Ok(Run {
+        seconds: seconds.parse()?,
+        bytes: bytes.parse()?,
+        peak_kib: peak.parse()?,
+    })
+}
+
+fn run_curl(base: &str, request_id: &str, file: &str, dest: &Path) -> BenchResult<Run> {
+    std::fs::create_dir_all(dest)?;
+    let out = dest.join("curl.json.gz");
+    let url = format!("{base}/v2/data_requests/{request_id}/files/{file}");
+    let output = Command::new("/usr/bin/time")
+        .args([
+            "-f",
+            "%M",
+            "curl",
+            "--silent",
+            "--show-error",
+            "--fail",
+            "-H",
+        ])
+        .arg(format!("apikey: {KEY}"))
+        .arg("-o")
+        .arg(&out)
+        .args(["-w", "%{time_total} %{size_download}"])
+        .arg(&url)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!("curl failed: {}", String::from_utf8_lossy(&output.stderr)).into());
+    }
+    let text = String::from_utf8(output.stdout)?;
+    let mut fields = text.split_whitespace();
+    let seconds: f64 = fields.next().ok_or("no time from curl")?.parse()?;
+    let bytes: u64 = fields.next().ok_or("no size from curl")?.parse()?;
+    let peak_kib: u64 = String::from_utf8(output.stderr)?
+        .lines()
+        .last()
+        .ok_or("no memory figure from /usr/bin/time")?
+        .trim()
+        .parse()?;
+    std::fs::remove_file(out)?;
+    Ok(Run {
+        seconds,
+        bytes,
+        peak_kib,
+    })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn parent(args: &[String]) -> BenchResult<()> {
+    let sizes: Vec<u64> = match args.iter().position(|arg| arg == "--sizes") {
+        Some(index) => args
+            .get(index + 1)
+            .ok_or("--sizes needs a value, e.g. 64,512")?
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<_, _>>()?,
+        None => vec![64, 512],
+    };
+    let runs = 3;
+    let binaries: PathBuf = std::env::current_exe()?
+        .parent()
+        .ok_or("no folder for this binary")?
+        .to_path_buf();
+    let sim = start_simulator(&binaries)?;
+    let scratch = tempfile::tempdir()?;
+    let http = reqwest::Client::new();
+    println!("Download benchmark: the core (download_file: stream to .part, gzip check, record count, rename) vs curl");
+    println!(
+        "from the project's simulator on 127.0.0.1; median of {runs} runs each, alternating.\n"
+    );
+    println!(
+        "{:>9} | {:>13} | {:>13} | {:>12} | {:>12} | {:>12}",
+        "file", "curl MiB/s", "core MiB/s", "core / curl", "curl peak", "core peak"
+    );
+    for size in sizes {
+        let runtime = tokio::runtime::Runtime::new()?;
+        let info: serde_json::Value = runtime.block_on(async {
+            http.post(format!(
+                "{}/_sim/fixtures/big-file",
+                sim.base.trim_end_matches("/cdapi")
+            ))
+            .json(&serde_json::json!({"key": KEY, "min_bytes": size * 1024 * 1024}))
+            .timeout(Duration::from_secs(1800))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+        })?;
+        let request_id = info["id"].as_str().ok_or("no request id")?;
+        let file = info["files"][0].as_str().ok_or("no file name")?;
+        let (mut curl, mut core) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            curl.push(run_curl(&sim.base, request_id, file, scratch.path())?);
+            core.push(run_core(
+                &binaries,
+                &sim.base,
+                request_id,
+                file,
+                &scratch.path().join("core"),
+            )?);
+        }
+        let rate = |runs: &[Run]| {
+            median(
+                runs.iter()
+                    .map(|run| run.bytes as f64 / MIB / run.seconds)
+                    .collect(),
+            )
+        };
+        let peak =
+            |runs: &[Run]| runs.iter().map(|run| run.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
+        let bytes = core[0].bytes as f64 / MIB;
+        let (curl_rate, core_rate) = (rate(&curl), rate(&core));
+        println!(
+            "{:>5.0} MiB | {:>13.0} | {:>13.0} | {:>11.2}x | {:>8.1} MiB | {:>8.1} MiB",
+            bytes,
+            curl_rate,
+            core_rate,
+            core_rate / curl_rate,
+            peak(&curl),
+            peak(&core)
+        );
+    }
+    println!("\nGoals: core ≥ 0.95× curl; core peak ≤ 64 MiB whatever the size.");
+    Ok(())
+}
