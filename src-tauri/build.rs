@@ -1,4 +1,32 @@
-//! Build script: embeds tauri.conf.json (root, via the src-tauri symlink) and the capabilities.
+//! Build script: embeds tauri.conf.json (root, via the src-tauri symlink) and declares the app's
+//! commands, so that `capabilities/default.json` can grant exactly these and nothing else.
+
+/// Every IPC command (the same list as `commands::handler`).
+const COMMANDS: &[&str] = &[
+    "app_state",
+    "choose_mode",
+    "save_key",
+    "remove_key",
+    "save_settings",
+    "pick_download_folder",
+    "test_connection",
+    "check_query",
+    "estimate",
+    "pick_id_file",
+    "submit_query",
+    "submit_ids",
+    "list_jobs",
+    "job_detail",
+    "cancel_job",
+    "retry_job",
+    "open_folder",
+];
+
 fn main() {
-    tauri_build::build()
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        eprintln!("tauri build step failed: {error:#}");
+        std::process::exit(1);
+    }
 }

@@ -1,39 +1,54 @@
-//! The Tauri adapter: commands, state, window. Business logic lives in `collect-core`.
+//! The Tauri adapter: commands, state, window, events. Business logic lives in `collect-core`;
+//! everything here only turns IPC calls into core calls and core results into `{code, message}`.
 
-use collect_core::error::Coded;
-use collect_core::secrets::{KeyringStore, SecretStore};
+mod commands;
+mod events;
+mod practice;
+mod shell;
+
+use std::sync::Arc;
+
+use collect_core::secrets::KeyringStore;
+use collect_core::session::Session;
 use collect_core::store::default_data_dir;
-use collect_core::UserError;
-use serde::Serialize;
+use tauri::Manager;
 
-/// What the app shell reports about itself.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AppInfo {
-    version: &'static str,
-    mode: &'static str,
-    data_dir: String,
-}
+use crate::shell::Shell;
 
-/// The app's version, its mode (Practice when no key is stored) and its data folder.
-#[tauri::command]
-fn app_info() -> Result<AppInfo, UserError> {
-    let stored = KeyringStore::new()
-        .load()
-        .map_err(|error| error.to_user_error())?;
-    Ok(AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
-        mode: if stored.is_some() { "live" } else { "practice" },
-        data_dir: default_data_dir()
-            .map(|dir| dir.display().to_string())
-            .unwrap_or_default(),
-    })
-}
+/// Environment variable: use this folder for the database instead of the OS app-data folder.
+pub const DATA_DIR_ENV: &str = "BULK_COLLECT_DATA_DIR";
 
 /// Starts the desktop app.
 pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BULK_COLLECT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
     let result = tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![app_info])
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::new().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let data_dir = std::env::var_os(DATA_DIR_ENV)
+                .map(std::path::PathBuf::from)
+                .or_else(default_data_dir)
+                .ok_or("this computer has no app-data folder; set BULK_COLLECT_DATA_DIR")?;
+            let session = Session::open(&data_dir, Arc::new(KeyringStore::new()))
+                .map_err(|error| error.message)?;
+            let shell = Arc::new(Shell::new(session, app.handle().clone()));
+            app.manage(Arc::clone(&shell));
+            tauri::async_runtime::spawn(async move { shell.resume().await });
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("Bulk Collect could not start: {error}");

@@ -7,7 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 /// Stable error codes. The UI and scripts branch on these; never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[ts(export)]
 pub enum ErrorCode {
     /// No API key is stored.
     KeyMissing,
@@ -79,13 +80,21 @@ pub trait Coded: std::error::Error {
 }
 
 /// What crosses a boundary: a code to branch on and a message for a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[ts(export)]
 #[error("{message}")]
 pub struct UserError {
     /// Stable machine-readable code.
     pub code: ErrorCode,
     /// Plain words: what is wrong, where, and what to do next.
     pub message: String,
+}
+
+/// Any module error becomes a `UserError` with `?`.
+impl<E: Coded> From<E> for UserError {
+    fn from(error: E) -> Self {
+        error.to_user_error()
+    }
 }
 
 impl UserError {

@@ -8,6 +8,7 @@
 //! | [`download`] | streamed, resumable (`Range`), verified, atomic downloads |
 //! | [`store`] | SQLite: migrations, jobs, files, events, settings (never the key) |
 //! | [`secrets`] | the `SecretStore` trait, the OS keychain and an in-memory store |
+//! | [`session`] | the desktop session: data folder, chosen mode and its running engine, picked files |
 //! | [`settings`] | the user's settings with their defaults |
 //! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
@@ -19,6 +20,7 @@ pub mod ids;
 pub mod jobs;
 pub mod query;
 pub mod secrets;
+pub mod session;
 pub mod settings;
 pub mod store;
 

@@ -8,7 +8,7 @@
 //! | `PUT /_sim/faults` | [`Faults`] (missing fields = off) | the faults now in force |
 //! | `GET /_sim/credits` | — | `{"<key>": credits, ...}` |
 //! | `PUT /_sim/credits/{key}` | `{"credits": n}` (adds the key if new) | `{"key": ..., "credits": n}` |
-//! | `GET /_sim/clock` | — | `{"now_ms": n}` (simulated clock) |
+//! | `GET /_sim/clock` | — | `{"now_ms": n}` (simulated clock, UNIX ms) |
 //! | `POST /_sim/clock/advance` | `{"ms"?: n, "seconds"?: n, "days"?: n}` | `{"now_ms": n}` |
 //! | `GET /_sim/requests` | — | `[`[`RequestInfo`]`, ...]` in creation order |
 //! | `GET /_sim/calls` | — | `[`[`crate::CallRecord`]`, ...]` |

@@ -26,7 +26,7 @@ pub enum PendingStyle {
 pub struct SimConfig {
     /// Port to bind on 127.0.0.1; `None` picks a free one.
     pub port: Option<u16>,
-    /// Known API keys and their starting credits.
+    /// Known API keys and their starting credits (a balance saved in [`SimConfig::data_dir`] wins).
     pub api_keys: Vec<(String, i64)>,
     /// Credits charged per delivered record (1 in the product page, 10 in newer pricing).
     pub credits_per_record: i64,
@@ -54,7 +54,9 @@ pub struct SimConfig {
     pub corpus_size: usize,
     /// Seed of the corpus, the records and the random faults.
     pub seed: u64,
-    /// Where result files are written; `None` uses a fresh temporary folder removed on drop.
+    /// Where result files and the saved state are written, reloaded by the next simulator on the same
+    /// folder (see the crate docs, "Persistence"); `None` uses a fresh temporary folder removed on
+    /// drop, and nothing is saved.
     pub data_dir: Option<PathBuf>,
     /// Faults switched on from the start.
     pub faults: Faults,

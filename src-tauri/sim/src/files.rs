@@ -5,13 +5,14 @@ use bytes::Bytes;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use futures_util::Stream;
+use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 /// A file of a ready request: the name the service lists and where it lives on disk.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StoredFile {
     pub(crate) name: String,
     pub(crate) path: PathBuf,

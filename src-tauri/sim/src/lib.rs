@@ -46,6 +46,37 @@
 //! Requests older than `retention` (30 days) answer 404. Two ES DSL requests are *identical* when
 //! key, ES body, `limit` and `webhook_url` are equal; the second answers 409 while the first has
 //! not reached its ready time. The simulator calls no webhooks.
+//!
+//! The simulated clock is the wall clock plus every [`Simulator::advance_clock`]; times it reports
+//! ([`RequestInfo::created_at_ms`], `GET /_sim/clock`) are UNIX milliseconds on it.
+//!
+//! ## Persistence
+//!
+//! With [`SimConfig::data_dir`] set, the simulator keeps its state across restarts (Practice mode
+//! runs it inside the app: a job still processing when the app closes must find its request when
+//! the app opens again). Without one (a temporary folder, removed on drop) nothing is saved.
+//!
+//! - **What**: every data request (id, kind, key, counts, `limit`, `webhook_url`, the canonical body
+//!   of the 409 rule, state, charged credits, creation and ready times, result files, and the ids
+//!   still to deliver while unsettled), every key's balance, and the clock's total advance. The call
+//!   log, rate-limit buckets and faults are not saved (faults come from the config).
+//! - **Where**: `<data_dir>/state.json`, next to the result files (`requests/<id>/`, paths saved
+//!   relative to the folder). It is `{"version": 1, "clock_offset_ms": n, "credits": {key: n},
+//!   "requests": [...]}`; each request is its [`RequestInfo`] fields plus `ready_at_ms`,
+//!   `canonical`, `ids` (omitted once settled) and `stored` (`[{name, path, size}]`).
+//! - **When**: after each change that matters — a request created (before the POST is answered),
+//!   settled or charged, a balance changed, the clock advanced — written to `state.json.tmp`,
+//!   synced, and renamed over `state.json`. A request being settled is saved uncharged (its files
+//!   are not written yet), so a crash mid-settle settles it again after the restart.
+//! - **Time**: times are saved as UNIX milliseconds on the simulated clock, so a request created
+//!   before a restart becomes ready at the right moment after it, and expires 30 days after its
+//!   creation, counting the time the simulator was not running and every clock advance.
+//! - **Credits**: keys in [`SimConfig::api_keys`] are merged with the saved ones; **a saved
+//!   balance wins** for a key in both (a practice user's balance is stable across restarts), and a
+//!   configured key not saved yet starts with its configured balance.
+//! - **Bad files**: an unreadable, invalid or newer-version `state.json` is moved aside to
+//!   `state.json.corrupt-<UNIX ms>` with a warning and the simulator starts fresh; it never fails
+//!   to start because of it. A failed save is logged and the simulator keeps serving from memory.
 
 pub mod admin;
 mod config;
@@ -54,6 +85,7 @@ mod dsl;
 mod error;
 mod faults;
 mod files;
+mod persist;
 mod routes;
 mod state;
 
@@ -94,7 +126,8 @@ fn app(shared: Arc<Shared>) -> Router {
 
 impl Simulator {
     /// Builds the corpus (shared between simulators of the same seed and size), binds
-    /// `127.0.0.1:<config.port or a free port>` and starts serving.
+    /// `127.0.0.1:<config.port or a free port>` and starts serving. With a data folder, the state
+    /// saved there is reloaded first (see "Persistence" above).
     pub async fn start(config: SimConfig) -> std::io::Result<Simulator> {
         config
             .validate()
@@ -146,7 +179,7 @@ impl Simulator {
         self.shared.faults()
     }
 
-    /// Sets a key's balance; an unknown key becomes a valid one.
+    /// Sets a key's balance; an unknown key becomes a valid one. Saved at once with a data folder.
     pub fn set_credits(&self, key: &str, credits: i64) {
         self.shared.set_credits(key, credits);
     }
@@ -156,7 +189,8 @@ impl Simulator {
         self.shared.credits(key)
     }
 
-    /// Moves the simulated clock forward (processing time, 30-day expiry).
+    /// Moves the simulated clock forward (processing time, 30-day expiry). Saved at once with a data
+    /// folder, so the advance outlives a restart.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.advance_clock(by);
     }

@@ -20,7 +20,8 @@ struct Args {
     /// Milliseconds from POST to ready files.
     #[arg(long, default_value_t = 2000)]
     processing_ms: u64,
-    /// Folder for result files (kept); default: a temporary folder removed at exit.
+    /// Folder for result files and saved state (kept, reloaded on the next start); default: a
+    /// temporary folder removed at exit.
     #[arg(long)]
     data_dir: Option<PathBuf>,
     /// Seed of the corpus and random faults.

@@ -247,15 +247,17 @@ async fn submit_es_dsl(
         None if matched > MAX_RECORDS => ids.clear(),
         None => {}
     }
-    let info = s.create_request(NewRequest {
-        kind: RequestKind::EsDsl,
-        key,
-        matched,
-        ids,
-        limit,
-        webhook_url,
-        canonical: Some(canonical),
-    })?;
+    let info = s
+        .create_request(NewRequest {
+            kind: RequestKind::EsDsl,
+            key,
+            matched,
+            ids,
+            limit,
+            webhook_url,
+            canonical: Some(canonical),
+        })
+        .await?;
     Ok(created(&s, &info))
 }
 
@@ -326,15 +328,17 @@ async fn submit_id_file(
         .into_iter()
         .filter(|id| id_exists(*id) && seen.insert(*id))
         .collect();
-    let info = s.create_request(NewRequest {
-        kind: RequestKind::IdFile,
-        key,
-        matched: ids.len(),
-        ids,
-        limit: None,
-        webhook_url,
-        canonical: None,
-    })?;
+    let info = s
+        .create_request(NewRequest {
+            kind: RequestKind::IdFile,
+            key,
+            matched: ids.len(),
+            ids,
+            limit: None,
+            webhook_url,
+            canonical: None,
+        })
+        .await?;
     Ok(created(&s, &info))
 }
 
@@ -454,7 +458,7 @@ async fn preview(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let query = dsl::parse_body(&parse_json(&body)?).map_err(bad_query)?;
-    s.charge(&key, s.config.preview_credits)?;
+    s.charge(&key, s.config.preview_credits).await?;
     Ok(Json(s.preview(query, PREVIEW_SIZE).await).into_response())
 }
 

@@ -1,5 +1,6 @@
 //! The simulator's shared state: accounts, data requests, the simulated clock, rate limits, faults
-//! and the call log. One `std::sync::Mutex`, never held across an `.await`.
+//! and the call log. One `std::sync::Mutex`, never held across an `.await`. With a configured data
+//! folder, what a restart needs is saved after each change that matters (see [`crate::persist`]).
 
 use crate::config::SimConfig;
 use crate::corpus::Corpus;
@@ -7,10 +8,11 @@ use crate::dsl::{self, Query};
 use crate::error::ApiError;
 use crate::faults::{self, Faults, Group};
 use crate::files::{self, StoredFile};
+use crate::persist::{self, Persister, SavedRequest, StateFile};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -112,7 +114,8 @@ pub struct RequestInfo {
     pub files: Vec<String>,
     /// Credits charged so far.
     pub charged: i64,
-    /// Creation time on the simulated clock, milliseconds since the simulator started.
+    /// Creation time on the simulated clock, UNIX milliseconds (the wall clock plus every
+    /// [`crate::Simulator::advance_clock`], so it survives a restart).
     pub created_at_ms: u64,
     /// The `limit` sent, if any.
     pub limit: Option<u32>,
@@ -133,6 +136,7 @@ pub(crate) struct NewRequest {
     pub(crate) canonical: Option<String>,
 }
 
+/// A data request. Times are durations since the UNIX epoch on the simulated clock.
 struct DataRequest {
     seq: u64,
     info: RequestInfo,
@@ -144,10 +148,85 @@ struct DataRequest {
     files: Vec<StoredFile>,
 }
 
+impl DataRequest {
+    /// Whether the request still has to settle (and so needs its ids).
+    fn unsettled(&self) -> bool {
+        matches!(
+            self.info.state,
+            RequestState::Processing | RequestState::InsufficientCredits
+        )
+    }
+
+    /// The saved form; a request being settled is saved as not charged yet (its files are not
+    /// written, so a restart settles it again).
+    fn saved(&self, dir: &Path) -> SavedRequest {
+        let mut info = self.info.clone();
+        if self.finalizing {
+            info.charged = 0;
+        }
+        let stored = self
+            .files
+            .iter()
+            .map(|f| StoredFile {
+                path: f.path.strip_prefix(dir).unwrap_or(&f.path).to_path_buf(),
+                ..f.clone()
+            })
+            .collect();
+        SavedRequest {
+            info,
+            ready_at_ms: self.ready_at.as_millis() as u64,
+            canonical: self.canonical.clone(),
+            ids: if self.unsettled() {
+                self.ids.clone()
+            } else {
+                Vec::new()
+            },
+            stored,
+        }
+    }
+
+    /// A request restored from its saved form (relative file paths resolved against `dir`).
+    fn restored(seq: u64, saved: SavedRequest, dir: &Path) -> DataRequest {
+        let files = saved
+            .stored
+            .into_iter()
+            .map(|f| StoredFile {
+                path: dir.join(&f.path),
+                ..f
+            })
+            .collect();
+        DataRequest {
+            seq,
+            created_at: Duration::from_millis(saved.info.created_at_ms),
+            info: saved.info,
+            ids: saved.ids,
+            ready_at: Duration::from_millis(saved.ready_at_ms),
+            canonical: saved.canonical,
+            finalizing: false,
+            files,
+        }
+    }
+}
+
 /// The result of a status poll.
 pub(crate) enum Poll {
     Pending,
     Ready(Vec<String>),
+}
+
+/// The first step of a poll: an answer already, or result files to write.
+enum Step {
+    /// Answer this; `changed` when the request's state changed (so it is saved first).
+    Answer {
+        result: Result<Poll, ApiError>,
+        changed: bool,
+    },
+    /// The request was charged and is being settled: write these files.
+    Write {
+        ids: Vec<u64>,
+        dir: PathBuf,
+        hostile: bool,
+    },
 }
 
 /// A download ready to stream.
@@ -189,6 +268,11 @@ pub(crate) struct DataDir {
 }
 
 impl DataDir {
+    /// Whether the folder was configured (and so outlives the simulator).
+    pub(crate) fn persistent(&self) -> bool {
+        !self.temporary
+    }
+
     pub(crate) fn new(configured: Option<&Path>) -> std::io::Result<DataDir> {
         let (path, temporary) = match configured {
             Some(p) => (p.to_path_buf(), false),
@@ -216,13 +300,19 @@ pub(crate) struct Shared {
     pub(crate) corpus: Arc<Corpus>,
     pub(crate) data_dir: DataDir,
     started: Instant,
+    /// The wall clock when `started` was taken, since the UNIX epoch.
+    epoch: Duration,
     inner: Mutex<Inner>,
     big_file: tokio::sync::Mutex<()>,
+    /// Saves the state; `None` for a temporary data folder.
+    persister: Option<Persister>,
 }
 
 impl Shared {
+    /// The state `config` describes, updated by the state saved in a configured data folder (a
+    /// saved balance wins over the configured one).
     pub(crate) fn new(config: SimConfig, corpus: Arc<Corpus>, data_dir: DataDir) -> Shared {
-        let inner = Inner {
+        let mut inner = Inner {
             clock_offset: Duration::ZERO,
             credits: config.api_keys.iter().cloned().collect(),
             requests: HashMap::new(),
@@ -232,13 +322,64 @@ impl Shared {
             buckets: HashMap::new(),
             calls: Vec::new(),
         };
+        let persister = data_dir
+            .persistent()
+            .then(|| Persister::new(&data_dir.path));
+        if let Some(saved) = persister.as_ref().and_then(Persister::load) {
+            restore(&mut inner, saved, &data_dir.path);
+        }
         Shared {
             config,
             corpus,
             data_dir,
             started: Instant::now(),
+            epoch: Duration::from_millis(persist::unix_ms()),
             inner: Mutex::new(inner),
             big_file: Default::default(),
+            persister,
+        }
+    }
+
+    /// What the state file gets: everything but the call log, rate limits and faults. A request
+    /// being settled is saved uncharged, its charge given back to the balance.
+    fn snapshot(&self) -> StateFile {
+        let inner = self.lock();
+        let mut credits: BTreeMap<String, i64> = inner.credits.clone().into_iter().collect();
+        let mut all: Vec<&DataRequest> = inner.requests.values().collect();
+        all.sort_by_key(|r| r.seq);
+        for r in all.iter().filter(|r| r.finalizing) {
+            *credits.entry(r.info.key.clone()).or_insert(0) += r.info.charged;
+        }
+        StateFile {
+            version: persist::VERSION,
+            clock_offset_ms: inner.clock_offset.as_millis() as u64,
+            credits,
+            requests: all
+                .into_iter()
+                .map(|r| r.saved(&self.data_dir.path))
+                .collect(),
+        }
+    }
+
+    /// Writes the state file (blocking; a no-op without a configured data folder). A failure is
+    /// logged: the simulator keeps serving from memory.
+    fn save(&self) {
+        let Some(persister) = &self.persister else {
+            return;
+        };
+        if let Err(e) = persister.save(|| self.snapshot()) {
+            tracing::warn!("cannot save the simulator state: {e}");
+        }
+    }
+
+    /// [`Shared::save`] off the async workers.
+    async fn persist(self: &Arc<Self>) {
+        if self.persister.is_none() {
+            return;
+        }
+        let shared = self.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || shared.save()).await {
+            tracing::warn!("cannot save the simulator state: {e}");
         }
     }
 
@@ -247,18 +388,21 @@ impl Shared {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The simulated clock, since the UNIX epoch.
     fn now(&self, inner: &Inner) -> Duration {
-        self.started.elapsed() + inner.clock_offset
+        self.epoch + self.started.elapsed() + inner.clock_offset
     }
 
-    /// The simulated clock, milliseconds since start.
+    /// The simulated clock, UNIX milliseconds.
     pub(crate) fn now_ms(&self) -> u64 {
         let inner = self.lock();
         self.now(&inner).as_millis() as u64
     }
 
+    /// Moves the clock forward and saves (blocking).
     pub(crate) fn advance_clock(&self, by: Duration) {
         self.lock().clock_offset += by;
+        self.save();
     }
 
     // --- accounts --------------------------------------------------------------------------
@@ -271,18 +415,25 @@ impl Shared {
         self.lock().credits.clone()
     }
 
+    /// Sets a balance and saves (blocking).
     pub(crate) fn set_credits(&self, key: &str, credits: i64) {
         self.lock().credits.insert(key.to_string(), credits);
+        self.save();
     }
 
-    /// Takes `cost` credits from `key`, or answers 402.
-    pub(crate) fn charge(&self, key: &str, cost: i64) -> Result<(), ApiError> {
-        let mut inner = self.lock();
-        let balance = inner.credits.entry(key.to_string()).or_insert(0);
-        if *balance < cost {
-            return Err(ApiError::new(402, "Insufficient credits"));
+    /// Takes `cost` credits from `key` (saving when it is not free), or answers 402.
+    pub(crate) async fn charge(self: &Arc<Self>, key: &str, cost: i64) -> Result<(), ApiError> {
+        {
+            let mut inner = self.lock();
+            let balance = inner.credits.entry(key.to_string()).or_insert(0);
+            if *balance < cost {
+                return Err(ApiError::new(402, "Insufficient credits"));
+            }
+            *balance -= cost;
         }
-        *balance -= cost;
+        if cost != 0 {
+            self.persist().await;
+        }
         Ok(())
     }
 
@@ -436,8 +587,19 @@ impl Shared {
         all.into_iter().map(|r| self.info(&inner, r)).collect()
     }
 
-    /// Creates a data request, or answers 409 for an identical ES DSL request still in progress.
-    pub(crate) fn create_request(&self, new: NewRequest) -> Result<RequestInfo, ApiError> {
+    /// Creates a data request and saves it before returning, or answers 409 for an identical ES DSL
+    /// request still in progress.
+    pub(crate) async fn create_request(
+        self: &Arc<Self>,
+        new: NewRequest,
+    ) -> Result<RequestInfo, ApiError> {
+        let info = self.insert_request(new)?;
+        self.persist().await;
+        Ok(info)
+    }
+
+    /// [`Shared::create_request`] without saving.
+    fn insert_request(&self, new: NewRequest) -> Result<RequestInfo, ApiError> {
         let mut inner = self.lock();
         let now = self.now(&inner);
         if let Some(canonical) = &new.canonical {
@@ -503,84 +665,114 @@ impl Shared {
     }
 
     /// A status poll: settles a request whose processing time has passed (charging it once and
-    /// writing its files), then reports it.
-    pub(crate) async fn poll(&self, id: &str) -> Result<Poll, ApiError> {
-        let (ids, dir, hostile) = {
-            let mut inner = self.lock();
-            let now = self.now(&inner);
-            let hostile = inner.faults.hostile_file_names;
-            let Some(r) = inner.requests.get(id) else {
-                return Err(Self::not_found());
-            };
-            if now >= r.created_at + self.config.retention {
-                return Err(Self::expired());
+    /// writing its files), saves what changed, then reports it.
+    pub(crate) async fn poll(self: &Arc<Self>, id: &str) -> Result<Poll, ApiError> {
+        match self.begin_poll(id)? {
+            Step::Answer { result, changed } => {
+                if changed {
+                    self.persist().await;
+                }
+                result
             }
-            match r.info.state {
-                RequestState::Ready => return Ok(Poll::Ready(r.info.files.clone())),
-                RequestState::NoMatch => return Err(self.no_match()),
-                RequestState::TooManyMatches => return Err(Self::too_many()),
-                RequestState::Expired => return Err(Self::expired()),
-                RequestState::Processing | RequestState::InsufficientCredits => {}
+            Step::Write { ids, dir, hostile } => {
+                let (seed, per_file) = (self.corpus.seed, self.config.records_per_file);
+                let written = tokio::task::spawn_blocking(move || {
+                    files::write_parts(&dir, seed, &ids, per_file, hostile)
+                })
+                .await
+                .map_err(std::io::Error::other)
+                .and_then(|w| w);
+                let result = self.finish_poll(id, written);
+                if result.is_ok() {
+                    self.persist().await;
+                }
+                result
             }
-            if r.finalizing || now < r.ready_at {
-                return Ok(Poll::Pending);
-            }
-            let key = r.info.key.clone();
-            let (matched, count) = (r.info.matched, r.ids.len());
-            let cost = count as i64 * self.config.credits_per_record;
-            let balance = inner.credits.get(&key).copied().unwrap_or(0);
-            let state = if matched == 0 {
-                Some((RequestState::NoMatch, self.no_match()))
-            } else if count == 0 {
-                Some((RequestState::TooManyMatches, Self::too_many()))
-            } else if balance < cost {
-                Some((
-                    RequestState::InsufficientCredits,
-                    ApiError::new(402, "Insufficient credits"),
-                ))
-            } else {
-                None
-            };
-            let Some(r) = inner.requests.get_mut(id) else {
-                return Err(Self::not_found());
-            };
-            if let Some((state, err)) = state {
-                r.info.state = state;
-                return Err(err);
-            }
-            r.finalizing = true;
-            r.info.charged = cost;
-            let ids = r.ids.clone();
-            *inner.credits.entry(key).or_insert(0) -= cost;
-            (ids, self.data_dir.path.join("requests").join(id), hostile)
-        };
-        let (seed, per_file) = (self.corpus.seed, self.config.records_per_file);
-        let written = tokio::task::spawn_blocking(move || {
-            files::write_parts(&dir, seed, &ids, per_file, hostile)
-        })
-        .await;
+        }
+    }
+
+    /// Answers a poll from the request's state, or charges it and marks it as being settled.
+    fn begin_poll(&self, id: &str) -> Result<Step, ApiError> {
         let mut inner = self.lock();
-        let Some(r) = inner.requests.get_mut(id) else {
-            return Err(Self::not_found());
+        let now = self.now(&inner);
+        let hostile = inner.faults.hostile_file_names;
+        let r = inner.requests.get(id).ok_or_else(Self::not_found)?;
+        if now >= r.created_at + self.config.retention {
+            return Err(Self::expired());
+        }
+        let answer = |result| {
+            Ok(Step::Answer {
+                result,
+                changed: false,
+            })
         };
+        match r.info.state {
+            RequestState::Ready => return answer(Ok(Poll::Ready(r.info.files.clone()))),
+            RequestState::NoMatch => return answer(Err(self.no_match())),
+            RequestState::TooManyMatches => return answer(Err(Self::too_many())),
+            RequestState::Expired => return answer(Err(Self::expired())),
+            RequestState::Processing | RequestState::InsufficientCredits => {}
+        }
+        if r.finalizing || now < r.ready_at {
+            return answer(Ok(Poll::Pending));
+        }
+        let key = r.info.key.clone();
+        let (matched, count) = (r.info.matched, r.ids.len());
+        let cost = count as i64 * self.config.credits_per_record;
+        let balance = inner.credits.get(&key).copied().unwrap_or(0);
+        let failure = if matched == 0 {
+            Some((RequestState::NoMatch, self.no_match()))
+        } else if count == 0 {
+            Some((RequestState::TooManyMatches, Self::too_many()))
+        } else if balance < cost {
+            Some((
+                RequestState::InsufficientCredits,
+                ApiError::new(402, "Insufficient credits"),
+            ))
+        } else {
+            None
+        };
+        let r = inner.requests.get_mut(id).ok_or_else(Self::not_found)?;
+        if let Some((state, err)) = failure {
+            let changed = r.info.state != state;
+            r.info.state = state;
+            return Ok(Step::Answer {
+                result: Err(err),
+                changed,
+            });
+        }
+        r.finalizing = true;
+        r.info.charged = cost;
+        let ids = r.ids.clone();
+        *inner.credits.entry(key).or_insert(0) -= cost;
+        Ok(Step::Write {
+            ids,
+            dir: self.data_dir.path.join("requests").join(id),
+            hostile,
+        })
+    }
+
+    /// Lists the written files, or refunds the charge when writing failed.
+    fn finish_poll(
+        &self,
+        id: &str,
+        written: std::io::Result<Vec<StoredFile>>,
+    ) -> Result<Poll, ApiError> {
+        let mut inner = self.lock();
+        let r = inner.requests.get_mut(id).ok_or_else(Self::not_found)?;
         r.finalizing = false;
         match written {
-            Ok(Ok(stored)) => {
+            Ok(stored) => {
                 r.info.files = stored.iter().map(|f| f.name.clone()).collect();
                 r.info.state = RequestState::Ready;
                 r.files = stored;
                 Ok(Poll::Ready(r.info.files.clone()))
             }
-            failed => {
+            Err(e) => {
                 let refund = std::mem::take(&mut r.info.charged);
                 let key = r.info.key.clone();
                 *inner.credits.entry(key).or_insert(0) += refund;
-                let why = match failed {
-                    Ok(Err(e)) => e.to_string(),
-                    Err(e) => e.to_string(),
-                    Ok(Ok(_)) => String::new(),
-                };
-                tracing::error!("writing result files failed: {why}");
+                tracing::error!("writing result files failed: {e}");
                 Err(ApiError::new(500, "Internal Server Error"))
             }
         }
@@ -617,7 +809,7 @@ impl Shared {
     /// A ready request whose single file is a gzip of at least `min_bytes`, written once per data
     /// folder and seed (and reused while it is there). Not charged.
     pub(crate) async fn big_file_request(
-        &self,
+        self: &Arc<Self>,
         key: &str,
         min_bytes: u64,
     ) -> std::io::Result<RequestInfo> {
@@ -648,7 +840,7 @@ impl Shared {
         let size = std::fs::metadata(&path)?.len();
         let name = files::part_name(0, &uuid::Uuid::new_v4().to_string(), false);
         let info = self
-            .create_request(NewRequest {
+            .insert_request(NewRequest {
                 kind: RequestKind::Fixture,
                 key: key.to_string(),
                 matched: records as usize,
@@ -658,15 +850,85 @@ impl Shared {
                 canonical: None,
             })
             .map_err(|e| std::io::Error::other(e.detail))?;
-        let mut inner = self.lock();
-        let Some(r) = inner.requests.get_mut(&info.id) else {
-            return Err(std::io::Error::other("request vanished"));
+        let info = {
+            let mut inner = self.lock();
+            let Some(r) = inner.requests.get_mut(&info.id) else {
+                return Err(std::io::Error::other("request vanished"));
+            };
+            r.ready_at = r.created_at;
+            r.info.record_count = records as usize;
+            r.info.state = RequestState::Ready;
+            r.info.files = vec![name.clone()];
+            r.files = vec![StoredFile { name, path, size }];
+            r.info.clone()
         };
-        r.ready_at = r.created_at;
-        r.info.record_count = records as usize;
-        r.info.state = RequestState::Ready;
-        r.info.files = vec![name.clone()];
-        r.files = vec![StoredFile { name, path, size }];
-        Ok(r.info.clone())
+        self.persist().await;
+        Ok(info)
+    }
+}
+
+/// Applies a saved state over the configured one: the clock offset, balances (a saved balance wins;
+/// configured keys not saved keep their configured balance) and the data requests.
+fn restore(inner: &mut Inner, saved: StateFile, dir: &Path) {
+    inner.clock_offset = Duration::from_millis(saved.clock_offset_ms);
+    inner.credits.extend(saved.credits);
+    for (seq, request) in (1..).zip(saved.requests) {
+        let r = DataRequest::restored(seq, request, dir);
+        inner.requests.insert(r.info.id.clone(), r);
+        inner.next_seq = seq + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(dir: &Path) -> Arc<Shared> {
+        let config = SimConfig {
+            processing_time: Duration::ZERO,
+            api_keys: vec![("k".into(), 10)],
+            corpus_size: 100,
+            data_dir: Some(dir.to_path_buf()),
+            ..SimConfig::default()
+        };
+        let data_dir = DataDir::new(config.data_dir.as_deref()).unwrap();
+        Arc::new(Shared::new(config, Corpus::shared(1, 100), data_dir))
+    }
+
+    #[tokio::test]
+    async fn a_request_being_settled_is_saved_uncharged_and_settles_after_a_restart() {
+        let dir =
+            std::env::temp_dir().join(format!("coresignal-sim-state-{}", uuid::Uuid::new_v4()));
+        let first = shared(&dir);
+        let info = first
+            .create_request(NewRequest {
+                kind: RequestKind::IdFile,
+                key: "k".into(),
+                matched: 3,
+                ids: vec![1, 2, 3],
+                limit: None,
+                webhook_url: Some("https://example.com/hook".into()),
+                canonical: None,
+            })
+            .await
+            .unwrap();
+        // Charged and settling; the process dies before the files are written.
+        assert!(matches!(first.begin_poll(&info.id), Ok(Step::Write { .. })));
+        assert_eq!(first.credits("k"), Some(7));
+        first.save();
+        drop(first);
+
+        let second = shared(&dir);
+        assert_eq!(second.requests(), vec![info.clone()]);
+        assert_eq!(second.credits("k"), Some(10), "the charge was given back");
+        assert!(matches!(second.poll(&info.id).await, Ok(Poll::Ready(f)) if f.len() == 1));
+        assert_eq!(second.credits("k"), Some(7));
+        drop(second);
+
+        let third = shared(&dir);
+        let settled = &third.requests()[0];
+        assert_eq!((settled.state, settled.charged), (RequestState::Ready, 3));
+        assert!(third.download(&info.id, &settled.files[0]).is_ok());
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -44,7 +44,8 @@ pub struct IdColumn {
 }
 
 /// One line of the file that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
 pub struct LineProblem {
     /// 1-based line number, as a text editor shows it.
     pub line: usize,

@@ -24,6 +24,9 @@ use crate::store::{
 use super::request::{fingerprint, CostEstimate, JobRequest, NewJob};
 use super::{EngineError, JobKind, JobState, Mode, PollSchedule};
 
+/// How long the service keeps a request's files.
+const RETENTION: time::Duration = time::Duration::days(30);
+
 /// How the engine is set up.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
@@ -40,7 +43,8 @@ pub struct EngineOptions {
 }
 
 /// A job with everything the detail view shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
 pub struct JobDetail {
     /// The job.
     pub job: JobRow,
@@ -48,15 +52,19 @@ pub struct JobDetail {
     pub files: Vec<FileRow>,
     /// Its audit trail, oldest first.
     pub events: Vec<JobEvent>,
+    /// The service keeps the files for 30 days after submission: download them before this time.
+    pub download_before: Option<String>,
 }
 
 /// What the engine tells listeners (the UI, the CLI's progress bars) as it works.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum JobUpdate {
     /// A job changed state.
     State {
         /// The job.
+        #[ts(type = "number")]
         job: i64,
         /// Its new state.
         state: JobState,
@@ -64,6 +72,7 @@ pub enum JobUpdate {
     /// The service said "still processing"; the next check is scheduled.
     Polled {
         /// The job.
+        #[ts(type = "number")]
         job: i64,
         /// Seconds until the next check.
         next_check_in_secs: f64,
@@ -71,17 +80,21 @@ pub enum JobUpdate {
     /// Bytes arrived for a file.
     Download {
         /// The job.
+        #[ts(type = "number")]
         job: i64,
         /// The file's local name.
         file: String,
         /// Bytes on disk.
+        #[ts(type = "number")]
         bytes_done: u64,
         /// The file's size, when known.
+        #[ts(type = "number | null")]
         bytes_total: Option<u64>,
     },
     /// The latest account balance the service reported.
     Balance {
         /// Credits remaining.
+        #[ts(type = "number")]
         credits: i64,
     },
 }
@@ -378,9 +391,15 @@ impl Engine {
     /// One job with its files and audit trail. Jobs of the other mode are not visible.
     pub fn detail(&self, id: i64) -> Result<JobDetail, EngineError> {
         let job = self.job(id)?;
+        let download_before = job
+            .submitted_at
+            .as_deref()
+            .and_then(parse_time)
+            .map(|at| format_time(at + RETENTION));
         Ok(JobDetail {
             files: self.store.files(id)?,
             events: self.store.events(id)?,
+            download_before,
             job,
         })
     }

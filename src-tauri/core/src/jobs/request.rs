@@ -38,15 +38,20 @@ pub struct NewJob {
 }
 
 /// What a request will cost, as shown before the user confirms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[ts(export)]
 pub struct CostEstimate {
     /// Profiles the service counted for the query.
+    #[ts(type = "number")]
     pub matches: u64,
     /// Profiles that will be delivered (the matches, capped by the limit).
+    #[ts(type = "number")]
     pub records: u64,
     /// `records × credits per profile`.
+    #[ts(type = "number")]
     pub credits: u64,
     /// The account balance the service reported, when it did.
+    #[ts(type = "number | null")]
     pub balance: Option<i64>,
 }
 

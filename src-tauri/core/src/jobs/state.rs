@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a job stands. Stored as snake_case text; never rename a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     /// The row exists; the POST is being sent.
@@ -106,7 +107,8 @@ impl JobState {
 }
 
 /// What a job asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     /// An Elasticsearch DSL query.
@@ -135,7 +137,8 @@ impl JobKind {
 }
 
 /// Live (a real key, real credits) or Practice (the built-in simulator). Histories are kept apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// The real service with the user's key.

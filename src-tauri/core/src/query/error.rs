@@ -191,3 +191,29 @@ fn numbered(errors: &[QueryError]) -> String {
     }
     text
 }
+
+impl QueryError {
+    /// The line and column of a syntax error, if this is one.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        match self {
+            QueryError::Syntax { line, column, .. } => Some((*line, *column)),
+            _ => None,
+        }
+    }
+
+    /// The query path the (first) problem is at, if it has one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            QueryError::NotAnObject { path, .. }
+            | QueryError::MissingKey { path, .. }
+            | QueryError::EmptyClause { path }
+            | QueryError::SeveralTypes { path, .. }
+            | QueryError::UnknownType { path, .. }
+            | QueryError::UnknownBoolKey { path, .. }
+            | QueryError::NotNested { path, .. }
+            | QueryError::CountryField { path, .. } => Some(path),
+            QueryError::Several { errors } => errors.iter().find_map(QueryError::path),
+            _ => None,
+        }
+    }
+}

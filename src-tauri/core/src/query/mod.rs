@@ -11,6 +11,7 @@
 //! common query types are allowed, and a query is at most 15,000 characters and 1,024 boolean
 //! clauses. Every lint error names the place in the query, e.g. `query.bool.should[2].match`.
 
+mod check;
 mod error;
 mod lint;
 mod syntax;
@@ -21,6 +22,7 @@ mod tests;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use check::{check_query, QueryCheck, QueryProblem};
 pub use error::QueryError;
 
 /// The longest query the service accepts, in characters of the compact JSON body.
@@ -78,7 +80,8 @@ pub struct EsQuery {
 }
 
 /// Something in a query worth knowing that does not stop it from being sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
 pub struct QueryWarning {
     /// Where in the pasted text, e.g. `limit` or `query.bool.must[0].nested`.
     pub path: String,

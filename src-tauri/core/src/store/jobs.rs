@@ -38,9 +38,11 @@ pub struct NewJobRow {
 }
 
 /// A job as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
 pub struct JobRow {
     /// Local job number.
+    #[ts(type = "number")]
     pub id: i64,
     /// Live or Practice.
     pub mode: Mode,
@@ -70,6 +72,7 @@ pub struct JobRow {
     /// The service's request id, once known.
     pub request_id: Option<String>,
     /// Profiles expected.
+    #[ts(type = "number | null")]
     pub estimated_records: Option<u64>,
     /// Credits per profile at submission.
     pub credits_per_record: u32,
@@ -90,7 +93,8 @@ pub struct JobRow {
 }
 
 /// Where one result file stands locally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum FileState {
     /// Listed by the service, not yet fetched.
@@ -125,11 +129,14 @@ impl FileState {
 }
 
 /// One result file of a job.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
 pub struct FileRow {
     /// Row id.
+    #[ts(type = "number")]
     pub id: i64,
     /// The job.
+    #[ts(type = "number")]
     pub job_id: i64,
     /// Order in the service's list.
     pub position: u32,
@@ -140,8 +147,10 @@ pub struct FileRow {
     /// Where it stands.
     pub state: FileState,
     /// Size on disk once done.
+    #[ts(type = "number | null")]
     pub bytes: Option<u64>,
     /// Records counted once done.
+    #[ts(type = "number | null")]
     pub records: Option<u64>,
     /// Full local path once done.
     pub path: Option<String>,
@@ -150,7 +159,8 @@ pub struct FileRow {
 }
 
 /// What an audit event records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// The job moved from one state to another.
@@ -181,11 +191,14 @@ impl EventKind {
 }
 
 /// One line of a job's audit trail.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
 pub struct JobEvent {
     /// Row id (increasing).
+    #[ts(type = "number")]
     pub id: i64,
     /// The job.
+    #[ts(type = "number")]
     pub job_id: i64,
     /// When (RFC 3339).
     pub at: String,

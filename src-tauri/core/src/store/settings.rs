@@ -21,6 +21,10 @@ pub enum Setting {
     LastBalanceLive,
     /// The last `x-credits-remaining` the simulator sent (practice mode).
     LastBalancePractice,
+    /// The UI theme.
+    Theme,
+    /// The mode the user chose last (unset on first run).
+    Mode,
 }
 
 impl Setting {
@@ -33,6 +37,8 @@ impl Setting {
             Setting::Proxy => "proxy",
             Setting::LastBalanceLive => "last_balance_live",
             Setting::LastBalancePractice => "last_balance_practice",
+            Setting::Theme => "theme",
+            Setting::Mode => "mode",
         }
     }
 }

@@ -1,5 +1,24 @@
 // The only module that talks to Rust. Screens import from here, never from @tauri-apps/*.
+// Types come from `./bindings`, generated from the Rust types (ts-rs); `make test` checks for drift.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+import type {
+  AppState,
+  ConnectionCheck,
+  CostEstimate,
+  IdFilePick,
+  JobDetail,
+  JobRow,
+  JobUpdate,
+  Mode,
+  QueryCheck,
+  Settings,
+  SubmitIds,
+  SubmitQuery,
+} from "./bindings";
+
+export type * from "./bindings";
 
 /** The `{code, message}` every Rust error becomes at the boundary. */
 export class BackendError extends Error {
@@ -30,14 +49,59 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-/** What the app shell reports about itself. */
-export interface AppInfo {
-  version: string;
-  mode: "practice" | "live";
-  dataDir: string;
-}
+/** Where the app stands: mode (null on first run), key hint, balance, settings. */
+export const appState = () => call<AppState>("app_state");
 
-/** Reads the app's version, mode and data folder. */
-export function appInfo(): Promise<AppInfo> {
-  return call<AppInfo>("app_info");
+/** Enters Practice mode (starts the simulator on this computer) or Live mode (needs a stored key). */
+export const chooseMode = (mode: Mode) => call<AppState>("choose_mode", { mode });
+
+/** Verifies a pasted key with the service, then stores it in the OS keychain and enters Live mode. */
+export const saveKey = (key: string) => call<AppState>("save_key", { key });
+
+/** Removes the key from the OS keychain (Live mode ends). */
+export const removeKey = () => call<AppState>("remove_key");
+
+/** Parses and lints an ES DSL query: formatted text, warnings, or the error with line/column/path. */
+export const checkQuery = (text: string) => call<QueryCheck>("check_query", { text });
+
+/** Counts the profiles a query matches and what collecting them costs (spends nothing). */
+export const estimate = (queryText: string, limit: number | null) =>
+  call<CostEstimate>("estimate", { queryText, limit });
+
+/** Opens the native file picker (in Rust) and validates the chosen ID file; null if cancelled. */
+export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");
+
+/** Submits a search. Only call after the user confirmed the cost. */
+export const submitQuery = (request: SubmitQuery) => call<JobRow>("submit_query", { request });
+
+/** Submits the picked ID file. Only call after the user confirmed the cost. */
+export const submitIds = (request: SubmitIds) => call<JobRow>("submit_ids", { request });
+
+/** This mode's jobs, newest first. */
+export const listJobs = () => call<JobRow[]>("list_jobs");
+
+/** One job with its files, timeline and the date its files must be downloaded by. */
+export const jobDetail = (id: number) => call<JobDetail>("job_detail", { id });
+
+/** Stops polling/downloading a job. */
+export const cancelJob = (id: number) => call<JobRow>("cancel_job", { id });
+
+/** Tries again where it makes sense (after a top-up, a failed download). Never re-submits. */
+export const retryJob = (id: number) => call<JobRow>("retry_job", { id });
+
+/** Opens the job's download folder in the file manager. */
+export const openFolder = (id: number) => call<void>("open_folder", { id });
+
+/** Saves the settings; returns the new app state. */
+export const saveSettings = (settings: Settings) => call<AppState>("save_settings", { settings });
+
+/** Opens the native folder picker (in Rust); null if cancelled. */
+export const pickDownloadFolder = () => call<string | null>("pick_download_folder");
+
+/** Checks that the service answers with the current key and proxy. */
+export const testConnection = () => call<ConnectionCheck>("test_connection");
+
+/** Calls `handler` for every job update the engine emits; returns a function that stops listening. */
+export async function onJobUpdate(handler: (update: JobUpdate) => void): Promise<() => void> {
+  return listen<JobUpdate>("job-update", (event) => handler(event.payload));
 }

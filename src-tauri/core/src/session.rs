@@ -1,0 +1,384 @@
+//! A desktop session: the data folder, the store, the chosen mode and its running engine, and the ID
+//! files picked but not yet submitted. The app shell only adapts this to IPC.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::api::{ApiClient, ApiConfig, RateLimiter};
+use crate::error::{Coded, ErrorCode};
+use crate::ids::{read_id_file, IdReport, LineProblem};
+use crate::jobs::{Engine, Mode};
+use crate::secrets::{ApiKey, SecretStore};
+use crate::settings::Settings;
+use crate::store::{Setting, Store};
+use crate::UserError;
+
+/// A query that matches everything: verifying a key with the free search call.
+const MATCH_ALL: &str = r#"{"query": {"match_all": {}}}"#;
+
+/// Where the app stands, for the UI.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct AppState {
+    /// The app's version.
+    pub version: String,
+    /// The active mode; `None` on first run (the UI offers the two choices).
+    pub mode: Option<Mode>,
+    /// A safe hint of the stored key, e.g. `••••a1b2`.
+    pub key_hint: Option<String>,
+    /// The service rejected the key: polling is paused until it is replaced.
+    pub key_rejected: bool,
+    /// The latest balance the service reported in this mode.
+    #[ts(type = "number | null")]
+    pub balance: Option<i64>,
+    /// The data folder (database, practice files).
+    pub data_dir: String,
+    /// The settings, defaults filled in.
+    pub settings: Settings,
+}
+
+/// An ID file the user picked, validated, waiting for confirmation.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct IdFilePick {
+    /// Pass back to submit this file.
+    pub pick: u32,
+    /// The file's name (not its folder).
+    pub file_name: String,
+    /// Valid, distinct IDs.
+    pub valid: usize,
+    /// Lines in the file.
+    pub total_lines: usize,
+    /// Empty lines.
+    pub blank_lines: usize,
+    /// The header line, if one was skipped.
+    pub header: Option<String>,
+    /// Repeated IDs dropped.
+    pub duplicates_removed: usize,
+    /// Bad lines, by number, with the reason (at most 1,000 listed).
+    pub problems: Vec<LineProblem>,
+    /// How many lines are bad in all.
+    pub problem_lines: usize,
+    /// One sentence summing the file up.
+    pub summary: String,
+    /// Set when the file cannot be submitted as it is (over 10,000 IDs): what to do.
+    pub too_many_message: Option<String>,
+    /// `valid × credits per profile`.
+    #[ts(type = "number")]
+    pub credits: u64,
+}
+
+/// Errors of the session itself.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// No mode is active yet.
+    #[error("Choose Practice mode or enter your Coresignal API key first.")]
+    NoMode,
+    /// No stored key for Live mode.
+    #[error("No API key is stored. Paste your Coresignal API key in Settings.")]
+    NoKey,
+    /// A pick that is gone (already submitted, or from before a restart).
+    #[error("That file is no longer selected. Choose it again.")]
+    NoSuchPick,
+}
+
+impl Coded for SessionError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            SessionError::NoMode => ErrorCode::InvalidState,
+            SessionError::NoKey => ErrorCode::KeyMissing,
+            SessionError::NoSuchPick => ErrorCode::NotFound,
+        }
+    }
+}
+
+struct Active {
+    mode: Mode,
+    engine: Arc<Engine>,
+    stop: watch::Sender<bool>,
+}
+
+/// The session. One per app; share it in the app's state.
+pub struct Session {
+    data_dir: PathBuf,
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    active: Mutex<Option<Active>>,
+    picks: Mutex<Vec<(u32, PathBuf, IdReport)>>,
+}
+
+impl Session {
+    /// Opens the data folder's database. `secrets` is the OS keychain in the app.
+    pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Self, UserError> {
+        let store = Store::open(&Store::default_path(data_dir))?;
+        Ok(Self {
+            data_dir: data_dir.to_path_buf(),
+            store,
+            secrets,
+            active: Mutex::new(None),
+            picks: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The settings with their defaults.
+    pub fn settings(&self) -> Result<Settings, UserError> {
+        Ok(Settings::load(&self.store, &self.data_dir)?)
+    }
+
+    /// The mode chosen last time, if any (the app resumes it at start).
+    pub fn saved_mode(&self) -> Result<Option<Mode>, UserError> {
+        Ok(self
+            .store
+            .setting(Setting::Mode)?
+            .as_deref()
+            .and_then(Mode::parse))
+    }
+
+    /// The stored key, if any.
+    pub fn stored_key(&self) -> Result<Option<ApiKey>, UserError> {
+        Ok(self.secrets.load()?)
+    }
+
+    /// The running engine.
+    pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
+        lock(&self.active)
+            .as_ref()
+            .map(|active| Arc::clone(&active.engine))
+            .ok_or_else(|| SessionError::NoMode.into())
+    }
+
+    /// The active mode.
+    pub fn mode(&self) -> Option<Mode> {
+        lock(&self.active).as_ref().map(|active| active.mode)
+    }
+
+    /// Starts `mode` against `api_base` with `key`: stops the previous engine's scheduler, recovers
+    /// the new mode's jobs (a restart resumes them) and starts its scheduler. Must run inside tokio.
+    pub fn activate(
+        &self,
+        mode: Mode,
+        api_base: &str,
+        key: ApiKey,
+    ) -> Result<Arc<Engine>, UserError> {
+        let settings = self.settings()?;
+        let limiter = RateLimiter::new(settings.requests_per_second);
+        let options = settings.engine_options(mode, Some(api_base));
+        let engine = Engine::new(self.store.clone(), options, Some(key), limiter)?;
+        engine.recover()?;
+        let (stop, stopped) = watch::channel(false);
+        tokio::spawn(Arc::clone(&engine).run(stopped));
+        self.store.set_setting(Setting::Mode, mode.as_str())?;
+        if let Some(previous) = lock(&self.active).replace(Active {
+            mode,
+            engine: Arc::clone(&engine),
+            stop,
+        }) {
+            previous.stop.send_replace(true);
+        }
+        Ok(engine)
+    }
+
+    /// Stops the active engine and forgets the chosen mode (back to the first-run choice).
+    pub fn deactivate(&self) -> Result<(), UserError> {
+        if let Some(previous) = lock(&self.active).take() {
+            previous.stop.send_replace(true);
+        }
+        Ok(self.store.clear_setting(Setting::Mode)?)
+    }
+
+    /// Checks a key with the free search call against `api_base`; returns the balance it reported.
+    pub async fn verify_key(&self, key: &ApiKey, api_base: &str) -> Result<Option<i64>, UserError> {
+        if key.is_empty() {
+            return Err(UserError::new(
+                ErrorCode::InvalidInput,
+                "The key is empty. Paste your Coresignal API key.",
+            ));
+        }
+        let settings = self.settings()?;
+        let config = ApiConfig {
+            base_url: api_base.to_owned(),
+            proxy: settings.proxy,
+            ..ApiConfig::default()
+        };
+        let client = ApiClient::new(
+            config,
+            key.clone(),
+            RateLimiter::new(settings.requests_per_second),
+        )?;
+        let query = crate::query::parse_query(MATCH_ALL)?;
+        let estimate = client.estimate(&query.body).await?;
+        Ok(estimate.credits_remaining)
+    }
+
+    /// Stores a key in the keychain (after [`Session::verify_key`]).
+    pub fn store_key(&self, key: &ApiKey) -> Result<(), UserError> {
+        Ok(self.secrets.save(key)?)
+    }
+
+    /// Removes the key from the keychain; leaves Live mode if it is active.
+    pub fn remove_key(&self) -> Result<(), UserError> {
+        self.secrets.delete()?;
+        if self.mode() == Some(Mode::Live) {
+            self.deactivate()?;
+        }
+        Ok(())
+    }
+
+    /// Saves settings; the running engine picks them up when the mode is activated again.
+    pub fn save_settings(&self, settings: &Settings) -> Result<(), UserError> {
+        Ok(settings.save(&self.store)?)
+    }
+
+    /// Where the app stands, for the UI.
+    pub fn state(&self) -> Result<AppState, UserError> {
+        let key_hint = match self.stored_key() {
+            Ok(key) => key.map(|key| key.hint()),
+            // A locked keychain must not hide the app: the key screen says what is wrong.
+            Err(error) if error.code == ErrorCode::KeychainUnavailable => None,
+            Err(error) => return Err(error),
+        };
+        let engine = self.engine().ok();
+        Ok(AppState {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            mode: self.mode(),
+            key_hint,
+            key_rejected: engine.as_ref().is_some_and(|engine| engine.key_rejected()),
+            balance: match &engine {
+                Some(engine) => engine.last_balance()?,
+                None => None,
+            },
+            data_dir: self.data_dir.display().to_string(),
+            settings: self.settings()?,
+        })
+    }
+
+    /// Reads and validates an ID file the user picked; keeps it until it is submitted.
+    pub fn pick_id_file(&self, path: &Path) -> Result<IdFilePick, UserError> {
+        let report = read_id_file(path)?;
+        let settings = self.settings()?;
+        let mut picks = lock(&self.picks);
+        let pick = picks.last().map_or(1, |(last, _, _)| last + 1);
+        let view = IdFilePick {
+            pick,
+            file_name: path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            valid: report.ids.len(),
+            total_lines: report.total_lines,
+            blank_lines: report.blank_lines,
+            header: report.header.clone(),
+            duplicates_removed: report.duplicates_removed,
+            problems: report.problems.clone(),
+            problem_lines: report.problem_lines,
+            summary: report.summary(),
+            too_many_message: report
+                .check_submittable()
+                .err()
+                .map(|error| error.user_message()),
+            credits: report.ids.len() as u64 * u64::from(settings.credits_per_record),
+        };
+        picks.retain(|(_, kept, _)| kept != path);
+        picks.push((pick, path.to_path_buf(), report));
+        Ok(view)
+    }
+
+    /// The picked file's path and report, for submission.
+    pub fn picked(&self, pick: u32) -> Result<(PathBuf, IdReport), UserError> {
+        lock(&self.picks)
+            .iter()
+            .find(|(id, _, _)| *id == pick)
+            .map(|(_, path, report)| (path.clone(), report.clone()))
+            .ok_or_else(|| SessionError::NoSuchPick.into())
+    }
+}
+
+// The session's locks guard plain in-memory data; a panic elsewhere cannot leave it inconsistent,
+// so a poisoned lock is still safe to use.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::MemoryStore;
+
+    fn session() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::open(dir.path(), Arc::new(MemoryStore::new())).unwrap();
+        (dir, session)
+    }
+
+    #[test]
+    fn a_new_session_is_on_first_run() {
+        let (_dir, session) = session();
+        let state = session.state().unwrap();
+        assert_eq!(state.mode, None);
+        assert_eq!(state.key_hint, None);
+        assert_eq!(session.saved_mode().unwrap(), None);
+        assert_eq!(
+            session.engine().err().map(|e| e.code),
+            Some(ErrorCode::InvalidState)
+        );
+    }
+
+    #[tokio::test]
+    async fn activating_a_mode_remembers_it_and_deactivating_forgets_it() {
+        let (_dir, session) = session();
+        session
+            .activate(Mode::Practice, "http://127.0.0.1:9/cdapi", ApiKey::new("k"))
+            .unwrap();
+        assert_eq!(session.mode(), Some(Mode::Practice));
+        assert_eq!(session.saved_mode().unwrap(), Some(Mode::Practice));
+        session.deactivate().unwrap();
+        assert_eq!(session.mode(), None);
+        assert_eq!(session.saved_mode().unwrap(), None);
+    }
+
+    #[test]
+    fn a_picked_file_is_kept_until_submitted_and_too_many_is_explained() {
+        let (dir, session) = session();
+        let small = dir.path().join("ids.csv");
+        std::fs::write(&small, "id\n1\n2\n2\nabc\n").unwrap();
+        let view = session.pick_id_file(&small).unwrap();
+        assert_eq!(view.valid, 2);
+        assert_eq!(view.duplicates_removed, 1);
+        assert_eq!(view.problems.len(), 1);
+        assert_eq!(view.problems[0].line, 5);
+        assert_eq!(view.credits, 2);
+        assert!(view.too_many_message.is_none());
+        let (path, report) = session.picked(view.pick).unwrap();
+        assert_eq!(path, small);
+        assert_eq!(report.ids, vec![1, 2]);
+
+        let big = dir.path().join("big.csv");
+        let text: String = (1..=10_001).map(|id| format!("{id}\n")).collect();
+        std::fs::write(&big, text).unwrap();
+        let view = session.pick_id_file(&big).unwrap();
+        assert!(view.too_many_message.unwrap().contains("10,000"));
+        assert_eq!(session.picked(999).unwrap_err().code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn the_key_only_ever_shows_as_a_hint() {
+        let (_dir, session) = session();
+        session.store_key(&ApiKey::new("abcdefgh12345678")).unwrap();
+        let state = session.state().unwrap();
+        assert_eq!(state.key_hint.as_deref(), Some("••••5678"));
+        let json = serde_json::to_string(&state).unwrap();
+        assert!(!json.contains("abcdefgh"));
+        session.remove_key().unwrap();
+        assert_eq!(session.state().unwrap().key_hint, None);
+    }
+}

@@ -1,0 +1,97 @@
+//! Mode, key and settings.
+
+use collect_core::error::Coded;
+use collect_core::jobs::Mode;
+use collect_core::session::AppState;
+use collect_core::settings::Settings;
+use collect_core::UserError;
+use serde::Serialize;
+
+use super::ShellState;
+
+/// The answer to *Test connection*.
+#[derive(ts_rs::TS, Debug, Serialize)]
+#[ts(export)]
+pub struct ConnectionCheck {
+    /// The service answered with the current key and proxy.
+    pub ok: bool,
+    /// What happened, in plain words.
+    pub message: String,
+    /// The balance the service reported.
+    #[ts(type = "number | null")]
+    pub balance: Option<i64>,
+}
+
+/// Where the app stands.
+#[tauri::command]
+pub fn app_state(shell: ShellState<'_>) -> Result<AppState, UserError> {
+    shell.session.state()
+}
+
+/// Enters Practice or Live mode.
+#[tauri::command]
+pub async fn choose_mode(shell: ShellState<'_>, mode: Mode) -> Result<AppState, UserError> {
+    shell.enter(mode).await
+}
+
+/// Verifies a pasted key, stores it in the OS keychain and enters Live mode.
+#[tauri::command]
+pub async fn save_key(shell: ShellState<'_>, key: String) -> Result<AppState, UserError> {
+    shell.use_key(key).await
+}
+
+/// Removes the key from the OS keychain.
+#[tauri::command]
+pub fn remove_key(shell: ShellState<'_>) -> Result<AppState, UserError> {
+    shell.session.remove_key()?;
+    shell.session.state()
+}
+
+/// Saves the settings and re-enters the mode so that the engine uses them.
+#[tauri::command]
+pub async fn save_settings(
+    shell: ShellState<'_>,
+    settings: Settings,
+) -> Result<AppState, UserError> {
+    shell.session.save_settings(&settings)?;
+    match shell.session.mode() {
+        Some(mode) => shell.enter(mode).await,
+        None => shell.session.state(),
+    }
+}
+
+/// The native folder picker, opened by Rust; `None` when cancelled.
+#[tauri::command]
+pub async fn pick_download_folder(
+    window: tauri::WebviewWindow,
+) -> Result<Option<String>, UserError> {
+    let folder = rfd::AsyncFileDialog::new()
+        .set_title("Where should Bulk Collect put downloaded files?")
+        .set_parent(&window)
+        .pick_folder()
+        .await;
+    Ok(folder.map(|folder| folder.path().display().to_string()))
+}
+
+/// Checks that the service answers with the current key and proxy (Live), or the simulator (Practice).
+#[tauri::command]
+pub async fn test_connection(shell: ShellState<'_>) -> Result<ConnectionCheck, UserError> {
+    let engine = shell.session.engine()?;
+    let query = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#)
+        .map_err(|error| error.to_user_error())?;
+    Ok(match engine.estimate(&query, None).await {
+        Ok(estimate) => ConnectionCheck {
+            ok: true,
+            message: match engine.mode() {
+                Mode::Live => "Coresignal answered: the key and the connection work.".into(),
+                Mode::Practice => "The practice simulator answered.".into(),
+            },
+            balance: estimate.balance,
+        },
+        Err(error) => ConnectionCheck {
+            ok: false,
+            message: error.user_message(),
+            balance: None,
+        },
+    })
+}

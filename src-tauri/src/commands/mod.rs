@@ -1,0 +1,36 @@
+//! The IPC commands, one module per domain. Each is a few lines: take the arguments, call the core,
+//! return its result; every error crosses as `{code, message}`.
+
+mod app;
+mod collections;
+mod jobs;
+
+use std::sync::Arc;
+
+use crate::shell::Shell;
+
+/// The state every command receives.
+type ShellState<'a> = tauri::State<'a, Arc<Shell>>;
+
+/// Every command the webview may call.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app::app_state,
+        app::choose_mode,
+        app::save_key,
+        app::remove_key,
+        app::save_settings,
+        app::pick_download_folder,
+        app::test_connection,
+        collections::check_query,
+        collections::estimate,
+        collections::pick_id_file,
+        collections::submit_query,
+        collections::submit_ids,
+        jobs::list_jobs,
+        jobs::job_detail,
+        jobs::cancel_job,
+        jobs::retry_job,
+        jobs::open_folder,
+    ]
+}

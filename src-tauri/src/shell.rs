@@ -1,0 +1,103 @@
+//! The app's managed state: the core session, the Practice simulator when it runs, and the events
+//! wiring for the active engine.
+
+use collect_core::jobs::Mode;
+use collect_core::secrets::ApiKey;
+use collect_core::session::{AppState, Session};
+use collect_core::{ErrorCode, UserError};
+use tauri::AppHandle;
+use tokio::sync::Mutex;
+
+use crate::{events, practice};
+
+/// Environment variable: the service address for Live mode (the same as the CLI's). A test seam
+/// and an escape hatch; the default is the Settings value, normally Coresignal's address.
+pub const API_BASE_ENV: &str = "BULK_COLLECT_API_BASE";
+
+/// Shared by every command.
+pub struct Shell {
+    /// The core session.
+    pub session: Session,
+    /// The app, for events and notifications.
+    pub app: AppHandle,
+    /// Serialises mode changes; holds the Practice simulator while it runs.
+    practice: Mutex<Option<practice::Practice>>,
+}
+
+impl Shell {
+    /// Wraps a session.
+    pub fn new(session: Session, app: AppHandle) -> Self {
+        Self {
+            session,
+            app,
+            practice: Mutex::new(None),
+        }
+    }
+
+    /// At start: re-enters the mode chosen last time, so unfinished jobs resume.
+    pub async fn resume(&self) {
+        let mode = match self.session.saved_mode() {
+            Ok(Some(mode)) => mode,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!("could not read the saved mode: {}", error.message);
+                return;
+            }
+        };
+        if let Err(error) = self.enter(mode).await {
+            tracing::warn!("could not resume {} mode: {}", mode.as_str(), error.message);
+        }
+    }
+
+    /// The service address for Live mode.
+    pub fn live_api_base(&self) -> Result<String, UserError> {
+        match std::env::var(API_BASE_ENV) {
+            Ok(base) if !base.trim().is_empty() => Ok(base),
+            _ => Ok(self.session.settings()?.api_base),
+        }
+    }
+
+    /// Enters `mode`: Practice starts the simulator on loopback; Live needs a stored key.
+    pub async fn enter(&self, mode: Mode) -> Result<AppState, UserError> {
+        let mut practice = self.practice.lock().await;
+        let engine = match mode {
+            Mode::Practice => {
+                if practice.is_none() {
+                    *practice = Some(practice::Practice::start(self.session.data_dir()).await?);
+                }
+                let running = practice.as_ref().ok_or_else(|| {
+                    UserError::new(ErrorCode::Internal, "the practice simulator did not start")
+                })?;
+                self.session
+                    .activate(Mode::Practice, &running.api_base(), running.key())?
+            }
+            Mode::Live => {
+                let key = self.session.stored_key()?.ok_or_else(|| {
+                    UserError::new(
+                        ErrorCode::KeyMissing,
+                        "No API key is stored. Paste your Coresignal API key and press Verify.",
+                    )
+                })?;
+                let engine = self
+                    .session
+                    .activate(Mode::Live, &self.live_api_base()?, key)?;
+                if let Some(stopped) = practice.take() {
+                    stopped.stop().await;
+                }
+                engine
+            }
+        };
+        events::forward(&self.app, &engine);
+        self.session.state()
+    }
+
+    /// Verifies `key` with the service, stores it in the keychain and enters Live mode.
+    pub async fn use_key(&self, key: String) -> Result<AppState, UserError> {
+        let key = ApiKey::new(key);
+        self.session
+            .verify_key(&key, &self.live_api_base()?)
+            .await?;
+        self.session.store_key(&key)?;
+        self.enter(Mode::Live).await
+    }
+}
