@@ -69,7 +69,8 @@ impl Shell {
                     UserError::new(ErrorCode::Internal, "the practice simulator did not start")
                 })?;
                 self.session
-                    .activate(Mode::Practice, &running.api_base(), running.key())?
+                    .activate(Mode::Practice, &running.api_base(), running.key())
+                    .await?
             }
             Mode::Live => {
                 let key = self.session.stored_key()?.ok_or_else(|| {
@@ -80,7 +81,8 @@ impl Shell {
                 })?;
                 let engine = self
                     .session
-                    .activate(Mode::Live, &self.live_api_base()?, key)?;
+                    .activate(Mode::Live, &self.live_api_base()?, key)
+                    .await?;
                 if let Some(stopped) = practice.take() {
                     stopped.stop().await;
                 }

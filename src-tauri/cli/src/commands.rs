@@ -40,10 +40,6 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
     }
 }
 
-fn user(error: impl Coded) -> UserError {
-    error.to_user_error()
-}
-
 // ----- key ------------------------------------------------------------------------------------
 
 fn key(command: &KeyCommand) -> Result<Report, UserError> {
@@ -60,14 +56,14 @@ fn key(command: &KeyCommand) -> Result<Report, UserError> {
                     )
                 })?;
             let key = ApiKey::new(text);
-            store.save(&key).map_err(user)?;
+            store.save(&key)?;
             Ok(Report {
                 json: json!({"stored": true, "hint": key.hint()}),
                 text: format!("Key {} stored in the OS keychain.", key.hint()),
             })
         }
         KeyCommand::Status => {
-            let stored = store.load().map_err(user)?;
+            let stored = store.load()?;
             let env =
                 std::env::var(crate::context::KEY_ENV).is_ok_and(|key| !key.trim().is_empty());
             let hint = stored.as_ref().map(ApiKey::hint);
@@ -85,7 +81,7 @@ fn key(command: &KeyCommand) -> Result<Report, UserError> {
             })
         }
         KeyCommand::Clear => {
-            store.delete().map_err(user)?;
+            store.delete()?;
             Ok(Report {
                 json: json!({"stored": false}),
                 text: "The key was removed from the OS keychain.".to_owned(),
@@ -129,7 +125,7 @@ async fn estimate(
 ) -> Result<Report, UserError> {
     let query = read_query(query)?;
     let engine = context.engine()?;
-    let estimate = engine.estimate(&query, limit).await.map_err(user)?;
+    let estimate = engine.estimate(&query, limit).await?;
     Ok(Report {
         json: json!({
             "matches": estimate.matches,
@@ -150,7 +146,7 @@ async fn submit(
     let (request, estimated, question) = match (&args.query, &args.ids) {
         (Some(path), None) => {
             let query = read_query(path)?;
-            let estimate = engine.estimate(&query, args.limit).await.map_err(user)?;
+            let estimate = engine.estimate(&query, args.limit).await?;
             let question = format!("This request will collect {}.", cost_text(&estimate));
             (
                 JobRequest::Query {
@@ -168,7 +164,7 @@ async fn submit(
                     format!("{}: {}", path.display(), error.user_message()),
                 )
             })?;
-            report.check_submittable().map_err(user)?;
+            report.check_submittable()?;
             output.say(&report.summary());
             for problem in &report.problems {
                 output.say(&format!(
@@ -204,7 +200,7 @@ async fn submit(
         webhook_url: args.webhook.clone(),
         estimated_records: estimated,
     };
-    let row = engine.submit(job).await.map_err(user)?;
+    let row = engine.submit(job).await?;
     Ok(Report {
         json: json!({"job": row.id, "request_id": row.request_id, "state": row.state}),
         text: format!(
@@ -258,7 +254,7 @@ fn job_json(job: &JobRow) -> serde_json::Value {
 }
 
 fn jobs(context: &Context) -> Result<Report, UserError> {
-    let jobs = context.store.jobs(context.mode).map_err(user)?;
+    let jobs = context.store.jobs(context.mode)?;
     let mut text = String::new();
     if jobs.is_empty() {
         text.push_str("No jobs yet.");
@@ -279,12 +275,12 @@ fn jobs(context: &Context) -> Result<Report, UserError> {
 }
 
 fn show(context: &Context, id: i64) -> Result<Report, UserError> {
-    let job = context.store.job(id).map_err(user)?;
+    let job = context.store.job(id)?;
     if job.mode != context.mode {
-        return Err(user(collect_core::store::StoreError::NoSuchJob(id)));
+        return Err(collect_core::store::StoreError::NoSuchJob(id).into());
     }
-    let files = context.store.files(id).map_err(user)?;
-    let events = context.store.events(id).map_err(user)?;
+    let files = context.store.files(id)?;
+    let events = context.store.events(id)?;
     let mut text = format!(
         "Job {} · {}\nState: {} — {}\n",
         job.id,
@@ -370,7 +366,7 @@ async fn wait_for_files(
     let result = engine.wait(id, timeout).await;
     watcher.abort();
     bar.finish_and_clear();
-    result.map_err(user)
+    Ok(result?)
 }
 
 async fn download(
@@ -385,14 +381,15 @@ async fn download(
         job.state,
         JobState::Ready | JobState::Downloading | JobState::Downloaded | JobState::Failed
     ) {
-        return Err(user(EngineError::Ended {
+        return Err(EngineError::Ended {
             job: id,
             state: job.state,
             message: job
                 .state_reason
                 .clone()
                 .unwrap_or_else(|| job.state.describe().to_owned()),
-        }));
+        }
+        .into());
     }
     let bar = output.bar(Some(0));
     let mut updates = engine.subscribe();
@@ -417,8 +414,8 @@ async fn download(
     let result = engine.download(id, to).await;
     watcher.abort();
     bar.finish_and_clear();
-    let job = result.map_err(user)?;
-    let files = context.store.files(id).map_err(user)?;
+    let job = result?;
+    let files = context.store.files(id)?;
     let listed: Vec<_> = files
         .iter()
         .map(|file| json!({"path": file.path, "records": file.records, "bytes": file.bytes}))

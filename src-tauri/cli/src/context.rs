@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use collect_core::api::RateLimiter;
-use collect_core::error::Coded;
 use collect_core::jobs::{Engine, Mode};
 use collect_core::secrets::{ApiKey, KeyringStore, SecretStore};
 use collect_core::settings::Settings;
@@ -38,8 +37,8 @@ impl Context {
                 )
             })?,
         };
-        let store = Store::open(&Store::default_path(&data_dir)).map_err(|e| e.to_user_error())?;
-        let settings = Settings::load(&store, &data_dir).map_err(|e| e.to_user_error())?;
+        let store = Store::open(&Store::default_path(&data_dir))?;
+        let settings = Settings::load(&store, &data_dir)?;
         let api_base = cli
             .api_base
             .clone()
@@ -61,7 +60,7 @@ impl Context {
         }
         KeyringStore::new()
             .load()
-            .map_err(|e| e.to_user_error())?
+            ?
             .ok_or_else(|| {
                 UserError::new(
                     ErrorCode::KeyMissing,
@@ -77,6 +76,6 @@ impl Context {
         let options = self
             .settings
             .engine_options(self.mode, Some(&self.api_base));
-        Engine::new(self.store.clone(), options, Some(key), limiter).map_err(|e| e.to_user_error())
+        Ok(Engine::new(self.store.clone(), options, Some(key), limiter)?)
     }
 }

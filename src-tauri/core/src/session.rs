@@ -160,36 +160,37 @@ impl Session {
         lock(&self.active).as_ref().map(|active| active.mode)
     }
 
-    /// Starts `mode` against `api_base` with `key`: stops the previous engine's scheduler, recovers
-    /// the new mode's jobs (a restart resumes them) and starts its scheduler. Must run inside tokio.
-    pub fn activate(
-        &self,
-        mode: Mode,
-        api_base: &str,
-        key: ApiKey,
-    ) -> Result<Arc<Engine>, UserError> {
+    /// Starts `mode` against `api_base` with `key`: shuts the previous engine down (its downloads
+    /// stop, their `.part` files stay), recovers the new mode's jobs (a restart resumes them) and
+    /// starts its scheduler. Must run inside tokio.
+    pub async fn activate(&self, mode: Mode, api_base: &str, key: ApiKey) -> Result<Arc<Engine>, UserError> {
         let settings = self.settings()?;
         let limiter = RateLimiter::new(settings.requests_per_second);
         let options = settings.engine_options(mode, Some(api_base));
         let engine = Engine::new(self.store.clone(), options, Some(key), limiter)?;
+        let previous = lock(&self.active).take();
+        if let Some(previous) = previous {
+            previous.stop.send_replace(true);
+            previous.engine.shut_down().await;
+        }
         engine.recover()?;
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(Arc::clone(&engine).run(stopped));
         self.store.set_setting(Setting::Mode, mode.as_str())?;
-        if let Some(previous) = lock(&self.active).replace(Active {
+        *lock(&self.active) = Some(Active {
             mode,
             engine: Arc::clone(&engine),
             stop,
-        }) {
-            previous.stop.send_replace(true);
-        }
+        });
         Ok(engine)
     }
 
     /// Stops the active engine and forgets the chosen mode (back to the first-run choice).
-    pub fn deactivate(&self) -> Result<(), UserError> {
-        if let Some(previous) = lock(&self.active).take() {
+    pub async fn deactivate(&self) -> Result<(), UserError> {
+        let previous = lock(&self.active).take();
+        if let Some(previous) = previous {
             previous.stop.send_replace(true);
+            previous.engine.shut_down().await;
         }
         Ok(self.store.clear_setting(Setting::Mode)?)
     }
@@ -224,10 +225,10 @@ impl Session {
     }
 
     /// Removes the key from the keychain; leaves Live mode if it is active.
-    pub fn remove_key(&self) -> Result<(), UserError> {
+    pub async fn remove_key(&self) -> Result<(), UserError> {
         self.secrets.delete()?;
         if self.mode() == Some(Mode::Live) {
-            self.deactivate()?;
+            self.deactivate().await?;
         }
         Ok(())
     }
@@ -338,10 +339,11 @@ mod tests {
         let (_dir, session) = session();
         session
             .activate(Mode::Practice, "http://127.0.0.1:9/cdapi", ApiKey::new("k"))
+            .await
             .unwrap();
         assert_eq!(session.mode(), Some(Mode::Practice));
         assert_eq!(session.saved_mode().unwrap(), Some(Mode::Practice));
-        session.deactivate().unwrap();
+        session.deactivate().await.unwrap();
         assert_eq!(session.mode(), None);
         assert_eq!(session.saved_mode().unwrap(), None);
     }
@@ -370,15 +372,15 @@ mod tests {
         assert_eq!(session.picked(999).unwrap_err().code, ErrorCode::NotFound);
     }
 
-    #[test]
-    fn the_key_only_ever_shows_as_a_hint() {
+    #[tokio::test]
+    async fn the_key_only_ever_shows_as_a_hint() {
         let (_dir, session) = session();
         session.store_key(&ApiKey::new("abcdefgh12345678")).unwrap();
         let state = session.state().unwrap();
         assert_eq!(state.key_hint.as_deref(), Some("••••5678"));
         let json = serde_json::to_string(&state).unwrap();
         assert!(!json.contains("abcdefgh"));
-        session.remove_key().unwrap();
+        session.remove_key().await.unwrap();
         assert_eq!(session.state().unwrap().key_hint, None);
     }
 }

@@ -42,8 +42,8 @@ pub async fn save_key(shell: ShellState<'_>, key: String) -> Result<AppState, Us
 
 /// Removes the key from the OS keychain.
 #[tauri::command]
-pub fn remove_key(shell: ShellState<'_>) -> Result<AppState, UserError> {
-    shell.session.remove_key()?;
+pub async fn remove_key(shell: ShellState<'_>) -> Result<AppState, UserError> {
+    shell.session.remove_key().await?;
     shell.session.state()
 }
 

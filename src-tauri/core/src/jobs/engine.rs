@@ -111,6 +111,7 @@ pub struct Engine {
     key_rejected: watch::Sender<bool>,
     downloading: Mutex<HashSet<i64>>,
     cancels: Mutex<Vec<(i64, watch::Sender<bool>)>>,
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl Engine {
@@ -134,6 +135,7 @@ impl Engine {
             key_rejected,
             downloading: Mutex::new(HashSet::new()),
             cancels: Mutex::new(Vec::new()),
+            stopping: std::sync::atomic::AtomicBool::new(false),
         });
         if let Some(key) = key {
             engine.set_key(key)?;
@@ -635,6 +637,10 @@ impl Engine {
                     )?;
                 }
                 Err(error) => {
+                    if self.is_stopping() {
+                        // Shut down mid-file: the `.part` stays and the next engine resumes it.
+                        return Err(error.into());
+                    }
                     let message = error.user_message();
                     self.store
                         .set_file_state(file.id, FileState::Failed, Some(&message))?;
@@ -659,7 +665,7 @@ impl Engine {
     }
 
     fn claim_download(&self, id: i64) -> bool {
-        lock(&self.downloading).insert(id)
+        !self.is_stopping() && lock(&self.downloading).insert(id)
     }
 
     fn release_download(&self, id: i64) {
@@ -734,6 +740,23 @@ impl Engine {
     }
 
     // ----- the scheduler -------------------------------------------------------------------
+
+    /// Stops this engine's downloads (their `.part` files stay, to be resumed) and waits until
+    /// none is writing, so that another engine over the same store can take over safely. Stop the
+    /// scheduler too (its `shutdown` signal) so that it starts nothing new.
+    pub async fn shut_down(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        for (_, sender) in lock(&self.cancels).iter() {
+            sender.send_replace(true);
+        }
+        while !lock(&self.downloading).is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
 
     /// Makes the store consistent after a stop or crash, before the scheduler runs:
     /// `submitting` becomes `uncertain` (the POST may have left), `downloading` goes back to

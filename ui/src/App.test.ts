@@ -1,0 +1,46 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import { appStateFixture, emit, jobFixture, on } from "./test/fakeTauri";
+
+describe("App", () => {
+  it("offers the two first-run choices when no mode is chosen", async () => {
+    on("app_state", () => appStateFixture({ mode: null }));
+    render(App);
+    expect(await screen.findByRole("button", { name: "Practice mode" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Use my Coresignal API key" })).toBeTruthy();
+    expect(screen.queryByTestId("practice-banner")).toBeNull();
+  });
+
+  it("shows the Practice banner and navigation, and toasts finished jobs", async () => {
+    on("app_state", () => appStateFixture({ mode: "practice" }));
+    on("list_jobs", () => [jobFixture({ id: 3, name: "Chefs" })]);
+    on("check_query", () => ({ pretty: null, warnings: [], error: null }));
+    render(App);
+    expect((await screen.findByTestId("practice-banner")).textContent).toContain(
+      "No credits are spent",
+    );
+    await fireEvent.click(screen.getByTestId("nav-jobs"));
+    expect(await screen.findByRole("heading", { level: 1, name: "Jobs" })).toBeTruthy();
+    await screen.findAllByTestId("job-row");
+
+    emit({ type: "state", job: 3, state: "downloaded" });
+    const toast = await screen.findByTestId("toast");
+    expect(toast.textContent).toContain("“Chefs” is downloaded.");
+    await fireEvent.click(screen.getByRole("button", { name: /^Dismiss/ }));
+    expect(screen.queryByTestId("toast")).toBeNull();
+
+    emit({ type: "state", job: 3, state: "failed" });
+    expect((await screen.findByTestId("toast")).textContent).toContain("stopped: failed");
+  });
+
+  it("explains when the app state cannot be loaded", async () => {
+    on("app_state", () => {
+      throw { code: "KeychainUnavailable", message: "No keyring." };
+    });
+    render(App);
+    await waitFor(() =>
+      expect(screen.getByTestId("error-message").textContent).toContain("password store"),
+    );
+  });
+});

@@ -1,0 +1,127 @@
+// The one place that turns a backend error code into plain words: a title and the next step.
+// The backend's own message is shown under the title as the detail.
+import { toBackendError, type ErrorCode } from "./backend";
+
+export interface ErrorText {
+  title: string;
+  next: string;
+}
+
+/** Title and next step for every code the backend can send. */
+export const ERROR_TEXT = {
+  KeyMissing: {
+    title: "No Coresignal API key is set.",
+    next: "Open Settings and paste your API key, or switch to Practice mode.",
+  },
+  KeyRejected: {
+    title: "Coresignal did not accept your API key.",
+    next: "Open Settings and replace the key with a current one from your Coresignal account.",
+  },
+  KeychainUnavailable: {
+    title: "The app cannot reach this computer's password store (keychain).",
+    next: "Unlock the keychain or sign in to your desktop session again, then try once more.",
+  },
+  InsufficientCredits: {
+    title: "Your Coresignal account does not have enough credits for this request.",
+    next: "Add credits, then press Retry.",
+  },
+  DuplicateInProgress: {
+    title: "The same request is already running.",
+    next: "Wait for it to finish in Jobs; sending it again would not be accepted.",
+  },
+  TooManyIds: {
+    title: "The file has more than 10,000 IDs.",
+    next: "Split it into files of at most 10,000 IDs and collect each one.",
+  },
+  TooManyMatches: {
+    title: "The search matches more than 10,000 profiles.",
+    next: "Set a limit of at most 10,000, or narrow the search.",
+  },
+  RateLimited: {
+    title: "Coresignal asked the app to slow down.",
+    next: "Wait a minute and try again, or lower the requests per second in Settings.",
+  },
+  NoResults: {
+    title: "Nothing matched this request.",
+    next: "Change the search or the ID list. No credits were spent.",
+  },
+  Expired: {
+    title: "Coresignal no longer keeps these files (older than 30 days).",
+    next: "Files already downloaded stay on this computer. Send a new request to get fresh data.",
+  },
+  Network: {
+    title: "The app could not reach Coresignal.",
+    next: "Check the internet connection and the proxy in Settings, then try again.",
+  },
+  Server: {
+    title: "Coresignal answered with an error.",
+    next: "Try again in a few minutes. If it keeps happening, contact Coresignal support.",
+  },
+  InvalidQuery: {
+    title: "The search query has a problem.",
+    next: "Fix the place shown under the editor, or start from a template.",
+  },
+  InvalidIdFile: {
+    title: "The ID file cannot be used.",
+    next: "Choose a text or CSV file with one numeric ID per line.",
+  },
+  InvalidInput: {
+    title: "Some of the details are not valid.",
+    next: "Check the fields marked on the form and try again.",
+  },
+  Uncertain: {
+    title: "The request may or may not have reached Coresignal.",
+    next: "It was not sent again. Check the job in Jobs (or your Coresignal account) before sending it again.",
+  },
+  NotFound: {
+    title: "This item no longer exists.",
+    next: "Go back to Jobs and refresh the list.",
+  },
+  Download: {
+    title: "A file could not be downloaded.",
+    next: "Check the connection and free disk space, then press Retry.",
+  },
+  Storage: {
+    title: "The app could not save its records on this computer.",
+    next: "Check free disk space, then restart the app.",
+  },
+  Io: {
+    title: "A file or folder could not be read or written.",
+    next: "Check the download folder in Settings and that there is free disk space.",
+  },
+  Cancelled: {
+    title: "The job was cancelled.",
+    next: "Start a new collection if you still need the data.",
+  },
+  TimedOut: {
+    title: "Coresignal took too long to answer.",
+    next: "Check the connection and try again in a moment.",
+  },
+  InvalidState: {
+    title: "This action is not possible for the job right now.",
+    next: "Refresh the job to see what it is doing, then try again.",
+  },
+  Internal: {
+    title: "Something unexpected went wrong inside the app.",
+    next: "Try again. If it keeps happening, restart the app and report the detail below.",
+  },
+} satisfies Record<ErrorCode, ErrorText>;
+
+/** An error ready to show: code, title, the backend's detail and the next step. */
+export interface ShownError extends ErrorText {
+  code: string;
+  detail: string;
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_TEXT, code);
+}
+
+/** Turns anything a backend call threw into plain words (unknown codes read as Internal). */
+export function describeError(error: unknown): ShownError {
+  const backend = toBackendError(
+    error instanceof Error && !("code" in error) ? error.message : error,
+  );
+  const text = isErrorCode(backend.code) ? ERROR_TEXT[backend.code] : ERROR_TEXT.Internal;
+  return { code: backend.code, detail: backend.message, ...text };
+}

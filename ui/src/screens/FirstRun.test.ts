@@ -1,0 +1,45 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { app } from "../lib/stores/app.svelte";
+import { appStateFixture, calls, on } from "../test/fakeTauri";
+import FirstRun from "./FirstRun.svelte";
+
+describe("First run", () => {
+  it("enters Practice mode", async () => {
+    on("choose_mode", ({ mode }) => appStateFixture({ mode: mode as "practice" }));
+    render(FirstRun);
+    await fireEvent.click(screen.getByRole("button", { name: "Practice mode" }));
+    expect(calls).toHaveBeenCalledWith("choose_mode", { mode: "practice" });
+    expect(app.state?.mode).toBe("practice");
+  });
+
+  it("verifies a pasted key and enters Live mode", async () => {
+    on("save_key", () => appStateFixture({ mode: "live", key_hint: "••••a1b2" }));
+    render(FirstRun);
+    await fireEvent.click(screen.getByRole("button", { name: "Use my Coresignal API key" }));
+    const verify = screen.getByRole("button", { name: "Verify" });
+    expect(verify).toHaveProperty("disabled", true);
+    await fireEvent.input(screen.getByLabelText("Coresignal API key"), {
+      target: { value: "  secret-key  " },
+    });
+    await fireEvent.click(verify);
+    expect(calls).toHaveBeenCalledWith("save_key", { key: "secret-key" });
+    expect(app.state?.mode).toBe("live");
+  });
+
+  it("explains a rejected key in plain words", async () => {
+    on("save_key", () => {
+      throw { code: "KeyRejected", message: "Coresignal answered 401." };
+    });
+    render(FirstRun);
+    await fireEvent.click(screen.getByRole("button", { name: "Use my Coresignal API key" }));
+    await fireEvent.input(screen.getByLabelText("Coresignal API key"), {
+      target: { value: "wrong" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Verify" }));
+    const error = await screen.findByTestId("error-message");
+    expect(error.textContent).toContain("Coresignal did not accept your API key.");
+    expect(error.textContent).toContain("Coresignal answered 401.");
+    expect(app.state).toBeNull();
+  });
+});

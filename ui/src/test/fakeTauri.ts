@@ -1,0 +1,101 @@
+// A stand-in for the Tauri bridge in tests. The real Rust commands cannot run inside Vitest, so the
+// tests replace `invoke`/`listen` (see setup.ts) and script each command's answer here. Everything
+// above the bridge (src/lib/backend, stores, screens) runs for real.
+import { vi } from "vitest";
+import type { AppState, JobRow, JobUpdate } from "../lib/backend";
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+const handlers = new Map<string, Handler>();
+let updateListener: ((update: JobUpdate) => void) | null = null;
+
+/** Every command call, in order. */
+export const calls = vi.fn<(command: string, args: Record<string, unknown>) => void>();
+
+/** Answers `command` with `handler` (its return value, or its throw as the rejection). */
+export function on(command: string, handler: Handler): void {
+  handlers.set(command, handler);
+}
+
+/** Forgets every scripted answer and call. */
+export function resetFake(): void {
+  handlers.clear();
+  calls.mockClear();
+  updateListener = null;
+}
+
+/** What the mocked `invoke` does. */
+export async function invoke(
+  command: string,
+  args: Record<string, unknown> = {},
+): Promise<unknown> {
+  calls(command, args);
+  const handler = handlers.get(command);
+  if (!handler) throw { code: "Internal", message: `no fake for ${command}` };
+  return handler(args);
+}
+
+/** What the mocked `listen` does: keeps the handler so tests can emit updates. */
+export async function listen(
+  _event: string,
+  handler: (event: { payload: JobUpdate }) => void,
+): Promise<() => void> {
+  updateListener = (update) => handler({ payload: update });
+  return () => (updateListener = null);
+}
+
+/** Sends a job update as the engine would. */
+export function emit(update: JobUpdate): void {
+  updateListener?.(update);
+}
+
+/** An app state with sensible defaults. */
+export function appStateFixture(overrides: Partial<AppState> = {}): AppState {
+  return {
+    version: "0.1.0",
+    mode: "practice",
+    key_hint: null,
+    key_rejected: false,
+    balance: 5000,
+    data_dir: "/home/user/.local/share/bulk-collect",
+    settings: {
+      credits_per_record: 1,
+      requests_per_second: 10,
+      api_base: "http://127.0.0.1:9000/cdapi",
+      download_root: "/home/user/Downloads/Bulk Collect",
+      proxy: null,
+      theme: "system",
+    },
+    ...overrides,
+  };
+}
+
+/** A job row with sensible defaults. */
+export function jobFixture(overrides: Partial<JobRow> = {}): JobRow {
+  const id = overrides.id ?? 1;
+  return {
+    id,
+    mode: "practice",
+    name: `Job ${id}`,
+    kind: "es_dsl",
+    state: "processing",
+    state_reason: null,
+    query_json: '{"query":{"match":{"job_title":"engineer"}}}',
+    query_limit: null,
+    ids_count: null,
+    source_file: null,
+    webhook_url: null,
+    fingerprint: `fp-${id}`,
+    request_id: `req-${id}`,
+    estimated_records: 100,
+    credits_per_record: 1,
+    download_dir: `/downloads/${id}`,
+    created_at: "2026-03-01T10:00:00Z",
+    submitted_at: "2026-03-01T10:00:01Z",
+    updated_at: "2026-03-01T10:00:02Z",
+    next_poll_at: null,
+    poll_count: 0,
+    error_code: null,
+    ...overrides,
+  };
+}
