@@ -14,7 +14,7 @@ TARGET := $(CARGO_TARGET_DIR)/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
 	libssl-dev libxdo-dev build-essential pkg-config file curl \
-	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils time nodejs npm
+	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils time
 
 .PHONY: help deps ui ui-check build run test test-rust lint bench clean
 
@@ -25,12 +25,16 @@ help:
 
 ## Install the system packages that are missing (apt), once.
 deps:
+	@# Node.js may come from Debian (nodejs + npm) or from NodeSource (npm included): only add it if absent.
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing: $$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1)' \
+	  || { echo "Node.js $$(node --version) is too old for the UI build (Vite 8 needs 20.19 or newer). Install a newer Node.js, then run make again."; exit 1; }
 	@command -v cargo >/dev/null || { echo "Rust is missing: install it from rustup (https://rustup.rs), then run make again."; exit 1; }
 
 ui/node_modules/.installed: ui/package.json ui/package-lock.json
@@ -58,11 +62,16 @@ lint: ui
 ## Every Rust test, inside a private D-Bus session with an unlocked gnome-keyring (a real Secret Service).
 test-rust: build
 	tests/support/with-keyring.sh cargo test --workspace -- --include-ignored
+	@# `cargo test` rewrites the UI's TypeScript bindings from the Rust types: they must be committed.
+	@if [ -n "$$(git status --porcelain -- ui/src/lib/backend/bindings)" ]; then \
+	  git status --short -- ui/src/lib/backend/bindings; \
+	  echo "The TypeScript bindings drifted from the Rust types: commit ui/src/lib/backend/bindings."; exit 1; \
+	fi
 
 test: lint ui-check test-rust
 
 ## Benchmarks: the core's download against curl, peak memory.
-bench: ui
+bench: deps
 	cargo build --release -p bulk-collect-tests --bin download-bench -p coresignal-sim
 	$(CARGO_TARGET_DIR)/release/download-bench
 

@@ -13,6 +13,40 @@ use collect_core::store::NewJobRow;
 use collect_core::ErrorCode;
 use coresignal_sim::{Faults, SimConfig};
 
+/// Download calls the simulator answered 206 (resumed with a Range request).
+fn ranged_downloads(harness: &Harness) -> usize {
+    harness
+        .sim
+        .calls()
+        .iter()
+        .filter(|call| call.endpoint == coresignal_sim::Endpoint::Download && call.status == 206)
+        .count()
+}
+
+/// Waits until a `.part` file under `dir` holds more than `bytes`; `still_running` is checked
+/// meanwhile so that a download finishing too early fails clearly.
+async fn wait_for_partial(
+    dir: &Path,
+    bytes: u64,
+    mut still_running: impl FnMut() -> bool,
+) -> PathBuf {
+    loop {
+        let part = files_under(dir)
+            .into_iter()
+            .find(|path| path.extension().is_some_and(|ext| ext == "part"));
+        if let Some(part) =
+            part.filter(|part| std::fs::metadata(part).map(|m| m.len()).unwrap_or(0) > bytes)
+        {
+            return part;
+        }
+        assert!(
+            still_running(),
+            "the download ended before it could be interrupted"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 fn only_file(harness: &Harness, job: i64) -> PathBuf {
     let files = harness.engine.store().files(job).unwrap();
     assert_eq!(files.len(), 1);
@@ -38,12 +72,7 @@ async fn a_download_cut_again_and_again_resumes_each_time_and_ends_identical() {
         "the file spans several cuts ({} bytes)",
         resumed.len()
     );
-    let ranged = harness
-        .sim
-        .calls()
-        .iter()
-        .filter(|call| call.endpoint == coresignal_sim::Endpoint::Download && call.status == 206)
-        .count();
+    let ranged = ranged_downloads(&harness);
     assert!(ranged >= 3, "resumed with Range requests ({ranged})");
 
     // A clean download of the same file, elsewhere, is byte-for-byte the same.
@@ -229,23 +258,10 @@ async fn a_killed_download_resumes_from_its_partial_file() {
     let mut first = cli(&["--json", "download", &job.id.to_string()])
         .spawn()
         .unwrap();
-    let partial = harness.downloads();
-    let part = loop {
-        let parts: Vec<_> = files_under(&partial)
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "part"))
-            .collect();
-        if let Some(part) = parts.first() {
-            if std::fs::metadata(part).map(|m| m.len()).unwrap_or(0) > 1024 * 1024 {
-                break part.clone();
-            }
-        }
-        assert!(
-            first.try_wait().unwrap().is_none(),
-            "the download ended before it could be interrupted"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let part = wait_for_partial(&harness.downloads(), 1024 * 1024, || {
+        first.try_wait().unwrap().is_none()
+    })
+    .await;
     first.kill().unwrap();
     first.wait().unwrap();
     assert!(part.exists());
@@ -263,14 +279,8 @@ async fn a_killed_download_resumes_from_its_partial_file() {
     assert_eq!(answer["state"], "downloaded");
     let path = PathBuf::from(answer["files"][0]["path"].as_str().unwrap());
     let resumed = std::fs::read(&path).unwrap();
-    let ranged = harness
-        .sim
-        .calls()
-        .into_iter()
-        .filter(|call| call.endpoint == coresignal_sim::Endpoint::Download && call.status == 206)
-        .count();
     assert_eq!(
-        ranged,
+        ranged_downloads(&harness),
         1,
         "the second run resumed with a Range request: {:?}",
         harness.sim.calls()
@@ -284,4 +294,43 @@ async fn a_killed_download_resumes_from_its_partial_file() {
         .unwrap();
     let clean = std::fs::read(only_file(&harness, job.id)).unwrap();
     assert_eq!(resumed, clean);
+}
+
+/// Switching modes or settings replaces the engine: the old one stops mid-file without marking the
+/// job failed, and the new one resumes the same `.part` with a Range request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_engine_takes_over_a_download_the_old_one_stopped() {
+    let mut harness = Harness::start(quick_sim()).await;
+    let everything = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
+    let job = harness
+        .engine
+        .submit(query_job(everything, Some(4_000)))
+        .await
+        .unwrap();
+    harness.engine.wait(job.id, None).await.unwrap();
+    harness.sim.set_faults(Faults {
+        throttle_bytes_per_second: Some(512 * 1024),
+        ..Faults::default()
+    });
+    {
+        let _scheduler = Scheduler::start(&harness.engine);
+        wait_for_partial(&harness.downloads(), 1024 * 1024, || true).await;
+        harness.engine.shut_down().await;
+    }
+    assert_eq!(
+        harness.engine.job(job.id).unwrap().state,
+        JobState::Downloading,
+        "not failed"
+    );
+
+    harness.sim.set_faults(Faults::default());
+    let engine = harness.restart();
+    let _scheduler = Scheduler::start(&engine);
+    wait_for_state(&engine, job.id, JobState::Downloaded).await;
+    assert_eq!(read_records(&only_file(&harness, job.id)).len(), 4_000);
+    assert_eq!(
+        ranged_downloads(&harness),
+        1,
+        "the new engine resumed the old one's partial file"
+    );
 }

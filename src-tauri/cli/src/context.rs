@@ -76,6 +76,11 @@ impl Context {
         let options = self
             .settings
             .engine_options(self.mode, Some(&self.api_base));
-        Ok(Engine::new(self.store.clone(), options, Some(key), limiter)?)
+        Ok(Engine::new(
+            self.store.clone(),
+            options,
+            Some(key),
+            limiter,
+        )?)
     }
 }
