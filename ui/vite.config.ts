@@ -13,5 +13,10 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test/setup.ts"],
+    // The Rust side cannot run inside Vitest: the Tauri bridge is replaced by a scripted fake.
+    alias: {
+      "@tauri-apps/api/core": "/src/test/fakeTauri.ts",
+      "@tauri-apps/api/event": "/src/test/fakeTauri.ts",
+    },
   },
 });

@@ -1,5 +1,5 @@
 // A stand-in for the Tauri bridge in tests. The real Rust commands cannot run inside Vitest, so the
-// tests replace `invoke`/`listen` (see setup.ts) and script each command's answer here. Everything
+// tests replace `invoke`/`listen` (vite.config.ts aliases the Tauri modules here) and script each command's answer here. Everything
 // above the bridge (src/lib/backend, stores, screens) runs for real.
 import { vi } from "vitest";
 import type { AppState, JobRow, JobUpdate } from "../lib/backend";
