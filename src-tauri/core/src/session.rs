@@ -163,7 +163,12 @@ impl Session {
     /// Starts `mode` against `api_base` with `key`: shuts the previous engine down (its downloads
     /// stop, their `.part` files stay), recovers the new mode's jobs (a restart resumes them) and
     /// starts its scheduler. Must run inside tokio.
-    pub async fn activate(&self, mode: Mode, api_base: &str, key: ApiKey) -> Result<Arc<Engine>, UserError> {
+    pub async fn activate(
+        &self,
+        mode: Mode,
+        api_base: &str,
+        key: ApiKey,
+    ) -> Result<Arc<Engine>, UserError> {
         let settings = self.settings()?;
         let limiter = RateLimiter::new(settings.requests_per_second);
         let options = settings.engine_options(mode, Some(api_base));

@@ -59,7 +59,10 @@ impl ApiClient {
             .read_timeout(config.request_timeout)
             // A redirect would carry the `apikey` header to wherever it points: never follow one.
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(proxy) = config
+        if super::is_loopback(&base) {
+            // The simulator on this computer: never through a proxy (system or manual).
+            builder = builder.no_proxy();
+        } else if let Some(proxy) = config
             .proxy
             .as_deref()
             .map(str::trim)

@@ -106,7 +106,8 @@ pub(crate) fn validate_base_url(raw: &str) -> Result<Url, ApiError> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// True for an address on this computer (127.0.0.0/8, `localhost`, `[::1]`): the simulator.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

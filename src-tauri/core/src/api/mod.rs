@@ -25,7 +25,7 @@ pub(crate) mod scripted_peer;
 mod types;
 
 pub use client::ApiClient;
-pub use config::{ApiConfig, RetryPolicy, DEFAULT_BASE_URL};
+pub use config::{is_loopback, ApiConfig, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::{ApiError, SubmitError};
 pub use limiter::{parse_retry_after, Endpoint, RateLimiter, DEFAULT_REQUESTS_PER_SECOND};
 pub use types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};

@@ -745,7 +745,8 @@ impl Engine {
     /// none is writing, so that another engine over the same store can take over safely. Stop the
     /// scheduler too (its `shutdown` signal) so that it starts nothing new.
     pub async fn shut_down(&self) {
-        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         for (_, sender) in lock(&self.cancels).iter() {
             sender.send_replace(true);
         }

@@ -161,12 +161,7 @@ impl Mode {
     pub fn for_api_base(base: &str) -> Self {
         let loopback = url::Url::parse(base)
             .ok()
-            .is_some_and(|url| match url.host() {
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-                None => false,
-            });
+            .is_some_and(|url| crate::api::is_loopback(&url));
         if loopback {
             Mode::Practice
         } else {
