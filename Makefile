@@ -14,14 +14,24 @@ TARGET := $(CARGO_TARGET_DIR)/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
 	libssl-dev libxdo-dev build-essential pkg-config file curl \
-	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils time
+	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils imagemagick time
 
-.PHONY: help deps ui ui-check build run test test-rust lint bench clean
+# The WebDriver server of the end-to-end tests, pinned (crates.io's newest is a 3.0 alpha) and
+# installed once, outside the clone, into a folder named after its version.
+TAURI_DRIVER_VERSION := 2.1.0
+TAURI_DRIVER_ROOT := $(HOME)/.cache/bulk-collect/tools/tauri-driver-$(TAURI_DRIVER_VERSION)
+TAURI_DRIVER := $(TAURI_DRIVER_ROOT)/bin/tauri-driver
+# The virtual display of the end-to-end tests (the app's window is 1100×760).
+E2E_SCREEN := -screen 0 1280x800x24 -nolisten tcp
+
+.PHONY: help deps ui ui-check build run test test-rust test-e2e screenshots lint bench clean
 
 help:
 	@echo "make run    install what is missing, build, open the app (Practice mode when no key is stored)"
 	@echo "make test   everything CI checks: formatting, lints, UI checks, all tests"
 	@echo "make bench  download throughput and memory against curl"
+	@echo "make test-e2e     only the end-to-end tests of the desktop app (Xvfb, WebDriver, keychain)"
+	@echo "make screenshots  the end-to-end tests, keeping pictures of the main screens in docs/screenshots"
 
 ## Install the system packages that are missing (apt), once.
 deps:
@@ -60,19 +70,40 @@ lint: ui
 	cargo clippy --workspace --all-targets -- -D warnings
 
 ## Every Rust test, inside a private D-Bus session with an unlocked gnome-keyring (a real Secret Service).
+## The end-to-end tests (named e2e::…) also need a display: test-e2e runs them.
 test-rust: build
-	tests/support/with-keyring.sh cargo test --workspace -- --include-ignored
+	tests/support/with-keyring.sh cargo test --workspace -- --include-ignored --skip e2e::
 	@# `cargo test` rewrites the UI's TypeScript bindings from the Rust types: they must be committed.
 	@if [ -n "$$(git status --porcelain -- ui/src/lib/backend/bindings)" ]; then \
 	  git status --short -- ui/src/lib/backend/bindings; \
 	  echo "The TypeScript bindings drifted from the Rust types: commit ui/src/lib/backend/bindings."; exit 1; \
 	fi
 
-test: lint ui-check test-rust
+$(TAURI_DRIVER):
+	env -u CARGO_TARGET_DIR cargo install tauri-driver --locked --version $(TAURI_DRIVER_VERSION) \
+	  --root $(TAURI_DRIVER_ROOT)
+
+## The desktop app end to end: the built binary in WebKitGTK on an Xvfb display, driven through
+## WebDriver (the tests start tauri-driver, which starts WebKitWebDriver, which starts the app),
+## inside a private D-Bus session with an unlocked gnome-keyring. One test at a time: the app is
+## single-instance.
+test-e2e: build $(TAURI_DRIVER)
+	@command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (package xvfb): run make deps."; exit 1; }
+	@[ -x /usr/bin/WebKitWebDriver ] || { echo "WebKitWebDriver is missing (package webkit2gtk-driver): run make deps."; exit 1; }
+	@command -v import >/dev/null || { echo "import is missing (package imagemagick): run make deps."; exit 1; }
+	$(E2E_ENV) TAURI_DRIVER=$(TAURI_DRIVER) tests/support/with-keyring.sh \
+	  xvfb-run -a -s "$(E2E_SCREEN)" \
+	  cargo test -p bulk-collect-tests --test e2e -- --ignored --test-threads=1
+
+## The end-to-end tests, keeping their pictures of the main screens in docs/screenshots.
+screenshots: E2E_ENV = BULK_COLLECT_SCREENSHOTS=$(CURDIR)/docs/screenshots
+screenshots: test-e2e
+
+test: lint ui-check test-rust test-e2e
 
 ## Benchmarks: the core's download against curl, peak memory.
 bench: deps
-	cargo build --release -p bulk-collect-tests --bin download-bench -p coresignal-sim
+	cargo build --release -p bulk-collect-tests -p coresignal-sim --bins
 	$(CARGO_TARGET_DIR)/release/download-bench
 
 clean:

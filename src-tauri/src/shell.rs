@@ -6,7 +6,7 @@ use collect_core::secrets::ApiKey;
 use collect_core::session::{AppState, Session};
 use collect_core::{ErrorCode, UserError};
 use tauri::AppHandle;
-use tokio::sync::Mutex;
+use tokio::sync::{watch, Mutex};
 
 use crate::{events, practice};
 
@@ -22,6 +22,8 @@ pub struct Shell {
     pub app: AppHandle,
     /// Serialises mode changes; holds the Practice simulator while it runs.
     practice: Mutex<Option<practice::Practice>>,
+    /// True once the start-up [`Shell::resume`] has finished (whatever its outcome).
+    resumed: watch::Sender<bool>,
 }
 
 impl Shell {
@@ -31,11 +33,25 @@ impl Shell {
             session,
             app,
             practice: Mutex::new(None),
+            resumed: watch::Sender::new(false),
         }
+    }
+
+    /// Waits for the start-up resume, so that the UI never sees a first-run state that is about
+    /// to change.
+    pub async fn ready(&self) {
+        let mut resumed = self.resumed.subscribe();
+        // An error means the sender is gone, which cannot happen while `self` lives.
+        let _ = resumed.wait_for(|done| *done).await;
     }
 
     /// At start: re-enters the mode chosen last time, so unfinished jobs resume.
     pub async fn resume(&self) {
+        self.resume_saved_mode().await;
+        self.resumed.send_replace(true);
+    }
+
+    async fn resume_saved_mode(&self) {
         let mode = match self.session.saved_mode() {
             Ok(Some(mode)) => mode,
             Ok(None) => return,

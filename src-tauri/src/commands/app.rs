@@ -22,9 +22,10 @@ pub struct ConnectionCheck {
     pub balance: Option<i64>,
 }
 
-/// Where the app stands.
+/// Where the app stands (after the start-up resume).
 #[tauri::command]
-pub fn app_state(shell: ShellState<'_>) -> Result<AppState, UserError> {
+pub async fn app_state(shell: ShellState<'_>) -> Result<AppState, UserError> {
+    shell.ready().await;
     shell.session.state()
 }
 

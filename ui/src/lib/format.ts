@@ -7,6 +7,11 @@ export function formatCount(value: number): string {
   return integer.format(value);
 }
 
+/** "1 job", "1,234 jobs": a count with its noun in the right number. */
+export function countOf(value: number, one: string, many: string): string {
+  return `${formatCount(value)} ${value === 1 ? one : many}`;
+}
+
 /** Bytes as B, KB, MB or GB with one decimal above a kilobyte. */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KB", "MB", "GB", "TB"];

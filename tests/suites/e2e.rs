@@ -1,0 +1,266 @@
+//! End to end in the real app: the built `bulk-collect` binary in WebKitGTK, driven through
+//! WebDriver, against the simulator (Practice mode's own, or a `coresignal-sim` process for Live
+//! mode), with the real keychain (gnome-keyring in a D-Bus session).
+//!
+//! Ignored by a plain `cargo test`: `make test-e2e` runs them with `--ignored` under Xvfb, inside
+//! `tests/support/with-keyring.sh`. Each test has its own data and download folders; they take
+//! turns (the app is single-instance). Screenshots of the main screens go to the folder named by
+//! `BULK_COLLECT_SCREENSHOTS` (`make screenshots`: `docs/screenshots`), else under the target dir.
+//!
+//! Every test name starts with `e2e::`, so that `make test-rust` can leave them out with
+//! `--skip e2e::` while it includes the other ignored (keychain) tests.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+mod e2e {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use bulk_collect_tests::desktop::{App, Desktop, ExternalSim, Setup};
+    use bulk_collect_tests::{files_under, read_records, shared_data};
+
+    /// The key the simulator knows (the first-run screen verifies it with the simulator).
+    const SIM_KEY: &str = "practice-key";
+
+    /// A small search the Live tests type or pick: the product page's Python example.
+    const PYTHON_TEMPLATE: &str = "python";
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_search_from_a_template_is_estimated_collected_and_downloaded() {
+        let desktop = Desktop::start(Setup::default()).await;
+        let app = desktop.open().await;
+
+        // First run: the two ways to start.
+        app.wait_for_heading("Welcome to Bulk Collect").await;
+        app.wait_for_button("Use my Coresignal API key").await;
+        app.screenshot("first-run").await;
+        app.click_button("Practice mode").await;
+        app.wait_for("practice-banner").await;
+
+        // A search from a template, limited to 25 profiles, estimated for free.
+        app.click_testid("nav-new").await;
+        app.click_testid("tab-search").await;
+        app.select("template-select", PYTHON_TEMPLATE).await;
+        app.fill("limit-input", "25").await;
+        app.fill("name-input", "Python people").await;
+        app.click_button("Estimate").await;
+        app.wait_for_text("estimate-summary", "25 profiles").await;
+        app.scroll_to("estimate-summary").await;
+        app.screenshot("new-collection").await;
+
+        // Collect, confirm: the job detail follows it to the end.
+        app.click_button("Collect").await;
+        app.click_button("Yes, collect").await;
+        app.wait_for("job-detail").await;
+        app.wait_for_job_state("downloaded").await;
+        app.wait_for_text("file-row", "Done").await;
+        app.screenshot("job-detail").await;
+
+        // On disk: the gzip holds the 25 profiles, and no partial download is left behind.
+        assert_eq!(downloaded_records(&desktop.downloads()), 25);
+
+        // The history lists it; Settings shows where the files go.
+        app.click_testid("nav-jobs").await;
+        app.wait_for_job_row("downloaded").await;
+        app.screenshot("jobs").await;
+        app.click_testid("nav-settings").await;
+        app.wait_for_heading("Settings").await;
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_id_file_is_checked_collected_and_downloaded() {
+        let ids = shared_data("ids-valid.csv");
+        let desktop = Desktop::start(Setup {
+            pick_file: Some(ids),
+            ..Setup::default()
+        })
+        .await;
+        let app = desktop.open().await;
+        app.click_button("Practice mode").await;
+        app.wait_for("practice-banner").await;
+
+        // The chooser (the test seam) returns the sample file: 500 valid IDs, nothing wrong.
+        app.click_testid("nav-new").await;
+        app.click_testid("tab-ids").await;
+        app.click_button("Choose a file…").await;
+        app.wait_for_text("id-report", "500 different IDs ready to send")
+            .await;
+        app.screenshot("id-list-report").await;
+
+        app.click_button("Collect").await;
+        app.click_button("Yes, collect").await;
+        app.wait_for_job_state("downloaded").await;
+
+        // One profile per ID.
+        assert_eq!(downloaded_records(&desktop.downloads()), 500);
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn live_key_goes_to_the_keychain_and_a_402_is_shown_in_plain_words() {
+        let sim = ExternalSim::start(&["--processing-ms", "1000"]);
+        let desktop = Desktop::start(Setup {
+            api_base: Some(sim.api_base()),
+            ..Setup::default()
+        })
+        .await;
+        let app = desktop.open().await;
+        enter_key_on_first_run(&app).await;
+
+        // Settings: the key is in the keychain (shown only as a hint), Live mode is on.
+        app.click_testid("nav-settings").await;
+        app.wait_for_heading("Settings").await;
+        app.wait_for_page_text("A key is stored").await;
+        app.screenshot("settings").await;
+
+        // The account has 3 credits; the search costs 10. The service answers 402 when the
+        // files would be delivered.
+        sim.set_credits(SIM_KEY, 3).await;
+        app.click_testid("nav-new").await;
+        app.type_query(
+            r#"{"query": {"query_string": {"query": "Python", "default_field": "job_title"}}}"#,
+        )
+        .await;
+        app.fill("limit-input", "10").await;
+        app.click_button("Estimate").await;
+        app.wait_for_text("estimate-summary", "10 profiles").await;
+        app.click_button("Collect").await;
+        app.click_button("Yes, collect").await;
+
+        app.wait_for_job_state("insufficient_credits").await;
+        app.wait_for_text(
+            "job-detail",
+            "Your Coresignal account does not have enough credits",
+        )
+        .await;
+        app.wait_for_button("Retry").await;
+        assert!(files_under(&desktop.downloads()).is_empty());
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn live_identical_request_while_the_first_runs_is_a_409_in_plain_words() {
+        let sim = ExternalSim::start(&["--processing-ms", "60000"]);
+        let desktop = Desktop::start(Setup {
+            api_base: Some(sim.api_base()),
+            ..Setup::default()
+        })
+        .await;
+        let app = desktop.open().await;
+        enter_key_on_first_run(&app).await;
+
+        submit_python_search(&app, "10").await;
+        app.wait_for_job_state("processing").await;
+
+        // The same search again while the first is still being prepared.
+        app.click_testid("nav-new").await;
+        app.select("template-select", PYTHON_TEMPLATE).await;
+        app.fill("limit-input", "10").await;
+        app.click_button("Estimate").await;
+        app.wait_for_text("estimate-summary", "10 profiles").await;
+        app.click_button("Collect").await;
+        app.click_button("Yes, collect").await;
+        app.wait_for_text("error-message", "The same request is already running")
+            .await;
+
+        // Only one request exists at the service: nothing was sent twice.
+        assert_eq!(sim.requests().await.len(), 1);
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn restart_while_a_job_is_processing_resumes_and_downloads() {
+        let sim = ExternalSim::start(&["--processing-ms", "60000"]);
+        let desktop = Desktop::start(Setup {
+            api_base: Some(sim.api_base()),
+            ..Setup::default()
+        })
+        .await;
+        let app = desktop.open().await;
+        enter_key_on_first_run(&app).await;
+        submit_python_search(&app, "10").await;
+        app.wait_for_job_state("processing").await;
+
+        // Quit while the service is still preparing the files; they become ready meanwhile.
+        app.quit().await;
+        assert!(files_under(&desktop.downloads()).is_empty());
+        sim.advance_clock(Duration::from_secs(61)).await;
+
+        // Start again on the same data: Live mode resumes (the key comes from the keychain) and
+        // the job is polled, downloaded and checked.
+        let app = desktop.open().await;
+        app.click_testid("nav-jobs").await;
+        app.wait_for_job_row("downloaded").await;
+        app.click_testid("job-row").await;
+        app.wait_for_job_state("downloaded").await;
+        assert_eq!(downloaded_records(&desktop.downloads()), 10);
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_job_survives_closing_the_app_while_it_is_processing() {
+        let desktop = Desktop::start(Setup::default()).await;
+        let app = desktop.open().await;
+        app.wait_for_heading("Welcome to Bulk Collect").await;
+        app.click_button("Practice mode").await;
+        app.wait_for("practice-banner").await;
+        submit_python_search(&app, "12").await;
+        app.wait_for_job_state("processing").await;
+
+        // Close while the practice simulator is still preparing the files (it takes ~4 s). It
+        // keeps its state in the data folder, so the request is still known after the restart.
+        app.quit().await;
+        let app = desktop.open().await;
+        app.wait_for("practice-banner").await;
+        app.click_testid("nav-jobs").await;
+        app.wait_for_job_row("downloaded").await;
+        assert_eq!(downloaded_records(&desktop.downloads()), 12);
+        app.quit().await;
+    }
+
+    /// First run: "Use my Coresignal API key", paste the key, Verify → Live mode.
+    async fn enter_key_on_first_run(app: &App<'_>) {
+        app.wait_for_heading("Welcome to Bulk Collect").await;
+        app.click_button("Use my Coresignal API key").await;
+        app.fill_labelled("Coresignal API key", SIM_KEY).await;
+        app.click_button("Verify").await;
+        app.wait_for("nav-new").await;
+        app.assert_absent("practice-banner").await;
+    }
+
+    /// New collection: the Python template with `limit`, estimated, collected and confirmed.
+    async fn submit_python_search(app: &App<'_>, limit: &str) {
+        app.click_testid("nav-new").await;
+        app.select("template-select", PYTHON_TEMPLATE).await;
+        app.fill("limit-input", limit).await;
+        app.click_button("Estimate").await;
+        app.wait_for_text("estimate-summary", &format!("{limit} profiles"))
+            .await;
+        app.click_button("Collect").await;
+        app.click_button("Yes, collect").await;
+        app.wait_for("job-detail").await;
+    }
+
+    /// The records in every downloaded gzip under `downloads`; fails if a partial file is left.
+    fn downloaded_records(downloads: &Path) -> usize {
+        let files = files_under(downloads);
+        let partial: Vec<_> = files
+            .iter()
+            .filter(|file| file.components().any(|part| part.as_os_str() == ".partial"))
+            .collect();
+        assert!(partial.is_empty(), "partial downloads left: {partial:?}");
+        let gzips: Vec<_> = files
+            .iter()
+            .filter(|file| file.extension().is_some_and(|ext| ext == "gz"))
+            .collect();
+        assert!(!gzips.is_empty(), "no gzip downloaded; files: {files:?}");
+        gzips.iter().map(|file| read_records(file).len()).sum()
+    }
+}
