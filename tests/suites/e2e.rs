@@ -158,13 +158,7 @@ mod e2e {
         app.wait_for_job_state("processing").await;
 
         // The same search again while the first is still being prepared.
-        app.click_testid("nav-new").await;
-        app.select("template-select", PYTHON_TEMPLATE).await;
-        app.fill("limit-input", "10").await;
-        app.click_button("Estimate").await;
-        app.wait_for_text("estimate-summary", "10 profiles").await;
-        app.click_button("Collect").await;
-        app.click_button("Yes, collect").await;
+        collect_python_search(&app, "10").await;
         app.wait_for_text("error-message", "The same request is already running")
             .await;
 
@@ -235,8 +229,15 @@ mod e2e {
         app.assert_absent("practice-banner").await;
     }
 
-    /// New collection: the Python template with `limit`, estimated, collected and confirmed.
+    /// New collection: the Python template with `limit`, estimated, collected and confirmed; the
+    /// job's detail follows.
     async fn submit_python_search(app: &App<'_>, limit: &str) {
+        collect_python_search(app, limit).await;
+        app.wait_for("job-detail").await;
+    }
+
+    /// New collection: the Python template with `limit`, estimated, collected and confirmed.
+    async fn collect_python_search(app: &App<'_>, limit: &str) {
         app.click_testid("nav-new").await;
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", limit).await;
@@ -245,7 +246,6 @@ mod e2e {
             .await;
         app.click_button("Collect").await;
         app.click_button("Yes, collect").await;
-        app.wait_for("job-detail").await;
     }
 
     /// The records in every downloaded gzip under `downloads`; fails if a partial file is left.

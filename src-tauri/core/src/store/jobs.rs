@@ -361,14 +361,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// A mode's jobs in any of `states`, oldest first.
+    /// A mode's jobs in any of `states`, oldest first (the scheduler's work list: an index
+    /// lookup, however long the history).
     pub fn jobs_in_states(&self, mode: Mode, states: &[JobState]) -> StoreResult<Vec<JobRow>> {
-        Ok(self
-            .jobs(mode)?
-            .into_iter()
-            .rev()
-            .filter(|job| states.contains(&job.state))
-            .collect())
+        let connection = self.lock();
+        let placeholders = vec!["?"; states.len()].join(", ");
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE mode = ? AND state IN ({placeholders}) ORDER BY id"
+        ))?;
+        let values: Vec<&str> = std::iter::once(mode.as_str())
+            .chain(states.iter().map(|state| state.as_str()))
+            .collect();
+        let rows = statement.query_map(rusqlite::params_from_iter(values), job_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Moves a job to `to` (with the reason, in plain words) and records the change, atomically.
@@ -535,5 +540,90 @@ impl Store {
             [job_id],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(mode: Mode, fingerprint: &str) -> NewJobRow {
+        NewJobRow {
+            mode,
+            name: "test".into(),
+            kind: JobKind::EsDsl,
+            query_json: Some("{}".into()),
+            query_limit: None,
+            ids_text: None,
+            ids_count: None,
+            source_file: None,
+            webhook_url: None,
+            fingerprint: fingerprint.into(),
+            estimated_records: None,
+            credits_per_record: 1,
+            download_dir: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_work_list_holds_only_this_modes_jobs_in_the_given_states() {
+        let store = Store::open_in_memory().unwrap();
+        let practice = store.insert_job(&row(Mode::Practice, "a")).unwrap();
+        let live = store.insert_job(&row(Mode::Live, "b")).unwrap();
+        let done = store.insert_job(&row(Mode::Practice, "c")).unwrap();
+        store
+            .set_state(practice.id, JobState::Processing, None, None)
+            .unwrap();
+        store
+            .set_state(live.id, JobState::Processing, None, None)
+            .unwrap();
+        store
+            .set_state(done.id, JobState::Downloaded, None, None)
+            .unwrap();
+        let active = store
+            .jobs_in_states(Mode::Practice, &JobState::ACTIVE)
+            .unwrap();
+        assert_eq!(
+            active.iter().map(|job| job.id).collect::<Vec<_>>(),
+            vec![practice.id]
+        );
+        assert_eq!(
+            store.jobs(Mode::Practice).unwrap().len(),
+            2,
+            "histories are kept apart"
+        );
+    }
+
+    #[test]
+    fn a_state_change_is_recorded_once_with_its_reason() {
+        let store = Store::open_in_memory().unwrap();
+        let job = store.insert_job(&row(Mode::Practice, "a")).unwrap();
+        store
+            .set_state(job.id, JobState::Failed, Some("why"), Some("Server"))
+            .unwrap();
+        store
+            .set_state(job.id, JobState::Failed, Some("why"), Some("Server"))
+            .unwrap();
+        let states: Vec<_> = store
+            .events(job.id)
+            .unwrap()
+            .into_iter()
+            .filter(|event| event.kind == EventKind::State)
+            .map(|event| (event.to_state, event.detail))
+            .collect();
+        assert_eq!(
+            states,
+            vec![
+                (
+                    Some(JobState::Submitting),
+                    "Job created; sending it to the service.".to_owned()
+                ),
+                (Some(JobState::Failed), "why".to_owned())
+            ]
+        );
+        assert_eq!(
+            store.job(job.id).unwrap().error_code.as_deref(),
+            Some("Server")
+        );
     }
 }
