@@ -47,14 +47,20 @@ fn key(command: &KeyCommand) -> Result<Report, UserError> {
     match command {
         KeyCommand::Set => {
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|error| {
-                    UserError::new(
-                        ErrorCode::Io,
-                        format!("Could not read the key from standard input: {error}"),
-                    )
-                })?;
+            let stdin = std::io::stdin();
+            let read = if stdin.is_terminal() {
+                // A person pastes the key and presses Enter; a script pipes it in.
+                eprint!("Paste your Coresignal API key and press Enter: ");
+                stdin.lock().read_line(&mut text)
+            } else {
+                stdin.lock().read_to_string(&mut text)
+            };
+            read.map_err(|error| {
+                UserError::new(
+                    ErrorCode::Io,
+                    format!("Could not read the key from standard input: {error}"),
+                )
+            })?;
             let key = ApiKey::new(text);
             store.save(&key)?;
             Ok(Report {
