@@ -185,18 +185,45 @@ impl Desktop {
         self.root.path().join("downloads")
     }
 
-    /// The last lines of what tauri-driver, WebKitWebDriver and the app printed.
+    /// The last lines of what tauri-driver, WebKitWebDriver and the app printed, and the audit
+    /// trail of every job in the app's database (every state change and server answer).
     pub fn log_tail(&self) -> String {
         let log = std::fs::read_to_string(self.root.path().join("app.log")).unwrap_or_default();
         let lines: Vec<&str> = log.lines().collect();
         let start = lines.len().saturating_sub(40);
-        if lines.is_empty() {
-            return "(tauri-driver, WebKitWebDriver and the app printed nothing)".to_owned();
+        let printed = if lines.is_empty() {
+            "(tauri-driver, WebKitWebDriver and the app printed nothing)".to_owned()
+        } else {
+            format!(
+                "--- last lines of the app's log ---\n{}",
+                lines[start..].join("\n")
+            )
+        };
+        format!("{printed}\n{}", self.audit_trail())
+    }
+
+    /// Every job's events, read from the app's SQLite file.
+    fn audit_trail(&self) -> String {
+        let path = collect_core::store::Store::default_path(&self.data_dir());
+        let Ok(store) = collect_core::store::Store::open(&path) else {
+            return "(no database)".to_owned();
+        };
+        let mut text = String::from("--- audit trail ---");
+        for mode in [
+            collect_core::jobs::Mode::Practice,
+            collect_core::jobs::Mode::Live,
+        ] {
+            for job in store.jobs(mode).unwrap_or_default() {
+                text.push_str(&format!("\njob {} ({:?}, {:?})", job.id, mode, job.state));
+                for event in store.events(job.id).unwrap_or_default() {
+                    text.push_str(&format!(
+                        "\n  {} {:?} {:?} {}",
+                        event.at, event.kind, event.http_status, event.detail
+                    ));
+                }
+            }
         }
-        format!(
-            "--- last lines of the app's log ---\n{}",
-            lines[start..].join("\n")
-        )
+        text
     }
 
     /// The ids of the app's processes now running (the process group's `bulk-collect`).

@@ -334,3 +334,34 @@ async fn a_new_engine_takes_over_a_download_the_old_one_stopped() {
         "the new engine resumed the old one's partial file"
     );
 }
+
+/// Practice mode restarts the simulator with the app: a request made before the restart is known
+/// to the new simulator (it keeps its state in its data folder) and the job completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_survives_a_restart_of_the_simulator_with_its_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim_dir = dir.path().join("practice");
+    let config = || SimConfig {
+        data_dir: Some(sim_dir.clone()),
+        processing_time: Duration::from_millis(400),
+        ..SimConfig::default()
+    };
+    let sim = coresignal_sim::Simulator::start(config()).await.unwrap();
+    let engine = open_engine(&sim, dir.path(), coresignal_sim::DEFAULT_PRACTICE_KEY);
+    let job = engine
+        .submit(query_job(python_query(), Some(12)))
+        .await
+        .unwrap();
+    drop(engine);
+    sim.shutdown().await;
+
+    let sim = coresignal_sim::Simulator::start(config()).await.unwrap();
+    let engine = open_engine(&sim, dir.path(), coresignal_sim::DEFAULT_PRACTICE_KEY);
+    let _scheduler = Scheduler::start(&engine);
+    wait_for_state(&engine, job.id, JobState::Downloaded).await;
+    let files = engine.store().files(job.id).unwrap();
+    assert_eq!(
+        files.iter().filter_map(|file| file.records).sum::<u64>(),
+        12
+    );
+}

@@ -19,6 +19,17 @@ export const STATE_INFO: Record<JobState, { label: string; tone: Tone }> = {
   cancelled: { label: "Cancelled", tone: "neutral" },
 };
 
+/** States in which a job changes without the user doing anything. */
+export const ACTIVE: ReadonlySet<JobState> = new Set([
+  "submitting",
+  "processing",
+  "ready",
+  "downloading",
+]);
+
+/** How often a screen showing an active job reloads it, in case an engine update was missed. */
+export const SAFETY_RELOAD_MS = 5_000;
+
 /** States in which a toast says the job needs attention. */
 export const FAILURE_STATES: ReadonlySet<JobState> = new Set([
   "failed",
