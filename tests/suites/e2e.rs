@@ -103,11 +103,7 @@ mod e2e {
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn live_key_goes_to_the_keychain_and_a_402_is_shown_in_plain_words() {
         let sim = ExternalSim::start(&["--processing-ms", "1000"]);
-        let desktop = Desktop::start(Setup {
-            api_base: Some(sim.api_base()),
-            ..Setup::default()
-        })
-        .await;
+        let desktop = live_desktop(&sim).await;
         let app = desktop.open().await;
         enter_key_on_first_run(&app).await;
 
@@ -146,16 +142,8 @@ mod e2e {
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn live_identical_request_while_the_first_runs_is_a_409_in_plain_words() {
         let sim = ExternalSim::start(&["--processing-ms", "60000"]);
-        let desktop = Desktop::start(Setup {
-            api_base: Some(sim.api_base()),
-            ..Setup::default()
-        })
-        .await;
-        let app = desktop.open().await;
-        enter_key_on_first_run(&app).await;
-
-        submit_python_search(&app, "10").await;
-        app.wait_for_job_state("processing").await;
+        let desktop = live_desktop(&sim).await;
+        let app = live_search_still_processing(&desktop).await;
 
         // The same search again while the first is still being prepared.
         collect_python_search(&app, "10").await;
@@ -171,15 +159,8 @@ mod e2e {
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn restart_while_a_job_is_processing_resumes_and_downloads() {
         let sim = ExternalSim::start(&["--processing-ms", "60000"]);
-        let desktop = Desktop::start(Setup {
-            api_base: Some(sim.api_base()),
-            ..Setup::default()
-        })
-        .await;
-        let app = desktop.open().await;
-        enter_key_on_first_run(&app).await;
-        submit_python_search(&app, "10").await;
-        app.wait_for_job_state("processing").await;
+        let desktop = live_desktop(&sim).await;
+        let app = live_search_still_processing(&desktop).await;
 
         // Quit while the service is still preparing the files; they become ready meanwhile.
         app.quit().await;
@@ -217,6 +198,24 @@ mod e2e {
         app.wait_for_job_row("downloaded").await;
         assert_eq!(downloaded_records(&desktop.downloads()), 12);
         app.quit().await;
+    }
+
+    /// The app in Live mode against `sim`.
+    async fn live_desktop(sim: &ExternalSim) -> Desktop {
+        Desktop::start(Setup {
+            api_base: Some(sim.api_base()),
+            ..Setup::default()
+        })
+        .await
+    }
+
+    /// First run with the key, then a search of 10 profiles submitted and still `processing`.
+    async fn live_search_still_processing(desktop: &Desktop) -> App<'_> {
+        let app = desktop.open().await;
+        enter_key_on_first_run(&app).await;
+        submit_python_search(&app, "10").await;
+        app.wait_for_job_state("processing").await;
+        app
     }
 
     /// First run: "Use my Coresignal API key", paste the key, Verify → Live mode.

@@ -47,6 +47,23 @@ async fn wait_for_partial(
     }
 }
 
+/// A ready job of 4,000 profiles (a file of several MiB) served at 512 KiB/s: slow enough to
+/// interrupt mid-file.
+async fn ready_to_download_slowly(harness: &Harness) -> collect_core::store::JobRow {
+    let everything = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
+    let job = harness
+        .engine
+        .submit(query_job(everything, Some(4_000)))
+        .await
+        .unwrap();
+    harness.engine.wait(job.id, None).await.unwrap();
+    harness.sim.set_faults(Faults {
+        throttle_bytes_per_second: Some(512 * 1024),
+        ..Faults::default()
+    });
+    job
+}
+
 fn only_file(harness: &Harness, job: i64) -> PathBuf {
     let files = harness.engine.store().files(job).unwrap();
     assert_eq!(files.len(), 1);
@@ -232,17 +249,7 @@ async fn a_job_caught_while_submitting_becomes_uncertain_after_a_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_download_resumes_from_its_partial_file() {
     let harness = Harness::start(quick_sim()).await;
-    let everything = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
-    let job = harness
-        .engine
-        .submit(query_job(everything, Some(4_000)))
-        .await
-        .unwrap();
-    harness.engine.wait(job.id, None).await.unwrap();
-    harness.sim.set_faults(Faults {
-        throttle_bytes_per_second: Some(512 * 1024),
-        ..Faults::default()
-    });
+    let job = ready_to_download_slowly(&harness).await;
     let cli = |args: &[&str]| {
         let mut command = std::process::Command::new(workspace_binary("bulk-collect-cli"));
         command
@@ -301,17 +308,7 @@ async fn a_killed_download_resumes_from_its_partial_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_engine_takes_over_a_download_the_old_one_stopped() {
     let mut harness = Harness::start(quick_sim()).await;
-    let everything = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
-    let job = harness
-        .engine
-        .submit(query_job(everything, Some(4_000)))
-        .await
-        .unwrap();
-    harness.engine.wait(job.id, None).await.unwrap();
-    harness.sim.set_faults(Faults {
-        throttle_bytes_per_second: Some(512 * 1024),
-        ..Faults::default()
-    });
+    let job = ready_to_download_slowly(&harness).await;
     {
         let _scheduler = Scheduler::start(&harness.engine);
         wait_for_partial(&harness.downloads(), 1024 * 1024, || true).await;
