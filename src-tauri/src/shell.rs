@@ -76,7 +76,7 @@ impl Shell {
     /// Enters `mode`: Practice starts the simulator on loopback; Live needs a stored key.
     pub async fn enter(&self, mode: Mode) -> Result<AppState, UserError> {
         let mut practice = self.practice.lock().await;
-        let engine = match mode {
+        match mode {
             Mode::Practice => {
                 if practice.is_none() {
                     *practice = Some(practice::Practice::start(self.session.data_dir()).await?);
@@ -85,8 +85,13 @@ impl Shell {
                     UserError::new(ErrorCode::Internal, "the practice simulator did not start")
                 })?;
                 self.session
-                    .activate(Mode::Practice, &running.api_base(), running.key())
-                    .await?
+                    .activate(
+                        Mode::Practice,
+                        &running.api_base(),
+                        running.key(),
+                        |engine| events::forward(&self.app, engine),
+                    )
+                    .await?;
             }
             Mode::Live => {
                 let key = self.session.stored_key()?.ok_or_else(|| {
@@ -95,17 +100,16 @@ impl Shell {
                         "No API key is stored. Paste your Coresignal API key and press Verify.",
                     )
                 })?;
-                let engine = self
-                    .session
-                    .activate(Mode::Live, &self.live_api_base()?, key)
+                self.session
+                    .activate(Mode::Live, &self.live_api_base()?, key, |engine| {
+                        events::forward(&self.app, engine)
+                    })
                     .await?;
                 if let Some(stopped) = practice.take() {
                     stopped.stop().await;
                 }
-                engine
             }
-        };
-        events::forward(&self.app, &engine);
+        }
         self.session.state()
     }
 

@@ -161,13 +161,15 @@ impl Session {
     }
 
     /// Starts `mode` against `api_base` with `key`: shuts the previous engine down (its downloads
-    /// stop, their `.part` files stay), recovers the new mode's jobs (a restart resumes them) and
+    /// stop, their `.part` files stay), recovers the new mode's jobs (a restart resumes them), calls
+    /// `before_start` (to subscribe to the engine's updates before the first one can happen) and
     /// starts its scheduler. Must run inside tokio.
     pub async fn activate(
         &self,
         mode: Mode,
         api_base: &str,
         key: ApiKey,
+        before_start: impl FnOnce(&Arc<Engine>),
     ) -> Result<Arc<Engine>, UserError> {
         let settings = self.settings()?;
         let limiter = RateLimiter::new(settings.requests_per_second);
@@ -179,6 +181,7 @@ impl Session {
             previous.engine.shut_down().await;
         }
         engine.recover()?;
+        before_start(&engine);
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(Arc::clone(&engine).run(stopped));
         self.store.set_setting(Setting::Mode, mode.as_str())?;
@@ -343,7 +346,12 @@ mod tests {
     async fn activating_a_mode_remembers_it_and_deactivating_forgets_it() {
         let (_dir, session) = session();
         session
-            .activate(Mode::Practice, "http://127.0.0.1:9/cdapi", ApiKey::new("k"))
+            .activate(
+                Mode::Practice,
+                "http://127.0.0.1:9/cdapi",
+                ApiKey::new("k"),
+                |_| {},
+            )
             .await
             .unwrap();
         assert_eq!(session.mode(), Some(Mode::Practice));
