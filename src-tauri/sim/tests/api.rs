@@ -3,6 +3,8 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use coresignal_sim::{
     Endpoint, Faults, PendingStyle, RequestState, SimConfig, Simulator, DEFAULT_PRACTICE_KEY as KEY,
 };
@@ -781,14 +783,7 @@ async fn admin_api_and_big_file() {
         .await
         .unwrap();
     assert_eq!(sim.credits("new-key"), Some(5));
-    let credits: Value = http
-        .get(format!("{admin}/credits"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let credits: Value = common::get_json(format!("{admin}/credits")).await;
     assert_eq!(credits["new-key"], 5);
     let t0 = http
         .get(format!("{admin}/clock"))
@@ -841,23 +836,9 @@ async fn admin_api_and_big_file() {
         info["record_count"].as_u64().unwrap()
     );
 
-    let requests: Vec<Value> = http
-        .get(format!("{admin}/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let requests: Vec<Value> = common::get_json(format!("{admin}/requests")).await;
     assert_eq!(requests.len(), 2);
-    let calls: Vec<Value> = http
-        .get(format!("{admin}/calls"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let calls: Vec<Value> = common::get_json(format!("{admin}/calls")).await;
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[0]["endpoint"], "files");
     sim.shutdown().await;

@@ -3,6 +3,8 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -47,14 +49,7 @@ async fn binary_prints_url_serves_and_stops_on_sigterm() {
 
     let http = reqwest::Client::new();
     let admin = base.replace("/cdapi", "/_sim");
-    let credits: serde_json::Value = http
-        .get(format!("{admin}/credits"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let credits: serde_json::Value = common::get_json(format!("{admin}/credits")).await;
     assert_eq!(credits, serde_json::json!({ "k1": 5, "k2": 7 }));
     let res = http
         .get(format!("{base}/v2/data_requests/x/files"))

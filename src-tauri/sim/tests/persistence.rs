@@ -3,6 +3,8 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use coresignal_sim::{RequestState, SimConfig, Simulator, DEFAULT_PRACTICE_KEY as KEY};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -190,14 +192,7 @@ async fn clock_advances_persist_and_expire_across_restarts() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "31 days: expired");
     assert_eq!(third.requests()[0].state, RequestState::Expired);
     let now = third.requests()[0].created_at_ms + 31 * 86_400_000;
-    let clock: Value = Client::new()
-        .get(third.base_url().replace("/cdapi", "/_sim/clock"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let clock: Value = common::get_json(third.base_url().replace("/cdapi", "/_sim/clock")).await;
     assert!(clock["now_ms"].as_u64().unwrap() >= now);
     third.shutdown().await;
 }
