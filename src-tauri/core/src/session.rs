@@ -16,7 +16,7 @@ use crate::settings::Settings;
 use crate::store::{Setting, Store};
 use crate::UserError;
 
-/// A query that matches everything: verifying a key with the free search call.
+/// A query that matches everything: checking a key or a connection with the free search call.
 const MATCH_ALL: &str = r#"{"query": {"match_all": {}}}"#;
 
 /// Where the app stands, for the UI.
@@ -69,6 +69,19 @@ pub struct IdFilePick {
     /// `valid × credits per profile`.
     #[ts(type = "number")]
     pub credits: u64,
+}
+
+/// The answer to *Test connection*.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct ConnectionCheck {
+    /// The service answered with the current key and proxy.
+    pub ok: bool,
+    /// What happened, in plain words.
+    pub message: String,
+    /// The balance the service reported.
+    #[ts(type = "number | null")]
+    pub balance: Option<i64>,
 }
 
 /// Errors of the session itself.
@@ -225,6 +238,28 @@ impl Session {
         let query = crate::query::parse_query(MATCH_ALL)?;
         let estimate = client.estimate(&query.body).await?;
         Ok(estimate.credits_remaining)
+    }
+
+    /// Asks the active mode's service the free match-all search: does it answer with the current
+    /// key and proxy?
+    pub async fn test_connection(&self) -> Result<ConnectionCheck, UserError> {
+        let engine = self.engine()?;
+        let query = crate::query::parse_query(MATCH_ALL)?;
+        Ok(match engine.estimate(&query, None).await {
+            Ok(estimate) => ConnectionCheck {
+                ok: true,
+                message: match engine.mode() {
+                    Mode::Live => "Coresignal answered: the key and the connection work.".into(),
+                    Mode::Practice => "The practice simulator answered.".into(),
+                },
+                balance: estimate.balance,
+            },
+            Err(error) => ConnectionCheck {
+                ok: false,
+                message: error.user_message(),
+                balance: None,
+            },
+        })
     }
 
     /// Stores a key in the keychain (after [`Session::verify_key`]).

@@ -1,26 +1,11 @@
 //! Mode, key and settings.
 
-use collect_core::error::Coded;
 use collect_core::jobs::Mode;
-use collect_core::session::AppState;
+use collect_core::session::{AppState, ConnectionCheck};
 use collect_core::settings::Settings;
 use collect_core::UserError;
-use serde::Serialize;
 
 use super::ShellState;
-
-/// The answer to *Test connection*.
-#[derive(ts_rs::TS, Debug, Serialize)]
-#[ts(export)]
-pub struct ConnectionCheck {
-    /// The service answered with the current key and proxy.
-    pub ok: bool,
-    /// What happened, in plain words.
-    pub message: String,
-    /// The balance the service reported.
-    #[ts(type = "number | null")]
-    pub balance: Option<i64>,
-}
 
 /// Where the app stands (after the start-up resume).
 #[tauri::command]
@@ -77,22 +62,5 @@ pub async fn pick_download_folder(
 /// Checks that the service answers with the current key and proxy (Live), or the simulator (Practice).
 #[tauri::command]
 pub async fn test_connection(shell: ShellState<'_>) -> Result<ConnectionCheck, UserError> {
-    let engine = shell.session.engine()?;
-    let query = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#)
-        .map_err(|error| error.to_user_error())?;
-    Ok(match engine.estimate(&query, None).await {
-        Ok(estimate) => ConnectionCheck {
-            ok: true,
-            message: match engine.mode() {
-                Mode::Live => "Coresignal answered: the key and the connection work.".into(),
-                Mode::Practice => "The practice simulator answered.".into(),
-            },
-            balance: estimate.balance,
-        },
-        Err(error) => ConnectionCheck {
-            ok: false,
-            message: error.user_message(),
-            balance: None,
-        },
-    })
+    shell.session.test_connection().await
 }
