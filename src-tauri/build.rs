@@ -13,12 +13,14 @@ const COMMANDS: &[&str] = &[
     "check_query",
     "estimate",
     "pick_id_file",
-    "submit_query",
-    "submit_ids",
+    "requote",
+    "submit",
     "list_jobs",
     "job_detail",
     "cancel_job",
     "retry_job",
+    "attach_request",
+    "send_again",
     "open_folder",
 ];
 

@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use collect_core::api::{ApiConfig, RateLimiter, RetryPolicy};
 use collect_core::ids::parse_id_list;
-use collect_core::jobs::{Engine, EngineOptions, JobRequest, JobState, Mode, NewJob, PollSchedule};
+use collect_core::jobs::{
+    Engine, EngineError, EngineOptions, JobRequest, JobState, Mode, NewJob, PollSchedule,
+};
 use collect_core::query::{parse_query, EsQuery};
 use collect_core::secrets::ApiKey;
 use collect_core::store::{JobRow, Store};
@@ -80,11 +82,17 @@ impl Harness {
 
     /// Submits the product page's Python query with a limit.
     pub async fn submit_python(&self, limit: Option<u32>) -> JobRow {
-        self.engine
-            .submit(query_job(python_query(), limit))
+        submit_job(&self.engine, query_job(python_query(), limit))
             .await
             .expect("the job is accepted")
     }
+}
+
+/// Quotes `job` and spends the quote at once, as a person who confirms every price would
+/// (`again`: collecting the same data twice is confirmed too).
+pub async fn submit_job(engine: &Engine, job: NewJob) -> Result<JobRow, EngineError> {
+    let quote = engine.quote(&job).await?;
+    engine.submit(quote.id, true).await
 }
 
 /// An engine over `<dir>/bulk-collect.sqlite3`, talking to `sim` with `key`.
@@ -100,17 +108,15 @@ pub fn open_engine_with(
     request_timeout: Duration,
 ) -> Arc<Engine> {
     let store = Store::open(&Store::default_path(dir)).expect("the database opens");
+    let api = ApiConfig {
+        base_url: sim.base_url(),
+        request_timeout,
+        retry: fast_retry(),
+        ..ApiConfig::default()
+    };
     let options = EngineOptions {
-        mode: Mode::Practice,
-        api: ApiConfig {
-            base_url: sim.base_url(),
-            request_timeout,
-            retry: fast_retry(),
-            ..ApiConfig::default()
-        },
-        download_root: dir.join("downloads"),
-        credits_per_record: 1,
         poll: fast_poll(),
+        ..EngineOptions::new(Mode::Practice, api, dir.join("downloads"))
     };
     Engine::new(store, options, Some(ApiKey::new(key)), RateLimiter::new(27))
         .expect("the engine starts")
@@ -177,7 +183,6 @@ pub fn query_job(query: EsQuery, limit: Option<u32>) -> NewJob {
         name: Some("test search".into()),
         request: JobRequest::Query { query, limit },
         webhook_url: None,
-        estimated_records: None,
     }
 }
 
@@ -191,7 +196,6 @@ pub fn ids_job(file: &str) -> NewJob {
             source_file: Some(file.into()),
         },
         webhook_url: None,
-        estimated_records: None,
     }
 }
 
@@ -244,4 +248,51 @@ pub fn workspace_binary(name: &str) -> PathBuf {
         path.display()
     );
     path
+}
+
+/// Moves job `id`'s submission `days` into the past in the real SQLite file (the service's clock is
+/// moved with `Simulator::advance_clock`; this is the app's side of the same 30 days).
+pub fn backdate_submission(harness: &Harness, id: i64, days: i64) {
+    let at = collect_core::store::format_time(
+        collect_core::store::parse_time(&collect_core::store::now_text()).expect("now parses")
+            - std::time::Duration::from_secs(days as u64 * 24 * 3600),
+    );
+    sql(
+        harness,
+        "UPDATE jobs SET submitted_at = ?1, created_at = ?1 WHERE id = ?2",
+        &[&at, &id],
+    );
+}
+
+/// Runs one statement on the harness's database through a connection of its own (as another
+/// process would).
+pub fn sql(harness: &Harness, statement: &str, params: &[&dyn rusqlite::ToSql]) {
+    let connection =
+        rusqlite::Connection::open(collect_core::store::Store::default_path(harness.dir.path()))
+            .expect("the database opens");
+    connection
+        .busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
+    connection
+        .execute(statement, params)
+        .expect("the statement runs");
+}
+
+/// A ready job of 4,000 profiles (a file of several MiB) served at 512 KiB/s: slow enough to
+/// interrupt mid-file.
+pub async fn ready_to_download_slowly(harness: &Harness) -> JobRow {
+    let everything = parse_query(r#"{"query": {"match_all": {}}}"#).expect("match_all parses");
+    let job = submit_job(&harness.engine, query_job(everything, Some(4_000)))
+        .await
+        .expect("the job is accepted");
+    harness
+        .engine
+        .wait(job.id, None)
+        .await
+        .expect("the files are listed");
+    harness.sim.set_faults(coresignal_sim::Faults {
+        throttle_bytes_per_second: Some(512 * 1024),
+        ..coresignal_sim::Faults::default()
+    });
+    job
 }

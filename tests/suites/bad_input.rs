@@ -21,19 +21,19 @@ async fn an_id_file_with_problems_sends_only_the_clean_ids() {
         assert!(!problem.reason.is_empty());
     }
     let clean = report.ids.clone();
-    let job = harness
-        .engine
-        .submit(NewJob {
+    let job = submit_job(
+        &harness.engine,
+        NewJob {
             name: None,
             request: JobRequest::Ids {
                 report,
                 source_file: None,
             },
             webhook_url: None,
-            estimated_records: None,
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(job.ids_count, Some(clean.len() as u32));
     let sent = &harness.sim.requests()[0];
     assert_eq!(
@@ -46,9 +46,7 @@ async fn an_id_file_with_problems_sends_only_the_clean_ids() {
 #[tokio::test]
 async fn an_id_file_over_the_limit_is_refused_before_anything_is_sent() {
     let harness = Harness::start(quick_sim()).await;
-    let error = harness
-        .engine
-        .submit(ids_job("ids-over-limit.csv"))
+    let error = submit_job(&harness.engine, ids_job("ids-over-limit.csv"))
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::TooManyIds);
@@ -101,15 +99,13 @@ async fn a_query_on_experience_outside_nested_is_refused_with_its_path() {
 #[tokio::test]
 async fn a_limit_or_webhook_out_of_bounds_is_refused_before_anything_is_sent() {
     let harness = Harness::start(quick_sim()).await;
-    let error = harness
-        .engine
-        .submit(query_job(python_query(), Some(10_001)))
+    let error = submit_job(&harness.engine, query_job(python_query(), Some(10_001)))
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidInput);
     let mut job = query_job(python_query(), Some(5));
     job.webhook_url = Some("http://insecure.example/hook".into());
-    let error = harness.engine.submit(job).await.unwrap_err();
+    let error = submit_job(&harness.engine, job).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidInput);
     assert!(error.user_message().contains("https://"));
     assert!(harness.sim.requests().is_empty());

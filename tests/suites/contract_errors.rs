@@ -28,11 +28,10 @@ fn client(harness: &Harness) -> ApiClient {
 }
 
 #[tokio::test]
-async fn a_rejected_key_fails_the_submission_and_pauses_polling() {
+async fn a_rejected_key_stops_at_the_price_and_pauses_polling() {
     let harness = Harness::start(quick_sim()).await;
     let engine = open_engine(&harness.sim, harness.dir.path(), "not-a-real-key");
-    let error = engine
-        .submit(query_job(python_query(), Some(5)))
+    let error = submit_job(&engine, query_job(python_query(), Some(5)))
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::KeyRejected);
@@ -45,8 +44,7 @@ async fn a_rejected_key_fails_the_submission_and_pauses_polling() {
         engine.key_rejected(),
         "polling pauses until the key is fixed"
     );
-    let job = &engine.jobs().unwrap()[0];
-    assert_eq!(job.state, JobState::Failed);
+    assert!(engine.jobs().unwrap().is_empty(), "no quote, so no job");
     assert!(harness.sim.requests().is_empty());
 }
 
@@ -79,9 +77,7 @@ async fn an_identical_search_in_progress_is_refused_and_points_at_the_first_job(
     })
     .await;
     let first = harness.submit_python(Some(7)).await;
-    let error = harness
-        .engine
-        .submit(query_job(python_query(), Some(7)))
+    let error = submit_job(&harness.engine, query_job(python_query(), Some(7)))
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::DuplicateInProgress);
@@ -118,9 +114,7 @@ async fn the_service_refuses_an_id_file_over_10000_ids() {
 async fn a_query_matching_over_10000_without_a_limit_ends_as_too_many_matches() {
     let harness = Harness::start(quick_sim()).await;
     let everything = parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
-    let job = harness
-        .engine
-        .submit(query_job(everything, None))
+    let job = submit_job(&harness.engine, query_job(everything, None))
         .await
         .unwrap();
     let settled = harness.engine.wait(job.id, None).await.unwrap();
@@ -139,9 +133,7 @@ async fn no_matches_ends_as_no_results_with_either_status() {
         let nothing =
             parse_query(r#"{"query": {"term": {"full_name.exact": "Nobody At All Zzyzx"}}}"#)
                 .unwrap();
-        let job = harness
-            .engine
-            .submit(query_job(nothing, Some(5)))
+        let job = submit_job(&harness.engine, query_job(nothing, Some(5)))
             .await
             .unwrap();
         let settled = harness.engine.wait(job.id, None).await.unwrap();
@@ -164,6 +156,7 @@ async fn a_request_older_than_30_days_is_expired() {
     harness
         .sim
         .advance_clock(Duration::from_secs(31 * 24 * 3600));
+    backdate_submission(&harness, job.id, 31);
     let settled = harness.engine.wait(job.id, None).await.unwrap();
     assert_eq!(settled.state, JobState::Expired);
 }
@@ -227,9 +220,7 @@ async fn a_post_lost_after_the_request_was_created_is_uncertain_and_never_resent
             submit_lost_status: status,
             ..Faults::default()
         });
-        let error = harness
-            .engine
-            .submit(query_job(python_query(), Some(5)))
+        let error = submit_job(&harness.engine, query_job(python_query(), Some(5)))
             .await
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::Uncertain, "status {status}");
@@ -250,9 +241,7 @@ async fn a_post_lost_after_the_request_was_created_is_uncertain_and_never_resent
         assert_eq!(posts, 1, "the POST was sent once only (status {status})");
 
         // An identical POST answered 409 proves the first one exists.
-        let again = harness
-            .engine
-            .submit(query_job(python_query(), Some(5)))
+        let again = submit_job(&harness.engine, query_job(python_query(), Some(5)))
             .await
             .unwrap_err();
         assert_eq!(again.code(), ErrorCode::DuplicateInProgress);
@@ -275,8 +264,7 @@ async fn a_post_that_times_out_is_uncertain() {
         DEFAULT_PRACTICE_KEY,
         Duration::from_millis(1_500),
     );
-    let error = engine
-        .submit(query_job(python_query(), Some(5)))
+    let error = submit_job(&engine, query_job(python_query(), Some(5)))
         .await
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::Uncertain);

@@ -13,7 +13,10 @@ async fn a_search_is_estimated_submitted_polled_and_downloaded() {
     let harness = Harness::start(quick_sim()).await;
     let engine = &harness.engine;
 
-    let estimate = engine.estimate(&python_query(), Some(40)).await.unwrap();
+    let estimate = engine
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
     assert!(
         estimate.matches > 40,
         "the sample query matches more than the limit: {estimate:?}"
@@ -90,7 +93,7 @@ async fn a_search_is_estimated_submitted_polled_and_downloaded() {
 async fn an_id_file_is_submitted_and_every_profile_arrives() {
     let harness = Harness::start(quick_sim()).await;
     let engine = &harness.engine;
-    let job = engine.submit(ids_job("ids-valid.csv")).await.unwrap();
+    let job = submit_job(engine, ids_job("ids-valid.csv")).await.unwrap();
     assert_eq!(job.ids_count, Some(500));
 
     let _scheduler = Scheduler::start(engine);

@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use bulk_collect_tests::*;
 use collect_core::error::Coded;
-use collect_core::jobs::{JobKind, JobState, Mode};
-use collect_core::store::NewJobRow;
+use collect_core::jobs::{JobState, Mode};
 use collect_core::ErrorCode;
 use coresignal_sim::{Faults, SimConfig};
 
@@ -45,23 +44,6 @@ async fn wait_for_partial(
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-/// A ready job of 4,000 profiles (a file of several MiB) served at 512 KiB/s: slow enough to
-/// interrupt mid-file.
-async fn ready_to_download_slowly(harness: &Harness) -> collect_core::store::JobRow {
-    let everything = collect_core::query::parse_query(r#"{"query": {"match_all": {}}}"#).unwrap();
-    let job = harness
-        .engine
-        .submit(query_job(everything, Some(4_000)))
-        .await
-        .unwrap();
-    harness.engine.wait(job.id, None).await.unwrap();
-    harness.sim.set_faults(Faults {
-        throttle_bytes_per_second: Some(512 * 1024),
-        ..Faults::default()
-    });
-    job
 }
 
 fn only_file(harness: &Harness, job: i64) -> PathBuf {
@@ -214,34 +196,68 @@ async fn a_restart_while_polling_resumes_the_job_to_the_end() {
     );
 }
 
+/// Spends a quote for the Python query the way `submit` does, as a process that then dies before
+/// its POST: the job row is `submitting` under a lease that lives `lease` (zero: already dead).
+async fn caught_while_submitting(
+    harness: &Harness,
+    lease: Duration,
+) -> collect_core::store::JobRow {
+    let quote = harness
+        .engine
+        .quote(&query_job(python_query(), Some(5)))
+        .await
+        .unwrap();
+    harness
+        .engine
+        .store()
+        .spend_quote(
+            Mode::Practice,
+            quote.id,
+            "a-process-that-died",
+            "the Bulk Collect app (process 1)",
+            lease,
+        )
+        .unwrap()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_job_caught_while_submitting_becomes_uncertain_after_a_restart() {
     let mut harness = Harness::start(quick_sim()).await;
-    // The row is written before the POST; a crash right then leaves it `submitting`.
-    let row = harness
-        .engine
-        .store()
-        .insert_job(&NewJobRow {
-            mode: Mode::Practice,
-            name: "crashed".into(),
-            kind: JobKind::EsDsl,
-            query_json: Some(python_query().compact()),
-            query_limit: Some(5),
-            ids_text: None,
-            ids_count: None,
-            source_file: None,
-            webhook_url: None,
-            fingerprint: "crash-test".into(),
-            estimated_records: None,
-            credits_per_record: 1,
-            download_dir: String::new(),
-        })
-        .unwrap();
+    let row = caught_while_submitting(&harness, Duration::ZERO).await;
     let engine = harness.restart();
     let job = engine.job(row.id).unwrap();
     assert_eq!(job.state, JobState::Uncertain);
     assert!(job.state_reason.unwrap().contains("not sent again"));
     assert!(harness.sim.requests().is_empty(), "recovery never re-sends");
+}
+
+/// Item 5: recovery does not call a job uncertain when its request id is known.
+#[tokio::test]
+async fn a_job_whose_request_id_was_stored_is_processing_after_a_restart_not_uncertain() {
+    let mut harness = Harness::start(quick_sim()).await;
+    let row = caught_while_submitting(&harness, Duration::ZERO).await;
+    harness
+        .engine
+        .store()
+        .set_request_id(row.id, "req-known")
+        .unwrap();
+    let engine = harness.restart();
+    let job = engine.job(row.id).unwrap();
+    assert_eq!(job.state, JobState::Processing, "{:?}", job.state_reason);
+    assert_eq!(job.request_id.as_deref(), Some("req-known"));
+}
+
+/// Item 5: a POST still in flight in another live process (its lease is alive) is left alone by
+/// recovery, however often recovery runs.
+#[tokio::test]
+async fn recovery_leaves_alone_a_submission_that_a_live_process_owns() {
+    let mut harness = Harness::start(quick_sim()).await;
+    let row = caught_while_submitting(&harness, Duration::from_secs(600)).await;
+    for _ in 0..3 {
+        let engine = harness.restart();
+        assert_eq!(engine.job(row.id).unwrap().state, JobState::Submitting);
+    }
 }
 
 /// A crash mid-download (the CLI process is killed) loses nothing: the next run resumes the `.part`
@@ -345,8 +361,7 @@ async fn a_job_survives_a_restart_of_the_simulator_with_its_data_folder() {
     };
     let sim = coresignal_sim::Simulator::start(config()).await.unwrap();
     let engine = open_engine(&sim, dir.path(), coresignal_sim::DEFAULT_PRACTICE_KEY);
-    let job = engine
-        .submit(query_job(python_query(), Some(12)))
+    let job = submit_job(&engine, query_job(python_query(), Some(12)))
         .await
         .unwrap();
     drop(engine);

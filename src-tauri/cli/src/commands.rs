@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use collect_core::error::Coded;
-use collect_core::ids::read_id_file;
+use collect_core::ids::{read_id_file, IdReport};
 use collect_core::jobs::{
-    CostEstimate, Engine, EngineError, JobRequest, JobState, JobUpdate, NewJob,
+    group, Engine, EngineError, JobAction, JobRequest, JobState, JobUpdate, NewJob, Quote,
 };
 use collect_core::query::parse_query;
 use collect_core::secrets::{ApiKey, KeyringStore, SecretStore};
@@ -37,6 +37,9 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
             wait(&context, *job, timeout.map(Duration::from_secs), output).await
         }
         Command::Download { job, to } => download(&context, *job, to.as_deref(), output).await,
+        Command::Cancel { .. } | Command::Retry { .. } | Command::Attach { .. } => {
+            act(&context, &cli.command)
+        }
     }
 }
 
@@ -113,15 +116,21 @@ fn read_query(path: &Path) -> Result<collect_core::query::EsQuery, UserError> {
     })
 }
 
-fn cost_text(estimate: &CostEstimate) -> String {
-    let balance = estimate
+fn quote_text(quote: &Quote) -> String {
+    let balance = quote
         .balance
-        .map(|balance| format!(" · balance {balance}"))
+        .map(|balance| format!(" · balance {}", group(balance.max(0) as u64)))
         .unwrap_or_default();
     format!(
-        "≈ {} profiles · ≈ {} credits{balance}",
-        estimate.records, estimate.credits
+        "{} match · {} profiles · {} credits{balance}",
+        group(quote.matches),
+        group(quote.records),
+        group(quote.credits)
     )
+}
+
+fn quote_json(quote: &Quote) -> serde_json::Value {
+    serde_json::to_value(quote).unwrap_or_else(|_| json!({"id": quote.id}))
 }
 
 async fn estimate(
@@ -131,16 +140,52 @@ async fn estimate(
 ) -> Result<Report, UserError> {
     let query = read_query(query)?;
     let engine = context.engine()?;
-    let estimate = engine.estimate(&query, limit).await?;
+    let quote = engine
+        .quote(&NewJob {
+            name: None,
+            request: JobRequest::Query { query, limit },
+            webhook_url: None,
+        })
+        .await?;
+    let mut text = quote_text(&quote);
+    if quote.is_again() {
+        text.push_str(&format!("\n{}", quote.question));
+    }
     Ok(Report {
-        json: json!({
-            "matches": estimate.matches,
-            "records": estimate.records,
-            "credits": estimate.credits,
-            "balance": estimate.balance,
-        }),
-        text: cost_text(&estimate),
+        json: quote_json(&quote),
+        text,
     })
+}
+
+/// The ID report: bad lines by number, duplicates, header; shown before any confirmation.
+fn id_report_json(report: &IdReport) -> serde_json::Value {
+    json!({
+        "valid": report.ids.len(),
+        "total_lines": report.total_lines,
+        "blank_lines": report.blank_lines,
+        "header": report.header,
+        "duplicates_removed": report.duplicates_removed,
+        "problem_lines": report.problem_lines,
+        "problems": report.problems,
+        "summary": report.summary(),
+    })
+}
+
+fn id_report_text(report: &IdReport) -> String {
+    let mut text = report.summary();
+    for problem in &report.problems {
+        text.push_str(&format!(
+            "\n  line {}: {:?} skipped ({})",
+            problem.line, problem.text, problem.reason
+        ));
+    }
+    if report.problem_lines > report.problems.len() {
+        text.push_str(&format!(
+            "\n  … and {} more bad lines.",
+            report.problem_lines - report.problems.len()
+        ));
+    }
+    text
 }
 
 async fn submit(
@@ -149,20 +194,14 @@ async fn submit(
     output: &Output,
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
-    let (request, estimated, question) = match (&args.query, &args.ids) {
-        (Some(path), None) => {
-            let query = read_query(path)?;
-            let estimate = engine.estimate(&query, args.limit).await?;
-            let question = format!("This request will collect {}.", cost_text(&estimate));
-            (
-                JobRequest::Query {
-                    query,
-                    limit: args.limit,
-                },
-                Some(estimate.records),
-                question,
-            )
-        }
+    let (request, id_report) = match (&args.query, &args.ids) {
+        (Some(path), None) => (
+            JobRequest::Query {
+                query: read_query(path)?,
+                limit: args.limit,
+            },
+            None,
+        ),
         (None, Some(path)) => {
             let report = read_id_file(path).map_err(|error| {
                 UserError::new(
@@ -170,26 +209,16 @@ async fn submit(
                     format!("{}: {}", path.display(), error.user_message()),
                 )
             })?;
-            report.check_submittable()?;
-            output.say(&report.summary());
-            for problem in &report.problems {
-                output.say(&format!(
-                    "  line {}: {} ({})",
-                    problem.line, problem.text, problem.reason
-                ));
-            }
-            let records = report.ids.len() as u64;
-            let credits = records * u64::from(context.settings.credits_per_record);
-            let question =
-                format!("This request will collect ≈ {records} profiles · ≈ {credits} credits.");
+            let text = id_report_text(&report);
+            output.say(&text);
+            let report_json = id_report_json(&report);
             let source = Some(path.to_string_lossy().into_owned());
             (
                 JobRequest::Ids {
                     report,
                     source_file: source,
                 },
-                Some(records),
-                question,
+                Some((report_json, text)),
             )
         }
         _ => {
@@ -199,16 +228,42 @@ async fn submit(
             ))
         }
     };
-    confirm(&question, args.yes, output)?;
-    let job = NewJob {
-        name: args.name.clone(),
-        request,
-        webhook_url: args.webhook.clone(),
-        estimated_records: estimated,
-    };
-    let row = engine.submit(job).await?;
+    let quote = engine
+        .quote(&NewJob {
+            name: args.name.clone(),
+            request,
+            webhook_url: args.webhook.clone(),
+        })
+        .await?;
+    if quote.is_again() && !args.again {
+        let mut error: UserError = EngineError::CollectedBefore {
+            job: quote.earlier[0].id,
+        }
+        .into();
+        error.message = format!(
+            "{} Nothing was sent: add --again to collect it again.",
+            quote.question
+        );
+        return Err(error);
+    }
+    let skipped = id_report
+        .as_ref()
+        .map(|(_, text)| format!(" {text}"))
+        .unwrap_or_default();
+    let question = format!("{} ({}).", quote.question, quote_text(&quote));
+    confirm(&question, &skipped, args.yes, output)?;
+    let row = engine.submit(quote.id, args.again).await?;
+    let mut answer = json!({
+        "job": row.id,
+        "request_id": row.request_id,
+        "state": row.state,
+        "quote": quote_json(&quote),
+    });
+    if let Some((report, _)) = id_report {
+        answer["ids"] = report;
+    }
     Ok(Report {
-        json: json!({"job": row.id, "request_id": row.request_id, "state": row.state}),
+        json: answer,
         text: format!(
             "Job {} submitted (request {}). Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
             row.id,
@@ -219,8 +274,9 @@ async fn submit(
     })
 }
 
-/// Asks "Spend these credits?" on a terminal; refuses when nobody can answer and `--yes` is absent.
-fn confirm(question: &str, yes: bool, output: &Output) -> Result<(), UserError> {
+/// Asks "Spend these credits?" on a terminal; refuses when nobody can answer and `--yes` is absent
+/// (`report`, the ID lines that will be skipped, is part of that refusal).
+fn confirm(question: &str, report: &str, yes: bool, output: &Output) -> Result<(), UserError> {
     if yes {
         output.say(question);
         return Ok(());
@@ -228,7 +284,9 @@ fn confirm(question: &str, yes: bool, output: &Output) -> Result<(), UserError> 
     if output.is_json() || !std::io::stdin().is_terminal() {
         return Err(UserError::new(
             ErrorCode::InvalidInput,
-            format!("{question} Nothing was sent: add --yes to confirm spending the credits."),
+            format!(
+                "{question} Nothing was sent: add --yes to confirm spending the credits.{report}"
+            ),
         ));
     }
     eprint!("{question} Send it? [y/N] ");
@@ -260,7 +318,7 @@ fn job_json(job: &JobRow) -> serde_json::Value {
 }
 
 fn jobs(context: &Context) -> Result<Report, UserError> {
-    let jobs = context.store.jobs(context.mode)?;
+    let jobs = context.reader()?.jobs()?;
     let mut text = String::new();
     if jobs.is_empty() {
         text.push_str("No jobs yet.");
@@ -281,12 +339,8 @@ fn jobs(context: &Context) -> Result<Report, UserError> {
 }
 
 fn show(context: &Context, id: i64) -> Result<Report, UserError> {
-    let job = context.store.job(id)?;
-    if job.mode != context.mode {
-        return Err(collect_core::store::StoreError::NoSuchJob(id).into());
-    }
-    let files = context.store.files(id)?;
-    let events = context.store.events(id)?;
+    let detail = context.reader()?.detail(id)?;
+    let job = &detail.job;
     let mut text = format!(
         "Job {} · {}\nState: {} — {}\n",
         job.id,
@@ -297,7 +351,10 @@ fn show(context: &Context, id: i64) -> Result<Report, UserError> {
     if let Some(request_id) = &job.request_id {
         text.push_str(&format!("Request: {request_id}\n"));
     }
-    for file in &files {
+    if let Some(before) = &detail.download_before {
+        text.push_str(&format!("Download before: {before}\n"));
+    }
+    for file in &detail.files {
         text.push_str(&format!(
             "File: {} ({:?}{})\n",
             file.local_name,
@@ -307,19 +364,59 @@ fn show(context: &Context, id: i64) -> Result<Report, UserError> {
                 .unwrap_or_default()
         ));
     }
-    for event in &events {
+    for event in &detail.events {
         let status = event
             .http_status
             .map(|s| format!(" [HTTP {s}]"))
             .unwrap_or_default();
         text.push_str(&format!("  {}{} {}\n", event.at, status, event.detail));
     }
-    let mut value = job_json(&job);
-    value["files"] = serde_json::to_value(&files).unwrap_or_default();
-    value["events"] = serde_json::to_value(&events).unwrap_or_default();
+    if !detail.actions.is_empty() {
+        let actions: Vec<_> = detail.actions.iter().map(action_hint).collect();
+        text.push_str(&format!("You can: {}\n", actions.join("; ")));
+    }
+    let mut value = job_json(job);
+    value["files"] = serde_json::to_value(&detail.files).unwrap_or_default();
+    value["events"] = serde_json::to_value(&detail.events).unwrap_or_default();
+    value["actions"] = serde_json::to_value(&detail.actions).unwrap_or_default();
+    value["download_before"] = json!(detail.download_before);
     Ok(Report {
         json: value,
         text: text.trim_end().to_owned(),
+    })
+}
+
+fn action_hint(action: &JobAction) -> String {
+    match action {
+        JobAction::Cancel => "cancel it (bulk-collect-cli cancel JOB)",
+        JobAction::Retry => "retry it (bulk-collect-cli retry JOB)",
+        JobAction::Attach => {
+            "attach the request id you found (bulk-collect-cli attach JOB --request-id ID)"
+        }
+        JobAction::SendAgain => "send it again (bulk-collect-cli submit … --again)",
+        JobAction::OpenFolder => "open its folder",
+    }
+    .to_owned()
+}
+
+// ----- acting on a job ------------------------------------------------------------------------
+
+fn act(context: &Context, command: &Command) -> Result<Report, UserError> {
+    let engine = context.engine()?;
+    let row = match command {
+        Command::Cancel { job } => engine.cancel(*job)?,
+        Command::Retry { job } => engine.retry(*job)?,
+        Command::Attach { job, request_id } => engine.attach(*job, request_id)?,
+        _ => return Err(UserError::new(ErrorCode::Internal, "not an action")),
+    };
+    Ok(Report {
+        json: json!({"job": row.id, "state": row.state, "reason": row.state_reason}),
+        text: format!(
+            "Job {}: {} — {}",
+            row.id,
+            row.state.as_str(),
+            row.state_reason.as_deref().unwrap_or(row.state.describe())
+        ),
     })
 }
 
@@ -421,7 +518,7 @@ async fn download(
     watcher.abort();
     bar.finish_and_clear();
     let job = result?;
-    let files = context.store.files(id)?;
+    let files = engine.detail(id)?.files;
     let listed: Vec<_> = files
         .iter()
         .map(|file| json!({"path": file.path, "records": file.records, "bytes": file.bytes}))

@@ -69,18 +69,25 @@ impl Context {
             })
     }
 
-    /// The engine for this mode, with the key.
+    /// The engine for this mode, with the key, after the recovery pass this process runs once
+    /// (it leaves alone the jobs another process, such as the open app, is working on).
     pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
-        let key = self.key()?;
+        let engine = self.build(Some(self.key()?))?;
+        engine.recover()?;
+        Ok(engine)
+    }
+
+    /// An engine without a key, for reading the history (no call to the service).
+    pub fn reader(&self) -> Result<Arc<Engine>, UserError> {
+        self.build(None)
+    }
+
+    fn build(&self, key: Option<ApiKey>) -> Result<Arc<Engine>, UserError> {
         let limiter = RateLimiter::new(self.settings.requests_per_second);
-        let options = self
+        let mut options = self
             .settings
             .engine_options(self.mode, Some(&self.api_base));
-        Ok(Engine::new(
-            self.store.clone(),
-            options,
-            Some(key),
-            limiter,
-        )?)
+        options.owner_label = "bulk-collect-cli".into();
+        Ok(Engine::new(self.store.clone(), options, key, limiter)?)
     }
 }

@@ -61,6 +61,24 @@ enum Command {
         #[arg(long)]
         timeout: Option<u64>,
     },
+    /// Stop a job: no more polling or downloading (Coresignal may still charge an accepted request).
+    Cancel {
+        /// The job number.
+        job: i64,
+    },
+    /// Try a job again where that cannot spend twice (after a top-up, a failed download, …).
+    Retry {
+        /// The job number.
+        job: i64,
+    },
+    /// Attach the request id you found on the Coresignal dashboard to an uncertain job.
+    Attach {
+        /// The job number.
+        job: i64,
+        /// The request id, as Coresignal shows it.
+        #[arg(long)]
+        request_id: String,
+    },
     /// Download the files of a job (waiting for them first if needed).
     Download {
         /// The job number.
@@ -101,6 +119,9 @@ struct SubmitArgs {
     /// Confirm spending the credits without being asked.
     #[arg(long)]
     yes: bool,
+    /// Collect again data that an earlier job collected in the last 30 days (pay for it again).
+    #[arg(long)]
+    again: bool,
 }
 
 fn main() -> ExitCode {

@@ -56,8 +56,58 @@ pub enum ErrorCode {
     TimedOut,
     /// The action does not fit the job's current state.
     InvalidState,
+    /// The quote was already used for a submission: nothing was sent again.
+    QuoteSpent,
+    /// The quote is too old: check the cost again before confirming.
+    QuoteExpired,
+    /// The same data was collected in the last 30 days: confirm "collect again" to pay again.
+    CollectedBefore,
+    /// Another process (the app or the command line) is working on this job right now.
+    Busy,
     /// A bug: something that should not happen.
     Internal,
+}
+
+impl ErrorCode {
+    /// The stored and serialised text: the variant's name.
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            KeyMissing => "KeyMissing",
+            KeyRejected => "KeyRejected",
+            KeychainUnavailable => "KeychainUnavailable",
+            InsufficientCredits => "InsufficientCredits",
+            DuplicateInProgress => "DuplicateInProgress",
+            TooManyIds => "TooManyIds",
+            TooManyMatches => "TooManyMatches",
+            RateLimited => "RateLimited",
+            NoResults => "NoResults",
+            Expired => "Expired",
+            Network => "Network",
+            Server => "Server",
+            InvalidQuery => "InvalidQuery",
+            InvalidIdFile => "InvalidIdFile",
+            InvalidInput => "InvalidInput",
+            Uncertain => "Uncertain",
+            NotFound => "NotFound",
+            Download => "Download",
+            Storage => "Storage",
+            Io => "Io",
+            Cancelled => "Cancelled",
+            TimedOut => "TimedOut",
+            InvalidState => "InvalidState",
+            QuoteSpent => "QuoteSpent",
+            QuoteExpired => "QuoteExpired",
+            CollectedBefore => "CollectedBefore",
+            Busy => "Busy",
+            Internal => "Internal",
+        }
+    }
+
+    /// Parses the stored text; `None` for a code this build does not know.
+    pub fn parse(text: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+    }
 }
 
 /// Implemented by every module error: which [`ErrorCode`] it maps to.
@@ -71,10 +121,18 @@ pub trait Coded: std::error::Error {
     }
 
     /// The `{code, message}` form for a boundary.
+    /// The job the error points at, when it names one (the running twin of a 409, the earlier
+    /// job of "collected before").
+    fn job(&self) -> Option<i64> {
+        None
+    }
+
+    /// The `{code, message}` form for a boundary.
     fn to_user_error(&self) -> UserError {
         UserError {
             code: self.code(),
             message: self.user_message(),
+            job: self.job(),
         }
     }
 }
@@ -88,6 +146,10 @@ pub struct UserError {
     pub code: ErrorCode,
     /// Plain words: what is wrong, where, and what to do next.
     pub message: String,
+    /// The job it points at: the running twin of a 409, the earlier job of "collected before".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub job: Option<i64>,
 }
 
 /// Any module error becomes a `UserError` with `?`.
@@ -103,6 +165,7 @@ impl UserError {
         Self {
             code,
             message: message.into(),
+            job: None,
         }
     }
 }
@@ -110,6 +173,20 @@ impl UserError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_round_trips_through_its_stored_text() {
+        for code in [
+            ErrorCode::KeyMissing,
+            ErrorCode::Uncertain,
+            ErrorCode::QuoteSpent,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+        assert_eq!(ErrorCode::parse("Nonsense"), None);
+    }
 
     #[test]
     fn user_error_serialises_as_code_and_message() {

@@ -1,6 +1,7 @@
 //! A desktop session: the data folder, the store, the chosen mode and its running engine, and the ID
 //! files picked but not yet submitted. The app shell only adapts this to IPC.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -9,8 +10,8 @@ use tokio::sync::watch;
 
 use crate::api::{ApiClient, ApiConfig, RateLimiter};
 use crate::error::{Coded, ErrorCode};
-use crate::ids::{read_id_file, IdReport, LineProblem};
-use crate::jobs::{Engine, Mode};
+use crate::ids::{read_id_file, LineProblem};
+use crate::jobs::{Engine, JobRequest, Mode, NewJob, Quote};
 use crate::secrets::{ApiKey, SecretStore};
 use crate::settings::Settings;
 use crate::store::{Setting, Store};
@@ -40,12 +41,13 @@ pub struct AppState {
     pub settings: Settings,
 }
 
-/// An ID file the user picked, validated, waiting for confirmation.
+/// An ID file the user picked, validated and priced, waiting for confirmation.
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 #[ts(export)]
 pub struct IdFilePick {
-    /// Pass back to submit this file.
-    pub pick: u32,
+    /// The price of sending the file's IDs: confirm it with `submit`. `None` when the file cannot
+    /// be sent as it is (see `too_many_message`).
+    pub quote: Option<Quote>,
     /// The file's name (not its folder).
     pub file_name: String,
     /// Valid, distinct IDs.
@@ -66,9 +68,6 @@ pub struct IdFilePick {
     pub summary: String,
     /// Set when the file cannot be submitted as it is (over 10,000 IDs): what to do.
     pub too_many_message: Option<String>,
-    /// `valid × credits per profile`.
-    #[ts(type = "number")]
-    pub credits: u64,
 }
 
 /// The answer to *Test connection*.
@@ -120,7 +119,8 @@ pub struct Session {
     store: Store,
     secrets: Arc<dyn SecretStore>,
     active: Mutex<Option<Active>>,
-    picks: Mutex<Vec<(u32, PathBuf, IdReport)>>,
+    /// The modes whose jobs this process has recovered: recovery runs once per process start.
+    recovered: Mutex<HashSet<Mode>>,
 }
 
 impl Session {
@@ -132,7 +132,7 @@ impl Session {
             store,
             secrets,
             active: Mutex::new(None),
-            picks: Mutex::new(Vec::new()),
+            recovered: Mutex::new(HashSet::new()),
         })
     }
 
@@ -174,7 +174,8 @@ impl Session {
     }
 
     /// Starts `mode` against `api_base` with `key`: shuts the previous engine down (its downloads
-    /// stop, their `.part` files stay), recovers the new mode's jobs (a restart resumes them), calls
+    /// stop, their `.part` files stay), recovers the new mode's jobs the first time this process
+    /// starts that mode (a restart resumes them), calls
     /// `before_start` (to subscribe to the engine's updates before the first one can happen) and
     /// starts its scheduler. Must run inside tokio.
     pub async fn activate(
@@ -193,7 +194,9 @@ impl Session {
             previous.stop.send_replace(true);
             previous.engine.shut_down().await;
         }
-        engine.recover()?;
+        if lock(&self.recovered).insert(mode) {
+            engine.recover()?;
+        }
         before_start(&engine);
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(Arc::clone(&engine).run(stopped));
@@ -245,14 +248,14 @@ impl Session {
     pub async fn test_connection(&self) -> Result<ConnectionCheck, UserError> {
         let engine = self.engine()?;
         let query = crate::query::parse_query(MATCH_ALL)?;
-        Ok(match engine.estimate(&query, None).await {
-            Ok(estimate) => ConnectionCheck {
+        Ok(match engine.count_matches(&query).await {
+            Ok((_, balance)) => ConnectionCheck {
                 ok: true,
                 message: match engine.mode() {
                     Mode::Live => "Coresignal answered: the key and the connection work.".into(),
                     Mode::Practice => "The practice simulator answered.".into(),
                 },
-                balance: estimate.balance,
+                balance,
             },
             Err(error) => ConnectionCheck {
                 ok: false,
@@ -304,14 +307,19 @@ impl Session {
         })
     }
 
-    /// Reads and validates an ID file the user picked; keeps it until it is submitted.
-    pub fn pick_id_file(&self, path: &Path) -> Result<IdFilePick, UserError> {
-        let report = read_id_file(path)?;
-        let settings = self.settings()?;
-        let mut picks = lock(&self.picks);
-        let pick = picks.last().map_or(1, |(last, _, _)| last + 1);
+    /// Reads and validates an ID file the user picked (off the async workers), and prices it: the
+    /// pick carries a quote to confirm with `submit`, spent at most once.
+    pub async fn pick_id_file(&self, path: &Path) -> Result<IdFilePick, UserError> {
+        let owned = path.to_path_buf();
+        let report = tokio::task::spawn_blocking(move || read_id_file(&owned))
+            .await
+            .map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))??;
+        let too_many_message = report
+            .check_submittable()
+            .err()
+            .map(|error| error.user_message());
         let view = IdFilePick {
-            pick,
+            quote: None,
             file_name: path
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
@@ -324,24 +332,36 @@ impl Session {
             problems: report.problems.clone(),
             problem_lines: report.problem_lines,
             summary: report.summary(),
-            too_many_message: report
-                .check_submittable()
-                .err()
-                .map(|error| error.user_message()),
-            credits: report.ids.len() as u64 * u64::from(settings.credits_per_record),
+            too_many_message,
         };
-        picks.retain(|(_, kept, _)| kept != path);
-        picks.push((pick, path.to_path_buf(), report));
-        Ok(view)
+        if view.too_many_message.is_some() || report.ids.is_empty() {
+            return Ok(view);
+        }
+        let job = NewJob {
+            name: None,
+            request: JobRequest::Ids {
+                report,
+                source_file: Some(path.display().to_string()),
+            },
+            webhook_url: None,
+        };
+        let quote = self.engine()?.quote(&job).await?;
+        Ok(IdFilePick {
+            quote: Some(quote),
+            ..view
+        })
     }
 
-    /// The picked file's path and report, for submission.
-    pub fn picked(&self, pick: u32) -> Result<(PathBuf, IdReport), UserError> {
-        lock(&self.picks)
-            .iter()
-            .find(|(id, _, _)| *id == pick)
-            .map(|(_, path, report)| (path.clone(), report.clone()))
-            .ok_or_else(|| SessionError::NoSuchPick.into())
+    /// Applies the saved settings to the running engine, without restarting it.
+    pub fn apply_settings(&self) -> Result<(), UserError> {
+        let Ok(engine) = self.engine() else {
+            return Ok(());
+        };
+        let current = engine.options();
+        let options = self
+            .settings()?
+            .engine_options(current.mode, Some(&current.api.base_url));
+        Ok(engine.apply(options)?)
     }
 }
 
@@ -396,28 +416,35 @@ mod tests {
         assert_eq!(session.saved_mode().unwrap(), None);
     }
 
-    #[test]
-    fn a_picked_file_is_kept_until_submitted_and_too_many_is_explained() {
+    #[tokio::test]
+    async fn a_picked_file_is_priced_once_and_too_many_is_explained() {
         let (dir, session) = session();
+        session
+            .activate(
+                Mode::Practice,
+                "http://127.0.0.1:9/cdapi",
+                ApiKey::new("k"),
+                |_| {},
+            )
+            .await
+            .unwrap();
         let small = dir.path().join("ids.csv");
         std::fs::write(&small, "id\n1\n2\n2\nabc\n").unwrap();
-        let view = session.pick_id_file(&small).unwrap();
+        let view = session.pick_id_file(&small).await.unwrap();
         assert_eq!(view.valid, 2);
         assert_eq!(view.duplicates_removed, 1);
         assert_eq!(view.problems.len(), 1);
         assert_eq!(view.problems[0].line, 5);
-        assert_eq!(view.credits, 2);
+        let quote = view.quote.unwrap();
+        assert_eq!((quote.records, quote.credits), (2, 2));
         assert!(view.too_many_message.is_none());
-        let (path, report) = session.picked(view.pick).unwrap();
-        assert_eq!(path, small);
-        assert_eq!(report.ids, vec![1, 2]);
 
         let big = dir.path().join("big.csv");
         let text: String = (1..=10_001).map(|id| format!("{id}\n")).collect();
         std::fs::write(&big, text).unwrap();
-        let view = session.pick_id_file(&big).unwrap();
+        let view = session.pick_id_file(&big).await.unwrap();
         assert!(view.too_many_message.unwrap().contains("10,000"));
-        assert_eq!(session.picked(999).unwrap_err().code, ErrorCode::NotFound);
+        assert!(view.quote.is_none(), "nothing to confirm");
     }
 
     #[tokio::test]

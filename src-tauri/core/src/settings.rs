@@ -139,6 +139,9 @@ impl Settings {
             download_root: self.download_root.clone(),
             credits_per_record: self.credits_per_record,
             poll: PollSchedule::default(),
+            max_downloads: 3,
+            requests_per_second: self.requests_per_second,
+            owner_label: "the Bulk Collect app".into(),
         }
     }
 }

@@ -33,17 +33,15 @@ pub async fn remove_key(shell: ShellState<'_>) -> Result<AppState, UserError> {
     shell.session.state()
 }
 
-/// Saves the settings and re-enters the mode so that the engine uses them.
+/// Saves the settings and applies them to the running engine (nothing in flight restarts).
 #[tauri::command]
 pub async fn save_settings(
     shell: ShellState<'_>,
     settings: Settings,
 ) -> Result<AppState, UserError> {
     shell.session.save_settings(&settings)?;
-    match shell.session.mode() {
-        Some(mode) => shell.enter(mode).await,
-        None => shell.session.state(),
-    }
+    shell.session.apply_settings()?;
+    shell.session.state()
 }
 
 /// The native folder picker, opened by Rust; `None` when cancelled.

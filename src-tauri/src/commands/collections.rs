@@ -1,6 +1,6 @@
-//! New collections: check a query, estimate, pick an ID file, submit.
+//! New collections: check a query, price it (a quote), pick an ID file, confirm a quote.
 
-use collect_core::jobs::{CostEstimate, JobRequest, NewJob};
+use collect_core::jobs::{JobRequest, NewJob, Quote};
 use collect_core::query::{check_query as check, parse_query, QueryCheck};
 use collect_core::session::IdFilePick;
 use collect_core::store::JobRow;
@@ -13,29 +13,14 @@ use super::ShellState;
 /// opening the file chooser (WebDriver cannot drive a native GTK dialog reliably).
 pub const TEST_PICK_FILE_ENV: &str = "BULK_COLLECT_TEST_PICK_FILE";
 
-/// A search to submit (after the user confirmed the cost).
+/// A search to price.
 #[derive(ts_rs::TS, Debug, Deserialize)]
 #[ts(export)]
-pub struct SubmitQuery {
+pub struct SearchRequest {
     /// The ES DSL text as typed.
     pub query_text: String,
     /// At most this many profiles.
     pub limit: Option<u32>,
-    /// An https:// address passed to the service.
-    pub webhook_url: Option<String>,
-    /// A name for the history.
-    pub name: Option<String>,
-    /// What the estimate said.
-    #[ts(type = "number | null")]
-    pub estimated_records: Option<u64>,
-}
-
-/// A picked ID file to submit (after the user confirmed the cost).
-#[derive(ts_rs::TS, Debug, Deserialize)]
-#[ts(export)]
-pub struct SubmitIds {
-    /// From [`IdFilePick::pick`].
-    pub pick: u32,
     /// An https:// address passed to the service.
     pub webhook_url: Option<String>,
     /// A name for the history.
@@ -48,18 +33,28 @@ pub fn check_query(text: String) -> QueryCheck {
     check(&text)
 }
 
-/// Counts the profiles a query matches and what collecting them costs.
+/// Prices a search: how many profiles it matches, what they cost, and whether the same data was
+/// collected before. Returns the quote to confirm.
 #[tauri::command]
-pub async fn estimate(
-    shell: ShellState<'_>,
-    query_text: String,
-    limit: Option<u32>,
-) -> Result<CostEstimate, UserError> {
-    let query = parse_query(&query_text)?;
-    Ok(shell.session.engine()?.estimate(&query, limit).await?)
+pub async fn estimate(shell: ShellState<'_>, request: SearchRequest) -> Result<Quote, UserError> {
+    let job = NewJob {
+        name: request.name,
+        request: JobRequest::Query {
+            query: parse_query(&request.query_text)?,
+            limit: request.limit,
+        },
+        webhook_url: request.webhook_url,
+    };
+    Ok(shell.session.engine()?.quote(&job).await?)
 }
 
-/// Opens the native file chooser (in Rust), reads and validates the file.
+/// Checks the price of a quote's request again (the quote expired).
+#[tauri::command]
+pub async fn requote(shell: ShellState<'_>, quote: i64) -> Result<Quote, UserError> {
+    Ok(shell.session.engine()?.requote(quote).await?)
+}
+
+/// Opens the native file chooser (in Rust), reads, validates and prices the file.
 #[tauri::command]
 pub async fn pick_id_file(
     shell: ShellState<'_>,
@@ -76,41 +71,14 @@ pub async fn pick_id_file(
             .await
             .map(|file| file.path().to_path_buf()),
     };
-    path.map(|path| shell.session.pick_id_file(&path))
-        .transpose()
+    match path {
+        Some(path) => Ok(Some(shell.session.pick_id_file(&path).await?)),
+        None => Ok(None),
+    }
 }
 
-/// Submits a search.
+/// Confirms a quote: sends its request, once. `again` confirms collecting data collected before.
 #[tauri::command]
-pub async fn submit_query(
-    shell: ShellState<'_>,
-    request: SubmitQuery,
-) -> Result<JobRow, UserError> {
-    let query = parse_query(&request.query_text)?;
-    let job = NewJob {
-        name: request.name,
-        request: JobRequest::Query {
-            query,
-            limit: request.limit,
-        },
-        webhook_url: request.webhook_url,
-        estimated_records: request.estimated_records,
-    };
-    Ok(shell.session.engine()?.submit(job).await?)
-}
-
-/// Submits a picked ID file.
-#[tauri::command]
-pub async fn submit_ids(shell: ShellState<'_>, request: SubmitIds) -> Result<JobRow, UserError> {
-    let (path, report) = shell.session.picked(request.pick)?;
-    let job = NewJob {
-        name: request.name,
-        request: JobRequest::Ids {
-            report,
-            source_file: Some(path.display().to_string()),
-        },
-        webhook_url: request.webhook_url,
-        estimated_records: None,
-    };
-    Ok(shell.session.engine()?.submit(job).await?)
+pub async fn submit(shell: ShellState<'_>, quote: i64, again: bool) -> Result<JobRow, UserError> {
+    Ok(shell.session.engine()?.submit(quote, again).await?)
 }

@@ -1,39 +1,58 @@
-//! The history: list, detail, cancel, retry, open the folder.
+//! The history: list, detail, cancel, retry, attach, send again, open the folder.
 
-use collect_core::jobs::JobDetail;
-use collect_core::store::JobRow;
+use collect_core::jobs::{JobDetail, Quote};
+use collect_core::store::{JobRow, JobSummary};
 use collect_core::{ErrorCode, UserError};
 use tauri_plugin_opener::OpenerExt;
 
 use super::ShellState;
 
-/// This mode's jobs, newest first.
+/// This mode's jobs as summaries, newest first; only those changed since `changed_since`, if given.
 #[tauri::command]
-pub fn list_jobs(shell: ShellState<'_>) -> Result<Vec<JobRow>, UserError> {
-    Ok(shell.session.engine()?.jobs()?)
+pub async fn list_jobs(
+    shell: ShellState<'_>,
+    changed_since: Option<String>,
+) -> Result<Vec<JobSummary>, UserError> {
+    Ok(shell.session.engine()?.list(changed_since.as_deref())?)
 }
 
-/// One job with its files and timeline.
+/// One job with its files, timeline and allowed actions.
 #[tauri::command]
-pub fn job_detail(shell: ShellState<'_>, id: i64) -> Result<JobDetail, UserError> {
+pub async fn job_detail(shell: ShellState<'_>, id: i64) -> Result<JobDetail, UserError> {
     Ok(shell.session.engine()?.detail(id)?)
 }
 
 /// Stops a job.
 #[tauri::command]
-pub fn cancel_job(shell: ShellState<'_>, id: i64) -> Result<JobRow, UserError> {
+pub async fn cancel_job(shell: ShellState<'_>, id: i64) -> Result<JobRow, UserError> {
     Ok(shell.session.engine()?.cancel(id)?)
 }
 
 /// Tries a job again where that cannot spend twice.
 #[tauri::command]
-pub fn retry_job(shell: ShellState<'_>, id: i64) -> Result<JobRow, UserError> {
+pub async fn retry_job(shell: ShellState<'_>, id: i64) -> Result<JobRow, UserError> {
     Ok(shell.session.engine()?.retry(id)?)
+}
+
+/// "I found it": attaches a request id from the Coresignal dashboard to an uncertain job.
+#[tauri::command]
+pub async fn attach_request(
+    shell: ShellState<'_>,
+    id: i64,
+    request_id: String,
+) -> Result<JobRow, UserError> {
+    Ok(shell.session.engine()?.attach(id, &request_id)?)
+}
+
+/// "Send again": a new quote for an uncertain job's request.
+#[tauri::command]
+pub async fn send_again(shell: ShellState<'_>, id: i64) -> Result<Quote, UserError> {
+    Ok(shell.session.engine()?.send_again(id).await?)
 }
 
 /// Opens the job's folder in the file manager.
 #[tauri::command]
-pub fn open_folder(shell: ShellState<'_>, id: i64) -> Result<(), UserError> {
+pub async fn open_folder(shell: ShellState<'_>, id: i64) -> Result<(), UserError> {
     let engine = shell.session.engine()?;
     let folder = engine.job_folder(&engine.job(id)?);
     if !folder.exists() {

@@ -25,12 +25,14 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         collections::check_query,
         collections::estimate,
         collections::pick_id_file,
-        collections::submit_query,
-        collections::submit_ids,
+        collections::requote,
+        collections::submit,
         jobs::list_jobs,
         jobs::job_detail,
         jobs::cancel_job,
         jobs::retry_job,
+        jobs::attach_request,
+        jobs::send_again,
         jobs::open_folder,
     ]
 }

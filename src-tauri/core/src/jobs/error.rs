@@ -61,6 +61,39 @@ pub enum EngineError {
         /// What happened.
         reason: String,
     },
+    /// The quote was spent already: nothing was sent again.
+    #[error("This request was already sent{}. Nothing was sent again, so nothing was charged twice.", job.map(|job| format!(" (job {job})")).unwrap_or_default())]
+    QuoteSpent {
+        /// The job the quote made.
+        job: Option<i64>,
+    },
+    /// The quote's time ran out.
+    #[error("The price shown is more than 5 minutes old. Check the cost again, then confirm.")]
+    QuoteExpired,
+    /// The quote's data was collected before; `again` was not given.
+    #[error("You already collected this data in the last 30 days (job {job}). Open that job, or confirm \"collect again\" to pay for it again.")]
+    CollectedBefore {
+        /// The newest earlier job with the same data.
+        job: i64,
+    },
+    /// Another process holds the job.
+    #[error("Job {job} is being worked on by {holder}. Wait for it to finish, or close it and try again.")]
+    Busy {
+        /// The job.
+        job: i64,
+        /// Who holds it, in plain words.
+        holder: String,
+    },
+    /// The service created the request, but this computer could not record its id anywhere.
+    #[error("Coresignal accepted job {job} as request {request_id}, but the app could not save that ({reason}). Do not send it again: write down the request id; free some disk space, then use \"I found it\" on the job with that id.")]
+    Unrecorded {
+        /// The job.
+        job: i64,
+        /// The request id the service gave.
+        request_id: String,
+        /// Why it could not be written.
+        reason: String,
+    },
     /// The job did not settle within the time given.
     #[error("Job {job} is still {state} after {secs} seconds. It keeps going; check again later.", state = state.as_str(), secs = waited.as_secs())]
     Timeout {
@@ -97,6 +130,11 @@ impl Coded for EngineError {
             EngineError::DuplicateInProgress { .. } => ErrorCode::DuplicateInProgress,
             EngineError::Uncertain { .. } => ErrorCode::Uncertain,
             EngineError::Timeout { .. } => ErrorCode::TimedOut,
+            EngineError::QuoteSpent { .. } => ErrorCode::QuoteSpent,
+            EngineError::QuoteExpired => ErrorCode::QuoteExpired,
+            EngineError::CollectedBefore { .. } => ErrorCode::CollectedBefore,
+            EngineError::Busy { .. } => ErrorCode::Busy,
+            EngineError::Unrecorded { .. } => ErrorCode::Storage,
             EngineError::Ended { state, .. } => match state {
                 JobState::NoResults => ErrorCode::NoResults,
                 JobState::TooManyMatches => ErrorCode::TooManyMatches,
@@ -106,6 +144,20 @@ impl Coded for EngineError {
                 JobState::Uncertain => ErrorCode::Uncertain,
                 _ => ErrorCode::Server,
             },
+        }
+    }
+
+    fn job(&self) -> Option<i64> {
+        match self {
+            EngineError::DuplicateInProgress { existing_job, .. } => *existing_job,
+            EngineError::QuoteSpent { job } => *job,
+            EngineError::CollectedBefore { job }
+            | EngineError::Busy { job, .. }
+            | EngineError::Uncertain { job, .. }
+            | EngineError::Unrecorded { job, .. }
+            | EngineError::Timeout { job, .. }
+            | EngineError::Ended { job, .. } => Some(*job),
+            _ => None,
         }
     }
 

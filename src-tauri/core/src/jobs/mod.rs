@@ -1,18 +1,43 @@
-//! Jobs: the state machine persisted in SQLite, submission, and the one scheduler that polls every
-//! active job and downloads its files.
+//! Jobs: quotes, the state machine persisted in SQLite, submission, and the one scheduler that
+//! polls every active job and downloads its files.
 //!
-//! The job row is written *before* the POST (state `submitting`). A POST that may have reached the
-//! service without an answer makes the job `uncertain`: it is never re-sent by itself. Every state
-//! change and every server answer is appended to the job's audit trail, with the key redacted.
+//! A request is sent only by spending a quote, which writes the job row *before* the POST (state
+//! `submitting`); one quote makes at most one POST, across processes. A POST that may have reached
+//! the service without an answer makes the job `uncertain`: it is never re-sent by itself. Every
+//! state change goes through one guarded move ([`can_move`]), and is appended to the job's audit
+//! trail with the key redacted.
+//!
+//! | file | duty |
+//! |---|---|
+//! | `state` | states, the transition table, the actions each state allows |
+//! | `engine` | what every duty shares: store, client, options, updates |
+//! | `quote` | pricing a request before it is confirmed |
+//! | `submit` | spending a quote and POSTing once |
+//! | `poll` | asking the service and recording its answer |
+//! | `downloads` | fetching a job's files under its lease |
+//! | `scheduler` | recovery after a stop, and the loop that polls and downloads |
+//! | `journal` | guarded moves, the audit trail, the accepted-requests file |
+//! | `lease` | a lease kept alive while work runs |
+//! | `usecases` | list, detail, cancel, retry, attach |
 
+mod downloads;
 mod engine;
 mod error;
+mod journal;
+mod lease;
+mod poll;
+mod quote;
 mod request;
 mod schedule;
+mod scheduler;
 mod state;
+mod submit;
+mod usecases;
 
-pub use engine::{Engine, EngineOptions, JobDetail, JobUpdate};
+pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
-pub use request::{fingerprint, CostEstimate, JobRequest, NewJob};
+pub use quote::{group, EarlierJob, Quote, QUOTE_VALID_FOR};
+pub use request::{fingerprint, JobRequest, NewJob};
 pub use schedule::PollSchedule;
-pub use state::{JobKind, JobState, Mode};
+pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};
+pub use usecases::JobDetail;

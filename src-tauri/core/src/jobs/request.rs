@@ -1,7 +1,5 @@
 //! What a user asks for, before it becomes a job.
 
-use serde::Serialize;
-
 use crate::ids::IdReport;
 use crate::query::EsQuery;
 
@@ -33,42 +31,21 @@ pub struct NewJob {
     pub request: JobRequest,
     /// A webhook URL passed through to the service (https only).
     pub webhook_url: Option<String>,
-    /// What the user was shown before confirming (profiles), when an estimate was made.
-    pub estimated_records: Option<u64>,
 }
 
-/// What a request will cost, as shown before the user confirms.
-#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[ts(export)]
-pub struct CostEstimate {
-    /// Profiles the service counted for the query.
-    #[ts(type = "number")]
-    pub matches: u64,
-    /// Profiles that will be delivered (the matches, capped by the limit).
-    #[ts(type = "number")]
-    pub records: u64,
-    /// `records × credits per profile`.
-    #[ts(type = "number")]
-    pub credits: u64,
-    /// The account balance the service reported, when it did.
-    #[ts(type = "number | null")]
-    pub balance: Option<i64>,
-}
-
-impl CostEstimate {
-    /// Computes the cost of `matches` profiles under `limit` at `credits_per_record`.
-    pub fn new(
-        matches: u64,
-        limit: Option<u32>,
-        credits_per_record: u32,
-        balance: Option<i64>,
-    ) -> Self {
-        let records = limit.map_or(matches, |limit| matches.min(u64::from(limit)));
-        Self {
-            matches,
-            records,
-            credits: records.saturating_mul(u64::from(credits_per_record)),
-            balance,
+impl JobRequest {
+    /// The request in canonical form: what decides whether two requests collect the same data.
+    /// Object keys are sorted by [`fingerprint`]; an ID list is a set, so it is sorted here.
+    pub fn canonical(&self) -> serde_json::Value {
+        match self {
+            JobRequest::Query { query, limit } => {
+                serde_json::json!({"es_dsl_query": query.body, "limit": limit})
+            }
+            JobRequest::Ids { report, .. } => {
+                let mut ids = report.ids.clone();
+                ids.sort_unstable();
+                serde_json::json!({ "ids": ids })
+            }
         }
     }
 }
@@ -122,15 +99,6 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn estimate_caps_records_by_the_limit_and_multiplies_credits() {
-        let estimate = CostEstimate::new(2_500, Some(100), 10, Some(9_000));
-        assert_eq!(estimate.records, 100);
-        assert_eq!(estimate.credits, 1_000);
-        let unlimited = CostEstimate::new(2_500, None, 1, None);
-        assert_eq!((unlimited.records, unlimited.credits), (2_500, 2_500));
-    }
 
     #[test]
     fn fingerprint_ignores_key_order_but_not_content() {

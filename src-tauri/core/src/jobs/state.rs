@@ -106,6 +106,87 @@ impl JobState {
     }
 }
 
+/// Whether the job table allows a move from `from` to `to`. Every writer of a job's state goes
+/// through [`crate::store::Store::move_state`], which refuses any move this table does not allow, so
+/// a late answer (a poll saying "ready" after a Cancel) cannot undo a decision.
+pub fn can_move(from: JobState, to: JobState) -> bool {
+    use JobState::*;
+    match from {
+        Submitting => matches!(to, Processing | Uncertain | Failed),
+        Processing => matches!(
+            to,
+            Ready | NoResults | TooManyMatches | InsufficientCredits | Expired | Failed | Cancelled
+        ),
+        Ready => matches!(to, Downloading | Expired | Failed | Cancelled),
+        Downloading => matches!(to, Downloaded | Ready | Failed | Expired | Cancelled),
+        // Downloaded again into another folder (the CLI's `download --to`).
+        Downloaded => matches!(to, Downloading),
+        InsufficientCredits => matches!(to, Processing | Cancelled),
+        // "I found it" attaches a request id; "Send again" cancels it in favour of a new job.
+        Uncertain => matches!(to, Processing | Cancelled),
+        // Retry: resume the files, or ask the service again when no file was listed.
+        Failed => matches!(to, Ready | Processing | Cancelled),
+        NoResults | TooManyMatches | Expired | Cancelled => false,
+    }
+}
+
+/// The states a job can reach `to` from: the `WHERE state IN (…)` of a guarded move.
+pub fn sources_of(to: JobState) -> Vec<JobState> {
+    JobState::ALL
+        .into_iter()
+        .filter(|from| can_move(*from, to))
+        .collect()
+}
+
+/// What a person can do with a job now. Sent with every job, so that no front end re-derives it.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum JobAction {
+    /// Stop polling and downloading.
+    Cancel,
+    /// Ask again after a top-up, ask again after a failure, or resume the downloads.
+    Retry,
+    /// Attach a request id found on the Coresignal dashboard (an uncertain job).
+    Attach,
+    /// Make a new quote for the same request (an uncertain job); the first may have been charged.
+    SendAgain,
+    /// Open the folder the files went to.
+    OpenFolder,
+}
+
+impl JobAction {
+    /// What a job in `state` allows. `has_request_id`: the service accepted it; `has_files`: it
+    /// listed result files.
+    pub fn allowed(state: JobState, has_request_id: bool, has_files: bool) -> Vec<JobAction> {
+        let mut actions = Vec::new();
+        if can_move(state, JobState::Cancelled) {
+            actions.push(JobAction::Cancel);
+        }
+        let retry = match state {
+            JobState::InsufficientCredits => true,
+            JobState::Failed => has_request_id,
+            _ => false,
+        };
+        if retry {
+            actions.push(JobAction::Retry);
+        }
+        if state == JobState::Uncertain {
+            actions.push(JobAction::Attach);
+            actions.push(JobAction::SendAgain);
+        }
+        if has_files
+            && matches!(
+                state,
+                JobState::Downloading | JobState::Downloaded | JobState::Failed
+            )
+        {
+            actions.push(JobAction::OpenFolder);
+        }
+        actions
+    }
+}
+
 /// What a job asks for.
 #[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[ts(export)]
@@ -137,7 +218,7 @@ impl JobKind {
 }
 
 /// Live (a real key, real credits) or Practice (the built-in simulator). Histories are kept apart.
-#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -212,6 +293,41 @@ mod tests {
             Mode::Live
         );
         assert_eq!(Mode::for_api_base("not a url"), Mode::Live);
+    }
+
+    #[test]
+    fn end_states_are_final_and_cancel_is_never_undone() {
+        for to in JobState::ALL {
+            for end in [
+                JobState::Cancelled,
+                JobState::NoResults,
+                JobState::TooManyMatches,
+                JobState::Expired,
+            ] {
+                assert!(!can_move(end, to), "{end:?} → {to:?} must be refused");
+            }
+        }
+        assert!(!can_move(JobState::Cancelled, JobState::Ready));
+        assert!(!can_move(JobState::Cancelled, JobState::Downloading));
+    }
+
+    #[test]
+    fn nothing_moves_back_to_submitting_so_nothing_is_posted_twice() {
+        assert!(sources_of(JobState::Submitting).is_empty());
+    }
+
+    #[test]
+    fn an_uncertain_job_has_two_ways_out_and_a_cancel() {
+        let actions = JobAction::allowed(JobState::Uncertain, false, false);
+        assert_eq!(
+            actions,
+            vec![JobAction::Cancel, JobAction::Attach, JobAction::SendAgain]
+        );
+        assert!(
+            JobAction::allowed(JobState::Downloaded, true, true).contains(&JobAction::OpenFolder)
+        );
+        assert!(JobAction::allowed(JobState::Failed, true, false).contains(&JobAction::Retry));
+        assert!(!JobAction::allowed(JobState::Failed, false, false).contains(&JobAction::Retry));
     }
 
     #[test]

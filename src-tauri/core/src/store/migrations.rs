@@ -68,30 +68,73 @@ const MIGRATIONS: &[&str] = &[
         value  TEXT NOT NULL
     );
     "#,
+    // 2: quotes (a confirmed price is spent once), leases (which process owns a job's submission or
+    // downloads), and what a job needs for them.
+    r#"
+    CREATE TABLE quotes (
+        id                  INTEGER PRIMARY KEY,
+        mode                TEXT NOT NULL CHECK (mode IN ('live', 'practice')),
+        kind                TEXT NOT NULL CHECK (kind IN ('es_dsl', 'id_file')),
+        name                TEXT NOT NULL,
+        query_json          TEXT,
+        query_limit         INTEGER,
+        ids_text            TEXT,
+        ids_count           INTEGER,
+        source_file         TEXT,
+        webhook_url         TEXT,
+        fingerprint         TEXT NOT NULL,
+        matches             INTEGER NOT NULL,
+        records             INTEGER NOT NULL,
+        credits             INTEGER NOT NULL,
+        credits_per_record  INTEGER NOT NULL,
+        balance             INTEGER,
+        earlier_jobs        TEXT NOT NULL DEFAULT '[]',
+        replaces_job        INTEGER REFERENCES jobs (id),
+        created_at          TEXT NOT NULL,
+        expires_at          TEXT NOT NULL,
+        spent_at            TEXT,
+        job_id              INTEGER REFERENCES jobs (id)
+    );
+    ALTER TABLE jobs ADD COLUMN quote_id INTEGER REFERENCES quotes (id);
+    ALTER TABLE jobs ADD COLUMN poll_failures INTEGER NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX jobs_by_quote ON jobs (quote_id) WHERE quote_id IS NOT NULL;
+
+    CREATE TABLE leases (
+        resource    TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        pid         INTEGER NOT NULL,
+        expires_ms  INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema version this build knows.
 #[cfg(test)]
 const LATEST: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the database to [`LATEST`], one transaction per migration; refuses a newer database.
+/// Brings the database to [`LATEST`] in one `BEGIN IMMEDIATE` transaction, reading the version
+/// inside it, so that an app and a CLI starting together on a new database both succeed (the second
+/// waits for the first, then finds nothing to do). Refuses a newer database.
 pub fn migrate(connection: &mut Connection) -> StoreResult<()> {
     apply(connection, MIGRATIONS)
 }
 
 fn apply(connection: &mut Connection, migrations: &[&str]) -> StoreResult<()> {
     let known = migrations.len() as i64;
-    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let transaction =
+        connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let found: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    for (index, sql) in migrations.iter().enumerate().skip(found as usize) {
-        let version = index as i64 + 1;
-        let transaction = connection.transaction()?;
+    for sql in migrations.iter().skip(found as usize) {
         transaction.execute_batch(sql)?;
-        transaction.pragma_update(None, "user_version", version)?;
-        transaction.commit()?;
     }
+    if found < known {
+        transaction.pragma_update(None, "user_version", known)?;
+    }
+    transaction.commit()?;
     Ok(())
 }
 
@@ -132,6 +175,26 @@ mod tests {
     }
 
     #[test]
+    fn three_processes_opening_a_new_database_together_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.sqlite3");
+        let openers: Vec<_> = (0..3)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || crate::store::Store::open(&path).map(|_| ()))
+            })
+            .collect();
+        for opener in openers {
+            opener.join().unwrap().unwrap();
+        }
+        let connection = Connection::open(&path).unwrap();
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, LATEST);
+    }
+
+    #[test]
     fn a_failing_migration_is_rolled_back_whole() {
         let mut connection = Connection::open_in_memory().unwrap();
         let migrations = [
@@ -142,7 +205,7 @@ mod tests {
         let version: i64 = connection
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(version, 1, "the first migration stays applied");
+        assert_eq!(version, 0, "all pending migrations run in one transaction");
         let half: i64 = connection
             .query_row(
                 "SELECT count(*) FROM sqlite_master WHERE name = 'half'",
@@ -151,5 +214,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!(half, 0, "nothing of the failed migration remains");
+        let first: i64 = connection
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'first'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(first, 0, "the upgrade is all or nothing");
     }
 }

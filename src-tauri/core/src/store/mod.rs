@@ -4,11 +4,19 @@
 //! and migrations applied in one transaction each. A database written by a newer version of the app
 //! is refused rather than misread.
 
+mod events;
+mod files;
 mod jobs;
+mod leases;
 mod migrations;
+mod quotes;
 mod settings;
 
-pub use jobs::{EventKind, FileRow, FileState, JobEvent, JobRow, NewJobRow};
+pub use events::{EventKind, JobEvent};
+pub use files::{FileRow, FileState};
+pub use jobs::{JobRow, JobSummary, RETENTION};
+pub use leases::LeaseHolder;
+pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
 pub use settings::Setting;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +51,9 @@ pub enum StoreError {
     /// A job that does not exist.
     #[error("There is no job number {0} in this history.")]
     NoSuchJob(i64),
+    /// A quote that does not exist (or belongs to the other mode).
+    #[error("That price check (number {0}) is not known. Check the cost again.")]
+    NoSuchQuote(i64),
     /// A value in the database that this build cannot read.
     #[error("The app's database holds a value it cannot read ({0}).")]
     Corrupt(String),
@@ -51,11 +62,14 @@ pub enum StoreError {
 impl Coded for StoreError {
     fn code(&self) -> ErrorCode {
         match self {
-            StoreError::NoSuchJob(_) => ErrorCode::NotFound,
+            StoreError::NoSuchJob(_) | StoreError::NoSuchQuote(_) => ErrorCode::NotFound,
             _ => ErrorCode::Storage,
         }
     }
 }
+
+/// How long a statement waits for another process's write before failing.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Result alias for the store.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -67,11 +81,17 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Clone)]
 pub struct Store {
     connection: Arc<Mutex<Connection>>,
+    path: Option<PathBuf>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> StoreResult<Self> {
+        Self::open_with(path, BUSY_TIMEOUT)
+    }
+
+    /// [`Store::open`] with another busy timeout (tests of a locked database use a short one).
+    pub fn open_with(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<Self> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
                 path: parent.to_path_buf(),
@@ -79,22 +99,33 @@ impl Store {
             })?;
         }
         let connection = Connection::open(path)?;
+        // Before anything else: a second process opening the file at the same moment waits for the
+        // first instead of failing with "database is locked".
+        connection.busy_timeout(busy_timeout)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
-        Self::prepare(connection)
+        let mut store = Self::prepare(connection, busy_timeout)?;
+        store.path = Some(path.to_path_buf());
+        Ok(store)
     }
 
     /// An in-memory database, for tests.
     pub fn open_in_memory() -> StoreResult<Self> {
-        Self::prepare(Connection::open_in_memory()?)
+        Self::prepare(Connection::open_in_memory()?, BUSY_TIMEOUT)
     }
 
-    fn prepare(mut connection: Connection) -> StoreResult<Self> {
+    /// The database file, unless it is in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn prepare(mut connection: Connection, busy_timeout: std::time::Duration) -> StoreResult<Self> {
         connection.pragma_update(None, "foreign_keys", true)?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
-        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        connection.busy_timeout(busy_timeout)?;
         migrations::migrate(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            path: None,
         })
     }
 
@@ -123,10 +154,15 @@ pub fn now_text() -> String {
     format_time(time::OffsetDateTime::now_utc())
 }
 
-/// Formats a time as the RFC 3339 text stored in the database.
+/// Formats a time as the RFC 3339 text stored in the database: always UTC with six decimals, so
+/// that the texts sort as the times do (the job list's "changed since" compares them).
 pub fn format_time(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| at.unix_timestamp().to_string())
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+    );
+    let utc = at.to_offset(time::UtcOffset::UTC);
+    utc.format(FORMAT)
+        .unwrap_or_else(|_| utc.unix_timestamp().to_string())
 }
 
 /// Parses a time stored by [`format_time`].

@@ -12,4 +12,8 @@ code: ErrorCode,
 /**
  * Plain words: what is wrong, where, and what to do next.
  */
-message: string, };
+message: string, 
+/**
+ * The job it points at: the running twin of a 409, the earlier job of "collected before".
+ */
+job?: number, };

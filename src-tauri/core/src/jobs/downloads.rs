@@ -1,0 +1,248 @@
+//! Downloads: every listed file of a job, under the job's download lease (so the app and the
+//! command line never write the same `.part`), each file streamed, resumed, checked and renamed
+//! into place by [`crate::download`].
+
+use std::path::{Path, PathBuf};
+
+use tokio::sync::watch;
+
+use crate::download::{download_file, DownloadProgress};
+use crate::error::Coded;
+use crate::store::{download_lease, FileState, JobRow};
+
+use super::engine::lock;
+use super::lease::Lease;
+use super::{Engine, EngineError, JobState, JobUpdate};
+
+impl Engine {
+    /// Downloads every file of a `ready` (or partly downloaded) job into its folder, or into `to`.
+    /// Another process downloading the same job makes this return [`EngineError::Busy`], naming it.
+    pub async fn download(&self, id: i64, to: Option<&Path>) -> Result<JobRow, EngineError> {
+        let job = self.job(id)?;
+        let startable = matches!(
+            job.state,
+            JobState::Ready | JobState::Downloading | JobState::Downloaded | JobState::Failed
+        );
+        if !startable || self.store.files(id)?.is_empty() {
+            return Err(EngineError::InvalidState {
+                job: id,
+                state: job.state,
+                action: "downloading",
+            });
+        }
+        let cancel = {
+            let mut downloads = lock(&self.downloads);
+            if self.is_stopping() || downloads.contains_key(&id) {
+                return Err(EngineError::Busy {
+                    job: id,
+                    holder: "this window".into(),
+                });
+            }
+            let (sender, receiver) = watch::channel(false);
+            downloads.insert(id, sender);
+            receiver
+        };
+        let result = self.download_leased(&job, to, cancel).await;
+        lock(&self.downloads).remove(&id);
+        result
+    }
+
+    async fn download_leased(
+        &self,
+        job: &JobRow,
+        to: Option<&Path>,
+        cancel: watch::Receiver<bool>,
+    ) -> Result<JobRow, EngineError> {
+        let id = job.id;
+        let _lease = match Lease::take(
+            self.store.clone(),
+            download_lease(id),
+            self.owner.clone(),
+            self.owner_label(),
+        )? {
+            Ok(lease) => lease,
+            Err(holder) => {
+                return Err(EngineError::Busy {
+                    job: id,
+                    holder: holder.label,
+                })
+            }
+        };
+        if let Some(dir) = to {
+            let dir = dir.to_string_lossy();
+            if dir != job.download_dir {
+                self.store.set_download_dir(id, &dir)?;
+                self.store.reset_files(id)?;
+            }
+        }
+        let job = self.job(id)?;
+        let folder = self.job_folder(&job);
+        if job.download_dir.is_empty() {
+            self.store.set_download_dir(id, &folder.to_string_lossy())?;
+        }
+        let from = [JobState::Ready, JobState::Downloaded, JobState::Failed];
+        if job.state != JobState::Downloading
+            && self
+                .move_job(id, &from, JobState::Downloading, None, None)?
+                .is_none()
+        {
+            return self.job(id); // Cancelled meanwhile.
+        }
+        for file in self.store.files(id)? {
+            if *cancel.borrow() {
+                break;
+            }
+            let done = file.state == FileState::Done
+                && file
+                    .path
+                    .as_deref()
+                    .is_some_and(|path| Path::new(path).exists());
+            if done {
+                continue;
+            }
+            self.download_one(&job, &folder, &file, cancel.clone())
+                .await?;
+        }
+        if *cancel.borrow() {
+            return self.job(id);
+        }
+        let files = self.store.files(id)?;
+        let records: u64 = files.iter().filter_map(|file| file.records).sum();
+        let summary = format!(
+            "{} file(s), {} profiles, in {}.",
+            files.len(),
+            records,
+            folder.display()
+        );
+        let moved = self.move_job(
+            id,
+            &[JobState::Downloading],
+            JobState::Downloaded,
+            Some(&summary),
+            None,
+        )?;
+        Ok(match moved {
+            Some(row) => row,
+            None => self.job(id)?,
+        })
+    }
+
+    async fn download_one(
+        &self,
+        job: &JobRow,
+        folder: &Path,
+        file: &crate::store::FileRow,
+        cancel: watch::Receiver<bool>,
+    ) -> Result<(), EngineError> {
+        let id = job.id;
+        let client = self.client()?;
+        self.store
+            .set_file_state(file.id, FileState::Downloading, None)?;
+        let updates = self.updates.clone();
+        let local_name = file.local_name.clone();
+        let progress = move |progress: DownloadProgress| {
+            let _ = updates.send(JobUpdate::Download {
+                job: id,
+                file: local_name.clone(),
+                bytes_done: progress.bytes_done,
+                bytes_total: progress.bytes_total,
+            });
+        };
+        let result = download_file(
+            &client,
+            job.request_id.as_deref().unwrap_or_default(),
+            &file.server_name,
+            folder,
+            &file.local_name,
+            &progress,
+            cancel.clone(),
+        )
+        .await;
+        self.record_balance(&client);
+        match result {
+            Ok(done) => {
+                self.store.set_file_done(
+                    file.id,
+                    &done.path.to_string_lossy(),
+                    done.bytes,
+                    done.records,
+                )?;
+                self.note(
+                    id,
+                    &format!(
+                        "Downloaded {} ({} bytes, {} profiles).",
+                        file.local_name, done.bytes, done.records
+                    ),
+                )?;
+                Ok(())
+            }
+            Err(error) => {
+                if self.is_stopping() || *cancel.borrow() {
+                    // Shut down or cancelled mid-file: the `.part` stays and can be resumed.
+                    self.store
+                        .set_file_state(file.id, FileState::Pending, None)?;
+                    return Err(error.into());
+                }
+                let message = error.user_message();
+                self.store
+                    .set_file_state(file.id, FileState::Failed, Some(&message))?;
+                self.move_job(
+                    id,
+                    &[JobState::Downloading],
+                    JobState::Failed,
+                    Some(&message),
+                    Some(error.code()),
+                )?;
+                Err(error.into())
+            }
+        }
+    }
+
+    /// The folder a job's files go to: its own folder under the download root, unless set.
+    pub fn job_folder(&self, job: &JobRow) -> PathBuf {
+        if job.download_dir.is_empty() {
+            self.options()
+                .download_root
+                .join(folder_name(job.id, &job.name))
+        } else {
+            PathBuf::from(&job.download_dir)
+        }
+    }
+}
+
+/// A folder name for a job: `job-<id>-<name as a safe slug>`.
+fn folder_name(id: i64, name: &str) -> String {
+    let mut slug = String::new();
+    for character in name.chars() {
+        if character.is_alphanumeric() {
+            slug.extend(character.to_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 40 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        format!("job-{id}")
+    } else {
+        format!("job-{id}-{slug}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_are_safe_slugs() {
+        assert_eq!(
+            folder_name(7, "Python engineers, Vilnius!"),
+            "job-7-python-engineers-vilnius"
+        );
+        assert_eq!(folder_name(8, "../../etc"), "job-8-etc");
+        assert_eq!(folder_name(9, "   "), "job-9");
+        assert_eq!(folder_name(10, "Zoë Ångström"), "job-10-zoë-ångström");
+    }
+}

@@ -1,0 +1,136 @@
+//! Recording what happens to a job: guarded state moves, the audit trail (key redacted), and the
+//! accepted-requests journal, a small fsynced file beside the database that keeps a request id the
+//! database could not take, so that a request the service created is never forgotten.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use crate::error::ErrorCode;
+use crate::store::{EventKind, JobRow};
+
+use super::{Engine, EngineError, JobState, JobUpdate};
+
+impl Engine {
+    /// Moves job `id` from one of `expected` to `to` through the store's guarded move, and tells
+    /// listeners. `None` when the job was elsewhere (a Cancel won the race): the caller leaves it.
+    pub(super) fn move_job(
+        &self,
+        id: i64,
+        expected: &[JobState],
+        to: JobState,
+        reason: Option<&str>,
+        error_code: Option<ErrorCode>,
+    ) -> Result<Option<JobRow>, EngineError> {
+        let reason = reason.map(|text| self.redact(text));
+        let moved = self
+            .store
+            .move_state(id, expected, to, reason.as_deref(), error_code)?;
+        if let Some(row) = &moved {
+            self.notify_state(row);
+        } else {
+            self.note(
+                id,
+                &format!(
+                    "A move to {} was dropped: the job had moved on.",
+                    to.as_str()
+                ),
+            )?;
+        }
+        Ok(moved)
+    }
+
+    pub(super) fn notify_state(&self, row: &JobRow) {
+        let _ = self.updates.send(JobUpdate::State {
+            job: row.id,
+            state: row.state,
+        });
+    }
+
+    /// Appends what the service answered to the audit trail.
+    pub(super) fn server_event(
+        &self,
+        id: i64,
+        status: Option<u16>,
+        detail: &str,
+    ) -> Result<(), EngineError> {
+        Ok(self
+            .store
+            .add_event(id, EventKind::Server, status, &self.redact(detail))?)
+    }
+
+    /// Appends something the app did or noticed to the audit trail.
+    pub(super) fn note(&self, id: i64, detail: &str) -> Result<(), EngineError> {
+        Ok(self
+            .store
+            .add_event(id, EventKind::Note, None, &self.redact(detail))?)
+    }
+
+    /// The accepted-requests journal of this database, if it is a file.
+    pub(super) fn journal_path(&self) -> Option<PathBuf> {
+        self.store.path().map(|db| {
+            let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+            name.push(".accepted");
+            db.with_file_name(name)
+        })
+    }
+
+    /// Appends `job → request_id` to the journal and syncs it to disk.
+    pub(super) fn journal_accepted(&self, job: i64, request_id: &str) -> std::io::Result<()> {
+        let Some(path) = self.journal_path() else {
+            return Err(std::io::Error::other("the database is not a file"));
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        writeln!(
+            file,
+            "{job}\t{}",
+            request_id.replace(['\t', '\n', '\r'], " ")
+        )?;
+        file.sync_all()
+    }
+
+    /// Applies the journal: every request id it holds that the database lacks is written, and its
+    /// job moves on to `processing`. Idempotent, so every process may run it at any time.
+    pub(super) fn apply_journal(&self) -> Result<usize, EngineError> {
+        let Some(path) = self.journal_path() else {
+            return Ok(0);
+        };
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(error) => {
+                tracing::warn!("could not read {}: {error}", path.display());
+                return Ok(0);
+            }
+        };
+        let mut applied = 0;
+        for line in std::io::BufReader::new(file).lines().map_while(Result::ok) {
+            let Some((job, request_id)) = line.split_once('\t') else {
+                continue;
+            };
+            let Ok(job) = job.parse::<i64>() else {
+                continue;
+            };
+            let Ok(row) = self.store.job(job) else {
+                continue;
+            };
+            if row.mode != self.mode() || row.request_id.as_deref() == Some(request_id) {
+                continue;
+            }
+            self.store.set_request_id(job, request_id)?;
+            self.move_job(
+                job,
+                &[JobState::Submitting, JobState::Uncertain],
+                JobState::Processing,
+                Some(&format!(
+                    "Accepted; request id {request_id} (recorded from the journal)."
+                )),
+                None,
+            )?;
+            applied += 1;
+        }
+        Ok(applied)
+    }
+}

@@ -1,0 +1,216 @@
+//! Polling: asks the service about a `processing` job and records the answer through guarded
+//! moves, so an answer that arrives after a Cancel changes nothing.
+
+use std::time::Duration;
+
+use crate::api::{ApiError, PollOutcome};
+use crate::download::local_file_names;
+use crate::error::ErrorCode;
+use crate::store::{format_time, JobRow};
+
+use super::{Engine, EngineError, JobState, JobUpdate};
+
+/// A 404 before the 30 days are over is asked again this many times before the job fails.
+const NOT_FOUND_ATTEMPTS: u32 = 5;
+
+impl Engine {
+    /// Asks the service once about a `processing` job and records the answer.
+    pub async fn poll_once(&self, id: i64) -> Result<JobRow, EngineError> {
+        let job = self.job(id)?;
+        if job.state != JobState::Processing {
+            return Ok(job);
+        }
+        let request_id = job.request_id.clone().ok_or(EngineError::InvalidState {
+            job: id,
+            state: job.state,
+            action: "polling without a request id",
+        })?;
+        let client = self.client()?;
+        let answer = client.poll_files(&request_id).await;
+        self.record_balance(&client);
+        match answer {
+            Ok(outcome) => self.record_poll(&job, outcome),
+            Err(error) => self.poll_failed(&job, error),
+        }
+    }
+
+    fn record_poll(&self, job: &JobRow, outcome: PollOutcome) -> Result<JobRow, EngineError> {
+        let status = Some(outcome.status());
+        match outcome {
+            PollOutcome::Pending { message, .. } => {
+                let detail = message.unwrap_or_else(|| "Still processing.".into());
+                self.server_event(job.id, status, &detail)?;
+                self.store.set_poll_failures(job.id, 0)?;
+                let wait = self.options().poll.interval(job.poll_count + 1);
+                self.schedule_poll(job.id, wait, true)?;
+                Ok(self.job(job.id)?)
+            }
+            PollOutcome::Ready { files, .. } => {
+                self.server_event(job.id, status, &format!("Ready: {} file(s).", files.len()))?;
+                let local = local_file_names(&files);
+                let pairs: Vec<_> = files.into_iter().zip(local).collect();
+                self.store.upsert_files(job.id, &pairs)?;
+                self.store.set_next_poll(job.id, None, true)?;
+                self.settled(job, JobState::Ready, None, None)
+            }
+            PollOutcome::NoResults { detail, .. } => {
+                self.settle(job, JobState::NoResults, status, detail)
+            }
+            PollOutcome::TooManyMatches { detail } => {
+                self.settle(job, JobState::TooManyMatches, status, detail)
+            }
+            PollOutcome::Expired { detail } => self.not_found(job, status, detail),
+            PollOutcome::InsufficientCredits { detail } => {
+                self.settle(job, JobState::InsufficientCredits, status, detail)
+            }
+        }
+    }
+
+    /// A 404 on the files list: expired only once the 30 days are over; before that the request
+    /// may just not be visible yet, so it is asked again with back-off, then the job fails with
+    /// Retry allowed.
+    fn not_found(
+        &self,
+        job: &JobRow,
+        status: Option<u16>,
+        detail: Option<String>,
+    ) -> Result<JobRow, EngineError> {
+        let past_retention = job
+            .files_expire_at()
+            .is_some_and(|at| at <= time::OffsetDateTime::now_utc());
+        if past_retention {
+            return self.settle(job, JobState::Expired, status, detail);
+        }
+        let text = detail.unwrap_or_else(|| "Not found.".into());
+        self.server_event(job.id, status, &text)?;
+        let failures = job.poll_failures + 1;
+        self.store.set_poll_failures(job.id, failures)?;
+        if failures >= NOT_FOUND_ATTEMPTS {
+            self.store.set_next_poll(job.id, None, true)?;
+            let request = job.request_id.as_deref().unwrap_or("?");
+            let reason = format!(
+                "Coresignal did not find request {request} after {failures} tries, although it is less than 30 days old. Press Retry to ask again; if it keeps failing, contact Coresignal support with the request id."
+            );
+            return self.settled(
+                job,
+                JobState::Failed,
+                Some(&reason),
+                Some(ErrorCode::NotFound),
+            );
+        }
+        let wait = self.options().poll.interval(job.poll_count + 1) * 2u32.pow(failures);
+        self.schedule_poll(job.id, wait, true)?;
+        self.job(job.id)
+    }
+
+    fn settle(
+        &self,
+        job: &JobRow,
+        state: JobState,
+        status: Option<u16>,
+        detail: Option<String>,
+    ) -> Result<JobRow, EngineError> {
+        self.server_event(
+            job.id,
+            status,
+            detail.as_deref().unwrap_or(state.describe()),
+        )?;
+        self.store.set_next_poll(job.id, None, true)?;
+        self.settled(job, state, Some(state.describe()), None)
+    }
+
+    /// Moves a polled job on, unless it moved elsewhere meanwhile (then it is returned as it is).
+    fn settled(
+        &self,
+        job: &JobRow,
+        state: JobState,
+        reason: Option<&str>,
+        code: Option<ErrorCode>,
+    ) -> Result<JobRow, EngineError> {
+        let moved = self.move_job(job.id, &[JobState::Processing], state, reason, code)?;
+        self.forget_due(job.id);
+        self.wake.notify_one();
+        match moved {
+            Some(row) => Ok(row),
+            None => Ok(self.job(job.id)?),
+        }
+    }
+
+    fn poll_failed(&self, job: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
+        self.server_event(job.id, error.status(), &error.to_string())?;
+        if matches!(error, ApiError::KeyRejected { .. }) {
+            self.key_rejected.send_replace(true);
+            return Err(error.into());
+        }
+        // Transient trouble (network, 5xx, 429 after every retry): the job stays processing and is
+        // asked again after the next interval, or when the service asked, if later.
+        let mut wait = self.options().poll.interval(job.poll_count + 1);
+        if let Some(asked) = retry_after(&error) {
+            if asked > wait {
+                wait = asked;
+                let until = format_time(time::OffsetDateTime::now_utc() + asked);
+                self.note(
+                    job.id,
+                    &format!("Coresignal asked to wait; the next check is at {until}."),
+                )?;
+            }
+        }
+        self.schedule_poll(job.id, wait, false)?;
+        Err(error.into())
+    }
+
+    /// Sets when job `id` is next asked: on the monotonic clock for this process, and as a time in
+    /// the database for the UI and the next start.
+    pub(super) fn schedule_poll(
+        &self,
+        id: i64,
+        wait: Duration,
+        count: bool,
+    ) -> Result<(), EngineError> {
+        self.set_due(id, wait);
+        let next = format_time(time::OffsetDateTime::now_utc() + wait);
+        self.store.set_next_poll(id, Some(&next), count)?;
+        let _ = self.updates.send(JobUpdate::Polled {
+            job: id,
+            next_check_in_secs: wait.as_secs_f64(),
+        });
+        Ok(())
+    }
+
+    /// Polls a job until it leaves `processing`, or until `timeout`. Returns the settled job.
+    pub async fn wait(&self, id: i64, timeout: Option<Duration>) -> Result<JobRow, EngineError> {
+        let started = tokio::time::Instant::now();
+        loop {
+            let job = self.job(id)?;
+            if job.state != JobState::Processing {
+                return Ok(job);
+            }
+            if let Some(limit) = timeout {
+                if started.elapsed() >= limit {
+                    return Err(EngineError::Timeout {
+                        job: id,
+                        state: job.state,
+                        waited: started.elapsed(),
+                    });
+                }
+            }
+            let due = self.due_in(&job);
+            let sleep = timeout.map_or(due, |limit| {
+                due.min(limit.saturating_sub(started.elapsed()))
+            });
+            tokio::time::sleep(sleep).await;
+            if self.due_in(&self.job(id)?).is_zero() {
+                match self.poll_once(id).await {
+                    Ok(_) => {}
+                    Err(EngineError::Api(error)) if error.is_transient() => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+    }
+}
+
+/// How long the service asked to wait, beyond the limiter's own pause.
+fn retry_after(_error: &ApiError) -> Option<Duration> {
+    None
+}

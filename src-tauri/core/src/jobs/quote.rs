@@ -1,0 +1,397 @@
+//! Quotes: what a request will cost, shown before a person confirms it, stored so that the
+//! confirmed request is exactly the quoted one and is sent at most once.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::store::{format_time, JobRow, NewQuote, QuoteRow, RETENTION};
+
+use super::request::fingerprint;
+use super::{Engine, EngineError, JobKind, JobRequest, JobState, NewJob};
+
+/// How long a price stands before it must be checked again.
+pub const QUOTE_VALID_FOR: Duration = Duration::from_secs(5 * 60);
+
+/// An earlier job that collected the same data.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct EarlierJob {
+    /// Its number.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Where it stands.
+    pub state: JobState,
+    /// When it was sent (or made, if never accepted).
+    pub sent_at: String,
+    /// Profiles it was for.
+    #[ts(type = "number | null")]
+    pub records: Option<u64>,
+}
+
+/// The price of a request, as shown before confirming; `submit` takes its `id`.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct Quote {
+    /// Pass this to `submit`.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// ES DSL query or ID file.
+    pub kind: JobKind,
+    /// The job's name.
+    pub name: String,
+    /// Profiles the service counted (the IDs, for a list).
+    #[ts(type = "number")]
+    pub matches: u64,
+    /// Profiles that will be delivered.
+    #[ts(type = "number")]
+    pub records: u64,
+    /// Credits they cost.
+    #[ts(type = "number")]
+    pub credits: u64,
+    /// Credits per profile used for the price.
+    pub credits_per_record: u32,
+    /// The account balance the service reported.
+    #[ts(type = "number | null")]
+    pub balance: Option<i64>,
+    /// After this time the price must be checked again.
+    pub expires_at: String,
+    /// Jobs that collected the same data in the last 30 days: confirming means "collect again".
+    pub earlier: Vec<EarlierJob>,
+    /// The uncertain job this quote sends again: the first may already have been charged.
+    #[ts(type = "number | null")]
+    pub replaces_job: Option<i64>,
+    /// The confirmation, in plain words, naming the credits (and "again" when it is).
+    pub question: String,
+}
+
+impl Quote {
+    /// True when confirming it means paying for the same data again.
+    pub fn is_again(&self) -> bool {
+        !self.earlier.is_empty()
+    }
+}
+
+impl Engine {
+    /// Makes a quote for `job`: counts the profiles (the free search call for a query; the list
+    /// for IDs), prices them, and names earlier jobs that collected the same data. Nothing is
+    /// spent.
+    pub async fn quote(&self, job: &NewJob) -> Result<Quote, EngineError> {
+        self.quote_replacing(job, None).await
+    }
+
+    pub(super) async fn quote_replacing(
+        &self,
+        job: &NewJob,
+        replaces_job: Option<i64>,
+    ) -> Result<Quote, EngineError> {
+        let webhook_url = check_webhook(job.webhook_url.as_deref())?;
+        let options = self.options();
+        let (matches, records, balance) = match &job.request {
+            JobRequest::Query { query, limit } => {
+                check_limit(*limit)?;
+                let (matches, balance) = self.count_matches(query).await?;
+                let records = limit.map_or(matches, |limit| matches.min(u64::from(limit)));
+                (matches, records, balance)
+            }
+            JobRequest::Ids { report, .. } => {
+                report.check_submittable()?;
+                let count = report.ids.len() as u64;
+                (count, count, self.last_balance()?)
+            }
+        };
+        let fingerprint = fingerprint(&job.request.canonical());
+        let since = format_time(time::OffsetDateTime::now_utc() - RETENTION);
+        let earlier = self.store.earlier_jobs(self.mode(), &fingerprint, &since)?;
+        let (kind, query_json, query_limit, ids_text, ids_count, source_file) = match &job.request {
+            JobRequest::Query { query, limit } => (
+                JobKind::EsDsl,
+                Some(query.compact()),
+                *limit,
+                None,
+                None,
+                None,
+            ),
+            JobRequest::Ids {
+                report,
+                source_file,
+            } => (
+                JobKind::IdFile,
+                None,
+                None,
+                Some(report.upload_csv()),
+                Some(report.ids.len() as u32),
+                source_file.clone(),
+            ),
+        };
+        let row = self.store.insert_quote(&NewQuote {
+            mode: self.mode(),
+            kind,
+            name: job_name(job),
+            query_json,
+            query_limit,
+            ids_text,
+            ids_count,
+            source_file,
+            webhook_url,
+            fingerprint,
+            matches,
+            records,
+            credits: records.saturating_mul(u64::from(options.credits_per_record)),
+            credits_per_record: options.credits_per_record,
+            balance,
+            earlier_jobs: earlier.iter().map(|job| job.id).collect(),
+            replaces_job,
+            valid_for: QUOTE_VALID_FOR,
+        })?;
+        Ok(view(&row, &earlier))
+    }
+
+    /// How many profiles `query` matches, and the balance the service reported: the free search
+    /// call, with no quote made (the live count while a search is edited, *Test connection*).
+    pub async fn count_matches(
+        &self,
+        query: &crate::query::EsQuery,
+    ) -> Result<(u64, Option<i64>), EngineError> {
+        let client = self.client()?;
+        let answer = client.estimate(&query.body).await;
+        self.record_balance(&client);
+        if let Err(crate::api::ApiError::KeyRejected { .. }) = &answer {
+            self.key_rejected.send_replace(true);
+        }
+        let estimate = answer?;
+        Ok((
+            estimate.total_results,
+            estimate.credits_remaining.or(self.last_balance()?),
+        ))
+    }
+
+    /// A new quote for the same request as an expired (or spent) quote: the price is checked again.
+    pub async fn requote(&self, quote: i64) -> Result<Quote, EngineError> {
+        let row = self.store.quote(self.mode(), quote)?;
+        let job = new_job_from(
+            &row.request.name,
+            &row.request.kind,
+            JobSource {
+                query_json: row.request.query_json.as_deref(),
+                query_limit: row.request.query_limit,
+                ids_text: row.request.ids_text.as_deref(),
+                source_file: row.request.source_file.clone(),
+                webhook_url: row.request.webhook_url.clone(),
+            },
+        )?;
+        self.quote_replacing(&job, row.request.replaces_job).await
+    }
+
+    /// "Send again" for an uncertain job: a new quote for the same request, whose confirmation says
+    /// that the first may already have been charged. Spending it cancels the uncertain job.
+    pub async fn send_again(&self, id: i64) -> Result<Quote, EngineError> {
+        let job = self.job(id)?;
+        if job.state != JobState::Uncertain {
+            return Err(EngineError::InvalidState {
+                job: id,
+                state: job.state,
+                action: "sending again",
+            });
+        }
+        let request = new_job_from(
+            &job.name,
+            &job.kind,
+            JobSource {
+                query_json: job.query_json.as_deref(),
+                query_limit: job.query_limit,
+                ids_text: job.ids_text.as_deref(),
+                source_file: job.source_file.clone(),
+                webhook_url: job.webhook_url.clone(),
+            },
+        )?;
+        self.quote_replacing(&request, Some(id)).await
+    }
+}
+
+/// The stored parts of a request.
+struct JobSource<'a> {
+    query_json: Option<&'a str>,
+    query_limit: Option<u32>,
+    ids_text: Option<&'a str>,
+    source_file: Option<String>,
+    webhook_url: Option<String>,
+}
+
+/// Rebuilds a request from what a quote or a job stored.
+fn new_job_from(name: &str, kind: &JobKind, source: JobSource<'_>) -> Result<NewJob, EngineError> {
+    let request = match kind {
+        JobKind::EsDsl => JobRequest::Query {
+            query: crate::query::parse_query(source.query_json.unwrap_or_default())?,
+            limit: source.query_limit,
+        },
+        JobKind::IdFile => JobRequest::Ids {
+            report: crate::ids::parse_id_list(source.ids_text.unwrap_or_default().as_bytes())?,
+            source_file: source.source_file,
+        },
+    };
+    Ok(NewJob {
+        name: Some(name.to_owned()),
+        request,
+        webhook_url: source.webhook_url,
+    })
+}
+
+/// What a person sees of a stored quote.
+pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
+    let q = &row.request;
+    let earlier: Vec<EarlierJob> = earlier
+        .iter()
+        .map(|job| EarlierJob {
+            id: job.id,
+            name: job.name.clone(),
+            state: job.state,
+            sent_at: job
+                .submitted_at
+                .clone()
+                .unwrap_or_else(|| job.created_at.clone()),
+            records: job.estimated_records,
+        })
+        .collect();
+    let mut question = format!(
+        "Collect {} for {} credits?",
+        plural(q.records, "profile", "profiles"),
+        group(q.credits)
+    );
+    if let Some(first) = earlier.first() {
+        let day = first.sent_at.get(..10).unwrap_or(&first.sent_at);
+        question = format!(
+            "You collected this data on {day} (job {}). Collect {} again for {} credits?",
+            first.id,
+            plural(q.records, "profile", "profiles"),
+            group(q.credits)
+        );
+    }
+    if let Some(replaced) = q.replaces_job {
+        question.push_str(&format!(
+            " Job {replaced} may already have been charged: check your Coresignal account first."
+        ));
+    }
+    Quote {
+        id: row.id,
+        kind: q.kind,
+        name: q.name.clone(),
+        matches: q.matches,
+        records: q.records,
+        credits: q.credits,
+        credits_per_record: q.credits_per_record,
+        balance: q.balance,
+        expires_at: row.expires_at.clone(),
+        earlier,
+        replaces_job: q.replaces_job,
+        question,
+    }
+}
+
+fn job_name(job: &NewJob) -> String {
+    job.name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| default_name(&job.request))
+}
+
+fn default_name(request: &JobRequest) -> String {
+    match request {
+        JobRequest::Query { limit, .. } => match limit {
+            Some(limit) => format!("Search (up to {limit} profiles)"),
+            None => "Search".to_owned(),
+        },
+        JobRequest::Ids {
+            report,
+            source_file,
+        } => {
+            let file = source_file
+                .as_deref()
+                .and_then(|path| std::path::Path::new(path).file_name())
+                .map(|name| name.to_string_lossy().into_owned());
+            match file {
+                Some(file) => format!("{} IDs from {file}", report.ids.len()),
+                None => format!("{} IDs", report.ids.len()),
+            }
+        }
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn group(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+fn plural(count: u64, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", group(count))
+    }
+}
+
+pub(super) fn check_limit(limit: Option<u32>) -> Result<(), EngineError> {
+    match limit {
+        Some(limit) if !(1..=10_000).contains(&limit) => Err(EngineError::InvalidInput(format!(
+            "The limit must be between 1 and 10,000 profiles; {limit} was given."
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn check_webhook(url: Option<&str>) -> Result<Option<String>, EngineError> {
+    let Some(url) = url.map(str::trim).filter(|url| !url.is_empty()) else {
+        return Ok(None);
+    };
+    match url::Url::parse(url) {
+        Ok(parsed) if parsed.scheme() == "https" && parsed.host().is_some() => Ok(Some(url.to_owned())),
+        _ => Err(EngineError::InvalidInput(format!(
+            "The webhook address {url:?} is not a secure web address. Use one that starts with https://, or leave it empty."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_must_be_https() {
+        assert_eq!(check_webhook(None).unwrap(), None);
+        assert_eq!(check_webhook(Some("  ")).unwrap(), None);
+        assert!(check_webhook(Some("https://example.com/hook")).is_ok());
+        let error = check_webhook(Some("http://example.com/hook")).unwrap_err();
+        assert!(error.to_string().contains("https://"));
+    }
+
+    #[test]
+    fn limit_must_be_between_1_and_10000() {
+        assert!(check_limit(None).is_ok());
+        assert!(check_limit(Some(1)).is_ok());
+        assert!(check_limit(Some(10_000)).is_ok());
+        assert!(check_limit(Some(0)).is_err());
+        assert!(check_limit(Some(10_001)).is_err());
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1_000), "1,000");
+        assert_eq!(group(1_234_567), "1,234,567");
+        assert_eq!(plural(1, "profile", "profiles"), "1 profile");
+        assert_eq!(plural(2_500, "profile", "profiles"), "2,500 profiles");
+    }
+}

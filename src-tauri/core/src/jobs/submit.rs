@@ -1,0 +1,202 @@
+//! Submission: spends a quote (which writes the job row and takes its submission lease), POSTs
+//! once, and records the answer. A POST whose answer is unknown is never re-sent: the job becomes
+//! `uncertain`. A request id the service gave is never lost: if the database cannot take it, the
+//! journal file does.
+
+use std::time::Duration;
+
+use crate::api::{ApiError, EsDslSubmission, SubmitError, Submitted};
+use crate::error::{Coded, ErrorCode};
+use crate::store::{submit_lease, JobRow, SpendRefused};
+
+use super::lease::Lease;
+use super::{Engine, EngineError, JobKind, JobState};
+
+/// How often writing an accepted request id is tried before the journal file takes it.
+const RECORD_ATTEMPTS: u32 = 4;
+
+impl Engine {
+    /// Submits the request of quote `quote`: spends it (once, across threads and processes), then
+    /// POSTs once. `again` confirms collecting data that an earlier job collected (the quote names
+    /// it); without it such a quote is refused before anything is spent.
+    pub async fn submit(&self, quote: i64, again: bool) -> Result<JobRow, EngineError> {
+        let mode = self.mode();
+        let stored = self.store.quote(mode, quote)?;
+        if let Some(earlier) = stored.request.earlier_jobs.first() {
+            if !again && stored.spent_at.is_none() {
+                return Err(EngineError::CollectedBefore { job: *earlier });
+            }
+        }
+        let client = self.client()?;
+        let label = self.owner_label();
+        let job = match self.store.spend_quote(
+            mode,
+            quote,
+            &self.owner,
+            &label,
+            super::engine::LEASE_TTL,
+        )? {
+            Ok(job) => job,
+            Err(SpendRefused::Spent { job }) => return Err(EngineError::QuoteSpent { job }),
+            Err(SpendRefused::Expired) => return Err(EngineError::QuoteExpired),
+        };
+        // The lease was taken with the row; this keeps it alive while the POST is out.
+        let _lease = Lease::adopt(self.store.clone(), submit_lease(job.id), self.owner.clone());
+        self.notify_state(&job);
+        if let Some(replaced) = stored.request.replaces_job {
+            self.move_job(
+                replaced,
+                &[JobState::Uncertain],
+                JobState::Cancelled,
+                Some(&format!("Sent again as job {}.", job.id)),
+                None,
+            )?;
+        }
+        let answer = match job.kind {
+            JobKind::EsDsl => {
+                let body = serde_json::from_str(job.query_json.as_deref().unwrap_or("{}"))
+                    .map_err(|error| EngineError::InvalidInput(error.to_string()))?;
+                let submission = EsDslSubmission {
+                    es_dsl_query: body,
+                    limit: job.query_limit,
+                    webhook_url: job.webhook_url.clone(),
+                };
+                client.submit_es_dsl(&submission).await
+            }
+            JobKind::IdFile => {
+                let ids: Vec<u64> = job
+                    .ids_text
+                    .as_deref()
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|line| line.trim().parse().ok())
+                    .collect();
+                client
+                    .submit_id_file(&ids, job.webhook_url.as_deref())
+                    .await
+            }
+        };
+        match answer {
+            Ok(submitted) => {
+                let row = self.accepted(&job, &submitted).await;
+                self.record_balance(&client);
+                row
+            }
+            Err(SubmitError::Uncertain { reason, status }) => {
+                self.record_balance(&client);
+                self.server_event(job.id, status, &reason)?;
+                let why = format!("{reason} The request was not sent again.");
+                self.move_job(
+                    job.id,
+                    &[JobState::Submitting],
+                    JobState::Uncertain,
+                    Some(&why),
+                    Some(ErrorCode::Uncertain),
+                )?;
+                Err(EngineError::Uncertain {
+                    job: job.id,
+                    reason,
+                })
+            }
+            Err(SubmitError::Rejected(error)) => {
+                self.record_balance(&client);
+                self.refused(&job, error)
+            }
+        }
+    }
+
+    /// The service created the request: its id is written first (retried, then journaled), and
+    /// only then everything else. Never answers "try again" about a created request.
+    async fn accepted(&self, job: &JobRow, submitted: &Submitted) -> Result<JobRow, EngineError> {
+        let request_id = &submitted.request_id;
+        let mut stored = false;
+        for attempt in 0..RECORD_ATTEMPTS {
+            match self.store.set_request_id(job.id, request_id) {
+                Ok(()) => {
+                    stored = true;
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(
+                        "job {}: could not record request id (attempt {}): {error}",
+                        job.id,
+                        attempt + 1
+                    );
+                    tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+                }
+            }
+        }
+        if !stored {
+            if let Err(error) = self.journal_accepted(job.id, request_id) {
+                // Nothing more can be done on this computer: say so plainly, with the id.
+                return Err(EngineError::Unrecorded {
+                    job: job.id,
+                    request_id: request_id.clone(),
+                    reason: error.to_string(),
+                });
+            }
+            let mut row = job.clone();
+            row.request_id = Some(request_id.clone());
+            return Ok(row);
+        }
+        let rest = (|| -> Result<Option<JobRow>, EngineError> {
+            self.server_event(
+                job.id,
+                Some(submitted.http_status),
+                &format!("Accepted; request id {request_id}."),
+            )?;
+            self.move_job(
+                job.id,
+                &[JobState::Submitting],
+                JobState::Processing,
+                None,
+                None,
+            )
+        })();
+        self.wake.notify_one();
+        match rest {
+            Ok(Some(row)) => Ok(row),
+            // Cancelled meanwhile, or the database failed after the id was safe: the job is
+            // known; recovery and the scheduler finish the rest.
+            Ok(None) | Err(_) => {
+                let mut row = self.store.job(job.id).unwrap_or_else(|_| job.clone());
+                row.request_id = Some(request_id.clone());
+                Ok(row)
+            }
+        }
+    }
+
+    /// The service refused the request (nothing was created, nothing charged).
+    fn refused(&self, job: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
+        self.server_event(job.id, error.status(), &error.to_string())?;
+        if matches!(error, ApiError::KeyRejected { .. }) {
+            self.key_rejected.send_replace(true);
+        }
+        let error = match error {
+            ApiError::DuplicateInProgress { .. } => EngineError::DuplicateInProgress {
+                existing_job: self.running_twin(job)?,
+                job: job.id,
+            },
+            other => EngineError::Api(other),
+        };
+        self.move_job(
+            job.id,
+            &[JobState::Submitting],
+            JobState::Failed,
+            Some(&error.user_message()),
+            Some(error.code()),
+        )?;
+        Err(error)
+    }
+
+    /// The newest other job of this mode with the same request that has not ended.
+    fn running_twin(&self, job: &JobRow) -> Result<Option<i64>, EngineError> {
+        Ok(self
+            .store
+            .jobs_in_states(self.mode(), &[JobState::Processing, JobState::Uncertain])?
+            .into_iter()
+            .rev()
+            .find(|other| other.id != job.id && other.fingerprint == job.fingerprint)
+            .map(|other| other.id))
+    }
+}

@@ -1,0 +1,108 @@
+//! Rows of `job_events`: each job's audit trail of state changes, server answers and notes.
+
+use rusqlite::{params, Row};
+use serde::Serialize;
+
+use super::{now_text, Store, StoreError, StoreResult};
+use crate::jobs::JobState;
+
+/// What an audit event records.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The job moved from one state to another.
+    State,
+    /// The service answered something.
+    Server,
+    /// Something the app did or noticed (download finished, retry scheduled, …).
+    Note,
+}
+
+impl EventKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EventKind::State => "state",
+            EventKind::Server => "server",
+            EventKind::Note => "note",
+        }
+    }
+
+    fn parse(text: &str) -> StoreResult<Self> {
+        Ok(match text {
+            "state" => EventKind::State,
+            "server" => EventKind::Server,
+            "note" => EventKind::Note,
+            other => return Err(StoreError::Corrupt(format!("event kind {other:?}"))),
+        })
+    }
+}
+
+/// One line of a job's audit trail.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct JobEvent {
+    /// Row id (increasing).
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The job.
+    #[ts(type = "number")]
+    pub job_id: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// What kind of event.
+    pub kind: EventKind,
+    /// State before (state events).
+    pub from_state: Option<JobState>,
+    /// State after (state events).
+    pub to_state: Option<JobState>,
+    /// HTTP status (server events).
+    pub http_status: Option<u16>,
+    /// Plain text, key redacted.
+    pub detail: String,
+}
+
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<JobEvent> {
+    let kind: String = row.get(3)?;
+    let from: Option<String> = row.get(4)?;
+    let to: Option<String> = row.get(5)?;
+    Ok(JobEvent {
+        id: row.get(0)?,
+        job_id: row.get(1)?,
+        at: row.get(2)?,
+        kind: EventKind::parse(&kind).map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, error.into())
+        })?,
+        from_state: from.as_deref().and_then(JobState::parse),
+        to_state: to.as_deref().and_then(JobState::parse),
+        http_status: row.get(6)?,
+        detail: row.get(7)?,
+    })
+}
+
+impl Store {
+    /// Appends an audit event. `detail` must already be redacted.
+    pub fn add_event(
+        &self,
+        job_id: i64,
+        kind: EventKind,
+        http_status: Option<u16>,
+        detail: &str,
+    ) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT INTO job_events (job_id, at, kind, http_status, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![job_id, now_text(), kind.as_str(), http_status, detail],
+        )?;
+        Ok(())
+    }
+
+    /// A job's audit trail, oldest first.
+    pub fn events(&self, job_id: i64) -> StoreResult<Vec<JobEvent>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT id, job_id, at, kind, from_state, to_state, http_status, detail FROM job_events WHERE job_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement.query_map([job_id], event_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

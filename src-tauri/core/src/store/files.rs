@@ -1,0 +1,163 @@
+//! Rows of `job_files`: the result files of a job and where each stands locally.
+
+use rusqlite::{params, Row};
+use serde::Serialize;
+
+use super::{now_text, Store, StoreError, StoreResult};
+
+/// Where one result file stands locally.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum FileState {
+    /// Listed by the service, not yet fetched.
+    Pending,
+    /// Being fetched (a `.part` may exist).
+    Downloading,
+    /// Fetched, checked and in place.
+    Done,
+    /// The last attempt failed.
+    Failed,
+}
+
+impl FileState {
+    fn as_str(self) -> &'static str {
+        match self {
+            FileState::Pending => "pending",
+            FileState::Downloading => "downloading",
+            FileState::Done => "done",
+            FileState::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> StoreResult<Self> {
+        Ok(match text {
+            "pending" => FileState::Pending,
+            "downloading" => FileState::Downloading,
+            "done" => FileState::Done,
+            "failed" => FileState::Failed,
+            other => return Err(StoreError::Corrupt(format!("file state {other:?}"))),
+        })
+    }
+}
+
+/// One result file of a job.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct FileRow {
+    /// Row id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The job.
+    #[ts(type = "number")]
+    pub job_id: i64,
+    /// Order in the service's list.
+    pub position: u32,
+    /// The name as the service listed it (untrusted).
+    pub server_name: String,
+    /// The sanitised local name.
+    pub local_name: String,
+    /// Where it stands.
+    pub state: FileState,
+    /// Size on disk once done.
+    #[ts(type = "number | null")]
+    pub bytes: Option<u64>,
+    /// Records counted once done.
+    #[ts(type = "number | null")]
+    pub records: Option<u64>,
+    /// Full local path once done.
+    pub path: Option<String>,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+fn file_from_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
+    let state: String = row.get(5)?;
+    Ok(FileRow {
+        id: row.get(0)?,
+        job_id: row.get(1)?,
+        position: row.get(2)?,
+        server_name: row.get(3)?,
+        local_name: row.get(4)?,
+        state: FileState::parse(&state).map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, error.into())
+        })?,
+        bytes: row.get(6)?,
+        records: row.get(7)?,
+        path: row.get(8)?,
+        error: row.get(9)?,
+    })
+}
+
+impl Store {
+    /// Records the files the service listed (idempotent: already known files keep their state).
+    pub fn upsert_files(
+        &self,
+        job_id: i64,
+        files: &[(String, String)],
+    ) -> StoreResult<Vec<FileRow>> {
+        let now = now_text();
+        {
+            let mut connection = self.lock();
+            let transaction = connection.transaction()?;
+            for (position, (server_name, local_name)) in files.iter().enumerate() {
+                transaction.execute(
+                    "INSERT INTO job_files (job_id, position, server_name, local_name, state, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, 'pending', ?5) ON CONFLICT (job_id, server_name) DO NOTHING",
+                    params![job_id, position as i64, server_name, local_name, now],
+                )?;
+            }
+            transaction.commit()?;
+        }
+        self.files(job_id)
+    }
+
+    /// A job's files in the service's order.
+    pub fn files(&self, job_id: i64) -> StoreResult<Vec<FileRow>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT id, job_id, position, server_name, local_name, state, bytes, records, path, error \
+             FROM job_files WHERE job_id = ?1 ORDER BY position",
+        )?;
+        let rows = statement.query_map([job_id], file_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Marks a file as being fetched or failed (with the reason).
+    pub fn set_file_state(
+        &self,
+        file_id: i64,
+        state: FileState,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE job_files SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
+            params![file_id, state.as_str(), error, now_text()],
+        )?;
+        Ok(())
+    }
+
+    /// Marks a file as fetched, checked and in place.
+    pub fn set_file_done(
+        &self,
+        file_id: i64,
+        path: &str,
+        bytes: u64,
+        records: u64,
+    ) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE job_files SET state = 'done', path = ?2, bytes = ?3, records = ?4, error = NULL, updated_at = ?5 WHERE id = ?1",
+            params![file_id, path, bytes, records, now_text()],
+        )?;
+        Ok(())
+    }
+
+    /// Resets every file of a job to pending (a download into a new folder).
+    pub fn reset_files(&self, job_id: i64) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE job_files SET state = 'pending', path = NULL, bytes = NULL, records = NULL, error = NULL WHERE job_id = ?1",
+            [job_id],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,287 @@
+//! Rows of `quotes`: a price shown to a person, and the exact request it is for. Spending a quote
+//! creates the job in the same transaction, so one quote makes at most one job (and one POST),
+//! across threads and processes, and no quote is ever spent without a job.
+
+use std::time::Duration;
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::jobs::job_from_row;
+use super::{format_time, now_text, parse_time, Store, StoreError, StoreResult};
+use crate::jobs::{JobKind, JobState, Mode};
+use crate::store::JobRow;
+
+/// What a quote is for: written when the person is shown the price.
+#[derive(Debug, Clone)]
+pub struct NewQuote {
+    /// Live or Practice.
+    pub mode: Mode,
+    /// ES DSL query or ID file.
+    pub kind: JobKind,
+    /// The job's name.
+    pub name: String,
+    /// The ES body to send (ES DSL).
+    pub query_json: Option<String>,
+    /// The `limit` to send (ES DSL).
+    pub query_limit: Option<u32>,
+    /// The IDs to send, one a line (ID file).
+    pub ids_text: Option<String>,
+    /// How many IDs.
+    pub ids_count: Option<u32>,
+    /// The file the IDs came from.
+    pub source_file: Option<String>,
+    /// The webhook passed through.
+    pub webhook_url: Option<String>,
+    /// Canonical digest of the request (same data, same fingerprint).
+    pub fingerprint: String,
+    /// Profiles the service counted.
+    pub matches: u64,
+    /// Profiles that will be delivered.
+    pub records: u64,
+    /// Credits they cost.
+    pub credits: u64,
+    /// Credits per profile used for the price.
+    pub credits_per_record: u32,
+    /// The balance the service reported.
+    pub balance: Option<i64>,
+    /// Earlier jobs that sent the same request in the last 30 days.
+    pub earlier_jobs: Vec<i64>,
+    /// The uncertain job this quote sends again, if any.
+    pub replaces_job: Option<i64>,
+    /// How long the price stands.
+    pub valid_for: Duration,
+}
+
+/// A quote as stored.
+#[derive(Debug, Clone)]
+pub struct QuoteRow {
+    /// The quote's number: what `submit` takes.
+    pub id: i64,
+    /// What it is for.
+    pub request: NewQuote,
+    /// When it was made.
+    pub created_at: String,
+    /// After this time it cannot be spent.
+    pub expires_at: String,
+    /// When it was spent, if it was.
+    pub spent_at: Option<String>,
+    /// The job it made, if spent.
+    pub job_id: Option<i64>,
+}
+
+/// Why a quote could not be spent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpendRefused {
+    /// It was spent already (for this job).
+    Spent {
+        /// The job it made.
+        job: Option<i64>,
+    },
+    /// Its time ran out.
+    Expired,
+}
+
+const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
+    webhook_url, fingerprint, matches, records, credits, credits_per_record, balance, earlier_jobs, replaces_job, \
+    created_at, expires_at, spent_at, job_id";
+
+fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
+    let mode: String = row.get(1)?;
+    let kind: String = row.get(2)?;
+    let earlier: String = row.get(16)?;
+    let created_at: String = row.get(18)?;
+    let expires_at: String = row.get(19)?;
+    let valid_for = match (parse_time(&created_at), parse_time(&expires_at)) {
+        (Some(from), Some(to)) => (to - from).try_into().unwrap_or_default(),
+        _ => Duration::ZERO,
+    };
+    Ok(QuoteRow {
+        id: row.get(0)?,
+        request: NewQuote {
+            mode: Mode::parse(&mode).unwrap_or(Mode::Live),
+            kind: JobKind::parse(&kind).unwrap_or(JobKind::EsDsl),
+            name: row.get(3)?,
+            query_json: row.get(4)?,
+            query_limit: row.get(5)?,
+            ids_text: row.get(6)?,
+            ids_count: row.get(7)?,
+            source_file: row.get(8)?,
+            webhook_url: row.get(9)?,
+            fingerprint: row.get(10)?,
+            matches: row.get(11)?,
+            records: row.get(12)?,
+            credits: row.get(13)?,
+            credits_per_record: row.get(14)?,
+            balance: row.get(15)?,
+            earlier_jobs: serde_json::from_str(&earlier).unwrap_or_default(),
+            replaces_job: row.get(17)?,
+            valid_for,
+        },
+        created_at,
+        expires_at,
+        spent_at: row.get(20)?,
+        job_id: row.get(21)?,
+    })
+}
+
+impl Store {
+    /// Stores a quote; returns it with its number and expiry.
+    pub fn insert_quote(&self, quote: &NewQuote) -> StoreResult<QuoteRow> {
+        let now = time::OffsetDateTime::now_utc();
+        let expires = now + quote.valid_for;
+        let earlier = serde_json::to_string(&quote.earlier_jobs)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let connection = self.lock();
+        connection.execute(
+            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL)", QUOTE_COLUMNS),
+            params![
+                quote.mode.as_str(),
+                quote.kind.as_str(),
+                quote.name,
+                quote.query_json,
+                quote.query_limit,
+                quote.ids_text,
+                quote.ids_count,
+                quote.source_file,
+                quote.webhook_url,
+                quote.fingerprint,
+                quote.matches,
+                quote.records,
+                quote.credits,
+                quote.credits_per_record,
+                quote.balance,
+                earlier,
+                quote.replaces_job,
+                format_time(now),
+                format_time(expires),
+            ],
+        )?;
+        let id = connection.last_insert_rowid();
+        Ok(connection.query_row(
+            &format!("SELECT {QUOTE_COLUMNS} FROM quotes WHERE id = ?1"),
+            [id],
+            quote_from_row,
+        )?)
+    }
+
+    /// One quote of `mode`.
+    pub fn quote(&self, mode: Mode, id: i64) -> StoreResult<QuoteRow> {
+        self.lock()
+            .query_row(
+                &format!("SELECT {QUOTE_COLUMNS} FROM quotes WHERE id = ?1 AND mode = ?2"),
+                params![id, mode.as_str()],
+                quote_from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NoSuchQuote(id))
+    }
+
+    /// Spends quote `id` of `mode`: in one transaction, marks it spent (only if it was not), writes
+    /// its job in state `submitting`, and gives `owner` the job's submission lease, so that no
+    /// other process recovers the job while this one sends it. Returns the job, or why the quote
+    /// could not be spent. Nothing is sent here.
+    pub fn spend_quote(
+        &self,
+        mode: Mode,
+        id: i64,
+        owner: &str,
+        owner_label: &str,
+        lease: Duration,
+    ) -> StoreResult<Result<JobRow, SpendRefused>> {
+        let now = now_text();
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let quote = transaction
+            .query_row(
+                &format!("SELECT {QUOTE_COLUMNS} FROM quotes WHERE id = ?1 AND mode = ?2"),
+                params![id, mode.as_str()],
+                quote_from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NoSuchQuote(id))?;
+        if quote.spent_at.is_some() {
+            return Ok(Err(SpendRefused::Spent { job: quote.job_id }));
+        }
+        let expired =
+            parse_time(&quote.expires_at).is_none_or(|at| at <= time::OffsetDateTime::now_utc());
+        if expired {
+            return Ok(Err(SpendRefused::Expired));
+        }
+        let spent = transaction.execute(
+            "UPDATE quotes SET spent_at = ?2 WHERE id = ?1 AND spent_at IS NULL",
+            params![id, now],
+        )?;
+        if spent != 1 {
+            return Ok(Err(SpendRefused::Spent { job: None }));
+        }
+        let q = &quote.request;
+        transaction.execute(
+            "INSERT INTO jobs (mode, name, kind, state, query_json, query_limit, ids_text, ids_count, source_file, \
+             webhook_url, fingerprint, estimated_records, credits_per_record, download_dir, created_at, updated_at, quote_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14, ?14, ?15)",
+            params![
+                q.mode.as_str(),
+                q.name,
+                q.kind.as_str(),
+                JobState::Submitting.as_str(),
+                q.query_json,
+                q.query_limit,
+                q.ids_text,
+                q.ids_count,
+                q.source_file,
+                q.webhook_url,
+                q.fingerprint,
+                q.records,
+                q.credits_per_record,
+                now,
+                id,
+            ],
+        )?;
+        let job = transaction.last_insert_rowid();
+        transaction.execute(
+            "UPDATE quotes SET job_id = ?2 WHERE id = ?1",
+            params![id, job],
+        )?;
+        transaction.execute(
+            "INSERT INTO job_events (job_id, at, kind, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4)",
+            params![
+                job,
+                now,
+                JobState::Submitting.as_str(),
+                format!("Confirmed: {} profiles, {} credits (quote {id}). Sending it to the service.", q.records, q.credits)
+            ],
+        )?;
+        let expires = time::OffsetDateTime::now_utc() + lease;
+        transaction.execute(
+            "INSERT OR REPLACE INTO leases (resource, owner, label, pid, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                submit_lease(job),
+                owner,
+                owner_label,
+                std::process::id(),
+                i64::try_from(expires.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+            ],
+        )?;
+        let row = transaction.query_row(
+            &format!(
+                "SELECT {} FROM jobs WHERE id = ?1",
+                super::jobs::JOB_COLUMNS
+            ),
+            [job],
+            job_from_row,
+        )?;
+        transaction.commit()?;
+        Ok(Ok(row))
+    }
+}
+
+/// The lease a job's submission is sent under.
+pub fn submit_lease(job: i64) -> String {
+    format!("submit:{job}")
+}
+
+/// The lease a job's downloads run under.
+pub fn download_lease(job: i64) -> String {
+    format!("download:{job}")
+}
