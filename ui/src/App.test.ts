@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import { appStateFixture, emit, jobFixture, on } from "./test/fakeTauri";
+import { appStateFixture, emit, on, summaryFixture } from "./test/fakeTauri";
 
 describe("App", () => {
   it("offers the two first-run choices when no mode is chosen", async () => {
@@ -14,7 +14,7 @@ describe("App", () => {
 
   it("shows the Practice banner and navigation, and toasts finished jobs", async () => {
     on("app_state", () => appStateFixture({ mode: "practice" }));
-    on("list_jobs", () => [jobFixture({ id: 3, name: "Chefs" })]);
+    on("list_jobs", () => [summaryFixture({ id: 3, name: "Chefs" })]);
     on("check_query", () => ({ pretty: null, warnings: [], error: null }));
     render(App);
     expect((await screen.findByTestId("practice-banner")).textContent).toContain(

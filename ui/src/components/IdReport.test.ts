@@ -4,7 +4,7 @@ import type { IdFilePick } from "../lib/backend";
 import IdReport from "./IdReport.svelte";
 
 const pick: IdFilePick = {
-  pick: 1,
+  quote: null,
   file_name: "ids-with-problems.csv",
   valid: 480,
   total_lines: 505,
@@ -18,7 +18,6 @@ const pick: IdFilePick = {
   problem_lines: 27,
   summary: "480 IDs are ready; 27 lines cannot be used.",
   too_many_message: null,
-  credits: 480,
 };
 
 describe("IdReport", () => {

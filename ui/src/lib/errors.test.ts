@@ -15,6 +15,7 @@ describe("ERROR_TEXT", () => {
     expect(ERROR_TEXT.KeyRejected.next).toContain("Settings");
     expect(ERROR_TEXT.KeychainUnavailable.next).toMatch(/unlock/i);
     expect(ERROR_TEXT.Network.next).toMatch(/proxy/);
+    expect(ERROR_TEXT.CollectedBefore.next).toContain("Collect again");
   });
 });
 
@@ -26,7 +27,14 @@ describe("describeError", () => {
       title: ERROR_TEXT.KeyRejected.title,
       next: ERROR_TEXT.KeyRejected.next,
       detail: "401 from the service",
+      job: null,
     });
+  });
+
+  it("keeps the job an error points at, for “Open job N”", () => {
+    const shown = describeError({ code: "CollectedBefore", message: "Collected before.", job: 4 });
+    expect(shown.job).toBe(4);
+    expect(shown.title).toBe(ERROR_TEXT.CollectedBefore.title);
   });
 
   it("reads raw {code, message} objects as the bridge delivers them", () => {

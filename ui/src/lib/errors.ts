@@ -101,6 +101,22 @@ export const ERROR_TEXT = {
     title: "This action is not possible for the job right now.",
     next: "Refresh the job to see what it is doing, then try again.",
   },
+  QuoteSpent: {
+    title: "This request was already sent.",
+    next: "Nothing was sent or charged a second time. Open the job to follow it.",
+  },
+  QuoteExpired: {
+    title: "The price shown is more than 5 minutes old.",
+    next: "The app checks the cost again; confirm the new price to send the request.",
+  },
+  CollectedBefore: {
+    title: "You already collected this data in the last 30 days.",
+    next: "Open that job to use its files, or confirm “Collect again” to pay for it again.",
+  },
+  Busy: {
+    title: "Another window or the command line is working on this job right now.",
+    next: "Wait for it to finish, or close the other program, then try again.",
+  },
   Internal: {
     title: "Something unexpected went wrong inside the app.",
     next: "Try again. If it keeps happening, restart the app and report the detail below.",
@@ -111,6 +127,8 @@ export const ERROR_TEXT = {
 export interface ShownError extends ErrorText {
   code: string;
   detail: string;
+  /** The job the error points at ("Open job N"), if any. */
+  job: number | null;
 }
 
 function isErrorCode(code: string): code is ErrorCode {
@@ -123,5 +141,5 @@ export function describeError(error: unknown): ShownError {
     error instanceof Error && !("code" in error) ? error.message : error,
   );
   const text = isErrorCode(backend.code) ? ERROR_TEXT[backend.code] : ERROR_TEXT.Internal;
-  return { code: backend.code, detail: backend.message, ...text };
+  return { code: backend.code, detail: backend.message, job: backend.job ?? null, ...text };
 }

@@ -1,5 +1,6 @@
-// What the screens need to know about jobs: labels, which actions apply, search, duplicates.
-import type { ErrorCode, JobRow, JobState } from "./backend";
+// What the screens need to know about jobs: labels, explanations, search. Which actions a job
+// allows is not decided here: the backend sends them with every job (`actions`).
+import type { ErrorCode, JobAction, JobState, JobSummary } from "./backend";
 
 export type Tone = "neutral" | "progress" | "success" | "warning" | "danger";
 
@@ -38,24 +39,9 @@ export const FAILURE_STATES: ReadonlySet<JobState> = new Set([
   "uncertain",
 ]);
 
-const CANCELLABLE: ReadonlySet<JobState> = new Set([
-  "processing",
-  "ready",
-  "downloading",
-  "insufficient_credits",
-  "uncertain",
-]);
-
-/** Retry makes sense after a top-up, or for a failure of a request the service accepted. */
-export function canRetry(job: JobRow): boolean {
-  return (
-    job.state === "insufficient_credits" || (job.state === "failed" && job.request_id !== null)
-  );
-}
-
-/** Cancel stops work the app is still doing (or waiting to do) for the job. */
-export function canCancel(job: JobRow): boolean {
-  return CANCELLABLE.has(job.state);
+/** Whether the backend offers `action` for a job. */
+export function allows(actions: readonly JobAction[], action: JobAction): boolean {
+  return actions.includes(action);
 }
 
 /** States that are explained like an error (title and next step); others need no explanation. */
@@ -68,57 +54,38 @@ const STATE_PROBLEMS: Partial<Record<JobState, ErrorCode>> = {
 };
 
 /** The error code that explains where the job stands, if it stopped on a problem. */
-export function problemCode(job: JobRow): string | null {
+export function problemCode(job: Pick<JobSummary, "state" | "error_code">): ErrorCode | null {
   const byState = STATE_PROBLEMS[job.state];
   if (byState) return byState;
   if (job.state === "failed") return job.error_code ?? "Internal";
   return null;
 }
 
-/** Jobs whose name, state (code or label), request id or number contains `search`. */
-export function filterJobs(jobs: readonly JobRow[], search: string): readonly JobRow[] {
+/** Jobs whose name, state (code or label) or number contains `search`. */
+export function filterJobs(jobs: readonly JobSummary[], search: string): readonly JobSummary[] {
   const needle = search.trim().toLowerCase();
   if (needle === "") return jobs;
   return jobs.filter((job) =>
-    [job.name, job.state, STATE_INFO[job.state].label, job.request_id ?? "", `#${job.id}`].some(
-      (field) => field.toLowerCase().includes(needle),
+    [job.name, job.state, STATE_INFO[job.state].label, `#${job.id}`].some((field) =>
+      field.toLowerCase().includes(needle),
     ),
   );
 }
 
-/** A JSON text with object keys sorted, so equal queries compare equal; null if not JSON. */
-export function canonicalJson(text: string): string | null {
-  const sort = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(sort);
-    if (value !== null && typeof value === "object") {
-      const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return Object.fromEntries(entries.map(([key, item]) => [key, sort(item)]));
-    }
-    return value;
-  };
-  try {
-    return JSON.stringify(sort(JSON.parse(text)));
-  } catch {
-    return null;
-  }
+/** The rows of `list` with `changed` merged in by id (changed rows replace theirs), newest first. */
+export function mergeJobs(
+  list: readonly JobSummary[],
+  changed: readonly JobSummary[],
+): JobSummary[] {
+  if (changed.length === 0) return [...list];
+  const byId = new Map(list.map((job) => [job.id, job]));
+  for (const job of changed) byId.set(job.id, job);
+  return [...byId.values()].sort((a, b) => b.id - a.id);
 }
 
-/** The processing job that sends the same query and limit, if the history has one. */
-export function findRunningTwin(
-  jobs: readonly JobRow[],
-  queryText: string,
-  limit: number | null,
-): JobRow | null {
-  const wanted = canonicalJson(queryText);
-  if (wanted === null) return null;
-  return (
-    jobs.find(
-      (job) =>
-        job.state === "processing" &&
-        job.kind === "es_dsl" &&
-        job.query_limit === limit &&
-        job.query_json !== null &&
-        canonicalJson(job.query_json) === wanted,
-    ) ?? null
-  );
+/** The newest `updated_at` of `jobs` (RFC 3339 text, which sorts as time), or null if none. */
+export function newestUpdate(jobs: readonly JobSummary[]): string | null {
+  let newest: string | null = null;
+  for (const job of jobs) if (newest === null || job.updated_at > newest) newest = job.updated_at;
+  return newest;
 }

@@ -1,13 +1,20 @@
-import { fireEvent, render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { JobDetail as Detail } from "../lib/backend";
+import type { JobAction, JobDetail as Detail } from "../lib/backend";
+import { app } from "../lib/stores/app.svelte";
 import { jobs } from "../lib/stores/jobs.svelte";
-import { calls, jobFixture, on } from "../test/fakeTauri";
+import { router } from "../lib/stores/router.svelte";
+import { appStateFixture, calls, jobFixture, on, quoteFixture } from "../test/fakeTauri";
 import JobDetail from "./JobDetail.svelte";
 
-function detail(overrides: Partial<Detail["job"]> = {}): Detail {
+function detail(
+  overrides: Partial<Detail["job"]> = {},
+  actions: JobAction[] = ["retry", "cancel", "open_folder"],
+): Detail {
   return {
     job: jobFixture({ id: 9, name: "Engineers", ...overrides }),
+    actions,
+    records_downloaded: 1200,
     files: [
       {
         id: 1,
@@ -53,7 +60,7 @@ describe("Job detail", () => {
     const answer = detail({ state: "insufficient_credits" });
     on("job_detail", () => answer);
     on("retry_job", () => answer.job);
-    on("list_jobs", () => [answer.job]);
+    on("list_jobs", () => []);
     render(JobDetail, { id: 9 });
 
     const badge = await screen.findByTestId("job-state");
@@ -74,13 +81,14 @@ describe("Job detail", () => {
   });
 
   it("shows progress while processing and opens the folder", async () => {
-    on("job_detail", () => detail({ state: "processing" }));
+    on("job_detail", () => detail({ state: "processing" }, ["cancel", "open_folder"]));
     on("open_folder", () => null);
     on("list_jobs", () => []);
     jobs.handle({ type: "polled", job: 9, next_check_in_secs: 30 });
     render(JobDetail, { id: 9 });
     expect(await screen.findByText(/next check in (29|30) s/)).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Retry" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Open folder" }));
     expect(calls).toHaveBeenCalledWith("open_folder", { id: 9 });
   });
@@ -111,5 +119,98 @@ describe("Job detail", () => {
     expect((await screen.findByTestId("error-message")).textContent).toContain(
       "This item no longer exists.",
     );
+  });
+
+  it("shows only the buttons the backend offers, whatever the state", async () => {
+    // A failed job with no actions: no Retry, even though it failed after being accepted.
+    on("job_detail", () => detail({ state: "failed", error_code: "Download" }, []));
+    render(JobDetail, { id: 9 });
+    await screen.findByTestId("job-state");
+    expect(screen.getByText("A file could not be downloaded.")).toBeTruthy();
+    for (const name of ["Retry", "Cancel", "Open folder", "I found it"]) {
+      expect(screen.queryByRole("button", { name })).toBeNull();
+    }
+    expect(screen.queryByRole("button", { name: /Send again/ })).toBeNull();
+    expect(screen.queryByTestId("uncertain")).toBeNull();
+  });
+
+  it("offers Retry for a state the UI would not have guessed, when the backend says so", async () => {
+    on("job_detail", () => detail({ state: "processing" }, ["retry"]));
+    render(JobDetail, { id: 9 });
+    expect(await screen.findByRole("button", { name: "Retry" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Open folder" })).toBeNull();
+  });
+
+  describe("an uncertain job", () => {
+    const uncertain = () =>
+      detail({ state: "uncertain", request_id: null }, ["cancel", "attach", "send_again"]);
+
+    it("attaches the request id the person found in their Coresignal account", async () => {
+      on("job_detail", uncertain);
+      on("attach_request", () => jobFixture({ id: 9, state: "processing" }));
+      on("list_jobs", () => []);
+      render(JobDetail, { id: 9 });
+      const input = await screen.findByLabelText("Request id from your Coresignal account");
+      expect(input.getAttribute("aria-describedby")).toBe("attach-hint");
+      expect(document.getElementById("attach-hint")?.textContent).toMatch(/without sending/);
+      const found = screen.getByRole("button", { name: "I found it" });
+      expect(found).toHaveProperty("disabled", true);
+      await fireEvent.input(input, { target: { value: "  a1b2-c3d4  " } });
+      await fireEvent.click(found);
+      await waitFor(() =>
+        expect(calls).toHaveBeenCalledWith("attach_request", { id: 9, requestId: "a1b2-c3d4" }),
+      );
+    });
+
+    it("sends again only after confirming the new price, with again = true", async () => {
+      app.set(appStateFixture({ mode: "live" }));
+      const again = quoteFixture({
+        id: 30,
+        replaces_job: 9,
+        earlier: [
+          {
+            id: 9,
+            name: "Engineers",
+            state: "uncertain",
+            sent_at: "2026-03-01T10:00:01Z",
+            records: 100,
+          },
+        ],
+        question:
+          "You collected this data on 2026-03-01 (job 9). Collect 100 profiles again for 100 credits? Job 9 may already have been charged: check your Coresignal account first.",
+      });
+      on("job_detail", uncertain);
+      on("send_again", () => again);
+      on("submit", () => jobFixture({ id: 10 }));
+      on("list_jobs", () => []);
+      render(JobDetail, { id: 9 });
+
+      await fireEvent.click(
+        await screen.findByRole("button", { name: "Send again (may cost twice)" }),
+      );
+      expect(calls).toHaveBeenCalledWith("send_again", { id: 9 });
+      const dialog = await screen.findByRole("dialog");
+      expect(screen.getByTestId("quote-question").textContent).toBe(again.question);
+      expect(dialog.textContent).toContain("may already have been charged");
+      expect(calls.mock.calls.map(([command]) => command)).not.toContain("submit");
+
+      await fireEvent.click(screen.getByRole("button", { name: "Collect again" }));
+      await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 10 }));
+      expect(calls).toHaveBeenCalledWith("submit", { quote: 30, again: true });
+    });
+
+    it("passes again = true for a send-again price even with no earlier job listed", async () => {
+      on("job_detail", uncertain);
+      on("send_again", () => quoteFixture({ id: 31, replaces_job: 9 }));
+      on("submit", () => jobFixture({ id: 11 }));
+      on("list_jobs", () => []);
+      render(JobDetail, { id: 9 });
+      await fireEvent.click(
+        await screen.findByRole("button", { name: "Send again (may cost twice)" }),
+      );
+      await fireEvent.click(await screen.findByRole("button", { name: "Send again" }));
+      await waitFor(() => expect(calls).toHaveBeenCalledWith("submit", { quote: 31, again: true }));
+    });
   });
 });

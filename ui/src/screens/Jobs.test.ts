@@ -2,12 +2,12 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import { jobs } from "../lib/stores/jobs.svelte";
 import { router } from "../lib/stores/router.svelte";
-import { jobFixture, on } from "../test/fakeTauri";
+import { on, summaryFixture } from "../test/fakeTauri";
 import Jobs from "./Jobs.svelte";
 
 function fill(count: number) {
   jobs.list = Array.from({ length: count }, (_, index) =>
-    jobFixture({
+    summaryFixture({
       id: count - index,
       name: index === 5000 ? "Needle search" : `Job ${count - index}`,
       state: index % 3 === 0 ? "downloaded" : "processing",

@@ -1,28 +1,51 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { IdFilePick } from "../lib/backend";
+import type { IdFilePick, Quote } from "../lib/backend";
 import { app } from "../lib/stores/app.svelte";
 import { draft } from "../lib/stores/draft.svelte";
 import { router } from "../lib/stores/router.svelte";
-import { appStateFixture, calls, jobFixture, on } from "../test/fakeTauri";
+import {
+  appStateFixture,
+  calls,
+  jobFixture,
+  on,
+  pickFixture,
+  quoteFixture,
+} from "../test/fakeTauri";
 import NewCollection from "./NewCollection.svelte";
 
 const QUERY = '{"query": {"match": {"job_title": "engineer"}}}';
-const estimate = { matches: 1751, records: 1751, credits: 1751, balance: 5000 };
+const quote = quoteFixture();
+const EARLIER = {
+  id: 4,
+  name: "Engineers in March",
+  state: "downloaded" as const,
+  sent_at: "2026-02-20T09:00:00Z",
+  records: 1751,
+};
 
-function scriptBackend() {
+function scriptBackend(answer: Quote = quote) {
   on("check_query", ({ text }) => ({ pretty: String(text), warnings: [], error: null }));
-  on("estimate", () => estimate);
+  on("estimate", () => answer);
+  on("list_jobs", () => []);
 }
 
-function start(mode: "live" | "practice" = "live") {
+function start(mode: "live" | "practice" = "live", answer: Quote = quote) {
   app.set(appStateFixture({ mode }));
-  scriptBackend();
+  scriptBackend(answer);
   draft.queryText = QUERY;
   return render(NewCollection);
 }
 
 const collectButton = () => screen.getByRole("button", { name: "Collect" });
+const submits = () => calls.mock.calls.filter(([command]) => command === "submit");
+
+async function estimateAndCollect() {
+  await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+  await screen.findByTestId("estimate-summary");
+  await fireEvent.click(collectButton());
+  return screen.getByRole("dialog");
+}
 
 describe("New collection: search", () => {
   it("keeps Collect disabled until an estimate is made, then shows the cost", async () => {
@@ -31,18 +54,34 @@ describe("New collection: search", () => {
     expect(screen.getByText(/Press Estimate to see the cost first/)).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
     const summary = await screen.findByTestId("estimate-summary");
-    expect(summary.textContent).toBe("≈ 1,751 profiles · ≈ 1,751 credits · balance 5,000");
+    expect(summary.textContent).toBe(
+      "1,751 people match · you will get 1,751 profiles · 1,751 credits · balance after 3,249",
+    );
     expect(collectButton()).toHaveProperty("disabled", false);
-    expect(calls).toHaveBeenCalledWith("estimate", { queryText: QUERY, limit: null });
+    expect(calls).toHaveBeenCalledWith("estimate", {
+      request: { query_text: QUERY, limit: null, webhook_url: null, name: null },
+    });
   });
 
-  it("forgets the estimate when the limit or query changes", async () => {
+  it("forgets the estimate when the limit, query, name or webhook changes", async () => {
     start();
     await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
     await screen.findByTestId("estimate-summary");
     await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "200" } });
     expect(screen.queryByTestId("estimate-summary")).toBeNull();
     expect(collectButton()).toHaveProperty("disabled", true);
+
+    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await screen.findByTestId("estimate-summary");
+    await fireEvent.input(screen.getByTestId("name-input"), { target: { value: "Nurses" } });
+    expect(screen.queryByTestId("estimate-summary")).toBeNull();
+
+    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await screen.findByTestId("estimate-summary");
+    await fireEvent.input(screen.getByTestId("webhook-input"), {
+      target: { value: "https://example.com/hook" },
+    });
+    expect(screen.queryByTestId("estimate-summary")).toBeNull();
 
     await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
     await screen.findByTestId("estimate-summary");
@@ -57,6 +96,7 @@ describe("New collection: search", () => {
     expect(screen.getByTestId("limit-input").getAttribute("aria-invalid")).toBe("true");
     expect(screen.getByRole("button", { name: "Estimate" })).toHaveProperty("disabled", true);
 
+    await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "" } });
     await fireEvent.input(screen.getByTestId("webhook-input"), {
       target: { value: "http://example.com/hook" },
     });
@@ -64,32 +104,120 @@ describe("New collection: search", () => {
     expect(messages).toContain(
       "The webhook address must start with https:// (for example https://example.com/hook).",
     );
+    expect(screen.getByRole("button", { name: "Estimate" })).toHaveProperty("disabled", true);
   });
 
-  it("asks for confirmation naming the credits, then submits and opens the job", async () => {
+  it("asks for confirmation with the backend's question, then submits the quote", async () => {
     start();
-    on("submit_query", () => jobFixture({ id: 42, name: "Engineers" }));
-    on("list_jobs", () => [jobFixture({ id: 42 })]);
+    on("submit", () => jobFixture({ id: 42, name: "Engineers" }));
     await fireEvent.input(screen.getByTestId("name-input"), { target: { value: "Engineers" } });
+    const dialog = await estimateAndCollect();
+
+    expect(screen.getByTestId("quote-question").textContent).toBe(quote.question);
+    expect(dialog.textContent).toContain("you will get 1,751 profiles");
+    expect(document.activeElement?.textContent).toBe("Cancel");
+    expect(calls).toHaveBeenCalledWith("estimate", {
+      request: { query_text: QUERY, limit: null, webhook_url: null, name: "Engineers" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+
+    await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 42 }));
+    expect(calls).toHaveBeenCalledWith("submit", { quote: quote.id, again: false });
+  });
+
+  it("says “Collect again”, lists the earlier job and passes again = true when collected before", async () => {
+    const again = quoteFixture({
+      id: 12,
+      earlier: [EARLIER],
+      question:
+        "You collected this data on 2026-02-20 (job 4). Collect 1,751 profiles again for 1,751 credits?",
+    });
+    start("live", again);
+    on("submit", () => jobFixture({ id: 43 }));
+    const dialog = await estimateAndCollect();
+
+    expect(screen.getByTestId("collected-before")).toBeTruthy();
+    expect(screen.getByTestId("quote-question").textContent).toBe(again.question);
+    expect(dialog.textContent).toContain("Engineers in March");
+    expect(screen.getByRole("button", { name: "Open job 4" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Yes, collect" })).toBeNull();
+    await fireEvent.click(screen.getByRole("button", { name: "Collect again" }));
+
+    await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 43 }));
+    expect(calls).toHaveBeenCalledWith("submit", { quote: 12, again: true });
+  });
+
+  it("opens an earlier job from the confirmation without sending", async () => {
+    start("live", quoteFixture({ earlier: [EARLIER] }));
+    await estimateAndCollect();
+    await fireEvent.click(screen.getByRole("button", { name: "Open job 4" }));
+    expect(router.route).toEqual({ screen: "job", id: 4 });
+    expect(submits()).toHaveLength(0);
+  });
+
+  it("prices an expired quote again and asks again before sending", async () => {
+    start();
+    const fresh = quoteFixture({
+      id: 21,
+      records: 1800,
+      question: "Collect 1,800 profiles for 1,800 credits?",
+    });
+    let sent = 0;
+    on("submit", ({ quote: id }) => {
+      sent += 1;
+      if (id === quote.id) throw { code: "QuoteExpired", message: "The price is old." };
+      return jobFixture({ id: 44 });
+    });
+    on("requote", () => fresh);
+    await estimateAndCollect();
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+
+    // A second confirmation, with the new price; nothing more was sent.
+    await screen.findByTestId("quote-requoted");
+    expect(calls).toHaveBeenCalledWith("requote", { quote: quote.id });
+    expect(screen.getByTestId("quote-question").textContent).toBe(fresh.question);
+    expect(screen.getByTestId("estimate-summary").textContent).toContain("1,800 profiles");
+    expect(sent).toBe(1);
+    expect(router.route).toEqual({ screen: "new" });
+
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 44 }));
+    expect(submits().map(([, args]) => args)).toEqual([
+      { quote: quote.id, again: false },
+      { quote: 21, again: false },
+    ]);
+  });
+
+  it("checks a price older than 5 minutes again before asking, and sends only once confirmed", async () => {
+    const old = quoteFixture({ id: 13, expires_at: "2020-01-01T00:00:00Z" });
+    const fresh = quoteFixture({ id: 14, question: "Collect 1,751 profiles for 1,751 credits?" });
+    start("live", old);
+    on("requote", () => fresh);
+    on("submit", () => jobFixture({ id: 45 }));
     await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
     await screen.findByTestId("estimate-summary");
     await fireEvent.click(collectButton());
 
-    const dialog = screen.getByRole("dialog");
-    expect(dialog.textContent).toContain("Collect ≈ 1,751 profiles for ≈ 1,751 credits?");
-    expect(document.activeElement?.textContent).toBe("Cancel");
+    await screen.findByTestId("quote-requoted");
+    expect(calls).toHaveBeenCalledWith("requote", { quote: 13 });
+    expect(submits()).toHaveLength(0);
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 45 }));
+    expect(submits().map(([, args]) => args)).toEqual([{ quote: 14, again: false }]);
+  });
 
-    await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 42 }));
-    expect(calls).toHaveBeenCalledWith("submit_query", {
-      request: {
-        query_text: QUERY,
-        limit: null,
-        webhook_url: null,
-        name: "Engineers",
-        estimated_records: 1751,
-      },
+  it("does not send the new price when its confirmation is cancelled", async () => {
+    start();
+    on("submit", () => {
+      throw { code: "QuoteExpired", message: "The price is old." };
     });
+    on("requote", () => quoteFixture({ id: 22 }));
+    await estimateAndCollect();
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    await screen.findByTestId("quote-requoted");
+    await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(submits()).toHaveLength(1);
   });
 
   it("keeps focus in the confirmation and closes it with Cancel or Escape without sending", async () => {
@@ -108,41 +236,64 @@ describe("New collection: search", () => {
     await fireEvent.click(collectButton());
     await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
     expect(screen.queryByRole("dialog")).toBeNull();
-    expect(calls.mock.calls.map(([command]) => command)).not.toContain("submit_query");
+    expect(submits()).toHaveLength(0);
   });
 
   it("offers to open the running twin after DuplicateInProgress", async () => {
     start();
-    on("submit_query", () => {
+    on("submit", () => {
       throw {
         code: "DuplicateInProgress",
-        message: "Identical data request is already in progress.",
+        message: "An identical request is already running at Coresignal (job 7 in your history).",
+        job: 7,
       };
     });
-    on("list_jobs", () => [jobFixture({ id: 7, state: "processing", query_json: QUERY })]);
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
-    await screen.findByTestId("estimate-summary");
-    await fireEvent.click(collectButton());
+    await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
 
-    const open = await screen.findByRole("button", { name: "Open that job" });
+    const open = await screen.findByRole("button", { name: "Open job 7" });
     expect(screen.getByText("The same request is already running.")).toBeTruthy();
     await fireEvent.click(open);
     expect(router.route).toEqual({ screen: "job", id: 7 });
   });
 
+  it("says a spent quote was already sent and offers its job", async () => {
+    start();
+    on("submit", () => {
+      throw { code: "QuoteSpent", message: "This request was already sent (job 8).", job: 8 };
+    });
+    await estimateAndCollect();
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    expect(await screen.findByText("This request was already sent.")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Open job 8" }));
+    expect(router.route).toEqual({ screen: "job", id: 8 });
+  });
+
+  it("explains CollectedBefore and offers the earlier job", async () => {
+    start();
+    on("submit", () => {
+      throw { code: "CollectedBefore", message: "You already collected this (job 4).", job: 4 };
+    });
+    await estimateAndCollect();
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    expect(
+      await screen.findByText("You already collected this data in the last 30 days."),
+    ).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Open job 4" })).toBeTruthy();
+    expect(submits()).toHaveLength(1);
+  });
+
   it("explains an uncertain submit without sending again", async () => {
     start();
-    on("submit_query", () => {
-      throw { code: "Uncertain", message: "The connection broke after sending." };
+    on("submit", () => {
+      throw { code: "Uncertain", message: "The connection broke after sending.", job: 9 };
     });
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
-    await screen.findByTestId("estimate-summary");
-    await fireEvent.click(collectButton());
+    await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
     const error = await screen.findByText("The request may or may not have reached Coresignal.");
     expect(error.parentElement?.textContent).toContain("It was not sent again.");
-    expect(calls.mock.calls.filter(([command]) => command === "submit_query")).toHaveLength(1);
+    expect(screen.getByRole("button", { name: "Open job 9" })).toBeTruthy();
+    expect(submits()).toHaveLength(1);
   });
 
   it("replaces the query with a chosen template", async () => {
@@ -166,48 +317,34 @@ describe("New collection: search", () => {
 });
 
 describe("New collection: ID list", () => {
-  const pick: IdFilePick = {
-    pick: 3,
-    file_name: "ids-with-problems.csv",
-    valid: 480,
-    total_lines: 505,
-    blank_lines: 3,
-    header: "id",
-    duplicates_removed: 19,
-    problems: [{ line: 12, text: "abc", reason: "not a number" }],
-    problem_lines: 2,
-    summary: "480 IDs are ready; 2 lines cannot be used.",
-    too_many_message: null,
-    credits: 480,
-  };
+  const pick = pickFixture();
 
   async function choose(answer: IdFilePick | null) {
     app.set(appStateFixture({ mode: "live", balance: 900 }));
     on("pick_id_file", () => answer);
+    on("list_jobs", () => []);
     render(NewCollection);
     await fireEvent.click(screen.getByTestId("tab-ids"));
     await fireEvent.click(screen.getByRole("button", { name: "Choose a file…" }));
   }
 
-  it("shows the report and the cost from the pick, then submits the pick", async () => {
+  it("shows the report and the cost from the pick's quote, then submits that quote", async () => {
     await choose(pick);
     expect((await screen.findByTestId("id-report")).textContent).toContain(pick.summary);
     expect(screen.getByTestId("estimate-summary").textContent).toBe(
-      "≈ 480 profiles · ≈ 480 credits · balance 900",
+      "you will get 480 profiles · 480 credits · balance after 4,520",
     );
-    on("submit_ids", () => jobFixture({ id: 5, kind: "id_file" }));
-    on("list_jobs", () => []);
+    on("submit", () => jobFixture({ id: 5, kind: "id_file" }));
     await fireEvent.click(collectButton());
+    expect(screen.getByTestId("quote-question").textContent).toBe(pick.quote?.question);
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
     await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 5 }));
-    expect(calls).toHaveBeenCalledWith("submit_ids", {
-      request: { pick: 3, webhook_url: null, name: null },
-    });
+    expect(calls).toHaveBeenCalledWith("submit", { quote: 3, again: false });
   });
 
   it("disables Collect and shows why when the file has too many IDs", async () => {
     const message = "The file has 10,001 IDs; at most 10,000 can be sent. Split it in two.";
-    await choose({ ...pick, valid: 10_001, credits: 10_001, too_many_message: message });
+    await choose({ ...pick, valid: 10_001, quote: null, too_many_message: message });
     await screen.findByTestId("id-report");
     expect(screen.getAllByText(message).length).toBeGreaterThan(0);
     expect(collectButton()).toHaveProperty("disabled", true);

@@ -2,7 +2,15 @@
 // tests replace `invoke`/`listen` (vite.config.ts aliases the Tauri modules here) and script each command's answer here. Everything
 // above the bridge (src/lib/backend, stores, screens) runs for real.
 import { vi } from "vitest";
-import type { AppState, JobRow, JobUpdate } from "../lib/backend";
+import type {
+  AppState,
+  IdFilePick,
+  JobDetail,
+  JobRow,
+  JobSummary,
+  JobUpdate,
+  Quote,
+} from "../lib/backend";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -96,6 +104,80 @@ export function jobFixture(overrides: Partial<JobRow> = {}): JobRow {
     next_poll_at: null,
     poll_count: 0,
     error_code: null,
+    quote_id: id,
+    poll_failures: 0,
+    ...overrides,
+  };
+}
+
+/** A job list row with sensible defaults (the same job as {@link jobFixture}). */
+export function summaryFixture(overrides: Partial<JobSummary> = {}): JobSummary {
+  const id = overrides.id ?? 1;
+  return {
+    id,
+    name: `Job ${id}`,
+    kind: "es_dsl",
+    state: "processing",
+    state_reason: null,
+    estimated_records: 100,
+    credits_per_record: 1,
+    records_downloaded: 0,
+    created_at: "2026-03-01T10:00:00Z",
+    updated_at: "2026-03-01T10:00:02Z",
+    next_poll_at: null,
+    error_code: null,
+    actions: ["cancel", "open_folder"],
+    ...overrides,
+  };
+}
+
+/** A quote with sensible defaults: 1,751 profiles for 1,751 credits, nothing collected before. */
+export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
+  const records = overrides.records ?? 1751;
+  return {
+    id: 11,
+    kind: "es_dsl",
+    name: "Engineers",
+    matches: records,
+    records,
+    credits: records,
+    credits_per_record: 1,
+    balance: 5000,
+    expires_at: "2099-01-01T00:00:00Z",
+    earlier: [],
+    replaces_job: null,
+    question: `Collect ${records.toLocaleString("en-US")} profiles for ${records.toLocaleString("en-US")} credits?`,
+    ...overrides,
+  };
+}
+
+/** A picked ID file with sensible defaults (480 valid IDs, priced). */
+export function pickFixture(overrides: Partial<IdFilePick> = {}): IdFilePick {
+  return {
+    quote: quoteFixture({ id: 3, kind: "id_file", name: "ids.csv", records: 480 }),
+    file_name: "ids-with-problems.csv",
+    valid: 480,
+    total_lines: 505,
+    blank_lines: 3,
+    header: "id",
+    duplicates_removed: 19,
+    problems: [{ line: 12, text: "abc", reason: "not a number" }],
+    problem_lines: 2,
+    summary: "480 IDs are ready; 2 lines cannot be used.",
+    too_many_message: null,
+    ...overrides,
+  };
+}
+
+/** A job detail with sensible defaults: no files, no events. */
+export function detailFixture(overrides: Partial<JobDetail> = {}): JobDetail {
+  return {
+    job: jobFixture(),
+    actions: [],
+    files: [],
+    events: [],
+    download_before: null,
+    records_downloaded: 0,
     ...overrides,
   };
 }

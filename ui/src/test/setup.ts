@@ -18,9 +18,7 @@ beforeEach(() => {
   app.loadError = null;
   draft.reset();
   draft.tab = "search";
-  jobs.list = [];
-  jobs.loaded = false;
-  jobs.error = null;
+  jobs.clear();
   toasts.items = [];
   router.go({ screen: "new" });
 });

@@ -6,28 +6,33 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AppState,
   ConnectionCheck,
-  CostEstimate,
   IdFilePick,
   JobDetail,
   JobRow,
+  JobSummary,
   JobUpdate,
   Mode,
   QueryCheck,
+  Quote,
+  SearchRequest,
   Settings,
-  SubmitIds,
-  SubmitQuery,
 } from "./bindings";
 
 export type * from "./bindings";
 
-/** The `{code, message}` every Rust error becomes at the boundary. */
+/** The `{code, message, job?}` every Rust error (`UserError`) becomes at the boundary. */
 export class BackendError extends Error {
+  /** The job the error points at (the running twin of a 409, the earlier job, …), if any. */
+  readonly job?: number;
+
   constructor(
     readonly code: string,
     message: string,
+    job?: number,
   ) {
     super(message);
     this.name = "BackendError";
+    if (job !== undefined) this.job = job;
   }
 }
 
@@ -35,8 +40,9 @@ export class BackendError extends Error {
 export function toBackendError(value: unknown): BackendError {
   if (value instanceof BackendError) return value;
   if (typeof value === "object" && value !== null && "code" in value && "message" in value) {
-    const { code, message } = value as { code: unknown; message: unknown };
-    return new BackendError(String(code), String(message));
+    const { code, message, job } = value as { code: unknown; message: unknown; job?: unknown };
+    const jobId = typeof job === "number" && Number.isInteger(job) ? job : undefined;
+    return new BackendError(String(code), String(message), jobId);
   }
   return new BackendError("Internal", String(value));
 }
@@ -64,30 +70,40 @@ export const removeKey = () => call<AppState>("remove_key");
 /** Parses and lints an ES DSL query: formatted text, warnings, or the error with line/column/path. */
 export const checkQuery = (text: string) => call<QueryCheck>("check_query", { text });
 
-/** Counts the profiles a query matches and what collecting them costs (spends nothing). */
-export const estimate = (queryText: string, limit: number | null) =>
-  call<CostEstimate>("estimate", { queryText, limit });
+/** Prices a search: matches, profiles, credits, earlier jobs with the same data (spends nothing). */
+export const estimate = (request: SearchRequest) => call<Quote>("estimate", { request });
 
-/** Opens the native file picker (in Rust) and validates the chosen ID file; null if cancelled. */
+/** Prices the request of a quote again (after `QuoteExpired`): a new quote to confirm. */
+export const requote = (quote: number) => call<Quote>("requote", { quote });
+
+/** Opens the native file picker (in Rust), validates and prices the ID file; null if cancelled. */
 export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");
 
-/** Submits a search. Only call after the user confirmed the cost. */
-export const submitQuery = (request: SubmitQuery) => call<JobRow>("submit_query", { request });
+/**
+ * Sends the request of a confirmed quote, once. Only call after the user confirmed it; `again`
+ * must be true when `quote.earlier` is not empty (the user confirmed "Collect again").
+ */
+export const submit = (quote: number, again: boolean) => call<JobRow>("submit", { quote, again });
 
-/** Submits the picked ID file. Only call after the user confirmed the cost. */
-export const submitIds = (request: SubmitIds) => call<JobRow>("submit_ids", { request });
+/** This mode's jobs, newest first; only those changed at or after `changedSince` when given. */
+export const listJobs = (changedSince: string | null = null) =>
+  call<JobSummary[]>("list_jobs", { changedSince });
 
-/** This mode's jobs, newest first. */
-export const listJobs = () => call<JobRow[]>("list_jobs");
-
-/** One job with its files, timeline and the date its files must be downloaded by. */
+/** One job with its actions, files, timeline and the date its files must be downloaded by. */
 export const jobDetail = (id: number) => call<JobDetail>("job_detail", { id });
 
 /** Stops polling/downloading a job. */
 export const cancelJob = (id: number) => call<JobRow>("cancel_job", { id });
 
-/** Tries again where it makes sense (after a top-up, a failed download). Never re-submits. */
+/** Tries again where that cannot spend twice (after a top-up, a failed download). */
 export const retryJob = (id: number) => call<JobRow>("retry_job", { id });
+
+/** "I found it": attaches the request id from the Coresignal dashboard to an uncertain job. */
+export const attachRequest = (id: number, requestId: string) =>
+  call<JobRow>("attach_request", { id, requestId });
+
+/** "Send again" for an uncertain job: a quote to confirm (with `again`), never a submission. */
+export const sendAgain = (id: number) => call<Quote>("send_again", { id });
 
 /** Opens the job's download folder in the file manager. */
 export const openFolder = (id: number) => call<void>("open_folder", { id });

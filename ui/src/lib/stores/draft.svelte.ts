@@ -1,13 +1,12 @@
 // The New collection form, kept while the user visits other screens.
-import type { CostEstimate, IdFilePick, QueryCheck } from "../backend";
+import type { IdFilePick, QueryCheck, Quote, SearchRequest } from "../backend";
 
 export type Tab = "search" | "ids";
 
-/** An estimate together with the query and limit it was made for. */
-export interface EstimateFor {
-  queryText: string;
-  limit: number | null;
-  result: CostEstimate;
+/** A quote together with the request it prices (it holds only while the form still says that). */
+export interface QuoteFor {
+  request: SearchRequest;
+  quote: Quote;
 }
 
 class Draft {
@@ -18,7 +17,9 @@ class Draft {
   webhook = $state("");
   /** The last check, with the text it was made for. */
   check = $state<{ text: string; result: QueryCheck } | null>(null);
-  estimate = $state<EstimateFor | null>(null);
+  /** The price of the search, with the request it was made for. */
+  estimate = $state<QuoteFor | null>(null);
+  /** The picked ID file, with its price (`pick.quote`). */
   pick = $state<IdFilePick | null>(null);
 
   /** Clears everything after a successful submit. */

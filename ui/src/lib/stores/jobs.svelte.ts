@@ -1,8 +1,8 @@
 // The job history and the live progress the engine reports through `onJobUpdate`.
-import { listJobs, type JobRow, type JobUpdate } from "../backend";
+import { listJobs, type JobState, type JobSummary, type JobUpdate } from "../backend";
 import { debounce } from "../debounce";
 import { describeError, type ShownError } from "../errors";
-import { FAILURE_STATES, STATE_INFO } from "../jobs";
+import { FAILURE_STATES, mergeJobs, newestUpdate, STATE_INFO } from "../jobs";
 import { app } from "./app.svelte";
 import { toasts } from "./toasts.svelte";
 
@@ -17,10 +17,12 @@ export interface FileProgress {
 
 /** How long state updates are gathered before the list is fetched again. */
 const REFRESH_DELAY_MS = 400;
+/** A refresh reloads the whole list when the last full load is older than this. */
+const FULL_RELOAD_MS = 5 * 60_000;
 
 class JobsStore {
   /** Newest first. Raw: 10,000 rows need no deep reactivity. */
-  list = $state.raw<JobRow[]>([]);
+  list = $state.raw<JobSummary[]>([]);
   loaded = $state(false);
   error = $state<ShownError | null>(null);
   /** Per job: when the next check happens (ms since epoch). */
@@ -30,25 +32,61 @@ class JobsStore {
   /** Per job: bumped when its state or files change, so an open detail view reloads. */
   revisions = $state<Record<number, number>>({});
 
+  /** The newest `updated_at` in the list: a refresh asks only for rows changed since. */
+  private cursor: string | null = null;
+  /** When the whole list was last loaded (ms since epoch). */
+  private fullAt = 0;
+  /** Bumped by every full load, so that older answers arriving late are dropped. */
+  private generation = 0;
+
   private refreshSoon = debounce(() => void this.refresh(), REFRESH_DELAY_MS);
 
-  /** Fetches the history again. */
+  /** Fetches what changed since the last load (the whole list the first time, and now and then). */
   async refresh(): Promise<void> {
-    try {
-      this.list = await listJobs();
-      this.error = null;
-    } catch (error) {
-      this.error = describeError(error);
-    } finally {
-      this.loaded = true;
-    }
+    const full = this.cursor === null || Date.now() - this.fullAt > FULL_RELOAD_MS;
+    await this.load(full);
   }
 
-  /** Puts a job the backend just returned into the list (before the next refresh). */
-  upsert(job: JobRow): void {
-    const rest = this.list.filter((row) => row.id !== job.id);
-    this.list = [job, ...rest].sort((a, b) => b.id - a.id);
-    this.bump(job.id);
+  /** Fetches the whole list again (another mode, the Refresh button). */
+  async reload(): Promise<void> {
+    await this.load(true);
+  }
+
+  /** Forgets the list (tests, and before another mode's list is loaded). */
+  clear(): void {
+    this.generation += 1;
+    this.list = [];
+    this.loaded = false;
+    this.error = null;
+    this.cursor = null;
+    this.fullAt = 0;
+  }
+
+  /** A job changed through this screen (submitted, cancelled, …): fetch it and reload views. */
+  changed(id: number): void {
+    this.bump(id);
+    void this.refresh();
+  }
+
+  private async load(full: boolean): Promise<void> {
+    if (full) {
+      this.generation += 1;
+      this.cursor = null;
+    }
+    const generation = this.generation;
+    const since = this.cursor;
+    try {
+      const rows = await listJobs(since);
+      if (generation !== this.generation) return; // a full load started meanwhile: it wins
+      this.list = since === null ? mergeJobs([], rows) : mergeJobs(this.list, rows);
+      this.cursor = newestUpdate(this.list);
+      if (since === null) this.fullAt = Date.now();
+      this.error = null;
+    } catch (error) {
+      if (generation === this.generation) this.error = describeError(error);
+    } finally {
+      if (generation === this.generation) this.loaded = true;
+    }
   }
 
   /** Applies one engine update. */
@@ -69,7 +107,7 @@ class JobsStore {
     }
   }
 
-  private onState(id: number, state: JobRow["state"]): void {
+  private onState(id: number, state: JobState): void {
     this.bump(id);
     this.refreshSoon();
     const name = this.list.find((job) => job.id === id)?.name || `Job #${id}`;

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { calls, on, quoteFixture } from "../test/fakeTauri";
+import { BackendError } from "./backend";
+import { confirmQuote, isAgain, isExpired, quoteSummary } from "./quotes";
+
+const earlier = {
+  id: 4,
+  name: "Engineers",
+  state: "downloaded" as const,
+  sent_at: "2026-02-20T09:00:00Z",
+  records: 25,
+};
+
+describe("quotes", () => {
+  it("read as matches, profiles, credits and the balance after", () => {
+    expect(quoteSummary(quoteFixture({ matches: 1751, records: 25, credits: 25 }))).toBe(
+      "1,751 people match · you will get 25 profiles · 25 credits · balance after 4,975",
+    );
+    expect(quoteSummary(quoteFixture({ kind: "id_file", records: 480, balance: null }))).toBe(
+      "you will get 480 profiles · 480 credits",
+    );
+    expect(quoteSummary(quoteFixture({ records: 6000 }))).toContain("balance 5,000");
+  });
+
+  it("are sent with again = true only when the data was collected before", async () => {
+    on("submit", () => ({ id: 1 }));
+    expect(isAgain(quoteFixture())).toBe(false);
+    await confirmQuote(quoteFixture({ id: 5 }));
+    expect(calls).toHaveBeenLastCalledWith("submit", { quote: 5, again: false });
+    expect(isAgain(quoteFixture({ earlier: [earlier] }))).toBe(true);
+    await confirmQuote(quoteFixture({ id: 6, earlier: [earlier] }));
+    expect(calls).toHaveBeenLastCalledWith("submit", { quote: 6, again: true });
+  });
+
+  it("expire at expires_at by this computer's clock", () => {
+    const quote = quoteFixture({ expires_at: "2026-03-01T10:05:00Z" });
+    expect(isExpired(quote, Date.parse("2026-03-01T10:04:59Z"))).toBe(false);
+    expect(isExpired(quote, Date.parse("2026-03-01T10:05:00Z"))).toBe(true);
+    expect(isExpired(quoteFixture({ expires_at: "not a time" }))).toBe(false);
+  });
+
+  it("are priced again, not sent, when they expired", async () => {
+    on("submit", () => {
+      throw { code: "QuoteExpired", message: "The price shown is more than 5 minutes old." };
+    });
+    on("requote", ({ quote }) => quoteFixture({ id: Number(quote) + 1 }));
+    const outcome = await confirmQuote(quoteFixture({ id: 5 }));
+    expect(outcome).toEqual({ requoted: quoteFixture({ id: 6 }) });
+    expect(calls).toHaveBeenLastCalledWith("requote", { quote: 5 });
+  });
+
+  it("pass other errors on with the job they point at", async () => {
+    on("submit", () => {
+      throw { code: "QuoteSpent", message: "This request was already sent (job 8).", job: 8 };
+    });
+    const error = await confirmQuote(quoteFixture()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: "QuoteSpent", job: 8 });
+  });
+});

@@ -1,0 +1,55 @@
+// Confirming a quote: the one way a request is sent. A quote that ran out of time is priced again
+// and must be confirmed again; nothing is ever sent without a confirmation of the price shown.
+import { requote, submit, toBackendError, type JobRow, type Quote } from "./backend";
+import { formatCount } from "./format";
+
+/** What confirming a quote led to: the job it made, or a new price to confirm first. */
+export type Outcome = { sent: JobRow } | { requoted: Quote };
+
+/** True when the quote's data was collected before: the confirmation is "Collect again". */
+export function isAgain(quote: Quote): boolean {
+  return quote.earlier.length > 0;
+}
+
+/** True when the quote's time ran out by this computer's clock (the backend decides in the end). */
+export function isExpired(quote: Quote, now = Date.now()): boolean {
+  const until = Date.parse(quote.expires_at);
+  return !Number.isNaN(until) && until <= now;
+}
+
+/**
+ * Sends the quote's request (call only after the person confirmed it). `again` is passed as given,
+ * or as {@link isAgain} when omitted. When the quote expired, the request is priced again and
+ * the new quote is returned for a new confirmation; other errors are thrown as BackendError.
+ */
+export async function confirmQuote(quote: Quote, again = isAgain(quote)): Promise<Outcome> {
+  try {
+    return { sent: await submit(quote.id, again) };
+  } catch (error) {
+    const backend = toBackendError(error);
+    if (backend.code !== "QuoteExpired") throw backend;
+    return { requoted: await requote(quote.id) };
+  }
+}
+
+/** "1,751 people match · you will get 25 profiles · 25 credits · balance after 4,975". */
+export function quoteSummary(quote: Quote): string {
+  const parts: string[] = [];
+  if (quote.kind === "es_dsl") {
+    parts.push(
+      `${formatCount(quote.matches)} ${quote.matches === 1 ? "person matches" : "people match"}`,
+    );
+  }
+  parts.push(
+    `you will get ${formatCount(quote.records)} ${quote.records === 1 ? "profile" : "profiles"}`,
+    `${formatCount(quote.credits)} credits`,
+  );
+  if (quote.balance !== null) {
+    parts.push(
+      quote.balance >= quote.credits
+        ? `balance after ${formatCount(quote.balance - quote.credits)}`
+        : `balance ${formatCount(quote.balance)}`,
+    );
+  }
+  return parts.join(" · ");
+}
