@@ -10,9 +10,10 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 use url::Url;
 
+use super::address::{is_loopback, validate_base_url};
 use super::classify::{self, Answer, Call};
-use super::config::{validate_base_url, ApiConfig, RetryPolicy};
-use super::error::{ApiError, SubmitError};
+use super::config::{ApiConfig, RetryPolicy};
+use super::error::{network_error, root_cause, ApiError, SubmitError};
 use super::limiter::{parse_retry_after, Endpoint, RateLimiter};
 use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 use crate::secrets::ApiKey;
@@ -59,7 +60,7 @@ impl ApiClient {
             .read_timeout(config.request_timeout)
             // A redirect would carry the `apikey` header to wherever it points: never follow one.
             .redirect(reqwest::redirect::Policy::none());
-        if super::is_loopback(&base) {
+        if is_loopback(&base) {
             // The simulator on this computer: never through a proxy (system or manual).
             builder = builder.no_proxy();
         } else if let Some(proxy) = config
@@ -436,30 +437,6 @@ fn uncertain_after_send(error: &reqwest::Error) -> SubmitError {
         reason: format!("{what} ({})", root_cause(error)),
         status: None,
     }
-}
-
-/// A transport failure in plain words.
-pub(crate) fn network_error(error: &reqwest::Error) -> ApiError {
-    let what = if error.is_timeout() {
-        "the service took too long to answer"
-    } else if error.is_connect() {
-        "could not connect to the service"
-    } else {
-        "the connection broke"
-    };
-    ApiError::Network {
-        reason: format!("{what}: {}", root_cause(error)),
-        timed_out: error.is_timeout(),
-    }
-}
-
-/// The innermost cause (e.g. "Connection refused (os error 111)"), without reqwest's URL wrapper.
-fn root_cause(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }
 
 /// Reads a JSON answer's status, headers and body (capped at [`MAX_JSON_BODY`]).

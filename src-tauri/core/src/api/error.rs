@@ -1,6 +1,7 @@
 //! What can go wrong talking to Coresignal. Every variant that comes from an answer keeps the HTTP status
 //! and the server's `detail`, for the audit log. The API key never appears in any of them.
 
+use super::config::DEFAULT_BASE_URL;
 use crate::error::{Coded, ErrorCode};
 
 /// A definite failure of one call (the service answered, or the network failed for good).
@@ -233,7 +234,7 @@ impl Coded for ApiError {
         match self {
             Self::InvalidBaseUrl { url, reason } => format!(
                 "The API address \"{url}\" cannot be used: {reason}. Fix it in Settings (the usual one is {}).",
-                super::DEFAULT_BASE_URL
+                DEFAULT_BASE_URL
             ),
             Self::InvalidProxy { reason } => format!(
                 "The proxy in Settings cannot be used ({reason}). Enter it like http://proxy.example.com:8080, or clear it to use the system proxy."
@@ -328,6 +329,30 @@ impl Coded for SubmitError {
             ),
         }
     }
+}
+
+/// A transport failure in plain words.
+pub(crate) fn network_error(error: &reqwest::Error) -> ApiError {
+    let what = if error.is_timeout() {
+        "the service took too long to answer"
+    } else if error.is_connect() {
+        "could not connect to the service"
+    } else {
+        "the connection broke"
+    };
+    ApiError::Network {
+        reason: format!("{what}: {}", root_cause(error)),
+        timed_out: error.is_timeout(),
+    }
+}
+
+/// The innermost cause (e.g. "Connection refused (os error 111)"), without reqwest's URL wrapper.
+pub(crate) fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 #[cfg(test)]
