@@ -80,6 +80,9 @@ pub struct Faults {
     pub throttle_bytes_per_second: Option<u64>,
     /// Serve files cut short (a corrupt gzip with a consistent `Content-Length`).
     pub truncate_files: bool,
+    /// `Retry-After` (seconds) sent with the 429s of `rate_limit_storm`, whatever
+    /// [`crate::SimConfig::send_retry_after`] says.
+    pub storm_retry_after_secs: Option<u64>,
     /// Requests that become ready while this is on list hostile file names
     /// (`../…`, `/tmp/…`, `..\..\…`), which the download route serves by that exact name.
     pub hostile_file_names: bool,

@@ -456,6 +456,7 @@ impl Shared {
         let rate = self.config.rate_limit_per_second;
         let mut inner = self.lock();
         let storm = faults::take(&mut inner.faults.rate_limit_storm);
+        let storm_retry_after = inner.faults.storm_retry_after_secs.filter(|_| storm);
         let now = Instant::now();
         let bucket = inner
             .buckets
@@ -470,7 +471,9 @@ impl Shared {
         bucket.last = now;
         if storm || bucket.tokens < 1.0 {
             let mut err = ApiError::new(429, "Too many requests");
-            if self.config.send_retry_after {
+            if let Some(secs) = storm_retry_after {
+                err.retry_after = Some(secs);
+            } else if self.config.send_retry_after {
                 let wait = if storm {
                     1.0
                 } else {

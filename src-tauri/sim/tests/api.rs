@@ -843,3 +843,17 @@ async fn admin_api_and_big_file() {
     assert_eq!(calls[0]["endpoint"], "files");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_storm_can_ask_for_a_long_retry_after() {
+    let sim = sim(|_| ()).await;
+    sim.set_faults(Faults {
+        rate_limit_storm: 1,
+        storm_retry_after_secs: Some(7200),
+        ..Faults::default()
+    });
+    let res = Api::new(&sim).get("/v2/data_requests/nope/files").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&res, "retry-after").as_deref(), Some("7200"));
+    sim.shutdown().await;
+}

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RANGE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RANGE};
 use reqwest::multipart::{Form, Part};
 use reqwest::{RequestBuilder, Response};
 use serde_json::{json, Value};
@@ -14,7 +14,7 @@ use super::address::{is_loopback, validate_base_url};
 use super::classify::{self, Answer, Call};
 use super::config::{ApiConfig, RetryPolicy};
 use super::error::{network_error, root_cause, ApiError, SubmitError};
-use super::limiter::{parse_retry_after, Endpoint, RateLimiter};
+use super::limiter::{Endpoint, RateLimiter};
 use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 use crate::secrets::ApiKey;
 
@@ -197,11 +197,7 @@ impl ApiClient {
         let status = response.status().as_u16();
         if !matches!(status, 200 | 206) {
             let answer = read_answer(response).await?;
-            return Err(classify::error_for(
-                Call::Download,
-                status,
-                classify::detail_of(&answer.body),
-            ));
+            return Err(classify::error_of(Call::Download, &answer));
         }
         let (start_offset, total_len) =
             classify::download_span(status, response.headers(), from_byte)?;
@@ -343,10 +339,7 @@ impl ApiClient {
     }
 
     fn pause_after_429(&self, endpoint: Endpoint, headers: &HeaderMap) {
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let retry_after = classify::retry_after(headers, SystemTime::now());
         let pause = self
             .inner
             .limiter

@@ -248,8 +248,41 @@ async fn polling_gives_up_after_the_policy_and_keeps_the_last_answer() {
 async fn polling_keeps_answering_429_becomes_rate_limited() {
     let peer = ScriptedPeer::start(vec![Reply::json(429, ""); 3]).await;
     let error = client_for(&peer).poll_files(ID).await.unwrap_err();
-    assert_eq!(error, ApiError::RateLimited { detail: None });
+    assert_eq!(
+        error,
+        ApiError::RateLimited {
+            detail: None,
+            retry_after: None
+        }
+    );
     assert_eq!(peer.received().len(), 3);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_comes_back_whole_with_the_error() {
+    // Two hours asked; the limiter pauses at most the policy's 20 ms, so this test is quick, and the
+    // caller still learns the full wait.
+    let limited = Reply::json(429, r#"{"detail": "quota"}"#).with("retry-after", "7200");
+    let peer = ScriptedPeer::start(vec![limited.clone(), limited.clone(), limited.clone()]).await;
+    let error = client_for(&peer).poll_files(ID).await.unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(7200)));
+    assert_eq!(error.detail(), Some("quota"));
+    assert_eq!(peer.received().len(), 3);
+
+    // The same for a submission: the 429 created nothing, and the wait is not lost.
+    let peer = ScriptedPeer::start(vec![limited.clone(), limited.clone(), limited]).await;
+    let error = client_for(&peer)
+        .submit_es_dsl(&submission())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            SubmitError::Rejected(ApiError::RateLimited { retry_after: Some(wait), .. })
+                if *wait == Duration::from_secs(7200)
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
