@@ -41,6 +41,40 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Which proxy the client goes through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ProxyChoice {
+    /// None: the service is on this computer (the simulator), whatever is configured.
+    Direct,
+    /// The proxy set in Settings (trimmed).
+    Manual(String),
+    /// The operating system's: the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, …)
+    /// everywhere, and the system proxy settings on Windows and macOS.
+    System,
+}
+
+/// The proxy rule: loopback never goes through a proxy; otherwise a manual proxy (not blank) wins
+/// over the system's. A manual proxy that is not a valid proxy address is refused.
+pub(crate) fn proxy_choice(base: &Url, manual: Option<&str>) -> Result<ProxyChoice, ApiError> {
+    if is_loopback(base) {
+        return Ok(ProxyChoice::Direct);
+    }
+    match manual.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(proxy) => {
+            reqwest::Proxy::all(proxy).map_err(|_| invalid_proxy())?;
+            Ok(ProxyChoice::Manual(proxy.to_owned()))
+        }
+        None => Ok(ProxyChoice::System),
+    }
+}
+
+/// The error for a manual proxy setting that is not a proxy address.
+pub(crate) fn invalid_proxy() -> ApiError {
+    ApiError::InvalidProxy {
+        reason: "it is not a valid proxy address".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +100,26 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn loopback_never_uses_a_proxy_and_a_manual_proxy_wins_over_the_system() {
+        let sim = Url::parse("http://127.0.0.1:4000/cdapi").unwrap();
+        let live = Url::parse("https://api.coresignal.com/cdapi").unwrap();
+        let manual = Some("http://proxy.example.com:8080");
+        assert_eq!(proxy_choice(&sim, manual), Ok(ProxyChoice::Direct));
+        assert_eq!(proxy_choice(&sim, None), Ok(ProxyChoice::Direct));
+        let localhost = Url::parse("http://localhost:1/cdapi").unwrap();
+        assert_eq!(proxy_choice(&localhost, manual), Ok(ProxyChoice::Direct));
+        assert_eq!(
+            proxy_choice(&live, Some("  http://proxy.example.com:8080 ")),
+            Ok(ProxyChoice::Manual("http://proxy.example.com:8080".into()))
+        );
+        assert_eq!(proxy_choice(&live, None), Ok(ProxyChoice::System));
+        assert_eq!(proxy_choice(&live, Some("   ")), Ok(ProxyChoice::System));
+        assert!(matches!(
+            proxy_choice(&live, Some("::not a proxy::")),
+            Err(ApiError::InvalidProxy { .. })
+        ));
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 use url::Url;
 
-use super::address::{is_loopback, validate_base_url};
+use super::address::{invalid_proxy, proxy_choice, validate_base_url, ProxyChoice};
 use super::classify::{self, Answer, Call};
 use super::config::{ApiConfig, RetryPolicy};
 use super::error::{network_error, root_cause, ApiError, SubmitError};
@@ -53,30 +53,8 @@ impl ApiClient {
         limiter: Arc<RateLimiter>,
     ) -> Result<Self, ApiError> {
         let base = validate_base_url(&config.base_url)?;
-        let mut builder = reqwest::Client::builder()
-            .default_headers(default_headers(&key)?)
-            .user_agent(concat!("bulk-collect/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.request_timeout)
-            // A redirect would carry the `apikey` header to wherever it points: never follow one.
-            .redirect(reqwest::redirect::Policy::none());
-        if is_loopback(&base) {
-            // The simulator on this computer: never through a proxy (system or manual).
-            builder = builder.no_proxy();
-        } else if let Some(proxy) = config
-            .proxy
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            let proxy = reqwest::Proxy::all(proxy).map_err(|_| ApiError::InvalidProxy {
-                reason: "it is not a valid proxy address".into(),
-            })?;
-            builder = builder.proxy(proxy);
-        }
-        let http = builder.build().map_err(|e| ApiError::ClientSetup {
-            reason: e.to_string(),
-        })?;
+        let proxy = proxy_choice(&base, config.proxy.as_deref())?;
+        let http = http_client(&config, &key, &proxy)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
@@ -354,6 +332,38 @@ impl ApiClient {
     async fn back_off(&self, failures: u32) {
         tokio::time::sleep(self.inner.retry.backoff(failures)).await;
     }
+}
+
+/// One HTTP client: TLS trusting the bundled webpki roots and the operating system's certificate
+/// store (offices' TLS-inspecting proxies install their root there), the proxy chosen by
+/// [`proxy_choice`], no redirects.
+fn http_client(
+    config: &ApiConfig,
+    key: &ApiKey,
+    proxy: &ProxyChoice,
+) -> Result<reqwest::Client, ApiError> {
+    let mut builder = reqwest::Client::builder()
+        .default_headers(default_headers(key)?)
+        .user_agent(concat!("bulk-collect/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(config.connect_timeout)
+        .read_timeout(config.request_timeout)
+        .tls_built_in_webpki_certs(true)
+        .tls_built_in_native_certs(true)
+        // A redirect would carry the `apikey` header to wherever it points: never follow one.
+        .redirect(reqwest::redirect::Policy::none());
+    builder = match proxy {
+        // The simulator on this computer: never through a proxy (system or manual).
+        ProxyChoice::Direct => builder.no_proxy(),
+        ProxyChoice::Manual(address) => {
+            builder.proxy(reqwest::Proxy::all(address).map_err(|_| invalid_proxy())?)
+        }
+        // reqwest reads the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, …) and, on
+        // Windows and macOS, the system's proxy settings, by default.
+        ProxyChoice::System => builder,
+    };
+    builder.build().map_err(|e| ApiError::ClientSetup {
+        reason: root_cause(&e),
+    })
 }
 
 fn default_headers(key: &ApiKey) -> Result<HeaderMap, ApiError> {
