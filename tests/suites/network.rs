@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bulk_collect_tests::*;
-use collect_core::api::{ApiClient, ApiConfig, ApiError, RateLimiter};
+use collect_core::api::{ApiClient, ApiConfig, ApiError, EsDslSubmission, RateLimiter};
 use collect_core::error::Coded;
 use collect_core::secrets::ApiKey;
-use coresignal_sim::{Endpoint, Faults, Simulator, DEFAULT_PRACTICE_KEY};
+use coresignal_sim::{Endpoint, Faults, SimConfig, Simulator, DEFAULT_PRACTICE_KEY};
 
 /// A client of `sim` with the suites' quick retries.
 fn client(sim: &Simulator) -> ApiClient {
@@ -28,6 +28,71 @@ fn client(sim: &Simulator) -> ApiClient {
         RateLimiter::new(27),
     )
     .expect("the client starts")
+}
+
+fn python_submission(limit: u32) -> EsDslSubmission {
+    EsDslSubmission {
+        es_dsl_query: python_query().body,
+        limit: Some(limit),
+        webhook_url: None,
+    }
+}
+
+#[tokio::test]
+async fn submissions_after_the_server_closed_idle_connections_are_each_accepted_once() {
+    let sim = Simulator::start(SimConfig {
+        faults: Faults {
+            close_idle_after_ms: Some(1000),
+            ..Faults::default()
+        },
+        ..quick_sim()
+    })
+    .await
+    .unwrap();
+    let client = client(&sim);
+    let rounds = 4;
+    for round in 0..rounds {
+        // Longer than the server keeps an idle connection: any pooled one is closed under us.
+        tokio::time::sleep(Duration::from_millis(1300)).await;
+        let submitted = client
+            .submit_es_dsl(&python_submission(10 + round))
+            .await
+            .unwrap_or_else(|error| panic!("submission {round}: {error:?}"));
+        // A GET on the same (now used) connections: the pool is warm for the next round.
+        client.poll_files(&submitted.request_id).await.unwrap();
+    }
+    assert_eq!(
+        sim.count_calls(Endpoint::SubmitEsDsl),
+        rounds as usize,
+        "exactly one POST reached the service per submission"
+    );
+    assert_eq!(sim.requests().len(), rounds as usize);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn polls_after_the_server_closed_idle_connections_are_answered() {
+    let sim = Simulator::start(SimConfig {
+        faults: Faults {
+            close_idle_after_ms: Some(1000),
+            ..Faults::default()
+        },
+        ..quick_sim()
+    })
+    .await
+    .unwrap();
+    let client = client(&sim);
+    let id = client
+        .submit_es_dsl(&python_submission(5))
+        .await
+        .unwrap()
+        .request_id;
+    for _ in 0..2 {
+        client.poll_files(&id).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1300)).await;
+        client.poll_files(&id).await.unwrap();
+    }
+    sim.shutdown().await;
 }
 
 #[tokio::test]

@@ -80,6 +80,11 @@ pub struct Faults {
     pub throttle_bytes_per_second: Option<u64>,
     /// Serve files cut short (a corrupt gzip with a consistent `Content-Length`).
     pub truncate_files: bool,
+    /// A keep-alive connection that sat idle longer than this many milliseconds is closed when the
+    /// next request arrives on it, before the request is read (unanswered, never counted). It is
+    /// what a client meets when its request crosses the server's idle-timeout close (a load
+    /// balancer's, say) on the wire.
+    pub close_idle_after_ms: Option<u64>,
     /// `Retry-After` (seconds) sent with the 429s of `rate_limit_storm`, whatever
     /// [`crate::SimConfig::send_retry_after`] says.
     pub storm_retry_after_secs: Option<u64>,

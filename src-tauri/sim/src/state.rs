@@ -443,6 +443,14 @@ impl Shared {
         self.lock().faults.clone()
     }
 
+    /// How long a keep-alive connection may sit idle before a request on it is dropped (fault).
+    pub(crate) fn close_idle_after(&self) -> Option<Duration> {
+        self.lock()
+            .faults
+            .close_idle_after_ms
+            .map(Duration::from_millis)
+    }
+
     pub(crate) fn set_faults(&self, faults: Faults) {
         self.lock().faults = faults;
     }

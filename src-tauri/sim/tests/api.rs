@@ -857,3 +857,34 @@ async fn a_storm_can_ask_for_a_long_retry_after() {
     assert_eq!(header(&res, "retry-after").as_deref(), Some("7200"));
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_under_the_next_request() {
+    let sim = sim(|c| {
+        c.faults = Faults {
+            close_idle_after_ms: Some(1000),
+            ..Faults::default()
+        }
+    })
+    .await;
+    // One client: its second request reuses the first one's connection.
+    let api = Api::new(&sim);
+    let path = format!("{}/v2/data_requests/nope/files", api.base);
+    let send = || api.http.get(&path).header("apikey", KEY).send();
+    assert_eq!(send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        send().await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "a connection in use is kept"
+    );
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let error = send().await.unwrap_err();
+    assert!(
+        !error.is_connect(),
+        "the request went out, then the connection closed: {error:?}"
+    );
+    // The next request opens a new connection; the dropped one was never seen by the service.
+    assert_eq!(send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(sim.count_calls(Endpoint::Files), 3);
+    sim.shutdown().await;
+}

@@ -29,7 +29,14 @@ pub struct ApiClient {
 }
 
 struct Inner {
+    /// Everything but the submissions: keep-alive connections are reused (a GET sent on one the
+    /// server just closed is simply retried).
     http: reqwest::Client,
+    /// The submission POSTs only: each on a fresh connection. A POST sent on a pooled connection
+    /// that the server is closing at that moment fails after its bytes left, which cannot be told
+    /// apart from a lost answer and would make the job uncertain; a fresh connection never has
+    /// that race.
+    post_http: reqwest::Client,
     base: Url,
     limiter: Arc<RateLimiter>,
     retry: RetryPolicy,
@@ -54,10 +61,12 @@ impl ApiClient {
     ) -> Result<Self, ApiError> {
         let base = validate_base_url(&config.base_url)?;
         let proxy = proxy_choice(&base, config.proxy.as_deref())?;
-        let http = http_client(&config, &key, &proxy)?;
+        let http = http_client(&config, &key, &proxy, Pooling::KeepAlive)?;
+        let post_http = http_client(&config, &key, &proxy, Pooling::FreshConnections)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
+                post_http,
                 base,
                 limiter,
                 retry: config.retry,
@@ -101,7 +110,7 @@ impl ApiClient {
         let body = es_dsl_body(submission);
         let answer = self
             .send_post(Endpoint::SubmitEsDsl, || {
-                self.inner.http.post(url.clone()).json(&body)
+                self.inner.post_http.post(url.clone()).json(&body)
             })
             .await?;
         submitted_or_uncertain(&answer)
@@ -118,7 +127,7 @@ impl ApiClient {
         let answer = self
             .send_post(Endpoint::SubmitIdFile, || {
                 self.inner
-                    .http
+                    .post_http
                     .post(url.clone())
                     .multipart(id_file_form(csv.clone(), webhook_url))
             })
@@ -334,6 +343,20 @@ impl ApiClient {
     }
 }
 
+/// Whether a client keeps connections open for the next request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pooling {
+    /// Reuse idle connections for up to [`POOL_IDLE_TIMEOUT`].
+    KeepAlive,
+    /// Never reuse a connection.
+    FreshConnections,
+}
+
+/// An idle pooled connection is dropped after this long: shorter than the keep-alive timeout of
+/// common servers and proxies (5 s and more), so that a reused connection is rarely one the server
+/// has just closed.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+
 /// One HTTP client: TLS trusting the bundled webpki roots and the operating system's certificate
 /// store (offices' TLS-inspecting proxies install their root there), the proxy chosen by
 /// [`proxy_choice`], no redirects.
@@ -341,6 +364,7 @@ fn http_client(
     config: &ApiConfig,
     key: &ApiKey,
     proxy: &ProxyChoice,
+    pooling: Pooling,
 ) -> Result<reqwest::Client, ApiError> {
     let mut builder = reqwest::Client::builder()
         .default_headers(default_headers(key)?)
@@ -351,6 +375,10 @@ fn http_client(
         .tls_built_in_native_certs(true)
         // A redirect would carry the `apikey` header to wherever it points: never follow one.
         .redirect(reqwest::redirect::Policy::none());
+    builder = match pooling {
+        Pooling::KeepAlive => builder.pool_idle_timeout(POOL_IDLE_TIMEOUT),
+        Pooling::FreshConnections => builder.pool_max_idle_per_host(0),
+    };
     builder = match proxy {
         // The simulator on this computer: never through a proxy (system or manual).
         ProxyChoice::Direct => builder.no_proxy(),

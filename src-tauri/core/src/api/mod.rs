@@ -13,6 +13,8 @@
 //! Retries: GETs are retried on 5xx, timeouts and broken connections. A POST is never re-sent once its
 //! bytes may have reached the server (it could spend credits twice): only a 429 or 503 answer, or a
 //! connection that never opened, may be retried; anything else doubtful is [`SubmitError::Uncertain`].
+//! So that a server closing an idle keep-alive connection cannot make a submission doubtful, each
+//! submission POST goes on a fresh connection; the other calls share a pool of kept-alive ones.
 
 mod address;
 mod classify;
