@@ -77,7 +77,7 @@ pub async fn download_file(
     tokio::fs::create_dir_all(&partial_dir)
         .await
         .map_err(|e| DownloadError::io(&partial_dir, &e))?;
-    let part = partial_dir.join(format!("{local_name}.part"));
+    let part = partial_dir.join(format!("{local_name}{}", names::PART_SUFFIX));
     let attempt = Attempt {
         client,
         request_id,
