@@ -1,10 +1,11 @@
 //! The network as offices have it: servers that close idle keep-alive connections, files that arrive
-//! damaged, a service asking to wait for hours, a TLS-inspecting proxy whose authority is in the
-//! operating system's certificate store. Real client, real simulator, real HTTP (and TLS).
+//! damaged (fetched again by themselves), a service asking to wait for hours, a TLS-inspecting
+//! proxy whose authority is in the operating system's certificate store. Real client, real
+//! simulator, real HTTP (and TLS).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use bulk_collect_tests::*;
 use collect_core::api::{ApiClient, ApiConfig, ApiError, EsDslSubmission, RateLimiter};
 use collect_core::error::Coded;
 use collect_core::secrets::ApiKey;
+use collect_core::ErrorCode;
 use coresignal_sim::{Endpoint, Faults, SimConfig, Simulator, DEFAULT_PRACTICE_KEY};
 
 /// A client of `sim` with the suites' quick retries.
@@ -93,6 +95,70 @@ async fn polls_after_the_server_closed_idle_connections_are_answered() {
         client.poll_files(&id).await.unwrap();
     }
     sim.shutdown().await;
+}
+
+fn only_file(harness: &Harness, job: i64) -> PathBuf {
+    let files = harness.engine.store().files(job).unwrap();
+    assert_eq!(files.len(), 1);
+    PathBuf::from(files[0].path.clone().unwrap())
+}
+
+#[tokio::test]
+async fn a_file_damaged_once_is_downloaded_again_by_itself_and_ends_identical() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = harness.submit_python(Some(50)).await;
+    harness.engine.wait(job.id, None).await.unwrap();
+    harness.sim.set_faults(Faults {
+        truncate_files: true,
+        truncate_files_times: Some(1),
+        ..Faults::default()
+    });
+    harness.sim.clear_calls();
+    harness.engine.download(job.id, None).await.unwrap();
+    assert_eq!(
+        harness.sim.count_calls(Endpoint::Download),
+        2,
+        "the damaged copy, then a whole one"
+    );
+    let fetched_again = std::fs::read(only_file(&harness, job.id)).unwrap();
+    assert_eq!(read_records(&only_file(&harness, job.id)).len(), 50);
+
+    // A clean download of the same file, elsewhere, is byte-for-byte the same.
+    harness.sim.set_faults(Faults::default());
+    let elsewhere = harness.dir.path().join("clean");
+    harness
+        .engine
+        .download(job.id, Some(&elsewhere))
+        .await
+        .unwrap();
+    assert!(only_file(&harness, job.id).starts_with(&elsewhere));
+    assert_eq!(
+        fetched_again,
+        std::fs::read(only_file(&harness, job.id)).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_file_damaged_every_time_fails_clearly_after_three_downloads_and_is_not_kept() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = harness.submit_python(Some(50)).await;
+    harness.engine.wait(job.id, None).await.unwrap();
+    harness.sim.set_faults(Faults {
+        truncate_files: true,
+        ..Faults::default()
+    });
+    harness.sim.clear_calls();
+    let error = harness.engine.download(job.id, None).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Download);
+    let message = error.user_message();
+    assert!(
+        message.contains("damaged") && message.contains("3 times"),
+        "{message}"
+    );
+    assert_eq!(harness.sim.count_calls(Endpoint::Download), 3);
+    let job = harness.engine.job(job.id).unwrap();
+    let leftovers = files_under(&PathBuf::from(&job.download_dir));
+    assert!(leftovers.is_empty(), "no file is kept: {leftovers:?}");
 }
 
 #[tokio::test]

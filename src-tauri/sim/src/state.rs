@@ -804,7 +804,7 @@ impl Shared {
             .ok_or_else(|| ApiError::new(404, "File not found"))?;
         let (path, size) = (file.path.clone(), file.size);
         let faults = &mut inner.faults;
-        let len = if faults.truncate_files {
+        let len = if faults.take_truncate() {
             size - (size / 3).max(16).min(size)
         } else {
             size

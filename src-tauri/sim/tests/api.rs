@@ -888,3 +888,24 @@ async fn an_idle_keep_alive_connection_is_closed_under_the_next_request() {
     assert_eq!(sim.count_calls(Endpoint::Files), 3);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn truncation_can_spoil_only_the_first_downloads() {
+    let sim = sim(|_| ()).await;
+    let api = Api::new(&sim);
+    let mut body = bulk(python());
+    body["limit"] = json!(5);
+    let id = api.submit(&body).await;
+    let name = api.ready_files(&id).await.remove(0);
+    sim.set_faults(Faults {
+        truncate_files: true,
+        truncate_files_times: Some(1),
+        ..Faults::default()
+    });
+    let first = api.download(&id, &name, None).await.bytes().await.unwrap();
+    assert!(gunzip(&first).is_err(), "the first download is spoiled");
+    let second = api.download(&id, &name, None).await.bytes().await.unwrap();
+    assert_eq!(gunzip(&second).unwrap().lines().count(), 5);
+    assert_eq!(sim.faults().truncate_files_times, Some(0));
+    sim.shutdown().await;
+}
