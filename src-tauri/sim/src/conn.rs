@@ -28,8 +28,7 @@ impl Listener for SimListener {
         loop {
             match self.tcp.accept().await {
                 Ok((stream, addr)) => {
-                    let _ = stream.set_nodelay(true);
-                    return (SimConnection::new(stream, self.shared.clone()), addr);
+                    return (SimConnection::new(stream, self.shared.clone()), addr)
                 }
                 // Out of file descriptors and the like: wait a little, as axum does.
                 Err(e) => {
