@@ -627,3 +627,32 @@ fn ids_list_job(text: &str) -> collect_core::jobs::NewJob {
         webhook_url: None,
     }
 }
+
+#[tokio::test]
+async fn a_retry_after_of_hours_is_honoured_and_the_job_shows_until_when() {
+    let harness = Harness::start(SimConfig {
+        processing_time: Duration::from_secs(3600),
+        ..quick_sim()
+    })
+    .await;
+    let job = harness.submit_python(Some(5)).await;
+    harness.sim.set_faults(Faults {
+        rate_limit_storm: 1_000,
+        storm_retry_after_secs: Some(3 * 3600),
+        ..Faults::default()
+    });
+    let error = harness.engine.poll_once(job.id).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::RateLimited);
+    let after = harness.engine.job(job.id).unwrap();
+    assert_eq!(after.state, JobState::Processing);
+    let next = collect_core::store::parse_time(after.next_poll_at.as_deref().unwrap()).unwrap();
+    let now = collect_core::store::parse_time(&collect_core::store::now_text()).unwrap();
+    assert!(
+        (next - now).whole_hours() >= 2,
+        "the next check waits as asked: {next}"
+    );
+    let events = harness.engine.store().events(job.id).unwrap();
+    assert!(events
+        .iter()
+        .any(|event| event.detail.contains("asked to wait")));
+}

@@ -53,8 +53,8 @@ impl<T: Copy> PerGroup<T> {
 }
 
 /// Faults to inject. Counters (`submit_lost`, `submit_unavailable`, `rate_limit_storm`,
-/// `cut_download_times`) count down as they fire. Every field defaults to "off", so a partial JSON
-/// object is a valid `PUT /_sim/faults` body.
+/// `cut_download_times`, `truncate_files_times`) count down as they fire. Every field defaults to
+/// "off", so a partial JSON object is a valid `PUT /_sim/faults` body.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
@@ -80,6 +80,16 @@ pub struct Faults {
     pub throttle_bytes_per_second: Option<u64>,
     /// Serve files cut short (a corrupt gzip with a consistent `Content-Length`).
     pub truncate_files: bool,
+    /// How many downloads `truncate_files` spoils (counting down); `None` spoils every one.
+    pub truncate_files_times: Option<u32>,
+    /// A keep-alive connection that sat idle longer than this many milliseconds is closed when the
+    /// next request arrives on it, before the request is read (unanswered, never counted). It is
+    /// what a client meets when its request crosses the server's idle-timeout close (a load
+    /// balancer's, say) on the wire.
+    pub close_idle_after_ms: Option<u64>,
+    /// `Retry-After` (seconds) sent with the 429s of `rate_limit_storm`, whatever
+    /// [`crate::SimConfig::send_retry_after`] says.
+    pub storm_retry_after_secs: Option<u64>,
     /// Requests that become ready while this is on list hostile file names
     /// (`../…`, `/tmp/…`, `..\..\…`), which the download route serves by that exact name.
     pub hostile_file_names: bool,
@@ -114,6 +124,17 @@ impl Faults {
             502
         } else {
             self.submit_lost_status
+        }
+    }
+
+    /// Whether the next download is served cut short (consumes one count).
+    pub(crate) fn take_truncate(&mut self) -> bool {
+        if !self.truncate_files {
+            return false;
+        }
+        match &mut self.truncate_files_times {
+            None => true,
+            Some(n) => take(n),
         }
     }
 

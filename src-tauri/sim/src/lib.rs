@@ -80,6 +80,7 @@
 
 pub mod admin;
 mod config;
+mod conn;
 mod corpus;
 mod dsl;
 mod error;
@@ -141,6 +142,10 @@ impl Simulator {
             tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port.unwrap_or(0))).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(config, corpus, data_dir));
+        let listener = conn::SimListener {
+            tcp: listener,
+            shared: shared.clone(),
+        };
         let (stop, stopped) = oneshot::channel::<()>();
         let server = axum::serve(listener, app(shared.clone())).with_graceful_shutdown(async {
             let _ = stopped.await;

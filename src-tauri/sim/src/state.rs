@@ -443,6 +443,14 @@ impl Shared {
         self.lock().faults.clone()
     }
 
+    /// How long a keep-alive connection may sit idle before a request on it is dropped (fault).
+    pub(crate) fn close_idle_after(&self) -> Option<Duration> {
+        self.lock()
+            .faults
+            .close_idle_after_ms
+            .map(Duration::from_millis)
+    }
+
     pub(crate) fn set_faults(&self, faults: Faults) {
         self.lock().faults = faults;
     }
@@ -456,6 +464,7 @@ impl Shared {
         let rate = self.config.rate_limit_per_second;
         let mut inner = self.lock();
         let storm = faults::take(&mut inner.faults.rate_limit_storm);
+        let storm_retry_after = inner.faults.storm_retry_after_secs.filter(|_| storm);
         let now = Instant::now();
         let bucket = inner
             .buckets
@@ -470,7 +479,9 @@ impl Shared {
         bucket.last = now;
         if storm || bucket.tokens < 1.0 {
             let mut err = ApiError::new(429, "Too many requests");
-            if self.config.send_retry_after {
+            if let Some(secs) = storm_retry_after {
+                err.retry_after = Some(secs);
+            } else if self.config.send_retry_after {
                 let wait = if storm {
                     1.0
                 } else {
@@ -793,7 +804,7 @@ impl Shared {
             .ok_or_else(|| ApiError::new(404, "File not found"))?;
         let (path, size) = (file.path.clone(), file.size);
         let faults = &mut inner.faults;
-        let len = if faults.truncate_files {
+        let len = if faults.take_truncate() {
             size - (size / 3).max(16).min(size)
         } else {
             size

@@ -843,3 +843,69 @@ async fn admin_api_and_big_file() {
     assert_eq!(calls[0]["endpoint"], "files");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_storm_can_ask_for_a_long_retry_after() {
+    let sim = sim(|_| ()).await;
+    sim.set_faults(Faults {
+        rate_limit_storm: 1,
+        storm_retry_after_secs: Some(7200),
+        ..Faults::default()
+    });
+    let res = Api::new(&sim).get("/v2/data_requests/nope/files").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&res, "retry-after").as_deref(), Some("7200"));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_under_the_next_request() {
+    let sim = sim(|c| {
+        c.faults = Faults {
+            close_idle_after_ms: Some(1000),
+            ..Faults::default()
+        }
+    })
+    .await;
+    // One client: its second request reuses the first one's connection.
+    let api = Api::new(&sim);
+    let path = format!("{}/v2/data_requests/nope/files", api.base);
+    let send = || api.http.get(&path).header("apikey", KEY).send();
+    assert_eq!(send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        send().await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "a connection in use is kept"
+    );
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let error = send().await.unwrap_err();
+    assert!(
+        !error.is_connect(),
+        "the request went out, then the connection closed: {error:?}"
+    );
+    // The next request opens a new connection; the dropped one was never seen by the service.
+    assert_eq!(send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(sim.count_calls(Endpoint::Files), 3);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn truncation_can_spoil_only_the_first_downloads() {
+    let sim = sim(|_| ()).await;
+    let api = Api::new(&sim);
+    let mut body = bulk(python());
+    body["limit"] = json!(5);
+    let id = api.submit(&body).await;
+    let name = api.ready_files(&id).await.remove(0);
+    sim.set_faults(Faults {
+        truncate_files: true,
+        truncate_files_times: Some(1),
+        ..Faults::default()
+    });
+    let first = api.download(&id, &name, None).await.bytes().await.unwrap();
+    assert!(gunzip(&first).is_err(), "the first download is spoiled");
+    let second = api.download(&id, &name, None).await.bytes().await.unwrap();
+    assert_eq!(gunzip(&second).unwrap().lines().count(), 5);
+    assert_eq!(sim.faults().truncate_files_times, Some(0));
+    sim.shutdown().await;
+}

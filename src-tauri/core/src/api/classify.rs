@@ -2,10 +2,13 @@
 //! Every documented variant of the contract is accepted here, and nothing else is assumed.
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE, RETRY_AFTER};
 use serde_json::Value;
 
 use super::error::ApiError;
+use super::limiter::parse_retry_after;
 use super::types::{Estimate, PollOutcome, Submitted};
 
 /// The longest server text kept in an error (bodies of proxies' error pages can be long).
@@ -103,16 +106,39 @@ pub(crate) fn error_for(call: Call, status: u16, detail: Option<String>) -> ApiE
         416 => ApiError::RangeNotSatisfiable,
         422 if speaks_of_too_many_matches(d) => ApiError::TooManyMatches { detail },
         400 | 422 => ApiError::BadRequest { status, detail },
-        429 => ApiError::RateLimited { detail },
+        429 => ApiError::RateLimited {
+            detail,
+            retry_after: None,
+        },
         500..=599 => ApiError::Server { status, detail },
         _ => ApiError::Unexpected { status, detail },
     }
 }
 
+/// The error a non-success `answer` means on `call`: [`error_for`], plus a 429's `Retry-After`
+/// (uncapped).
+pub(crate) fn error_of(call: Call, answer: &Answer) -> ApiError {
+    match error_for(call, answer.status, answer.detail()) {
+        ApiError::RateLimited { detail, .. } => ApiError::RateLimited {
+            detail,
+            retry_after: retry_after(&answer.headers, SystemTime::now()),
+        },
+        other => other,
+    }
+}
+
+/// The `Retry-After` header as a wait from `now`, if present and readable.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, now))
+}
+
 /// Calls 1 and 2: 200/201 with `request_id` in the body, or else in `Location`.
 pub(crate) fn submitted(answer: &Answer) -> Result<Submitted, ApiError> {
     if !matches!(answer.status, 200 | 201) {
-        return Err(error_for(Call::Submit, answer.status, answer.detail()));
+        return Err(error_of(Call::Submit, answer));
     }
     let from_body = answer
         .json()
@@ -162,7 +188,7 @@ pub(crate) fn poll_outcome(answer: &Answer) -> Result<PollOutcome, ApiError> {
         422 if speaks_of_too_many_matches(detail.as_deref()) => {
             Ok(PollOutcome::TooManyMatches { detail })
         }
-        _ => Err(error_for(Call::Poll, status, detail)),
+        _ => Err(error_of(Call::Poll, answer)),
     }
 }
 
@@ -203,7 +229,7 @@ fn ready_or_pending(answer: &Answer) -> Result<PollOutcome, ApiError> {
 /// Call 5: the total is `x-total-results`.
 pub(crate) fn estimate(answer: &Answer) -> Result<Estimate, ApiError> {
     if answer.status != 200 {
-        return Err(error_for(Call::Estimate, answer.status, answer.detail()));
+        return Err(error_of(Call::Estimate, answer));
     }
     let total_results = answer
         .header("x-total-results")
@@ -361,7 +387,14 @@ mod tests {
                 },
             ),
             (404, "", ApiError::NotFound { detail: None }),
-            (429, "", ApiError::RateLimited { detail: None }),
+            (
+                429,
+                "",
+                ApiError::RateLimited {
+                    detail: None,
+                    retry_after: None,
+                },
+            ),
             (
                 502,
                 "<html>Bad gateway</html>",

@@ -3,17 +3,18 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RANGE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RANGE};
 use reqwest::multipart::{Form, Part};
 use reqwest::{RequestBuilder, Response};
 use serde_json::{json, Value};
 use tokio::sync::watch;
 use url::Url;
 
+use super::address::{invalid_proxy, proxy_choice, validate_base_url, ProxyChoice};
 use super::classify::{self, Answer, Call};
-use super::config::{validate_base_url, ApiConfig, RetryPolicy};
-use super::error::{ApiError, SubmitError};
-use super::limiter::{parse_retry_after, Endpoint, RateLimiter};
+use super::config::{ApiConfig, RetryPolicy};
+use super::error::{network_error, root_cause, ApiError, SubmitError};
+use super::limiter::{Endpoint, RateLimiter};
 use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 use crate::secrets::ApiKey;
 
@@ -28,7 +29,14 @@ pub struct ApiClient {
 }
 
 struct Inner {
+    /// Everything but the submissions: keep-alive connections are reused (a GET sent on one the
+    /// server just closed is simply retried).
     http: reqwest::Client,
+    /// The submission POSTs only: each on a fresh connection. A POST sent on a pooled connection
+    /// that the server is closing at that moment fails after its bytes left, which cannot be told
+    /// apart from a lost answer and would make the job uncertain; a fresh connection never has
+    /// that race.
+    post_http: reqwest::Client,
     base: Url,
     limiter: Arc<RateLimiter>,
     retry: RetryPolicy,
@@ -52,33 +60,13 @@ impl ApiClient {
         limiter: Arc<RateLimiter>,
     ) -> Result<Self, ApiError> {
         let base = validate_base_url(&config.base_url)?;
-        let mut builder = reqwest::Client::builder()
-            .default_headers(default_headers(&key)?)
-            .user_agent(concat!("bulk-collect/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.request_timeout)
-            // A redirect would carry the `apikey` header to wherever it points: never follow one.
-            .redirect(reqwest::redirect::Policy::none());
-        if super::is_loopback(&base) {
-            // The simulator on this computer: never through a proxy (system or manual).
-            builder = builder.no_proxy();
-        } else if let Some(proxy) = config
-            .proxy
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            let proxy = reqwest::Proxy::all(proxy).map_err(|_| ApiError::InvalidProxy {
-                reason: "it is not a valid proxy address".into(),
-            })?;
-            builder = builder.proxy(proxy);
-        }
-        let http = builder.build().map_err(|e| ApiError::ClientSetup {
-            reason: e.to_string(),
-        })?;
+        let proxy = proxy_choice(&base, config.proxy.as_deref())?;
+        let http = http_client(&config, &key, &proxy, Pooling::KeepAlive)?;
+        let post_http = http_client(&config, &key, &proxy, Pooling::FreshConnections)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
+                post_http,
                 base,
                 limiter,
                 retry: config.retry,
@@ -122,7 +110,7 @@ impl ApiClient {
         let body = es_dsl_body(submission);
         let answer = self
             .send_post(Endpoint::SubmitEsDsl, || {
-                self.inner.http.post(url.clone()).json(&body)
+                self.inner.post_http.post(url.clone()).json(&body)
             })
             .await?;
         submitted_or_uncertain(&answer)
@@ -139,7 +127,7 @@ impl ApiClient {
         let answer = self
             .send_post(Endpoint::SubmitIdFile, || {
                 self.inner
-                    .http
+                    .post_http
                     .post(url.clone())
                     .multipart(id_file_form(csv.clone(), webhook_url))
             })
@@ -196,11 +184,7 @@ impl ApiClient {
         let status = response.status().as_u16();
         if !matches!(status, 200 | 206) {
             let answer = read_answer(response).await?;
-            return Err(classify::error_for(
-                Call::Download,
-                status,
-                classify::detail_of(&answer.body),
-            ));
+            return Err(classify::error_of(Call::Download, &answer));
         }
         let (start_offset, total_len) =
             classify::download_span(status, response.headers(), from_byte)?;
@@ -342,10 +326,7 @@ impl ApiClient {
     }
 
     fn pause_after_429(&self, endpoint: Endpoint, headers: &HeaderMap) {
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let retry_after = classify::retry_after(headers, SystemTime::now());
         let pause = self
             .inner
             .limiter
@@ -360,6 +341,57 @@ impl ApiClient {
     async fn back_off(&self, failures: u32) {
         tokio::time::sleep(self.inner.retry.backoff(failures)).await;
     }
+}
+
+/// Whether a client keeps connections open for the next request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pooling {
+    /// Reuse idle connections for up to [`POOL_IDLE_TIMEOUT`].
+    KeepAlive,
+    /// Never reuse a connection.
+    FreshConnections,
+}
+
+/// An idle pooled connection is dropped after this long: shorter than the keep-alive timeout of
+/// common servers and proxies (5 s and more), so that a reused connection is rarely one the server
+/// has just closed.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// One HTTP client: TLS trusting the bundled webpki roots and the operating system's certificate
+/// store (offices' TLS-inspecting proxies install their root there), the proxy chosen by
+/// [`proxy_choice`], no redirects.
+fn http_client(
+    config: &ApiConfig,
+    key: &ApiKey,
+    proxy: &ProxyChoice,
+    pooling: Pooling,
+) -> Result<reqwest::Client, ApiError> {
+    let mut builder = reqwest::Client::builder()
+        .default_headers(default_headers(key)?)
+        .user_agent(concat!("bulk-collect/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(config.connect_timeout)
+        .read_timeout(config.request_timeout)
+        .tls_built_in_webpki_certs(true)
+        .tls_built_in_native_certs(true)
+        // A redirect would carry the `apikey` header to wherever it points: never follow one.
+        .redirect(reqwest::redirect::Policy::none());
+    builder = match pooling {
+        Pooling::KeepAlive => builder.pool_idle_timeout(POOL_IDLE_TIMEOUT),
+        Pooling::FreshConnections => builder.pool_max_idle_per_host(0),
+    };
+    builder = match proxy {
+        // The simulator on this computer: never through a proxy (system or manual).
+        ProxyChoice::Direct => builder.no_proxy(),
+        ProxyChoice::Manual(address) => {
+            builder.proxy(reqwest::Proxy::all(address).map_err(|_| invalid_proxy())?)
+        }
+        // reqwest reads the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, …) and, on
+        // Windows and macOS, the system's proxy settings, by default.
+        ProxyChoice::System => builder,
+    };
+    builder.build().map_err(|e| ApiError::ClientSetup {
+        reason: root_cause(&e),
+    })
 }
 
 fn default_headers(key: &ApiKey) -> Result<HeaderMap, ApiError> {
@@ -436,30 +468,6 @@ fn uncertain_after_send(error: &reqwest::Error) -> SubmitError {
         reason: format!("{what} ({})", root_cause(error)),
         status: None,
     }
-}
-
-/// A transport failure in plain words.
-pub(crate) fn network_error(error: &reqwest::Error) -> ApiError {
-    let what = if error.is_timeout() {
-        "the service took too long to answer"
-    } else if error.is_connect() {
-        "could not connect to the service"
-    } else {
-        "the connection broke"
-    };
-    ApiError::Network {
-        reason: format!("{what}: {}", root_cause(error)),
-        timed_out: error.is_timeout(),
-    }
-}
-
-/// The innermost cause (e.g. "Connection refused (os error 111)"), without reqwest's URL wrapper.
-fn root_cause(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }
 
 /// Reads a JSON answer's status, headers and body (capped at [`MAX_JSON_BODY`]).

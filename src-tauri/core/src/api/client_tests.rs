@@ -248,8 +248,41 @@ async fn polling_gives_up_after_the_policy_and_keeps_the_last_answer() {
 async fn polling_keeps_answering_429_becomes_rate_limited() {
     let peer = ScriptedPeer::start(vec![Reply::json(429, ""); 3]).await;
     let error = client_for(&peer).poll_files(ID).await.unwrap_err();
-    assert_eq!(error, ApiError::RateLimited { detail: None });
+    assert_eq!(
+        error,
+        ApiError::RateLimited {
+            detail: None,
+            retry_after: None
+        }
+    );
     assert_eq!(peer.received().len(), 3);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_comes_back_whole_with_the_error() {
+    // Two hours asked; the limiter pauses at most the policy's 20 ms, so this test is quick, and the
+    // caller still learns the full wait.
+    let limited = Reply::json(429, r#"{"detail": "quota"}"#).with("retry-after", "7200");
+    let peer = ScriptedPeer::start(vec![limited.clone(), limited.clone(), limited.clone()]).await;
+    let error = client_for(&peer).poll_files(ID).await.unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(7200)));
+    assert_eq!(error.detail(), Some("quota"));
+    assert_eq!(peer.received().len(), 3);
+
+    // The same for a submission: the 429 created nothing, and the wait is not lost.
+    let peer = ScriptedPeer::start(vec![limited.clone(), limited.clone(), limited]).await;
+    let error = client_for(&peer)
+        .submit_es_dsl(&submission())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            SubmitError::Rejected(ApiError::RateLimited { retry_after: Some(wait), .. })
+                if *wait == Duration::from_secs(7200)
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -366,4 +399,30 @@ async fn plain_http_off_loopback_is_refused() {
     )
     .unwrap_err();
     assert_eq!(error, ApiError::InvalidKey);
+}
+
+#[tokio::test]
+async fn a_manual_proxy_tunnels_to_the_service_without_seeing_the_key() {
+    let proxy = ScriptedPeer::start(vec![]).await;
+    let config = ApiConfig {
+        proxy: Some(proxy.base_url.trim_end_matches("/cdapi").to_owned()),
+        ..fast_config(DEFAULT_BASE_URL)
+    };
+    let client = ApiClient::new(config, ApiKey::new(KEY), RateLimiter::new(1000)).unwrap();
+    // The peer refuses every tunnel: the call fails, having asked the proxy (and only it).
+    let error = client.poll_files(ID).await.unwrap_err();
+    assert!(matches!(error, ApiError::Network { .. }), "{error:?}");
+    let received = proxy.received();
+    assert!(!received.is_empty());
+    for request in received {
+        assert_eq!(
+            (request.method.as_str(), request.target.as_str()),
+            ("CONNECT", "api.coresignal.com:443")
+        );
+        assert_eq!(
+            request.header("apikey"),
+            None,
+            "the key travels inside TLS only"
+        );
+    }
 }

@@ -1,6 +1,9 @@
 //! What can go wrong talking to Coresignal. Every variant that comes from an answer keeps the HTTP status
 //! and the server's `detail`, for the audit log. The API key never appears in any of them.
 
+use std::time::Duration;
+
+use super::config::DEFAULT_BASE_URL;
 use crate::error::{Coded, ErrorCode};
 
 /// A definite failure of one call (the service answered, or the network failed for good).
@@ -112,6 +115,10 @@ pub enum ApiError {
     RateLimited {
         /// The server's detail.
         detail: Option<String>,
+        /// How long the service asked to wait (`Retry-After` of the last 429), uncapped. The shared
+        /// limiter pauses at most [`super::RetryPolicy::max_delay`]; a caller can put the work off
+        /// until this much time has passed (see [`ApiError::retry_after`]).
+        retry_after: Option<Duration>,
     },
     /// 5xx, still, after every allowed retry.
     #[error("the service failed (HTTP {status}){}", detail_suffix(detail))]
@@ -147,6 +154,16 @@ fn detail_suffix(detail: &Option<String>) -> String {
         .as_deref()
         .map(|d| format!(": {d}"))
         .unwrap_or_default()
+}
+
+/// `90 s` → "2 minutes", `3 h` → "3 hours" (rounded up: never sooner than asked).
+fn plain_duration(wait: Duration) -> String {
+    let minutes = wait.as_secs().div_ceil(60);
+    match minutes {
+        0..=1 => "1 minute".to_owned(),
+        2..=119 => format!("{minutes} minutes"),
+        _ => format!("{} hours", minutes.div_ceil(60)),
+    }
 }
 
 impl ApiError {
@@ -185,9 +202,18 @@ impl ApiError {
             | Self::Expired { detail }
             | Self::NotFound { detail }
             | Self::BadRequest { detail, .. }
-            | Self::RateLimited { detail }
+            | Self::RateLimited { detail, .. }
             | Self::Server { detail, .. }
             | Self::Unexpected { detail, .. } => detail.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// For a 429 that outlasted every allowed wait: how long the service asked to wait
+    /// (`Retry-After`), uncapped, if it said. Reschedule the work for then rather than sooner.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -233,7 +259,7 @@ impl Coded for ApiError {
         match self {
             Self::InvalidBaseUrl { url, reason } => format!(
                 "The API address \"{url}\" cannot be used: {reason}. Fix it in Settings (the usual one is {}).",
-                super::DEFAULT_BASE_URL
+                DEFAULT_BASE_URL
             ),
             Self::InvalidProxy { reason } => format!(
                 "The proxy in Settings cannot be used ({reason}). Enter it like http://proxy.example.com:8080, or clear it to use the system proxy."
@@ -270,9 +296,15 @@ impl Coded for ApiError {
                 "Coresignal refused the request (HTTP {status}).{said} Correct the request and try again."
             ),
             Self::RangeNotSatisfiable => "The download could not be resumed from where it stopped. Retry: it will start the file over.".to_owned(),
-            Self::RateLimited { .. } => format!(
-                "Coresignal is limiting how fast requests can be made.{said} Wait a minute and retry, or lower the requests-per-second setting."
-            ),
+            Self::RateLimited { retry_after, .. } => match retry_after {
+                Some(wait) if *wait > Duration::from_secs(60) => format!(
+                    "Coresignal is limiting how fast requests can be made and asked to wait {}.{said} Bulk Collect tries again after that; you can also retry then.",
+                    plain_duration(*wait)
+                ),
+                _ => format!(
+                    "Coresignal is limiting how fast requests can be made.{said} Wait a minute and retry, or lower the requests-per-second setting."
+                ),
+            },
             Self::Server { status, .. } => format!(
                 "Coresignal had a problem (HTTP {status}).{said} Try again in a few minutes."
             ),
@@ -303,6 +335,14 @@ pub enum SubmitError {
 }
 
 impl SubmitError {
+    /// How long the service asked to wait before sending again (see [`ApiError::retry_after`]).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Rejected(error) => error.retry_after(),
+            Self::Uncertain { .. } => None,
+        }
+    }
+
     /// The HTTP status of the answer behind this error, if there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -330,6 +370,30 @@ impl Coded for SubmitError {
     }
 }
 
+/// A transport failure in plain words.
+pub(crate) fn network_error(error: &reqwest::Error) -> ApiError {
+    let what = if error.is_timeout() {
+        "the service took too long to answer"
+    } else if error.is_connect() {
+        "could not connect to the service"
+    } else {
+        "the connection broke"
+    };
+    ApiError::Network {
+        reason: format!("{what}: {}", root_cause(error)),
+        timed_out: error.is_timeout(),
+    }
+}
+
+/// The innermost cause (e.g. "Connection refused (os error 111)"), without reqwest's URL wrapper.
+pub(crate) fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +411,23 @@ mod tests {
             error.to_string(),
             "insufficient credits (HTTP 402): Insufficient credits"
         );
+    }
+
+    #[test]
+    fn a_long_retry_after_is_kept_uncapped_and_said() {
+        let error = ApiError::RateLimited {
+            detail: None,
+            retry_after: Some(Duration::from_secs(3 * 3600)),
+        };
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(10_800)));
+        assert_eq!(error.code(), ErrorCode::RateLimited);
+        assert!(
+            error.user_message().contains("wait 3 hours"),
+            "{}",
+            error.user_message()
+        );
+        assert_eq!(plain_duration(Duration::from_secs(61)), "2 minutes");
+        assert_eq!(ApiError::InvalidKey.retry_after(), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::error::ApiError;
+use super::error::{network_error, ApiError};
 
 /// Call 5: how many profiles the query matches (free; nothing is collected).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +113,7 @@ impl FileResponse {
         self.response
             .chunk()
             .await
-            .map_err(|error| super::client::network_error(&error))
+            .map_err(|error| network_error(&error))
     }
 }
 

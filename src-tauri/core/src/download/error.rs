@@ -53,6 +53,15 @@ pub enum DownloadError {
 }
 
 impl DownloadError {
+    /// How long the service asked to wait before downloading again (see
+    /// [`ApiError::retry_after`]).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::Api(error) => error.retry_after(),
+            _ => None,
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, error: &std::io::Error) -> Self {
         Self::Io {
             path: path.to_owned(),

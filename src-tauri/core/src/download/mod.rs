@@ -3,7 +3,8 @@
 //! A file streams to `<dest>/.partial/<name>.part`; a `.part` left by an earlier try is resumed with
 //! `Range`. A fresh download is checked (gzip intact, records counted) on another thread while it
 //! arrives; a resumed one is checked from disk at the end. Only then is it fsynced and renamed into
-//! `<dest>/<name>`. Memory stays flat whatever the file size: pieces go through bounded channels.
+//! `<dest>/<name>`; a damaged file is deleted and downloaded again from byte 0 (a few times, with a
+//! backoff) before the error is returned. Memory stays flat whatever the file size: pieces go through bounded channels.
 //!
 //! | file | holds |
 //! |---|---|
@@ -32,6 +33,11 @@ pub use names::local_file_names;
 use crate::api::{ApiClient, ApiError};
 use transfer::{Attempt, AttemptError};
 
+/// A file that arrives damaged (a gzip cut short although its length matched, a bad CRC) is
+/// downloaded again from byte 0, with a backoff, until it came damaged this many times in a row.
+/// Downloads cost no credits.
+const DAMAGED_ATTEMPTS: u32 = 3;
+
 /// Buffer for reading a finished file back from disk to check it.
 const READ_BUFFER: usize = 1024 * 1024;
 
@@ -58,7 +64,8 @@ pub struct DownloadedFile {
 /// Downloads `server_name` of `request_id` into `dest_dir/local_name` (see the module doc).
 ///
 /// `local_name` must be one given by [`local_file_names`]. `progress` is called at most every 0.5 %
-/// or 250 ms. Setting `cancel` to `true` stops the download and keeps the `.part` for later.
+/// or 250 ms. A file that arrives damaged is deleted and downloaded again from the start (3 times
+/// in all) before [`DownloadError::Corrupt`] is returned. Setting `cancel` to `true` stops the download and keeps the `.part` for later.
 pub async fn download_file(
     client: &ApiClient,
     request_id: &str,
@@ -77,7 +84,7 @@ pub async fn download_file(
     tokio::fs::create_dir_all(&partial_dir)
         .await
         .map_err(|e| DownloadError::io(&partial_dir, &e))?;
-    let part = partial_dir.join(format!("{local_name}.part"));
+    let part = partial_dir.join(format!("{local_name}{}", names::PART_SUFFIX));
     let attempt = Attempt {
         client,
         request_id,
@@ -85,30 +92,42 @@ pub async fn download_file(
         part: &part,
         progress,
     };
-    let fetched = fetch_with_retries(&attempt, cancel).await?;
-    let records = match fetched.checked {
-        Some(result) => result,
-        None => check_on_disk(&part).await?,
-    };
-    let records = match records {
-        Ok(records) => records,
-        Err(reason) => {
-            // Best effort: a damaged part must not be resumed; if removal fails the next try's
-            // check fails again and says so.
-            let _ = tokio::fs::remove_file(&part).await;
+    let policy = client.retry_policy().clone();
+    let mut damaged = 0u32;
+    loop {
+        let fetched = fetch_with_retries(&attempt, cancel.clone()).await?;
+        let records = match fetched.checked {
+            Some(result) => result,
+            None => check_on_disk(&part).await?,
+        };
+        let reason = match records {
+            Ok(records) => {
+                let path = dest_dir.join(local_name);
+                move_into_place(&part, &path, dest_dir).await?;
+                return Ok(DownloadedFile {
+                    path,
+                    bytes: fetched.bytes,
+                    records,
+                });
+            }
+            Err(reason) => reason,
+        };
+        // A damaged part must never be resumed: the next try starts from byte 0.
+        remove_part(&part).await?;
+        damaged += 1;
+        if damaged >= DAMAGED_ATTEMPTS {
             return Err(DownloadError::Corrupt {
                 file: local_name.to_owned(),
-                reason,
+                reason: format!("{reason}; downloaded {damaged} times, damaged every time"),
             });
         }
-    };
-    let path = dest_dir.join(local_name);
-    move_into_place(&part, &path, dest_dir).await?;
-    Ok(DownloadedFile {
-        path,
-        bytes: fetched.bytes,
-        records,
-    })
+        tracing::warn!(damaged, %reason, "downloaded file is damaged; downloading it again");
+        let mut cancel = cancel.clone();
+        tokio::select! {
+            () = tokio::time::sleep(policy.backoff(damaged)) => {}
+            () = transfer::cancelled(&mut cancel) => return Err(DownloadError::Cancelled),
+        }
+    }
 }
 
 /// Attempts until the whole file is on disk. A broken connection resumes from what is on disk;

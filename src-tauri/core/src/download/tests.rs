@@ -144,20 +144,55 @@ async fn a_part_past_the_end_starts_over() {
     assert_eq!(peer.received()[1].header("range"), None);
 }
 
-#[tokio::test]
-async fn a_corrupt_file_is_refused_and_its_part_removed() {
-    let mut bad = gzip(&records(2000));
+fn with_bad_crc(data: &[u8]) -> Arc<Vec<u8>> {
+    let mut bad = data.to_vec();
     let crc_at = bad.len() - 8;
     bad[crc_at] ^= 0x55;
-    let peer = ScriptedPeer::start(vec![serve(&Arc::new(bad), true, None)]).await;
+    Arc::new(bad)
+}
+
+#[tokio::test]
+async fn a_file_that_stays_corrupt_is_refused_after_three_downloads_and_its_part_removed() {
+    let bad = with_bad_crc(&gzip(&records(2000)));
+    let peer = ScriptedPeer::start(vec![serve(&bad, true, None); 3]).await;
     let dest = tempfile::tempdir().unwrap();
     let error = run(&peer, dest.path(), not_cancelled())
         .await
         .result
         .unwrap_err();
-    assert!(matches!(error, DownloadError::Corrupt { .. }), "{error:?}");
+    let DownloadError::Corrupt { file, reason } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(file, LOCAL);
+    assert!(reason.contains("3 times"), "{reason}");
+    let received = peer.received();
+    assert_eq!(received.len(), 3, "three downloads, no more");
+    assert!(
+        received.iter().all(|r| r.header("range").is_none()),
+        "each from byte 0"
+    );
     assert!(!part_path(dest.path()).exists());
     assert!(!dest.path().join(LOCAL).exists());
+}
+
+#[tokio::test]
+async fn a_file_that_arrives_corrupt_once_is_downloaded_again_from_the_start() {
+    let data = sample();
+    let peer = ScriptedPeer::start(vec![
+        serve(&with_bad_crc(&data), true, None),
+        serve(&data, true, None),
+    ])
+    .await;
+    let dest = tempfile::tempdir().unwrap();
+    let file = run(&peer, dest.path(), not_cancelled())
+        .await
+        .result
+        .unwrap();
+    assert_eq!(file.records, 3000);
+    assert_eq!(std::fs::read(&file.path).unwrap(), *data);
+    let received = peer.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].header("range"), None);
 }
 
 #[tokio::test]

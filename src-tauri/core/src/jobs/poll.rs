@@ -145,7 +145,7 @@ impl Engine {
         // Transient trouble (network, 5xx, 429 after every retry): the job stays processing and is
         // asked again after the next interval, or when the service asked, if later.
         let mut wait = self.options().poll.interval(job.poll_count + 1);
-        if let Some(asked) = retry_after(&error) {
+        if let Some(asked) = error.retry_after() {
             if asked > wait {
                 wait = asked;
                 let until = format_time(time::OffsetDateTime::now_utc() + asked);
@@ -208,9 +208,4 @@ impl Engine {
             }
         }
     }
-}
-
-/// How long the service asked to wait, beyond the limiter's own pause.
-fn retry_after(_error: &ApiError) -> Option<Duration> {
-    None
 }
