@@ -1,8 +1,10 @@
-//! Mode, key and settings.
+//! Mode, key and settings. Every command here is `async`: a sync command would run on the main
+//! thread, and these reach SQLite or the keychain (the keychain only through the core's
+//! [`collect_core::secrets::Keychain`], off the async threads and under a time limit).
 
 use collect_core::jobs::Mode;
 use collect_core::session::{AppState, ConnectionCheck};
-use collect_core::settings::Settings;
+use collect_core::settings::{ProxyPasswordChange, Settings};
 use collect_core::UserError;
 
 use super::ShellState;
@@ -11,7 +13,7 @@ use super::ShellState;
 #[tauri::command]
 pub async fn app_state(shell: ShellState<'_>) -> Result<AppState, UserError> {
     shell.ready().await;
-    shell.session.state()
+    shell.session.state().await
 }
 
 /// Enters Practice or Live mode.
@@ -30,19 +32,25 @@ pub async fn save_key(shell: ShellState<'_>, key: String) -> Result<AppState, Us
 #[tauri::command]
 pub async fn remove_key(shell: ShellState<'_>) -> Result<AppState, UserError> {
     shell.session.remove_key().await?;
-    shell.session.state()
+    shell.session.state().await
 }
 
-/// Saves the settings and re-enters the mode so that the engine uses them.
+/// Saves the settings (the webview cannot name a service address: [`Settings`] refuses unknown
+/// fields) and what to do with the proxy password, then re-enters the mode so that the engine uses
+/// them.
 #[tauri::command]
 pub async fn save_settings(
     shell: ShellState<'_>,
     settings: Settings,
+    proxy_password: ProxyPasswordChange,
 ) -> Result<AppState, UserError> {
-    shell.session.save_settings(&settings)?;
+    shell
+        .session
+        .save_settings(&settings, &proxy_password)
+        .await?;
     match shell.session.mode() {
         Some(mode) => shell.enter(mode).await,
-        None => shell.session.state(),
+        None => shell.session.state().await,
     }
 }
 

@@ -16,6 +16,7 @@ export type { JobState } from "./JobState";
 export type { JobUpdate } from "./JobUpdate";
 export type { LineProblem } from "./LineProblem";
 export type { Mode } from "./Mode";
+export type { ProxyPasswordChange } from "./ProxyPasswordChange";
 export type { QueryCheck } from "./QueryCheck";
 export type { QueryProblem } from "./QueryProblem";
 export type { QueryWarning } from "./QueryWarning";
