@@ -12,11 +12,14 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
+/// The WebDriver helpers: only this test binary links the WebDriver client.
+mod desktop;
+
 mod e2e {
     use std::path::Path;
     use std::time::Duration;
 
-    use bulk_collect_tests::desktop::{App, Desktop, ExternalSim, Setup};
+    use crate::desktop::{App, Desktop, ExternalSim, Setup};
     use bulk_collect_tests::{files_under, read_records, shared_data};
 
     /// The key the simulator knows (the first-run screen verifies it with the simulator).

@@ -30,7 +30,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
-use crate::workspace_binary;
+use bulk_collect_tests::workspace_binary;
 
 /// How long a wait lasts before the test fails (Practice files are ready after ~4 s; the engine
 /// polls after 5 s; a loaded machine is slower).
@@ -496,13 +496,6 @@ impl App<'_> {
             select.select_by_value(value),
         )
         .await;
-    }
-
-    /// The text of the element with `data-testid` (which must be there).
-    pub async fn text(&self, testid: &str) -> String {
-        let element = self.wait_for(testid).await;
-        self.command(&format!("read [data-testid={testid}]"), element.text())
-            .await
     }
 
     /// Scrolls the element with `data-testid` to the middle of the window (for screenshots).
