@@ -498,6 +498,24 @@ impl App<'_> {
         .await;
     }
 
+    /// The text of the element with `data-testid` (which must be there).
+    pub async fn text(&self, testid: &str) -> String {
+        let element = self.wait_for(testid).await;
+        self.command(&format!("read [data-testid={testid}]"), element.text())
+            .await
+    }
+
+    /// The current value of the input with `data-testid` (which must be there).
+    pub async fn value(&self, testid: &str) -> String {
+        let element = self.wait_for(testid).await;
+        self.command(
+            &format!("read the value of [data-testid={testid}]"),
+            element.prop("value"),
+        )
+        .await
+        .unwrap_or_default()
+    }
+
     /// Scrolls the element with `data-testid` to the middle of the window (for screenshots).
     pub async fn scroll_to(&self, testid: &str) {
         let element = self.wait_for(testid).await;
