@@ -116,26 +116,30 @@ impl Desktop {
             root,
             _one_at_a_time: one_at_a_time,
         };
-        desktop.wait_for_driver().await;
+        desktop.wait_for_driver(native_port).await;
         desktop
     }
 
-    async fn wait_for_driver(&mut self) {
+    /// Waits until tauri-driver and the WebKitWebDriver it starts both listen: tauri-driver
+    /// listens at once, but a session asked for before WebKitWebDriver listens fails (seen on a
+    /// cold first run as "client error (Connect)").
+    async fn wait_for_driver(&mut self, native_port: u16) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            if let Ok(Some(status)) = self.driver.try_wait() {
-                panic!(
-                    "tauri-driver exited ({status}) before listening:\n{}",
+        for (name, port) in [("tauri-driver", self.port), (WEBKIT_WEBDRIVER, native_port)] {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                if let Ok(Some(status)) = self.driver.try_wait() {
+                    panic!(
+                        "tauri-driver exited ({status}) before {name} listened:\n{}",
+                        self.log_tail()
+                    );
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{name} does not listen on port {port}:\n{}",
                     self.log_tail()
                 );
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver does not listen on port {}:\n{}",
-                self.port,
-                self.log_tail()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
