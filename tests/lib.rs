@@ -4,8 +4,6 @@
 // Test support: a failed expectation is a failed test, so panicking is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
-pub mod desktop;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;

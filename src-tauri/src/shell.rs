@@ -4,15 +4,12 @@
 use collect_core::jobs::Mode;
 use collect_core::secrets::ApiKey;
 use collect_core::session::{AppState, Session};
+use collect_core::settings::live_api_base;
 use collect_core::{ErrorCode, UserError};
 use tauri::AppHandle;
 use tokio::sync::{watch, Mutex};
 
 use crate::{events, practice};
-
-/// Environment variable: the service address for Live mode (the same as the CLI's). A test seam
-/// and an escape hatch; the default is the Settings value, normally Coresignal's address.
-pub const API_BASE_ENV: &str = "BULK_COLLECT_API_BASE";
 
 /// Shared by every command.
 pub struct Shell {
@@ -65,14 +62,6 @@ impl Shell {
         }
     }
 
-    /// The service address for Live mode.
-    pub fn live_api_base(&self) -> Result<String, UserError> {
-        match std::env::var(API_BASE_ENV) {
-            Ok(base) if !base.trim().is_empty() => Ok(base),
-            _ => Ok(self.session.settings()?.api_base),
-        }
-    }
-
     /// Enters `mode`: Practice starts the simulator on loopback; Live needs a stored key.
     pub async fn enter(&self, mode: Mode) -> Result<AppState, UserError> {
         let mut practice = self.practice.lock().await;
@@ -94,14 +83,14 @@ impl Shell {
                     .await?;
             }
             Mode::Live => {
-                let key = self.session.stored_key()?.ok_or_else(|| {
+                let key = self.session.stored_key().await?.ok_or_else(|| {
                     UserError::new(
                         ErrorCode::KeyMissing,
                         "No API key is stored. Paste your Coresignal API key and press Verify.",
                     )
                 })?;
                 self.session
-                    .activate(Mode::Live, &self.live_api_base()?, key, |engine| {
+                    .activate(Mode::Live, &live_api_base(), key, |engine| {
                         events::forward(&self.app, engine)
                     })
                     .await?;
@@ -110,16 +99,14 @@ impl Shell {
                 }
             }
         }
-        self.session.state()
+        self.session.state().await
     }
 
     /// Verifies `key` with the service, stores it in the keychain and enters Live mode.
     pub async fn use_key(&self, key: String) -> Result<AppState, UserError> {
         let key = ApiKey::new(key);
-        self.session
-            .verify_key(&key, &self.live_api_base()?)
-            .await?;
-        self.session.store_key(&key)?;
+        self.session.verify_key(&key, &live_api_base()).await?;
+        self.session.store_key(&key).await?;
         self.enter(Mode::Live).await
     }
 }

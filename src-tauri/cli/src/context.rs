@@ -42,7 +42,7 @@ impl Context {
         let api_base = cli
             .api_base
             .clone()
-            .unwrap_or_else(|| settings.api_base.clone());
+            .unwrap_or_else(collect_core::settings::live_api_base);
         Ok(Self {
             mode: Mode::for_api_base(&api_base),
             store,
@@ -86,7 +86,7 @@ impl Context {
         let limiter = RateLimiter::new(self.settings.requests_per_second);
         let mut options = self
             .settings
-            .engine_options(self.mode, Some(&self.api_base));
+            .engine_options(self.mode, &self.api_base, None);
         options.owner_label = "bulk-collect-cli".into();
         Ok(Engine::new(self.store.clone(), options, key, limiter)?)
     }

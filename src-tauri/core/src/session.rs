@@ -12,8 +12,8 @@ use crate::api::{ApiClient, ApiConfig, RateLimiter};
 use crate::error::{Coded, ErrorCode};
 use crate::ids::{read_id_file, LineProblem};
 use crate::jobs::{Engine, JobRequest, Mode, NewJob, Quote};
-use crate::secrets::{ApiKey, SecretStore};
-use crate::settings::Settings;
+use crate::secrets::{ApiKey, Keychain, ProxyPassword, SecretStore};
+use crate::settings::{ProxyPasswordChange, Settings};
 use crate::store::{Setting, Store};
 use crate::UserError;
 
@@ -30,6 +30,8 @@ pub struct AppState {
     pub mode: Option<Mode>,
     /// A safe hint of the stored key, e.g. `••••a1b2`.
     pub key_hint: Option<String>,
+    /// Whether a proxy password is saved in the keychain (the password itself never leaves Rust).
+    pub proxy_password_set: bool,
     /// The service rejected the key: polling is paused until it is replaced.
     pub key_rejected: bool,
     /// The latest balance the service reported in this mode.
@@ -37,7 +39,7 @@ pub struct AppState {
     pub balance: Option<i64>,
     /// The data folder (database, practice files).
     pub data_dir: String,
-    /// The settings, defaults filled in.
+    /// The settings, defaults filled in. The service address is not among them.
     pub settings: Settings,
 }
 
@@ -117,20 +119,21 @@ struct Active {
 pub struct Session {
     data_dir: PathBuf,
     store: Store,
-    secrets: Arc<dyn SecretStore>,
+    secrets: Keychain,
     active: Mutex<Option<Active>>,
     /// The modes whose jobs this process has recovered: recovery runs once per process start.
     recovered: Mutex<HashSet<Mode>>,
 }
 
 impl Session {
-    /// Opens the data folder's database. `secrets` is the OS keychain in the app.
+    /// Opens the data folder's database. `secrets` is the OS keychain in the app; it is only ever
+    /// called off the async threads, under a time limit ([`Keychain`]).
     pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Self, UserError> {
         let store = Store::open(&Store::default_path(data_dir))?;
         Ok(Self {
             data_dir: data_dir.to_path_buf(),
             store,
-            secrets,
+            secrets: Keychain::new(secrets),
             active: Mutex::new(None),
             recovered: Mutex::new(HashSet::new()),
         })
@@ -155,9 +158,21 @@ impl Session {
             .and_then(Mode::parse))
     }
 
-    /// The stored key, if any.
-    pub fn stored_key(&self) -> Result<Option<ApiKey>, UserError> {
-        Ok(self.secrets.load()?)
+    /// The stored key, if any (from the keychain, off the async threads, under a time limit).
+    pub async fn stored_key(&self) -> Result<Option<ApiKey>, UserError> {
+        Ok(self.secrets.api_key().await?)
+    }
+
+    /// The proxy password the client needs with `settings`: read from the keychain only when a
+    /// manual proxy is set, so that a locked keychain never stops a computer without one.
+    async fn proxy_password_for(
+        &self,
+        settings: &Settings,
+    ) -> Result<Option<ProxyPassword>, UserError> {
+        match settings.proxy {
+            Some(_) => Ok(self.secrets.proxy_password().await?),
+            None => Ok(None),
+        }
     }
 
     /// The running engine.
@@ -187,7 +202,8 @@ impl Session {
     ) -> Result<Arc<Engine>, UserError> {
         let settings = self.settings()?;
         let limiter = RateLimiter::new(settings.requests_per_second);
-        let options = settings.engine_options(mode, Some(api_base));
+        let proxy_password = self.proxy_password_for(&settings).await?;
+        let options = settings.engine_options(mode, api_base, proxy_password.as_ref());
         let engine = Engine::new(self.store.clone(), options, Some(key), limiter)?;
         let previous = lock(&self.active).take();
         if let Some(previous) = previous {
@@ -228,9 +244,10 @@ impl Session {
             ));
         }
         let settings = self.settings()?;
+        let proxy_password = self.proxy_password_for(&settings).await?;
         let config = ApiConfig {
             base_url: api_base.to_owned(),
-            proxy: settings.proxy,
+            proxy: settings.proxy_url(proxy_password.as_ref()),
             ..ApiConfig::default()
         };
         let client = ApiClient::new(
@@ -266,37 +283,56 @@ impl Session {
     }
 
     /// Stores a key in the keychain (after [`Session::verify_key`]).
-    pub fn store_key(&self, key: &ApiKey) -> Result<(), UserError> {
-        Ok(self.secrets.save(key)?)
+    pub async fn store_key(&self, key: &ApiKey) -> Result<(), UserError> {
+        Ok(self.secrets.save_api_key(key).await?)
     }
 
     /// Removes the key from the keychain; leaves Live mode if it is active.
     pub async fn remove_key(&self) -> Result<(), UserError> {
-        self.secrets.delete()?;
+        self.secrets.delete_api_key().await?;
         if self.mode() == Some(Mode::Live) {
             self.deactivate().await?;
         }
         Ok(())
     }
 
-    /// Saves settings; the running engine picks them up when the mode is activated again.
-    pub fn save_settings(&self, settings: &Settings) -> Result<(), UserError> {
+    /// Saves settings and applies `proxy_password` to the keychain (nothing is written unless
+    /// every value is valid); the running engine picks them up when the mode is activated again.
+    pub async fn save_settings(
+        &self,
+        settings: &Settings,
+        proxy_password: &ProxyPasswordChange,
+    ) -> Result<(), UserError> {
+        settings.validate(proxy_password)?;
+        match proxy_password {
+            ProxyPasswordChange::Keep => {}
+            ProxyPasswordChange::Set(password) => {
+                self.secrets.save_proxy_password(password).await?;
+            }
+            ProxyPasswordChange::Remove => self.secrets.delete_proxy_password().await?,
+        }
         Ok(settings.save(&self.store)?)
     }
 
-    /// Where the app stands, for the UI.
-    pub fn state(&self) -> Result<AppState, UserError> {
-        let key_hint = match self.stored_key() {
+    /// Where the app stands, for the UI: never a secret, only whether one is saved. A keychain
+    /// that is locked or does not answer shows as nothing saved (the key screen says what is
+    /// wrong when it is used) instead of hiding the app.
+    pub async fn state(&self) -> Result<AppState, UserError> {
+        let (key, proxy_password) =
+            tokio::join!(self.secrets.api_key(), self.secrets.proxy_password());
+        let key_hint = match key {
             Ok(key) => key.map(|key| key.hint()),
-            // A locked keychain must not hide the app: the key screen says what is wrong.
-            Err(error) if error.code == ErrorCode::KeychainUnavailable => None,
-            Err(error) => return Err(error),
+            Err(error) if error.code() == ErrorCode::KeychainUnavailable => None,
+            Err(error) => return Err(error.into()),
         };
+        // Unreadable or unreachable: shown as not saved; typing it again replaces it.
+        let proxy_password_set = proxy_password.is_ok_and(|password| password.is_some());
         let engine = self.engine().ok();
         Ok(AppState {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             mode: self.mode(),
             key_hint,
+            proxy_password_set,
             key_rejected: engine.as_ref().is_some_and(|engine| engine.key_rejected()),
             balance: match &engine {
                 Some(engine) => engine.last_balance()?,
@@ -352,15 +388,17 @@ impl Session {
         })
     }
 
-    /// Applies the saved settings to the running engine, without restarting it.
-    pub fn apply_settings(&self) -> Result<(), UserError> {
+    /// Applies the saved settings to the running engine, without restarting it: nothing in flight
+    /// is interrupted, and no job is recovered again.
+    pub async fn apply_settings(&self) -> Result<(), UserError> {
         let Ok(engine) = self.engine() else {
             return Ok(());
         };
         let current = engine.options();
-        let options = self
-            .settings()?
-            .engine_options(current.mode, Some(&current.api.base_url));
+        let settings = self.settings()?;
+        let proxy_password = self.proxy_password_for(&settings).await?;
+        let options =
+            settings.engine_options(current.mode, &current.api.base_url, proxy_password.as_ref());
         Ok(engine.apply(options)?)
     }
 }
@@ -384,10 +422,10 @@ mod tests {
         (dir, session)
     }
 
-    #[test]
-    fn a_new_session_is_on_first_run() {
+    #[tokio::test]
+    async fn a_new_session_is_on_first_run() {
         let (_dir, session) = session();
-        let state = session.state().unwrap();
+        let state = session.state().await.unwrap();
         assert_eq!(state.mode, None);
         assert_eq!(state.key_hint, None);
         assert_eq!(session.saved_mode().unwrap(), None);
@@ -450,12 +488,163 @@ mod tests {
     #[tokio::test]
     async fn the_key_only_ever_shows_as_a_hint() {
         let (_dir, session) = session();
-        session.store_key(&ApiKey::new("abcdefgh12345678")).unwrap();
-        let state = session.state().unwrap();
+        session
+            .store_key(&ApiKey::new("abcdefgh12345678"))
+            .await
+            .unwrap();
+        let state = session.state().await.unwrap();
         assert_eq!(state.key_hint.as_deref(), Some("••••5678"));
         let json = serde_json::to_string(&state).unwrap();
         assert!(!json.contains("abcdefgh"));
         session.remove_key().await.unwrap();
-        assert_eq!(session.state().unwrap().key_hint, None);
+        assert_eq!(session.state().await.unwrap().key_hint, None);
+    }
+
+    fn proxied(download_root: &Path) -> Settings {
+        Settings {
+            credits_per_record: 1,
+            requests_per_second: 27,
+            download_root: download_root.to_path_buf(),
+            proxy: Some("http://anna@proxy.example.com:8080".into()),
+            theme: crate::settings::Theme::Dark,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_proxy_password_goes_to_the_keychain_and_the_ui_only_learns_that_it_is_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemoryStore::new());
+        let session = Session::open(dir.path(), secrets.clone()).unwrap();
+        let settings = proxied(&dir.path().join("out"));
+        let password = "Pr0xy-S3cret-Zz";
+        session
+            .save_settings(
+                &settings,
+                &ProxyPasswordChange::Set(ProxyPassword::new(password)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            secrets.load_proxy_password().unwrap().unwrap().expose(),
+            password
+        );
+
+        let state = session.state().await.unwrap();
+        assert!(state.proxy_password_set);
+        assert_eq!(state.settings, settings);
+        let json = serde_json::to_value(&state).unwrap();
+        let text = json.to_string();
+        assert!(!text.contains(password), "{text}");
+        assert!(!text.contains("api_base"), "{text}");
+        assert_eq!(json["proxy_password_set"], true);
+        assert_eq!(
+            json["settings"]["proxy"],
+            "http://anna@proxy.example.com:8080"
+        );
+
+        drop(session);
+        let database = std::fs::read(Store::default_path(dir.path())).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&database).contains(password),
+            "the password is not in the SQLite file"
+        );
+        let session = Session::open(dir.path(), secrets.clone()).unwrap();
+        session
+            .save_settings(&settings, &ProxyPasswordChange::Keep)
+            .await
+            .unwrap();
+        assert!(session.state().await.unwrap().proxy_password_set);
+        session
+            .save_settings(&settings, &ProxyPasswordChange::Remove)
+            .await
+            .unwrap();
+        assert!(!session.state().await.unwrap().proxy_password_set);
+        assert_eq!(secrets.load_proxy_password().unwrap(), None);
+    }
+
+    #[tokio::test]
+    #[ignore = "needs a Secret Service: run by make test inside dbus-run-session + gnome-keyring"]
+    async fn the_proxy_password_lives_in_the_real_keychain_not_in_the_sqlite_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let keychain = Arc::new(crate::secrets::KeyringStore::with_account(format!(
+            "bulk-collect-test-session-{}",
+            std::process::id()
+        )));
+        let session = Session::open(dir.path(), keychain.clone()).unwrap();
+        let password = "Real-Keyring-Pr0xy";
+        session
+            .save_settings(
+                &proxied(&dir.path().join("out")),
+                &ProxyPasswordChange::Set(ProxyPassword::new(password)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            keychain.load_proxy_password().unwrap().unwrap().expose(),
+            password
+        );
+        assert!(session.state().await.unwrap().proxy_password_set);
+        let database = std::fs::read(Store::default_path(dir.path())).unwrap();
+        assert!(!String::from_utf8_lossy(&database).contains(password));
+        session
+            .save_settings(
+                &proxied(&dir.path().join("out")),
+                &ProxyPasswordChange::Remove,
+            )
+            .await
+            .unwrap();
+        assert_eq!(keychain.load_proxy_password().unwrap(), None);
+        assert!(!session.state().await.unwrap().proxy_password_set);
+    }
+
+    #[tokio::test]
+    async fn invalid_settings_change_neither_the_store_nor_the_keychain() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(MemoryStore::new());
+        let session = Session::open(dir.path(), secrets.clone()).unwrap();
+        let before = session.settings().unwrap();
+        let relative = Settings {
+            download_root: PathBuf::from("Downloads/Bulk"),
+            ..proxied(dir.path())
+        };
+        let error = session
+            .save_settings(
+                &relative,
+                &ProxyPasswordChange::Set(ProxyPassword::new("pw")),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidInput);
+        assert!(
+            error.message.contains("is not a full path"),
+            "{}",
+            error.message
+        );
+        assert_eq!(session.settings().unwrap(), before);
+        assert_eq!(secrets.load_proxy_password().unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_keychain_that_does_not_answer_neither_hangs_nor_hides_the_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut session = Session::open(dir.path(), Arc::new(MemoryStore::new())).unwrap();
+        session.secrets = Keychain::new(Arc::new(MemoryStore::stalled(
+            std::time::Duration::from_millis(1_500),
+        )))
+        .with_timeout(std::time::Duration::from_millis(100));
+        let started = std::time::Instant::now();
+        let state = session.state().await.unwrap();
+        assert_eq!(state.key_hint, None);
+        assert!(!state.proxy_password_set);
+        let error = session.stored_key().await.unwrap_err();
+        assert_eq!(error.code, ErrorCode::KeychainUnavailable);
+        assert!(
+            error.message.contains("did not answer"),
+            "{}",
+            error.message
+        );
+        let error = session.store_key(&ApiKey::new("k")).await.unwrap_err();
+        assert_eq!(error.code, ErrorCode::KeychainUnavailable);
+        assert!(started.elapsed() < std::time::Duration::from_millis(1_000));
     }
 }

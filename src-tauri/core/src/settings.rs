@@ -1,4 +1,10 @@
 //! The user's settings, read from the store with their defaults, and turned into engine options.
+//!
+//! What the webview may change is exactly [`Settings`] (unknown fields are refused) plus a
+//! [`ProxyPasswordChange`]. The service address is not a setting: a compromised webview must not be
+//! able to send the key elsewhere. It comes from [`API_BASE_ENV`] (tests, the CLI's `--api-base`)
+//! or is Coresignal's ([`live_api_base`]). The proxy password lives in the OS keychain
+//! ([`crate::secrets`]), never in SQLite, and is never sent back to the webview.
 
 use std::path::PathBuf;
 
@@ -6,24 +12,38 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiConfig, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND};
 use crate::jobs::{EngineOptions, Mode, PollSchedule};
+use crate::secrets::ProxyPassword;
 use crate::store::{Setting, Store, StoreResult};
+
+/// Environment variable: the service address for Live mode (app and CLI). A test seam and an
+/// escape hatch for automation; never settable from the webview.
+pub const API_BASE_ENV: &str = "BULK_COLLECT_API_BASE";
+
+/// The service address for Live mode: [`API_BASE_ENV`] when set, else Coresignal's.
+pub fn live_api_base() -> String {
+    match std::env::var(API_BASE_ENV) {
+        Ok(base) if !base.trim().is_empty() => base.trim().to_owned(),
+        _ => DEFAULT_BASE_URL.to_owned(),
+    }
+}
 
 /// Credits one delivered profile costs when the user has not said otherwise (the product page's figure).
 pub const DEFAULT_CREDITS_PER_RECORD: u32 = 1;
 
-/// Settings as the app uses them, defaults filled in.
+/// Settings as the app uses them, defaults filled in; also what the webview sends to change them
+/// (any other field, such as a service address, is refused).
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Credits per delivered profile.
     pub credits_per_record: u32,
     /// Requests per second per endpoint.
     pub requests_per_second: u32,
-    /// The service's base URL for live mode.
-    pub api_base: String,
-    /// Each job gets a folder under this one.
+    /// Each job gets a folder under this one; an absolute path.
     pub download_root: PathBuf,
-    /// A manual proxy URL; `None` uses the system's.
+    /// A manual proxy URL, optionally with a user name (`http://name@host:port`) but never a
+    /// password (that is in the keychain); `None` uses the system's.
     pub proxy: Option<String>,
     /// Light, dark, or following the OS.
     pub theme: Theme,
@@ -71,9 +91,6 @@ impl Settings {
             requests_per_second: store
                 .setting_u32(Setting::RequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND)?
                 .clamp(1, DEFAULT_REQUESTS_PER_SECOND),
-            api_base: store
-                .setting(Setting::ApiBase)?
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
             download_root: store
                 .setting(Setting::DownloadRoot)?
                 .map(PathBuf::from)
@@ -88,8 +105,9 @@ impl Settings {
         })
     }
 
-    /// Checks the values and writes them to the store. Errors name the setting and the fix.
-    pub fn save(&self, store: &Store) -> Result<(), SettingsError> {
+    /// Checks the values (and a proxy password change against the proxy). Errors name the setting
+    /// and the fix.
+    pub fn validate(&self, proxy_password: &ProxyPasswordChange) -> Result<(), SettingsError> {
         if !(1..=1_000).contains(&self.credits_per_record) {
             return Err(SettingsError(format!(
                 "Credits per profile must be between 1 and 1,000; {} was given.",
@@ -102,15 +120,68 @@ impl Settings {
                 self.requests_per_second
             )));
         }
-        let proxy = self.proxy.as_deref().map(str::trim).unwrap_or("");
-        if !proxy.is_empty() && url::Url::parse(proxy).is_err() {
-            return Err(SettingsError(format!(
-                "The proxy {proxy:?} is not a web address. Write it like http://proxy.example.com:8080, or leave it empty to use the system's."
-            )));
-        }
+        self.validate_proxy(proxy_password)?;
         if self.download_root.as_os_str().is_empty() {
             return Err(SettingsError("Choose a download folder.".into()));
         }
+        if !self.download_root.is_absolute() {
+            return Err(SettingsError(format!(
+                "The download folder {:?} is not a full path: it must start from the top of the \
+                 disk (like {}). Press Change folder… to choose one.",
+                self.download_root.display().to_string(),
+                example_absolute_folder()
+            )));
+        }
+        Ok(())
+    }
+
+    fn validate_proxy(&self, proxy_password: &ProxyPasswordChange) -> Result<(), SettingsError> {
+        let proxy = self.trimmed_proxy();
+        if proxy.is_empty() {
+            if let ProxyPasswordChange::Set(_) = proxy_password {
+                return Err(SettingsError(
+                    "Enter the proxy's address before its password.".into(),
+                ));
+            }
+            return Ok(());
+        }
+        let Ok(url) = url::Url::parse(proxy) else {
+            return Err(SettingsError(format!(
+                "The proxy {proxy:?} is not a web address. Write it like http://proxy.example.com:8080, or leave it empty to use the system's."
+            )));
+        };
+        if url.password().is_some() {
+            return Err(SettingsError(
+                "Do not write the password in the proxy's address: type it in the Proxy password \
+                 box, where it is kept in your computer's password keychain."
+                    .into(),
+            ));
+        }
+        if let ProxyPasswordChange::Set(password) = proxy_password {
+            if password.is_empty() {
+                return Err(SettingsError(
+                    "The proxy password is empty. Type it, or press Remove password.".into(),
+                ));
+            }
+            if url.username().is_empty() {
+                return Err(SettingsError(
+                    "A proxy password needs a user name: write it in the address, like \
+                     http://name@proxy.example.com:8080."
+                        .into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn trimmed_proxy(&self) -> &str {
+        self.proxy.as_deref().map(str::trim).unwrap_or("")
+    }
+
+    /// Checks the values ([`Settings::validate`], with no password change) and writes them to the
+    /// store. Errors name the setting and the fix.
+    pub fn save(&self, store: &Store) -> Result<(), SettingsError> {
+        self.validate(&ProxyPasswordChange::Keep)?;
         let write = |setting, value: &str| store.set_setting(setting, value);
         write(
             Setting::CreditsPerRecord,
@@ -120,20 +191,44 @@ impl Settings {
             Setting::RequestsPerSecond,
             &self.requests_per_second.to_string(),
         )?;
-        write(Setting::ApiBase, self.api_base.trim())?;
+        // Written by older versions (when the webview could set it); never read any more.
+        store.clear_setting(Setting::ApiBase)?;
         write(Setting::DownloadRoot, &self.download_root.to_string_lossy())?;
-        write(Setting::Proxy, proxy)?;
+        write(Setting::Proxy, self.trimmed_proxy())?;
         write(Setting::Theme, self.theme.as_str())?;
         Ok(())
     }
 
-    /// Engine options for `mode`; `api_base` overrides the stored base (Practice passes the simulator's).
-    pub fn engine_options(&self, mode: Mode, api_base: Option<&str>) -> EngineOptions {
+    /// The manual proxy's address with `password` added to its credentials, for the HTTP client;
+    /// `None` when no manual proxy is set. Never stored, logged or sent to the webview.
+    pub fn proxy_url(&self, password: Option<&ProxyPassword>) -> Option<String> {
+        let proxy = Some(self.trimmed_proxy()).filter(|proxy| !proxy.is_empty())?;
+        let Some(password) = password.filter(|password| !password.is_empty()) else {
+            return Some(proxy.to_owned());
+        };
+        let Ok(mut url) = url::Url::parse(proxy) else {
+            // The client reports an unusable proxy address itself.
+            return Some(proxy.to_owned());
+        };
+        match url.set_password(Some(password.expose())) {
+            Ok(()) => Some(url.into()),
+            Err(()) => Some(proxy.to_owned()),
+        }
+    }
+
+    /// Engine options for `mode` against `api_base` (Live: [`live_api_base`]; Practice: the
+    /// simulator's), through the manual proxy with `proxy_password` if one is set.
+    pub fn engine_options(
+        &self,
+        mode: Mode,
+        api_base: &str,
+        proxy_password: Option<&ProxyPassword>,
+    ) -> EngineOptions {
         EngineOptions {
             mode,
             api: ApiConfig {
-                base_url: api_base.unwrap_or(&self.api_base).to_owned(),
-                proxy: self.proxy.clone(),
+                base_url: api_base.to_owned(),
+                proxy: self.proxy_url(proxy_password),
                 ..ApiConfig::default()
             },
             download_root: self.download_root.clone(),
@@ -143,6 +238,31 @@ impl Settings {
             requests_per_second: self.requests_per_second,
             owner_label: "the Bulk Collect app".into(),
         }
+    }
+}
+
+/// What to do with the saved proxy password when settings are saved.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyPasswordChange {
+    /// Leave it as it is (the password box was left empty).
+    #[default]
+    Keep,
+    /// Save this password in the keychain, replacing any saved one.
+    Set(#[ts(type = "string")] ProxyPassword),
+    /// Delete it from the keychain.
+    Remove,
+}
+
+/// An absolute folder for this OS, for messages.
+fn example_absolute_folder() -> &'static str {
+    if cfg!(windows) {
+        r"C:\Users\you\Downloads"
+    } else if cfg!(target_os = "macos") {
+        "/Users/you/Downloads"
+    } else {
+        "/home/you/Downloads"
     }
 }
 
@@ -180,6 +300,8 @@ pub fn default_download_root(data_dir: &std::path::Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     #[test]
@@ -189,7 +311,6 @@ mod tests {
         let settings = Settings::load(&store, &data).unwrap();
         assert_eq!(settings.credits_per_record, 1);
         assert_eq!(settings.requests_per_second, 27);
-        assert_eq!(settings.api_base, DEFAULT_BASE_URL);
         assert_eq!(settings.proxy, None);
 
         store.set_setting(Setting::CreditsPerRecord, "10").unwrap();
@@ -206,5 +327,164 @@ mod tests {
             "never above the service's limit"
         );
         assert_eq!(settings.download_root, PathBuf::from("/data/out"));
+    }
+
+    fn valid() -> Settings {
+        Settings {
+            credits_per_record: 1,
+            requests_per_second: 27,
+            download_root: PathBuf::from(if cfg!(windows) {
+                r"C:\out"
+            } else {
+                "/data/out"
+            }),
+            proxy: None,
+            theme: Theme::System,
+        }
+    }
+
+    #[test]
+    fn the_service_address_is_not_a_setting_the_webview_can_send() {
+        let mut json = serde_json::to_value(valid()).unwrap();
+        assert!(json.get("api_base").is_none());
+        json["api_base"] = "https://attacker.example/cdapi".into();
+        let refused = serde_json::from_value::<Settings>(json).unwrap_err();
+        assert!(
+            refused.to_string().contains("unknown field `api_base`"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_service_address_stored_by_an_older_version_is_ignored_and_cleared() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .set_setting(Setting::ApiBase, "https://attacker.example/cdapi")
+            .unwrap();
+        let settings = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+        let options = settings.engine_options(Mode::Live, DEFAULT_BASE_URL, None);
+        assert_eq!(options.api.base_url, DEFAULT_BASE_URL);
+        valid().save(&store).unwrap();
+        assert_eq!(store.setting(Setting::ApiBase).unwrap(), None);
+    }
+
+    #[test]
+    fn live_api_base_defaults_to_coresignal() {
+        if std::env::var_os(API_BASE_ENV).is_none() {
+            assert_eq!(live_api_base(), DEFAULT_BASE_URL);
+        }
+    }
+
+    #[test]
+    fn the_download_folder_must_be_a_full_path() {
+        let store = Store::open_in_memory().unwrap();
+        for relative in ["downloads", "./out", "out/jobs"] {
+            let settings = Settings {
+                download_root: PathBuf::from(relative),
+                ..valid()
+            };
+            let error = settings.save(&store).unwrap_err();
+            assert!(
+                error.to_string().starts_with(&format!(
+                    "The download folder \"{relative}\" is not a full path"
+                )),
+                "{error}"
+            );
+            assert!(error.to_string().contains("Change folder"), "{error}");
+            assert_eq!(
+                crate::error::Coded::code(&error),
+                crate::ErrorCode::InvalidInput
+            );
+        }
+        assert_eq!(
+            store.setting(Setting::DownloadRoot).unwrap(),
+            None,
+            "nothing saved"
+        );
+        valid().save(&store).unwrap();
+        assert_eq!(
+            store
+                .setting(Setting::DownloadRoot)
+                .unwrap()
+                .map(PathBuf::from),
+            Some(valid().download_root)
+        );
+    }
+
+    #[test]
+    fn a_proxy_password_is_never_part_of_the_stored_address() {
+        let with_password = Settings {
+            proxy: Some("http://anna:s3cret@proxy.example.com:8080".into()),
+            ..valid()
+        };
+        let error = with_password
+            .validate(&ProxyPasswordChange::Keep)
+            .unwrap_err();
+        assert!(error.to_string().contains("Proxy password box"), "{error}");
+
+        let no_user = Settings {
+            proxy: Some("http://proxy.example.com:8080".into()),
+            ..valid()
+        };
+        let set = ProxyPasswordChange::Set(ProxyPassword::new("s3cret"));
+        assert!(no_user
+            .validate(&set)
+            .unwrap_err()
+            .to_string()
+            .contains("user name"));
+        let no_proxy = valid();
+        assert!(no_proxy
+            .validate(&set)
+            .unwrap_err()
+            .to_string()
+            .contains("address before"));
+        let empty = ProxyPasswordChange::Set(ProxyPassword::new(""));
+        let with_user = Settings {
+            proxy: Some("http://anna@proxy.example.com:8080".into()),
+            ..valid()
+        };
+        assert!(with_user.validate(&empty).is_err());
+        with_user.validate(&set).unwrap();
+        with_user.validate(&ProxyPasswordChange::Remove).unwrap();
+    }
+
+    #[test]
+    fn the_client_gets_the_proxy_with_its_password_the_store_never_does() {
+        let store = Store::open_in_memory().unwrap();
+        let settings = Settings {
+            proxy: Some(" http://anna@proxy.example.com:8080 ".into()),
+            ..valid()
+        };
+        settings.save(&store).unwrap();
+        assert_eq!(
+            store.setting(Setting::Proxy).unwrap().as_deref(),
+            Some("http://anna@proxy.example.com:8080")
+        );
+        let password = ProxyPassword::new("p@ss word");
+        let options = settings.engine_options(Mode::Live, DEFAULT_BASE_URL, Some(&password));
+        let url = url::Url::parse(&options.api.proxy.unwrap()).unwrap();
+        assert_eq!(url.username(), "anna");
+        assert_eq!(url.password(), Some("p%40ss%20word"));
+        assert_eq!(url.host_str(), Some("proxy.example.com"));
+        assert_eq!(
+            settings.proxy_url(None).as_deref(),
+            Some("http://anna@proxy.example.com:8080")
+        );
+        assert_eq!(valid().proxy_url(Some(&password)), None);
+    }
+
+    #[test]
+    fn a_password_change_reads_keep_set_or_remove() {
+        let change = |json: &str| serde_json::from_str::<ProxyPasswordChange>(json).unwrap();
+        assert_eq!(change(r#""keep""#), ProxyPasswordChange::Keep);
+        assert_eq!(change(r#""remove""#), ProxyPasswordChange::Remove);
+        assert_eq!(
+            change(r#"{"set": "pw"}"#),
+            ProxyPasswordChange::Set(ProxyPassword::new("pw"))
+        );
+        assert_eq!(
+            format!("{:?}", change(r#"{"set": "pw"}"#)),
+            "Set(ProxyPassword(<redacted>))"
+        );
     }
 }

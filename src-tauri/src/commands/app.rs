@@ -1,8 +1,10 @@
-//! Mode, key and settings.
+//! Mode, key and settings. Every command here is `async`: a sync command would run on the main
+//! thread, and these reach SQLite or the keychain (the keychain only through the core's
+//! [`collect_core::secrets::Keychain`], off the async threads and under a time limit).
 
 use collect_core::jobs::Mode;
 use collect_core::session::{AppState, ConnectionCheck};
-use collect_core::settings::Settings;
+use collect_core::settings::{ProxyPasswordChange, Settings};
 use collect_core::UserError;
 
 use super::ShellState;
@@ -11,7 +13,7 @@ use super::ShellState;
 #[tauri::command]
 pub async fn app_state(shell: ShellState<'_>) -> Result<AppState, UserError> {
     shell.ready().await;
-    shell.session.state()
+    shell.session.state().await
 }
 
 /// Enters Practice or Live mode.
@@ -30,18 +32,24 @@ pub async fn save_key(shell: ShellState<'_>, key: String) -> Result<AppState, Us
 #[tauri::command]
 pub async fn remove_key(shell: ShellState<'_>) -> Result<AppState, UserError> {
     shell.session.remove_key().await?;
-    shell.session.state()
+    shell.session.state().await
 }
 
-/// Saves the settings and applies them to the running engine (nothing in flight restarts).
+/// Saves the settings (the webview cannot name a service address: [`Settings`] refuses unknown
+/// fields) and what to do with the proxy password, then applies them to the running engine
+/// (nothing in flight restarts).
 #[tauri::command]
 pub async fn save_settings(
     shell: ShellState<'_>,
     settings: Settings,
+    proxy_password: ProxyPasswordChange,
 ) -> Result<AppState, UserError> {
-    shell.session.save_settings(&settings)?;
-    shell.session.apply_settings()?;
-    shell.session.state()
+    shell
+        .session
+        .save_settings(&settings, &proxy_password)
+        .await?;
+    shell.session.apply_settings().await?;
+    shell.session.state().await
 }
 
 /// The native folder picker, opened by Rust; `None` when cancelled.

@@ -51,6 +51,77 @@ describe("Settings", () => {
     });
   });
 
+  it("sends a typed proxy password once, keeps a saved one by default and never shows it", async () => {
+    on("save_settings", ({ settings }) =>
+      appStateFixture({ settings: settings as never, proxy_password_set: true }),
+    );
+    start();
+    expect(screen.getByText(/Only if your proxy asks for one/)).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText("Proxy"), {
+      target: { value: "http://anna@proxy:8080" },
+    });
+    const password = screen.getByLabelText("Proxy password") as HTMLInputElement;
+    expect(password.type).toBe("password");
+    await fireEvent.input(password, { target: { value: "s3cret" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(app.state?.proxy_password_set).toBe(true));
+    const [, sent] = calls.mock.calls.find(([command]) => command === "save_settings") ?? [];
+    expect(sent).toMatchObject({ proxyPassword: { set: "s3cret" } });
+    expect(Object.keys((sent as { settings: object }).settings).sort()).toEqual([
+      "credits_per_record",
+      "download_root",
+      "proxy",
+      "requests_per_second",
+      "theme",
+    ]);
+    await waitFor(() => expect(password.value).toBe(""));
+
+    // The next save leaves the saved password alone.
+    calls.mockClear();
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(calls).toHaveBeenCalled());
+    expect(calls.mock.calls[0]?.[1]).toMatchObject({ proxyPassword: "keep" });
+  });
+
+  it("shows only that a proxy password is saved and removes it", async () => {
+    on("save_settings", ({ settings }) =>
+      appStateFixture({ settings: settings as never, proxy_password_set: false }),
+    );
+    render(Settings, {
+      current: appStateFixture({
+        mode: "live",
+        key_hint: "••••a1b2",
+        proxy_password_set: true,
+        settings: { ...appStateFixture().settings, proxy: "http://anna@proxy:8080" },
+      }),
+    });
+    expect(screen.getByText(/A proxy password is saved/)).toBeTruthy();
+    expect((screen.getByLabelText("Proxy password") as HTMLInputElement).value).toBe("");
+    await fireEvent.click(screen.getByRole("button", { name: "Remove proxy password" }));
+    await waitFor(() =>
+      expect(calls).toHaveBeenCalledWith(
+        "save_settings",
+        expect.objectContaining({ proxyPassword: "remove" }),
+      ),
+    );
+    expect(await screen.findByText(/proxy password was removed/)).toBeTruthy();
+  });
+
+  it("shows why a setting was refused", async () => {
+    on("save_settings", () => {
+      throw {
+        code: "InvalidInput",
+        message: "A proxy password needs a user name: write it in the address.",
+      };
+    });
+    start();
+    await fireEvent.input(screen.getByLabelText("Proxy password"), {
+      target: { value: "s3cret" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText(/needs a user name/)).toBeTruthy();
+  });
+
   it("tests the connection and switches mode", async () => {
     on("test_connection", () => ({ ok: false, message: "Proxy refused.", balance: null }));
     on("choose_mode", () => appStateFixture({ mode: "practice" }));

@@ -1,43 +1,63 @@
 //! The OS keychain through the `keyring` crate: Secret Service on Linux, Keychain on macOS,
-//! Credential Manager on Windows.
+//! Credential Manager on Windows. Every call may block: async code goes through
+//! [`super::Keychain`].
 
 use keyring::Entry;
 
-use super::{ApiKey, SecretError, SecretStore};
+use super::{SecretEntry, SecretError, SecretStore};
 
-/// The keychain service name every Bulk Collect key is saved under. Never change it: a key saved
-/// by an older version would no longer be found.
+/// The keychain service name every Bulk Collect secret is saved under. Never change it: a secret
+/// saved by an older version would no longer be found.
 pub const KEYRING_SERVICE: &str = "com.bulkcollect.desktop";
 
 /// The keychain account (user name) of the Coresignal API key.
 pub const KEYRING_ACCOUNT: &str = "coresignal-api-key";
 
-/// The API key in the OS keychain, under [`KEYRING_SERVICE`] and an account name.
+/// The keychain account of the manual proxy's password.
+pub const PROXY_PASSWORD_ACCOUNT: &str = "proxy-password";
+
+/// Secrets in the OS keychain, under [`KEYRING_SERVICE`]: one account per [`SecretEntry`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyringStore {
     account: String,
+    proxy_account: String,
 }
 
 impl KeyringStore {
-    /// The app's own entry: [`KEYRING_SERVICE`] / [`KEYRING_ACCOUNT`].
+    /// The app's own entries: [`KEYRING_ACCOUNT`] and [`PROXY_PASSWORD_ACCOUNT`].
     pub fn new() -> Self {
-        Self::with_account(KEYRING_ACCOUNT)
-    }
-
-    /// Another account under [`KEYRING_SERVICE`], so that tests do not touch the real key.
-    pub fn with_account(account: impl Into<String>) -> Self {
         Self {
-            account: account.into(),
+            account: KEYRING_ACCOUNT.to_owned(),
+            proxy_account: PROXY_PASSWORD_ACCOUNT.to_owned(),
         }
     }
 
-    /// The account name this store uses.
+    /// Other accounts under [`KEYRING_SERVICE`], so that tests do not touch the real secrets: the key
+    /// under `account`, the proxy password under `<account>-proxy-password`.
+    pub fn with_account(account: impl Into<String>) -> Self {
+        let account = account.into();
+        Self {
+            proxy_account: format!("{account}-{PROXY_PASSWORD_ACCOUNT}"),
+            account,
+        }
+    }
+
+    /// The account name of the API key.
     pub fn account(&self) -> &str {
         &self.account
     }
 
-    fn entry(&self) -> Result<Entry, SecretError> {
-        Entry::new(KEYRING_SERVICE, &self.account).map_err(from_keyring)
+    /// The account name of `entry`.
+    pub fn account_of(&self, entry: SecretEntry) -> &str {
+        match entry {
+            SecretEntry::ApiKey => &self.account,
+            SecretEntry::ProxyPassword => &self.proxy_account,
+        }
+    }
+
+    fn entry(&self, entry: SecretEntry) -> Result<Entry, SecretError> {
+        Entry::new(KEYRING_SERVICE, self.account_of(entry))
+            .map_err(|error| from_keyring(entry, error))
     }
 }
 
@@ -48,52 +68,55 @@ impl Default for KeyringStore {
 }
 
 impl SecretStore for KeyringStore {
-    fn load(&self) -> Result<Option<ApiKey>, SecretError> {
-        match self.entry()?.get_password() {
-            Ok(text) => Ok(Some(ApiKey::new(text)).filter(|key| !key.is_empty())),
+    fn read(&self, entry: SecretEntry) -> Result<Option<String>, SecretError> {
+        match self.entry(entry)?.get_password() {
+            Ok(text) => Ok(Some(text)),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(error) => Err(from_keyring(error)),
+            Err(error) => Err(from_keyring(entry, error)),
         }
     }
 
-    fn save(&self, key: &ApiKey) -> Result<(), SecretError> {
-        if key.is_empty() {
-            return Err(SecretError::EmptyKey);
-        }
-        let entry = self.entry()?;
-        match entry.set_password(key.expose()) {
+    fn write(&self, entry: SecretEntry, secret: &str) -> Result<(), SecretError> {
+        let keychain_entry = self.entry(entry)?;
+        match keychain_entry.set_password(secret) {
             Err(keyring::Error::Ambiguous(copies)) => {
-                delete_copies(copies)?;
-                entry.set_password(key.expose()).map_err(from_keyring)
+                delete_copies(entry, copies)?;
+                keychain_entry
+                    .set_password(secret)
+                    .map_err(|error| from_keyring(entry, error))
             }
-            other => other.map_err(from_keyring),
+            other => other.map_err(|error| from_keyring(entry, error)),
         }
     }
 
-    fn delete(&self) -> Result<(), SecretError> {
-        match self.entry()?.delete_credential() {
+    fn erase(&self, entry: SecretEntry) -> Result<(), SecretError> {
+        match self.entry(entry)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(keyring::Error::Ambiguous(copies)) => delete_copies(copies),
-            Err(error) => Err(from_keyring(error)),
+            Err(keyring::Error::Ambiguous(copies)) => delete_copies(entry, copies),
+            Err(error) => Err(from_keyring(entry, error)),
         }
     }
 }
 
 /// Deletes every copy when the keychain holds several entries for the account.
-fn delete_copies(copies: Vec<Box<keyring::credential::Credential>>) -> Result<(), SecretError> {
+fn delete_copies(
+    entry: SecretEntry,
+    copies: Vec<Box<keyring::credential::Credential>>,
+) -> Result<(), SecretError> {
     for copy in copies {
         match Entry::new_with_credential(copy).delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => {}
-            Err(error) => return Err(from_keyring(error)),
+            Err(error) => return Err(from_keyring(entry, error)),
         }
     }
     Ok(())
 }
 
-/// Maps a keychain failure to a [`SecretError`]; never falls back to anything else.
-pub(super) fn from_keyring(error: keyring::Error) -> SecretError {
+/// Maps a keychain failure on `entry` to a [`SecretError`]; never falls back to anything else.
+pub(super) fn from_keyring(entry: SecretEntry, error: keyring::Error) -> SecretError {
     let secret_error = match &error {
         keyring::Error::BadEncoding(_) => SecretError::Unreadable {
+            entry,
             detail: "it is not text".to_owned(),
         },
         keyring::Error::NoStorageAccess(inner) => SecretError::Unavailable {
@@ -106,6 +129,6 @@ pub(super) fn from_keyring(error: keyring::Error) -> SecretError {
             detail: other.to_string(),
         },
     };
-    tracing::warn!(error = %error, "keychain call failed");
+    tracing::warn!(error = %error, %entry, "keychain call failed");
     secret_error
 }

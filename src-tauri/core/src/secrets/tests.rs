@@ -1,3 +1,6 @@
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use super::*;
 
 #[test]
@@ -42,7 +45,7 @@ fn unavailable_memory_store_fails_every_call() {
 #[test]
 fn keychain_failures_map_to_unavailable() {
     let locked = keyring::Error::NoStorageAccess("collection is locked".into());
-    let error = keychain::from_keyring(locked);
+    let error = keychain::from_keyring(SecretEntry::ApiKey, locked);
     assert_eq!(error.code(), ErrorCode::KeychainUnavailable);
     assert_eq!(
         error.to_string(),
@@ -50,10 +53,22 @@ fn keychain_failures_map_to_unavailable() {
          locked: collection is locked). Unlock it or sign in to your desktop session, then try \
          again."
     );
-    let failure = keychain::from_keyring(keyring::Error::PlatformFailure("no bus".into()));
+    let failure = keychain::from_keyring(
+        SecretEntry::ApiKey,
+        keyring::Error::PlatformFailure("no bus".into()),
+    );
     assert_eq!(failure.code(), ErrorCode::KeychainUnavailable);
-    let unreadable = keychain::from_keyring(keyring::Error::BadEncoding(vec![0xff]));
+    let unreadable =
+        keychain::from_keyring(SecretEntry::ApiKey, keyring::Error::BadEncoding(vec![0xff]));
     assert_eq!(unreadable.code(), ErrorCode::KeyMissing);
+    let unreadable_password = keychain::from_keyring(
+        SecretEntry::ProxyPassword,
+        keyring::Error::BadEncoding(vec![0xff]),
+    );
+    assert_eq!(unreadable_password.code(), ErrorCode::InvalidInput);
+    assert!(unreadable_password
+        .to_string()
+        .starts_with("The proxy password saved in your keychain could not be read"));
 }
 
 #[test]
@@ -68,6 +83,104 @@ fn keyring_store_names() {
     assert_eq!(KeyringStore::new().account(), KEYRING_ACCOUNT);
     assert_eq!(KeyringStore::default(), KeyringStore::new());
     assert_eq!(KEYRING_SERVICE, "com.bulkcollect.desktop");
+    assert_eq!(
+        KeyringStore::new().account_of(SecretEntry::ProxyPassword),
+        "proxy-password"
+    );
+    let test = KeyringStore::with_account("bulk-collect-test-x");
+    assert_eq!(test.account_of(SecretEntry::ApiKey), "bulk-collect-test-x");
+    assert_eq!(
+        test.account_of(SecretEntry::ProxyPassword),
+        "bulk-collect-test-x-proxy-password"
+    );
+}
+
+#[test]
+fn the_proxy_password_is_a_second_entry_beside_the_key() {
+    let store = MemoryStore::with_key(ApiKey::new("the-key"));
+    assert_eq!(store.load_proxy_password().unwrap(), None);
+    store
+        .save_proxy_password(&ProxyPassword::new(" s3cret with spaces "))
+        .unwrap();
+    assert_eq!(
+        store.load_proxy_password().unwrap().unwrap().expose(),
+        " s3cret with spaces ",
+        "a password is kept exactly as typed"
+    );
+    assert_eq!(store.load().unwrap(), Some(ApiKey::new("the-key")));
+    store.delete().unwrap();
+    assert!(store.load_proxy_password().unwrap().is_some());
+    store.delete_proxy_password().unwrap();
+    assert_eq!(store.load_proxy_password().unwrap(), None);
+    let empty = store
+        .save_proxy_password(&ProxyPassword::new(""))
+        .unwrap_err();
+    assert_eq!(empty, SecretError::EmptyProxyPassword);
+    assert_eq!(empty.code(), ErrorCode::InvalidInput);
+    assert_eq!(
+        format!("{:?}", ProxyPassword::new("s3cret")),
+        "ProxyPassword(<redacted>)"
+    );
+}
+
+#[tokio::test]
+async fn keychain_calls_run_off_the_async_thread() {
+    let store = Arc::new(MemoryStore::new());
+    let keychain = Keychain::new(store.clone());
+    keychain.save_api_key(&ApiKey::new("k-0001")).await.unwrap();
+    keychain
+        .save_proxy_password(&ProxyPassword::new("pw"))
+        .await
+        .unwrap();
+    assert_eq!(
+        keychain.api_key().await.unwrap(),
+        Some(ApiKey::new("k-0001"))
+    );
+    assert_eq!(
+        keychain.proxy_password().await.unwrap(),
+        Some(ProxyPassword::new("pw"))
+    );
+    assert_eq!(store.load().unwrap(), Some(ApiKey::new("k-0001")));
+    keychain.delete_api_key().await.unwrap();
+    keychain.delete_proxy_password().await.unwrap();
+    assert_eq!(keychain.api_key().await.unwrap(), None);
+    assert_eq!(keychain.proxy_password().await.unwrap(), None);
+    assert_eq!(
+        keychain.save_api_key(&ApiKey::new(" ")).await,
+        Err(SecretError::EmptyKey)
+    );
+}
+
+/// A keychain that blocks (an unlock prompt nobody answers) neither blocks the async thread nor
+/// makes the caller wait past the time limit.
+#[tokio::test(flavor = "current_thread")]
+async fn a_keychain_that_does_not_answer_times_out_without_blocking_the_runtime() {
+    let keychain = Keychain::new(Arc::new(MemoryStore::stalled(Duration::from_millis(1_500))))
+        .with_timeout(Duration::from_millis(100));
+    let started = Instant::now();
+    // On a single-threaded runtime this ticker only advances if the keychain call is off-thread.
+    let ticker = tokio::spawn(async {
+        let mut ticks = 0;
+        for _ in 0..5 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            ticks += 1;
+        }
+        ticks
+    });
+    let error = keychain.api_key().await.unwrap_err();
+    let waited = started.elapsed();
+    assert_eq!(error, SecretError::NoAnswer { seconds: 1 });
+    assert_eq!(error.code(), ErrorCode::KeychainUnavailable);
+    assert!(error
+        .to_string()
+        .starts_with("Your computer's password keychain did not answer within"));
+    assert!(waited < Duration::from_millis(1_000), "waited {waited:?}");
+    assert_eq!(ticker.await.unwrap(), 5);
+    assert_eq!(
+        KEYCHAIN_TIMEOUT,
+        Duration::from_secs(10),
+        "the time limit the message promises"
+    );
 }
 
 /// Set in the child process of [`keyring_without_dbus_is_unavailable`].
@@ -123,6 +236,58 @@ fn keychain_probe_without_dbus() {
     unavailable(store.load().map(|_| ()));
     unavailable(store.save(&ApiKey::new("never-written")));
     unavailable(store.delete());
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run by make test inside dbus-run-session + gnome-keyring"]
+fn keyring_store_keeps_the_proxy_password_in_its_own_entry() {
+    let store =
+        KeyringStore::with_account(format!("bulk-collect-test-proxy-{}", std::process::id()));
+    store.delete().unwrap();
+    store.delete_proxy_password().unwrap();
+    store.save(&ApiKey::new("key-0001")).unwrap();
+    store
+        .save_proxy_password(&ProxyPassword::new("proxy pass 0002"))
+        .unwrap();
+    assert_eq!(store.load().unwrap(), Some(ApiKey::new("key-0001")));
+    assert_eq!(
+        store.load_proxy_password().unwrap(),
+        Some(ProxyPassword::new("proxy pass 0002"))
+    );
+    store.delete_proxy_password().unwrap();
+    assert_eq!(store.load_proxy_password().unwrap(), None);
+    assert_eq!(store.load().unwrap(), Some(ApiKey::new("key-0001")));
+    store.delete().unwrap();
+    assert_eq!(store.load().unwrap(), None);
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run by make test inside dbus-run-session + gnome-keyring"]
+async fn keychain_over_the_real_keyring_round_trips() {
+    let keychain = Keychain::new(Arc::new(KeyringStore::with_account(format!(
+        "bulk-collect-test-async-{}",
+        std::process::id()
+    ))));
+    keychain
+        .save_api_key(&ApiKey::new("async-key-0003"))
+        .await
+        .unwrap();
+    keychain
+        .save_proxy_password(&ProxyPassword::new("async-pass"))
+        .await
+        .unwrap();
+    assert_eq!(
+        keychain.api_key().await.unwrap(),
+        Some(ApiKey::new("async-key-0003"))
+    );
+    assert_eq!(
+        keychain.proxy_password().await.unwrap(),
+        Some(ProxyPassword::new("async-pass"))
+    );
+    keychain.delete_api_key().await.unwrap();
+    keychain.delete_proxy_password().await.unwrap();
+    assert_eq!(keychain.api_key().await.unwrap(), None);
+    assert_eq!(keychain.proxy_password().await.unwrap(), None);
 }
 
 #[test]

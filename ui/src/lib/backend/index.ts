@@ -12,6 +12,7 @@ import type {
   JobSummary,
   JobUpdate,
   Mode,
+  ProxyPasswordChange,
   QueryCheck,
   Quote,
   SearchRequest,
@@ -108,8 +109,12 @@ export const sendAgain = (id: number) => call<Quote>("send_again", { id });
 /** Opens the job's download folder in the file manager. */
 export const openFolder = (id: number) => call<void>("open_folder", { id });
 
-/** Saves the settings; returns the new app state. */
-export const saveSettings = (settings: Settings) => call<AppState>("save_settings", { settings });
+/**
+ * Saves the settings and what to do with the proxy password (kept in the OS keychain; the app state
+ * only says whether one is saved). Returns the new app state. The service address is not a setting.
+ */
+export const saveSettings = (settings: Settings, proxyPassword: ProxyPasswordChange = "keep") =>
+  call<AppState>("save_settings", { settings, proxyPassword });
 
 /** Opens the native folder picker (in Rust); null if cancelled. */
 export const pickDownloadFolder = () => call<string | null>("pick_download_folder");

@@ -19,6 +19,10 @@ mode: Mode | null,
  */
 key_hint: string | null, 
 /**
+ * Whether a proxy password is saved in the keychain (the password itself never leaves Rust).
+ */
+proxy_password_set: boolean, 
+/**
  * The service rejected the key: polling is paused until it is replaced.
  */
 key_rejected: boolean, 
@@ -31,6 +35,6 @@ balance: number | null,
  */
 data_dir: string, 
 /**
- * The settings, defaults filled in.
+ * The settings, defaults filled in. The service address is not among them.
  */
 settings: Settings, };

@@ -2,7 +2,8 @@
 import type { Theme } from "./Theme";
 
 /**
- * Settings as the app uses them, defaults filled in.
+ * Settings as the app uses them, defaults filled in; also what the webview sends to change them
+ * (any other field, such as a service address, is refused).
  */
 export type Settings = { 
 /**
@@ -14,15 +15,12 @@ credits_per_record: number,
  */
 requests_per_second: number, 
 /**
- * The service's base URL for live mode.
- */
-api_base: string, 
-/**
- * Each job gets a folder under this one.
+ * Each job gets a folder under this one; an absolute path.
  */
 download_root: string, 
 /**
- * A manual proxy URL; `None` uses the system's.
+ * A manual proxy URL, optionally with a user name (`http://name@host:port`) but never a
+ * password (that is in the keychain); `None` uses the system's.
  */
 proxy: string | null, 
 /**

@@ -18,6 +18,7 @@ export type { JobSummary } from "./JobSummary";
 export type { JobUpdate } from "./JobUpdate";
 export type { LineProblem } from "./LineProblem";
 export type { Mode } from "./Mode";
+export type { ProxyPasswordChange } from "./ProxyPasswordChange";
 export type { QueryCheck } from "./QueryCheck";
 export type { QueryProblem } from "./QueryProblem";
 export type { QueryWarning } from "./QueryWarning";

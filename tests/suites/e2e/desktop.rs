@@ -30,7 +30,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
-use crate::workspace_binary;
+use bulk_collect_tests::workspace_binary;
 
 /// How long a wait lasts before the test fails (Practice files are ready after ~4 s; the engine
 /// polls after 5 s; a loaded machine is slower).
@@ -116,26 +116,30 @@ impl Desktop {
             root,
             _one_at_a_time: one_at_a_time,
         };
-        desktop.wait_for_driver().await;
+        desktop.wait_for_driver(native_port).await;
         desktop
     }
 
-    async fn wait_for_driver(&mut self) {
+    /// Waits until tauri-driver and the WebKitWebDriver it starts both listen: tauri-driver
+    /// listens at once, but a session asked for before WebKitWebDriver listens fails (seen on a
+    /// cold first run as "client error (Connect)").
+    async fn wait_for_driver(&mut self, native_port: u16) {
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            if let Ok(Some(status)) = self.driver.try_wait() {
-                panic!(
-                    "tauri-driver exited ({status}) before listening:\n{}",
+        for (name, port) in [("tauri-driver", self.port), (WEBKIT_WEBDRIVER, native_port)] {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                if let Ok(Some(status)) = self.driver.try_wait() {
+                    panic!(
+                        "tauri-driver exited ({status}) before {name} listened:\n{}",
+                        self.log_tail()
+                    );
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{name} does not listen on port {port}:\n{}",
                     self.log_tail()
                 );
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver does not listen on port {}:\n{}",
-                self.port,
-                self.log_tail()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
@@ -503,6 +507,17 @@ impl App<'_> {
         let element = self.wait_for(testid).await;
         self.command(&format!("read [data-testid={testid}]"), element.text())
             .await
+    }
+
+    /// The current value of the input with `data-testid` (which must be there).
+    pub async fn value(&self, testid: &str) -> String {
+        let element = self.wait_for(testid).await;
+        self.command(
+            &format!("read the value of [data-testid={testid}]"),
+            element.prop("value"),
+        )
+        .await
+        .unwrap_or_default()
     }
 
     /// Scrolls the element with `data-testid` to the middle of the window (for screenshots).

@@ -12,12 +12,16 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
+/// The WebDriver helpers: only this test binary links the WebDriver client.
+mod desktop;
+
 mod e2e {
     use std::path::Path;
     use std::time::Duration;
 
-    use bulk_collect_tests::desktop::{App, Desktop, ExternalSim, Setup};
+    use crate::desktop::{App, Desktop, ExternalSim, Setup};
     use bulk_collect_tests::{files_under, read_records, shared_data};
+    use collect_core::secrets::{KeyringStore, SecretStore};
 
     /// The key the simulator knows (the first-run screen verifies it with the simulator).
     const SIM_KEY: &str = "practice-key";
@@ -145,8 +149,10 @@ mod e2e {
         let desktop = live_desktop(&sim).await;
         let app = live_search_still_processing(&desktop).await;
 
-        // The same search again while the first is still being prepared.
-        collect_python_search(&app, "10").await;
+        // The same search again while the first is still being prepared: the price names the
+        // first job, the person confirms "Collect again", and the service's 409 stops it.
+        confirm_python_search(&app, "10", "Collect again").await;
+        app.wait_for("collected-before").await;
         app.wait_for_text("error-message", "The same request is already running")
             .await;
 
@@ -200,6 +206,59 @@ mod e2e {
         app.quit().await;
     }
 
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_proxy_password_goes_to_the_keychain_and_never_back_to_the_window() {
+        const PASSWORD: &str = "e2e-Proxy-Pass-7";
+        let keychain = KeyringStore::new();
+        let desktop = Desktop::start(Setup::default()).await;
+        let app = desktop.open().await;
+        app.wait_for_heading("Welcome to Bulk Collect").await;
+        app.click_button("Practice mode").await;
+        app.wait_for("practice-banner").await;
+        app.click_testid("nav-settings").await;
+        app.wait_for_heading("Settings").await;
+
+        // The user name is part of the address; the password has its own box.
+        app.fill_labelled("Proxy", "http://anna@proxy.example.com:8080")
+            .await;
+        app.fill("proxy-password", PASSWORD).await;
+        app.click_button("Save").await;
+        app.wait_for_text("proxy-password-status", "A proxy password is saved")
+            .await;
+        assert_eq!(app.value("proxy-password").await, "", "the box is emptied");
+        assert_eq!(
+            keychain
+                .load_proxy_password()
+                .unwrap()
+                .map(|p| p.expose().to_owned()),
+            Some(PASSWORD.to_owned()),
+            "the app's keychain entry holds it"
+        );
+        for file in files_under(&desktop.data_dir()) {
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(PASSWORD),
+                "the password is in {}",
+                file.display()
+            );
+        }
+
+        // A restart shows only that one is saved; removing it empties the keychain entry.
+        app.quit().await;
+        let app = desktop.open().await;
+        app.wait_for("practice-banner").await;
+        app.click_testid("nav-settings").await;
+        let status = app.text("proxy-password-status").await;
+        assert!(status.contains("A proxy password is saved"), "{status}");
+        assert_eq!(app.value("proxy-password").await, "");
+        app.click_button("Remove proxy password").await;
+        app.wait_for_text("proxy-password-status", "Only if your proxy asks for one")
+            .await;
+        assert_eq!(keychain.load_proxy_password().unwrap(), None);
+        app.quit().await;
+    }
+
     /// The app in Live mode against `sim`.
     async fn live_desktop(sim: &ExternalSim) -> Desktop {
         Desktop::start(Setup {
@@ -237,6 +296,11 @@ mod e2e {
 
     /// New collection: the Python template with `limit`, estimated, collected and confirmed.
     async fn collect_python_search(app: &App<'_>, limit: &str) {
+        confirm_python_search(app, limit, "Yes, collect").await;
+    }
+
+    /// [`collect_python_search`], confirmed with the button named `confirm`.
+    async fn confirm_python_search(app: &App<'_>, limit: &str, confirm: &str) {
         app.click_testid("nav-new").await;
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", limit).await;
@@ -244,7 +308,7 @@ mod e2e {
         app.wait_for_text("estimate-summary", &format!("{limit} profiles"))
             .await;
         app.click_button("Collect").await;
-        app.click_button("Yes, collect").await;
+        app.click_button(confirm).await;
     }
 
     /// The records in every downloaded gzip under `downloads`; fails if a partial file is left.
