@@ -277,3 +277,71 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
     let missing = run(&["--json", "estimate", "--query", &query_file()], None);
     assert_eq!(json(&missing)["error"]["code"], "KeyMissing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_file_with_bad_lines_names_them_before_any_confirmation() {
+    let harness = Harness::start(quick_sim()).await;
+    let ids = shared_data("ids-with-problems.csv")
+        .to_string_lossy()
+        .into_owned();
+    let refused = cli(&harness, &["--json", "submit", "--ids", &ids]);
+    assert!(!refused.status.success());
+    let message = json(&refused)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("line 13") && message.contains("abc123"),
+        "{message}"
+    );
+    assert!(message.contains("--yes"), "{message}");
+    assert!(harness.sim.requests().is_empty(), "nothing was sent");
+
+    let sent = json(&cli(
+        &harness,
+        &["--json", "submit", "--ids", &ids, "--yes"],
+    ));
+    let problems = sent["ids"]["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|problem| problem["text"] == "abc123"),
+        "{sent}"
+    );
+    assert!(
+        sent["ids"]["duplicates_removed"].as_u64().unwrap() >= 2,
+        "{sent}"
+    );
+    assert_eq!(sent["quote"]["records"], sent["ids"]["valid"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_search_again_needs_again_and_a_job_can_be_cancelled() {
+    let harness = Harness::start(quick_sim()).await;
+    let query = query_file();
+    let first = json(&cli(
+        &harness,
+        &[
+            "--json", "submit", "--query", &query, "--limit", "4", "--yes",
+        ],
+    ));
+    let job = first["job"].as_i64().unwrap().to_string();
+    let refused = cli(
+        &harness,
+        &[
+            "--json", "submit", "--query", &query, "--limit", "4", "--yes",
+        ],
+    );
+    assert!(!refused.status.success());
+    let answer = json(&refused);
+    assert_eq!(answer["error"]["code"], "CollectedBefore", "{answer}");
+    assert_eq!(answer["error"]["job"].as_i64().unwrap().to_string(), job);
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--again"));
+    assert_eq!(harness.sim.requests().len(), 1, "nothing sent twice");
+
+    let cancelled = json(&cli(&harness, &["--json", "cancel", &job]));
+    assert_eq!(cancelled["state"], "cancelled");
+    let again = cli(&harness, &["--json", "cancel", &job]);
+    assert_eq!(json(&again)["error"]["code"], "InvalidState");
+}

@@ -464,12 +464,18 @@ async fn a_second_process_finds_the_download_busy_and_is_told_who_holds_it() {
 
 #[tokio::test]
 async fn a_404_before_thirty_days_is_asked_again_then_fails_with_retry_not_expired() {
-    let harness = Harness::start(quick_sim()).await;
-    let job = an_uncertain_job(&harness, 9).await;
-    harness
-        .engine
-        .attach(job.id, "0000-not-a-request-here")
-        .unwrap();
+    let harness = Harness::start(SimConfig {
+        processing_time: Duration::from_secs(3600),
+        ..quick_sim()
+    })
+    .await;
+    let job = harness.submit_python(Some(9)).await;
+    // The service answers 404 for it (as for a request it cannot find yet).
+    sql(
+        &harness,
+        "UPDATE jobs SET request_id = 'not-known-yet' WHERE id = ?1",
+        &[&job.id],
+    );
     let settled = harness.engine.wait(job.id, None).await.unwrap();
     assert_eq!(
         settled.state,
@@ -488,6 +494,162 @@ async fn a_404_before_thirty_days_is_asked_again_then_fails_with_retry_not_expir
         .contains(&JobAction::Retry));
     let retried = harness.engine.retry(job.id).unwrap();
     assert_eq!(retried.state, JobState::Processing);
+}
+
+#[tokio::test]
+async fn a_mistyped_request_id_sends_the_job_back_to_uncertain_with_both_ways_out() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = an_uncertain_job(&harness, 9).await;
+    harness
+        .engine
+        .attach(job.id, "0000-not-a-request-here")
+        .unwrap();
+    let settled = harness.engine.wait(job.id, None).await.unwrap();
+    assert_eq!(
+        settled.state,
+        JobState::Uncertain,
+        "{:?}",
+        settled.state_reason
+    );
+    assert!(settled
+        .state_reason
+        .unwrap()
+        .contains("does not know request 0000-not-a-request-here"));
+    assert_eq!(settled.request_id, None, "the wrong id is forgotten");
+    assert_eq!(
+        harness.engine.detail(job.id).unwrap().actions,
+        vec![JobAction::Cancel, JobAction::Attach, JobAction::SendAgain]
+    );
+}
+
+// ----- found in review: races between two windows or processes --------------------------------------
+
+#[tokio::test]
+async fn two_prices_made_before_either_was_sent_cannot_both_be_spent_without_again() {
+    let harness = Harness::start(SimConfig {
+        processing_time: Duration::from_secs(3600),
+        ..quick_sim()
+    })
+    .await;
+    let first = harness
+        .engine
+        .quote(&ids_job("ids-valid.csv"))
+        .await
+        .unwrap();
+    let second = harness
+        .engine
+        .quote(&ids_job("ids-valid.csv"))
+        .await
+        .unwrap();
+    assert!(!first.is_again() && !second.is_again());
+    let job = harness.engine.submit(first.id, false).await.unwrap();
+    let refused = harness.engine.submit(second.id, false).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::CollectedBefore);
+    assert_eq!(refused.to_user_error().job, Some(job.id));
+    assert_eq!(posts(&harness), 1);
+}
+
+#[tokio::test]
+async fn a_job_still_being_sent_or_cancelled_while_uncertain_counts_as_collected() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = an_uncertain_job(&harness, 11).await;
+    harness.engine.cancel(job.id).unwrap();
+    let quote = harness
+        .engine
+        .quote(&query_job(python_query(), Some(11)))
+        .await
+        .unwrap();
+    assert_eq!(
+        quote.earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![job.id]
+    );
+
+    let being_sent = harness
+        .engine
+        .quote(&ids_job("ids-valid.csv"))
+        .await
+        .unwrap();
+    let row = harness
+        .engine
+        .store()
+        .spend_quote(
+            Mode::Practice,
+            being_sent.id,
+            "other",
+            "the Bulk Collect app (process 1)",
+            Duration::from_secs(60),
+        )
+        .unwrap()
+        .unwrap();
+    let next = harness
+        .engine
+        .quote(&ids_job("ids-valid.csv"))
+        .await
+        .unwrap();
+    assert_eq!(
+        next.earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![row.id]
+    );
+}
+
+#[tokio::test]
+async fn send_again_is_refused_when_the_job_was_found_meanwhile() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = an_uncertain_job(&harness, 12).await;
+    let quote = harness.engine.send_again(job.id).await.unwrap();
+    assert!(
+        !quote.is_again(),
+        "the job sent again is named by the warning, not as collected"
+    );
+    // Meanwhile, in another window or the command line: "I found it".
+    harness
+        .engine
+        .attach(job.id, &harness.sim.requests()[0].id)
+        .unwrap();
+    let refused = harness.engine.submit(quote.id, true).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidState);
+    assert_eq!(refused.to_user_error().job, Some(job.id));
+    assert_eq!(posts(&harness), 1, "not sent twice");
+    assert_eq!(harness.engine.jobs().unwrap().len(), 1, "no job made");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_from_the_command_line_stops_the_apps_download() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = ready_to_download_slowly(&harness).await;
+    let downloading = {
+        let engine = Arc::clone(&harness.engine);
+        tokio::spawn(async move { engine.download(job.id, None).await })
+    };
+    while harness.engine.job(job.id).unwrap().state != JobState::Downloading {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let output = std::process::Command::new(workspace_binary("bulk-collect-cli"))
+        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
+        .arg(harness.dir.path())
+        .args(["--json", "cancel", &job.id.to_string()])
+        .env("BULK_COLLECT_API_KEY", coresignal_sim::DEFAULT_PRACTICE_KEY)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let _ = downloading.await.unwrap();
+    assert_eq!(
+        harness.engine.job(job.id).unwrap().state,
+        JobState::Cancelled
+    );
+    let finished: Vec<_> = files_under(&harness.downloads())
+        .into_iter()
+        .filter(|path| !path.to_string_lossy().contains(".partial"))
+        .collect();
+    assert!(
+        finished.is_empty(),
+        "no file under its final name: {finished:?}"
+    );
 }
 
 // ----- 10: polls run side by side; downloads are capped ---------------------------------------------

@@ -40,6 +40,7 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
         Command::Cancel { .. } | Command::Retry { .. } | Command::Attach { .. } => {
             act(&context, &cli.command)
         }
+        Command::SendAgain { job, yes } => send_again(&context, *job, *yes, output).await,
     }
 }
 
@@ -393,13 +394,35 @@ fn action_hint(action: &JobAction) -> String {
         JobAction::Attach => {
             "attach the request id you found (bulk-collect-cli attach JOB --request-id ID)"
         }
-        JobAction::SendAgain => "send it again (bulk-collect-cli submit … --again)",
+        JobAction::SendAgain => "send it again (bulk-collect-cli send-again JOB)",
         JobAction::OpenFolder => "open its folder",
     }
     .to_owned()
 }
 
 // ----- acting on a job ------------------------------------------------------------------------
+
+async fn send_again(
+    context: &Context,
+    id: i64,
+    yes: bool,
+    output: &Output,
+) -> Result<Report, UserError> {
+    let engine = context.engine()?;
+    let quote = engine.send_again(id).await?;
+    let question = format!("{} ({}).", quote.question, quote_text(&quote));
+    confirm(&question, "", yes, output)?;
+    let row = engine.submit(quote.id, true).await?;
+    Ok(Report {
+        json: json!({"job": row.id, "request_id": row.request_id, "state": row.state, "replaces": id}),
+        text: format!(
+            "Job {} sent again as job {} (request {}).",
+            id,
+            row.id,
+            row.request_id.as_deref().unwrap_or("?")
+        ),
+    })
+}
 
 fn act(context: &Context, command: &Command) -> Result<Report, UserError> {
     let engine = context.engine()?;

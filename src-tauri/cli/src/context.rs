@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use collect_core::api::RateLimiter;
 use collect_core::jobs::{Engine, Mode};
-use collect_core::secrets::{ApiKey, KeyringStore, SecretStore};
+use collect_core::secrets::{ApiKey, KeyringStore, ProxyPassword, SecretStore};
 use collect_core::settings::Settings;
 use collect_core::store::{default_data_dir, Store};
 use collect_core::{ErrorCode, UserError};
@@ -82,11 +82,21 @@ impl Context {
         self.build(None)
     }
 
+    /// The proxy password from the OS keychain, when a proxy is set (the app stores it there).
+    fn proxy_password(&self) -> Result<Option<ProxyPassword>, UserError> {
+        if self.settings.proxy.is_none() {
+            return Ok(None);
+        }
+        Ok(KeyringStore::new().load_proxy_password()?)
+    }
+
     fn build(&self, key: Option<ApiKey>) -> Result<Arc<Engine>, UserError> {
         let limiter = RateLimiter::new(self.settings.requests_per_second);
-        let mut options = self
-            .settings
-            .engine_options(self.mode, &self.api_base, None);
+        let mut options = self.settings.engine_options(
+            self.mode,
+            &self.api_base,
+            self.proxy_password()?.as_ref(),
+        );
         options.owner_label = "bulk-collect-cli".into();
         Ok(Engine::new(self.store.clone(), options, key, limiter)?)
     }

@@ -71,6 +71,14 @@ enum Command {
         /// The job number.
         job: i64,
     },
+    /// Send an uncertain job's request again, on a new price (the first may already be charged).
+    SendAgain {
+        /// The job number.
+        job: i64,
+        /// Confirm without being asked.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Attach the request id you found on the Coresignal dashboard to an uncertain job.
     Attach {
         /// The job number.

@@ -504,6 +504,7 @@ mod tests {
         Settings {
             credits_per_record: 1,
             requests_per_second: 27,
+            max_downloads: 3,
             download_root: download_root.to_path_buf(),
             proxy: Some("http://anna@proxy.example.com:8080".into()),
             theme: crate::settings::Theme::Dark,

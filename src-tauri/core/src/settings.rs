@@ -27,6 +27,12 @@ pub fn live_api_base() -> String {
     }
 }
 
+/// How many jobs download at once unless the user says otherwise.
+pub const DEFAULT_MAX_DOWNLOADS: u32 = 3;
+
+/// The most downloads at once the setting allows.
+pub const MAX_DOWNLOADS_LIMIT: u32 = 10;
+
 /// Credits one delivered profile costs when the user has not said otherwise (the product page's figure).
 pub const DEFAULT_CREDITS_PER_RECORD: u32 = 1;
 
@@ -40,6 +46,8 @@ pub struct Settings {
     pub credits_per_record: u32,
     /// Requests per second per endpoint.
     pub requests_per_second: u32,
+    /// How many jobs download at once (1–10).
+    pub max_downloads: u32,
     /// Each job gets a folder under this one; an absolute path.
     pub download_root: PathBuf,
     /// A manual proxy URL, optionally with a user name (`http://name@host:port`) but never a
@@ -91,6 +99,9 @@ impl Settings {
             requests_per_second: store
                 .setting_u32(Setting::RequestsPerSecond, DEFAULT_REQUESTS_PER_SECOND)?
                 .clamp(1, DEFAULT_REQUESTS_PER_SECOND),
+            max_downloads: store
+                .setting_u32(Setting::MaxDownloads, DEFAULT_MAX_DOWNLOADS)?
+                .clamp(1, MAX_DOWNLOADS_LIMIT),
             download_root: store
                 .setting(Setting::DownloadRoot)?
                 .map(PathBuf::from)
@@ -118,6 +129,12 @@ impl Settings {
             return Err(SettingsError(format!(
                 "The rate limit must be between 1 and {DEFAULT_REQUESTS_PER_SECOND} requests a second; {} was given.",
                 self.requests_per_second
+            )));
+        }
+        if !(1..=MAX_DOWNLOADS_LIMIT).contains(&self.max_downloads) {
+            return Err(SettingsError(format!(
+                "Downloads at once must be between 1 and {MAX_DOWNLOADS_LIMIT}; {} was given.",
+                self.max_downloads
             )));
         }
         self.validate_proxy(proxy_password)?;
@@ -191,6 +208,7 @@ impl Settings {
             Setting::RequestsPerSecond,
             &self.requests_per_second.to_string(),
         )?;
+        write(Setting::MaxDownloads, &self.max_downloads.to_string())?;
         // Written by older versions (when the webview could set it); never read any more.
         store.clear_setting(Setting::ApiBase)?;
         write(Setting::DownloadRoot, &self.download_root.to_string_lossy())?;
@@ -234,7 +252,7 @@ impl Settings {
             download_root: self.download_root.clone(),
             credits_per_record: self.credits_per_record,
             poll: PollSchedule::default(),
-            max_downloads: 3,
+            max_downloads: self.max_downloads as usize,
             requests_per_second: self.requests_per_second,
             owner_label: "the Bulk Collect app".into(),
         }
@@ -333,6 +351,7 @@ mod tests {
         Settings {
             credits_per_record: 1,
             requests_per_second: 27,
+            max_downloads: 3,
             download_root: PathBuf::from(if cfg!(windows) {
                 r"C:\out"
             } else {
@@ -373,6 +392,33 @@ mod tests {
         if std::env::var_os(API_BASE_ENV).is_none() {
             assert_eq!(live_api_base(), DEFAULT_BASE_URL);
         }
+    }
+
+    #[test]
+    fn downloads_at_once_are_between_1_and_10_and_kept() {
+        let store = Store::open_in_memory().unwrap();
+        for bad in [0, 11] {
+            let settings = Settings {
+                max_downloads: bad,
+                ..valid()
+            };
+            let error = settings.save(&store).unwrap_err();
+            assert!(error.to_string().contains("Downloads at once"), "{error}");
+        }
+        Settings {
+            max_downloads: 5,
+            ..valid()
+        }
+        .save(&store)
+        .unwrap();
+        let loaded = Settings::load(&store, std::path::Path::new("/data")).unwrap();
+        assert_eq!(loaded.max_downloads, 5);
+        assert_eq!(
+            loaded
+                .engine_options(Mode::Live, "https://x", None)
+                .max_downloads,
+            5
+        );
     }
 
     #[test]

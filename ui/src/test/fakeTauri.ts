@@ -70,6 +70,7 @@ export function appStateFixture(overrides: Partial<AppState> = {}): AppState {
     settings: {
       credits_per_record: 1,
       requests_per_second: 10,
+      max_downloads: 3,
       download_root: "/home/user/Downloads/Bulk Collect",
       proxy: null,
       theme: "system",

@@ -8,8 +8,9 @@ use rand::Rng;
 /// The real service.
 pub const DEFAULT_BASE_URL: &str = "https://api.coresignal.com/cdapi";
 
-/// Everything [`super::ApiClient::new`] needs besides the key and the limiter.
-#[derive(Debug, Clone)]
+/// Everything [`super::ApiClient::new`] needs besides the key and the limiter. Its `Debug` hides
+/// a proxy password.
+#[derive(Clone)]
 pub struct ApiConfig {
     /// API base, e.g. `https://api.coresignal.com/cdapi`; plain `http://` only on loopback.
     pub base_url: String,
@@ -32,6 +33,31 @@ impl Default for ApiConfig {
             proxy: None,
             retry: RetryPolicy::default(),
         }
+    }
+}
+
+impl std::fmt::Debug for ApiConfig {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ApiConfig")
+            .field("base_url", &self.base_url)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy.as_deref().map(without_password))
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// A proxy address with its password, if any, replaced by `***`.
+pub fn without_password(proxy: &str) -> String {
+    match url::Url::parse(proxy) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        Ok(_) => proxy.to_owned(),
+        Err(_) => "<not an address>".to_owned(),
     }
 }
 
@@ -82,6 +108,17 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_shows_a_proxy_password() {
+        let config = ApiConfig {
+            proxy: Some("http://anna:s3cret-pw@proxy.example.com:8080".into()),
+            ..ApiConfig::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret-pw"), "{shown}");
+        assert!(shown.contains("anna:***@proxy.example.com"), "{shown}");
+    }
 
     #[test]
     fn backoff_grows_is_capped_and_jittered() {

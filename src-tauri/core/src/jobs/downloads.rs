@@ -42,9 +42,31 @@ impl Engine {
             downloads.insert(id, sender);
             receiver
         };
+        let watcher = self.watch_for_cancel(id);
         let result = self.download_leased(&job, to, cancel).await;
+        watcher.abort();
         lock(&self.downloads).remove(&id);
         result
+    }
+
+    /// Trips job `id`'s cancel signal when its stored state says Cancelled (a Cancel from another
+    /// process, such as the command line while the app downloads).
+    fn watch_for_cancel(&self, id: i64) -> tokio::task::JoinHandle<()> {
+        let store = self.store.clone();
+        let sender = lock(&self.downloads).get(&id).cloned();
+        tokio::spawn(async move {
+            let Some(sender) = sender else { return };
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                if store
+                    .job(id)
+                    .is_ok_and(|job| job.state == JobState::Cancelled)
+                {
+                    sender.send_replace(true);
+                    return;
+                }
+            }
+        })
     }
 
     async fn download_leased(

@@ -168,6 +168,7 @@ impl Engine {
     /// interrupted or recovered. A changed address or proxy takes effect on the next call.
     pub fn apply(&self, options: EngineOptions) -> Result<(), EngineError> {
         self.limiter.set_rate(options.requests_per_second);
+        self.resize_download_slots(options.max_downloads.max(1));
         *write(&self.options) = options;
         let key = read(&self.key).clone();
         if let Some(key) = key {
@@ -176,6 +177,26 @@ impl Engine {
         }
         self.wake.notify_one();
         Ok(())
+    }
+
+    /// Changes how many downloads may run at once. Running downloads finish; fewer start after.
+    fn resize_download_slots(&self, slots: usize) {
+        let current = read(&self.options).max_downloads.max(1);
+        if slots > current {
+            self.download_slots.add_permits(slots - current);
+        } else if slots < current {
+            let mut missing = current - slots;
+            missing -= self.download_slots.forget_permits(missing);
+            if missing > 0 {
+                // Permits held by running downloads: take them back as those finish.
+                let slots = Arc::clone(&self.download_slots);
+                tokio::spawn(async move {
+                    if let Ok(permits) = slots.acquire_many_owned(missing as u32).await {
+                        permits.forget();
+                    }
+                });
+            }
+        }
     }
 
     /// A copy of the current options.

@@ -76,6 +76,12 @@ pub enum EngineError {
         /// The newest earlier job with the same data.
         job: i64,
     },
+    /// The uncertain job a quote sends again was found meanwhile: sending it again would pay twice.
+    #[error("Job {job}'s request was found meanwhile (it is no longer uncertain), so it was not sent again. Nothing was charged.")]
+    ReplacedMoved {
+        /// The job.
+        job: i64,
+    },
     /// Another process holds the job.
     #[error("Job {job} is being worked on by {holder}. Wait for it to finish, or close it and try again.")]
     Busy {
@@ -134,6 +140,7 @@ impl Coded for EngineError {
             EngineError::QuoteExpired => ErrorCode::QuoteExpired,
             EngineError::CollectedBefore { .. } => ErrorCode::CollectedBefore,
             EngineError::Busy { .. } => ErrorCode::Busy,
+            EngineError::ReplacedMoved { .. } => ErrorCode::InvalidState,
             EngineError::Unrecorded { .. } => ErrorCode::Storage,
             EngineError::Ended { state, .. } => match state {
                 JobState::NoResults => ErrorCode::NoResults,
@@ -152,6 +159,7 @@ impl Coded for EngineError {
             EngineError::DuplicateInProgress { existing_job, .. } => *existing_job,
             EngineError::QuoteSpent { job } => *job,
             EngineError::CollectedBefore { job }
+            | EngineError::ReplacedMoved { job }
             | EngineError::Busy { job, .. }
             | EngineError::Uncertain { job, .. }
             | EngineError::Unrecorded { job, .. }

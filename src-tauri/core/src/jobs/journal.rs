@@ -58,6 +58,17 @@ impl Engine {
             .add_event(id, EventKind::Server, status, &self.redact(detail))?)
     }
 
+    /// Logs a failed audit write instead of failing the work it describes (the state, written by
+    /// the guarded move, is what matters).
+    pub(super) fn audit(&self, written: Result<(), EngineError>) {
+        if let Err(error) = written {
+            tracing::warn!(
+                "could not write the audit trail: {}",
+                self.redact(&error.to_string())
+            );
+        }
+    }
+
     /// Appends something the app did or noticed to the audit trail.
     pub(super) fn note(&self, id: i64, detail: &str) -> Result<(), EngineError> {
         Ok(self

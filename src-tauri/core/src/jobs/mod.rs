@@ -34,6 +34,9 @@ mod state;
 mod submit;
 mod usecases;
 
+#[cfg(test)]
+mod tests;
+
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use quote::{group, EarlierJob, Quote, QUOTE_VALID_FOR};

@@ -88,6 +88,21 @@ impl Engine {
         if failures >= NOT_FOUND_ATTEMPTS {
             self.store.set_next_poll(job.id, None, true)?;
             let request = job.request_id.as_deref().unwrap_or("?");
+            if self.was_attached(job.id)? {
+                // A request id a person typed that the service does not know: back to where they
+                // were, with both ways out, and the id forgotten.
+                let reason = format!(
+                    "Coresignal does not know request {request}. Check the id on the Coresignal dashboard and attach it again, or send the request again."
+                );
+                self.store.clear_request_id(job.id)?;
+                self.store.set_poll_failures(job.id, 0)?;
+                return self.settled(
+                    job,
+                    JobState::Uncertain,
+                    Some(&reason),
+                    Some(ErrorCode::NotFound),
+                );
+            }
             let reason = format!(
                 "Coresignal did not find request {request} after {failures} tries, although it is less than 30 days old. Press Retry to ask again; if it keeps failing, contact Coresignal support with the request id."
             );
@@ -101,6 +116,14 @@ impl Engine {
         let wait = self.options().poll.interval(job.poll_count + 1) * 2u32.pow(failures);
         self.schedule_poll(job.id, wait, true)?;
         self.job(job.id)
+    }
+
+    /// Whether job `id` left `uncertain` because a person attached a request id.
+    fn was_attached(&self, id: i64) -> Result<bool, EngineError> {
+        Ok(self.store.events(id)?.iter().any(|event| {
+            event.from_state == Some(JobState::Uncertain)
+                && event.to_state == Some(JobState::Processing)
+        }))
     }
 
     fn settle(

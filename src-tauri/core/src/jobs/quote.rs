@@ -104,7 +104,13 @@ impl Engine {
         };
         let fingerprint = fingerprint(&job.request.canonical());
         let since = format_time(time::OffsetDateTime::now_utc() - RETENTION);
-        let earlier = self.store.earlier_jobs(self.mode(), &fingerprint, &since)?;
+        // The job this quote sends again is named by the question's warning, not as "collected".
+        let earlier: Vec<JobRow> = self
+            .store
+            .earlier_jobs(self.mode(), &fingerprint, &since)?
+            .into_iter()
+            .filter(|job| Some(job.id) != replaces_job)
+            .collect();
         let (kind, query_json, query_limit, ids_text, ids_count, source_file) = match &job.request {
             JobRequest::Query { query, limit } => (
                 JobKind::EsDsl,
@@ -189,7 +195,7 @@ impl Engine {
     /// that the first may already have been charged. Spending it cancels the uncertain job.
     pub async fn send_again(&self, id: i64) -> Result<Quote, EngineError> {
         let job = self.job(id)?;
-        if job.state != JobState::Uncertain {
+        if job.state != JobState::Uncertain || job.request_id.is_some() {
             return Err(EngineError::InvalidState {
                 job: id,
                 state: job.state,

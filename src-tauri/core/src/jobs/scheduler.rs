@@ -120,6 +120,16 @@ impl Engine {
     /// how long to sleep before the next pass.
     fn tick(self: &Arc<Self>) -> Result<Duration, EngineError> {
         self.apply_journal()?;
+        // A submission whose process is gone (a crash, or an error after the quote was spent)
+        // is settled now rather than at the next start.
+        for job in self
+            .store
+            .jobs_in_states(self.mode(), &[JobState::Submitting])?
+        {
+            if self.store.lease_holder(&submit_lease(job.id))?.is_none() {
+                self.recover_submission(&job)?;
+            }
+        }
         let mut sleep = self.options().poll.max;
         for job in self.store.jobs_in_states(self.mode(), &JobState::ACTIVE)? {
             match job.state {

@@ -113,9 +113,17 @@ pub fn can_move(from: JobState, to: JobState) -> bool {
     use JobState::*;
     match from {
         Submitting => matches!(to, Processing | Uncertain | Failed),
+        // Uncertain again: the request id a person attached is not known to the service.
         Processing => matches!(
             to,
-            Ready | NoResults | TooManyMatches | InsufficientCredits | Expired | Failed | Cancelled
+            Ready
+                | NoResults
+                | TooManyMatches
+                | InsufficientCredits
+                | Expired
+                | Failed
+                | Cancelled
+                | Uncertain
         ),
         Ready => matches!(to, Downloading | Expired | Failed | Cancelled),
         Downloading => matches!(to, Downloaded | Ready | Failed | Expired | Cancelled),
@@ -171,7 +179,7 @@ impl JobAction {
         if retry {
             actions.push(JobAction::Retry);
         }
-        if state == JobState::Uncertain {
+        if state == JobState::Uncertain && !has_request_id {
             actions.push(JobAction::Attach);
             actions.push(JobAction::SendAgain);
         }

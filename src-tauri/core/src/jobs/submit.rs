@@ -28,6 +28,8 @@ impl Engine {
             }
         }
         let client = self.client()?;
+        // Everything that could fail is done before the quote is spent.
+        let payload = Payload::of(&stored.request)?;
         let label = self.owner_label();
         let job = match self.store.spend_quote(
             mode,
@@ -39,38 +41,19 @@ impl Engine {
             Ok(job) => job,
             Err(SpendRefused::Spent { job }) => return Err(EngineError::QuoteSpent { job }),
             Err(SpendRefused::Expired) => return Err(EngineError::QuoteExpired),
+            Err(SpendRefused::CollectedSince { job }) => {
+                return Err(EngineError::CollectedBefore { job })
+            }
+            Err(SpendRefused::ReplacedMoved { job }) => {
+                return Err(EngineError::ReplacedMoved { job })
+            }
         };
         // The lease was taken with the row; this keeps it alive while the POST is out.
         let _lease = Lease::adopt(self.store.clone(), submit_lease(job.id), self.owner.clone());
         self.notify_state(&job);
-        if let Some(replaced) = stored.request.replaces_job {
-            self.move_job(
-                replaced,
-                &[JobState::Uncertain],
-                JobState::Cancelled,
-                Some(&format!("Sent again as job {}.", job.id)),
-                None,
-            )?;
-        }
-        let answer = match job.kind {
-            JobKind::EsDsl => {
-                let body = serde_json::from_str(job.query_json.as_deref().unwrap_or("{}"))
-                    .map_err(|error| EngineError::InvalidInput(error.to_string()))?;
-                let submission = EsDslSubmission {
-                    es_dsl_query: body,
-                    limit: job.query_limit,
-                    webhook_url: job.webhook_url.clone(),
-                };
-                client.submit_es_dsl(&submission).await
-            }
-            JobKind::IdFile => {
-                let ids: Vec<u64> = job
-                    .ids_text
-                    .as_deref()
-                    .unwrap_or_default()
-                    .lines()
-                    .filter_map(|line| line.trim().parse().ok())
-                    .collect();
+        let answer = match payload {
+            Payload::Query(submission) => client.submit_es_dsl(&submission).await,
+            Payload::Ids(ids) => {
                 client
                     .submit_id_file(&ids, job.webhook_url.as_deref())
                     .await
@@ -83,9 +66,8 @@ impl Engine {
                 row
             }
             Err(SubmitError::Uncertain { reason, status }) => {
-                self.record_balance(&client);
-                self.server_event(job.id, status, &reason)?;
                 let why = format!("{reason} The request was not sent again.");
+                // The state first: if the database fails here, recovery makes it uncertain too.
                 self.move_job(
                     job.id,
                     &[JobState::Submitting],
@@ -93,6 +75,8 @@ impl Engine {
                     Some(&why),
                     Some(ErrorCode::Uncertain),
                 )?;
+                self.audit(self.server_event(job.id, status, &reason));
+                self.record_balance(&client);
                 Err(EngineError::Uncertain {
                     job: job.id,
                     reason,
@@ -139,20 +123,19 @@ impl Engine {
             row.request_id = Some(request_id.clone());
             return Ok(row);
         }
-        let rest = (|| -> Result<Option<JobRow>, EngineError> {
-            self.server_event(
-                job.id,
-                Some(submitted.http_status),
-                &format!("Accepted; request id {request_id}."),
-            )?;
-            self.move_job(
-                job.id,
-                &[JobState::Submitting],
-                JobState::Processing,
-                None,
-                None,
-            )
-        })();
+        self.audit(self.server_event(
+            job.id,
+            Some(submitted.http_status),
+            &format!("Accepted; request id {request_id}."),
+        ));
+        // From `uncertain` too: another process's recovery may have called it that meanwhile.
+        let rest = self.move_job(
+            job.id,
+            &[JobState::Submitting, JobState::Uncertain],
+            JobState::Processing,
+            None,
+            None,
+        );
         self.wake.notify_one();
         match rest {
             Ok(Some(row)) => Ok(row),
@@ -168,13 +151,13 @@ impl Engine {
 
     /// The service refused the request (nothing was created, nothing charged).
     fn refused(&self, job: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
-        self.server_event(job.id, error.status(), &error.to_string())?;
+        self.audit(self.server_event(job.id, error.status(), &error.to_string()));
         if matches!(error, ApiError::KeyRejected { .. }) {
             self.key_rejected.send_replace(true);
         }
         let error = match error {
             ApiError::DuplicateInProgress { .. } => EngineError::DuplicateInProgress {
-                existing_job: self.running_twin(job)?,
+                existing_job: self.running_twin(job).unwrap_or(None),
                 job: job.id,
             },
             other => EngineError::Api(other),
@@ -198,5 +181,37 @@ impl Engine {
             .rev()
             .find(|other| other.id != job.id && other.fingerprint == job.fingerprint)
             .map(|other| other.id))
+    }
+}
+
+/// What is POSTed, built from a quote before it is spent.
+enum Payload {
+    Query(EsDslSubmission),
+    Ids(Vec<u64>),
+}
+
+impl Payload {
+    fn of(quote: &crate::store::NewQuote) -> Result<Self, EngineError> {
+        Ok(match quote.kind {
+            JobKind::EsDsl => {
+                let text = quote.query_json.as_deref().unwrap_or_default();
+                let body = serde_json::from_str(text)
+                    .map_err(|error| EngineError::InvalidInput(error.to_string()))?;
+                Payload::Query(EsDslSubmission {
+                    es_dsl_query: body,
+                    limit: quote.query_limit,
+                    webhook_url: quote.webhook_url.clone(),
+                })
+            }
+            JobKind::IdFile => Payload::Ids(
+                quote
+                    .ids_text
+                    .as_deref()
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|line| line.trim().parse().ok())
+                    .collect(),
+            ),
+        })
     }
 }

@@ -149,6 +149,11 @@ impl Store {
             "UPDATE job_files SET state = 'done', path = ?2, bytes = ?3, records = ?4, error = NULL, updated_at = ?5 WHERE id = ?1",
             params![file_id, path, bytes, records, now_text()],
         )?;
+        // The job's progress changed: its row counts as changed for the job list.
+        self.lock().execute(
+            "UPDATE jobs SET updated_at = ?2 WHERE id = (SELECT job_id FROM job_files WHERE id = ?1)",
+            params![file_id, now_text()],
+        )?;
         Ok(())
     }
 

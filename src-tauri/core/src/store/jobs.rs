@@ -187,44 +187,12 @@ impl Store {
         reason: Option<&str>,
         error_code: Option<ErrorCode>,
     ) -> StoreResult<Option<JobRow>> {
-        let allowed: Vec<&str> = sources_of(to)
-            .into_iter()
-            .filter(|from| expected.contains(from))
-            .map(JobState::as_str)
-            .collect();
-        if allowed.is_empty() {
-            return Ok(None);
-        }
-        let now = now_text();
         let mut connection = self.lock();
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let from: Option<String> = transaction
-            .query_row("SELECT state FROM jobs WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()?;
-        let Some(from) = from else {
-            return Err(StoreError::NoSuchJob(id));
-        };
-        if !allowed.contains(&from.as_str()) {
-            return Ok(None);
-        }
-        transaction.execute(
-            "UPDATE jobs SET state = ?2, state_reason = ?3, error_code = ?4, updated_at = ?5 WHERE id = ?1",
-            params![id, to.as_str(), reason, error_code.map(ErrorCode::as_str), now],
-        )?;
-        transaction.execute(
-            "INSERT INTO job_events (job_id, at, kind, from_state, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4, ?5)",
-            params![id, now, from, to.as_str(), reason.unwrap_or(to.describe())],
-        )?;
-        let row = transaction.query_row(
-            &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"),
-            [id],
-            job_from_row,
-        )?;
+        let moved = move_in(&transaction, id, expected, to, reason, error_code)?;
         transaction.commit()?;
-        Ok(Some(row))
+        Ok(moved)
     }
 
     /// Records the service's request id once a POST was accepted (or a person attached one). Kept
@@ -251,22 +219,23 @@ impl Store {
     }
 
     /// Earlier jobs of `mode` that sent the same request (same fingerprint) to the service since
-    /// `since`: accepted (a request id) or perhaps accepted (`uncertain`), and not ended without
-    /// data (no results, too many matches). Newest first.
+    /// `since` and may have been charged for it (see [`earlier_in`]). Newest first.
     pub fn earlier_jobs(
         &self,
         mode: Mode,
         fingerprint: &str,
         since: &str,
     ) -> StoreResult<Vec<JobRow>> {
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE mode = ?1 AND fingerprint = ?2 AND created_at >= ?3 \
-             AND (request_id IS NOT NULL OR state = 'uncertain') \
-             AND state NOT IN ('no_results', 'too_many_matches') ORDER BY id DESC"
-        ))?;
-        let rows = statement.query_map(params![mode.as_str(), fingerprint, since], job_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        earlier_in(&self.lock(), mode, fingerprint, since)
+    }
+
+    /// Forgets a request id that the service does not know (a mistyped "I found it").
+    pub fn clear_request_id(&self, id: i64) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE jobs SET request_id = NULL, submitted_at = NULL, updated_at = ?2 WHERE id = ?1",
+            params![id, now_text()],
+        )?;
+        Ok(())
     }
 
     /// The job list of `mode`, newest first, as summaries; with `changed_since`, only the jobs
@@ -352,8 +321,8 @@ impl Store {
         count_poll: bool,
     ) -> StoreResult<()> {
         self.lock().execute(
-            "UPDATE jobs SET next_poll_at = ?2, poll_count = poll_count + ?3 WHERE id = ?1",
-            params![id, next_poll_at, i64::from(count_poll)],
+            "UPDATE jobs SET next_poll_at = ?2, poll_count = poll_count + ?3, updated_at = ?4 WHERE id = ?1",
+            params![id, next_poll_at, i64::from(count_poll), now_text()],
         )?;
         Ok(())
     }
@@ -366,4 +335,72 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// The one writer of `jobs.state`, inside the caller's transaction: moves job `id` to `to` only
+/// from a state the job table allows and only if it is still in one of `expected`, and records the
+/// change with its reason. `None` when the job was elsewhere.
+pub(super) fn move_in(
+    transaction: &rusqlite::Transaction<'_>,
+    id: i64,
+    expected: &[JobState],
+    to: JobState,
+    reason: Option<&str>,
+    error_code: Option<ErrorCode>,
+) -> StoreResult<Option<JobRow>> {
+    let allowed: Vec<&str> = sources_of(to)
+        .into_iter()
+        .filter(|from| expected.contains(from))
+        .map(JobState::as_str)
+        .collect();
+    if allowed.is_empty() {
+        return Ok(None);
+    }
+    let from: Option<String> = transaction
+        .query_row("SELECT state FROM jobs WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let Some(from) = from else {
+        return Err(StoreError::NoSuchJob(id));
+    };
+    if !allowed.contains(&from.as_str()) {
+        return Ok(None);
+    }
+    // Taken inside the write lock, so that the list's "changed since" never misses a change.
+    let now = now_text();
+    transaction.execute(
+        "UPDATE jobs SET state = ?2, state_reason = ?3, error_code = ?4, updated_at = ?5 WHERE id = ?1",
+        params![id, to.as_str(), reason, error_code.map(ErrorCode::as_str), now],
+    )?;
+    transaction.execute(
+        "INSERT INTO job_events (job_id, at, kind, from_state, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4, ?5)",
+        params![id, now, from, to.as_str(), reason.unwrap_or(to.describe())],
+    )?;
+    let row = transaction.query_row(
+        &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"),
+        [id],
+        job_from_row,
+    )?;
+    Ok(Some(row))
+}
+
+/// Earlier jobs of `mode` with the same request (`fingerprint`) made since `since` that may have
+/// been charged: accepted (a request id), being sent (`submitting`), or ever `uncertain` (even if
+/// cancelled since); not those that ended without data (no results, too many matches). Newest
+/// first.
+pub(super) fn earlier_in(
+    connection: &rusqlite::Connection,
+    mode: Mode,
+    fingerprint: &str,
+    since: &str,
+) -> StoreResult<Vec<JobRow>> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {JOB_COLUMNS} FROM jobs WHERE mode = ?1 AND fingerprint = ?2 AND created_at >= ?3 \
+         AND (request_id IS NOT NULL OR state IN ('submitting', 'uncertain') \
+              OR EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = jobs.id AND e.to_state = 'uncertain')) \
+         AND state NOT IN ('no_results', 'too_many_matches') ORDER BY id DESC"
+    ))?;
+    let rows = statement.query_map(params![mode.as_str(), fingerprint, since], job_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

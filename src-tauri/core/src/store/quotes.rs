@@ -79,6 +79,18 @@ pub enum SpendRefused {
     },
     /// Its time ran out.
     Expired,
+    /// Since the price was made, another job sent the same request (another window or process):
+    /// a new price names it.
+    CollectedSince {
+        /// That job.
+        job: i64,
+    },
+    /// The uncertain job it sends again is no longer uncertain (its request was found meanwhile):
+    /// sending again would pay twice.
+    ReplacedMoved {
+        /// That job.
+        job: i64,
+    },
 }
 
 const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
@@ -188,10 +200,10 @@ impl Store {
         owner_label: &str,
         lease: Duration,
     ) -> StoreResult<Result<JobRow, SpendRefused>> {
-        let now = now_text();
         let mut connection = self.lock();
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now = now_text();
         let quote = transaction
             .query_row(
                 &format!("SELECT {QUOTE_COLUMNS} FROM quotes WHERE id = ?1 AND mode = ?2"),
@@ -208,6 +220,14 @@ impl Store {
         if expired {
             return Ok(Err(SpendRefused::Expired));
         }
+        let q = &quote.request;
+        let since = format_time(time::OffsetDateTime::now_utc() - super::RETENTION);
+        let newer = super::jobs::earlier_in(&transaction, mode, &q.fingerprint, &since)?
+            .into_iter()
+            .find(|job| !q.earlier_jobs.contains(&job.id) && Some(job.id) != q.replaces_job);
+        if let Some(job) = newer {
+            return Ok(Err(SpendRefused::CollectedSince { job: job.id }));
+        }
         let spent = transaction.execute(
             "UPDATE quotes SET spent_at = ?2 WHERE id = ?1 AND spent_at IS NULL",
             params![id, now],
@@ -215,7 +235,6 @@ impl Store {
         if spent != 1 {
             return Ok(Err(SpendRefused::Spent { job: None }));
         }
-        let q = &quote.request;
         transaction.execute(
             "INSERT INTO jobs (mode, name, kind, state, query_json, query_limit, ids_text, ids_count, source_file, \
              webhook_url, fingerprint, estimated_records, credits_per_record, download_dir, created_at, updated_at, quote_id) \
@@ -263,6 +282,21 @@ impl Store {
                 i64::try_from(expires.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
             ],
         )?;
+        if let Some(replaced) = q.replaces_job {
+            let reason = format!("Sent again as job {job}.");
+            let moved = super::jobs::move_in(
+                &transaction,
+                replaced,
+                &[JobState::Uncertain],
+                JobState::Cancelled,
+                Some(&reason),
+                None,
+            )?;
+            if moved.is_none() {
+                // Dropped without commit: nothing is spent, no job is made.
+                return Ok(Err(SpendRefused::ReplacedMoved { job: replaced }));
+            }
+        }
         let row = transaction.query_row(
             &format!(
                 "SELECT {} FROM jobs WHERE id = ?1",

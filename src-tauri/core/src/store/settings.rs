@@ -23,6 +23,8 @@ pub enum Setting {
     LastBalancePractice,
     /// The UI theme.
     Theme,
+    /// How many jobs download at once.
+    MaxDownloads,
     /// The mode the user chose last (unset on first run).
     Mode,
 }
@@ -38,6 +40,7 @@ impl Setting {
             Setting::LastBalanceLive => "last_balance_live",
             Setting::LastBalancePractice => "last_balance_practice",
             Setting::Theme => "theme",
+            Setting::MaxDownloads => "max_downloads",
             Setting::Mode => "mode",
         }
     }

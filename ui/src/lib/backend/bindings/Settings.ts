@@ -15,6 +15,10 @@ credits_per_record: number,
  */
 requests_per_second: number, 
 /**
+ * How many jobs download at once (1–10).
+ */
+max_downloads: number, 
+/**
  * Each job gets a folder under this one; an absolute path.
  */
 download_root: string, 

@@ -1,0 +1,152 @@
+//! Unit tests of the engine's rules that need no service: a real SQLite file in a temporary
+//! folder, an engine with no key and an address nothing answers on.
+
+use std::time::Duration;
+
+use crate::api::{ApiConfig, RateLimiter};
+use crate::error::{Coded, ErrorCode};
+use crate::ids::parse_id_list;
+use crate::store::Store;
+
+use super::*;
+
+fn engine(dir: &std::path::Path) -> std::sync::Arc<Engine> {
+    let store = Store::open(&Store::default_path(dir)).unwrap();
+    let api = ApiConfig {
+        base_url: "http://127.0.0.1:9/cdapi".into(),
+        ..ApiConfig::default()
+    };
+    let options = EngineOptions::new(Mode::Practice, api, dir.join("downloads"));
+    Engine::new(store, options, None, RateLimiter::new(27)).unwrap()
+}
+
+fn ids(text: &str) -> NewJob {
+    NewJob {
+        name: Some("ids".into()),
+        request: JobRequest::Ids {
+            report: parse_id_list(text.as_bytes()).unwrap(),
+            source_file: None,
+        },
+        webhook_url: None,
+    }
+}
+
+/// A job in `submitting`, as a process that died before its POST leaves it.
+async fn orphan(engine: &Engine) -> crate::store::JobRow {
+    let quote = engine.quote(&ids("1\n2\n3\n")).await.unwrap();
+    let job = engine
+        .store()
+        .spend_quote(Mode::Practice, quote.id, "gone", "gone", Duration::ZERO)
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await; // The lease has expired.
+    job
+}
+
+#[tokio::test]
+async fn a_submission_that_cannot_be_sent_spends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let quote = engine.quote(&ids("1\n2\n")).await.unwrap();
+    assert_eq!((quote.records, quote.credits), (2, 2));
+    let error = engine.submit(quote.id, false).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::KeyRejected, "no key is set");
+    assert!(
+        engine.jobs().unwrap().is_empty(),
+        "the quote is still unspent"
+    );
+    let row = engine.store().quote(Mode::Practice, quote.id).unwrap();
+    assert_eq!(row.spent_at, None);
+}
+
+#[tokio::test]
+async fn a_cancelled_job_cannot_be_moved_on_by_a_late_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let job = orphan(&engine).await;
+    engine.store().set_request_id(job.id, "r-1").unwrap();
+    engine.recover().unwrap();
+    assert_eq!(engine.job(job.id).unwrap().state, JobState::Processing);
+    engine.cancel(job.id).unwrap();
+    for late in [
+        JobState::Ready,
+        JobState::Downloading,
+        JobState::Downloaded,
+        JobState::Processing,
+    ] {
+        let moved = engine
+            .store()
+            .move_state(job.id, &JobState::ALL, late, None, None)
+            .unwrap();
+        assert!(moved.is_none(), "cancelled → {late:?} must be refused");
+    }
+    assert_eq!(
+        engine.retry(job.id).unwrap_err().code(),
+        ErrorCode::InvalidState
+    );
+    assert_eq!(
+        engine.cancel(job.id).unwrap_err().code(),
+        ErrorCode::InvalidState
+    );
+    assert!(engine.detail(job.id).unwrap().actions.is_empty());
+}
+
+#[tokio::test]
+async fn the_journal_restores_a_request_id_once_however_often_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let job = orphan(&engine).await;
+    engine.journal_accepted(job.id, "req-from-journal").unwrap();
+    engine.journal_accepted(job.id, "req-from-journal").unwrap();
+    engine.recover().unwrap();
+    engine.recover().unwrap();
+    let row = engine.job(job.id).unwrap();
+    assert_eq!(row.state, JobState::Processing);
+    assert_eq!(row.request_id.as_deref(), Some("req-from-journal"));
+    let moves = engine
+        .store()
+        .events(job.id)
+        .unwrap()
+        .into_iter()
+        .filter(|event| event.to_state == Some(JobState::Processing))
+        .count();
+    assert_eq!(moves, 1);
+}
+
+#[tokio::test]
+async fn attach_takes_only_what_looks_like_a_request_id_and_only_for_an_uncertain_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let job = orphan(&engine).await;
+    assert_eq!(
+        engine.attach(job.id, "abc").unwrap_err().code(),
+        ErrorCode::InvalidState,
+        "still submitting"
+    );
+    engine.recover().unwrap();
+    assert_eq!(engine.job(job.id).unwrap().state, JobState::Uncertain);
+    for bad in ["", "   ", "a b", "x/../y", &"x".repeat(201)] {
+        assert_eq!(
+            engine.attach(job.id, bad).unwrap_err().code(),
+            ErrorCode::InvalidInput
+        );
+    }
+    let attached = engine.attach(job.id, " 6f1c2d3e-0a1b ").unwrap();
+    assert_eq!(attached.state, JobState::Processing);
+    assert_eq!(attached.request_id.as_deref(), Some("6f1c2d3e-0a1b"));
+}
+
+#[tokio::test]
+async fn a_poll_scheduled_on_the_monotonic_clock_is_not_due_before_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let job = orphan(&engine).await;
+    engine
+        .schedule_poll(job.id, Duration::from_secs(30), false)
+        .unwrap();
+    let row = engine.job(job.id).unwrap();
+    assert!(engine.due_in(&row) > Duration::from_secs(25));
+    engine.forget_due(job.id);
+    // Without this process's schedule, the stored time decides (a restart).
+    assert!(engine.due_in(&row) > Duration::from_secs(25));
+}
