@@ -1,19 +1,27 @@
 //! The history: list, detail, cancel, retry, attach, send again, open the folder.
 
 use collect_core::jobs::{JobDetail, Quote};
-use collect_core::store::{JobRow, JobSummary};
+use collect_core::store::{JobRow, JobSummary, ListPage};
 use collect_core::{ErrorCode, UserError};
 use tauri_plugin_opener::OpenerExt;
 
 use super::ShellState;
 
-/// This mode's jobs as summaries, newest first; only those changed since `changed_since`, if given.
+/// This mode's jobs as summaries, newest first: only those changed since `changed_since`, and/or
+/// the page of at most `limit` jobs numbered below `before`.
 #[tauri::command]
 pub async fn list_jobs(
     shell: ShellState<'_>,
     changed_since: Option<String>,
+    before: Option<i64>,
+    limit: Option<u32>,
 ) -> Result<Vec<JobSummary>, UserError> {
-    Ok(shell.session.engine()?.list(changed_since.as_deref())?)
+    let page = ListPage {
+        changed_since: changed_since.as_deref(),
+        before,
+        limit,
+    };
+    Ok(shell.session.engine()?.list(&page)?)
 }
 
 /// One job with its files, timeline and allowed actions.

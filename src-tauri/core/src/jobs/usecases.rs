@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::store::{format_time, FileRow, JobEvent, JobRow, JobSummary, StoreError};
+use crate::store::{format_time, FileRow, JobEvent, JobRow, JobSummary, ListPage, StoreError};
 
 use super::engine::lock;
 use super::{Engine, EngineError, JobAction, JobState};
@@ -29,10 +29,10 @@ pub struct JobDetail {
 }
 
 impl Engine {
-    /// This mode's jobs as summaries, newest first; with `changed_since` (a previous answer's
-    /// newest `updated_at`), only those changed since.
-    pub fn list(&self, changed_since: Option<&str>) -> Result<Vec<JobSummary>, EngineError> {
-        Ok(self.store.job_summaries(self.mode(), changed_since)?)
+    /// This mode's jobs as summaries, newest first: those changed since a time, and/or one page
+    /// (see [`ListPage`]).
+    pub fn list(&self, page: &ListPage<'_>) -> Result<Vec<JobSummary>, EngineError> {
+        Ok(self.store.job_summaries(self.mode(), page)?)
     }
 
     /// This mode's jobs, whole, newest first (the CLI's listing).

@@ -80,6 +80,18 @@ impl JobRow {
 /// How long the service keeps a request's files.
 pub const RETENTION: time::Duration = time::Duration::days(30);
 
+/// Which part of the job list to read: rows changed since a time, and/or one page of rows (newest
+/// first) before a job number.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListPage<'a> {
+    /// Only rows changed at or after this time (a previous answer's newest `updated_at`).
+    pub changed_since: Option<&'a str>,
+    /// Only jobs numbered below this one (the last row of the previous page).
+    pub before: Option<i64>,
+    /// At most this many rows.
+    pub limit: Option<u32>,
+}
+
 /// One line of the job list: no query text, no ID list, and the actions the job allows.
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 #[ts(export)]
@@ -240,20 +252,24 @@ impl Store {
 
     /// The job list of `mode`, newest first, as summaries; with `changed_since`, only the jobs
     /// changed at or after that time (the UI's refresh).
-    pub fn job_summaries(
-        &self,
-        mode: Mode,
-        changed_since: Option<&str>,
-    ) -> StoreResult<Vec<JobSummary>> {
+    pub fn job_summaries(&self, mode: Mode, page: &ListPage<'_>) -> StoreResult<Vec<JobSummary>> {
         let connection = self.lock();
-        let mut statement = connection.prepare_cached(
+        // A refresh reads by change time; a page reads by job number: each by its own index.
+        let index = match page.changed_since {
+            Some(_) => "jobs_by_mode_update",
+            None => "jobs_by_mode_id",
+        };
+        let mut statement = connection.prepare_cached(&format!(
             "SELECT id, name, kind, state, state_reason, estimated_records, credits_per_record, \
              created_at, updated_at, next_poll_at, error_code, request_id IS NOT NULL, \
              (SELECT count(*) FROM job_files f WHERE f.job_id = jobs.id), \
              (SELECT coalesce(sum(records), 0) FROM job_files f WHERE f.job_id = jobs.id AND f.state = 'done') \
-             FROM jobs WHERE mode = ?1 AND updated_at >= coalesce(?2, '') ORDER BY id DESC",
-        )?;
-        let rows = statement.query_map(params![mode.as_str(), changed_since], |row| {
+             FROM jobs INDEXED BY {index} \
+             WHERE mode = ?1 AND updated_at >= coalesce(?2, '') AND id < coalesce(?3, 9223372036854775807) \
+             ORDER BY id DESC LIMIT coalesce(?4, -1)"
+        ))?;
+        let values = params![mode.as_str(), page.changed_since, page.before, page.limit];
+        let rows = statement.query_map(values, |row| {
             let state = parse_column(row, 3, JobState::parse)?;
             let has_request: bool = row.get(11)?;
             let files: i64 = row.get(12)?;

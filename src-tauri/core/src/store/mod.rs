@@ -14,7 +14,7 @@ mod settings;
 
 pub use events::{EventKind, JobEvent};
 pub use files::{FileRow, FileState};
-pub use jobs::{JobRow, JobSummary, RETENTION};
+pub use jobs::{JobRow, JobSummary, ListPage, RETENTION};
 pub use leases::LeaseHolder;
 pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
 pub use settings::Setting;

@@ -86,9 +86,19 @@ export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");
  */
 export const submit = (quote: number, again: boolean) => call<JobRow>("submit", { quote, again });
 
-/** This mode's jobs, newest first; only those changed at or after `changedSince` when given. */
-export const listJobs = (changedSince: string | null = null) =>
-  call<JobSummary[]>("list_jobs", { changedSince });
+/** Which part of the job list to read. */
+export interface ListQuery {
+  /** Only jobs changed at or after this time (a previous answer's newest `updated_at`). */
+  changedSince?: string | null;
+  /** Only jobs numbered below this one (the last row of the previous page). */
+  before?: number | null;
+  /** At most this many jobs. */
+  limit?: number | null;
+}
+
+/** This mode's jobs, newest first: those changed since a time, and/or one page. */
+export const listJobs = ({ changedSince = null, before = null, limit = null }: ListQuery = {}) =>
+  call<JobSummary[]>("list_jobs", { changedSince, before, limit });
 
 /** One job with its actions, files, timeline and the date its files must be downloaded by. */
 export const jobDetail = (id: number) => call<JobDetail>("job_detail", { id });

@@ -17,6 +17,8 @@ export interface FileProgress {
 
 /** How long state updates are gathered before the list is fetched again. */
 const REFRESH_DELAY_MS = 400;
+/** The whole list is read in pages of this many jobs. */
+const PAGE_SIZE = 1000;
 /** A refresh reloads the whole list when the last full load is older than this. */
 const FULL_RELOAD_MS = 5 * 60_000;
 
@@ -76,9 +78,14 @@ class JobsStore {
     const generation = this.generation;
     const since = this.cursor;
     try {
-      const rows = await listJobs(since);
-      if (generation !== this.generation) return; // a full load started meanwhile: it wins
-      this.list = since === null ? mergeJobs([], rows) : mergeJobs(this.list, rows);
+      if (since === null) {
+        await this.loadPages(generation);
+      } else {
+        const rows = await listJobs({ changedSince: since });
+        if (generation !== this.generation) return; // a full load started meanwhile: it wins
+        this.list = mergeJobs(this.list, rows);
+      }
+      if (generation !== this.generation) return;
       this.cursor = newestUpdate(this.list);
       if (since === null) this.fullAt = Date.now();
       this.error = null;
@@ -86,6 +93,23 @@ class JobsStore {
       if (generation === this.generation) this.error = describeError(error);
     } finally {
       if (generation === this.generation) this.loaded = true;
+    }
+  }
+
+  /** The whole list, a page at a time (newest first): the first page shows at once, and no
+   * answer is big enough to hold the window up. */
+  private async loadPages(generation: number): Promise<void> {
+    let before: number | null = null;
+    let first = true;
+    for (;;) {
+      const page = await listJobs({ before, limit: PAGE_SIZE });
+      if (generation !== this.generation) return;
+      this.list = mergeJobs(first ? [] : this.list, page);
+      this.loaded = true;
+      first = false;
+      const last = page.at(-1);
+      if (page.length < PAGE_SIZE || last === undefined) return;
+      before = last.id;
     }
   }
 

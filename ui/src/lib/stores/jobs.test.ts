@@ -15,12 +15,20 @@ describe("the jobs store", () => {
     on("list_jobs", ({ changedSince }) => (changedSince === null ? first : changed));
 
     await jobs.refresh();
-    expect(calls).toHaveBeenLastCalledWith("list_jobs", { changedSince: null });
+    expect(calls).toHaveBeenLastCalledWith("list_jobs", {
+      changedSince: null,
+      before: null,
+      limit: 1000,
+    });
     expect(jobs.list.map((job) => job.id)).toEqual([2, 1]);
     expect(jobs.loaded).toBe(true);
 
     await jobs.refresh();
-    expect(calls).toHaveBeenLastCalledWith("list_jobs", { changedSince: "2026-03-01T10:00:09Z" });
+    expect(calls).toHaveBeenLastCalledWith("list_jobs", {
+      changedSince: "2026-03-01T10:00:09Z",
+      before: null,
+      limit: null,
+    });
     expect(jobs.list.map((job) => [job.id, job.state])).toEqual([
       [3, "processing"],
       [2, "processing"],
@@ -28,8 +36,29 @@ describe("the jobs store", () => {
     ]);
 
     await jobs.refresh();
-    expect(calls).toHaveBeenLastCalledWith("list_jobs", { changedSince: "2026-03-01T10:01:00Z" });
+    expect(calls).toHaveBeenLastCalledWith("list_jobs", {
+      changedSince: "2026-03-01T10:01:00Z",
+      before: null,
+      limit: null,
+    });
     expect(jobs.list).toHaveLength(3);
+  });
+
+  it("reads a long history a page at a time, newest first", async () => {
+    const all = Array.from({ length: 2500 }, (_, index) => summaryFixture({ id: 2500 - index }));
+    on("list_jobs", ({ before, limit }) => {
+      const older = all.filter((job) => before === null || job.id < (before as number));
+      return older.slice(0, limit as number);
+    });
+    await jobs.refresh();
+    const pages = calls.mock.calls.filter(([command]) => command === "list_jobs");
+    expect(pages.map(([, args]) => (args as { before: number | null }).before)).toEqual([
+      null,
+      1501,
+      501,
+    ]);
+    expect(jobs.list).toHaveLength(2500);
+    expect(jobs.list[0]?.id).toBe(2500);
   });
 
   it("reloads the whole list on request", async () => {
@@ -38,7 +67,11 @@ describe("the jobs store", () => {
     await jobs.refresh();
     answer = [summaryFixture({ id: 5 })];
     await jobs.reload();
-    expect(calls).toHaveBeenLastCalledWith("list_jobs", { changedSince: null });
+    expect(calls).toHaveBeenLastCalledWith("list_jobs", {
+      changedSince: null,
+      before: null,
+      limit: 1000,
+    });
     expect(jobs.list.map((job) => job.id)).toEqual([5]);
   });
 

@@ -1,0 +1,43 @@
+//! One function per command, grouped by what they do. Each returns a [`Report`] or a [`UserError`].
+
+mod history;
+mod key;
+mod submit;
+mod transfer;
+
+use std::time::Duration;
+
+use collect_core::UserError;
+
+use crate::context::Context;
+use crate::output::{Output, Report};
+use crate::{Cli, Command};
+
+use history::{act, jobs, send_again, show};
+use key::key;
+use submit::{estimate, submit};
+use transfer::{download, wait};
+
+/// Runs the command named on the command line.
+pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
+    let context = match &cli.command {
+        // Key commands touch only the keychain: no data folder needed.
+        Command::Key(command) => return key(command),
+        _ => Context::open(cli)?,
+    };
+    match &cli.command {
+        Command::Key(command) => key(command),
+        Command::Estimate { query, limit } => estimate(&context, query, *limit).await,
+        Command::Submit(args) => submit(&context, args, output).await,
+        Command::Jobs => jobs(&context),
+        Command::Show { job } => show(&context, *job),
+        Command::Wait { job, timeout } => {
+            wait(&context, *job, timeout.map(Duration::from_secs), output).await
+        }
+        Command::Download { job, to } => download(&context, *job, to.as_deref(), output).await,
+        Command::Cancel { .. } | Command::Retry { .. } | Command::Attach { .. } => {
+            act(&context, &cli.command)
+        }
+        Command::SendAgain { job, yes } => send_again(&context, *job, *yes, output).await,
+    }
+}

@@ -1,0 +1,232 @@
+//! `estimate`, `submit`, `send-again`: prices first, then one confirmation, then one request.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use collect_core::error::Coded;
+use collect_core::ids::{read_id_file, IdReport};
+use collect_core::jobs::{group, EngineError, JobRequest, NewJob, Quote};
+use collect_core::query::parse_query;
+use collect_core::{ErrorCode, UserError};
+use serde_json::json;
+
+use crate::context::Context;
+use crate::output::{Output, Report};
+use crate::SubmitArgs;
+
+// ----- estimate and submit --------------------------------------------------------------------
+
+pub(super) fn read_query(path: &Path) -> Result<collect_core::query::EsQuery, UserError> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        UserError::new(
+            ErrorCode::Io,
+            format!("Could not read the query file {}: {error}.", path.display()),
+        )
+    })?;
+    parse_query(&text).map_err(|error| {
+        UserError::new(
+            error.code(),
+            format!("{}: {}", path.display(), error.user_message()),
+        )
+    })
+}
+
+pub(super) fn quote_text(quote: &Quote) -> String {
+    let balance = quote
+        .balance
+        .map(|balance| format!(" · balance {}", group(balance.max(0) as u64)))
+        .unwrap_or_default();
+    format!(
+        "{} match · {} profiles · {} credits{balance}",
+        group(quote.matches),
+        group(quote.records),
+        group(quote.credits)
+    )
+}
+
+pub(super) fn quote_json(quote: &Quote) -> serde_json::Value {
+    serde_json::to_value(quote).unwrap_or_else(|_| json!({"id": quote.id}))
+}
+
+pub(super) async fn estimate(
+    context: &Context,
+    query: &Path,
+    limit: Option<u32>,
+) -> Result<Report, UserError> {
+    let query = read_query(query)?;
+    let engine = context.engine()?;
+    let quote = engine
+        .quote(&NewJob {
+            name: None,
+            request: JobRequest::Query { query, limit },
+            webhook_url: None,
+        })
+        .await?;
+    let mut text = quote_text(&quote);
+    if quote.is_again() {
+        text.push_str(&format!("\n{}", quote.question));
+    }
+    Ok(Report {
+        json: quote_json(&quote),
+        text,
+    })
+}
+
+/// The ID report: bad lines by number, duplicates, header; shown before any confirmation.
+pub(super) fn id_report_json(report: &IdReport) -> serde_json::Value {
+    json!({
+        "valid": report.ids.len(),
+        "total_lines": report.total_lines,
+        "blank_lines": report.blank_lines,
+        "header": report.header,
+        "duplicates_removed": report.duplicates_removed,
+        "problem_lines": report.problem_lines,
+        "problems": report.problems,
+        "summary": report.summary(),
+    })
+}
+
+pub(super) fn id_report_text(report: &IdReport) -> String {
+    let mut text = report.summary();
+    for problem in &report.problems {
+        text.push_str(&format!(
+            "\n  line {}: {:?} skipped ({})",
+            problem.line, problem.text, problem.reason
+        ));
+    }
+    if report.problem_lines > report.problems.len() {
+        text.push_str(&format!(
+            "\n  … and {} more bad lines.",
+            report.problem_lines - report.problems.len()
+        ));
+    }
+    text
+}
+
+pub(super) async fn submit(
+    context: &Context,
+    args: &SubmitArgs,
+    output: &Output,
+) -> Result<Report, UserError> {
+    let engine = context.engine()?;
+    let (request, id_report) = match (&args.query, &args.ids) {
+        (Some(path), None) => (
+            JobRequest::Query {
+                query: read_query(path)?,
+                limit: args.limit,
+            },
+            None,
+        ),
+        (None, Some(path)) => {
+            let report = read_id_file(path).map_err(|error| {
+                UserError::new(
+                    error.code(),
+                    format!("{}: {}", path.display(), error.user_message()),
+                )
+            })?;
+            let text = id_report_text(&report);
+            output.say(&text);
+            let report_json = id_report_json(&report);
+            let source = Some(path.to_string_lossy().into_owned());
+            (
+                JobRequest::Ids {
+                    report,
+                    source_file: source,
+                },
+                Some((report_json, text)),
+            )
+        }
+        _ => {
+            return Err(UserError::new(
+                ErrorCode::InvalidInput,
+                "Give either --query FILE or --ids FILE.",
+            ))
+        }
+    };
+    let quote = engine
+        .quote(&NewJob {
+            name: args.name.clone(),
+            request,
+            webhook_url: args.webhook.clone(),
+        })
+        .await?;
+    if quote.is_again() && !args.again {
+        let mut error: UserError = EngineError::CollectedBefore {
+            job: quote.earlier[0].id,
+        }
+        .into();
+        error.message = format!(
+            "{} Nothing was sent: add --again to collect it again.",
+            quote.question
+        );
+        return Err(error);
+    }
+    let skipped = id_report
+        .as_ref()
+        .map(|(_, text)| format!(" {text}"))
+        .unwrap_or_default();
+    let question = format!("{} ({}).", quote.question, quote_text(&quote));
+    confirm(&question, &skipped, args.yes, output)?;
+    let row = engine.submit(quote.id, args.again).await?;
+    let mut answer = json!({
+        "job": row.id,
+        "request_id": row.request_id,
+        "state": row.state,
+        "quote": quote_json(&quote),
+    });
+    if let Some((report, _)) = id_report {
+        answer["ids"] = report;
+    }
+    Ok(Report {
+        json: answer,
+        text: format!(
+            "Job {} submitted (request {}). Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
+            row.id,
+            row.request_id.as_deref().unwrap_or("?"),
+            row.id,
+            row.id
+        ),
+    })
+}
+
+/// Asks "Spend these credits?" on a terminal; refuses when nobody can answer and `--yes` is absent
+/// (`report`, the ID lines that will be skipped, is part of that refusal).
+pub(super) fn confirm(
+    question: &str,
+    report: &str,
+    yes: bool,
+    output: &Output,
+) -> Result<(), UserError> {
+    if yes {
+        output.say(question);
+        return Ok(());
+    }
+    if output.is_json() || !std::io::stdin().is_terminal() {
+        return Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{question} Nothing was sent: add --yes to confirm spending the credits.{report}"
+            ),
+        ));
+    }
+    eprint!("{question} Send it? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::Io,
+                format!("Could not read your answer: {error}"),
+            )
+        })?;
+    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(UserError::new(
+            ErrorCode::Cancelled,
+            "Not sent: nothing was spent.",
+        ))
+    }
+}

@@ -1,0 +1,237 @@
+//! Tests of `session.rs`.
+
+use super::*;
+use crate::secrets::MemoryStore;
+
+fn session() -> (tempfile::TempDir, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::open(dir.path(), Arc::new(MemoryStore::new())).unwrap();
+    (dir, session)
+}
+
+#[tokio::test]
+async fn a_new_session_is_on_first_run() {
+    let (_dir, session) = session();
+    let state = session.state().await.unwrap();
+    assert_eq!(state.mode, None);
+    assert_eq!(state.key_hint, None);
+    assert_eq!(session.saved_mode().unwrap(), None);
+    assert_eq!(
+        session.engine().err().map(|e| e.code),
+        Some(ErrorCode::InvalidState)
+    );
+}
+
+#[tokio::test]
+async fn activating_a_mode_remembers_it_and_deactivating_forgets_it() {
+    let (_dir, session) = session();
+    session
+        .activate(
+            Mode::Practice,
+            "http://127.0.0.1:9/cdapi",
+            ApiKey::new("k"),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.mode(), Some(Mode::Practice));
+    assert_eq!(session.saved_mode().unwrap(), Some(Mode::Practice));
+    session.deactivate().await.unwrap();
+    assert_eq!(session.mode(), None);
+    assert_eq!(session.saved_mode().unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_picked_file_is_priced_once_and_too_many_is_explained() {
+    let (dir, session) = session();
+    session
+        .activate(
+            Mode::Practice,
+            "http://127.0.0.1:9/cdapi",
+            ApiKey::new("k"),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    let small = dir.path().join("ids.csv");
+    std::fs::write(&small, "id\n1\n2\n2\nabc\n").unwrap();
+    let view = session.pick_id_file(&small).await.unwrap();
+    assert_eq!(view.valid, 2);
+    assert_eq!(view.duplicates_removed, 1);
+    assert_eq!(view.problems.len(), 1);
+    assert_eq!(view.problems[0].line, 5);
+    let quote = view.quote.unwrap();
+    assert_eq!((quote.records, quote.credits), (2, 2));
+    assert!(view.too_many_message.is_none());
+
+    let big = dir.path().join("big.csv");
+    let text: String = (1..=10_001).map(|id| format!("{id}\n")).collect();
+    std::fs::write(&big, text).unwrap();
+    let view = session.pick_id_file(&big).await.unwrap();
+    assert!(view.too_many_message.unwrap().contains("10,000"));
+    assert!(view.quote.is_none(), "nothing to confirm");
+}
+
+#[tokio::test]
+async fn the_key_only_ever_shows_as_a_hint() {
+    let (_dir, session) = session();
+    session
+        .store_key(&ApiKey::new("abcdefgh12345678"))
+        .await
+        .unwrap();
+    let state = session.state().await.unwrap();
+    assert_eq!(state.key_hint.as_deref(), Some("••••5678"));
+    let json = serde_json::to_string(&state).unwrap();
+    assert!(!json.contains("abcdefgh"));
+    session.remove_key().await.unwrap();
+    assert_eq!(session.state().await.unwrap().key_hint, None);
+}
+
+fn proxied(download_root: &Path) -> Settings {
+    Settings {
+        credits_per_record: 1,
+        requests_per_second: 27,
+        max_downloads: 3,
+        download_root: download_root.to_path_buf(),
+        proxy: Some("http://anna@proxy.example.com:8080".into()),
+        theme: crate::settings::Theme::Dark,
+    }
+}
+
+#[tokio::test]
+async fn the_proxy_password_goes_to_the_keychain_and_the_ui_only_learns_that_it_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemoryStore::new());
+    let session = Session::open(dir.path(), secrets.clone()).unwrap();
+    let settings = proxied(&dir.path().join("out"));
+    let password = "Pr0xy-S3cret-Zz";
+    session
+        .save_settings(
+            &settings,
+            &ProxyPasswordChange::Set(ProxyPassword::new(password)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        secrets.load_proxy_password().unwrap().unwrap().expose(),
+        password
+    );
+
+    let state = session.state().await.unwrap();
+    assert!(state.proxy_password_set);
+    assert_eq!(state.settings, settings);
+    let json = serde_json::to_value(&state).unwrap();
+    let text = json.to_string();
+    assert!(!text.contains(password), "{text}");
+    assert!(!text.contains("api_base"), "{text}");
+    assert_eq!(json["proxy_password_set"], true);
+    assert_eq!(
+        json["settings"]["proxy"],
+        "http://anna@proxy.example.com:8080"
+    );
+
+    drop(session);
+    let database = std::fs::read(Store::default_path(dir.path())).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&database).contains(password),
+        "the password is not in the SQLite file"
+    );
+    let session = Session::open(dir.path(), secrets.clone()).unwrap();
+    session
+        .save_settings(&settings, &ProxyPasswordChange::Keep)
+        .await
+        .unwrap();
+    assert!(session.state().await.unwrap().proxy_password_set);
+    session
+        .save_settings(&settings, &ProxyPasswordChange::Remove)
+        .await
+        .unwrap();
+    assert!(!session.state().await.unwrap().proxy_password_set);
+    assert_eq!(secrets.load_proxy_password().unwrap(), None);
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run by make test inside dbus-run-session + gnome-keyring"]
+async fn the_proxy_password_lives_in_the_real_keychain_not_in_the_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Arc::new(crate::secrets::KeyringStore::with_account(format!(
+        "bulk-collect-test-session-{}",
+        std::process::id()
+    )));
+    let session = Session::open(dir.path(), keychain.clone()).unwrap();
+    let password = "Real-Keyring-Pr0xy";
+    session
+        .save_settings(
+            &proxied(&dir.path().join("out")),
+            &ProxyPasswordChange::Set(ProxyPassword::new(password)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        keychain.load_proxy_password().unwrap().unwrap().expose(),
+        password
+    );
+    assert!(session.state().await.unwrap().proxy_password_set);
+    let database = std::fs::read(Store::default_path(dir.path())).unwrap();
+    assert!(!String::from_utf8_lossy(&database).contains(password));
+    session
+        .save_settings(
+            &proxied(&dir.path().join("out")),
+            &ProxyPasswordChange::Remove,
+        )
+        .await
+        .unwrap();
+    assert_eq!(keychain.load_proxy_password().unwrap(), None);
+    assert!(!session.state().await.unwrap().proxy_password_set);
+}
+
+#[tokio::test]
+async fn invalid_settings_change_neither_the_store_nor_the_keychain() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemoryStore::new());
+    let session = Session::open(dir.path(), secrets.clone()).unwrap();
+    let before = session.settings().unwrap();
+    let relative = Settings {
+        download_root: PathBuf::from("Downloads/Bulk"),
+        ..proxied(dir.path())
+    };
+    let error = session
+        .save_settings(
+            &relative,
+            &ProxyPasswordChange::Set(ProxyPassword::new("pw")),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidInput);
+    assert!(
+        error.message.contains("is not a full path"),
+        "{}",
+        error.message
+    );
+    assert_eq!(session.settings().unwrap(), before);
+    assert_eq!(secrets.load_proxy_password().unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_keychain_that_does_not_answer_neither_hangs_nor_hides_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = Session::open(dir.path(), Arc::new(MemoryStore::new())).unwrap();
+    session.secrets = Keychain::new(Arc::new(MemoryStore::stalled(
+        std::time::Duration::from_millis(1_500),
+    )))
+    .with_timeout(std::time::Duration::from_millis(100));
+    let started = std::time::Instant::now();
+    let state = session.state().await.unwrap();
+    assert_eq!(state.key_hint, None);
+    assert!(!state.proxy_password_set);
+    let error = session.stored_key().await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::KeychainUnavailable);
+    assert!(
+        error.message.contains("did not answer"),
+        "{}",
+        error.message
+    );
+    let error = session.store_key(&ApiKey::new("k")).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::KeychainUnavailable);
+    assert!(started.elapsed() < std::time::Duration::from_millis(1_000));
+}

@@ -1,0 +1,217 @@
+//! Tests of `settings.rs`.
+
+use std::path::Path;
+
+use super::*;
+
+#[test]
+fn defaults_apply_until_set() {
+    let store = Store::open_in_memory().unwrap();
+    let data = PathBuf::from("/tmp/data");
+    let settings = Settings::load(&store, &data).unwrap();
+    assert_eq!(settings.credits_per_record, 1);
+    assert_eq!(settings.requests_per_second, 27);
+    assert_eq!(settings.proxy, None);
+
+    store.set_setting(Setting::CreditsPerRecord, "10").unwrap();
+    store
+        .set_setting(Setting::RequestsPerSecond, "500")
+        .unwrap();
+    store
+        .set_setting(Setting::DownloadRoot, "/data/out")
+        .unwrap();
+    let settings = Settings::load(&store, &data).unwrap();
+    assert_eq!(settings.credits_per_record, 10);
+    assert_eq!(
+        settings.requests_per_second, 27,
+        "never above the service's limit"
+    );
+    assert_eq!(settings.download_root, PathBuf::from("/data/out"));
+}
+
+fn valid() -> Settings {
+    Settings {
+        credits_per_record: 1,
+        requests_per_second: 27,
+        max_downloads: 3,
+        download_root: PathBuf::from(if cfg!(windows) {
+            r"C:\out"
+        } else {
+            "/data/out"
+        }),
+        proxy: None,
+        theme: Theme::System,
+    }
+}
+
+#[test]
+fn the_service_address_is_not_a_setting_the_webview_can_send() {
+    let mut json = serde_json::to_value(valid()).unwrap();
+    assert!(json.get("api_base").is_none());
+    json["api_base"] = "https://attacker.example/cdapi".into();
+    let refused = serde_json::from_value::<Settings>(json).unwrap_err();
+    assert!(
+        refused.to_string().contains("unknown field `api_base`"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn a_service_address_stored_by_an_older_version_is_ignored_and_cleared() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .set_setting(Setting::ApiBase, "https://attacker.example/cdapi")
+        .unwrap();
+    let settings = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+    let options = settings.engine_options(Mode::Live, DEFAULT_BASE_URL, None);
+    assert_eq!(options.api.base_url, DEFAULT_BASE_URL);
+    valid().save(&store).unwrap();
+    assert_eq!(store.setting(Setting::ApiBase).unwrap(), None);
+}
+
+#[test]
+fn live_api_base_defaults_to_coresignal() {
+    if std::env::var_os(API_BASE_ENV).is_none() {
+        assert_eq!(live_api_base(), DEFAULT_BASE_URL);
+    }
+}
+
+#[test]
+fn downloads_at_once_are_between_1_and_10_and_kept() {
+    let store = Store::open_in_memory().unwrap();
+    for bad in [0, 11] {
+        let settings = Settings {
+            max_downloads: bad,
+            ..valid()
+        };
+        let error = settings.save(&store).unwrap_err();
+        assert!(error.to_string().contains("Downloads at once"), "{error}");
+    }
+    Settings {
+        max_downloads: 5,
+        ..valid()
+    }
+    .save(&store)
+    .unwrap();
+    let loaded = Settings::load(&store, std::path::Path::new("/data")).unwrap();
+    assert_eq!(loaded.max_downloads, 5);
+    assert_eq!(
+        loaded
+            .engine_options(Mode::Live, "https://x", None)
+            .max_downloads,
+        5
+    );
+}
+
+#[test]
+fn the_download_folder_must_be_a_full_path() {
+    let store = Store::open_in_memory().unwrap();
+    for relative in ["downloads", "./out", "out/jobs"] {
+        let settings = Settings {
+            download_root: PathBuf::from(relative),
+            ..valid()
+        };
+        let error = settings.save(&store).unwrap_err();
+        assert!(
+            error.to_string().starts_with(&format!(
+                "The download folder \"{relative}\" is not a full path"
+            )),
+            "{error}"
+        );
+        assert!(error.to_string().contains("Change folder"), "{error}");
+        assert_eq!(
+            crate::error::Coded::code(&error),
+            crate::ErrorCode::InvalidInput
+        );
+    }
+    assert_eq!(
+        store.setting(Setting::DownloadRoot).unwrap(),
+        None,
+        "nothing saved"
+    );
+    valid().save(&store).unwrap();
+    assert_eq!(
+        store
+            .setting(Setting::DownloadRoot)
+            .unwrap()
+            .map(PathBuf::from),
+        Some(valid().download_root)
+    );
+}
+
+#[test]
+fn a_proxy_password_is_never_part_of_the_stored_address() {
+    let with_password = Settings {
+        proxy: Some("http://anna:s3cret@proxy.example.com:8080".into()),
+        ..valid()
+    };
+    let error = with_password
+        .validate(&ProxyPasswordChange::Keep)
+        .unwrap_err();
+    assert!(error.to_string().contains("Proxy password box"), "{error}");
+
+    let no_user = Settings {
+        proxy: Some("http://proxy.example.com:8080".into()),
+        ..valid()
+    };
+    let set = ProxyPasswordChange::Set(ProxyPassword::new("s3cret"));
+    assert!(no_user
+        .validate(&set)
+        .unwrap_err()
+        .to_string()
+        .contains("user name"));
+    let no_proxy = valid();
+    assert!(no_proxy
+        .validate(&set)
+        .unwrap_err()
+        .to_string()
+        .contains("address before"));
+    let empty = ProxyPasswordChange::Set(ProxyPassword::new(""));
+    let with_user = Settings {
+        proxy: Some("http://anna@proxy.example.com:8080".into()),
+        ..valid()
+    };
+    assert!(with_user.validate(&empty).is_err());
+    with_user.validate(&set).unwrap();
+    with_user.validate(&ProxyPasswordChange::Remove).unwrap();
+}
+
+#[test]
+fn the_client_gets_the_proxy_with_its_password_the_store_never_does() {
+    let store = Store::open_in_memory().unwrap();
+    let settings = Settings {
+        proxy: Some(" http://anna@proxy.example.com:8080 ".into()),
+        ..valid()
+    };
+    settings.save(&store).unwrap();
+    assert_eq!(
+        store.setting(Setting::Proxy).unwrap().as_deref(),
+        Some("http://anna@proxy.example.com:8080")
+    );
+    let password = ProxyPassword::new("p@ss word");
+    let options = settings.engine_options(Mode::Live, DEFAULT_BASE_URL, Some(&password));
+    let url = url::Url::parse(&options.api.proxy.unwrap()).unwrap();
+    assert_eq!(url.username(), "anna");
+    assert_eq!(url.password(), Some("p%40ss%20word"));
+    assert_eq!(url.host_str(), Some("proxy.example.com"));
+    assert_eq!(
+        settings.proxy_url(None).as_deref(),
+        Some("http://anna@proxy.example.com:8080")
+    );
+    assert_eq!(valid().proxy_url(Some(&password)), None);
+}
+
+#[test]
+fn a_password_change_reads_keep_set_or_remove() {
+    let change = |json: &str| serde_json::from_str::<ProxyPasswordChange>(json).unwrap();
+    assert_eq!(change(r#""keep""#), ProxyPasswordChange::Keep);
+    assert_eq!(change(r#""remove""#), ProxyPasswordChange::Remove);
+    assert_eq!(
+        change(r#"{"set": "pw"}"#),
+        ProxyPasswordChange::Set(ProxyPassword::new("pw"))
+    );
+    assert_eq!(
+        format!("{:?}", change(r#"{"set": "pw"}"#)),
+        "Set(ProxyPassword(<redacted>))"
+    );
+}
