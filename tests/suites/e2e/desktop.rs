@@ -667,6 +667,16 @@ impl ExternalSim {
         .await;
     }
 
+    /// `PUT /_sim/faults`: the faults to switch on (fields left out are off).
+    pub async fn set_faults(&self, faults: Value) {
+        self.admin(
+            self.http
+                .put(format!("{}/_sim/faults", self.origin))
+                .json(&faults),
+        )
+        .await;
+    }
+
     /// `POST /_sim/clock/advance`.
     pub async fn advance_clock(&self, by: Duration) {
         let ms = u64::try_from(by.as_millis()).expect("a test-sized duration");

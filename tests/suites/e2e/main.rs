@@ -22,6 +22,7 @@ mod e2e {
     use crate::desktop::{App, Desktop, ExternalSim, Setup};
     use bulk_collect_tests::{files_under, read_records, shared_data};
     use collect_core::secrets::{KeyringStore, SecretStore};
+    use serde_json::json;
 
     /// The key the simulator knows (the first-run screen verifies it with the simulator).
     const SIM_KEY: &str = "practice-key";
@@ -158,6 +159,35 @@ mod e2e {
 
         // Only one request exists at the service: nothing was sent twice.
         assert_eq!(sim.requests().await.len(), 1);
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn live_a_lost_answer_is_uncertain_and_i_found_it_follows_the_request_to_its_files() {
+        let sim = ExternalSim::start(&["--processing-ms", "300"]);
+        let desktop = live_desktop(&sim).await;
+        let app = desktop.open().await;
+        enter_key_on_first_run(&app).await;
+
+        // The service creates the request but its answer is lost on the way back.
+        sim.set_faults(json!({ "submit_lost": 1 })).await;
+        collect_python_search(&app, "6").await;
+        app.wait_for_text("error-message", "may or may not have reached Coresignal")
+            .await;
+        app.click_button("Open job 1").await;
+        app.wait_for("uncertain").await;
+        app.scroll_to("uncertain").await;
+        app.screenshot("uncertain-job").await;
+
+        // The person finds it in their Coresignal account and pastes its id: nothing is sent again.
+        let requests = sim.requests().await;
+        let id = requests[0]["id"].as_str().expect("a request id").to_owned();
+        app.fill("attach-request-id", &id).await;
+        app.click_button("I found it").await;
+        app.wait_for_job_state("downloaded").await;
+        assert_eq!(downloaded_records(&desktop.downloads()), 6);
+        assert_eq!(sim.requests().await.len(), 1, "one request, one charge");
         app.quit().await;
     }
 

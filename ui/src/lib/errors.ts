@@ -71,7 +71,7 @@ export const ERROR_TEXT = {
   },
   Uncertain: {
     title: "The request may or may not have reached Coresignal.",
-    next: "It was not sent again. Check the job in Jobs (or your Coresignal account) before sending it again.",
+    next: "Look for it in your Coresignal account: on the job's page, paste its request id if you find it, or send it again if you do not.",
   },
   NotFound: {
     title: "This item no longer exists.",

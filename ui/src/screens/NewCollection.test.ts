@@ -291,7 +291,7 @@ describe("New collection: search", () => {
     await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
     const error = await screen.findByText("The request may or may not have reached Coresignal.");
-    expect(error.parentElement?.textContent).toContain("It was not sent again.");
+    expect(error.parentElement?.textContent).toContain("paste its request id");
     expect(screen.getByRole("button", { name: "Open job 9" })).toBeTruthy();
     expect(submits()).toHaveLength(1);
   });
