@@ -42,6 +42,61 @@ async fn activating_a_mode_remembers_it_and_deactivating_forgets_it() {
 }
 
 #[tokio::test]
+async fn saving_settings_applies_them_without_restarting_the_engine_or_recovering_again() {
+    let (dir, session) = session();
+    let engine = session
+        .activate(
+            Mode::Practice,
+            "http://127.0.0.1:9/cdapi",
+            ApiKey::new("k"),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    // A submission in flight in this process (its lease is alive) …
+    let report = crate::ids::parse_id_list(b"1\n2\n").unwrap();
+    let job = crate::jobs::NewJob {
+        name: None,
+        request: crate::jobs::JobRequest::Ids {
+            report,
+            source_file: None,
+        },
+        webhook_url: None,
+    };
+    let quote = engine.quote(&job).await.unwrap();
+    let row = engine
+        .store()
+        .spend_quote(
+            Mode::Practice,
+            quote.id,
+            "in-flight",
+            "this app",
+            std::time::Duration::from_secs(60),
+        )
+        .unwrap()
+        .unwrap();
+    // … then the theme and the download cap change.
+    let mut settings = session.settings().unwrap();
+    settings.theme = crate::settings::Theme::Dark;
+    settings.max_downloads = 5;
+    settings.download_root = dir.path().join("elsewhere");
+    session
+        .save_settings(&settings, &crate::settings::ProxyPasswordChange::Keep)
+        .await
+        .unwrap();
+    session.apply_settings().await.unwrap();
+    let now = session.engine().unwrap();
+    assert!(Arc::ptr_eq(&engine, &now), "the same engine keeps running");
+    assert_eq!(now.options().max_downloads, 5);
+    assert_eq!(now.options().download_root, dir.path().join("elsewhere"));
+    assert_eq!(
+        now.job(row.id).unwrap().state,
+        crate::jobs::JobState::Submitting,
+        "a POST in flight is not declared uncertain"
+    );
+}
+
+#[tokio::test]
 async fn a_picked_file_is_priced_once_and_too_many_is_explained() {
     let (dir, session) = session();
     session
