@@ -294,3 +294,37 @@ pub async fn ready_to_download_slowly(harness: &Harness) -> JobRow {
     });
     job
 }
+
+/// The CLI against the harness's simulator and data folder (as the other process beside the app),
+/// with the practice key, no standard input, and its output collected.
+pub fn run_cli(harness: &Harness, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(workspace_binary("bulk-collect-cli"))
+        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
+        .arg(harness.dir.path())
+        .args(args)
+        .env("BULK_COLLECT_API_KEY", coresignal_sim::DEFAULT_PRACTICE_KEY)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the CLI runs")
+}
+
+/// Files under the download folder that carry a final name (not a `.partial` download).
+pub fn finished_files(harness: &Harness) -> Vec<PathBuf> {
+    files_under(&harness.downloads())
+        .into_iter()
+        .filter(|path| !path.to_string_lossy().contains(".partial"))
+        .collect()
+}
+
+/// Starts downloading job `id` in the background and returns once it is `downloading`.
+pub async fn download_in_background(
+    harness: &Harness,
+    id: i64,
+) -> tokio::task::JoinHandle<Result<JobRow, EngineError>> {
+    let engine = Arc::clone(&harness.engine);
+    let downloading = tokio::spawn(async move { engine.download(id, None).await });
+    while harness.engine.job(id).expect("the job exists").state != JobState::Downloading {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    downloading
+}

@@ -401,22 +401,13 @@ async fn cancel_after_ready_means_no_download() {
 async fn cancel_during_a_download_stops_it_and_it_stays_cancelled() {
     let harness = Harness::start(quick_sim()).await;
     let job = ready_to_download_slowly(&harness).await;
-    let downloading = {
-        let engine = Arc::clone(&harness.engine);
-        tokio::spawn(async move { engine.download(job.id, None).await })
-    };
-    while harness.engine.job(job.id).unwrap().state != JobState::Downloading {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let downloading = download_in_background(&harness, job.id).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     harness.engine.cancel(job.id).unwrap();
     let _ = downloading.await.unwrap();
     let after = harness.engine.job(job.id).unwrap();
     assert_eq!(after.state, JobState::Cancelled);
-    let finished: Vec<_> = files_under(&harness.downloads())
-        .into_iter()
-        .filter(|path| !path.to_string_lossy().contains(".partial"))
-        .collect();
+    let finished = finished_files(&harness);
     assert!(
         finished.is_empty(),
         "no file under its final name: {finished:?}"
@@ -429,27 +420,15 @@ async fn cancel_during_a_download_stops_it_and_it_stays_cancelled() {
 async fn a_second_process_finds_the_download_busy_and_is_told_who_holds_it() {
     let harness = Harness::start(quick_sim()).await;
     let job = ready_to_download_slowly(&harness).await;
-    let downloading = {
-        let engine = Arc::clone(&harness.engine);
-        tokio::spawn(async move { engine.download(job.id, None).await })
-    };
-    let store = harness.engine.store().clone();
-    while store
+    let downloading = download_in_background(&harness, job.id).await;
+    assert!(harness
+        .engine
+        .store()
         .lease_holder(&download_lease(job.id))
         .unwrap()
-        .is_none()
-    {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        .is_some());
     // The command line on the same data folder.
-    let output = std::process::Command::new(workspace_binary("bulk-collect-cli"))
-        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
-        .arg(harness.dir.path())
-        .args(["--json", "download", &job.id.to_string()])
-        .env("BULK_COLLECT_API_KEY", coresignal_sim::DEFAULT_PRACTICE_KEY)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let output = run_cli(&harness, &["--json", "download", &job.id.to_string()]);
     assert!(!output.status.success());
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(answer["error"]["code"], "Busy", "{answer}");
@@ -617,21 +596,8 @@ async fn send_again_is_refused_when_the_job_was_found_meanwhile() {
 async fn a_cancel_from_the_command_line_stops_the_apps_download() {
     let harness = Harness::start(quick_sim()).await;
     let job = ready_to_download_slowly(&harness).await;
-    let downloading = {
-        let engine = Arc::clone(&harness.engine);
-        tokio::spawn(async move { engine.download(job.id, None).await })
-    };
-    while harness.engine.job(job.id).unwrap().state != JobState::Downloading {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let output = std::process::Command::new(workspace_binary("bulk-collect-cli"))
-        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
-        .arg(harness.dir.path())
-        .args(["--json", "cancel", &job.id.to_string()])
-        .env("BULK_COLLECT_API_KEY", coresignal_sim::DEFAULT_PRACTICE_KEY)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let downloading = download_in_background(&harness, job.id).await;
+    let output = run_cli(&harness, &["--json", "cancel", &job.id.to_string()]);
     assert!(
         output.status.success(),
         "{}",
@@ -642,10 +608,7 @@ async fn a_cancel_from_the_command_line_stops_the_apps_download() {
         harness.engine.job(job.id).unwrap().state,
         JobState::Cancelled
     );
-    let finished: Vec<_> = files_under(&harness.downloads())
-        .into_iter()
-        .filter(|path| !path.to_string_lossy().contains(".partial"))
-        .collect();
+    let finished = finished_files(&harness);
     assert!(
         finished.is_empty(),
         "no file under its final name: {finished:?}"

@@ -25,15 +25,7 @@ async fn a_new_session_is_on_first_run() {
 #[tokio::test]
 async fn activating_a_mode_remembers_it_and_deactivating_forgets_it() {
     let (_dir, session) = session();
-    session
-        .activate(
-            Mode::Practice,
-            "http://127.0.0.1:9/cdapi",
-            ApiKey::new("k"),
-            |_| {},
-        )
-        .await
-        .unwrap();
+    practice(&session).await;
     assert_eq!(session.mode(), Some(Mode::Practice));
     assert_eq!(session.saved_mode().unwrap(), Some(Mode::Practice));
     session.deactivate().await.unwrap();
@@ -44,15 +36,7 @@ async fn activating_a_mode_remembers_it_and_deactivating_forgets_it() {
 #[tokio::test]
 async fn saving_settings_applies_them_without_restarting_the_engine_or_recovering_again() {
     let (dir, session) = session();
-    let engine = session
-        .activate(
-            Mode::Practice,
-            "http://127.0.0.1:9/cdapi",
-            ApiKey::new("k"),
-            |_| {},
-        )
-        .await
-        .unwrap();
+    let engine = practice(&session).await;
     // A submission in flight in this process (its lease is alive) …
     let report = crate::ids::parse_id_list(b"1\n2\n").unwrap();
     let job = crate::jobs::NewJob {
@@ -99,15 +83,7 @@ async fn saving_settings_applies_them_without_restarting_the_engine_or_recoverin
 #[tokio::test]
 async fn a_picked_file_is_priced_once_and_too_many_is_explained() {
     let (dir, session) = session();
-    session
-        .activate(
-            Mode::Practice,
-            "http://127.0.0.1:9/cdapi",
-            ApiKey::new("k"),
-            |_| {},
-        )
-        .await
-        .unwrap();
+    practice(&session).await;
     let small = dir.path().join("ids.csv");
     std::fs::write(&small, "id\n1\n2\n2\nabc\n").unwrap();
     let view = session.pick_id_file(&small).await.unwrap();
@@ -289,4 +265,17 @@ async fn a_keychain_that_does_not_answer_neither_hangs_nor_hides_the_app() {
     let error = session.store_key(&ApiKey::new("k")).await.unwrap_err();
     assert_eq!(error.code, ErrorCode::KeychainUnavailable);
     assert!(started.elapsed() < std::time::Duration::from_millis(1_000));
+}
+
+/// Enters Practice mode against an address nothing answers on.
+async fn practice(session: &Session) -> Arc<Engine> {
+    session
+        .activate(
+            Mode::Practice,
+            "http://127.0.0.1:9/cdapi",
+            ApiKey::new("k"),
+            |_| {},
+        )
+        .await
+        .unwrap()
 }
