@@ -179,29 +179,24 @@ async fn the_same_ids_in_another_order_are_the_same_data() {
 
 #[tokio::test]
 async fn a_job_refused_by_the_service_was_never_collected() {
-    let harness = Harness::start(quick_sim()).await;
-    harness.sim.set_faults(Faults {
-        error_rate: PerGroup {
-            submit: 1.0,
-            ..PerGroup::default()
-        },
-        ..Faults::default()
-    });
-    // 5xx on the POST after its bytes left: uncertain (may have been collected) …
-    let _ = submit_job(&harness.engine, query_job(python_query(), Some(3))).await;
-    harness.sim.set_faults(Faults::default());
+    let harness = Harness::start(SimConfig {
+        processing_time: Duration::from_secs(3600),
+        ..quick_sim()
+    })
+    .await;
+    let first = harness.submit_python(Some(3)).await;
+    // Sent again on purpose while the first runs: the service refuses it (409), creating nothing.
+    let refused = submit_job(&harness.engine, query_job(python_query(), Some(3)))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::DuplicateInProgress);
     let quote = harness
         .engine
         .quote(&query_job(python_query(), Some(3)))
         .await
         .unwrap();
-    let jobs = harness.engine.jobs().unwrap();
-    if jobs[0].state == JobState::Uncertain {
-        assert!(quote.is_again(), "an uncertain job may have been collected");
-    } else {
-        assert_eq!(jobs[0].request_id, None);
-        assert!(!quote.is_again(), "a refused request collected nothing");
-    }
+    let earlier: Vec<_> = quote.earlier.iter().map(|job| job.id).collect();
+    assert_eq!(earlier, vec![first.id], "the refused job collected nothing");
 }
 
 // ----- 4: a created request's id is never lost ----------------------------------------------------

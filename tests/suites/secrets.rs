@@ -86,7 +86,10 @@ async fn the_key_is_nowhere_in_the_data_folder_or_any_output_after_a_whole_flow(
 
     assert!(outputs.len() >= 12, "the flow ran");
     let logged: usize = outputs.iter().map(|(_, _, stderr)| stderr.len()).sum();
-    assert!(logged > 10_000, "the logs were on at their most talkative ({logged} bytes)");
+    assert!(
+        logged > 10_000,
+        "the logs were on at their most talkative ({logged} bytes)"
+    );
     for (command, stdout, stderr) in &outputs {
         assert!(
             !contains(stdout, CANARY_KEY),
