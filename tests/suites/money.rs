@@ -776,3 +776,43 @@ async fn a_retry_after_of_hours_is_honoured_and_the_job_shows_until_when() {
         .iter()
         .any(|event| event.detail.contains("asked to wait")));
 }
+
+#[tokio::test]
+async fn a_send_again_the_service_refuses_leaves_the_first_job_uncertain_with_its_ways_out() {
+    let harness = Harness::start(SimConfig {
+        processing_time: Duration::from_secs(3600),
+        ..quick_sim()
+    })
+    .await;
+    // The lost answer's request exists and is still running: the same request again is a 409.
+    let job = an_uncertain_job(&harness, 13).await;
+    let quote = harness.engine.send_again(job.id).await.unwrap();
+    let refused = harness.engine.submit(quote.id, true).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::DuplicateInProgress);
+    let first = harness.engine.job(job.id).unwrap();
+    assert_eq!(first.state, JobState::Uncertain, "{:?}", first.state_reason);
+    assert_eq!(
+        harness.engine.detail(job.id).unwrap().actions,
+        vec![JobAction::Cancel, JobAction::Attach, JobAction::SendAgain]
+    );
+}
+
+#[tokio::test]
+async fn send_again_is_refused_while_the_first_jobs_request_id_is_being_recorded() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = an_uncertain_job(&harness, 14).await;
+    let quote = harness.engine.send_again(job.id).await.unwrap();
+    // The answer arrived in another process: its id is written, its state not yet moved.
+    harness
+        .engine
+        .store()
+        .set_request_id(job.id, &harness.sim.requests()[0].id)
+        .unwrap();
+    let refused = harness.engine.submit(quote.id, true).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidState);
+    assert_eq!(posts(&harness), 1, "not sent twice");
+    assert_eq!(
+        harness.engine.job(job.id).unwrap().state,
+        JobState::Uncertain
+    );
+}

@@ -11,6 +11,9 @@ use collect_core::{ErrorCode, UserError};
 
 use crate::Cli;
 
+/// The environment variable that carries a proxy password for automation instead of the keychain.
+pub const PROXY_PASSWORD_ENV: &str = "BULK_COLLECT_PROXY_PASSWORD";
+
 /// The environment variable that carries the key for automation (CI, scripts) instead of the keychain.
 pub const KEY_ENV: &str = "BULK_COLLECT_API_KEY";
 
@@ -82,10 +85,17 @@ impl Context {
         self.build(None)
     }
 
-    /// The proxy password from the OS keychain, when a proxy is set (the app stores it there).
+    /// The proxy password, when a proxy is set and the service is called in Live mode: from
+    /// `BULK_COLLECT_PROXY_PASSWORD` if set (automation), else from the OS keychain (where the app
+    /// stores it).
     fn proxy_password(&self) -> Result<Option<ProxyPassword>, UserError> {
-        if self.settings.proxy.is_none() {
+        if self.settings.proxy.is_none() || self.mode != Mode::Live {
             return Ok(None);
+        }
+        if let Ok(password) = std::env::var(PROXY_PASSWORD_ENV) {
+            if !password.is_empty() {
+                return Ok(Some(ProxyPassword::new(password)));
+            }
         }
         Ok(KeyringStore::new().load_proxy_password()?)
     }
@@ -95,7 +105,12 @@ impl Context {
         let mut options = self.settings.engine_options(
             self.mode,
             &self.api_base,
-            self.proxy_password()?.as_ref(),
+            // Only an engine that calls the service needs it (reading the history does not).
+            match key {
+                Some(_) => self.proxy_password()?,
+                None => None,
+            }
+            .as_ref(),
         );
         options.owner_label = "bulk-collect-cli".into();
         Ok(Engine::new(self.store.clone(), options, key, limiter)?)

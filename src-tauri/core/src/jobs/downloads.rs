@@ -42,11 +42,13 @@ impl Engine {
             downloads.insert(id, sender);
             receiver
         };
-        let watcher = self.watch_for_cancel(id);
-        let result = self.download_leased(&job, to, cancel).await;
-        watcher.abort();
-        lock(&self.downloads).remove(&id);
-        result
+        // Dropped however this ends (finished, failed, or the future dropped mid-way).
+        let _running = Running {
+            engine: self,
+            job: id,
+            watcher: self.watch_for_cancel(id),
+        };
+        self.download_leased(&job, to, cancel).await
     }
 
     /// Trips job `id`'s cancel signal when its stored state says Cancelled (a Cancel from another
@@ -229,6 +231,21 @@ impl Engine {
         } else {
             PathBuf::from(&job.download_dir)
         }
+    }
+}
+
+/// A download this engine runs: while it lives, the job is in the engine's list and its cancel
+/// watcher runs; dropping it ends both.
+struct Running<'a> {
+    engine: &'a Engine,
+    job: i64,
+    watcher: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.watcher.abort();
+        lock(&self.engine.downloads).remove(&self.job);
     }
 }
 

@@ -114,6 +114,9 @@ pub struct Engine {
     pub(super) downloads: Mutex<HashMap<i64, watch::Sender<bool>>>,
     /// Free download slots (`max_downloads`).
     pub(super) download_slots: Arc<Semaphore>,
+    /// Submissions this engine is sending right now: never settled by its own scheduler, whatever
+    /// their lease says (a clock jump can make a live lease look expired).
+    pub(super) submitting: Mutex<HashSet<i64>>,
     /// Polls under way (each job is asked once at a time).
     pub(super) polls: Mutex<HashSet<i64>>,
     /// When each processing job is next due, on the monotonic clock.
@@ -144,6 +147,7 @@ impl Engine {
             owner: uuid::Uuid::new_v4().to_string(),
             downloads: Mutex::new(HashMap::new()),
             download_slots: Arc::new(Semaphore::new(slots)),
+            submitting: Mutex::new(HashSet::new()),
             polls: Mutex::new(HashSet::new()),
             due: Mutex::new(HashMap::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
@@ -168,8 +172,13 @@ impl Engine {
     /// interrupted or recovered. A changed address or proxy takes effect on the next call.
     pub fn apply(&self, options: EngineOptions) -> Result<(), EngineError> {
         self.limiter.set_rate(options.requests_per_second);
-        self.resize_download_slots(options.max_downloads.max(1));
-        *write(&self.options) = options;
+        {
+            // One lock across reading the old cap and writing the new: two saves at once cannot
+            // both take slots away.
+            let mut current = write(&self.options);
+            self.resize_download_slots(current.max_downloads.max(1), options.max_downloads.max(1));
+            *current = options;
+        }
         let key = read(&self.key).clone();
         if let Some(key) = key {
             let client = ApiClient::new(self.options().api, key, self.limiter.clone())?;
@@ -180,8 +189,7 @@ impl Engine {
     }
 
     /// Changes how many downloads may run at once. Running downloads finish; fewer start after.
-    fn resize_download_slots(&self, slots: usize) {
-        let current = read(&self.options).max_downloads.max(1);
+    fn resize_download_slots(&self, current: usize, slots: usize) {
         if slots > current {
             self.download_slots.add_permits(slots - current);
         } else if slots < current {

@@ -88,7 +88,7 @@ impl Engine {
         if failures >= NOT_FOUND_ATTEMPTS {
             self.store.set_next_poll(job.id, None, true)?;
             let request = job.request_id.as_deref().unwrap_or("?");
-            if self.was_attached(job.id)? {
+            if job.request_attached {
                 // A request id a person typed that the service does not know: back to where they
                 // were, with both ways out, and the id forgotten.
                 let reason = format!(
@@ -116,14 +116,6 @@ impl Engine {
         let wait = self.options().poll.interval(job.poll_count + 1) * 2u32.pow(failures);
         self.schedule_poll(job.id, wait, true)?;
         self.job(job.id)
-    }
-
-    /// Whether job `id` left `uncertain` because a person attached a request id.
-    fn was_attached(&self, id: i64) -> Result<bool, EngineError> {
-        Ok(self.store.events(id)?.iter().any(|event| {
-            event.from_state == Some(JobState::Uncertain)
-                && event.to_state == Some(JobState::Processing)
-        }))
     }
 
     fn settle(

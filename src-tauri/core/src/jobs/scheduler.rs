@@ -126,6 +126,9 @@ impl Engine {
             .store
             .jobs_in_states(self.mode(), &[JobState::Submitting])?
         {
+            if lock(&self.submitting).contains(&job.id) {
+                continue;
+            }
             if self.store.lease_holder(&submit_lease(job.id))?.is_none() {
                 self.recover_submission(&job)?;
             }

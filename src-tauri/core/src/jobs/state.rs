@@ -134,7 +134,10 @@ pub fn can_move(from: JobState, to: JobState) -> bool {
         Uncertain => matches!(to, Processing | Cancelled),
         // Retry: resume the files, or ask the service again when no file was listed.
         Failed => matches!(to, Ready | Processing | Cancelled),
-        NoResults | TooManyMatches | Expired | Cancelled => false,
+        // Only back to uncertain, and only when the "send again" that cancelled it was refused
+        // (the store checks that the job was cancelled by exactly that send).
+        Cancelled => matches!(to, Uncertain),
+        NoResults | TooManyMatches | Expired => false,
     }
 }
 
@@ -307,13 +310,18 @@ mod tests {
     fn end_states_are_final_and_cancel_is_never_undone() {
         for to in JobState::ALL {
             for end in [
-                JobState::Cancelled,
                 JobState::NoResults,
                 JobState::TooManyMatches,
                 JobState::Expired,
             ] {
                 assert!(!can_move(end, to), "{end:?} → {to:?} must be refused");
             }
+            let reopened = to == JobState::Uncertain;
+            assert_eq!(
+                can_move(JobState::Cancelled, to),
+                reopened,
+                "cancelled → {to:?}"
+            );
         }
         assert!(!can_move(JobState::Cancelled, JobState::Ready));
         assert!(!can_move(JobState::Cancelled, JobState::Downloading));

@@ -48,8 +48,10 @@ impl Engine {
                 return Err(EngineError::ReplacedMoved { job })
             }
         };
-        // The lease was taken with the row; this keeps it alive while the POST is out.
+        // The lease was taken with the row; this keeps it alive while the POST is out, and this
+        // engine's scheduler leaves the job alone until the answer is recorded.
         let _lease = Lease::adopt(self.store.clone(), submit_lease(job.id), self.owner.clone());
+        let _sending = Sending::new(self, job.id);
         self.notify_state(&job);
         let answer = match payload {
             Payload::Query(submission) => client.submit_es_dsl(&submission).await,
@@ -84,6 +86,10 @@ impl Engine {
             }
             Err(SubmitError::Rejected(error)) => {
                 self.record_balance(&client);
+                if let Some(replaced) = stored.request.replaces_job {
+                    // Nothing was created: the job it was to replace is uncertain again.
+                    self.audit(self.reopen_replaced(replaced, job.id));
+                }
                 self.refused(&job, error)
             }
         }
@@ -213,5 +219,35 @@ impl Payload {
                     .collect(),
             ),
         })
+    }
+}
+
+/// Marks a submission as this engine's own while it is sent; unmarks it when dropped.
+struct Sending<'a> {
+    engine: &'a Engine,
+    job: i64,
+}
+
+impl<'a> Sending<'a> {
+    fn new(engine: &'a Engine, job: i64) -> Self {
+        super::engine::lock(&engine.submitting).insert(job);
+        Self { engine, job }
+    }
+}
+
+impl Drop for Sending<'_> {
+    fn drop(&mut self) {
+        super::engine::lock(&self.engine.submitting).remove(&self.job);
+    }
+}
+
+impl Engine {
+    /// A "send again" whose new request the service refused: the job it was to replace, cancelled
+    /// by that send, is uncertain again (its request may still exist), with its two ways out.
+    fn reopen_replaced(&self, replaced: i64, by_job: i64) -> Result<(), EngineError> {
+        if let Some(row) = self.store.reopen_replaced(replaced, by_job)? {
+            self.notify_state(&row);
+        }
+        Ok(())
     }
 }

@@ -144,7 +144,7 @@ impl Engine {
                 action: "attaching a request id",
             });
         }
-        self.store.set_request_id(id, request_id)?;
+        self.store.attach_request_id(id, request_id)?;
         self.store.set_next_poll(id, None, false)?;
         let row = self
             .move_job(

@@ -150,11 +150,13 @@ impl Store {
             params![file_id, path, bytes, records, now_text()],
         )?;
         // The job's progress changed: its row counts as changed for the job list.
-        self.lock().execute(
-            "UPDATE jobs SET updated_at = ?2 WHERE id = (SELECT job_id FROM job_files WHERE id = ?1)",
-            params![file_id, now_text()],
-        )?;
-        Ok(())
+        self.write_now(|transaction, now| {
+            transaction.execute(
+                "UPDATE jobs SET updated_at = ?2 WHERE id = (SELECT job_id FROM job_files WHERE id = ?1)",
+                params![file_id, now],
+            )?;
+            Ok(())
+        })
     }
 
     /// Resets every file of a job to pending (a download into a new folder).

@@ -65,6 +65,8 @@ pub struct JobRow {
     pub quote_id: Option<i64>,
     /// Polls in a row that found no request (a 404 before the 30 days are over).
     pub poll_failures: u32,
+    /// The request id was typed in by a person ("I found it"), not given by the service.
+    pub request_attached: bool,
 }
 
 impl JobRow {
@@ -129,7 +131,8 @@ pub struct JobSummary {
 
 pub(super) const JOB_COLUMNS: &str = "id, mode, name, kind, state, state_reason, query_json, query_limit, ids_text, ids_count, \
     source_file, webhook_url, fingerprint, request_id, estimated_records, credits_per_record, download_dir, \
-    created_at, submitted_at, updated_at, next_poll_at, poll_count, error_code, quote_id, poll_failures";
+    created_at, submitted_at, updated_at, next_poll_at, poll_count, error_code, quote_id, poll_failures, \
+    request_attached";
 
 fn parse_column<T>(
     row: &Row<'_>,
@@ -182,6 +185,7 @@ pub(super) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<JobRow> {
         error_code: parse_optional(row, 22, ErrorCode::parse)?,
         quote_id: row.get(23)?,
         poll_failures: row.get(24)?,
+        request_attached: row.get(25)?,
     })
 }
 
@@ -210,15 +214,41 @@ impl Store {
     /// Records the service's request id once a POST was accepted (or a person attached one). Kept
     /// whatever the state: a request that exists must never be forgotten.
     pub fn set_request_id(&self, id: i64, request_id: &str) -> StoreResult<()> {
-        let now = now_text();
-        let changed = self.lock().execute(
-            "UPDATE jobs SET request_id = ?2, submitted_at = coalesce(submitted_at, ?3), updated_at = ?3 WHERE id = ?1",
-            params![id, request_id, now],
-        )?;
+        self.write_request_id(id, request_id, false)
+    }
+
+    /// Records a request id a person found on the Coresignal dashboard ("I found it").
+    pub fn attach_request_id(&self, id: i64, request_id: &str) -> StoreResult<()> {
+        self.write_request_id(id, request_id, true)
+    }
+
+    fn write_request_id(&self, id: i64, request_id: &str, attached: bool) -> StoreResult<()> {
+        let changed = self.write_now(|transaction, now| {
+            Ok(transaction.execute(
+                "UPDATE jobs SET request_id = ?2, submitted_at = coalesce(submitted_at, ?3), updated_at = ?3, \
+                 request_attached = ?4 WHERE id = ?1",
+                params![id, request_id, now, attached],
+            )?)
+        })?;
         if changed == 0 {
             return Err(StoreError::NoSuchJob(id));
         }
         Ok(())
+    }
+
+    /// Runs `write` in one `BEGIN IMMEDIATE` transaction with the time taken inside the write
+    /// lock, so that no change lands with a time older than one the job list has already seen.
+    pub(super) fn write_now<T>(
+        &self,
+        write: impl FnOnce(&rusqlite::Transaction<'_>, &str) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now = now_text();
+        let value = write(&transaction, &now)?;
+        transaction.commit()?;
+        Ok(value)
     }
 
     /// Sets how many polls in a row found no request (a 404 before the 30 days are over).
@@ -243,11 +273,14 @@ impl Store {
 
     /// Forgets a request id that the service does not know (a mistyped "I found it").
     pub fn clear_request_id(&self, id: i64) -> StoreResult<()> {
-        self.lock().execute(
-            "UPDATE jobs SET request_id = NULL, submitted_at = NULL, updated_at = ?2 WHERE id = ?1",
-            params![id, now_text()],
-        )?;
-        Ok(())
+        self.write_now(|transaction, now| {
+            transaction.execute(
+                "UPDATE jobs SET request_id = NULL, submitted_at = NULL, request_attached = 0, updated_at = ?2 \
+                 WHERE id = ?1",
+                params![id, now],
+            )?;
+            Ok(())
+        })
     }
 
     /// The job list of `mode`, newest first, as summaries; with `changed_since`, only the jobs
@@ -336,11 +369,13 @@ impl Store {
         next_poll_at: Option<&str>,
         count_poll: bool,
     ) -> StoreResult<()> {
-        self.lock().execute(
-            "UPDATE jobs SET next_poll_at = ?2, poll_count = poll_count + ?3, updated_at = ?4 WHERE id = ?1",
-            params![id, next_poll_at, i64::from(count_poll), now_text()],
-        )?;
-        Ok(())
+        self.write_now(|transaction, now| {
+            transaction.execute(
+                "UPDATE jobs SET next_poll_at = ?2, poll_count = poll_count + ?3, updated_at = ?4 WHERE id = ?1",
+                params![id, next_poll_at, i64::from(count_poll), now],
+            )?;
+            Ok(())
+        })
     }
 
     /// Changes where a job's files go.

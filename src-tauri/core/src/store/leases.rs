@@ -121,7 +121,10 @@ fn process_alive(pid: u32) -> bool {
             Ok(stat) => !stat
                 .rsplit_once(')')
                 .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-            Err(_) => false,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
+            // Unreadable for another reason (another PID namespace, no file handles left):
+            // the lease's expiry decides.
+            Err(_) => true,
         }
     } else {
         true

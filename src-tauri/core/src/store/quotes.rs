@@ -283,7 +283,19 @@ impl Store {
             ],
         )?;
         if let Some(replaced) = q.replaces_job {
-            let reason = format!("Sent again as job {job}.");
+            let known: Option<String> = transaction
+                .query_row(
+                    "SELECT request_id FROM jobs WHERE id = ?1",
+                    [replaced],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .flatten();
+            if known.is_some() {
+                // Found meanwhile (its id is being recorded): sending again would pay twice.
+                return Ok(Err(SpendRefused::ReplacedMoved { job: replaced }));
+            }
+            let reason = sent_again_reason(job);
             let moved = super::jobs::move_in(
                 &transaction,
                 replaced,
@@ -308,6 +320,44 @@ impl Store {
         transaction.commit()?;
         Ok(Ok(row))
     }
+}
+
+impl Store {
+    /// Makes job `replaced` uncertain again, if it is still cancelled *by* the "send again" that
+    /// made job `by_job` (and by nothing else): that new request was refused, so the first one is
+    /// where it was. Returns the moved row.
+    pub fn reopen_replaced(&self, replaced: i64, by_job: i64) -> StoreResult<Option<JobRow>> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let reason: Option<Option<String>> = transaction
+            .query_row(
+                "SELECT state_reason FROM jobs WHERE id = ?1",
+                [replaced],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if reason.flatten().as_deref() != Some(sent_again_reason(by_job).as_str()) {
+            return Ok(None);
+        }
+        let moved = super::jobs::move_in(
+            &transaction,
+            replaced,
+            &[JobState::Cancelled],
+            JobState::Uncertain,
+            Some(&format!(
+                "Job {by_job}, which was to send this again, was refused by Coresignal, so this request may still exist. Look for it in your Coresignal account."
+            )),
+            Some(crate::error::ErrorCode::Uncertain),
+        )?;
+        transaction.commit()?;
+        Ok(moved)
+    }
+}
+
+/// Why a job sent again was cancelled (matched exactly by [`Store::reopen_replaced`]).
+fn sent_again_reason(by_job: i64) -> String {
+    format!("Sent again as job {by_job}.")
 }
 
 /// The lease a job's submission is sent under.

@@ -40,11 +40,15 @@ class JobsStore {
   private fullAt = 0;
   /** Bumped by every full load, so that older answers arriving late are dropped. */
   private generation = 0;
+  /** The full load under way, if any. */
+  private fullLoad: Promise<void> | null = null;
 
   private refreshSoon = debounce(() => void this.refresh(), REFRESH_DELAY_MS);
 
   /** Fetches what changed since the last load (the whole list the first time, and now and then). */
   async refresh(): Promise<void> {
+    // A refresh during a full load waits for it, then asks for what changed meanwhile.
+    if (this.fullLoad !== null) await this.fullLoad;
     const full = this.cursor === null || Date.now() - this.fullAt > FULL_RELOAD_MS;
     await this.load(full);
   }
@@ -78,37 +82,51 @@ class JobsStore {
     const generation = this.generation;
     const since = this.cursor;
     try {
+      let cursor: string | null;
       if (since === null) {
-        await this.loadPages(generation);
+        const pages = this.loadPages(generation);
+        this.fullLoad = pages.then(
+          () => undefined,
+          () => undefined,
+        );
+        cursor = await pages;
       } else {
         const rows = await listJobs({ changedSince: since });
         if (generation !== this.generation) return; // a full load started meanwhile: it wins
         this.list = mergeJobs(this.list, rows);
+        cursor = newestUpdate(this.list);
       }
       if (generation !== this.generation) return;
-      this.cursor = newestUpdate(this.list);
+      this.cursor = cursor;
       if (since === null) this.fullAt = Date.now();
       this.error = null;
     } catch (error) {
       if (generation === this.generation) this.error = describeError(error);
     } finally {
-      if (generation === this.generation) this.loaded = true;
+      if (generation === this.generation) {
+        this.loaded = true;
+        if (since === null) this.fullLoad = null;
+      }
     }
   }
 
   /** The whole list, a page at a time (newest first): the first page shows at once, and no
-   * answer is big enough to hold the window up. */
-  private async loadPages(generation: number): Promise<void> {
+   * answer is big enough to hold the window up. Returns the refresh cursor: the newest change on
+   * the first page, so that a job changed on an earlier page while later pages were read is
+   * still asked for by the next refresh. */
+  private async loadPages(generation: number): Promise<string | null> {
     let before: number | null = null;
+    let cursor: string | null = null;
     let first = true;
     for (;;) {
       const page = await listJobs({ before, limit: PAGE_SIZE });
-      if (generation !== this.generation) return;
+      if (generation !== this.generation) return cursor;
       this.list = mergeJobs(first ? [] : this.list, page);
       this.loaded = true;
+      if (first) cursor = newestUpdate(page);
       first = false;
       const last = page.at(-1);
-      if (page.length < PAGE_SIZE || last === undefined) return;
+      if (page.length < PAGE_SIZE || last === undefined) return cursor;
       before = last.id;
     }
   }

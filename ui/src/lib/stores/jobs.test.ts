@@ -45,7 +45,13 @@ describe("the jobs store", () => {
   });
 
   it("reads a long history a page at a time, newest first", async () => {
-    const all = Array.from({ length: 2500 }, (_, index) => summaryFixture({ id: 2500 - index }));
+    const all = Array.from({ length: 2500 }, (_, index) =>
+      summaryFixture({
+        id: 2500 - index,
+        // A job on a later page changed after the first page was read.
+        updated_at: index === 2000 ? "2026-03-01T10:05:00Z" : "2026-03-01T10:00:00Z",
+      }),
+    );
     on("list_jobs", ({ before, limit }) => {
       const older = all.filter((job) => before === null || job.id < (before as number));
       return older.slice(0, limit as number);
@@ -59,6 +65,13 @@ describe("the jobs store", () => {
     ]);
     expect(jobs.list).toHaveLength(2500);
     expect(jobs.list[0]?.id).toBe(2500);
+    // The next refresh asks from the first page's newest change, not the later page's.
+    await jobs.refresh();
+    expect(calls).toHaveBeenLastCalledWith("list_jobs", {
+      changedSince: "2026-03-01T10:00:00Z",
+      before: null,
+      limit: null,
+    });
   });
 
   it("reloads the whole list on request", async () => {

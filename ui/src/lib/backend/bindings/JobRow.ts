@@ -103,4 +103,8 @@ quote_id: number | null,
 /**
  * Polls in a row that found no request (a 404 before the 30 days are over).
  */
-poll_failures: number, };
+poll_failures: number, 
+/**
+ * The request id was typed in by a person ("I found it"), not given by the service.
+ */
+request_attached: boolean, };
