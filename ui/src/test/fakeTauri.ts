@@ -107,6 +107,7 @@ export function jobFixture(overrides: Partial<JobRow> = {}): JobRow {
     error_code: null,
     quote_id: id,
     poll_failures: 0,
+    request_attached: false,
     ...overrides,
   };
 }
