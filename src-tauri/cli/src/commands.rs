@@ -41,6 +41,7 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
             act(&context, &cli.command)
         }
         Command::SendAgain { job, yes } => send_again(&context, *job, *yes, output).await,
+        Command::Export(args) => crate::export::export(&context, args).await,
     }
 }
 
