@@ -67,7 +67,7 @@ impl Schema {
     pub(crate) fn scan(files: &[PathBuf]) -> Result<Self, ExportError> {
         let mut builder = Builder::default();
         for_each_line(files, |path, line, text| {
-            let mut deserializer = serde_json::Deserializer::from_slice(text);
+            let mut deserializer = serde_json::Deserializer::from_str(text);
             RecordSeed(&mut builder)
                 .deserialize(&mut deserializer)
                 .and_then(|()| deserializer.end())

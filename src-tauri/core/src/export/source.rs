@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
@@ -37,31 +37,95 @@ impl PersonKey {
     }
 }
 
+/// Decompressed text goes from the reading thread to the parsing one in blocks of about this size,
+/// each ending at a line end.
+const BLOCK: usize = 1024 * 1024;
+
+/// Blocks read ahead of the parser.
+const BLOCKS_AHEAD: usize = 4;
+
+/// A piece of one file's text, ending at a line end (or at the file's end).
+struct Block {
+    file: usize,
+    text: Vec<u8>,
+}
+
 /// Calls `each` with every non-blank line of every file, in order, with its file and line number.
+/// The files are read and decompressed on a second thread while `each` runs on this one.
 pub(crate) fn for_each_line(
     files: &[PathBuf],
-    mut each: impl FnMut(&Path, u64, &[u8]) -> Result<(), ExportError>,
+    mut each: impl FnMut(&Path, u64, &str) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
-    let mut line = Vec::with_capacity(64 * 1024);
-    for path in files {
-        let mut reader = open(path)?;
-        let mut number = 0u64;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
+        scope.spawn(move || read_blocks(files, &sender));
+        let (mut file, mut number) = (usize::MAX, 0u64);
+        // Ends when the reader is done; on an error here, dropping `receiver` stops the reader.
+        for block in receiver {
+            let block: Block = block?;
+            if block.file != file {
+                (file, number) = (block.file, 0);
+            }
+            let path = &files[file];
+            for line in block.text.split_inclusive(|&byte| byte == b'\n') {
+                number += 1;
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let text = std::str::from_utf8(line).map_err(|error| ExportError::Damaged {
+                    path: path.clone(),
+                    line: number,
+                    reason: format!("it is not UTF-8 text ({error})"),
+                })?;
+                each(path, number, text)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Sends every file's text in [`Block`]s, or the first error; stops when nobody listens.
+fn read_blocks(
+    files: &[PathBuf],
+    sender: &std::sync::mpsc::SyncSender<Result<Block, ExportError>>,
+) {
+    for (file, path) in files.iter().enumerate() {
+        let mut reader = match open(path) {
+            Ok(reader) => reader,
+            Err(error) => {
+                let _ = sender.send(Err(error));
+                return;
+            }
+        };
+        let mut carry = Vec::new();
         loop {
-            line.clear();
-            let read = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|error| ExportError::read(path, describe(&error)))?;
-            if read == 0 {
+            let mut text = std::mem::take(&mut carry);
+            let wanted = BLOCK.saturating_sub(text.len()).max(64 * 1024);
+            let read = match (&mut reader).take(wanted as u64).read_to_end(&mut text) {
+                Ok(read) => read,
+                Err(error) => {
+                    let _ = sender.send(Err(ExportError::read(path, describe(&error))));
+                    return;
+                }
+            };
+            let at_end = read == 0;
+            if !at_end {
+                match text.iter().rposition(|&byte| byte == b'\n') {
+                    Some(last) => carry = text.split_off(last + 1),
+                    None => {
+                        carry = text; // A line longer than a block: read on.
+                        continue;
+                    }
+                }
+            }
+            if !text.is_empty() && sender.send(Ok(Block { file, text })).is_err() {
+                return;
+            }
+            if at_end {
                 break;
             }
-            number += 1;
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            each(path, number, &line)?;
         }
     }
-    Ok(())
 }
 
 /// Calls `each` with every record of `files` whose id was not seen before (first wins; a record
@@ -89,14 +153,14 @@ pub(crate) fn for_each_record(
 pub(crate) fn parse_record(
     path: &Path,
     number: u64,
-    line: &[u8],
+    line: &str,
 ) -> Result<Map<String, Value>, ExportError> {
     let damaged = |reason: String| ExportError::Damaged {
         path: path.to_owned(),
         line: number,
         reason,
     };
-    match serde_json::from_slice::<Value>(line) {
+    match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(record)) => Ok(record),
         Ok(_) => Err(damaged("it is JSON but not an object".into())),
         Err(error) => Err(damaged(format!("it is not valid JSON: {error}"))),
@@ -104,7 +168,7 @@ pub(crate) fn parse_record(
 }
 
 /// A reader of the file's text: through gzip when it starts with gzip's magic bytes.
-fn open(path: &Path) -> Result<Box<dyn BufRead>, ExportError> {
+fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, ExportError> {
     let file = File::open(path).map_err(|error| ExportError::read(path, error))?;
     let mut raw = BufReader::with_capacity(BUFFER, file);
     let head = raw

@@ -246,3 +246,36 @@ fn past_positions_is_a_parameter() {
         "the current title comes from the current position"
     );
 }
+
+#[test]
+fn records_longer_than_a_read_block_and_many_files_keep_their_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "y".repeat(3 * 1024 * 1024);
+    let first = gz(
+        dir.path(),
+        "a.json.gz",
+        &[json!({"id": 1, "headline": huge}), json!({"id": 2})],
+    );
+    let path = dir.path().join("b.json.gz");
+    let mut encoder = GzEncoder::new(std::fs::File::create(&path).unwrap(), Compression::fast());
+    let mut text = String::new();
+    for n in 0..20_000 {
+        text.push_str(&format!(
+            "{{\"id\": {}, \"full_name\": \"P{n}\"}}\n",
+            n + 10
+        ));
+    }
+    text.push_str("not json\n");
+    encoder.write_all(text.as_bytes()).unwrap();
+    encoder.finish().unwrap();
+    let csv = options(ExportFormat::Csv, ExportLayout::People);
+    let error = export_job(&[first.clone(), path], dir.path(), "Long", DAY, &csv).unwrap_err();
+    assert!(
+        matches!(&error, ExportError::Damaged { line: 20_001, path, .. } if path.ends_with("b.json.gz")),
+        "{error:?}"
+    );
+    let result = export_job(&[first], dir.path(), "Long", DAY, &csv).unwrap();
+    let rows = read_csv(&result.paths[0]);
+    assert_eq!(rows.len(), 3);
+    assert!(rows[1][2].ends_with(CUT_MARKER));
+}
