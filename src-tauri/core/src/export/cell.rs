@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use serde_json::{Number, Value};
+use serde_json::Number;
+
+use super::value::Val;
 
 /// Excel's limit for one cell, in UTF-16 code units (what Excel counts).
 pub const CELL_LIMIT: usize = 32_767;
@@ -31,14 +33,14 @@ pub(crate) enum Cell<'a> {
 impl<'a> Cell<'a> {
     /// The cell for a JSON value: lists of plain values joined with [`LIST_SEPARATOR`], objects
     /// and lists of objects as compact JSON (nothing is dropped).
-    pub(crate) fn from_value(value: Option<&'a Value>) -> Self {
+    pub(crate) fn from_value(value: Option<&'a Val<'_>>) -> Self {
         match value {
-            None | Some(Value::Null) => Cell::Empty,
-            Some(Value::Bool(flag)) => Cell::Bool(*flag),
-            Some(Value::Number(number)) => Cell::Number(number),
-            Some(Value::String(text)) => Cell::text(Cow::Borrowed(text)),
-            Some(Value::Array(items)) if items.is_empty() => Cell::Empty,
-            Some(Value::Array(items)) if items.iter().all(is_plain) => {
+            None | Some(Val::Null) => Cell::Empty,
+            Some(Val::Bool(flag)) => Cell::Bool(*flag),
+            Some(Val::Number(number)) => Cell::Number(number),
+            Some(Val::String(text)) => Cell::text(Cow::Borrowed(text)),
+            Some(Val::Array(items)) if items.is_empty() => Cell::Empty,
+            Some(Val::Array(items)) if items.iter().all(is_plain) => {
                 let mut joined = String::new();
                 for (index, item) in items.iter().enumerate() {
                     if index > 0 {
@@ -48,7 +50,7 @@ impl<'a> Cell<'a> {
                 }
                 Cell::text(Cow::Owned(joined))
             }
-            Some(other) => Cell::text(Cow::Owned(other.to_string())),
+            Some(other) => Cell::text(Cow::Owned(serde_json::to_string(other).unwrap_or_default())),
         }
     }
 
@@ -61,17 +63,21 @@ impl<'a> Cell<'a> {
     }
 }
 
-fn is_plain(value: &Value) -> bool {
-    !matches!(value, Value::Array(_) | Value::Object(_))
+fn is_plain(value: &Val<'_>) -> bool {
+    !matches!(value, Val::Array(_) | Val::Object(_))
 }
 
-fn push_plain(out: &mut String, value: &Value) {
+fn push_plain(out: &mut String, value: &Val<'_>) {
     match value {
-        Value::String(text) => out.push_str(text),
-        Value::Null => {}
-        other => {
-            let _ = write!(out, "{other}");
+        Val::String(text) => out.push_str(text),
+        Val::Null => {}
+        Val::Bool(flag) => {
+            let _ = write!(out, "{flag}");
         }
+        Val::Number(number) => {
+            let _ = write!(out, "{number}");
+        }
+        nested => out.push_str(&serde_json::to_string(nested).unwrap_or_default()),
     }
 }
 
@@ -146,7 +152,8 @@ mod tests {
 
     #[test]
     fn values_become_cells_without_losing_anything() {
-        let value = json!({"n": 5, "s": "x", "list": ["a", 2, null], "objects": [{"a": 1}], "o": {"b": true}, "e": [], "z": null});
+        let text = json!({"n": 5, "s": "x", "list": ["a", 2, null], "objects": [{"a": 1}], "o": {"b": true}, "e": [], "z": null}).to_string();
+        let value = crate::export::value::parse_record(&text, None).unwrap();
         let cell = |key: &str| Cell::from_value(value.get(key));
         assert_eq!(cell("n"), Cell::Number(&Number::from(5)));
         assert_eq!(cell("s"), Cell::Text("x".into()));

@@ -2,11 +2,12 @@
 //! list of objects (lists of plain values joined), and one sheet per list of objects (Experience,
 //! Education, Languages, Certifications, …) with one row per item, keyed by the person's id.
 
-use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 use super::cell::Cell;
 use super::layout::{Layout, RowSink, Sheet};
 use super::schema::Schema;
+use super::value::{Obj, Val};
 use super::ExportError;
 
 /// The column that keys an item's row to its person.
@@ -66,7 +67,11 @@ impl Layout for Full {
         sheets
     }
 
-    fn rows(&self, record: &Map<String, Value>, sink: &mut RowSink<'_>) -> Result<(), ExportError> {
+    fn wanted(&self) -> Option<HashSet<String>> {
+        None
+    }
+
+    fn rows(&self, record: &Obj<'_>, sink: &mut RowSink<'_>) -> Result<(), ExportError> {
         let row: Vec<Cell> = self
             .people
             .iter()
@@ -78,10 +83,10 @@ impl Layout for Full {
         for (sheet, (field, columns)) in self.lists.iter().enumerate() {
             let items = record
                 .get(field)
-                .and_then(Value::as_array)
+                .and_then(Val::as_array)
                 .into_iter()
                 .flatten();
-            for item in items.filter_map(Value::as_object) {
+            for item in items.filter_map(Val::as_object) {
                 row.clear();
                 row.push(Cell::from_value(id));
                 row.extend(

@@ -1,8 +1,9 @@
 //! What a layout is: the sheets it fills and the rows one record becomes.
 
-use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 use super::cell::Cell;
+use super::value::Obj;
 use super::ExportError;
 
 /// One sheet of an export (one file in a CSV folder): its name and column headers.
@@ -21,6 +22,9 @@ pub(crate) type RowSink<'s> = dyn FnMut(usize, &[Cell<'_>]) -> Result<(), Export
 pub(crate) trait Layout {
     /// The sheets, in order.
     fn sheets(&self) -> Vec<Sheet>;
+    /// The top-level fields the rows are made of (`None`: all of them); the others are skipped
+    /// unparsed.
+    fn wanted(&self) -> Option<HashSet<String>>;
     /// Sends the rows `record` becomes.
-    fn rows(&self, record: &Map<String, Value>, sink: &mut RowSink<'_>) -> Result<(), ExportError>;
+    fn rows(&self, record: &Obj<'_>, sink: &mut RowSink<'_>) -> Result<(), ExportError>;
 }

@@ -15,6 +15,7 @@
 //! |---|---|
 //! | `source` | reading the files line by line; the person key |
 //! | `schema` | the first pass: fields seen, in stable order; the fields this build knows |
+//! | `value` | a record parsed without copying, only the fields a layout shows |
 //! | `cell` | a cell, JSON values as cells, the cell limit, text dates |
 //! | `layout`, `people`, `full` | the two layouts |
 //! | `csv`, `xlsx` | the two formats |
@@ -29,6 +30,7 @@ mod people;
 mod schema;
 mod source;
 mod staging;
+mod value;
 mod xlsx;
 
 #[cfg(test)]
@@ -137,6 +139,7 @@ pub fn export_job(
         ExportLayout::Full => Box::new(full::Full::new(&schema)),
     };
     let sheets = layout.sheets();
+    let wanted = layout.wanted();
     std::fs::create_dir_all(out_dir).map_err(|error| ExportError::write(out_dir, error))?;
     let name = export_name(job_name, date, options.layout);
     let mut rows = vec![0u64; sheets.len()];
@@ -149,7 +152,7 @@ pub fn export_job(
                 true => out_dir.join(&name),
             };
             let mut out = csv::CsvExport::create(target, &sheets, folder)?;
-            let duplicates = source::for_each_record(files, |record| {
+            let duplicates = source::for_each_record(files, wanted.as_ref(), |record| {
                 people += 1;
                 layout.rows(record, &mut |sheet, cells| {
                     rows[sheet] += 1;
@@ -160,7 +163,7 @@ pub fn export_job(
         }
         ExportFormat::Xlsx => {
             let mut out = xlsx::XlsxExport::create(out_dir.join(format!("{name}.xlsx")), &sheets)?;
-            let duplicates = source::for_each_record(files, |record| {
+            let duplicates = source::for_each_record(files, wanted.as_ref(), |record| {
                 people += 1;
                 layout.rows(record, &mut |sheet, cells| {
                     rows[sheet] += 1;

@@ -3,12 +3,12 @@
 //! columns, then any top-level field this build does not know (kept, not dropped).
 
 use std::borrow::Cow;
-
-use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 use super::cell::{Cell, LIST_SEPARATOR};
 use super::layout::{Layout, RowSink, Sheet};
 use super::schema::{Schema, KNOWN_FIELDS};
+use super::value::{Obj, Val};
 use super::ExportError;
 
 /// The columns before the positions: header, and the top-level field they show.
@@ -84,7 +84,20 @@ impl Layout for People {
         }]
     }
 
-    fn rows(&self, record: &Map<String, Value>, sink: &mut RowSink<'_>) -> Result<(), ExportError> {
+    fn wanted(&self) -> Option<HashSet<String>> {
+        let fixed = FIRST_COLUMNS.iter().filter_map(|(_, source)| match source {
+            Source::Field(name) => Some(*name),
+            Source::CurrentTitle => Some("job_title"),
+            Source::CurrentCompany => Some("company_name"),
+            Source::Since => None,
+            Source::Skills => Some("skills"),
+        });
+        let lists = ["experience", "education"].into_iter();
+        let names = fixed.chain(lists).map(str::to_owned);
+        Some(names.chain(self.extras.iter().cloned()).collect())
+    }
+
+    fn rows(&self, record: &Obj<'_>, sink: &mut RowSink<'_>) -> Result<(), ExportError> {
         let positions = Positions::of(record);
         let mut row = Vec::with_capacity(FIRST_COLUMNS.len() + 4 * self.past_positions + 2);
         for (_, source) in FIRST_COLUMNS {
@@ -122,21 +135,17 @@ impl Layout for People {
 }
 
 /// A top-level value, or when it is empty the same field of a position.
-fn first_of<'a>(
-    top: Option<&'a Value>,
-    position: Option<&'a Map<String, Value>>,
-    field: &str,
-) -> Cell<'a> {
+fn first_of<'a>(top: Option<&'a Val<'a>>, position: Option<&'a Obj<'a>>, field: &str) -> Cell<'a> {
     match Cell::from_value(top) {
         Cell::Empty => Cell::from_value(position.and_then(|p| p.get(field))),
         cell => cell,
     }
 }
 
-fn skills(value: Option<&Value>) -> Cell<'_> {
+fn skills<'a>(value: Option<&'a Val<'_>>) -> Cell<'a> {
     match value {
-        Some(Value::Array(items)) => {
-            let names: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+        Some(Val::Array(items)) => {
+            let names: Vec<&str> = items.iter().filter_map(Val::as_str).collect();
             Cell::text(Cow::Owned(names.join(LIST_SEPARATOR)))
         }
         other => Cell::from_value(other),
@@ -146,33 +155,33 @@ fn skills(value: Option<&Value>) -> Cell<'_> {
 /// A person's positions: the current one (no end date; the first in profile order), and the
 /// others in profile order.
 struct Positions<'a> {
-    current: Option<&'a Map<String, Value>>,
-    past: Vec<&'a Map<String, Value>>,
+    current: Option<&'a Obj<'a>>,
+    past: Vec<&'a Obj<'a>>,
 }
 
 impl<'a> Positions<'a> {
-    fn of(record: &'a Map<String, Value>) -> Self {
-        let mut all: Vec<&Map<String, Value>> = objects(record.get("experience")).collect();
+    fn of(record: &'a Obj<'a>) -> Self {
+        let mut all: Vec<&Obj<'_>> = objects(record.get("experience")).collect();
         all.sort_by_key(|item| order_in_profile(item)); // Stable: the listed order breaks ties.
         let current_at = all
             .iter()
-            .position(|item| matches!(item.get("date_to"), None | Some(Value::Null)));
+            .position(|item| matches!(item.get("date_to"), None | Some(Val::Null)));
         let current = current_at.map(|at| all.remove(at));
         Self { current, past: all }
     }
 }
 
-fn objects(value: Option<&Value>) -> impl Iterator<Item = &Map<String, Value>> {
+fn objects<'a>(value: Option<&'a Val<'a>>) -> impl Iterator<Item = &'a Obj<'a>> {
     value
-        .and_then(Value::as_array)
+        .and_then(Val::as_array)
         .into_iter()
         .flatten()
-        .filter_map(Value::as_object)
+        .filter_map(Val::as_object)
 }
 
-fn order_in_profile(item: &Map<String, Value>) -> u64 {
+fn order_in_profile(item: &Obj<'_>) -> u64 {
     item.get("order_in_profile")
-        .and_then(Value::as_u64)
+        .and_then(Val::as_u64)
         .unwrap_or(u64::MAX)
 }
 
@@ -181,8 +190,8 @@ type Rank = (u8, i64);
 
 /// The education with the highest degree (doctorate, master's, bachelor's, associate, other, read
 /// from `major`); a tie goes to the one that ended last, then to the first in the profile.
-fn highest_education(value: Option<&Value>) -> Option<&Map<String, Value>> {
-    let mut best: Option<(&Map<String, Value>, Rank)> = None;
+fn highest_education<'a>(value: Option<&'a Val<'a>>) -> Option<&'a Obj<'a>> {
+    let mut best: Option<(&Obj<'a>, Rank)> = None;
     for item in objects(value) {
         let rank = (degree_rank(item.get("major")), year(item.get("date_to")));
         if best.as_ref().is_none_or(|(_, best_rank)| rank > *best_rank) {
@@ -193,8 +202,8 @@ fn highest_education(value: Option<&Value>) -> Option<&Map<String, Value>> {
 }
 
 /// 5 doctorate, 4 master's, 3 bachelor's, 2 associate, 1 anything else.
-pub(crate) fn degree_rank(major: Option<&Value>) -> u8 {
-    let Some(text) = major.and_then(Value::as_str) else {
+pub(crate) fn degree_rank(major: Option<&Val<'_>>) -> u8 {
+    let Some(text) = major.and_then(Val::as_str) else {
         return 0;
     };
     let lower = text.to_lowercase();
@@ -213,10 +222,10 @@ pub(crate) fn degree_rank(major: Option<&Value>) -> u8 {
 }
 
 /// The year a value names (a number, or text starting with four digits); `i64::MIN` when none.
-fn year(value: Option<&Value>) -> i64 {
+fn year(value: Option<&Val<'_>>) -> i64 {
     match value {
-        Some(Value::Number(number)) => number.as_i64().unwrap_or(i64::MIN),
-        Some(Value::String(text)) => text
+        Some(Val::Number(number)) => number.as_i64().unwrap_or(i64::MIN),
+        Some(Val::String(text)) => text
             .get(..4)
             .and_then(|digits| digits.parse().ok())
             .unwrap_or(i64::MIN),

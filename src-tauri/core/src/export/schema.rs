@@ -2,7 +2,6 @@
 //! stable order: the fields this build knows, in the service's order, then fields the service added
 //! later, in the order they were first seen (kept, never dropped).
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
@@ -10,6 +9,7 @@ use std::path::PathBuf;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::source::for_each_line;
+use super::value::Key;
 use super::ExportError;
 
 /// Top-level fields of a Clean Employee record, in the service's order.
@@ -149,28 +149,6 @@ impl Builder {
         let rank = |(name, _): &(String, Vec<String>)| fields.iter().position(|f| f == name);
         lists.sort_by_key(rank);
         Schema { fields, lists }
-    }
-}
-
-/// A map key, borrowed from the line when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(text)))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(text.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
     }
 }
 

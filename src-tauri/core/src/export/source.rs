@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
-use serde_json::{Map, Value};
 
+use super::value::{parse_record, Obj, Val};
 use super::ExportError;
 
 /// Size of the buffers decompressed text goes through.
@@ -25,13 +25,13 @@ pub(crate) enum PersonKey {
 
 impl PersonKey {
     /// The key of a record's `id`, if it has a usable one.
-    pub(crate) fn of(value: Option<&Value>) -> Option<Self> {
+    pub(crate) fn of(value: Option<&Val<'_>>) -> Option<Self> {
         match value? {
-            Value::Number(number) => match number.as_i64() {
+            Val::Number(number) => match number.as_i64() {
                 Some(id) => Some(Self::Number(id)),
                 None => Some(Self::Text(number.to_string().into())),
             },
-            Value::String(text) if !text.is_empty() => Some(Self::Text(text.as_str().into())),
+            Val::String(text) if !text.is_empty() => Some(Self::Text(text.as_ref().into())),
             _ => None,
         }
     }
@@ -129,15 +129,26 @@ fn read_blocks(
 }
 
 /// Calls `each` with every record of `files` whose id was not seen before (first wins; a record
-/// without an id is always kept). Returns how many duplicates were skipped.
+/// without an id is always kept), built with only the top-level fields `wanted` names (all when
+/// `None`; `id` always). Returns how many duplicates were skipped.
 pub(crate) fn for_each_record(
     files: &[PathBuf],
-    mut each: impl FnMut(&Map<String, Value>) -> Result<(), ExportError>,
+    wanted: Option<&HashSet<String>>,
+    mut each: impl FnMut(&Obj<'_>) -> Result<(), ExportError>,
 ) -> Result<u64, ExportError> {
     let mut seen: HashSet<PersonKey> = HashSet::new();
     let mut duplicates = 0;
     for_each_line(files, |path, number, line| {
-        let record = parse_record(path, number, line)?;
+        let record = parse_record(line, wanted).map_err(|error| ExportError::Damaged {
+            path: path.to_owned(),
+            line: number,
+            reason: match error.classify() {
+                serde_json::error::Category::Data => {
+                    format!("it is JSON but not an object: {error}")
+                }
+                _ => format!("it is not valid JSON: {error}"),
+            },
+        })?;
         if let Some(key) = PersonKey::of(record.get("id")) {
             if !seen.insert(key) {
                 duplicates += 1;
@@ -147,24 +158,6 @@ pub(crate) fn for_each_record(
         each(&record)
     })?;
     Ok(duplicates)
-}
-
-/// One line as a JSON object, or [`ExportError::Damaged`] naming the file and line.
-pub(crate) fn parse_record(
-    path: &Path,
-    number: u64,
-    line: &str,
-) -> Result<Map<String, Value>, ExportError> {
-    let damaged = |reason: String| ExportError::Damaged {
-        path: path.to_owned(),
-        line: number,
-        reason,
-    };
-    match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(record)) => Ok(record),
-        Ok(_) => Err(damaged("it is JSON but not an object".into())),
-        Err(error) => Err(damaged(format!("it is not valid JSON: {error}"))),
-    }
 }
 
 /// A reader of the file's text: through gzip when it starts with gzip's magic bytes.
