@@ -25,9 +25,9 @@ pub struct ExportArgs {
     /// The folder to write into (default: the job's folder, beside its downloaded files).
     #[arg(long)]
     to: Option<PathBuf>,
-    /// People layout: how many positions besides the current one get columns.
-    #[arg(long, default_value_t = ExportOptions::default().past_positions)]
-    past_positions: usize,
+    /// People layout: how many positions besides the current one get columns (0–50).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=50))]
+    past_positions: u8,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -54,7 +54,7 @@ pub async fn export(context: &Context, args: &ExportArgs) -> Result<Report, User
             Layout::People => ExportLayout::People,
             Layout::Full => ExportLayout::Full,
         },
-        past_positions: args.past_positions,
+        past_positions: usize::from(args.past_positions),
     };
     // The date in the name is today's in UTC (the local offset cannot be read safely here).
     let today = time::OffsetDateTime::now_utc().date();

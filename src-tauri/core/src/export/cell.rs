@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn values_become_cells_without_losing_anything() {
         let text = json!({"n": 5, "s": "x", "list": ["a", 2, null], "objects": [{"a": 1}], "o": {"b": true}, "e": [], "z": null}).to_string();
-        let value = crate::export::value::parse_record(&text, None).unwrap();
+        let (value, _) = crate::export::value::parse_record(&text, Default::default()).unwrap();
         let cell = |key: &str| Cell::from_value(value.get(key));
         assert_eq!(cell("n"), Cell::Number(&Number::from(5)));
         assert_eq!(cell("s"), Cell::Text("x".into()));

@@ -85,7 +85,7 @@ impl Coded for ExportError {
                 path.display()
             ),
             Self::Write { path, reason } => format!(
-                "Could not write the export {} ({reason}). Check that the folder exists, is writable and the disk is not full, then try again.",
+                "Could not write the export {} ({reason}). If it is open in a spreadsheet, close it; check that the folder is writable and the disk is not full, then try again.",
                 path.display()
             ),
             Self::TooManyRows { sheet } => format!(

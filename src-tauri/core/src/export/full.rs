@@ -59,8 +59,22 @@ impl Layout for Full {
         for (field, columns) in &self.lists {
             let mut header = vec![PERSON_KEY_COLUMN.to_owned()];
             header.extend(columns.iter().cloned());
+            let mut name = sheet_name(field);
+            // A list called `people` (or two names that differ only in case) must not share a
+            // sheet, nor a CSV file on a case-insensitive disk.
+            let taken = |name: &str| {
+                sheets
+                    .iter()
+                    .any(|s: &Sheet| s.name.eq_ignore_ascii_case(name))
+            };
+            let base = name.clone();
+            let mut n = 2;
+            while taken(&name) {
+                name = format!("{base} {n}");
+                n += 1;
+            }
             sheets.push(Sheet {
-                name: sheet_name(field),
+                name,
                 columns: header,
             });
         }

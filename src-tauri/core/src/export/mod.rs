@@ -8,8 +8,9 @@
 //! Two formats ([`ExportFormat`]): XLSX (dates as dates) and CSV for Excel (BOM, RFC 4180, formula
 //! injection guarded). Text longer than Excel's cell limit is cut with a marker in both.
 //!
-//! Streamed in two passes over the files: the first learns the columns (field names only), the
-//! second writes rows. Memory holds one record, the ids seen, and the writers' buffers.
+//! Streamed: the columns are learnt from the first records (a full first pass over the files when
+//! a later record brings a new field), then rows are written as records are read. Memory holds a
+//! few blocks of text, one record, the ids seen, and the writers' buffers.
 //!
 //! | file | holds |
 //! |---|---|
@@ -36,6 +37,7 @@ mod xlsx;
 #[cfg(test)]
 mod tests;
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -121,8 +123,17 @@ pub struct ExportResult {
     pub rows_per_sheet: Vec<SheetRows>,
 }
 
+/// How many records the columns are first learnt from (see [`export_job`]).
+const HEAD_RECORDS: u64 = 1_000;
+
 /// Exports `files` (a job's result files, in order) into `out_dir` as one export named after
 /// `job_name` and `date` (see [`export_name`]); an earlier export of the same name is replaced.
+///
+/// The columns must be known before the first row is written. Results almost always have the same
+/// fields throughout, so they are learnt from the first records and the export is written in one
+/// pass that checks every record; a record with a field those did not have discards that attempt,
+/// and the export is written again after a first pass over every file. Either way the columns are
+/// the same.
 pub fn export_job(
     files: &[PathBuf],
     out_dir: &Path,
@@ -133,48 +144,72 @@ pub fn export_job(
     if files.is_empty() {
         return Err(ExportError::NoFiles);
     }
-    let schema = schema::Schema::scan(files)?;
+    std::fs::create_dir_all(out_dir).map_err(|error| ExportError::write(out_dir, error))?;
+    let target = out_dir.join(export_name(job_name, date, options.layout));
+    let mut schema = schema::Schema::scan_head(files, HEAD_RECORDS)?;
+    let mut check = true;
+    loop {
+        if let Some(result) = write(files, &target, options, &schema, check)? {
+            return Ok(result);
+        }
+        schema = schema::Schema::scan(files)?;
+        check = false; // The full scan covers every record.
+    }
+}
+
+/// Writes the export at `target` (extension added) with `schema`'s columns; with `check`, gives up
+/// (`None`, nothing left behind) at the first record `schema` does not cover.
+fn write(
+    files: &[PathBuf],
+    target: &Path,
+    options: &ExportOptions,
+    schema: &schema::Schema,
+    check: bool,
+) -> Result<Option<ExportResult>, ExportError> {
     let layout: Box<dyn Layout> = match options.layout {
-        ExportLayout::People => Box::new(people::People::new(&schema, options.past_positions)),
-        ExportLayout::Full => Box::new(full::Full::new(&schema)),
+        ExportLayout::People => Box::new(people::People::new(schema, options.past_positions)),
+        ExportLayout::Full => Box::new(full::Full::new(schema)),
     };
     let sheets = layout.sheets();
     let wanted = layout.wanted();
-    std::fs::create_dir_all(out_dir).map_err(|error| ExportError::write(out_dir, error))?;
-    let name = export_name(job_name, date, options.layout);
-    let mut rows = vec![0u64; sheets.len()];
-    let mut people = 0u64;
-    let (paths, duplicates_skipped) = match options.format {
-        ExportFormat::Csv => {
-            let folder = options.layout == ExportLayout::Full;
-            let target = match folder {
-                false => out_dir.join(format!("{name}.csv")),
-                true => out_dir.join(&name),
-            };
-            let mut out = csv::CsvExport::create(target, &sheets, folder)?;
-            let duplicates = source::for_each_record(files, wanted.as_ref(), |record| {
-                people += 1;
-                layout.rows(record, &mut |sheet, cells| {
-                    rows[sheet] += 1;
-                    out.row(sheet, cells)
-                })
-            })?;
-            (out.finish()?, duplicates)
-        }
-        ExportFormat::Xlsx => {
-            let mut out = xlsx::XlsxExport::create(out_dir.join(format!("{name}.xlsx")), &sheets)?;
-            let duplicates = source::for_each_record(files, wanted.as_ref(), |record| {
-                people += 1;
-                layout.rows(record, &mut |sheet, cells| {
-                    rows[sheet] += 1;
-                    out.row(sheet, cells)
-                })
-            })?;
-            (out.finish()?, duplicates)
-        }
+    let fields = value::Fields {
+        wanted: wanted.as_ref(),
+        known: check.then_some(schema.fields.as_slice()),
     };
-    Ok(ExportResult {
-        paths,
+    let mut out = match options.format {
+        ExportFormat::Csv if options.layout == ExportLayout::Full => {
+            Output::Csv(csv::CsvExport::create(target.to_owned(), &sheets, true)?)
+        }
+        ExportFormat::Csv => Output::Csv(csv::CsvExport::create(
+            added_extension(target, "csv"),
+            &sheets,
+            false,
+        )?),
+        ExportFormat::Xlsx => Output::Xlsx(Box::new(xlsx::XlsxExport::create(
+            added_extension(target, "xlsx"),
+            &sheets,
+        )?)),
+    };
+    let (mut rows, mut people, mut grew) = (vec![0u64; sheets.len()], 0u64, false);
+    let duplicates_skipped = source::for_each_record(files, fields, |record, seen| {
+        if check && !schema.covers(record, seen.known_fields) {
+            grew = true;
+            return Ok(ControlFlow::Break(()));
+        }
+        if !seen.duplicate {
+            people += 1;
+            layout.rows(record, &mut |sheet, cells| {
+                rows[sheet] += 1;
+                out.row(sheet, cells)
+            })?;
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    if grew {
+        return Ok(None); // Dropping `out` removes its temporary files.
+    }
+    Ok(Some(ExportResult {
+        paths: out.finish()?,
         people,
         duplicates_skipped,
         rows_per_sheet: sheets
@@ -185,7 +220,37 @@ pub fn export_job(
                 rows,
             })
             .collect(),
-    })
+    }))
+}
+
+/// `path` with `.extension` appended (the name's dots, if any, kept).
+fn added_extension(path: &Path, extension: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(extension);
+    PathBuf::from(name)
+}
+
+/// The export being written, in its format.
+enum Output {
+    Csv(csv::CsvExport),
+    Xlsx(Box<xlsx::XlsxExport>),
+}
+
+impl Output {
+    fn row(&mut self, sheet: usize, cells: &[cell::Cell<'_>]) -> Result<(), ExportError> {
+        match self {
+            Output::Csv(out) => out.row(sheet, cells),
+            Output::Xlsx(out) => out.row(sheet, cells),
+        }
+    }
+
+    fn finish(self) -> Result<Vec<PathBuf>, ExportError> {
+        match self {
+            Output::Csv(out) => out.finish(),
+            Output::Xlsx(out) => out.finish(),
+        }
+    }
 }
 
 /// The export's name without extension: `<job name as a slug>_<yyyy-mm-dd>`, with `_full` for

@@ -4,12 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::source::for_each_line;
-use super::value::Key;
+use super::value::{Key, Obj, Val};
 use super::ExportError;
 
 /// Top-level fields of a Clean Employee record, in the service's order.
@@ -65,7 +66,13 @@ pub(crate) struct Schema {
 impl Schema {
     /// Reads every line of `files` once, noting field names only (values are skipped unparsed).
     pub(crate) fn scan(files: &[PathBuf]) -> Result<Self, ExportError> {
+        Self::scan_head(files, u64::MAX)
+    }
+
+    /// [`Schema::scan`] of the first `records` records only.
+    pub(crate) fn scan_head(files: &[PathBuf], records: u64) -> Result<Self, ExportError> {
         let mut builder = Builder::default();
+        let mut left = records;
         for_each_line(files, |path, line, text| {
             let mut deserializer = serde_json::Deserializer::from_str(text);
             RecordSeed(&mut builder)
@@ -75,15 +82,62 @@ impl Schema {
                     path: path.to_owned(),
                     line,
                     reason: format!("it is not a JSON object: {error}"),
-                })
+                })?;
+            left -= 1;
+            Ok(if left == 0 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            })
         })?;
         Ok(builder.finish())
+    }
+
+    /// Whether this schema has a column for everything in `record` (whose top-level fields were
+    /// all known, `known_fields`): `false` when a full scan would have found more columns. Only
+    /// the lists that were parsed are checked.
+    pub(crate) fn covers(&self, record: &Obj<'_>, known_fields: bool) -> bool {
+        if !known_fields {
+            return false;
+        }
+        record.0.iter().all(|(field, value)| {
+            let items = value.as_array().unwrap_or_default();
+            match self.lists.iter().find(|(name, _)| name == field) {
+                Some((_, columns)) => items
+                    .iter()
+                    .filter_map(Val::as_object)
+                    .all(|item| has_columns(item, columns)),
+                None => {
+                    let is_known_list = KNOWN_LISTS.iter().any(|(name, _)| name == field);
+                    let becomes_list = value.as_array().is_some() && is_known_list;
+                    !becomes_list && !items.iter().any(|item| item.as_object().is_some())
+                }
+            }
+        })
     }
 
     /// Whether top-level `field` is a list of objects (a sheet of its own in the full layout).
     pub(crate) fn is_list(&self, field: &str) -> bool {
         self.lists.iter().any(|(name, _)| name == field)
     }
+}
+
+/// Whether every field of `item` is in `columns` (usually in the same order: tried first).
+fn has_columns(item: &Obj<'_>, columns: &[String]) -> bool {
+    let mut next = 0;
+    item.0.iter().all(|(key, _)| {
+        if columns.get(next).is_some_and(|name| name == key.as_ref()) {
+            next += 1;
+            return true;
+        }
+        match columns.iter().position(|name| name == key.as_ref()) {
+            Some(at) => {
+                next = at + 1;
+                true
+            }
+            None => false,
+        }
+    })
 }
 
 /// Names in the order first seen, found again quickly (records repeat the same order, so the name

@@ -4,11 +4,12 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
-use super::value::{parse_record, Obj, Val};
+use super::value::{parse_record, Fields, Obj, Val};
 use super::ExportError;
 
 /// Size of the buffers decompressed text goes through.
@@ -51,10 +52,11 @@ struct Block {
 }
 
 /// Calls `each` with every non-blank line of every file, in order, with its file and line number.
-/// The files are read and decompressed on a second thread while `each` runs on this one.
+/// The files are read and decompressed on a second thread while `each` runs on this one; `each`
+/// returning `Break` stops early.
 pub(crate) fn for_each_line(
     files: &[PathBuf],
-    mut each: impl FnMut(&Path, u64, &str) -> Result<(), ExportError>,
+    mut each: impl FnMut(&Path, u64, &str) -> Result<ControlFlow<()>, ExportError>,
 ) -> Result<(), ExportError> {
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
@@ -77,7 +79,9 @@ pub(crate) fn for_each_line(
                     line: number,
                     reason: format!("it is not UTF-8 text ({error})"),
                 })?;
-                each(path, number, text)?;
+                if each(path, number, text)?.is_break() {
+                    return Ok(()); // Dropping `receiver` stops the reader.
+                }
             }
         }
         Ok(())
@@ -128,34 +132,46 @@ fn read_blocks(
     }
 }
 
-/// Calls `each` with every record of `files` whose id was not seen before (first wins; a record
-/// without an id is always kept), built with only the top-level fields `wanted` names (all when
-/// `None`; `id` always). Returns how many duplicates were skipped.
+/// What [`for_each_record`] hands over besides the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seen {
+    /// An earlier record had the same id: it is not exported (first wins).
+    pub duplicate: bool,
+    /// Every top-level field was one of `Fields::known`.
+    pub known_fields: bool,
+}
+
+/// Calls `each` with every record of `files`, in order, built as `fields` says, with whether an
+/// earlier record had the same id (a record without an id is never a duplicate). `each` returning
+/// `Break` stops early. Returns how many duplicates there were.
 pub(crate) fn for_each_record(
     files: &[PathBuf],
-    wanted: Option<&HashSet<String>>,
-    mut each: impl FnMut(&Obj<'_>) -> Result<(), ExportError>,
+    fields: Fields<'_>,
+    mut each: impl FnMut(&Obj<'_>, Seen) -> Result<ControlFlow<()>, ExportError>,
 ) -> Result<u64, ExportError> {
     let mut seen: HashSet<PersonKey> = HashSet::new();
     let mut duplicates = 0;
     for_each_line(files, |path, number, line| {
-        let record = parse_record(line, wanted).map_err(|error| ExportError::Damaged {
-            path: path.to_owned(),
-            line: number,
-            reason: match error.classify() {
-                serde_json::error::Category::Data => {
-                    format!("it is JSON but not an object: {error}")
-                }
-                _ => format!("it is not valid JSON: {error}"),
+        let (record, known_fields) =
+            parse_record(line, fields).map_err(|error| ExportError::Damaged {
+                path: path.to_owned(),
+                line: number,
+                reason: match error.classify() {
+                    serde_json::error::Category::Data => {
+                        format!("it is JSON but not an object: {error}")
+                    }
+                    _ => format!("it is not valid JSON: {error}"),
+                },
+            })?;
+        let duplicate = PersonKey::of(record.get("id")).is_some_and(|key| !seen.insert(key));
+        duplicates += u64::from(duplicate);
+        each(
+            &record,
+            Seen {
+                duplicate,
+                known_fields,
             },
-        })?;
-        if let Some(key) = PersonKey::of(record.get("id")) {
-            if !seen.insert(key) {
-                duplicates += 1;
-                return Ok(());
-            }
-        }
-        each(&record)
+        )
     })?;
     Ok(duplicates)
 }

@@ -66,14 +66,24 @@ impl<'a> Val<'a> {
     }
 }
 
-/// Parses one line as a record, building only the top-level fields `wanted` names (all when
-/// `None`).
+/// Which top-level fields to build, and which to expect.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fields<'w> {
+    /// Build only these (`None`: all); the others are skipped unparsed.
+    pub wanted: Option<&'w HashSet<String>>,
+    /// The fields expected, in their usual order: [`parse_record`] says whether a record had
+    /// another (`None`: no check).
+    pub known: Option<&'w [String]>,
+}
+
+/// Parses one line as a record, building only the fields `fields` wants; `true` beside it when
+/// every top-level field was a known one.
 pub(crate) fn parse_record<'a>(
     line: &'a str,
-    wanted: Option<&HashSet<String>>,
-) -> Result<Obj<'a>, serde_json::Error> {
+    fields: Fields<'_>,
+) -> Result<(Obj<'a>, bool), serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(line);
-    let record = RecordSeed(wanted).deserialize(&mut deserializer)?;
+    let record = RecordSeed(fields).deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(record)
 }
@@ -100,31 +110,43 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-struct RecordSeed<'w>(Option<&'w HashSet<String>>);
+struct RecordSeed<'w>(Fields<'w>);
 
 impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
-    type Value = Obj<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Obj<'de>, D::Error> {
+    type Value = (Obj<'de>, bool);
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for RecordSeed<'_> {
-    type Value = Obj<'de>;
+    type Value = (Obj<'de>, bool);
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a profile record (a JSON object)")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Obj<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Fields { wanted, known } = self.0;
         let mut fields = Vec::with_capacity(48);
+        let (mut all_known, mut next) = (true, 0);
         while let Some(Key(key)) = map.next_key::<Key>()? {
-            if self.0.is_none_or(|wanted| wanted.contains(key.as_ref())) {
+            if let Some(known) = known {
+                // Records list their fields in the same order: try the one after the last first.
+                if known.get(next).is_some_and(|name| name == key.as_ref()) {
+                    next += 1;
+                } else if let Some(at) = known.iter().position(|name| name == key.as_ref()) {
+                    next = at + 1;
+                } else {
+                    all_known = false;
+                }
+            }
+            if wanted.is_none_or(|wanted| wanted.contains(key.as_ref())) {
                 let value = map.next_value::<Val>()?;
                 fields.push((key, value));
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
-        Ok(Obj(fields))
+        Ok((Obj(fields), all_known))
     }
 }
 

@@ -279,3 +279,59 @@ fn records_longer_than_a_read_block_and_many_files_keep_their_line_numbers() {
     assert_eq!(rows.len(), 3);
     assert!(rows[1][2].ends_with(CUT_MARKER));
 }
+
+#[test]
+fn a_field_first_seen_after_the_first_thousand_records_still_gets_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records: Vec<Value> = (0..1_500)
+        .map(|n| json!({"id": n, "full_name": format!("P{n}"), "experience": [{"title": "A"}]}))
+        .collect();
+    records[1_300] = json!({
+        "id": 1_300, "late_field": "late", "full_name": "Late",
+        "experience": [{"title": "B", "late_key": 7}], "late_list": [{"k": 1}],
+    });
+    records.push(json!({"id": 5, "full_name": "Duplicate, not exported"}));
+    let file = gz(dir.path(), "late.json.gz", &records);
+    let people = options(ExportFormat::Csv, ExportLayout::People);
+    let result = export_job(
+        std::slice::from_ref(&file),
+        dir.path(),
+        "Late",
+        DAY,
+        &people,
+    )
+    .unwrap();
+    assert_eq!((result.people, result.duplicates_skipped), (1_500, 1));
+    let rows = read_csv(&result.paths[0]);
+    assert_eq!(rows[0].last().unwrap(), "late_list");
+    let late = rows[0].iter().position(|h| h == "late_field").unwrap();
+    assert_eq!(rows[1_301][late], "late");
+    assert_eq!(rows[1_301][late + 1], r#"[{"k":1}]"#);
+
+    let full = options(ExportFormat::Csv, ExportLayout::Full);
+    let result = export_job(&[file], dir.path(), "Late", DAY, &full).unwrap();
+    let sheets: Vec<(&str, u64)> = result
+        .rows_per_sheet
+        .iter()
+        .map(|s| (s.sheet.as_str(), s.rows))
+        .collect();
+    assert_eq!(
+        sheets,
+        [("People", 1_500), ("Experience", 1_500), ("Late list", 1)]
+    );
+    assert_eq!(
+        read_csv(&result.paths[0])[0],
+        ["id", "full_name", "late_field"]
+    );
+    let experience = read_csv(&result.paths[1]);
+    assert_eq!(experience[0], ["person_id", "title", "late_key"]);
+    assert_eq!(experience[1_301], ["1300", "B", "7"]);
+    assert_eq!(
+        names_in(dir.path()),
+        [
+            "late.json.gz",
+            "late_2026-11-28.csv",
+            "late_2026-11-28_full"
+        ]
+    );
+}
