@@ -29,7 +29,7 @@ E2E_SCREEN := -screen 0 1280x800x24 -nolisten tcp
 help:
 	@echo "make run    install what is missing, build, open the app (Practice mode when no key is stored)"
 	@echo "make test   everything CI checks: formatting, lints, UI checks, all tests"
-	@echo "make bench  download throughput and memory against curl; the job list with 10,000 jobs"
+	@echo "make bench  download throughput and memory against curl; the job list with 10,000 jobs; the export against zcat, pandas, DuckDB"
 	@echo "make test-e2e     only the end-to-end tests of the desktop app (Xvfb, WebDriver, keychain)"
 	@echo "make screenshots  the end-to-end tests, keeping pictures of the main screens in docs/screenshots"
 
@@ -101,11 +101,12 @@ screenshots: test-e2e
 
 test: lint ui-check test-rust test-e2e
 
-## Benchmarks: the core's download against curl, peak memory.
+## Benchmarks: the core's download against curl, peak memory; the export against zcat, pandas, DuckDB.
 bench: deps
 	cargo build --release -p bulk-collect-tests -p coresignal-sim --bins
 	$(CARGO_TARGET_DIR)/release/download-bench
 	$(CARGO_TARGET_DIR)/release/jobs-bench
+	$(CARGO_TARGET_DIR)/release/export-bench
 
 clean:
 	cargo clean

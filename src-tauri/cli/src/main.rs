@@ -6,6 +6,7 @@
 
 mod commands;
 mod context;
+mod export;
 mod output;
 
 use std::path::PathBuf;
@@ -95,6 +96,8 @@ enum Command {
         #[arg(long)]
         to: Option<PathBuf>,
     },
+    /// Turn a downloaded job's files into one spreadsheet (XLSX) or CSV, named after the job.
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,11 +11,13 @@
 //! | [`session`] | the desktop session: data folder, chosen mode and its running engine, picked files |
 //! | [`settings`] | the user's settings with their defaults |
 //! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
+//! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
 
 pub mod api;
 pub mod download;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod jobs;
 pub mod query;

@@ -39,5 +39,6 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
             act(&context, &cli.command)
         }
         Command::SendAgain { job, yes } => send_again(&context, *job, *yes, output).await,
+        Command::Export(args) => crate::export::export(&context, args).await,
     }
 }

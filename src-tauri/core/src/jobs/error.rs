@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::api::{ApiError, SubmitError};
 use crate::download::DownloadError;
 use crate::error::{Coded, ErrorCode};
+use crate::export::ExportError;
 use crate::ids::IdFileError;
 use crate::query::QueryError;
 use crate::store::StoreError;
@@ -32,6 +33,17 @@ pub enum EngineError {
     /// A file could not be downloaded.
     #[error(transparent)]
     Download(#[from] DownloadError),
+    /// An export could not be made.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// Exporting needs every file of the job downloaded.
+    #[error("Job {job} is not downloaded yet (it is {state}). Download its files first, then export.", state = state.as_str())]
+    NotDownloaded {
+        /// The job.
+        job: i64,
+        /// Where it stands.
+        state: JobState,
+    },
     /// A parameter is not acceptable.
     #[error("{0}")]
     InvalidInput(String),
@@ -131,6 +143,8 @@ impl Coded for EngineError {
             EngineError::Query(error) => error.code(),
             EngineError::Ids(error) => error.code(),
             EngineError::Download(error) => error.code(),
+            EngineError::Export(error) => error.code(),
+            EngineError::NotDownloaded { .. } => ErrorCode::InvalidState,
             EngineError::InvalidInput(_) => ErrorCode::InvalidInput,
             EngineError::InvalidState { .. } => ErrorCode::InvalidState,
             EngineError::DuplicateInProgress { .. } => ErrorCode::DuplicateInProgress,
@@ -164,7 +178,8 @@ impl Coded for EngineError {
             | EngineError::Uncertain { job, .. }
             | EngineError::Unrecorded { job, .. }
             | EngineError::Timeout { job, .. }
-            | EngineError::Ended { job, .. } => Some(*job),
+            | EngineError::Ended { job, .. }
+            | EngineError::NotDownloaded { job, .. } => Some(*job),
             _ => None,
         }
     }
@@ -177,6 +192,7 @@ impl Coded for EngineError {
             EngineError::Query(error) => error.user_message(),
             EngineError::Ids(error) => error.user_message(),
             EngineError::Download(error) => error.user_message(),
+            EngineError::Export(error) => error.user_message(),
             other => other.to_string(),
         }
     }

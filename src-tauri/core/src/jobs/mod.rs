@@ -15,6 +15,7 @@
 //! | `submit` | spending a quote and POSTing once |
 //! | `poll` | asking the service and recording its answer |
 //! | `downloads` | fetching a job's files under its lease |
+//! | `export` | a downloaded job's files as one spreadsheet export |
 //! | `scheduler` | recovery after a stop, and the loop that polls and downloads |
 //! | `journal` | guarded moves, the audit trail, the accepted-requests file |
 //! | `lease` | a lease kept alive while work runs |
@@ -23,6 +24,7 @@
 mod downloads;
 mod engine;
 mod error;
+mod export;
 mod journal;
 mod lease;
 mod poll;

@@ -1,0 +1,195 @@
+//! Export, end to end: the real CLI binary against the real simulator over HTTP. A search is
+//! submitted, downloaded and exported; the workbook is opened by an independent reader (calamine)
+//! and holds exactly the downloaded people. Exporting before the download is refused, clearly.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use bulk_collect_tests::*;
+use calamine::{Data, Reader, Xlsx};
+use coresignal_sim::DEFAULT_PRACTICE_KEY;
+use serde_json::Value;
+
+/// Runs the CLI with `--json` against `harness`'s simulator and data folder.
+fn cli(harness: &Harness, args: &[&str]) -> (Output, Value) {
+    let output = Command::new(workspace_binary("bulk-collect-cli"))
+        .args([
+            "--json",
+            "--api-base",
+            &harness.sim.base_url(),
+            "--data-dir",
+        ])
+        .arg(harness.dir.path())
+        .args(args)
+        .env("BULK_COLLECT_API_KEY", DEFAULT_PRACTICE_KEY)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is one JSON object ({error}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output, json)
+}
+
+fn paths(answer: &Value) -> Vec<PathBuf> {
+    answer["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|path| PathBuf::from(path.as_str().unwrap()))
+        .collect()
+}
+
+/// The ids in column `column` of a sheet, header skipped.
+fn ids_in(range: &calamine::Range<Data>, column: usize) -> Vec<i64> {
+    range
+        .rows()
+        .skip(1)
+        .map(|row| match &row[column] {
+            Data::Float(id) => *id as i64,
+            Data::Int(id) => *id,
+            other => panic!("an id is a number, not {other:?}"),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_is_submitted_downloaded_and_opened_as_a_workbook() {
+    let harness = Harness::start(quick_sim()).await;
+    let query = shared_data("query-python.json");
+    let (submitted, answer) = cli(
+        &harness,
+        &[
+            "submit",
+            "--query",
+            query.to_str().unwrap(),
+            "--limit",
+            "30",
+            "--name",
+            "Python people",
+            "--yes",
+        ],
+    );
+    assert!(submitted.status.success(), "{answer}");
+    let job = answer["job"].as_i64().unwrap().to_string();
+    let (waited, answer) = cli(&harness, &["wait", &job]);
+    assert!(waited.status.success(), "{answer}");
+
+    // Not downloaded yet: refused, saying what to do, and nothing is written.
+    let (refused, answer) = cli(&harness, &["export", &job, "--format", "xlsx"]);
+    assert!(!refused.status.success());
+    assert_eq!(answer["error"]["code"], "InvalidState");
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("not downloaded"), "{message}");
+    assert!(
+        message.contains(&format!("bulk-collect-cli download {job}")),
+        "{message}"
+    );
+
+    let (downloaded, answer) = cli(&harness, &["download", &job]);
+    assert!(downloaded.status.success(), "{answer}");
+    let gz = PathBuf::from(answer["files"][0]["path"].as_str().unwrap());
+    let records = read_records(&gz);
+    assert_eq!(records.len(), 30);
+    let expected: Vec<i64> = records.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+
+    let (exported, answer) = cli(&harness, &["export", &job, "--format", "xlsx"]);
+    assert!(exported.status.success(), "{answer}");
+    assert_eq!(answer["people"], 30);
+    assert_eq!(answer["rows_per_sheet"][0]["sheet"], "People");
+    assert_eq!(answer["rows_per_sheet"][0]["rows"], 30);
+    let workbook_path = paths(&answer).remove(0);
+    assert_eq!(
+        workbook_path.parent(),
+        gz.parent(),
+        "beside the downloaded files"
+    );
+    let name = workbook_path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("python-people_20") && name.ends_with(".xlsx") && name.len() == 29,
+        "{name}"
+    );
+
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&workbook_path).unwrap();
+    assert_eq!(workbook.sheet_names(), ["People"]);
+    let people = workbook.worksheet_range("People").unwrap();
+    assert_eq!(people.height(), 31);
+    assert_eq!(
+        people.get_value((0, 1)),
+        Some(&Data::String("Full name".into()))
+    );
+    assert_eq!(
+        ids_in(&people, 0),
+        expected,
+        "the downloaded people, in file order"
+    );
+    for (row, record) in records.iter().enumerate() {
+        let name = people.get_value((row as u32 + 1, 1)).unwrap();
+        assert_eq!(
+            name,
+            &Data::String(record["full_name"].as_str().unwrap().into())
+        );
+    }
+
+    // The full layout as CSV, where a person asks: one file per sheet, keyed by the person's id.
+    let target = harness.dir.path().join("exports");
+    let (exported, answer) = cli(
+        &harness,
+        &[
+            "export",
+            &job,
+            "--format",
+            "csv",
+            "--layout",
+            "full",
+            "--to",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert!(exported.status.success(), "{answer}");
+    let files = paths(&answer);
+    assert!(files
+        .iter()
+        .all(|path| path.starts_with(&target) && path.exists()));
+    let names: Vec<String> = files
+        .iter()
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        &names[..3],
+        ["People.csv", "Experience.csv", "Education.csv"]
+    );
+    let experience_rows: u64 = records
+        .iter()
+        .map(|r| r["experience"].as_array().map_or(0, Vec::len) as u64)
+        .sum();
+    assert_eq!(answer["rows_per_sheet"][1]["sheet"], "Experience");
+    assert_eq!(answer["rows_per_sheet"][1]["rows"], experience_rows);
+    let experience = std::fs::read_to_string(&files[1]).unwrap();
+    let keys: BTreeSet<i64> = experience
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').next()?.parse().ok())
+        .collect();
+    assert!(keys.is_subset(&expected.iter().copied().collect()));
+    let left: Vec<_> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(
+        left,
+        [files[0].parent().unwrap()],
+        "one folder, no temporary files"
+    );
+}
