@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "attach_request",
     "send_again",
     "open_folder",
+    "open_spreadsheet",
 ];
 
 fn main() {

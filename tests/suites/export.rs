@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use bulk_collect_tests::*;
 use calamine::{Data, Reader, Xlsx};
+use collect_core::jobs::JobState;
 use coresignal_sim::DEFAULT_PRACTICE_KEY;
 use serde_json::Value;
 
@@ -192,4 +193,44 @@ async fn a_search_is_submitted_downloaded_and_opened_as_a_workbook() {
         [files[0].parent().unwrap()],
         "one folder, no temporary files"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_downloaded_job_gets_its_spreadsheet_by_itself_unless_turned_off() {
+    let harness = Harness::start(quick_sim()).await;
+    let job = harness.submit_python(Some(12)).await;
+    let _scheduler = Scheduler::start(&harness.engine);
+    wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
+    // The spreadsheet is made right after the move to `downloaded`.
+    let mut made = None;
+    for _ in 0..500 {
+        made = harness.engine.job(job.id).unwrap().export_path;
+        if made.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let path = PathBuf::from(made.expect("a spreadsheet was made"));
+    assert!(path.exists());
+    assert_eq!(path.extension().and_then(|e| e.to_str()), Some("xlsx"));
+    assert!(path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("test-search_"));
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let people = workbook.worksheet_range("People").unwrap();
+    assert_eq!(people.height(), 13, "a header and 12 people");
+    let events = harness.engine.store().events(job.id).unwrap();
+    assert!(events
+        .iter()
+        .any(|event| event.detail.starts_with("Spreadsheet ready")));
+
+    // Turned off in the settings: no spreadsheet.
+    let mut options = harness.engine.options();
+    options.export_after_download = false;
+    harness.engine.apply(options).unwrap();
+    let second = harness.submit_python(Some(13)).await;
+    wait_for_state(&harness.engine, second.id, JobState::Downloaded).await;
+    assert_eq!(harness.engine.job(second.id).unwrap().export_path, None);
 }

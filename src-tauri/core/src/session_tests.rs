@@ -123,6 +123,7 @@ fn proxied(download_root: &Path) -> Settings {
         credits_per_record: 1,
         requests_per_second: 27,
         max_downloads: 3,
+        export_after_download: true,
         download_root: download_root.to_path_buf(),
         proxy: Some("http://anna@proxy.example.com:8080".into()),
         theme: crate::settings::Theme::Dark,

@@ -48,6 +48,8 @@ pub struct Settings {
     pub requests_per_second: u32,
     /// How many jobs download at once (1–10).
     pub max_downloads: u32,
+    /// Make a spreadsheet (XLSX, one row per person) of every job once its files are downloaded.
+    pub export_after_download: bool,
     /// Each job gets a folder under this one; an absolute path.
     pub download_root: PathBuf,
     /// A manual proxy URL, optionally with a user name (`http://name@host:port`) but never a
@@ -102,6 +104,7 @@ impl Settings {
             max_downloads: store
                 .setting_u32(Setting::MaxDownloads, DEFAULT_MAX_DOWNLOADS)?
                 .clamp(1, MAX_DOWNLOADS_LIMIT),
+            export_after_download: store.setting_u32(Setting::ExportAfterDownload, 1)? != 0,
             download_root: store
                 .setting(Setting::DownloadRoot)?
                 .map(PathBuf::from)
@@ -209,6 +212,10 @@ impl Settings {
             &self.requests_per_second.to_string(),
         )?;
         write(Setting::MaxDownloads, &self.max_downloads.to_string())?;
+        write(
+            Setting::ExportAfterDownload,
+            if self.export_after_download { "1" } else { "0" },
+        )?;
         // Written by older versions (when the webview could set it); never read any more.
         store.clear_setting(Setting::ApiBase)?;
         write(Setting::DownloadRoot, &self.download_root.to_string_lossy())?;
@@ -253,6 +260,7 @@ impl Settings {
             credits_per_record: self.credits_per_record,
             poll: PollSchedule::default(),
             max_downloads: self.max_downloads as usize,
+            export_after_download: self.export_after_download,
             requests_per_second: self.requests_per_second,
             owner_label: "the Bulk Collect app".into(),
         }

@@ -58,6 +58,42 @@ pub async fn send_again(shell: ShellState<'_>, id: i64) -> Result<Quote, UserErr
     Ok(shell.session.engine()?.send_again(id).await?)
 }
 
+/// Environment variable for end-to-end tests only: `open_spreadsheet` writes the path it would
+/// open into this file instead of starting the spreadsheet program (none runs under Xvfb).
+pub const TEST_OPENED_FILE_ENV: &str = "BULK_COLLECT_TEST_OPENED_FILE";
+
+/// Opens the job's spreadsheet in the program the OS uses for it (Excel, LibreOffice, Numbers…).
+#[tauri::command]
+pub async fn open_spreadsheet(shell: ShellState<'_>, id: i64) -> Result<(), UserError> {
+    let job = shell.session.engine()?.job(id)?;
+    let Some(path) = job
+        .export_path
+        .filter(|path| std::path::Path::new(path).exists())
+    else {
+        return Err(UserError::new(
+            ErrorCode::NotFound,
+            "This job has no spreadsheet yet. It is made when the files are downloaded; turn it on in Settings if it is off.",
+        ));
+    };
+    if let Some(seam) = std::env::var_os(TEST_OPENED_FILE_ENV) {
+        return std::fs::write(seam, &path).map_err(|error| {
+            UserError::new(ErrorCode::Io, format!("The test seam failed: {error}"))
+        });
+    }
+    shell
+        .app
+        .opener()
+        .open_path(path.clone(), None::<&str>)
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::Io,
+                format!(
+                    "The spreadsheet {path} could not be opened: {error}. Open it from its folder."
+                ),
+            )
+        })
+}
+
 /// Opens the job's folder in the file manager.
 #[tauri::command]
 pub async fn open_folder(shell: ShellState<'_>, id: i64) -> Result<(), UserError> {

@@ -34,5 +34,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::attach_request,
         jobs::send_again,
         jobs::open_folder,
+        jobs::open_spreadsheet,
     ]
 }

@@ -86,6 +86,11 @@ impl Desktop {
             .env("BULK_COLLECT_DATA_DIR", root.path().join("data"))
             .env("BULK_COLLECT_DOWNLOAD_DIR", root.path().join("downloads"))
             .env("BULK_COLLECT_LOG", "info")
+            // No spreadsheet program runs here: the app writes what it would open into this file.
+            .env(
+                "BULK_COLLECT_TEST_OPENED_FILE",
+                root.path().join("opened.txt"),
+            )
             .env("NO_AT_BRIDGE", "1") // no accessibility bus: WebDriver does not use it
             // The app's own files (window state, WebKit's storage and cache) stay in the test's
             // folder too; the keychain is the D-Bus session's.
@@ -182,6 +187,11 @@ impl Desktop {
     /// The app's data folder (`BULK_COLLECT_DATA_DIR`).
     pub fn data_dir(&self) -> PathBuf {
         self.root.path().join("data")
+    }
+
+    /// What *Open in spreadsheet* handed to the opener last (`BULK_COLLECT_TEST_OPENED_FILE`).
+    pub fn opened(&self) -> Option<String> {
+        std::fs::read_to_string(self.root.path().join("opened.txt")).ok()
     }
 
     /// The default download folder (`BULK_COLLECT_DOWNLOAD_DIR`).

@@ -16,7 +16,7 @@
 mod desktop;
 
 mod e2e {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::time::Duration;
 
     use crate::desktop::{App, Desktop, ExternalSim, Setup};
@@ -60,10 +60,35 @@ mod e2e {
         app.wait_for("job-detail").await;
         app.wait_for_job_state("downloaded").await;
         app.wait_for_text("file-row", "Done").await;
+        app.wait_for_text("results-ready", "25 profiles ready")
+            .await;
         app.screenshot("job-detail").await;
 
         // On disk: the gzip holds the 25 profiles, and no partial download is left behind.
         assert_eq!(downloaded_records(&desktop.downloads()), 25);
+
+        // Open in spreadsheet hands the job's workbook (made after the download) to the opener.
+        app.click_button("Open in spreadsheet").await;
+        let mut opened = None;
+        for _ in 0..100 {
+            opened = desktop.opened();
+            if opened.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let opened = PathBuf::from(opened.expect("a path was handed to the opener"));
+        assert!(
+            opened.starts_with(desktop.downloads()),
+            "{}",
+            opened.display()
+        );
+        assert!(opened.exists());
+        assert!(opened.to_string_lossy().contains("python-people_"));
+        assert_eq!(
+            opened.extension().and_then(|ext| ext.to_str()),
+            Some("xlsx")
+        );
 
         // The history lists it; Settings shows where the files go.
         app.click_testid("nav-jobs").await;

@@ -56,6 +56,34 @@ function detail(
 }
 
 describe("Job detail", () => {
+  it("leads a finished job with its people ready to open in a spreadsheet", async () => {
+    const answer = detail(
+      { state: "downloaded", export_path: "/downloads/9/engineers_2026-03-01.xlsx" },
+      ["open_folder"],
+    );
+    on("job_detail", () => answer);
+    on("open_spreadsheet", () => undefined);
+    on("open_folder", () => undefined);
+    on("list_jobs", () => []);
+    render(JobDetail, { id: 9 });
+
+    const ready = await screen.findByTestId("results-ready");
+    expect(ready.textContent).toContain("1,200 profiles ready");
+    await fireEvent.click(screen.getByRole("button", { name: "Open in spreadsheet" }));
+    await waitFor(() => expect(calls).toHaveBeenCalledWith("open_spreadsheet", { id: 9 }));
+    await fireEvent.click(screen.getByRole("button", { name: "Show in folder" }));
+    await waitFor(() => expect(calls).toHaveBeenCalledWith("open_folder", { id: 9 }));
+  });
+
+  it("shows no spreadsheet buttons before there is a spreadsheet", async () => {
+    on("job_detail", () => detail({ state: "downloaded" }, ["open_folder"]));
+    on("list_jobs", () => []);
+    render(JobDetail, { id: 9 });
+    await screen.findByTestId("job-state");
+    expect(screen.queryByTestId("results-ready")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Open in spreadsheet" })).toBeNull();
+  });
+
   it("shows the state, files, request and timeline, and retries", async () => {
     const answer = detail({ state: "insufficient_credits" });
     on("job_detail", () => answer);

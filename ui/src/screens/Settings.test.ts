@@ -70,6 +70,7 @@ describe("Settings", () => {
     expect(Object.keys((sent as { settings: object }).settings).sort()).toEqual([
       "credits_per_record",
       "download_root",
+      "export_after_download",
       "max_downloads",
       "proxy",
       "requests_per_second",

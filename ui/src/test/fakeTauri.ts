@@ -71,6 +71,7 @@ export function appStateFixture(overrides: Partial<AppState> = {}): AppState {
       credits_per_record: 1,
       requests_per_second: 10,
       max_downloads: 3,
+      export_after_download: true,
       download_root: "/home/user/Downloads/Bulk Collect",
       proxy: null,
       theme: "system",
@@ -108,6 +109,7 @@ export function jobFixture(overrides: Partial<JobRow> = {}): JobRow {
     quote_id: id,
     poll_failures: 0,
     request_attached: false,
+    export_path: null,
     ...overrides,
   };
 }

@@ -145,10 +145,10 @@ impl Engine {
             Some(&summary),
             None,
         )?;
-        Ok(match moved {
-            Some(row) => row,
-            None => self.job(id)?,
-        })
+        if moved.is_some() && self.options().export_after_download {
+            self.spreadsheet_after_download(id).await;
+        }
+        self.job(id)
     }
 
     async fn download_one(

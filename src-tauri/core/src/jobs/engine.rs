@@ -34,6 +34,8 @@ pub struct EngineOptions {
     pub max_downloads: usize,
     /// Requests a second per endpoint (the shared limiter's rate).
     pub requests_per_second: u32,
+    /// Make a spreadsheet of every job once its files are downloaded.
+    pub export_after_download: bool,
     /// Who this process is, in plain words, for another process that finds a job busy
     /// ("the Bulk Collect app", "bulk-collect-cli").
     pub owner_label: String,
@@ -50,6 +52,7 @@ impl EngineOptions {
             poll: PollSchedule::default(),
             max_downloads: 3,
             requests_per_second: crate::api::DEFAULT_REQUESTS_PER_SECOND,
+            export_after_download: true,
             owner_label: "Bulk Collect".into(),
         }
     }
@@ -89,6 +92,12 @@ pub enum JobUpdate {
         /// The file's size, when known.
         #[ts(type = "number | null")]
         bytes_total: Option<u64>,
+    },
+    /// A job's spreadsheet was made (after its download).
+    Exported {
+        /// The job.
+        #[ts(type = "number")]
+        job: i64,
     },
     /// The latest account balance the service reported.
     Balance {

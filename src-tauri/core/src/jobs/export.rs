@@ -19,6 +19,17 @@ impl Engine {
         date: time::Date,
         options: &ExportOptions,
     ) -> Result<ExportResult, EngineError> {
+        let (files, out, name) = self.export_inputs(id, to)?;
+        Ok(export_job(&files, &out, &name, date, options)?)
+    }
+
+    /// What an export of job `id` reads and where it writes: its downloaded files, the folder,
+    /// and the name. Refuses a job that is not downloaded.
+    fn export_inputs(
+        &self,
+        id: i64,
+        to: Option<&Path>,
+    ) -> Result<(Vec<PathBuf>, PathBuf, String), EngineError> {
         let detail = self.detail(id)?;
         let job = &detail.job;
         let not_downloaded = EngineError::NotDownloaded {
@@ -40,6 +51,51 @@ impl Engine {
             "" => format!("job {id}"),
             name => name.to_owned(),
         };
-        Ok(export_job(&files, &out, &name, date, options)?)
+        Ok((files, out, name))
+    }
+
+    /// Makes the spreadsheet a person opens (XLSX, one row per person) in the job's folder, off the
+    /// async workers, and records it. A failure is noted in the audit trail; the files stay.
+    pub(super) async fn spreadsheet_after_download(&self, id: i64) {
+        let options = ExportOptions::default();
+        let today = time::OffsetDateTime::now_utc().date();
+        let made = match self.export_inputs(id, None) {
+            Ok((files, out, name)) => tokio::task::spawn_blocking(move || {
+                export_job(&files, &out, &name, today, &options).map_err(EngineError::from)
+            })
+            .await
+            .unwrap_or_else(|error| Err(EngineError::InvalidInput(error.to_string()))),
+            Err(error) => Err(error),
+        };
+        let noted = match made {
+            Ok(result) => match result.paths.first() {
+                Some(path) => {
+                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                    self.store
+                        .set_export_path(id, &path.to_string_lossy())
+                        .map_err(EngineError::from)
+                        .and_then(|()| {
+                            self.note(
+                                id,
+                                &format!(
+                                    "Spreadsheet ready: {} ({} people).",
+                                    name.unwrap_or_default(),
+                                    result.people
+                                ),
+                            )
+                        })
+                }
+                None => Ok(()),
+            },
+            Err(error) => self.note(
+                id,
+                &format!(
+                    "The spreadsheet could not be made: {}",
+                    crate::error::Coded::user_message(&error)
+                ),
+            ),
+        };
+        self.audit(noted);
+        let _ = self.updates.send(super::JobUpdate::Exported { job: id });
     }
 }

@@ -67,6 +67,8 @@ pub struct JobRow {
     pub poll_failures: u32,
     /// The request id was typed in by a person ("I found it"), not given by the service.
     pub request_attached: bool,
+    /// The spreadsheet made from the job's files after download, if one was made.
+    pub export_path: Option<String>,
 }
 
 impl JobRow {
@@ -132,7 +134,7 @@ pub struct JobSummary {
 pub(super) const JOB_COLUMNS: &str = "id, mode, name, kind, state, state_reason, query_json, query_limit, ids_text, ids_count, \
     source_file, webhook_url, fingerprint, request_id, estimated_records, credits_per_record, download_dir, \
     created_at, submitted_at, updated_at, next_poll_at, poll_count, error_code, quote_id, poll_failures, \
-    request_attached";
+    request_attached, export_path";
 
 fn parse_column<T>(
     row: &Row<'_>,
@@ -186,6 +188,7 @@ pub(super) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<JobRow> {
         quote_id: row.get(23)?,
         poll_failures: row.get(24)?,
         request_attached: row.get(25)?,
+        export_path: row.get(26)?,
     })
 }
 
@@ -269,6 +272,17 @@ impl Store {
         since: &str,
     ) -> StoreResult<Vec<JobRow>> {
         earlier_in(&self.lock(), mode, fingerprint, since)
+    }
+
+    /// Records the spreadsheet made from job `id`'s files.
+    pub fn set_export_path(&self, id: i64, path: &str) -> StoreResult<()> {
+        self.write_now(|transaction, now| {
+            transaction.execute(
+                "UPDATE jobs SET export_path = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, path, now],
+            )?;
+            Ok(())
+        })
     }
 
     /// Forgets a request id that the service does not know (a mistyped "I found it").

@@ -98,6 +98,7 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE jobs ADD COLUMN quote_id INTEGER REFERENCES quotes (id);
     ALTER TABLE jobs ADD COLUMN poll_failures INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE jobs ADD COLUMN request_attached INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN export_path TEXT;
     CREATE UNIQUE INDEX jobs_by_quote ON jobs (quote_id) WHERE quote_id IS NOT NULL;
     CREATE INDEX jobs_by_mode_update ON jobs (mode, updated_at);
     CREATE INDEX jobs_by_mode_id ON jobs (mode, id);

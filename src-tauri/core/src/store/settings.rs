@@ -25,6 +25,8 @@ pub enum Setting {
     Theme,
     /// How many jobs download at once.
     MaxDownloads,
+    /// Whether a spreadsheet is made after each download ("1" or "0").
+    ExportAfterDownload,
     /// The mode the user chose last (unset on first run).
     Mode,
 }
@@ -41,6 +43,7 @@ impl Setting {
             Setting::LastBalancePractice => "last_balance_practice",
             Setting::Theme => "theme",
             Setting::MaxDownloads => "max_downloads",
+            Setting::ExportAfterDownload => "export_after_download",
             Setting::Mode => "mode",
         }
     }

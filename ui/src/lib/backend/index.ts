@@ -119,6 +119,9 @@ export const sendAgain = (id: number) => call<Quote>("send_again", { id });
 /** Opens the job's download folder in the file manager. */
 export const openFolder = (id: number) => call<void>("open_folder", { id });
 
+/** Opens the job's spreadsheet in the program the computer uses for spreadsheets. */
+export const openSpreadsheet = (id: number) => call<void>("open_spreadsheet", { id });
+
 /**
  * Saves the settings and what to do with the proxy password (kept in the OS keychain; the app state
  * only says whether one is saved). Returns the new app state. The service address is not a setting.

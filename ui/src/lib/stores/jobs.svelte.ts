@@ -143,6 +143,10 @@ class JobsStore {
       case "download":
         this.onDownload(update);
         break;
+      case "exported":
+        this.bump(update.job);
+        this.refreshSoon();
+        break;
       case "balance":
         app.setBalance(update.credits);
         break;

@@ -107,4 +107,8 @@ poll_failures: number,
 /**
  * The request id was typed in by a person ("I found it"), not given by the service.
  */
-request_attached: boolean, };
+request_attached: boolean, 
+/**
+ * The spreadsheet made from the job's files after download, if one was made.
+ */
+export_path: string | null, };

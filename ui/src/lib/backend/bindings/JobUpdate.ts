@@ -36,7 +36,11 @@ bytes_done: number,
 /**
  * The file's size, when known.
  */
-bytes_total: number | null, } | { "type": "balance", 
+bytes_total: number | null, } | { "type": "exported", 
+/**
+ * The job.
+ */
+job: number, } | { "type": "balance", 
 /**
  * Credits remaining.
  */

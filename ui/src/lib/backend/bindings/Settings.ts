@@ -19,6 +19,10 @@ requests_per_second: number,
  */
 max_downloads: number, 
 /**
+ * Make a spreadsheet (XLSX, one row per person) of every job once its files are downloaded.
+ */
+export_after_download: boolean, 
+/**
  * Each job gets a folder under this one; an absolute path.
  */
 download_root: string, 
