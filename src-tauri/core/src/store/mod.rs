@@ -11,13 +11,15 @@ mod leases;
 mod migrations;
 mod quotes;
 mod settings;
+mod summaries;
 
 pub use events::{EventKind, JobEvent};
 pub use files::{FileRow, FileState};
-pub use jobs::{JobRow, JobSummary, ListPage, RETENTION};
+pub use jobs::{JobRow, RETENTION};
 pub use leases::LeaseHolder;
 pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
 pub use settings::Setting;
+pub use summaries::{JobSummary, ListPage};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
