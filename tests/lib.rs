@@ -36,6 +36,14 @@ pub fn quick_sim() -> SimConfig {
     }
 }
 
+/// A simulator whose files take an hour: jobs stay `processing` for the whole test.
+pub fn slow_sim() -> SimConfig {
+    SimConfig {
+        processing_time: Duration::from_secs(3600),
+        ..quick_sim()
+    }
+}
+
 /// Polls fast, so tests finish quickly (the real default grows from 5 s to 60 s).
 pub fn fast_poll() -> PollSchedule {
     PollSchedule {

@@ -6,6 +6,10 @@
 
 #![allow(missing_docs)]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{peak_kib, run_bench, BenchResult, MIB};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -16,21 +20,9 @@ use collect_core::download::download_file;
 use collect_core::secrets::ApiKey;
 
 const KEY: &str = "practice-key";
-const MIB: f64 = 1024.0 * 1024.0;
-
-type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let result = if args.get(1).map(String::as_str) == Some("--child") {
-        child(&args[2..])
-    } else {
-        parent(&args[1..])
-    };
-    if let Err(error) = result {
-        eprintln!("download-bench: {error}");
-        std::process::exit(1);
-    }
+    run_bench("download-bench", child, parent);
 }
 
 /// One download by the core, in this process; prints `seconds bytes records peak_kib`.
@@ -64,20 +56,6 @@ fn child(args: &[String]) -> BenchResult<()> {
         println!("{seconds} {} {} {}", done.bytes, done.records, peak_kib()?);
         Ok(())
     })
-}
-
-/// This process's peak resident memory (VmHWM), in KiB.
-fn peak_kib() -> BenchResult<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|line| line.starts_with("VmHWM:"))
-        .ok_or("no VmHWM in /proc/self/status")?;
-    Ok(line
-        .split_whitespace()
-        .nth(1)
-        .ok_or("VmHWM has no value")?
-        .parse()?)
 }
 
 struct Simulator {

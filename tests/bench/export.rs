@@ -15,6 +15,10 @@
 
 #![allow(missing_docs)]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{peak_kib, run_bench, BenchResult, MIB};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,22 +26,10 @@ use std::time::Instant;
 
 use collect_core::export::{export_job, ExportFormat, ExportLayout, ExportOptions};
 
-const MIB: f64 = 1024.0 * 1024.0;
 const PER_FILE: usize = 50_000;
 
-type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
-
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let result = if args.get(1).map(String::as_str) == Some("--child") {
-        child(&args[2..])
-    } else {
-        parent(&args[1..])
-    };
-    if let Err(error) = result {
-        eprintln!("export-bench: {error}");
-        std::process::exit(1);
-    }
+    run_bench("export-bench", child, parent);
 }
 
 /// One export in this process; prints `seconds people peak_kib`.
@@ -65,20 +57,6 @@ fn child(args: &[String]) -> BenchResult<()> {
     let seconds = started.elapsed().as_secs_f64();
     println!("{seconds} {} {}", result.people, peak_kib()?);
     Ok(())
-}
-
-/// This process's peak resident memory (VmHWM), in KiB.
-fn peak_kib() -> BenchResult<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|line| line.starts_with("VmHWM:"))
-        .ok_or("no VmHWM in /proc/self/status")?;
-    Ok(line
-        .split_whitespace()
-        .nth(1)
-        .ok_or("VmHWM has no value")?
-        .parse()?)
 }
 
 /// `count` records made from the sample's, each with its own id, in files of [`PER_FILE`];

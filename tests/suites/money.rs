@@ -11,7 +11,7 @@ use collect_core::error::Coded;
 use collect_core::jobs::{JobAction, JobState, JobUpdate, Mode};
 use collect_core::store::{download_lease, Store};
 use collect_core::ErrorCode;
-use coresignal_sim::{Endpoint, Faults, PerGroup, SimConfig};
+use coresignal_sim::{Endpoint, Faults, PerGroup};
 
 fn posts(harness: &Harness) -> usize {
     harness.sim.count_calls(Endpoint::SubmitEsDsl) + harness.sim.count_calls(Endpoint::SubmitIdFile)
@@ -115,11 +115,7 @@ async fn nothing_is_sent_without_a_live_quote() {
 
 #[tokio::test]
 async fn collecting_the_same_search_again_names_the_earlier_job_and_needs_again() {
-    let harness = Harness::start(SimConfig {
-        processing_time: Duration::from_secs(3600),
-        ..quick_sim()
-    })
-    .await;
+    let harness = Harness::start(slow_sim()).await;
     let first = harness.submit_python(Some(5)).await;
 
     let quote = harness
@@ -165,10 +161,7 @@ async fn the_same_ids_in_another_order_are_the_same_data() {
         .quote(&ids_list_job("1003\n1001\n1002\n"))
         .await
         .unwrap();
-    assert_eq!(
-        quote.earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
-        vec![job.id]
-    );
+    assert_eq!(earlier_ids(&quote), vec![job.id]);
     let different = harness
         .engine
         .quote(&ids_list_job("1003\n1001\n"))
@@ -179,11 +172,7 @@ async fn the_same_ids_in_another_order_are_the_same_data() {
 
 #[tokio::test]
 async fn a_job_refused_by_the_service_was_never_collected() {
-    let harness = Harness::start(SimConfig {
-        processing_time: Duration::from_secs(3600),
-        ..quick_sim()
-    })
-    .await;
+    let harness = Harness::start(slow_sim()).await;
     let first = harness.submit_python(Some(3)).await;
     // Sent again on purpose while the first runs: the service refuses it (409), creating nothing.
     let refused = submit_job(&harness.engine, query_job(python_query(), Some(3)))
@@ -195,7 +184,7 @@ async fn a_job_refused_by_the_service_was_never_collected() {
         .quote(&query_job(python_query(), Some(3)))
         .await
         .unwrap();
-    let earlier: Vec<_> = quote.earlier.iter().map(|job| job.id).collect();
+    let earlier = earlier_ids(&quote);
     assert_eq!(earlier, vec![first.id], "the refused job collected nothing");
 }
 
@@ -438,11 +427,7 @@ async fn a_second_process_finds_the_download_busy_and_is_told_who_holds_it() {
 
 #[tokio::test]
 async fn a_404_before_thirty_days_is_asked_again_then_fails_with_retry_not_expired() {
-    let harness = Harness::start(SimConfig {
-        processing_time: Duration::from_secs(3600),
-        ..quick_sim()
-    })
-    .await;
+    let harness = Harness::start(slow_sim()).await;
     let job = harness.submit_python(Some(9)).await;
     // The service answers 404 for it (as for a request it cannot find yet).
     sql(
@@ -500,11 +485,7 @@ async fn a_mistyped_request_id_sends_the_job_back_to_uncertain_with_both_ways_ou
 
 #[tokio::test]
 async fn two_prices_made_before_either_was_sent_cannot_both_be_spent_without_again() {
-    let harness = Harness::start(SimConfig {
-        processing_time: Duration::from_secs(3600),
-        ..quick_sim()
-    })
-    .await;
+    let harness = Harness::start(slow_sim()).await;
     let first = harness
         .engine
         .quote(&ids_job("ids-valid.csv"))
@@ -533,10 +514,7 @@ async fn a_job_still_being_sent_or_cancelled_while_uncertain_counts_as_collected
         .quote(&query_job(python_query(), Some(11)))
         .await
         .unwrap();
-    assert_eq!(
-        quote.earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
-        vec![job.id]
-    );
+    assert_eq!(earlier_ids(&quote), vec![job.id]);
 
     let being_sent = harness
         .engine
@@ -560,10 +538,7 @@ async fn a_job_still_being_sent_or_cancelled_while_uncertain_counts_as_collected
         .quote(&ids_job("ids-valid.csv"))
         .await
         .unwrap();
-    assert_eq!(
-        next.earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
-        vec![row.id]
-    );
+    assert_eq!(earlier_ids(&next), vec![row.id]);
 }
 
 #[tokio::test]
@@ -614,11 +589,7 @@ async fn a_cancel_from_the_command_line_stops_the_apps_download() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn polls_of_several_jobs_run_side_by_side() {
-    let harness = Harness::start(SimConfig {
-        processing_time: Duration::from_secs(3600),
-        ..quick_sim()
-    })
-    .await;
+    let harness = Harness::start(slow_sim()).await;
     for limit in 1..=4 {
         harness.submit_python(Some(limit)).await;
     }
@@ -737,6 +708,11 @@ fn engine_with(
     .unwrap()
 }
 
+/// The numbers of the earlier jobs a quote names.
+fn earlier_ids(quote: &collect_core::jobs::Quote) -> Vec<i64> {
+    quote.earlier.iter().map(|earlier| earlier.id).collect()
+}
+
 fn ids_list_job(text: &str) -> collect_core::jobs::NewJob {
     collect_core::jobs::NewJob {
         name: None,
@@ -750,11 +726,7 @@ fn ids_list_job(text: &str) -> collect_core::jobs::NewJob {
 
 #[tokio::test]
 async fn a_retry_after_of_hours_is_honoured_and_the_job_shows_until_when() {
-    let harness = Harness::start(SimConfig {
-        processing_time: Duration::from_secs(3600),
-        ..quick_sim()
-    })
-    .await;
+    let harness = Harness::start(slow_sim()).await;
     let job = harness.submit_python(Some(5)).await;
     harness.sim.set_faults(Faults {
         rate_limit_storm: 1_000,
@@ -779,11 +751,7 @@ async fn a_retry_after_of_hours_is_honoured_and_the_job_shows_until_when() {
 
 #[tokio::test]
 async fn a_send_again_the_service_refuses_leaves_the_first_job_uncertain_with_its_ways_out() {
-    let harness = Harness::start(SimConfig {
-        processing_time: Duration::from_secs(3600),
-        ..quick_sim()
-    })
-    .await;
+    let harness = Harness::start(slow_sim()).await;
     // The lost answer's request exists and is still running: the same request again is a 409.
     let job = an_uncertain_job(&harness, 13).await;
     let quote = harness.engine.send_again(job.id).await.unwrap();
