@@ -3,19 +3,19 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, RANGE};
-use reqwest::multipart::{Form, Part};
+use reqwest::header::{HeaderMap, RANGE};
 use reqwest::{RequestBuilder, Response};
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::watch;
 use url::Url;
 
-use super::address::{invalid_proxy, proxy_choice, validate_base_url, ProxyChoice};
+use super::address::{proxy_choice, validate_base_url};
 use super::classify::{self, Answer, Call};
 use super::config::{ApiConfig, RetryPolicy};
 use super::error::{network_error, root_cause, ApiError, SubmitError};
 use super::limiter::{Endpoint, RateLimiter};
 use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
+use super::wire::{es_dsl_body, http_client, id_file_form, ids_csv, Pooling};
 use crate::secrets::ApiKey;
 
 /// Bodies of JSON answers are read up to this size; the rest is ignored (no answer of the contract
@@ -340,105 +340,6 @@ impl ApiClient {
 
     async fn back_off(&self, failures: u32) {
         tokio::time::sleep(self.inner.retry.backoff(failures)).await;
-    }
-}
-
-/// Whether a client keeps connections open for the next request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pooling {
-    /// Reuse idle connections for up to [`POOL_IDLE_TIMEOUT`].
-    KeepAlive,
-    /// Never reuse a connection.
-    FreshConnections,
-}
-
-/// An idle pooled connection is dropped after this long: shorter than the keep-alive timeout of
-/// common servers and proxies (5 s and more), so that a reused connection is rarely one the server
-/// has just closed.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
-
-/// One HTTP client: TLS trusting the bundled webpki roots and the operating system's certificate
-/// store (offices' TLS-inspecting proxies install their root there), the proxy chosen by
-/// [`proxy_choice`], no redirects.
-fn http_client(
-    config: &ApiConfig,
-    key: &ApiKey,
-    proxy: &ProxyChoice,
-    pooling: Pooling,
-) -> Result<reqwest::Client, ApiError> {
-    let mut builder = reqwest::Client::builder()
-        .default_headers(default_headers(key)?)
-        .user_agent(concat!("bulk-collect/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(config.connect_timeout)
-        .read_timeout(config.request_timeout)
-        .tls_built_in_webpki_certs(true)
-        .tls_built_in_native_certs(true)
-        // A redirect would carry the `apikey` header to wherever it points: never follow one.
-        .redirect(reqwest::redirect::Policy::none());
-    builder = match pooling {
-        Pooling::KeepAlive => builder.pool_idle_timeout(POOL_IDLE_TIMEOUT),
-        Pooling::FreshConnections => builder.pool_max_idle_per_host(0),
-    };
-    builder = match proxy {
-        // The simulator on this computer: never through a proxy (system or manual).
-        ProxyChoice::Direct => builder.no_proxy(),
-        ProxyChoice::Manual(address) => {
-            builder.proxy(reqwest::Proxy::all(address).map_err(|_| invalid_proxy())?)
-        }
-        // reqwest reads the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, …) and, on
-        // Windows and macOS, the system's proxy settings, by default.
-        ProxyChoice::System => builder,
-    };
-    builder.build().map_err(|e| ApiError::ClientSetup {
-        reason: root_cause(&e),
-    })
-}
-
-fn default_headers(key: &ApiKey) -> Result<HeaderMap, ApiError> {
-    let mut apikey = HeaderValue::from_str(key.expose()).map_err(|_| ApiError::InvalidKey)?;
-    apikey.set_sensitive(true);
-    let mut headers = HeaderMap::new();
-    headers.insert("apikey", apikey);
-    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    Ok(headers)
-}
-
-fn es_dsl_body(submission: &EsDslSubmission) -> Value {
-    let mut body = json!({
-        "es_dsl_query": submission.es_dsl_query,
-        "data_format": "json",
-    });
-    if let Some(limit) = submission.limit {
-        body["limit"] = json!(limit);
-    }
-    if let Some(webhook) = &submission.webhook_url {
-        body["webhook_url"] = json!(webhook);
-    }
-    body
-}
-
-fn ids_csv(ids: &[u64]) -> Vec<u8> {
-    let mut csv = String::with_capacity(ids.len() * 12);
-    for id in ids {
-        csv.push_str(&id.to_string());
-        csv.push('\n');
-    }
-    csv.into_bytes()
-}
-
-fn id_file_form(csv: Vec<u8>, webhook_url: Option<&str>) -> Form {
-    let mut part_headers = HeaderMap::new();
-    part_headers.insert(
-        reqwest::header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv"),
-    );
-    let part = Part::bytes(csv).file_name("ids.csv").headers(part_headers);
-    let form = Form::new()
-        .part("ids_file", part)
-        .text("data_format", "json");
-    match webhook_url {
-        Some(webhook) => form.text("webhook_url", webhook.to_owned()),
-        None => form,
     }
 }
 

@@ -27,6 +27,7 @@ mod limiter;
 #[cfg(test)]
 pub(crate) mod scripted_peer;
 mod types;
+mod wire;
 
 pub use address::is_loopback;
 pub use client::ApiClient;
