@@ -149,12 +149,13 @@ impl Drop for Scheduler {
     }
 }
 
-/// Waits (checking the store every 20 ms, for at most 60 s) until job `id` is in `state`, and
-/// returns it. Panics with the job's audit trail otherwise, so a failure explains itself.
+/// Waits (checking the store every 20 ms, for at most 60 s) until job `id` is in `state` (as a
+/// person sees it: a collection's from its batches), and returns it. Panics with the job's audit
+/// trail otherwise, so a failure explains itself.
 pub async fn wait_for_state(engine: &Engine, id: i64, state: JobState) -> JobRow {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let job = engine.job(id).expect("the job exists");
+        let job = engine.detail(id).expect("the job exists").job;
         if job.state == state {
             return job;
         }
@@ -200,6 +201,7 @@ pub fn ids_job(file: &str) -> NewJob {
         request: JobRequest::Ids {
             report: parse_id_list(&bytes).expect("the ID file parses"),
             source_file: Some(file.into()),
+            split: false,
         },
         webhook_url: None,
     }

@@ -23,8 +23,14 @@ pub fn forward(app: &AppHandle, engine: &Arc<Engine>) {
                     if let Err(error) = app.emit(JOB_UPDATE, &update) {
                         tracing::warn!("could not send an update to the window: {error}");
                     }
-                    if let (JobUpdate::State { job, state }, Some(engine)) =
-                        (&update, weak.upgrade())
+                    if let (
+                        JobUpdate::State {
+                            job,
+                            state,
+                            batch_of: None,
+                        },
+                        Some(engine),
+                    ) = (&update, weak.upgrade())
                     {
                         notify(&app, &engine, *job, *state);
                     }

@@ -44,6 +44,7 @@ fn main() {
                 earlier_jobs: Vec::new(),
                 replaces_job: None,
                 valid_for: Duration::from_secs(300),
+                batches: 1,
             })
             .unwrap();
         store

@@ -28,6 +28,7 @@ async fn an_id_file_with_problems_sends_only_the_clean_ids() {
             request: JobRequest::Ids {
                 report,
                 source_file: None,
+                split: false,
             },
             webhook_url: None,
         },

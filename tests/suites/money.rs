@@ -719,6 +719,7 @@ fn ids_list_job(text: &str) -> collect_core::jobs::NewJob {
         request: collect_core::jobs::JobRequest::Ids {
             report: collect_core::ids::parse_id_list(text.as_bytes()).unwrap(),
             source_file: None,
+            split: false,
         },
         webhook_url: None,
     }

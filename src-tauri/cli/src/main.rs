@@ -133,6 +133,10 @@ struct SubmitArgs {
     /// Collect again data that an earlier job collected in the last 30 days (pay for it again).
     #[arg(long)]
     again: bool,
+    /// Send an ID list over 10,000 IDs as batches of at most 10,000 (one job stands for them all;
+    /// `wait`, `download` and `export` on it act on every batch).
+    #[arg(long, requires = "ids")]
+    split: bool,
 }
 
 fn main() -> ExitCode {

@@ -33,6 +33,9 @@ pub const DEFAULT_MAX_DOWNLOADS: u32 = 3;
 /// The most downloads at once the setting allows.
 pub const MAX_DOWNLOADS_LIMIT: u32 = 10;
 
+/// How many batches of one collection are with the service at once unless the user says otherwise.
+pub const DEFAULT_BATCHES_AT_ONCE: u32 = 2;
+
 /// Credits one delivered profile costs when the user has not said otherwise (the product page's figure).
 pub const DEFAULT_CREDITS_PER_RECORD: u32 = 1;
 
@@ -48,6 +51,8 @@ pub struct Settings {
     pub requests_per_second: u32,
     /// How many jobs download at once (1–10).
     pub max_downloads: u32,
+    /// How many batches of one long ID list are with Coresignal at once (1–10).
+    pub batches_at_once: u32,
     /// Make a spreadsheet (XLSX, one row per person) of every job once its files are downloaded.
     pub export_after_download: bool,
     /// Each job gets a folder under this one; an absolute path.
@@ -104,6 +109,9 @@ impl Settings {
             max_downloads: store
                 .setting_u32(Setting::MaxDownloads, DEFAULT_MAX_DOWNLOADS)?
                 .clamp(1, MAX_DOWNLOADS_LIMIT),
+            batches_at_once: store
+                .setting_u32(Setting::BatchesAtOnce, DEFAULT_BATCHES_AT_ONCE)?
+                .clamp(1, MAX_DOWNLOADS_LIMIT),
             export_after_download: store.setting_u32(Setting::ExportAfterDownload, 1)? != 0,
             download_root: store
                 .setting(Setting::DownloadRoot)?
@@ -138,6 +146,12 @@ impl Settings {
             return Err(SettingsError(format!(
                 "Downloads at once must be between 1 and {MAX_DOWNLOADS_LIMIT}; {} was given.",
                 self.max_downloads
+            )));
+        }
+        if !(1..=MAX_DOWNLOADS_LIMIT).contains(&self.batches_at_once) {
+            return Err(SettingsError(format!(
+                "Batches at once must be between 1 and {MAX_DOWNLOADS_LIMIT}; {} was given.",
+                self.batches_at_once
             )));
         }
         self.validate_proxy(proxy_password)?;
@@ -212,6 +226,7 @@ impl Settings {
             &self.requests_per_second.to_string(),
         )?;
         write(Setting::MaxDownloads, &self.max_downloads.to_string())?;
+        write(Setting::BatchesAtOnce, &self.batches_at_once.to_string())?;
         write(
             Setting::ExportAfterDownload,
             if self.export_after_download { "1" } else { "0" },
@@ -260,6 +275,7 @@ impl Settings {
             credits_per_record: self.credits_per_record,
             poll: PollSchedule::default(),
             max_downloads: self.max_downloads as usize,
+            batches_at_once: self.batches_at_once as usize,
             export_after_download: self.export_after_download,
             requests_per_second: self.requests_per_second,
             owner_label: "the Bulk Collect app".into(),

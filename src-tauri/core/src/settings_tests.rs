@@ -34,6 +34,7 @@ fn valid() -> Settings {
         credits_per_record: 1,
         requests_per_second: 27,
         max_downloads: 3,
+        batches_at_once: 2,
         export_after_download: true,
         download_root: PathBuf::from(if cfg!(windows) {
             r"C:\out"

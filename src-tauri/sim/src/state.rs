@@ -686,18 +686,28 @@ impl Shared {
                 result
             }
             Step::Write { ids, dir, hostile } => {
+                // Settled in a task of its own: a client that gives up on this poll (a timeout
+                // closes the connection and drops this future) must not leave the request
+                // "finalizing" for ever; the next poll finds it ready.
                 let (seed, per_file) = (self.corpus.seed, self.config.records_per_file);
-                let written = tokio::task::spawn_blocking(move || {
-                    files::write_parts(&dir, seed, &ids, per_file, hostile)
-                })
-                .await
-                .map_err(std::io::Error::other)
-                .and_then(|w| w);
-                let result = self.finish_poll(id, written);
-                if result.is_ok() {
-                    self.persist().await;
-                }
-                result
+                let shared = Arc::clone(self);
+                let id = id.to_owned();
+                let settle = tokio::spawn(async move {
+                    let written = tokio::task::spawn_blocking(move || {
+                        files::write_parts(&dir, seed, &ids, per_file, hostile)
+                    })
+                    .await
+                    .map_err(std::io::Error::other)
+                    .and_then(|w| w);
+                    let result = shared.finish_poll(&id, written);
+                    if result.is_ok() {
+                        shared.persist().await;
+                    }
+                    result
+                });
+                settle
+                    .await
+                    .unwrap_or_else(|_| Err(ApiError::new(500, "Internal Server Error")))
             }
         }
     }
@@ -940,6 +950,44 @@ mod tests {
         let settled = &third.requests()[0];
         assert_eq!((settled.state, settled.charged), (RequestState::Ready, 3));
         assert!(third.download(&info.id, &settled.files[0]).is_ok());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_poll_given_up_while_its_files_are_written_still_settles_the_request() {
+        let dir =
+            std::env::temp_dir().join(format!("coresignal-sim-state-{}", uuid::Uuid::new_v4()));
+        let shared = shared(&dir);
+        let info = shared
+            .create_request(NewRequest {
+                kind: RequestKind::IdFile,
+                key: "k".into(),
+                matched: 3,
+                ids: vec![1, 2, 3],
+                limit: None,
+                webhook_url: None,
+                canonical: None,
+            })
+            .await
+            .unwrap();
+        // The client's timeout drops the poll at its first wait: the files are being written.
+        let abandoned = tokio::time::timeout(Duration::ZERO, shared.poll(&info.id)).await;
+        assert!(abandoned.is_err(), "the poll was given up mid-way");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match shared.poll(&info.id).await {
+                Ok(Poll::Ready(files)) => {
+                    assert_eq!(files.len(), 1);
+                    break;
+                }
+                Ok(Poll::Pending) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                Ok(Poll::Pending) => panic!("the request never settled"),
+                Err(error) => panic!("the poll failed: {}", error.detail),
+            }
+        }
+        assert_eq!(shared.credits("k"), Some(7), "charged once");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

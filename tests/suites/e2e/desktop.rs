@@ -456,7 +456,12 @@ impl App<'_> {
     /// Waits until the job shown (`job-state`) is in `state`, failing early if it settles in
     /// another final state.
     pub async fn wait_for_job_state(&self, state: &str) {
-        self.wait_until(&format!("the job is {state}"), || async {
+        self.wait_for_job_state_within(state, WAIT).await;
+    }
+
+    /// [`App::wait_for_job_state`] for a job that takes longer than [`WAIT`] (a long ID list).
+    pub async fn wait_for_job_state_within(&self, state: &str, limit: Duration) {
+        self.wait_until_within(&format!("the job is {state}"), limit, || async {
             let badge = self
                 .client
                 .find(Locator::Css(&testid_css("job-state")))
@@ -560,12 +565,21 @@ impl App<'_> {
 
     /// Polls `probe` every 200 ms until it answers, for at most [`WAIT`]; on timeout the test
     /// fails with `what` and what the window shows.
-    pub async fn wait_until<T, F, Fut>(&self, what: &str, mut probe: F) -> T
+    pub async fn wait_until<T, F, Fut>(&self, what: &str, probe: F) -> T
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Option<T>>,
     {
-        let deadline = Instant::now() + WAIT;
+        self.wait_until_within(what, WAIT, probe).await
+    }
+
+    /// [`App::wait_until`] for at most `limit`.
+    pub async fn wait_until_within<T, F, Fut>(&self, what: &str, limit: Duration, mut probe: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + limit;
         loop {
             if let Ok(Some(found)) = tokio::time::timeout(COMMAND_TIMEOUT, probe()).await {
                 return found;
@@ -573,7 +587,7 @@ impl App<'_> {
             if Instant::now() > deadline {
                 let shot = take_screenshot(&format!("failed-{}", slug(what)));
                 panic!(
-                    "waited {WAIT:?} for: {what}\n{}\nscreenshot: {}\n{}",
+                    "waited {limit:?} for: {what}\n{}\nscreenshot: {}\n{}",
                     self.describe().await,
                     shot.display(),
                     self.desktop.log_tail()

@@ -62,6 +62,8 @@ mod e2e {
         app.wait_for_text("file-row", "Done").await;
         app.wait_for_text("results-ready", "25 profiles ready")
             .await;
+        // The results table shows the people, read in Rust a page at a time.
+        app.wait_for_text("people-count", "1–25 of 25 people").await;
         app.screenshot("job-detail").await;
 
         // On disk: the gzip holds the 25 profiles, and no partial download is left behind.
@@ -126,6 +128,59 @@ mod e2e {
 
         // One profile per ID.
         assert_eq!(downloaded_records(&desktop.downloads()), 500);
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_a_25000_line_id_file_goes_as_three_batches_and_one_workbook() {
+        let folder = tempfile::tempdir().unwrap();
+        let ids = folder.path().join("25000-people.csv");
+        let lines: String = (1..=25_000).map(|id| format!("{id}\n")).collect();
+        std::fs::write(&ids, format!("id\n{lines}")).unwrap();
+        let desktop = Desktop::start(Setup {
+            pick_file: Some(ids),
+            ..Setup::default()
+        })
+        .await;
+        let app = desktop.open().await;
+        app.click_button("Practice mode").await;
+        app.wait_for("practice-banner").await;
+
+        // Over 10,000 IDs: offered as batches, priced and confirmed once for all.
+        app.click_testid("nav-new").await;
+        app.click_testid("tab-ids").await;
+        app.click_button("Choose a file…").await;
+        app.wait_for_text("batches-message", "go as 3 batches")
+            .await;
+        app.click_button("Collect").await;
+        app.wait_for_text("quote-question", "25,000 profiles in 3 batches")
+            .await;
+        app.click_button("Yes, collect").await;
+        app.wait_for("batches").await;
+        app.screenshot("collection").await;
+        app.wait_for_job_state_within("downloaded", Duration::from_secs(300))
+            .await;
+        app.wait_for_text("batches", "3 of 3 done").await;
+
+        // One workbook for the whole list, made after the last batch, opened from the job.
+        app.wait_for_text("results-ready", "25,000 profiles ready")
+            .await;
+        app.wait_for_text("people-count", "of 25,000 people").await;
+        app.click_button("Open in spreadsheet").await;
+        let opened = app
+            .wait_until("a path handed to the opener", || async { desktop.opened() })
+            .await;
+        let workbooks: Vec<PathBuf> = files_under(&desktop.downloads())
+            .into_iter()
+            .filter(|path| path.extension().is_some_and(|ext| ext == "xlsx"))
+            .collect();
+        assert_eq!(
+            workbooks,
+            vec![PathBuf::from(opened)],
+            "one workbook, opened"
+        );
+        assert_eq!(downloaded_records(&desktop.downloads()), 25_000);
         app.quit().await;
     }
 

@@ -132,6 +132,7 @@ pub(super) async fn submit(
                 JobRequest::Ids {
                     report,
                     source_file: source,
+                    split: args.split,
                 },
                 Some((report_json, text)),
             )
@@ -176,6 +177,16 @@ pub(super) async fn submit(
     });
     if let Some((report, _)) = id_report {
         answer["ids"] = report;
+    }
+    if quote.batches > 1 {
+        answer["batches"] = json!(quote.batches);
+        return Ok(Report {
+            json: answer,
+            text: format!(
+                "Job {} submitted as {} batches (the first are sent; the rest follow as earlier ones finish). Next: bulk-collect-cli download {}",
+                row.id, quote.batches, row.id
+            ),
+        });
     }
     Ok(Report {
         json: answer,

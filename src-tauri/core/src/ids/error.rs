@@ -90,11 +90,11 @@ pub enum IdFileError {
     },
     /// More unique IDs than one request can take.
     #[error(
-        "This file has {} different IDs; one request can take at most {}. Split the file into \
-         parts of at most {} IDs and send each part as its own request.",
+        "This file has {} different IDs; one request can take at most {}. It can go as {} \
+         batches, priced and confirmed once for all of them (on the command line: add --split).",
         group_digits(*count),
         group_digits(MAX_IDS_PER_REQUEST),
-        group_digits(MAX_IDS_PER_REQUEST)
+        count.div_ceil(MAX_IDS_PER_REQUEST)
     )]
     TooMany {
         /// Unique valid IDs in the file.

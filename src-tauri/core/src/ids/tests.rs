@@ -68,7 +68,7 @@ fn shared_over_limit_file_is_refused_as_too_many() {
     assert!(matches!(error, IdFileError::TooMany { count: 10_001 }));
     assert_eq!(error.code(), ErrorCode::TooManyIds);
     assert!(error.to_string().starts_with(
-        "This file has 10,001 different IDs; one request can take at most 10,000. Split the file"
+        "This file has 10,001 different IDs; one request can take at most 10,000. It can go as 2 batches"
     ));
 }
 

@@ -17,8 +17,13 @@ use super::{Engine, EngineError, JobState, JobUpdate};
 impl Engine {
     /// Downloads every file of a `ready` (or partly downloaded) job into its folder, or into `to`.
     /// Another process downloading the same job makes this return [`EngineError::Busy`], naming it.
+    /// A collection downloads every batch, each into its own folder (see
+    /// [`Engine::drive_collection`]).
     pub async fn download(&self, id: i64, to: Option<&Path>) -> Result<JobRow, EngineError> {
         let job = self.job(id)?;
+        if job.state == JobState::Collection {
+            return Box::pin(self.drive_collection(id, to, None)).await;
+        }
         let startable = matches!(
             job.state,
             JobState::Ready | JobState::Downloading | JobState::Downloaded | JobState::Failed
@@ -224,13 +229,18 @@ impl Engine {
 
     /// The folder a job's files go to: its own folder under the download root, unless set.
     pub fn job_folder(&self, job: &JobRow) -> PathBuf {
-        if job.download_dir.is_empty() {
-            self.options()
-                .download_root
-                .join(folder_name(job.id, &job.name))
-        } else {
-            PathBuf::from(&job.download_dir)
+        if !job.download_dir.is_empty() {
+            return PathBuf::from(&job.download_dir);
         }
+        // A batch goes inside its collection's folder.
+        if let Some(parent) = job.parent_id.and_then(|id| self.store.job(id).ok()) {
+            return self
+                .job_folder(&parent)
+                .join(super::batches::batch_folder(job));
+        }
+        self.options()
+            .download_root
+            .join(folder_name(job.id, &job.name))
     }
 }
 

@@ -34,6 +34,9 @@ pub struct EngineOptions {
     pub max_downloads: usize,
     /// Requests a second per endpoint (the shared limiter's rate).
     pub requests_per_second: u32,
+    /// At most this many batches of one collection are with the service at once (sent and not yet
+    /// downloaded); the rest wait their turn.
+    pub batches_at_once: usize,
     /// Make a spreadsheet of every job once its files are downloaded.
     pub export_after_download: bool,
     /// Who this process is, in plain words, for another process that finds a job busy
@@ -51,6 +54,7 @@ impl EngineOptions {
             credits_per_record: 1,
             poll: PollSchedule::default(),
             max_downloads: 3,
+            batches_at_once: 2,
             requests_per_second: crate::api::DEFAULT_REQUESTS_PER_SECOND,
             export_after_download: true,
             owner_label: "Bulk Collect".into(),
@@ -68,8 +72,12 @@ pub enum JobUpdate {
         /// The job.
         #[ts(type = "number")]
         job: i64,
-        /// Its new state.
+        /// Its new state (a collection's, as worked out from its batches).
         state: JobState,
+        /// The collection it is a batch of: its own move is not news to a person (its
+        /// collection's update, sent beside it, is).
+        #[ts(type = "number | null")]
+        batch_of: Option<i64>,
     },
     /// The service said "still processing" (or "wait"); the next check is scheduled.
     Polled {
@@ -131,6 +139,12 @@ pub struct Engine {
     /// When each processing job is next due, on the monotonic clock.
     pub(super) due: Mutex<HashMap<i64, tokio::time::Instant>>,
     pub(super) stopping: std::sync::atomic::AtomicBool,
+    /// The people of the job whose results table was read last, kept while its files are the same.
+    pub(super) people_cache: Mutex<Option<super::export::PeopleCache>>,
+    /// The state last announced for each collection (announced again only when it changes).
+    pub(super) collections_shown: Mutex<HashMap<i64, JobState>>,
+    /// True while this engine's scheduler is sending queued batches (one sender at a time).
+    pub(super) batching: std::sync::atomic::AtomicBool,
 }
 
 impl Engine {
@@ -160,6 +174,9 @@ impl Engine {
             polls: Mutex::new(HashSet::new()),
             due: Mutex::new(HashMap::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
+            batching: std::sync::atomic::AtomicBool::new(false),
+            collections_shown: Mutex::new(HashMap::new()),
+            people_cache: Mutex::new(None),
         });
         if let Some(key) = key {
             engine.set_key(key)?;

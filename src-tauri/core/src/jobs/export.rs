@@ -3,12 +3,57 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::export::{export_job, ExportOptions, ExportResult};
+use std::sync::Arc;
+
+use crate::export::{
+    export_job, page, read_people, ExportOptions, ExportResult, PeoplePage, PeopleQuery, PersonRow,
+};
 use crate::store::FileState;
 
 use super::{Engine, EngineError, JobState};
 
+/// The people read for one job's results table, and the files (path, size) they came from.
+pub(super) struct PeopleCache {
+    job: i64,
+    files: Vec<(PathBuf, u64)>,
+    people: Arc<Vec<PersonRow>>,
+}
+
 impl Engine {
+    /// One page of the people job `id` brought so far (the results table): every downloaded file
+    /// of the job (of every batch, for a collection) is read once, off the async workers, then
+    /// searched, sorted and paged in memory. Nothing is sent to the service.
+    pub async fn people(&self, id: i64, query: &PeopleQuery) -> Result<PeoplePage, EngineError> {
+        let mut files = Vec::new();
+        for file in self.detail(id)?.files {
+            if let (FileState::Done, Some(path)) = (file.state, file.path) {
+                let size = std::fs::metadata(&path).map_or(0, |meta| meta.len());
+                files.push((PathBuf::from(path), size));
+            }
+        }
+        let cached = super::engine::lock(&self.people_cache)
+            .as_ref()
+            .filter(|cache| cache.job == id && cache.files == files)
+            .map(|cache| Arc::clone(&cache.people));
+        let people = match cached {
+            Some(people) => people,
+            None => {
+                let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
+                let read = tokio::task::spawn_blocking(move || read_people(&paths))
+                    .await
+                    .map_err(|error| EngineError::InvalidInput(error.to_string()))??;
+                let people = Arc::new(read);
+                *super::engine::lock(&self.people_cache) = Some(PeopleCache {
+                    job: id,
+                    files,
+                    people: Arc::clone(&people),
+                });
+                people
+            }
+        };
+        Ok(page(&people, query))
+    }
+
     /// Exports job `id`'s downloaded files into `to` (default: the job's folder), named after the
     /// job and `date`. Refuses ([`EngineError::NotDownloaded`]) unless the job is downloaded and
     /// every file is on disk. Nothing is sent to the service.
@@ -30,6 +75,7 @@ impl Engine {
         id: i64,
         to: Option<&Path>,
     ) -> Result<(Vec<PathBuf>, PathBuf, String), EngineError> {
+        // A collection's page lists its batches' files: one export covers them all.
         let detail = self.detail(id)?;
         let job = &detail.job;
         let not_downloaded = EngineError::NotDownloaded {
@@ -40,6 +86,7 @@ impl Engine {
             return Err(not_downloaded);
         }
         let mut files = Vec::with_capacity(detail.files.len());
+        // A batch with nothing to download has no file to add.
         for file in &detail.files {
             match (&file.state, &file.path) {
                 (FileState::Done, Some(path)) => files.push(PathBuf::from(path)),
@@ -56,7 +103,15 @@ impl Engine {
 
     /// Makes the spreadsheet a person opens (XLSX, one row per person) in the job's folder, off the
     /// async workers, and records it. A failure is noted in the audit trail; the files stay.
+    /// A batch's download makes its collection's spreadsheet once every batch is downloaded.
     pub(super) async fn spreadsheet_after_download(&self, id: i64) {
+        let id = match self.job(id).map(|job| job.parent_id) {
+            Ok(Some(parent)) => match self.detail(parent) {
+                Ok(detail) if detail.job.state == JobState::Downloaded => parent,
+                _ => return, // More batches to come: the spreadsheet waits for the last.
+            },
+            _ => id,
+        };
         let options = ExportOptions::default();
         let today = time::OffsetDateTime::now_utc().date();
         let made = match self.export_inputs(id, None) {

@@ -39,11 +39,27 @@ impl Engine {
         Ok(moved)
     }
 
+    /// Tells listeners that `row` moved; for a batch, also its collection, when the state a
+    /// person sees of it changed.
     pub(super) fn notify_state(&self, row: &JobRow) {
         let _ = self.updates.send(JobUpdate::State {
             job: row.id,
             state: row.state,
+            batch_of: row.parent_id,
         });
+        let Some(parent) = row.parent_id else { return };
+        let Ok(shown) = self.job(parent).and_then(|job| self.shown(job)) else {
+            return;
+        };
+        let changed = super::engine::lock(&self.collections_shown).insert(parent, shown.state)
+            != Some(shown.state);
+        if changed {
+            let _ = self.updates.send(JobUpdate::State {
+                job: parent,
+                state: shown.state,
+                batch_of: None,
+            });
+        }
     }
 
     /// Appends what the service answered to the audit trail.

@@ -14,6 +14,7 @@
 //! | `quote` | pricing a request before it is confirmed |
 //! | `submit` | spending a quote and POSTing once |
 //! | `poll` | asking the service and recording its answer |
+//! | `batches` | collections: an ID list sent as batches, each sent once in its turn |
 //! | `downloads` | fetching a job's files under its lease |
 //! | `export` | a downloaded job's files as one spreadsheet export |
 //! | `scheduler` | recovery after a stop, and the loop that polls and downloads |
@@ -21,6 +22,7 @@
 //! | `lease` | a lease kept alive while work runs |
 //! | `usecases` | list, detail, cancel, retry, attach |
 
+mod batches;
 mod downloads;
 mod engine;
 mod error;
@@ -39,6 +41,7 @@ mod usecases;
 #[cfg(test)]
 mod tests;
 
+pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use quote::{group, EarlierJob, Quote, QUOTE_VALID_FOR};

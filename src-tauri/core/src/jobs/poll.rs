@@ -193,7 +193,11 @@ impl Engine {
     }
 
     /// Polls a job until it leaves `processing`, or until `timeout`. Returns the settled job.
+    /// A collection is driven until every batch has ended (see [`Engine::drive_collection`]).
     pub async fn wait(&self, id: i64, timeout: Option<Duration>) -> Result<JobRow, EngineError> {
+        if self.job(id)?.state == JobState::Collection {
+            return self.drive_collection(id, None, timeout).await;
+        }
         let started = tokio::time::Instant::now();
         loop {
             let job = self.job(id)?;

@@ -65,6 +65,8 @@ pub struct Quote {
     pub replaces_job: Option<i64>,
     /// The confirmation, in plain words, naming the credits (and "again" when it is).
     pub question: String,
+    /// How many requests it is sent as: 1, or the batches of an ID list over 10,000 IDs.
+    pub batches: u32,
 }
 
 impl Quote {
@@ -96,8 +98,10 @@ impl Engine {
                 let records = limit.map_or(matches, |limit| matches.min(u64::from(limit)));
                 (matches, records, balance)
             }
-            JobRequest::Ids { report, .. } => {
-                report.check_submittable()?;
+            JobRequest::Ids { report, split, .. } => {
+                if !split {
+                    report.check_submittable()?;
+                }
                 let count = report.ids.len() as u64;
                 (count, count, self.last_balance()?)
             }
@@ -123,6 +127,7 @@ impl Engine {
             JobRequest::Ids {
                 report,
                 source_file,
+                ..
             } => (
                 JobKind::IdFile,
                 None,
@@ -151,6 +156,7 @@ impl Engine {
             earlier_jobs: earlier.iter().map(|job| job.id).collect(),
             replaces_job,
             valid_for: QUOTE_VALID_FOR,
+            batches: batches_for(&job.request),
         })?;
         Ok(view(&row, &earlier))
     }
@@ -236,6 +242,8 @@ fn new_job_from(name: &str, kind: &JobKind, source: JobSource<'_>) -> Result<New
         JobKind::IdFile => JobRequest::Ids {
             report: crate::ids::parse_id_list(source.ids_text.unwrap_or_default().as_bytes())?,
             source_file: source.source_file,
+            // It was quoted before, so a list over the cap was quoted as batches.
+            split: true,
         },
     };
     Ok(NewJob {
@@ -261,8 +269,13 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
             records: job.estimated_records,
         })
         .collect();
+    let in_batches = if q.batches > 1 {
+        format!(" in {} batches", q.batches)
+    } else {
+        String::new()
+    };
     let mut question = format!(
-        "Collect {} for {} credits?",
+        "Collect {}{in_batches} for {} credits?",
         plural(q.records, "profile", "profiles"),
         group(q.credits)
     );
@@ -293,6 +306,27 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         earlier,
         replaces_job: q.replaces_job,
         question,
+        batches: q.batches,
+    }
+}
+
+/// How many requests `request` is sent as: an ID list over the cap, split, goes as batches of at
+/// most [`crate::ids::MAX_IDS_PER_REQUEST`].
+fn batches_for(request: &JobRequest) -> u32 {
+    match request {
+        JobRequest::Ids {
+            report,
+            split: true,
+            ..
+        } => u32::try_from(
+            report
+                .ids
+                .len()
+                .div_ceil(crate::ids::MAX_IDS_PER_REQUEST)
+                .max(1),
+        )
+        .unwrap_or(u32::MAX),
+        _ => 1,
     }
 }
 
@@ -314,6 +348,7 @@ fn default_name(request: &JobRequest) -> String {
         JobRequest::Ids {
             report,
             source_file,
+            ..
         } => {
             let file = source_file
                 .as_deref()

@@ -19,6 +19,9 @@ pub enum JobRequest {
         report: IdReport,
         /// The file the list came from, for the history.
         source_file: Option<String>,
+        /// Send a list over the service's 10,000 cap as batches (a collection), quoted and
+        /// confirmed once for the total. Without it such a list is refused.
+        split: bool,
     },
 }
 

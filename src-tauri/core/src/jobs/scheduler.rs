@@ -133,6 +133,13 @@ impl Engine {
                 self.recover_submission(&job)?;
             }
         }
+        if !self
+            .store
+            .jobs_in_states(self.mode(), &[JobState::Queued])?
+            .is_empty()
+        {
+            self.start_batches();
+        }
         let mut sleep = self.options().poll.max;
         for job in self.store.jobs_in_states(self.mode(), &JobState::ACTIVE)? {
             match job.state {

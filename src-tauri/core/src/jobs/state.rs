@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
+    /// A batch of a collection, confirmed and paid for by its collection's quote, waiting its turn;
+    /// never sent yet.
+    Queued,
     /// The row exists; the POST is being sent.
     Submitting,
     /// The service accepted the request; it is being prepared. Polled.
@@ -31,11 +34,15 @@ pub enum JobState {
     Failed,
     /// The user stopped it.
     Cancelled,
+    /// A collection: an ID list sent as several batches (child jobs). Its own row never moves;
+    /// what a person sees is worked out from its batches ([`collection_state`]).
+    Collection,
 }
 
 impl JobState {
     /// Every state, for parsing and listings.
-    pub const ALL: [JobState; 12] = [
+    pub const ALL: [JobState; 14] = [
+        JobState::Queued,
         JobState::Submitting,
         JobState::Processing,
         JobState::Ready,
@@ -48,6 +55,7 @@ impl JobState {
         JobState::Uncertain,
         JobState::Failed,
         JobState::Cancelled,
+        JobState::Collection,
     ];
 
     /// States the scheduler works on by itself.
@@ -57,6 +65,7 @@ impl JobState {
     /// The stored text.
     pub fn as_str(self) -> &'static str {
         match self {
+            JobState::Queued => "queued",
             JobState::Submitting => "submitting",
             JobState::Processing => "processing",
             JobState::Ready => "ready",
@@ -69,6 +78,7 @@ impl JobState {
             JobState::Uncertain => "uncertain",
             JobState::Failed => "failed",
             JobState::Cancelled => "cancelled",
+            JobState::Collection => "collection",
         }
     }
 
@@ -84,12 +94,16 @@ impl JobState {
 
     /// True once the service has answered for good (files listed or a final answer); polling is over.
     pub fn is_settled(self) -> bool {
-        !matches!(self, JobState::Submitting | JobState::Processing)
+        !matches!(
+            self,
+            JobState::Queued | JobState::Submitting | JobState::Processing
+        )
     }
 
     /// One plain sentence saying what the state means.
     pub fn describe(self) -> &'static str {
         match self {
+            JobState::Queued => "Waiting for its turn: this batch is sent when an earlier one is done.",
             JobState::Submitting => "Sending the request to Coresignal.",
             JobState::Processing => "Coresignal is preparing the files.",
             JobState::Ready => "The files are ready to download.",
@@ -102,6 +116,7 @@ impl JobState {
             JobState::Uncertain => "The request may or may not have reached Coresignal.",
             JobState::Failed => "The job failed.",
             JobState::Cancelled => "You cancelled this job.",
+            JobState::Collection => "Sent in batches.",
         }
     }
 }
@@ -112,6 +127,8 @@ impl JobState {
 pub fn can_move(from: JobState, to: JobState) -> bool {
     use JobState::*;
     match from {
+        // Its turn came (the move is the claim to send it: made once), or the person cancelled.
+        Queued => matches!(to, Submitting | Cancelled),
         Submitting => matches!(to, Processing | Uncertain | Failed),
         // Uncertain again: the request id a person attached is not known to the service.
         Processing => matches!(
@@ -132,12 +149,13 @@ pub fn can_move(from: JobState, to: JobState) -> bool {
         InsufficientCredits => matches!(to, Processing | Cancelled),
         // "I found it" attaches a request id; "Send again" cancels it in favour of a new job.
         Uncertain => matches!(to, Processing | Cancelled),
-        // Retry: resume the files, or ask the service again when no file was listed.
-        Failed => matches!(to, Ready | Processing | Cancelled),
+        // Retry: resume the files, or ask the service again when no file was listed; a batch the
+        // service refused (nothing was created) waits its turn again (the store checks that).
+        Failed => matches!(to, Ready | Processing | Queued | Cancelled),
         // Only back to uncertain, and only when the "send again" that cancelled it was refused
         // (the store checks that the job was cancelled by exactly that send).
         Cancelled => matches!(to, Uncertain),
-        NoResults | TooManyMatches | Expired => false,
+        NoResults | TooManyMatches | Expired | Collection => false,
     }
 }
 
@@ -168,15 +186,21 @@ pub enum JobAction {
 
 impl JobAction {
     /// What a job in `state` allows. `has_request_id`: the service accepted it; `has_files`: it
-    /// listed result files.
-    pub fn allowed(state: JobState, has_request_id: bool, has_files: bool) -> Vec<JobAction> {
+    /// listed result files; `is_batch`: it is one batch of a collection (a batch the service
+    /// refused can wait its turn again: nothing was created, so nothing can be paid twice).
+    pub fn allowed(
+        state: JobState,
+        has_request_id: bool,
+        has_files: bool,
+        is_batch: bool,
+    ) -> Vec<JobAction> {
         let mut actions = Vec::new();
         if can_move(state, JobState::Cancelled) {
             actions.push(JobAction::Cancel);
         }
         let retry = match state {
             JobState::InsufficientCredits => true,
-            JobState::Failed => has_request_id,
+            JobState::Failed => has_request_id || is_batch,
             _ => false,
         };
         if retry {
@@ -272,86 +296,5 @@ impl Mode {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_state_round_trips_through_its_text() {
-        for state in JobState::ALL {
-            assert_eq!(JobState::parse(state.as_str()), Some(state));
-            let json = serde_json::to_string(&state).unwrap();
-            assert_eq!(json, format!("\"{}\"", state.as_str()));
-        }
-        assert_eq!(JobState::parse("nonsense"), None);
-    }
-
-    #[test]
-    fn loopback_bases_are_practice() {
-        assert_eq!(
-            Mode::for_api_base("http://127.0.0.1:4000/cdapi"),
-            Mode::Practice
-        );
-        assert_eq!(
-            Mode::for_api_base("http://localhost:4000/cdapi"),
-            Mode::Practice
-        );
-        assert_eq!(
-            Mode::for_api_base("http://[::1]:4000/cdapi"),
-            Mode::Practice
-        );
-        assert_eq!(
-            Mode::for_api_base("https://api.coresignal.com/cdapi"),
-            Mode::Live
-        );
-        assert_eq!(Mode::for_api_base("not a url"), Mode::Live);
-    }
-
-    #[test]
-    fn end_states_are_final_and_cancel_is_never_undone() {
-        for to in JobState::ALL {
-            for end in [
-                JobState::NoResults,
-                JobState::TooManyMatches,
-                JobState::Expired,
-            ] {
-                assert!(!can_move(end, to), "{end:?} → {to:?} must be refused");
-            }
-            let reopened = to == JobState::Uncertain;
-            assert_eq!(
-                can_move(JobState::Cancelled, to),
-                reopened,
-                "cancelled → {to:?}"
-            );
-        }
-        assert!(!can_move(JobState::Cancelled, JobState::Ready));
-        assert!(!can_move(JobState::Cancelled, JobState::Downloading));
-    }
-
-    #[test]
-    fn nothing_moves_back_to_submitting_so_nothing_is_posted_twice() {
-        assert!(sources_of(JobState::Submitting).is_empty());
-    }
-
-    #[test]
-    fn an_uncertain_job_has_two_ways_out_and_a_cancel() {
-        let actions = JobAction::allowed(JobState::Uncertain, false, false);
-        assert_eq!(
-            actions,
-            vec![JobAction::Cancel, JobAction::Attach, JobAction::SendAgain]
-        );
-        assert!(
-            JobAction::allowed(JobState::Downloaded, true, true).contains(&JobAction::OpenFolder)
-        );
-        assert!(JobAction::allowed(JobState::Failed, true, false).contains(&JobAction::Retry));
-        assert!(!JobAction::allowed(JobState::Failed, false, false).contains(&JobAction::Retry));
-    }
-
-    #[test]
-    fn only_processing_ready_and_downloading_are_active() {
-        let active: Vec<_> = JobState::ALL
-            .into_iter()
-            .filter(|s| s.is_active())
-            .collect();
-        assert_eq!(active, JobState::ACTIVE.to_vec());
-    }
-}
+#[path = "state_tests.rs"]
+mod tests;

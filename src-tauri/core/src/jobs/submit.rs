@@ -48,11 +48,33 @@ impl Engine {
                 return Err(EngineError::ReplacedMoved { job })
             }
         };
+        if job.state == JobState::Collection {
+            // Nothing is sent for the collection itself: its first batches go now, the rest as
+            // earlier ones finish.
+            self.notify_state(&job);
+            self.send_due_batches(Some(job.id)).await?;
+            self.wake.notify_one();
+            return Ok(self.store.job(job.id)?);
+        }
+        self.send(&job, payload, &client, stored.request.replaces_job)
+            .await
+    }
+
+    /// POSTs job `job`'s request once, under the submission lease taken with the job's move into
+    /// `submitting`, and records the answer. `replaces_job`: the uncertain job a "send again"
+    /// cancelled, uncertain again if this request is refused.
+    pub(super) async fn send(
+        &self,
+        job: &JobRow,
+        payload: Payload,
+        client: &crate::api::ApiClient,
+        replaces_job: Option<i64>,
+    ) -> Result<JobRow, EngineError> {
         // The lease was taken with the row; this keeps it alive while the POST is out, and this
         // engine's scheduler leaves the job alone until the answer is recorded.
         let _lease = Lease::adopt(self.store.clone(), submit_lease(job.id), self.owner.clone());
         let _sending = Sending::new(self, job.id);
-        self.notify_state(&job);
+        self.notify_state(job);
         let answer = match payload {
             Payload::Query(submission) => client.submit_es_dsl(&submission).await,
             Payload::Ids(ids) => {
@@ -63,8 +85,8 @@ impl Engine {
         };
         match answer {
             Ok(submitted) => {
-                let row = self.accepted(&job, &submitted).await;
-                self.record_balance(&client);
+                let row = self.accepted(job, &submitted).await;
+                self.record_balance(client);
                 row
             }
             Err(SubmitError::Uncertain { reason, status }) => {
@@ -78,19 +100,19 @@ impl Engine {
                     Some(ErrorCode::Uncertain),
                 )?;
                 self.audit(self.server_event(job.id, status, &reason));
-                self.record_balance(&client);
+                self.record_balance(client);
                 Err(EngineError::Uncertain {
                     job: job.id,
                     reason,
                 })
             }
             Err(SubmitError::Rejected(error)) => {
-                self.record_balance(&client);
-                if let Some(replaced) = stored.request.replaces_job {
+                self.record_balance(client);
+                if let Some(replaced) = replaces_job {
                     // Nothing was created: the job it was to replace is uncertain again.
                     self.audit(self.reopen_replaced(replaced, job.id));
                 }
-                self.refused(&job, error)
+                self.refused(job, error)
             }
         }
     }
@@ -191,7 +213,7 @@ impl Engine {
 }
 
 /// What is POSTed, built from a quote before it is spent.
-enum Payload {
+pub(super) enum Payload {
     Query(EsDslSubmission),
     Ids(Vec<u64>),
 }
@@ -209,16 +231,17 @@ impl Payload {
                     webhook_url: quote.webhook_url.clone(),
                 })
             }
-            JobKind::IdFile => Payload::Ids(
-                quote
-                    .ids_text
-                    .as_deref()
-                    .unwrap_or_default()
-                    .lines()
-                    .filter_map(|line| line.trim().parse().ok())
-                    .collect(),
-            ),
+            JobKind::IdFile => Payload::ids(quote.ids_text.as_deref().unwrap_or_default()),
         })
+    }
+
+    /// The IDs of a stored list (one a line).
+    pub(super) fn ids(text: &str) -> Self {
+        Payload::Ids(
+            text.lines()
+                .filter_map(|line| line.trim().parse().ok())
+                .collect(),
+        )
     }
 }
 

@@ -10,7 +10,7 @@ use crate::store::Store;
 
 use super::*;
 
-fn engine(dir: &std::path::Path) -> std::sync::Arc<Engine> {
+pub(super) fn engine(dir: &std::path::Path) -> std::sync::Arc<Engine> {
     let store = Store::open(&Store::default_path(dir)).unwrap();
     let api = ApiConfig {
         base_url: "http://127.0.0.1:9/cdapi".into(),
@@ -20,12 +20,13 @@ fn engine(dir: &std::path::Path) -> std::sync::Arc<Engine> {
     Engine::new(store, options, None, RateLimiter::new(27)).unwrap()
 }
 
-fn ids(text: &str) -> NewJob {
+pub(super) fn ids(text: &str) -> NewJob {
     NewJob {
         name: Some("ids".into()),
         request: JobRequest::Ids {
             report: parse_id_list(text.as_bytes()).unwrap(),
             source_file: None,
+            split: false,
         },
         webhook_url: None,
     }

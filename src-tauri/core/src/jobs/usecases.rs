@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::store::{format_time, FileRow, JobEvent, JobRow, JobSummary, ListPage, StoreError};
 
+use super::batches::{batch_count, collection_actions, collection_state, BatchView};
 use super::engine::lock;
 use super::{Engine, EngineError, JobAction, JobState};
 
@@ -26,32 +27,88 @@ pub struct JobDetail {
     /// Profiles downloaded so far.
     #[ts(type = "number")]
     pub records_downloaded: u64,
+    /// A collection's batches, in order (empty for a single job). Its `files` are theirs.
+    pub batches: Vec<BatchView>,
 }
 
 impl Engine {
     /// This mode's jobs as summaries, newest first: those changed since a time, and/or one page
     /// (see [`ListPage`]).
     pub fn list(&self, page: &ListPage<'_>) -> Result<Vec<JobSummary>, EngineError> {
-        Ok(self.store.job_summaries(self.mode(), page)?)
+        let mut summaries = self.store.job_summaries(self.mode(), page)?;
+        for summary in &mut summaries {
+            if summary.state == JobState::Collection {
+                let batches = self.batch_views(summary.id)?;
+                let states: Vec<JobState> = batches.iter().map(|batch| batch.state).collect();
+                summary.state = collection_state(&states);
+                summary.actions = collection_actions(&batches);
+                summary.records_downloaded =
+                    batches.iter().map(|batch| batch.records_downloaded).sum();
+                summary.batches = Some(batch_count(&states));
+            }
+        }
+        Ok(summaries)
     }
 
-    /// This mode's jobs, whole, newest first (the CLI's listing).
+    /// This mode's jobs, whole, newest first (the CLI's listing); a collection stands for its
+    /// batches.
     pub fn jobs(&self) -> Result<Vec<JobRow>, EngineError> {
-        Ok(self.store.jobs(self.mode())?)
+        self.store
+            .jobs(self.mode())?
+            .into_iter()
+            .filter(|job| job.parent_id.is_none())
+            .map(|job| self.shown(job))
+            .collect()
     }
 
     /// One job with its files, audit trail and allowed actions. Jobs of the other mode are not
     /// visible.
     pub fn detail(&self, id: i64) -> Result<JobDetail, EngineError> {
         let job = self.job(id)?;
+        if job.state == JobState::Collection {
+            return self.collection_detail(job);
+        }
         let files = self.store.files(id)?;
         Ok(JobDetail {
-            actions: JobAction::allowed(job.state, job.request_id.is_some(), !files.is_empty()),
+            actions: JobAction::allowed(
+                job.state,
+                job.request_id.is_some(),
+                !files.is_empty(),
+                job.parent_id.is_some(),
+            ),
             download_before: job.files_expire_at().map(format_time),
             records_downloaded: files.iter().filter_map(|file| file.records).sum(),
             events: self.store.events(id)?,
             files,
             job,
+            batches: Vec::new(),
+        })
+    }
+
+    /// A collection's page: the state and actions worked out from its batches, their files, and
+    /// the earliest date a batch's files must be downloaded by.
+    fn collection_detail(&self, mut job: JobRow) -> Result<JobDetail, EngineError> {
+        let batches = self.batch_views(job.id)?;
+        let states: Vec<JobState> = batches.iter().map(|batch| batch.state).collect();
+        job.state = collection_state(&states);
+        let mut files = Vec::new();
+        let mut download_before = None;
+        for row in self.store.batches(job.id)? {
+            files.extend(self.store.files(row.id)?);
+            if let Some(at) = row.files_expire_at() {
+                download_before = Some(
+                    download_before.map_or(at, |earliest: time::OffsetDateTime| earliest.min(at)),
+                );
+            }
+        }
+        Ok(JobDetail {
+            actions: collection_actions(&batches),
+            download_before: download_before.map(format_time),
+            records_downloaded: batches.iter().map(|batch| batch.records_downloaded).sum(),
+            events: self.store.events(job.id)?,
+            files,
+            job,
+            batches,
         })
     }
 
@@ -68,6 +125,9 @@ impl Engine {
     /// already accepted may still be charged.
     pub fn cancel(&self, id: i64) -> Result<JobRow, EngineError> {
         let job = self.job(id)?;
+        if job.state == JobState::Collection {
+            return self.for_each_batch(job, JobAction::Cancel, |batch| self.cancel(batch));
+        }
         let moved = self.move_job(
             id,
             &JobState::ALL,
@@ -94,7 +154,17 @@ impl Engine {
     /// POST.
     pub fn retry(&self, id: i64) -> Result<JobRow, EngineError> {
         let job = self.job(id)?;
+        if job.state == JobState::Collection {
+            return self.for_each_batch(job, JobAction::Retry, |batch| self.retry(batch));
+        }
         let has_files = !self.store.files(id)?.is_empty();
+        if job.state == JobState::Failed && job.request_id.is_none() {
+            if let Some(row) = self.store.requeue_batch(id)? {
+                self.notify_state(&row);
+                self.wake.notify_one();
+                return Ok(row);
+            }
+        }
         let next = match job.state {
             JobState::InsufficientCredits => JobState::Processing,
             JobState::Failed if job.request_id.is_some() && has_files => JobState::Ready,
@@ -119,6 +189,41 @@ impl Engine {
             })?;
         self.wake.notify_one();
         Ok(row)
+    }
+
+    /// Does `act` to every batch of collection `job` that allows `action`; returns the collection
+    /// as it stands after. Refuses when no batch allows it.
+    fn for_each_batch(
+        &self,
+        job: JobRow,
+        action: JobAction,
+        act: impl Fn(i64) -> Result<JobRow, EngineError>,
+    ) -> Result<JobRow, EngineError> {
+        let batches = self.batch_views(job.id)?;
+        let due: Vec<i64> = batches
+            .iter()
+            .filter(|batch| batch.actions.contains(&action))
+            .map(|batch| batch.job)
+            .collect();
+        if due.is_empty() {
+            let states: Vec<JobState> = batches.iter().map(|batch| batch.state).collect();
+            return Err(EngineError::InvalidState {
+                job: job.id,
+                state: collection_state(&states),
+                action: match action {
+                    JobAction::Cancel => "cancelling",
+                    _ => "retrying",
+                },
+            });
+        }
+        for batch in due {
+            match act(batch) {
+                // Moved meanwhile (finished, or cancelled by another window): nothing to do.
+                Ok(_) | Err(EngineError::InvalidState { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        self.shown(job)
     }
 
     /// "I found it": attaches the request id a person found on the Coresignal dashboard to an

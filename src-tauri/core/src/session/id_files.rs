@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Session;
-use crate::error::{Coded, ErrorCode};
+use crate::error::ErrorCode;
 use crate::ids::{read_id_file, LineProblem};
 use crate::jobs::{JobRequest, NewJob, Quote};
 use crate::UserError;
@@ -15,8 +15,8 @@ use crate::UserError;
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 #[ts(export)]
 pub struct IdFilePick {
-    /// The price of sending the file's IDs: confirm it with `submit`. `None` when the file cannot
-    /// be sent as it is (see `too_many_message`).
+    /// The price of sending the file's IDs (in batches when there are over 10,000): confirm it
+    /// with `submit`. `None` when no ID in the file is valid.
     pub quote: Option<Quote>,
     /// The file's name (not its folder).
     pub file_name: String,
@@ -36,8 +36,8 @@ pub struct IdFilePick {
     pub problem_lines: usize,
     /// One sentence summing the file up.
     pub summary: String,
-    /// Set when the file cannot be submitted as it is (over 10,000 IDs): what to do.
-    pub too_many_message: Option<String>,
+    /// Set when the list is over the 10,000 IDs one request carries: it goes as batches.
+    pub batches_message: Option<String>,
 }
 
 impl Session {
@@ -48,10 +48,13 @@ impl Session {
         let report = tokio::task::spawn_blocking(move || read_id_file(&owned))
             .await
             .map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))??;
-        let too_many_message = report
-            .check_submittable()
-            .err()
-            .map(|error| error.user_message());
+        let batches = report.ids.len().div_ceil(crate::ids::MAX_IDS_PER_REQUEST);
+        let batches_message = (batches > 1).then(|| {
+            format!(
+                "One request carries at most 10,000 IDs, so these {} IDs go as {batches} batches, priced and confirmed together. Each batch is its own request; one spreadsheet holds them all.",
+                crate::jobs::group(report.ids.len() as u64)
+            )
+        });
         let view = IdFilePick {
             quote: None,
             file_name: path
@@ -66,9 +69,9 @@ impl Session {
             problems: report.problems.clone(),
             problem_lines: report.problem_lines,
             summary: report.summary(),
-            too_many_message,
+            batches_message,
         };
-        if view.too_many_message.is_some() || report.ids.is_empty() {
+        if report.ids.is_empty() {
             return Ok(view);
         }
         let job = NewJob {
@@ -76,6 +79,8 @@ impl Session {
             request: JobRequest::Ids {
                 report,
                 source_file: Some(path.display().to_string()),
+                // Over the cap, the list goes as batches: the quote says so and prices them all.
+                split: true,
             },
             webhook_url: None,
         };

@@ -44,6 +44,7 @@ async fn saving_settings_applies_them_without_restarting_the_engine_or_recoverin
         request: crate::jobs::JobRequest::Ids {
             report,
             source_file: None,
+            split: false,
         },
         webhook_url: None,
     };
@@ -81,7 +82,7 @@ async fn saving_settings_applies_them_without_restarting_the_engine_or_recoverin
 }
 
 #[tokio::test]
-async fn a_picked_file_is_priced_once_and_too_many_is_explained() {
+async fn a_picked_file_is_priced_once_and_a_long_list_is_priced_as_batches() {
     let (dir, session) = session();
     practice(&session).await;
     let small = dir.path().join("ids.csv");
@@ -93,14 +94,27 @@ async fn a_picked_file_is_priced_once_and_too_many_is_explained() {
     assert_eq!(view.problems[0].line, 5);
     let quote = view.quote.unwrap();
     assert_eq!((quote.records, quote.credits), (2, 2));
-    assert!(view.too_many_message.is_none());
+    assert!(view.batches_message.is_none());
+    assert_eq!(quote.batches, 1);
 
     let big = dir.path().join("big.csv");
     let text: String = (1..=10_001).map(|id| format!("{id}\n")).collect();
     std::fs::write(&big, text).unwrap();
     let view = session.pick_id_file(&big).await.unwrap();
-    assert!(view.too_many_message.unwrap().contains("10,000"));
-    assert!(view.quote.is_none(), "nothing to confirm");
+    assert!(view
+        .batches_message
+        .unwrap()
+        .contains("10,001 IDs go as 2 batches"));
+    let quote = view.quote.expect("a long list is priced as batches");
+    assert_eq!(
+        (quote.records, quote.credits, quote.batches),
+        (10_001, 10_001, 2)
+    );
+    assert!(
+        quote.question.contains("in 2 batches"),
+        "{}",
+        quote.question
+    );
 }
 
 #[tokio::test]
@@ -123,6 +137,7 @@ fn proxied(download_root: &Path) -> Settings {
         credits_per_record: 1,
         requests_per_second: 27,
         max_downloads: 3,
+        batches_at_once: 2,
         export_after_download: true,
         download_root: download_root.to_path_buf(),
         proxy: Some("http://anna@proxy.example.com:8080".into()),

@@ -69,6 +69,11 @@ pub struct JobRow {
     pub request_attached: bool,
     /// The spreadsheet made from the job's files after download, if one was made.
     pub export_path: Option<String>,
+    /// The collection this job is a batch of (an ID list sent in batches).
+    #[ts(type = "number | null")]
+    pub parent_id: Option<i64>,
+    /// Which batch it is, from 1.
+    pub batch_index: Option<u32>,
 }
 
 impl JobRow {
@@ -87,7 +92,7 @@ pub const RETENTION: time::Duration = time::Duration::days(30);
 pub(super) const JOB_COLUMNS: &str = "id, mode, name, kind, state, state_reason, query_json, query_limit, ids_text, ids_count, \
     source_file, webhook_url, fingerprint, request_id, estimated_records, credits_per_record, download_dir, \
     created_at, submitted_at, updated_at, next_poll_at, poll_count, error_code, quote_id, poll_failures, \
-    request_attached, export_path";
+    request_attached, export_path, parent_id, batch_index";
 
 pub(super) fn parse_column<T>(
     row: &Row<'_>,
@@ -142,6 +147,8 @@ pub(super) fn job_from_row(row: &Row<'_>) -> rusqlite::Result<JobRow> {
         poll_failures: row.get(24)?,
         request_attached: row.get(25)?,
         export_path: row.get(26)?,
+        parent_id: row.get(27)?,
+        batch_index: row.get(28)?,
     })
 }
 
@@ -373,7 +380,7 @@ pub(super) fn earlier_in(
 ) -> StoreResult<Vec<JobRow>> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {JOB_COLUMNS} FROM jobs WHERE mode = ?1 AND fingerprint = ?2 AND created_at >= ?3 \
-         AND (request_id IS NOT NULL OR state IN ('submitting', 'uncertain') \
+         AND (request_id IS NOT NULL OR state IN ('submitting', 'uncertain', 'collection') \
               OR EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = jobs.id AND e.to_state = 'uncertain')) \
          AND state NOT IN ('no_results', 'too_many_matches') ORDER BY id DESC"
     ))?;

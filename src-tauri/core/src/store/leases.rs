@@ -51,10 +51,7 @@ impl Store {
                 return Ok(Err(holder));
             }
         }
-        transaction.execute(
-            "INSERT OR REPLACE INTO leases (resource, owner, label, pid, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![resource, owner, label, std::process::id(), now.saturating_add(ms(ttl))],
-        )?;
+        grant_in(&transaction, resource, owner, label, ttl)?;
         transaction.commit()?;
         Ok(Ok(()))
     }
@@ -82,6 +79,22 @@ impl Store {
     pub fn lease_holder(&self, resource: &str) -> StoreResult<Option<LeaseHolder>> {
         live_holder(&self.lock(), resource, now_ms())
     }
+}
+
+/// Writes `owner`'s lease on `resource` for `ttl` from now, inside the caller's transaction (which
+/// has checked that nobody else holds it, or just made the resource).
+pub(super) fn grant_in(
+    transaction: &rusqlite::Transaction<'_>,
+    resource: &str,
+    owner: &str,
+    label: &str,
+    ttl: Duration,
+) -> StoreResult<()> {
+    transaction.execute(
+        "INSERT OR REPLACE INTO leases (resource, owner, label, pid, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![resource, owner, label, std::process::id(), now_ms().saturating_add(ms(ttl))],
+    )?;
+    Ok(())
 }
 
 fn live_holder(

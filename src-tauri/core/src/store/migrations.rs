@@ -111,6 +111,14 @@ const MIGRATIONS: &[&str] = &[
         expires_ms  INTEGER NOT NULL
     );
     "#,
+    // 3: collections: an ID list over the service's 10,000 cap, quoted once, sent as batches (child
+    // jobs of one parent row).
+    r#"
+    ALTER TABLE quotes ADD COLUMN batches INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE jobs ADD COLUMN parent_id INTEGER REFERENCES jobs (id);
+    ALTER TABLE jobs ADD COLUMN batch_index INTEGER;
+    CREATE INDEX jobs_by_parent ON jobs (parent_id, batch_index) WHERE parent_id IS NOT NULL;
+    "#,
 ];
 
 /// The newest schema version this build knows.

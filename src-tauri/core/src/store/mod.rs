@@ -4,6 +4,7 @@
 //! and migrations applied in one transaction each. A database written by a newer version of the app
 //! is refused rather than misread.
 
+mod batches;
 mod events;
 mod files;
 mod jobs;
@@ -17,7 +18,7 @@ pub use events::{EventKind, JobEvent};
 pub use files::{FileRow, FileState};
 pub use jobs::{JobRow, RETENTION};
 pub use leases::LeaseHolder;
-pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
+pub use quotes::{batch_texts, download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
 pub use settings::Setting;
 pub use summaries::{JobSummary, ListPage};
 

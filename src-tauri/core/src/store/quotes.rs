@@ -50,6 +50,8 @@ pub struct NewQuote {
     pub replaces_job: Option<i64>,
     /// How long the price stands.
     pub valid_for: Duration,
+    /// How many requests it is sent as: 1, or the batches of an ID list over the service's cap.
+    pub batches: u32,
 }
 
 /// A quote as stored.
@@ -95,7 +97,7 @@ pub enum SpendRefused {
 
 const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
     webhook_url, fingerprint, matches, records, credits, credits_per_record, balance, earlier_jobs, replaces_job, \
-    created_at, expires_at, spent_at, job_id";
+    created_at, expires_at, spent_at, job_id, batches";
 
 fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
     let mode: String = row.get(1)?;
@@ -128,6 +130,7 @@ fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
             earlier_jobs: serde_json::from_str(&earlier).unwrap_or_default(),
             replaces_job: row.get(17)?,
             valid_for,
+            batches: row.get(22)?,
         },
         created_at,
         expires_at,
@@ -145,7 +148,7 @@ impl Store {
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let connection = self.lock();
         connection.execute(
-            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL)", QUOTE_COLUMNS),
+            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20)", QUOTE_COLUMNS),
             params![
                 quote.mode.as_str(),
                 quote.kind.as_str(),
@@ -166,6 +169,7 @@ impl Store {
                 quote.replaces_job,
                 format_time(now),
                 format_time(expires),
+                quote.batches.max(1),
             ],
         )?;
         let id = connection.last_insert_rowid();
@@ -235,52 +239,17 @@ impl Store {
         if spent != 1 {
             return Ok(Err(SpendRefused::Spent { job: None }));
         }
-        transaction.execute(
-            "INSERT INTO jobs (mode, name, kind, state, query_json, query_limit, ids_text, ids_count, source_file, \
-             webhook_url, fingerprint, estimated_records, credits_per_record, download_dir, created_at, updated_at, quote_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14, ?14, ?15)",
-            params![
-                q.mode.as_str(),
-                q.name,
-                q.kind.as_str(),
-                JobState::Submitting.as_str(),
-                q.query_json,
-                q.query_limit,
-                q.ids_text,
-                q.ids_count,
-                q.source_file,
-                q.webhook_url,
-                q.fingerprint,
-                q.records,
-                q.credits_per_record,
-                now,
-                id,
-            ],
-        )?;
-        let job = transaction.last_insert_rowid();
+        let job = if q.batches > 1 {
+            insert_collection(&transaction, q, id, &now)?
+        } else {
+            let job = insert_job(&transaction, q, &JobPart::whole(q, id), &now)?;
+            confirmed(&transaction, job, q, id, &now, "Sending it to the service.")?;
+            super::leases::grant_in(&transaction, &submit_lease(job), owner, owner_label, lease)?;
+            job
+        };
         transaction.execute(
             "UPDATE quotes SET job_id = ?2 WHERE id = ?1",
             params![id, job],
-        )?;
-        transaction.execute(
-            "INSERT INTO job_events (job_id, at, kind, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4)",
-            params![
-                job,
-                now,
-                JobState::Submitting.as_str(),
-                format!("Confirmed: {} profiles, {} credits (quote {id}). Sending it to the service.", q.records, q.credits)
-            ],
-        )?;
-        let expires = time::OffsetDateTime::now_utc() + lease;
-        transaction.execute(
-            "INSERT OR REPLACE INTO leases (resource, owner, label, pid, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                submit_lease(job),
-                owner,
-                owner_label,
-                std::process::id(),
-                i64::try_from(expires.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
-            ],
         )?;
         if let Some(replaced) = q.replaces_job {
             let known: Option<String> = transaction
@@ -353,6 +322,174 @@ impl Store {
         transaction.commit()?;
         Ok(moved)
     }
+}
+
+/// One job row a spent quote makes: the whole request, a collection's parent, or one batch.
+struct JobPart<'a> {
+    state: JobState,
+    ids_text: Option<&'a str>,
+    ids_count: Option<u32>,
+    fingerprint: String,
+    records: u64,
+    quote_id: Option<i64>,
+    parent_id: Option<i64>,
+    batch_index: Option<u32>,
+}
+
+impl<'a> JobPart<'a> {
+    /// The whole request of quote `quote`, sent now.
+    fn whole(q: &'a NewQuote, quote: i64) -> Self {
+        Self {
+            state: JobState::Submitting,
+            ids_text: q.ids_text.as_deref(),
+            ids_count: q.ids_count,
+            fingerprint: q.fingerprint.clone(),
+            records: q.records,
+            quote_id: Some(quote),
+            parent_id: None,
+            batch_index: None,
+        }
+    }
+}
+
+fn insert_job(
+    transaction: &rusqlite::Transaction<'_>,
+    q: &NewQuote,
+    part: &JobPart<'_>,
+    now: &str,
+) -> StoreResult<i64> {
+    transaction.execute(
+        "INSERT INTO jobs (mode, name, kind, state, query_json, query_limit, ids_text, ids_count, source_file, \
+         webhook_url, fingerprint, estimated_records, credits_per_record, download_dir, created_at, updated_at, \
+         quote_id, parent_id, batch_index) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14, ?14, ?15, ?16, ?17)",
+        params![
+            q.mode.as_str(),
+            q.name,
+            q.kind.as_str(),
+            part.state.as_str(),
+            q.query_json,
+            q.query_limit,
+            part.ids_text,
+            part.ids_count,
+            q.source_file,
+            q.webhook_url,
+            part.fingerprint,
+            part.records,
+            q.credits_per_record,
+            now,
+            part.quote_id,
+            part.parent_id,
+            part.batch_index,
+        ],
+    )?;
+    Ok(transaction.last_insert_rowid())
+}
+
+/// The first line of a spent quote's job's audit trail.
+fn confirmed(
+    transaction: &rusqlite::Transaction<'_>,
+    job: i64,
+    q: &NewQuote,
+    quote: i64,
+    now: &str,
+    next: &str,
+) -> StoreResult<()> {
+    transaction.execute(
+        "INSERT INTO job_events (job_id, at, kind, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4)",
+        params![
+            job,
+            now,
+            JobState::Submitting.as_str(),
+            format!(
+                "Confirmed: {} profiles, {} credits (quote {quote}). {next}",
+                q.records, q.credits
+            )
+        ],
+    )?;
+    Ok(())
+}
+
+/// A collection: the parent row (state `collection`, never sent itself) and one `queued` batch per
+/// [`crate::ids::MAX_IDS_PER_REQUEST`] IDs, in list order. Returns the parent.
+fn insert_collection(
+    transaction: &rusqlite::Transaction<'_>,
+    q: &NewQuote,
+    quote: i64,
+    now: &str,
+) -> StoreResult<i64> {
+    let parent = insert_job(
+        transaction,
+        q,
+        &JobPart {
+            state: JobState::Collection,
+            ids_text: q.ids_text.as_deref(),
+            ..JobPart::whole(q, quote)
+        },
+        now,
+    )?;
+    let batches = batch_texts(q.ids_text.as_deref().unwrap_or_default());
+    confirmed(
+        transaction,
+        parent,
+        q,
+        quote,
+        now,
+        &format!("Sending it as {} batches.", batches.len()),
+    )?;
+    for (index, (text, count)) in batches.iter().enumerate() {
+        let index = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let batch = insert_job(
+            transaction,
+            q,
+            &JobPart {
+                state: JobState::Queued,
+                ids_text: Some(text),
+                ids_count: Some(*count),
+                fingerprint: ids_fingerprint(text),
+                records: u64::from(*count),
+                quote_id: None,
+                parent_id: Some(parent),
+                batch_index: Some(index),
+            },
+            now,
+        )?;
+        transaction.execute(
+            "INSERT INTO job_events (job_id, at, kind, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4)",
+            params![
+                batch,
+                now,
+                JobState::Queued.as_str(),
+                format!("Batch {index} of {} (job {parent}): {count} IDs, waiting for its turn.", batches.len())
+            ],
+        )?;
+    }
+    Ok(parent)
+}
+
+/// The fingerprint of a batch: that of the same IDs sent as a list of their own.
+fn ids_fingerprint(ids_text: &str) -> String {
+    let mut ids: Vec<u64> = ids_text
+        .lines()
+        .filter_map(|line| line.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    crate::jobs::fingerprint(&serde_json::json!({ "ids": ids }))
+}
+
+/// An ID list (one ID a line) cut into batches the service accepts, with their sizes.
+pub fn batch_texts(ids_text: &str) -> Vec<(String, u32)> {
+    let ids: Vec<&str> = ids_text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    ids.chunks(crate::ids::MAX_IDS_PER_REQUEST)
+        .map(|chunk| {
+            let mut text = chunk.join("\n");
+            text.push('\n');
+            (text, u32::try_from(chunk.len()).unwrap_or(u32::MAX))
+        })
+        .collect()
 }
 
 /// Why a job sent again was cancelled (matched exactly by [`Store::reopen_replaced`]).

@@ -29,6 +29,8 @@ pub enum Setting {
     ExportAfterDownload,
     /// The mode the user chose last (unset on first run).
     Mode,
+    /// How many batches of one collection are with the service at once.
+    BatchesAtOnce,
 }
 
 impl Setting {
@@ -45,6 +47,7 @@ impl Setting {
             Setting::MaxDownloads => "max_downloads",
             Setting::ExportAfterDownload => "export_after_download",
             Setting::Mode => "mode",
+            Setting::BatchesAtOnce => "batches_at_once",
         }
     }
 }

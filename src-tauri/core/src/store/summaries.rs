@@ -54,6 +54,10 @@ pub struct JobSummary {
     pub error_code: Option<ErrorCode>,
     /// What a person can do with it now.
     pub actions: Vec<JobAction>,
+    /// A spreadsheet of its people was made (*Open in spreadsheet* from the list).
+    pub has_spreadsheet: bool,
+    /// A collection's batches: how many, how many finished (`None` for a single job).
+    pub batches: Option<crate::jobs::BatchCount>,
 }
 
 impl Store {
@@ -70,9 +74,10 @@ impl Store {
             "SELECT id, name, kind, state, state_reason, estimated_records, credits_per_record, \
              created_at, updated_at, next_poll_at, error_code, request_id IS NOT NULL, \
              (SELECT count(*) FROM job_files f WHERE f.job_id = jobs.id), \
-             (SELECT coalesce(sum(records), 0) FROM job_files f WHERE f.job_id = jobs.id AND f.state = 'done') \
+             (SELECT coalesce(sum(records), 0) FROM job_files f WHERE f.job_id = jobs.id AND f.state = 'done'), \
+             export_path IS NOT NULL \
              FROM jobs INDEXED BY {index} \
-             WHERE mode = ?1 AND updated_at >= coalesce(?2, '') AND id < coalesce(?3, 9223372036854775807) \
+             WHERE mode = ?1 AND parent_id IS NULL AND updated_at >= coalesce(?2, '') AND id < coalesce(?3, 9223372036854775807) \
              ORDER BY id DESC LIMIT coalesce(?4, -1)"
         ))?;
         let values = params![mode.as_str(), page.changed_since, page.before, page.limit];
@@ -93,7 +98,9 @@ impl Store {
                 next_poll_at: row.get(9)?,
                 error_code: parse_optional(row, 10, ErrorCode::parse)?,
                 records_downloaded: row.get(13)?,
-                actions: JobAction::allowed(state, has_request, files > 0),
+                actions: JobAction::allowed(state, has_request, files > 0, false),
+                has_spreadsheet: row.get(14)?,
+                batches: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -1,0 +1,213 @@
+use std::time::Duration;
+
+use crate::error::Coded;
+use crate::store::ListPage;
+
+use super::super::tests::{engine, ids};
+use super::*;
+use crate::jobs::{JobRequest, Mode};
+
+/// A list of `count` IDs, marked to be split.
+fn long_list(count: u64) -> crate::jobs::NewJob {
+    let text: String = (1..=count).map(|id| format!("{id}\n")).collect();
+    let mut job = ids(&text);
+    if let JobRequest::Ids { split, .. } = &mut job.request {
+        *split = true;
+    }
+    job
+}
+
+/// Spends a quote for `count` IDs as batches, as `submit` does before sending anything.
+async fn collection(engine: &Engine, count: u64) -> JobRow {
+    let quote = engine.quote(&long_list(count)).await.unwrap();
+    engine
+        .store()
+        .spend_quote(
+            Mode::Practice,
+            quote.id,
+            "me",
+            "me",
+            Duration::from_secs(60),
+        )
+        .unwrap()
+        .unwrap()
+}
+
+#[test]
+fn a_collection_shows_what_needs_the_person_then_the_work_then_how_it_ended() {
+    use JobState::*;
+    assert_eq!(
+        collection_state(&[Downloaded, Uncertain, Queued]),
+        Uncertain
+    );
+    assert_eq!(
+        collection_state(&[Processing, InsufficientCredits]),
+        InsufficientCredits
+    );
+    assert_eq!(
+        collection_state(&[Downloaded, Downloading, Queued]),
+        Downloading
+    );
+    assert_eq!(
+        collection_state(&[Downloaded, Failed, Processing]),
+        Processing
+    );
+    assert_eq!(collection_state(&[Queued, Queued]), Queued);
+    assert_eq!(collection_state(&[Downloaded, Failed]), Failed);
+    assert_eq!(collection_state(&[Downloaded, NoResults]), Downloaded);
+    assert_eq!(collection_state(&[NoResults, NoResults]), NoResults);
+    assert_eq!(collection_state(&[Cancelled, Downloaded]), Cancelled);
+    assert_eq!(
+        batch_count(&[Downloaded, NoResults, Processing]),
+        BatchCount { total: 3, done: 2 }
+    );
+}
+
+#[tokio::test]
+async fn a_long_list_is_one_quote_and_one_collection_of_queued_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let text: String = (1..=10_001).map(|id| format!("{id}\n")).collect();
+    let refused = engine.quote(&ids(&text)).await.unwrap_err();
+    assert!(
+        refused.user_message().contains("add --split"),
+        "{}",
+        refused.user_message()
+    );
+
+    let quote = engine.quote(&long_list(25_000)).await.unwrap();
+    assert_eq!(
+        (quote.records, quote.credits, quote.batches),
+        (25_000, 25_000, 3)
+    );
+    assert_eq!(
+        quote.question,
+        "Collect 25,000 profiles in 3 batches for 25,000 credits?"
+    );
+    let parent = collection(&engine, 25_000).await;
+    assert_eq!(
+        parent.state,
+        JobState::Collection,
+        "the parent row itself is never sent"
+    );
+    let batches = engine.store().batches(parent.id).unwrap();
+    let sizes: Vec<u32> = batches.iter().map(|b| b.ids_count.unwrap()).collect();
+    assert_eq!(sizes, vec![10_000, 10_000, 5_000]);
+    assert!(batches
+        .iter()
+        .all(|b| b.state == JobState::Queued && b.request_id.is_none()));
+    let first_ids = batches[0].ids_text.as_deref().unwrap();
+    assert!(first_ids.starts_with("1\n2\n") && first_ids.ends_with("\n10000\n"));
+    assert!(batches[2]
+        .ids_text
+        .as_deref()
+        .unwrap()
+        .ends_with("\n25000\n"));
+
+    // The list shows the collection alone, as its batches stand.
+    let list = engine.list(&ListPage::default()).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].state, JobState::Queued);
+    assert_eq!(list[0].batches, Some(BatchCount { total: 3, done: 0 }));
+    assert_eq!(engine.jobs().unwrap().len(), 1);
+    let detail = engine.detail(parent.id).unwrap();
+    assert_eq!(detail.batches.len(), 3);
+    assert_eq!(detail.actions, vec![JobAction::Cancel]);
+}
+
+#[tokio::test]
+async fn a_queued_batch_is_claimed_for_sending_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let parent = collection(&engine, 10_001).await;
+    let batch = engine.store().batches(parent.id).unwrap()[0].id;
+    let store = engine.store();
+    let first = store
+        .claim_batch(batch, "a", "a", Duration::from_secs(60))
+        .unwrap();
+    let second = store
+        .claim_batch(batch, "b", "b", Duration::from_secs(60))
+        .unwrap();
+    assert_eq!(first.unwrap().state, JobState::Submitting);
+    assert!(second.is_none(), "a second claim must not send it again");
+    assert_eq!(
+        store
+            .lease_holder(&crate::store::submit_lease(batch))
+            .unwrap()
+            .unwrap()
+            .owner,
+        "a"
+    );
+    // The collection's row is not a batch: it cannot be claimed.
+    assert!(store
+        .claim_batch(parent.id, "a", "a", Duration::ZERO)
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn only_a_refused_batch_waits_its_turn_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let parent = collection(&engine, 10_001).await;
+    let [refused, accepted] = [0, 1].map(|i| engine.store().batches(parent.id).unwrap()[i].id);
+    let store = engine.store();
+    for batch in [refused, accepted] {
+        store
+            .claim_batch(batch, "me", "me", Duration::ZERO)
+            .unwrap()
+            .unwrap();
+    }
+    store.set_request_id(accepted, "r-1").unwrap();
+    for batch in [refused, accepted] {
+        store
+            .move_state(
+                batch,
+                &[JobState::Submitting],
+                JobState::Failed,
+                Some("no"),
+                None,
+            )
+            .unwrap()
+            .unwrap();
+    }
+    assert!(
+        store.requeue_batch(accepted).unwrap().is_none(),
+        "it exists at the service"
+    );
+    assert_eq!(engine.retry(refused).unwrap().state, JobState::Queued);
+    // A single job that was refused is not a batch: Retry is not offered and not done.
+    assert!(!engine.detail(accepted).unwrap().actions.is_empty());
+}
+
+#[tokio::test]
+async fn cancelling_a_collection_cancels_every_batch_not_yet_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let parent = collection(&engine, 20_001).await;
+    let shown = engine.cancel(parent.id).unwrap();
+    assert_eq!(shown.state, JobState::Cancelled);
+    let states: Vec<JobState> = engine
+        .store()
+        .batches(parent.id)
+        .unwrap()
+        .iter()
+        .map(|b| b.state)
+        .collect();
+    assert_eq!(states, vec![JobState::Cancelled; 3]);
+    assert!(
+        engine
+            .store()
+            .claim_batch(
+                engine.store().batches(parent.id).unwrap()[0].id,
+                "me",
+                "me",
+                Duration::ZERO
+            )
+            .unwrap()
+            .is_none(),
+        "a cancelled batch is never sent"
+    );
+    let again = engine.cancel(parent.id).unwrap_err();
+    assert!(matches!(again, EngineError::InvalidState { .. }));
+}

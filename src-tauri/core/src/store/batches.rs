@@ -1,0 +1,103 @@
+//! The batches of a collection (an ID list over the service's cap, sent as several requests): the
+//! claim that sends a queued batch once, the retry of a refused one, and their states.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use rusqlite::params;
+
+use super::jobs::{job_from_row, move_in, JOB_COLUMNS};
+use super::{submit_lease, JobRow, Store, StoreResult};
+use crate::jobs::JobState;
+
+impl Store {
+    /// Claims queued batch `id` for sending: in one transaction, moves it `queued` → `submitting`
+    /// (the only way into `submitting` besides spending a quote, and made once) and gives `owner`
+    /// its submission lease. `None` when it was no longer queued (another process claimed it, or
+    /// the person cancelled it): the caller sends nothing.
+    pub fn claim_batch(
+        &self,
+        id: i64,
+        owner: &str,
+        owner_label: &str,
+        lease: Duration,
+    ) -> StoreResult<Option<JobRow>> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let moved = move_in(
+            &transaction,
+            id,
+            &[JobState::Queued],
+            JobState::Submitting,
+            Some("Its turn came: sending it to the service."),
+            None,
+        )?;
+        if moved.is_some() {
+            super::leases::grant_in(&transaction, &submit_lease(id), owner, owner_label, lease)?;
+            transaction.commit()?;
+        }
+        Ok(moved)
+    }
+
+    /// Puts failed batch `id` back in the queue, only if it is a batch and the service never
+    /// accepted it (no request id: it was refused, so nothing was created or charged). `None` when
+    /// it is not such a batch.
+    pub fn requeue_batch(&self, id: i64) -> StoreResult<Option<JobRow>> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let refused_batch: bool = transaction.query_row(
+            "SELECT parent_id IS NOT NULL AND request_id IS NULL FROM jobs WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )?;
+        if !refused_batch {
+            return Ok(None);
+        }
+        let moved = move_in(
+            &transaction,
+            id,
+            &[JobState::Failed],
+            JobState::Queued,
+            Some("Retry asked by you: this batch waits for its turn to be sent again (Coresignal refused it, so nothing was charged)."),
+            None,
+        )?;
+        transaction.commit()?;
+        Ok(moved)
+    }
+
+    /// The batches of collection `parent`, in order.
+    pub fn batches(&self, parent: i64) -> StoreResult<Vec<JobRow>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE parent_id = ?1 ORDER BY batch_index"
+        ))?;
+        let rows = statement.query_map([parent], job_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The states of the batches of each collection in `parents`, one entry per batch.
+    pub fn batch_states(&self, parents: &[i64]) -> StoreResult<HashMap<i64, Vec<JobState>>> {
+        let mut states: HashMap<i64, Vec<JobState>> = HashMap::new();
+        if parents.is_empty() {
+            return Ok(states);
+        }
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT parent_id, state FROM jobs WHERE parent_id = ?1 ORDER BY batch_index",
+        )?;
+        for parent in parents {
+            let rows = statement.query_map(params![parent], |row| {
+                let state: String = row.get(1)?;
+                Ok(JobState::parse(&state))
+            })?;
+            for state in rows {
+                if let Some(state) = state? {
+                    states.entry(*parent).or_default().push(state);
+                }
+            }
+        }
+        Ok(states)
+    }
+}

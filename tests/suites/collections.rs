@@ -1,0 +1,193 @@
+//! ID lists over the service's 10,000 cap: quoted and confirmed once, sent as batches (each its own
+//! request, sent once), followed together, retried alone, and exported as one spreadsheet; by the
+//! CLI and by the app's scheduler, against the real simulator.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use bulk_collect_tests::*;
+use calamine::{Data, Reader, Xlsx};
+use collect_core::jobs::{JobRequest, JobState, NewJob};
+use coresignal_sim::{Endpoint, DEFAULT_PRACTICE_KEY};
+use serde_json::Value;
+
+/// A CSV of IDs 1..=`count` with a header, one repeated line and a blank line, as people write them.
+fn id_file(dir: &Path, count: u64) -> String {
+    let mut text = String::from("id\n");
+    for id in 1..=count {
+        text.push_str(&format!("{id}\n"));
+    }
+    text.push_str("7\n\n");
+    let path = dir.join(format!("{count}-ids.csv"));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn cli_json(harness: &Harness, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let output = run_cli(harness, &all);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is JSON ({error}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// The `id` column of the People sheet of `workbook`, read by an independent reader.
+fn people_ids(workbook: &Path) -> Vec<i64> {
+    let mut book: Xlsx<_> = calamine::open_workbook(workbook).unwrap();
+    let sheet = book.worksheet_range("People").unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let column = header.iter().position(|name| name == "Person ID").unwrap();
+    sheet
+        .rows()
+        .skip(1)
+        .map(|row| match &row[column] {
+            Data::Float(id) => *id as i64,
+            Data::Int(id) => *id,
+            other => panic!("an id is a number, not {other:?}"),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_25000_line_id_file_becomes_three_batches_and_one_workbook() {
+    let harness = Harness::start(quick_sim()).await;
+    let file = id_file(harness.dir.path(), 25_000);
+
+    let refused = run_cli(&harness, &["--json", "submit", "--ids", &file, "--yes"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("add --split"));
+    assert_eq!(
+        harness.sim.count_calls(Endpoint::SubmitIdFile),
+        0,
+        "nothing sent"
+    );
+
+    let submitted = cli_json(&harness, &["submit", "--ids", &file, "--split", "--yes"]);
+    assert_eq!(submitted["batches"], 3, "{submitted}");
+    assert_eq!(submitted["quote"]["credits"], 25_000);
+    let job = submitted["job"].as_i64().unwrap().to_string();
+
+    let downloaded = cli_json(&harness, &["download", &job]);
+    assert_eq!(downloaded["state"], "downloaded", "{downloaded}");
+    let records: u64 = downloaded["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["records"].as_u64().unwrap())
+        .sum();
+    assert_eq!(records, 25_000);
+    let mut sizes: Vec<usize> = harness.sim.requests().iter().map(|r| r.matched).collect();
+    sizes.sort_unstable();
+    assert_eq!(
+        sizes,
+        vec![5_000, 10_000, 10_000],
+        "each batch is its own request, sent once"
+    );
+    assert_eq!(harness.sim.count_calls(Endpoint::SubmitIdFile), 3);
+    for batch in 1..=3 {
+        let folder = files_under(&harness.downloads())
+            .into_iter()
+            .filter(|path| path.to_string_lossy().contains(&format!("/batch-{batch}/")))
+            .count();
+        assert!(folder > 0, "batch {batch} has its own folder");
+    }
+
+    let exported = cli_json(&harness, &["export", &job, "--format", "xlsx"]);
+    assert_eq!(exported["people"], 25_000, "{exported}");
+    let paths = exported["paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 1, "one workbook for every batch");
+    let ids = people_ids(Path::new(paths[0].as_str().unwrap()));
+    let unique: BTreeSet<i64> = ids.iter().copied().collect();
+    assert_eq!((ids.len(), unique.len()), (25_000, 25_000));
+    assert_eq!(unique.first().copied(), Some(1));
+    assert_eq!(unique.last().copied(), Some(25_000));
+
+    let listed = cli_json(&harness, &["jobs"]);
+    let jobs = listed["jobs"]
+        .as_array()
+        .or(listed.as_array())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        jobs.len(),
+        1,
+        "the batches are not listed on their own: {listed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_them_all() {
+    let harness = Harness::start(quick_sim()).await;
+    let scheduler = Scheduler::start(&harness.engine);
+    // Enough for the small second batch, not for the first (10,000 IDs).
+    harness.sim.set_credits(DEFAULT_PRACTICE_KEY, 500);
+    let report =
+        collect_core::ids::read_id_file(Path::new(&id_file(harness.dir.path(), 10_001))).unwrap();
+    let job = submit_job(
+        &harness.engine,
+        NewJob {
+            name: Some("long list".into()),
+            request: JobRequest::Ids {
+                report,
+                source_file: None,
+                split: true,
+            },
+            webhook_url: None,
+        },
+    )
+    .await
+    .unwrap();
+    let short = wait_for_state(&harness.engine, job.id, JobState::InsufficientCredits).await;
+    assert_eq!(short.id, job.id);
+    let detail = harness.engine.detail(job.id).unwrap();
+    let states: Vec<JobState> = detail.batches.iter().map(|b| b.state).collect();
+    assert_eq!(
+        states
+            .iter()
+            .filter(|s| **s == JobState::InsufficientCredits)
+            .count(),
+        1,
+        "{states:?}"
+    );
+
+    harness.sim.set_credits(DEFAULT_PRACTICE_KEY, 100_000);
+    harness.engine.retry(job.id).unwrap();
+    wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
+    assert_eq!(
+        harness.sim.count_calls(Endpoint::SubmitIdFile),
+        2,
+        "no batch sent twice"
+    );
+
+    // The spreadsheet is made once, for the collection, after its last batch.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let workbook = loop {
+        if let Some(path) = harness.engine.job(job.id).unwrap().export_path {
+            break path;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no spreadsheet was made"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let ids = people_ids(Path::new(&workbook));
+    assert_eq!(ids.len(), 10_001);
+    for batch in &harness.engine.detail(job.id).unwrap().batches {
+        assert_eq!(harness.engine.job(batch.job).unwrap().export_path, None);
+    }
+    drop(scheduler);
+}
