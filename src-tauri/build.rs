@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "submit",
     "list_jobs",
     "job_detail",
+    "people_page",
     "cancel_job",
     "retry_job",
     "attach_request",

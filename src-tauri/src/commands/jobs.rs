@@ -1,5 +1,7 @@
-//! The history: list, detail, cancel, retry, attach, send again, open the folder.
+//! The history: list, detail, the results table, cancel, retry, attach, send again, open the
+//! folder or the spreadsheet.
 
+use collect_core::export::{PeoplePage, PeopleQuery};
 use collect_core::jobs::{JobDetail, Quote};
 use collect_core::store::{JobRow, JobSummary, ListPage};
 use collect_core::{ErrorCode, UserError};
@@ -28,6 +30,17 @@ pub async fn list_jobs(
 #[tauri::command]
 pub async fn job_detail(shell: ShellState<'_>, id: i64) -> Result<JobDetail, UserError> {
     Ok(shell.session.engine()?.detail(id)?)
+}
+
+/// One page of the people a job brought (search, sort, page), read in Rust: the webview never
+/// holds the whole file.
+#[tauri::command]
+pub async fn people_page(
+    shell: ShellState<'_>,
+    id: i64,
+    query: PeopleQuery,
+) -> Result<PeoplePage, UserError> {
+    Ok(shell.session.engine()?.people(id, &query).await?)
 }
 
 /// Stops a job.

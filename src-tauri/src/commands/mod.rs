@@ -29,6 +29,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         collections::submit,
         jobs::list_jobs,
         jobs::job_detail,
+        jobs::people_page,
         jobs::cancel_job,
         jobs::retry_job,
         jobs::attach_request,

@@ -31,6 +31,7 @@ mod people;
 mod schema;
 mod source;
 mod staging;
+mod table;
 mod value;
 mod xlsx;
 
@@ -46,6 +47,7 @@ pub use cell::{CELL_LIMIT, CUT_MARKER, LIST_SEPARATOR};
 pub use csv::{BOM, FORMULA_GUARD, FORMULA_STARTS};
 pub use error::ExportError;
 pub use full::PERSON_KEY_COLUMN;
+pub use table::{page, read_people, PeoplePage, PeopleQuery, PeopleSort, PersonRow, MAX_PAGE_ROWS};
 
 use layout::Layout;
 

@@ -134,6 +134,19 @@ impl Layout for People {
     }
 }
 
+/// A person's current title and company: the top-level fields, or the current position's.
+pub(crate) fn current_job<'a>(record: &'a Obj<'a>) -> (Cell<'a>, Cell<'a>) {
+    let positions = Positions::of(record);
+    (
+        first_of(record.get("job_title"), positions.current, "title"),
+        first_of(
+            record.get("company_name"),
+            positions.current,
+            "company_name",
+        ),
+    )
+}
+
 /// A top-level value, or when it is empty the same field of a position.
 fn first_of<'a>(top: Option<&'a Val<'a>>, position: Option<&'a Obj<'a>>, field: &str) -> Cell<'a> {
     match Cell::from_value(top) {
