@@ -1,6 +1,8 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
+import { router } from "./lib/stores/router.svelte";
+import { SUCCESS_TOAST_MS } from "./lib/stores/toasts.svelte";
 import { appStateFixture, emit, on, summaryFixture } from "./test/fakeTauri";
 
 describe("App", () => {
@@ -24,14 +26,42 @@ describe("App", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "Jobs" })).toBeTruthy();
     await screen.findAllByTestId("job-row");
 
-    emit({ type: "state", job: 3, state: "downloaded" });
+    emit({ type: "state", job: 3, state: "downloaded", batch_of: null });
     const toast = await screen.findByTestId("toast");
     expect(toast.textContent).toContain("“Chefs” is downloaded.");
     await fireEvent.click(screen.getByRole("button", { name: /^Dismiss/ }));
     expect(screen.queryByTestId("toast")).toBeNull();
 
-    emit({ type: "state", job: 3, state: "failed" });
+    emit({ type: "state", job: 3, state: "failed", batch_of: null });
     expect((await screen.findByTestId("toast")).textContent).toContain("stopped: failed");
+    await fireEvent.click(screen.getByRole("button", { name: /^Dismiss/ }));
+
+    // A batch of a collection is not news on its own.
+    emit({ type: "state", job: 8, state: "failed", batch_of: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.queryByTestId("toast")).toBeNull();
+  });
+
+  it("lets good news go by itself, and says nothing over the job it is about", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      on("app_state", () => appStateFixture({ mode: "practice" }));
+      on("list_jobs", () => [summaryFixture({ id: 3, name: "Chefs" })]);
+      on("check_query", () => ({ pretty: null, warnings: [], error: null }));
+      render(App);
+      await screen.findByTestId("practice-banner");
+      emit({ type: "state", job: 3, state: "downloaded", batch_of: null });
+      await screen.findByTestId("toast");
+      vi.advanceTimersByTime(SUCCESS_TOAST_MS + 10);
+      await waitFor(() => expect(screen.queryByTestId("toast")).toBeNull());
+
+      router.go({ screen: "job", id: 3 });
+      emit({ type: "state", job: 3, state: "failed", batch_of: null });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(screen.queryByTestId("toast"), "the job's own page shows it").toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("explains when the app state cannot be loaded", async () => {

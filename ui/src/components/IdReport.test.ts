@@ -17,7 +17,7 @@ const pick: IdFilePick = {
   ],
   problem_lines: 27,
   summary: "480 IDs are ready; 27 lines cannot be used.",
-  too_many_message: null,
+  batches_message: null,
 };
 
 describe("IdReport", () => {
@@ -32,12 +32,14 @@ describe("IdReport", () => {
     expect(screen.queryByTestId("error-message")).toBeNull();
   });
 
-  it("shows the too-many message and no table when there are no problems", () => {
+  it("says a long list goes as batches, and shows no table when there are no problems", () => {
+    const message = "These 25,000 IDs go as 3 batches, priced and confirmed together.";
     render(IdReport, {
-      pick: { ...pick, problems: [], problem_lines: 0, too_many_message: "Split the file." },
+      pick: { ...pick, problems: [], problem_lines: 0, batches_message: message },
     });
     expect(screen.queryByRole("table")).toBeNull();
     expect(screen.queryByText(/more$/)).toBeNull();
-    expect(screen.getByTestId("error-message").textContent).toBe("Split the file.");
+    expect(screen.getByTestId("batches-message").textContent).toBe(message);
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 });

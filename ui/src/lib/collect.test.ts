@@ -65,11 +65,10 @@ describe("searchBlocker", () => {
 });
 
 describe("idBlocker", () => {
-  it("needs a priced file with valid IDs, not too many", () => {
+  it("needs a priced file with valid IDs", () => {
     expect(idBlocker(null)).toMatch(/Choose a file/);
-    expect(idBlocker(pickFixture({ quote: null, too_many_message: "Split it." }))).toBe(
-      "Split it.",
-    );
+    const long = pickFixture({ valid: 25_000, batches_message: "It goes as 3 batches." });
+    expect(idBlocker(long), "a long list is sent in batches, not refused").toBeNull();
     expect(idBlocker(pickFixture({ valid: 0 }))).toMatch(/no valid IDs/);
     expect(idBlocker(pickFixture({ quote: null }))).toMatch(/cannot be sent/);
     expect(idBlocker(pickFixture())).toBeNull();

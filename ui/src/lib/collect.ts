@@ -63,7 +63,6 @@ export function searchBlocker(form: SearchForm): string | null {
 /** Why Collect is disabled for the ID list form; null when it may be pressed. */
 export function idBlocker(pick: IdFilePick | null): string | null {
   if (!pick) return "Choose a file first.";
-  if (pick.too_many_message !== null) return pick.too_many_message;
   if (pick.valid === 0) return "The file has no valid IDs, so there is nothing to collect.";
   if (!pick.quote) return "This file cannot be sent as it is. Choose another file.";
   return null;

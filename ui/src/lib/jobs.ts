@@ -6,6 +6,7 @@ export type Tone = "neutral" | "progress" | "success" | "warning" | "danger";
 
 /** Each state's label (shown with its colour, never colour alone) and tone. */
 export const STATE_INFO: Record<JobState, { label: string; tone: Tone }> = {
+  queued: { label: "Waiting its turn", tone: "progress" },
   submitting: { label: "Sending", tone: "progress" },
   processing: { label: "Processing", tone: "progress" },
   ready: { label: "Ready to download", tone: "progress" },
@@ -18,10 +19,13 @@ export const STATE_INFO: Record<JobState, { label: string; tone: Tone }> = {
   uncertain: { label: "Needs checking", tone: "warning" },
   failed: { label: "Failed", tone: "danger" },
   cancelled: { label: "Cancelled", tone: "neutral" },
+  // Never shown: a collection is shown in the state worked out from its batches.
+  collection: { label: "In batches", tone: "progress" },
 };
 
 /** States in which a job changes without the user doing anything. */
 export const ACTIVE: ReadonlySet<JobState> = new Set([
+  "queued",
   "submitting",
   "processing",
   "ready",
@@ -88,4 +92,68 @@ export function newestUpdate(jobs: readonly JobSummary[]): string | null {
   let newest: string | null = null;
   for (const job of jobs) if (newest === null || job.updated_at > newest) newest = job.updated_at;
   return newest;
+}
+
+/** The columns the job table sorts by. */
+export type JobSortKey = "name" | "state" | "profiles" | "credits" | "date";
+
+/** A sort: a column and a direction. */
+export interface JobSort {
+  key: JobSortKey;
+  descending: boolean;
+}
+
+/** Newest first: the list's order when nothing else is chosen. */
+export const DEFAULT_SORT: JobSort = { key: "date", descending: true };
+
+/** Profiles a job has brought (downloaded), or is expected to bring. */
+export function profilesOf(job: JobSummary): number {
+  return job.records_downloaded > 0 ? job.records_downloaded : (job.estimated_records ?? 0);
+}
+
+/** Credits a job costs (expected profiles × credits per profile at submission). */
+export function creditsOf(job: JobSummary): number {
+  return (job.estimated_records ?? 0) * job.credits_per_record;
+}
+
+const SORT_VALUE: Record<JobSortKey, (job: JobSummary) => string | number> = {
+  name: (job) => job.name.toLowerCase(),
+  state: (job) => STATE_INFO[job.state].label,
+  profiles: profilesOf,
+  credits: creditsOf,
+  // Job numbers grow with time, and unlike dates they never tie.
+  date: (job) => job.id,
+};
+
+/** `jobs` sorted by `sort` (ties by job number, newest first); a new array. */
+export function sortJobs(jobs: readonly JobSummary[], sort: JobSort): JobSummary[] {
+  const value = SORT_VALUE[sort.key];
+  const direction = sort.descending ? -1 : 1;
+  return [...jobs].sort((a, b) => {
+    const [left, right] = [value(a), value(b)];
+    if (left < right) return -direction;
+    if (left > right) return direction;
+    return b.id - a.id;
+  });
+}
+
+/** The state groups a person filters the table by. */
+export const STATE_FILTERS = {
+  all: { label: "All jobs", has: () => true },
+  running: { label: "Running", has: (state: JobState) => ACTIVE.has(state) },
+  done: { label: "Downloaded", has: (state: JobState) => state === "downloaded" },
+  attention: { label: "Needs attention", has: (state: JobState) => FAILURE_STATES.has(state) },
+  ended: {
+    label: "Ended without files",
+    has: (state: JobState) =>
+      ["no_results", "expired", "cancelled"].includes(state) && !FAILURE_STATES.has(state),
+  },
+} satisfies Record<string, { label: string; has: (state: JobState) => boolean }>;
+
+/** A key of {@link STATE_FILTERS}. */
+export type StateFilter = keyof typeof STATE_FILTERS;
+
+/** How many of `jobs` are running (sent, processing or downloading). */
+export function runningCount(jobs: readonly JobSummary[]): number {
+  return jobs.filter((job) => ACTIVE.has(job.state)).length;
 }

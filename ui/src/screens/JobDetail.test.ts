@@ -15,6 +15,7 @@ function detail(
     job: jobFixture({ id: 9, name: "Engineers", ...overrides }),
     actions,
     records_downloaded: 1200,
+    batches: [],
     files: [
       {
         id: 1,

@@ -1,8 +1,9 @@
-import { fireEvent, render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
+import Nav from "../components/Nav.svelte";
 import { jobs } from "../lib/stores/jobs.svelte";
 import { router } from "../lib/stores/router.svelte";
-import { on, summaryFixture } from "../test/fakeTauri";
+import { calls, on, summaryFixture } from "../test/fakeTauri";
 import Jobs from "./Jobs.svelte";
 
 function fill(count: number) {
@@ -51,9 +52,56 @@ describe("Jobs", () => {
     });
     const rows = screen.getAllByTestId("job-row");
     expect(rows).toHaveLength(1);
-    expect(screen.getByText(/1 of 10,000 jobs match/)).toBeTruthy();
-    await fireEvent.click(rows[0] as HTMLElement);
+    expect(screen.getByText(/1 of 10,000 jobs shown/)).toBeTruthy();
+    await fireEvent.click(within(rows[0] as HTMLElement).getByText("Needle search"));
     expect(router.route).toEqual({ screen: "job", id: 5000 });
+  });
+
+  it("sorts by a column, filters by state, and opens a spreadsheet from its row", async () => {
+    jobs.list = [
+      summaryFixture({ id: 3, name: "Bakers", state: "downloaded", estimated_records: 20 }),
+      summaryFixture({
+        id: 2,
+        name: "Anglers",
+        state: "downloaded",
+        estimated_records: 900,
+        has_spreadsheet: true,
+      }),
+      summaryFixture({ id: 1, name: "Chefs", state: "processing", estimated_records: 5 }),
+    ];
+    jobs.loaded = true;
+    const list = jobs.list;
+    on("list_jobs", () => list);
+    on("open_spreadsheet", () => null);
+    render(Jobs);
+    const names = () =>
+      screen.getAllByTestId("job-row").map((row) => row.querySelector(".name")?.textContent);
+    expect(names()).toEqual(["Bakers", "Anglers", "Chefs"]);
+
+    await fireEvent.click(screen.getByRole("button", { name: "Name" }));
+    expect(names()).toEqual(["Anglers", "Bakers", "Chefs"]);
+    expect(screen.getByRole("columnheader", { name: /Name/ }).getAttribute("aria-sort")).toBe(
+      "ascending",
+    );
+    await fireEvent.click(screen.getByRole("button", { name: "Profiles" }));
+    expect(names()).toEqual(["Anglers", "Bakers", "Chefs"]);
+    await fireEvent.click(screen.getByRole("button", { name: /Profiles/ }));
+    expect(names()).toEqual(["Chefs", "Bakers", "Anglers"]);
+
+    await fireEvent.change(screen.getByLabelText("Show"), { target: { value: "running" } });
+    expect(names()).toEqual(["Chefs"]);
+    await fireEvent.change(screen.getByLabelText("Show"), { target: { value: "done" } });
+    expect(names()).toEqual(["Bakers", "Anglers"]);
+
+    expect(screen.getAllByTestId("row-spreadsheet")).toHaveLength(1);
+    await fireEvent.click(screen.getByRole("button", { name: "Open the spreadsheet of Anglers" }));
+    await waitFor(() => expect(calls).toHaveBeenCalledWith("open_spreadsheet", { id: 2 }));
+  });
+
+  it("shows how many jobs are running beside Jobs in the navigation", () => {
+    fill(9);
+    render(Nav);
+    expect(screen.getByTestId("running-count").textContent).toBe("6 running");
   });
 
   it("invites a first collection when there are no jobs", () => {

@@ -342,13 +342,19 @@ describe("New collection: ID list", () => {
     expect(calls).toHaveBeenCalledWith("submit", { quote: 3, again: false });
   });
 
-  it("disables Collect and shows why when the file has too many IDs", async () => {
-    const message = "The file has 10,001 IDs; at most 10,000 can be sent. Split it in two.";
-    await choose({ ...pick, valid: 10_001, quote: null, too_many_message: message });
+  it("offers a list over 10,000 IDs as batches, priced and confirmed once", async () => {
+    const message = "These 25,000 IDs go as 3 batches, priced and confirmed together.";
+    const question = "Collect 25,000 profiles in 3 batches for 25,000 credits?";
+    const quote = quoteFixture({ id: 4, kind: "id_file", records: 25_000, batches: 3, question });
+    await choose({ ...pick, valid: 25_000, quote, batches_message: message });
     await screen.findByTestId("id-report");
-    expect(screen.getAllByText(message).length).toBeGreaterThan(0);
-    expect(collectButton()).toHaveProperty("disabled", true);
-    expect(screen.queryByTestId("estimate-summary")).toBeNull();
+    expect(screen.getByTestId("batches-message").textContent).toBe(message);
+    expect(collectButton()).toHaveProperty("disabled", false);
+    on("submit", () => jobFixture({ id: 6, kind: "id_file", state: "queued" }));
+    await fireEvent.click(collectButton());
+    expect(screen.getByTestId("quote-question").textContent).toBe(question);
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    await waitFor(() => expect(calls).toHaveBeenCalledWith("submit", { quote: 4, again: false }));
   });
 
   it("does nothing when the picker is cancelled", async () => {

@@ -68,6 +68,7 @@ describe("Settings", () => {
     const [, sent] = calls.mock.calls.find(([command]) => command === "save_settings") ?? [];
     expect(sent).toMatchObject({ proxyPassword: { set: "s3cret" } });
     expect(Object.keys((sent as { settings: object }).settings).sort()).toEqual([
+      "batches_at_once",
       "credits_per_record",
       "download_root",
       "export_after_download",

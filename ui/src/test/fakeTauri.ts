@@ -71,6 +71,7 @@ export function appStateFixture(overrides: Partial<AppState> = {}): AppState {
       credits_per_record: 1,
       requests_per_second: 10,
       max_downloads: 3,
+      batches_at_once: 2,
       export_after_download: true,
       download_root: "/home/user/Downloads/Bulk Collect",
       proxy: null,
@@ -110,6 +111,8 @@ export function jobFixture(overrides: Partial<JobRow> = {}): JobRow {
     poll_failures: 0,
     request_attached: false,
     export_path: null,
+    parent_id: null,
+    batch_index: null,
     ...overrides,
   };
 }
@@ -131,6 +134,8 @@ export function summaryFixture(overrides: Partial<JobSummary> = {}): JobSummary 
     next_poll_at: null,
     error_code: null,
     actions: ["cancel", "open_folder"],
+    has_spreadsheet: false,
+    batches: null,
     ...overrides,
   };
 }
@@ -151,6 +156,7 @@ export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
     earlier: [],
     replaces_job: null,
     question: `Collect ${records.toLocaleString("en-US")} profiles for ${records.toLocaleString("en-US")} credits?`,
+    batches: 1,
     ...overrides,
   };
 }
@@ -168,7 +174,7 @@ export function pickFixture(overrides: Partial<IdFilePick> = {}): IdFilePick {
     problems: [{ line: 12, text: "abc", reason: "not a number" }],
     problem_lines: 2,
     summary: "480 IDs are ready; 2 lines cannot be used.",
-    too_many_message: null,
+    batches_message: null,
     ...overrides,
   };
 }
@@ -182,6 +188,7 @@ export function detailFixture(overrides: Partial<JobDetail> = {}): JobDetail {
     events: [],
     download_before: null,
     records_downloaded: 0,
+    batches: [],
     ...overrides,
   };
 }

@@ -12,6 +12,8 @@ import type {
   JobSummary,
   JobUpdate,
   Mode,
+  PeoplePage,
+  PeopleQuery,
   ProxyPasswordChange,
   QueryCheck,
   Quote,
@@ -102,6 +104,10 @@ export const listJobs = ({ changedSince = null, before = null, limit = null }: L
 
 /** One job with its actions, files, timeline and the date its files must be downloaded by. */
 export const jobDetail = (id: number) => call<JobDetail>("job_detail", { id });
+
+/** One page of the people a job brought (searched, sorted and paged in Rust). */
+export const peoplePage = (id: number, query: PeopleQuery) =>
+  call<PeoplePage>("people_page", { id, query });
 
 /** Stops polling/downloading a job. */
 export const cancelJob = (id: number) => call<JobRow>("cancel_job", { id });

@@ -4,6 +4,7 @@ import { debounce } from "../debounce";
 import { describeError, type ShownError } from "../errors";
 import { FAILURE_STATES, mergeJobs, newestUpdate, STATE_INFO } from "../jobs";
 import { app } from "./app.svelte";
+import { router } from "./router.svelte";
 import { toasts } from "./toasts.svelte";
 
 /** One file's download as last reported. */
@@ -135,7 +136,9 @@ class JobsStore {
   handle(update: JobUpdate): void {
     switch (update.type) {
       case "state":
-        this.onState(update.job, update.state);
+        // A batch's own move only refreshes its page; its collection's update is the news.
+        if (update.batch_of === null) this.onState(update.job, update.state);
+        else this.bump(update.job);
         break;
       case "polled":
         this.nextCheckAt[update.job] = Date.now() + update.next_check_in_secs * 1000;
@@ -157,11 +160,13 @@ class JobsStore {
     this.bump(id);
     this.refreshSoon();
     const name = this.list.find((job) => job.id === id)?.name || `Job #${id}`;
+    const route = router.route;
+    const onScreen = route.screen === "job" ? route.id : null;
     if (state === "downloaded") {
-      toasts.push({ tone: "success", message: `“${name}” is downloaded.`, jobId: id });
+      toasts.push({ tone: "success", message: `“${name}” is downloaded.`, jobId: id }, onScreen);
     } else if (FAILURE_STATES.has(state)) {
       const label = STATE_INFO[state].label.toLowerCase();
-      toasts.push({ tone: "danger", message: `“${name}” stopped: ${label}.`, jobId: id });
+      toasts.push({ tone: "danger", message: `“${name}” stopped: ${label}.`, jobId: id }, onScreen);
     }
   }
 

@@ -7,8 +7,8 @@ import type { Quote } from "./Quote";
  */
 export type IdFilePick = { 
 /**
- * The price of sending the file's IDs: confirm it with `submit`. `None` when the file cannot
- * be sent as it is (see `too_many_message`).
+ * The price of sending the file's IDs (in batches when there are over 10,000): confirm it
+ * with `submit`. `None` when no ID in the file is valid.
  */
 quote: Quote | null, 
 /**
@@ -48,6 +48,6 @@ problem_lines: number,
  */
 summary: string, 
 /**
- * Set when the file cannot be submitted as it is (over 10,000 IDs): what to do.
+ * Set when the list is over the 10,000 IDs one request carries: it goes as batches.
  */
-too_many_message: string | null, };
+batches_message: string | null, };

@@ -111,4 +111,12 @@ request_attached: boolean,
 /**
  * The spreadsheet made from the job's files after download, if one was made.
  */
-export_path: string | null, };
+export_path: string | null, 
+/**
+ * The collection this job is a batch of (an ID list sent in batches).
+ */
+parent_id: number | null, 
+/**
+ * Which batch it is, from 1.
+ */
+batch_index: number | null, };

@@ -3,4 +3,4 @@
 /**
  * Where a job stands. Stored as snake_case text; never rename a value.
  */
-export type JobState = "submitting" | "processing" | "ready" | "downloading" | "downloaded" | "no_results" | "too_many_matches" | "insufficient_credits" | "expired" | "uncertain" | "failed" | "cancelled";
+export type JobState = "queued" | "submitting" | "processing" | "ready" | "downloading" | "downloaded" | "no_results" | "too_many_matches" | "insufficient_credits" | "expired" | "uncertain" | "failed" | "cancelled" | "collection";

@@ -10,9 +10,14 @@ export type JobUpdate = { "type": "state",
  */
 job: number, 
 /**
- * Its new state.
+ * Its new state (a collection's, as worked out from its batches).
  */
-state: JobState, } | { "type": "polled", 
+state: JobState, 
+/**
+ * The collection it is a batch of: its own move is not news to a person (its
+ * collection's update, sent beside it, is).
+ */
+batch_of: number | null, } | { "type": "polled", 
 /**
  * The job.
  */

@@ -53,4 +53,8 @@ replaces_job: number | null,
 /**
  * The confirmation, in plain words, naming the credits (and "again" when it is).
  */
-question: string, };
+question: string, 
+/**
+ * How many requests it is sent as: 1, or the batches of an ID list over 10,000 IDs.
+ */
+batches: number, };

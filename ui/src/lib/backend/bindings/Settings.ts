@@ -19,6 +19,10 @@ requests_per_second: number,
  */
 max_downloads: number, 
 /**
+ * How many batches of one long ID list are with Coresignal at once (1–10).
+ */
+batches_at_once: number, 
+/**
  * Make a spreadsheet (XLSX, one row per person) of every job once its files are downloaded.
  */
 export_after_download: boolean, 

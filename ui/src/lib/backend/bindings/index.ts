@@ -1,7 +1,13 @@
 // Barrel of the types ts-rs generates from the Rust side (`cargo test` writes the files beside this one).
 // Add a line here when a new Rust type gets #[ts(export)]; svelte-check fails on a missing one.
 export type { AppState } from "./AppState";
+export type { BatchCount } from "./BatchCount";
+export type { BatchView } from "./BatchView";
 export type { ConnectionCheck } from "./ConnectionCheck";
+export type { PeoplePage } from "./PeoplePage";
+export type { PeopleQuery } from "./PeopleQuery";
+export type { PeopleSort } from "./PeopleSort";
+export type { PersonRow } from "./PersonRow";
 export type { EarlierJob } from "./EarlierJob";
 export type { ErrorCode } from "./ErrorCode";
 export type { EventKind } from "./EventKind";
