@@ -355,8 +355,8 @@ fn default_name(request: &JobRequest) -> String {
                 .and_then(|path| std::path::Path::new(path).file_name())
                 .map(|name| name.to_string_lossy().into_owned());
             match file {
-                Some(file) => format!("{} IDs from {file}", report.ids.len()),
-                None => format!("{} IDs", report.ids.len()),
+                Some(file) => format!("{} IDs from {file}", group(report.ids.len() as u64)),
+                None => format!("{} IDs", group(report.ids.len() as u64)),
             }
         }
     }
