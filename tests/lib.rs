@@ -4,6 +4,8 @@
 // Test support: a failed expectation is a failed test, so panicking is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
+pub mod proof;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
