@@ -7,52 +7,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
-use std::time::Duration;
-
 use bulk_collect_tests::proof::checks::{broken_promises, Reference};
-use bulk_collect_tests::proof::flow::{Flow, Plan, Story};
-use bulk_collect_tests::proof::killed::CliTarget;
-use bulk_collect_tests::*;
-use coresignal_sim::{SimConfig, Simulator, DEFAULT_PRACTICE_KEY};
-
-/// Profiles collected: a file of 1,000 (two 512 KiB batches, so one kill lands mid-file) and one
-/// of 300.
-const LIMIT: u32 = 1_300;
-
-fn sim_config() -> SimConfig {
-    SimConfig {
-        processing_time: Duration::from_millis(300),
-        records_per_file: 1_000,
-        ..quick_sim()
-    }
-}
-
-async fn fresh() -> (Simulator, tempfile::TempDir, Flow) {
-    let sim = Simulator::start(sim_config()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let flow = Flow {
-        target: CliTarget {
-            api_base: sim.base_url(),
-            data_dir: dir.path().to_path_buf(),
-            key: DEFAULT_PRACTICE_KEY.into(),
-            poll_ms: 100,
-        },
-        query: shared_data("query-python.json"),
-        limit: LIMIT,
-    };
-    (sim, dir, flow)
-}
-
-/// The undisturbed run: what every crashed run must end with.
-async fn reference() -> Reference {
-    let (sim, _dir, flow) = fresh().await;
-    let story = flow.run(&sim, |_, _| Plan::default()).await;
-    assert_eq!(story.state, "downloaded", "{story:?}");
-    let records = sim.requests()[0].record_count;
-    assert_eq!(records, LIMIT as usize);
-    let csv = std::fs::read(flow.export_file().expect("the export")).unwrap();
-    Reference { csv, records }
-}
+use bulk_collect_tests::proof::flow::{Plan, Story};
+use bulk_collect_tests::proof::{fresh, reference, KILL_POINTS};
 
 /// Kills the flow once at `point` (in the first command that reaches it, or only in `command`),
 /// runs it to its end, and checks every promise. Returns the table row.
@@ -97,51 +54,15 @@ async fn table(title: &str, points: &[(Option<&str>, &str)]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_submitting_or_polling_nothing_is_paid_twice_or_lost() {
-    table(
-        "submit and poll",
-        &[
-            (None, "event:1"),
-            (None, "submit.spent:1"),
-            (None, "submit.answered:1"),
-            (None, "submit.recorded:1"),
-            (None, "event:2"),
-            (None, "state.processing:1"),
-            (Some("download"), "poll.answered:1"),
-            (Some("download"), "event:1"),
-            (Some("download"), "poll.answered:2"),
-            (None, "state.ready:1"),
-        ],
-    )
-    .await;
+    table("submit and poll", &KILL_POINTS[..10]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_downloading_verifying_or_renaming_every_file_ends_identical() {
-    table(
-        "download, verify, rename",
-        &[
-            (None, "state.downloading:1"),
-            (None, "download.batch:1"),
-            (None, "download.batch:2"),
-            (None, "download.checked:1"),
-            (None, "download.renamed:1"),
-            (None, "download.batch:3"),
-            (None, "download.checked:2"),
-            (None, "download.renamed:2"),
-        ],
-    )
-    .await;
+    table("download, verify, rename", &KILL_POINTS[10..18]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_around_the_end_and_the_export_the_spreadsheets_are_whole() {
-    table(
-        "downloaded, spreadsheet, export",
-        &[
-            (None, "state.downloaded:1"),
-            (None, "export.staged:1"),
-            (Some("export"), "export.staged:1"),
-        ],
-    )
-    .await;
+    table("downloaded, spreadsheet, export", &KILL_POINTS[18..]).await;
 }
