@@ -35,16 +35,11 @@ async fn two_hundred_jobs_polled_at_once_never_exceed_the_rate_limit() {
     harness.sim.clear_calls();
     let scheduler = Scheduler::start(&harness.engine);
     // Every job is due every 20–200 ms: far more polls are wanted than 27 a second allow.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let polled = harness.engine.jobs().unwrap();
-        if polled.iter().all(|job| job.poll_count >= 2) {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not every job was polled twice"
-        );
+    // Until the service has seen 600 polls (about 22 s at the rate); the deadline only keeps a
+    // broken scheduler from hanging the suite.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while harness.sim.count_calls(Endpoint::Files) < 3 * JOBS as usize {
+        assert!(tokio::time::Instant::now() < deadline, "the polls stopped");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     drop(scheduler);
@@ -84,10 +79,7 @@ async fn two_hundred_jobs_polled_at_once_never_exceed_the_rate_limit() {
         refused, 0,
         "the simulator refused polls: the engine went over the rate"
     );
-    assert!(
-        calls.len() >= 2 * JOBS as usize,
-        "every job was polled at least twice"
-    );
+
     for job in harness.engine.jobs().unwrap() {
         assert_eq!(
             job.state,
