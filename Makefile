@@ -24,12 +24,13 @@ TAURI_DRIVER := $(TAURI_DRIVER_ROOT)/bin/tauri-driver
 # The virtual display of the end-to-end tests (the app's window is 1100×760).
 E2E_SCREEN := -screen 0 1280x800x24 -nolisten tcp
 
-.PHONY: help deps ui ui-check build run test test-rust test-e2e screenshots lint bench clean
+.PHONY: help deps ui ui-check build run test test-rust test-e2e screenshots lint bench soak clean
 
 help:
 	@echo "make run    install what is missing, build, open the app (Practice mode when no key is stored)"
 	@echo "make test   everything CI checks: formatting, lints, UI checks, all tests"
 	@echo "make bench  download throughput and memory against curl; the job list with 10,000 jobs; the export against zcat, pandas, DuckDB"
+	@echo "make soak   the long proof: the CLI killed at random points, the fault matrix with more jobs (figures at the end)"
 	@echo "make test-e2e     only the end-to-end tests of the desktop app (Xvfb, WebDriver, keychain)"
 	@echo "make screenshots  the end-to-end tests, keeping pictures of the main screens in docs/screenshots"
 
@@ -107,6 +108,13 @@ bench: deps
 	$(CARGO_TARGET_DIR)/release/download-bench
 	$(CARGO_TARGET_DIR)/release/jobs-bench
 	$(CARGO_TARGET_DIR)/release/export-bench
+
+## The long form of the proof (minutes to hours): the CLI killed at random points and moments
+## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell; figures at the end.
+soak: build
+	tests/support/with-keyring.sh env BULK_COLLECT_SOAK_JOBS=$${BULK_COLLECT_SOAK_JOBS:-10} \
+	  cargo test -p bulk-collect-tests --test fault_matrix --test load -- --nocapture
+	tests/support/with-keyring.sh $(TARGET)/soak
 
 clean:
 	cargo clean

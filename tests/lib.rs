@@ -4,6 +4,8 @@
 // Test support: a failed expectation is a failed test, so panicking is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
+pub mod proof;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -245,11 +247,18 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 /// the test executable's folder.
 pub fn workspace_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>");
-    let path = dir.join(name);
+    // A test runs from target/<profile>/deps/, a binary of this crate (the soak) from
+    // target/<profile>/.
+    let beside = exe.with_file_name(name);
+    let path = if beside.exists() {
+        beside
+    } else {
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>/deps/<test>");
+        dir.join(name)
+    };
     assert!(
         path.exists(),
         "{} is not built; run `cargo build --workspace` first",

@@ -13,6 +13,7 @@
 //! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
 //! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
+//! | [`test_seams`] | debug builds only: kill points and a fast poll schedule for the crash-proof suites |
 
 pub mod api;
 pub mod download;
@@ -25,5 +26,6 @@ pub mod secrets;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod test_seams;
 
 pub use error::{ErrorCode, UserError};

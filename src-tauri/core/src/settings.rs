@@ -273,7 +273,7 @@ impl Settings {
             },
             download_root: self.download_root.clone(),
             credits_per_record: self.credits_per_record,
-            poll: PollSchedule::default(),
+            poll: crate::test_seams::poll_schedule(PollSchedule::default()),
             max_downloads: self.max_downloads as usize,
             batches_at_once: self.batches_at_once as usize,
             export_after_download: self.export_after_download,

@@ -63,6 +63,9 @@ pub struct CallRecord {
     pub key: Option<String>,
     /// Status answered (before a connection cut, if any).
     pub status: u16,
+    /// When it arrived: milliseconds since the simulator started (for rate figures).
+    #[serde(default)]
+    pub millis: u64,
 }
 
 /// How a data request was made.
@@ -533,7 +536,9 @@ impl Shared {
     pub(crate) fn log_call(&self, endpoint: Endpoint, path: &str, key: Option<&str>, status: u16) {
         let mut inner = self.lock();
         let seq = inner.calls.len() as u64 + 1;
+        let millis = self.started.elapsed().as_millis() as u64;
         inner.calls.push(CallRecord {
+            millis,
             seq,
             endpoint,
             path: path.to_string(),

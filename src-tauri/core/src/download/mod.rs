@@ -103,7 +103,9 @@ pub async fn download_file(
         let reason = match records {
             Ok(records) => {
                 let path = dest_dir.join(local_name);
+                crate::test_seams::kill_point("download.checked");
                 move_into_place(&part, &path, dest_dir).await?;
+                crate::test_seams::kill_point("download.renamed");
                 return Ok(DownloadedFile {
                     path,
                     bytes: fetched.bytes,

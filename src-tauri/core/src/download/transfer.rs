@@ -196,6 +196,7 @@ fn start_writer(
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
         while let Some(batch) = rx.blocking_recv() {
             out.write_all(&batch)?;
+            crate::test_seams::kill_point("download.batch");
         }
         out.into_inner().map_err(|e| e.into_error())
     });

@@ -50,6 +50,7 @@ impl StagedFile {
         temp.as_file()
             .sync_all()
             .map_err(|error| ExportError::write(&target, error))?;
+        crate::test_seams::kill_point("export.staged");
         temp.persist(&target)
             .map_err(|error| ExportError::write(&target, error.error))?;
         Ok(target)

@@ -27,6 +27,7 @@ impl Engine {
         })?;
         let client = self.client()?;
         let answer = client.poll_files(&request_id).await;
+        crate::test_seams::kill_point("poll.answered");
         self.record_balance(&client);
         match answer {
             Ok(outcome) => self.record_poll(&job, outcome),

@@ -72,6 +72,7 @@ impl Engine {
     ) -> Result<JobRow, EngineError> {
         // The lease was taken with the row; this keeps it alive while the POST is out, and this
         // engine's scheduler leaves the job alone until the answer is recorded.
+        crate::test_seams::kill_point("submit.spent");
         let _lease = Lease::adopt(self.store.clone(), submit_lease(job.id), self.owner.clone());
         let _sending = Sending::new(self, job.id);
         self.notify_state(job);
@@ -120,6 +121,7 @@ impl Engine {
     /// The service created the request: its id is written first (retried, then journaled), and
     /// only then everything else. Never answers "try again" about a created request.
     async fn accepted(&self, job: &JobRow, submitted: &Submitted) -> Result<JobRow, EngineError> {
+        crate::test_seams::kill_point("submit.answered");
         let request_id = &submitted.request_id;
         let mut stored = false;
         for attempt in 0..RECORD_ATTEMPTS {
@@ -151,6 +153,7 @@ impl Engine {
             row.request_id = Some(request_id.clone());
             return Ok(row);
         }
+        crate::test_seams::kill_point("submit.recorded");
         self.audit(self.server_event(
             job.id,
             Some(submitted.http_status),

@@ -93,6 +93,7 @@ impl Store {
             "INSERT INTO job_events (job_id, at, kind, http_status, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![job_id, now_text(), kind.as_str(), http_status, detail],
         )?;
+        crate::test_seams::kill_point("event");
         Ok(())
     }
 

@@ -171,6 +171,9 @@ impl Store {
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let moved = move_in(&transaction, id, expected, to, reason, error_code)?;
         transaction.commit()?;
+        if moved.is_some() {
+            crate::test_seams::kill_point_of("state", to.as_str());
+        }
         Ok(moved)
     }
 
