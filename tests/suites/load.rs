@@ -25,6 +25,7 @@ async fn two_hundred_jobs_polled_at_once_never_exceed_the_rate_limit() {
             request: JobRequest::Ids {
                 report: parse_id_list(ids.as_bytes()).unwrap(),
                 source_file: None,
+                split: false,
             },
             webhook_url: None,
         };
@@ -75,6 +76,13 @@ async fn two_hundred_jobs_polled_at_once_never_exceed_the_rate_limit() {
         counts.iter().max().unwrap_or(&0)
     );
     assert!(calls.len() >= 2 * JOBS as usize);
+    // The limiter serves callers in the order they asked: no job starves while others are asked
+    // again and again (before, one job got 9 polls and another none).
+    let (fewest, most) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+    assert!(
+        *fewest >= 1 && most - fewest <= 2,
+        "polls per job {fewest}..{most}: some jobs wait while others are asked again"
+    );
     assert_eq!(
         refused, 0,
         "the simulator refused polls: the engine went over the rate"

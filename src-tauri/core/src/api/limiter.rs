@@ -57,26 +57,30 @@ struct EndpointState {
 }
 
 impl EndpointState {
-    /// `None` = go now; `Some(t)` = try again at `t`.
-    fn wait_until(&mut self, now: Instant, rate: u32) -> Option<Instant> {
-        if let Some(until) = self.paused_until.filter(|until| *until > now) {
-            return Some(until);
-        }
+    /// Reserves the first instant at or after `now` when one more call keeps every one-second
+    /// window within `rate`, after any pause and after every earlier reservation: callers go in
+    /// the order they asked (nobody waits for ever while others keep winning a race).
+    fn reserve(&mut self, now: Instant, rate: u32) -> Instant {
         while self
             .granted
             .front()
-            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+            .is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW)
         {
             self.granted.pop_front();
         }
-        let rate = usize::try_from(rate).unwrap_or(usize::MAX);
-        if self.granted.len() < rate {
-            return None;
+        let mut at = self.paused_until.map_or(now, |until| until.max(now));
+        if let Some(last) = self.granted.back() {
+            at = at.max(*last);
         }
-        // The request `rate` places back must leave the window first.
-        self.granted
-            .get(self.granted.len() - rate)
-            .map(|t| *t + WINDOW)
+        let rate = usize::try_from(rate).unwrap_or(usize::MAX).max(1);
+        if self.granted.len() >= rate {
+            // The call `rate` places back must leave the window first.
+            if let Some(earlier) = self.granted.get(self.granted.len() - rate) {
+                at = at.max(*earlier + WINDOW);
+            }
+        }
+        self.granted.push_back(at);
+        at
     }
 }
 
@@ -106,22 +110,17 @@ impl RateLimiter {
         self.per_second.load(Ordering::Relaxed)
     }
 
-    /// Waits until `endpoint` may be called, then counts the call.
+    /// Waits for `endpoint`'s next free turn (in the order callers asked) and counts the call.
+    /// A 429 that pauses the endpoint meanwhile sends the caller to the back, after the pause.
     pub async fn acquire(&self, endpoint: Endpoint) {
         loop {
-            let now = Instant::now();
-            let wait = {
-                let mut states = self.lock();
-                let state = &mut states[endpoint.index()];
-                let wait = state.wait_until(now, self.rate());
-                if wait.is_none() {
-                    state.granted.push_back(now);
-                }
-                wait
-            };
-            match wait {
-                None => return,
-                Some(at) => tokio::time::sleep_until(at).await,
+            let at = self.lock()[endpoint.index()].reserve(Instant::now(), self.rate());
+            tokio::time::sleep_until(at).await;
+            let paused = self.lock()[endpoint.index()]
+                .paused_until
+                .is_some_and(|until| until > at);
+            if !paused {
+                return;
             }
         }
     }
@@ -223,6 +222,30 @@ mod tests {
         let start = Instant::now();
         limiter.acquire(Endpoint::DownloadFile).await;
         assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn callers_go_in_the_order_they_asked_so_nobody_starves() {
+        let limiter = RateLimiter::new(5);
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for caller in 0..40 {
+            let (limiter, order) = (Arc::clone(&limiter), Arc::clone(&order));
+            waiting.push(tokio::spawn(async move {
+                limiter.acquire(Endpoint::ListFiles).await;
+                order.lock().unwrap().push((caller, Instant::now()));
+            }));
+            tokio::task::yield_now().await; // Each asks before the next is started.
+        }
+        for task in waiting {
+            task.await.unwrap();
+        }
+        let order = order.lock().unwrap().clone();
+        let callers: Vec<usize> = order.iter().map(|(caller, _)| *caller).collect();
+        assert_eq!(callers, (0..40).collect::<Vec<_>>());
+        // Still at most 5 a second: the 40th goes in the 8th second.
+        let first = order[0].1;
+        assert_eq!((order[39].1 - first).as_secs(), 7);
     }
 
     #[tokio::test(start_paused = true)]
