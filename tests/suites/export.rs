@@ -234,3 +234,52 @@ async fn a_downloaded_job_gets_its_spreadsheet_by_itself_unless_turned_off() {
     wait_for_state(&harness.engine, second.id, JobState::Downloaded).await;
     assert_eq!(harness.engine.job(second.id).unwrap().export_path, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spreadsheet_a_stop_left_unmade_is_made_at_the_next_start_and_only_that_one() {
+    let mut harness = Harness::start(quick_sim()).await;
+    let done = harness.submit_python(Some(5)).await;
+    let scheduler = Scheduler::start(&harness.engine);
+    wait_for_state(&harness.engine, done.id, JobState::Downloaded).await;
+    let spreadsheet_of = |engine: &collect_core::jobs::Engine, id: i64| {
+        let notes = engine.store().events(id).unwrap();
+        let made = notes
+            .iter()
+            .filter(|e| e.detail.starts_with("Spreadsheet ready"));
+        (engine.job(id).unwrap().export_path, made.count())
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while spreadsheet_of(&harness.engine, done.id).0.is_none() {
+        assert!(std::time::Instant::now() < deadline, "no spreadsheet");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The app stops between a download and its spreadsheet: the trail ends at `downloaded`.
+    let mut options = harness.engine.options();
+    options.export_after_download = false;
+    harness.engine.apply(options).unwrap();
+    let cut = harness.submit_python(Some(6)).await;
+    wait_for_state(&harness.engine, cut.id, JobState::Downloaded).await;
+    drop(scheduler);
+    assert_eq!(spreadsheet_of(&harness.engine, cut.id), (None, 0));
+
+    let engine = harness.restart();
+    let _scheduler = Scheduler::start(&engine);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let made = loop {
+        if let (Some(path), 1) = spreadsheet_of(&engine, cut.id) {
+            break PathBuf::from(path);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the start did not make it"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&made).unwrap();
+    assert_eq!(workbook.worksheet_range("People").unwrap().height(), 7);
+    assert_eq!(
+        spreadsheet_of(&engine, done.id).1,
+        1,
+        "a made one is not made again"
+    );
+}

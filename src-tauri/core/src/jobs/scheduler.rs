@@ -72,6 +72,28 @@ impl Engine {
         Ok(())
     }
 
+    /// Makes the spreadsheets that a stop between a download and its spreadsheet left unmade
+    /// (when the setting asks for them).
+    async fn finish_spreadsheets(&self) {
+        if !self.options().export_after_download {
+            return;
+        }
+        match self.store.downloaded_last(self.mode()) {
+            Ok(jobs) => {
+                // One spreadsheet per collection, asked for through one of its batches (which
+                // makes it only once every batch is downloaded).
+                let mut asked = std::collections::HashSet::new();
+                for job in jobs {
+                    let collection = self.job(job).ok().and_then(|row| row.parent_id);
+                    if asked.insert(collection.unwrap_or(job)) {
+                        self.spreadsheet_after_download(job).await;
+                    }
+                }
+            }
+            Err(error) => tracing::warn!("spreadsheets after a restart: {error}"),
+        }
+    }
+
     /// Stops this engine's downloads (their `.part` files stay, to be resumed) and waits until
     /// none is writing, so that another engine over the same store can take over safely. Stop the
     /// scheduler too (its `shutdown` signal) so that it starts nothing new.
@@ -89,6 +111,7 @@ impl Engine {
     /// The scheduler: polls every due `processing` job and downloads every `ready` one, until
     /// `shutdown` turns true. Call [`Engine::recover`] first.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        self.finish_spreadsheets().await;
         let mut backoff = Duration::from_secs(1);
         loop {
             if *shutdown.borrow() {

@@ -97,7 +97,23 @@ impl Store {
         Ok(())
     }
 
-    /// A job's audit trail, oldest first.
+    /// Jobs of `mode` that were downloaded and then nothing more (the last line of their trail is
+    /// the move to `downloaded`): the spreadsheet made after a download never began or never
+    /// finished (the app stopped in between). Batches of a collection with no spreadsheet yet
+    /// included.
+    pub fn downloaded_last(&self, mode: crate::jobs::Mode) -> StoreResult<Vec<i64>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT j.id FROM jobs j WHERE j.mode = ?1 AND j.state = 'downloaded' AND j.export_path IS NULL \
+             AND (SELECT e.to_state FROM job_events e WHERE e.job_id = j.id ORDER BY e.id DESC LIMIT 1) = 'downloaded' \
+             AND (j.parent_id IS NULL OR (SELECT p.export_path FROM jobs p WHERE p.id = j.parent_id) IS NULL) \
+             ORDER BY j.id",
+        )?;
+        let rows = statement.query_map([mode.as_str()], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+
+    /// Every line of job `job_id`'s audit trail, oldest first.
     pub fn events(&self, job_id: i64) -> StoreResult<Vec<JobEvent>> {
         let connection = self.lock();
         let mut statement = connection.prepare_cached(
