@@ -347,3 +347,26 @@ pub async fn download_in_background(
     }
     downloading
 }
+
+/// The ids in column `column` of `sheet` of the workbook at `path` (header skipped), read by an
+/// independent reader (calamine).
+pub fn workbook_ids(path: &Path, sheet: &str, column: usize) -> Vec<i64> {
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(path).expect("the workbook opens");
+    let range = workbook.worksheet_range(sheet).expect("the sheet exists");
+    ids_in(&range, column)
+}
+
+/// The ids in column `column` of a sheet, header skipped.
+pub fn ids_in(range: &calamine::Range<calamine::Data>, column: usize) -> Vec<i64> {
+    range
+        .rows()
+        .skip(1)
+        .map(|row| match &row[column] {
+            calamine::Data::Float(id) => *id as i64,
+            calamine::Data::Int(id) => *id,
+            other => panic!("an id is a number, not {other:?}"),
+        })
+        .collect()
+}

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use bulk_collect_tests::*;
-use calamine::{Data, Reader, Xlsx};
 use collect_core::jobs::{JobRequest, JobState, NewJob};
 use coresignal_sim::{Endpoint, DEFAULT_PRACTICE_KEY};
 use serde_json::Value;
@@ -38,27 +37,9 @@ fn cli_json(harness: &Harness, args: &[&str]) -> Value {
     })
 }
 
-/// The `id` column of the People sheet of `workbook`, read by an independent reader.
+/// The Person ID column of the People sheet of `workbook`.
 fn people_ids(workbook: &Path) -> Vec<i64> {
-    let mut book: Xlsx<_> = calamine::open_workbook(workbook).unwrap();
-    let sheet = book.worksheet_range("People").unwrap();
-    let header: Vec<String> = sheet
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let column = header.iter().position(|name| name == "Person ID").unwrap();
-    sheet
-        .rows()
-        .skip(1)
-        .map(|row| match &row[column] {
-            Data::Float(id) => *id as i64,
-            Data::Int(id) => *id,
-            other => panic!("an id is a number, not {other:?}"),
-        })
-        .collect()
+    workbook_ids(workbook, "People", 0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -48,19 +48,6 @@ fn paths(answer: &Value) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The ids in column `column` of a sheet, header skipped.
-fn ids_in(range: &calamine::Range<Data>, column: usize) -> Vec<i64> {
-    range
-        .rows()
-        .skip(1)
-        .map(|row| match &row[column] {
-            Data::Float(id) => *id as i64,
-            Data::Int(id) => *id,
-            other => panic!("an id is a number, not {other:?}"),
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_is_submitted_downloaded_and_opened_as_a_workbook() {
     let harness = Harness::start(quick_sim()).await;

@@ -921,21 +921,26 @@ mod tests {
         Arc::new(Shared::new(config, Corpus::shared(1, 100), data_dir))
     }
 
+    /// A request for IDs 1, 2 and 3 by key `k`.
+    fn three_ids(webhook_url: Option<&str>) -> NewRequest {
+        NewRequest {
+            kind: RequestKind::IdFile,
+            key: "k".into(),
+            matched: 3,
+            ids: vec![1, 2, 3],
+            limit: None,
+            webhook_url: webhook_url.map(str::to_owned),
+            canonical: None,
+        }
+    }
+
     #[tokio::test]
     async fn a_request_being_settled_is_saved_uncharged_and_settles_after_a_restart() {
         let dir =
             std::env::temp_dir().join(format!("coresignal-sim-state-{}", uuid::Uuid::new_v4()));
         let first = shared(&dir);
         let info = first
-            .create_request(NewRequest {
-                kind: RequestKind::IdFile,
-                key: "k".into(),
-                matched: 3,
-                ids: vec![1, 2, 3],
-                limit: None,
-                webhook_url: Some("https://example.com/hook".into()),
-                canonical: None,
-            })
+            .create_request(three_ids(Some("https://example.com/hook")))
             .await
             .unwrap();
         // Charged and settling; the process dies before the files are written.
@@ -963,18 +968,7 @@ mod tests {
         let dir =
             std::env::temp_dir().join(format!("coresignal-sim-state-{}", uuid::Uuid::new_v4()));
         let shared = shared(&dir);
-        let info = shared
-            .create_request(NewRequest {
-                kind: RequestKind::IdFile,
-                key: "k".into(),
-                matched: 3,
-                ids: vec![1, 2, 3],
-                limit: None,
-                webhook_url: None,
-                canonical: None,
-            })
-            .await
-            .unwrap();
+        let info = shared.create_request(three_ids(None)).await.unwrap();
         // The client's timeout drops the poll at its first wait: the files are being written.
         let abandoned = tokio::time::timeout(Duration::ZERO, shared.poll(&info.id)).await;
         assert!(abandoned.is_err(), "the poll was given up mid-way");

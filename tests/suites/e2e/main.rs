@@ -110,14 +110,8 @@ mod e2e {
             ..Setup::default()
         })
         .await;
-        let app = desktop.open().await;
-        app.click_button("Practice mode").await;
-        app.wait_for("practice-banner").await;
-
         // The chooser (the test seam) returns the sample file: 500 valid IDs, nothing wrong.
-        app.click_testid("nav-new").await;
-        app.click_testid("tab-ids").await;
-        app.click_button("Choose a file…").await;
+        let app = choose_id_file_in_practice(&desktop).await;
         app.wait_for_text("id-report", "500 different IDs ready to send")
             .await;
         app.screenshot("id-list-report").await;
@@ -143,14 +137,8 @@ mod e2e {
             ..Setup::default()
         })
         .await;
-        let app = desktop.open().await;
-        app.click_button("Practice mode").await;
-        app.wait_for("practice-banner").await;
-
         // Over 10,000 IDs: offered as batches, priced and confirmed once for all.
-        app.click_testid("nav-new").await;
-        app.click_testid("tab-ids").await;
-        app.click_button("Choose a file…").await;
+        let app = choose_id_file_in_practice(&desktop).await;
         app.wait_for_text("batches-message", "go as 3 batches")
             .await;
         app.click_button("Collect").await;
@@ -370,6 +358,17 @@ mod e2e {
     }
 
     /// The app in Live mode against `sim`.
+    /// Opens the app in Practice mode and picks the ID file the chooser seam returns.
+    async fn choose_id_file_in_practice(desktop: &Desktop) -> App<'_> {
+        let app = desktop.open().await;
+        app.click_button("Practice mode").await;
+        app.wait_for("practice-banner").await;
+        app.click_testid("nav-new").await;
+        app.click_testid("tab-ids").await;
+        app.click_button("Choose a file…").await;
+        app
+    }
+
     async fn live_desktop(sim: &ExternalSim) -> Desktop {
         Desktop::start(Setup {
             api_base: Some(sim.api_base()),
