@@ -172,3 +172,59 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
     }
     drop(scheduler);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_batch_holds_the_rest_and_retry_sends_it_exactly_once_more() {
+    let harness = Harness::start(quick_sim()).await;
+    // Every try of the first POST is answered 503 (nothing created): the batch is refused.
+    harness.sim.set_faults(coresignal_sim::Faults {
+        submit_unavailable: 50,
+        ..coresignal_sim::Faults::default()
+    });
+    let report =
+        collect_core::ids::read_id_file(Path::new(&id_file(harness.dir.path(), 20_001))).unwrap();
+    let job = submit_job(
+        &harness.engine,
+        NewJob {
+            name: Some("refused".into()),
+            request: JobRequest::Ids {
+                report,
+                source_file: None,
+                split: true,
+            },
+            webhook_url: None,
+        },
+    )
+    .await
+    .unwrap();
+    let states = |engine: &collect_core::jobs::Engine| -> Vec<JobState> {
+        engine
+            .detail(job.id)
+            .unwrap()
+            .batches
+            .iter()
+            .map(|b| b.state)
+            .collect()
+    };
+    assert_eq!(states(&harness.engine)[0], JobState::Failed);
+    // The rest wait while the first is refused: sending them would likely fare the same.
+    harness.engine.send_due_batches(Some(job.id)).await.unwrap();
+    assert_eq!(
+        states(&harness.engine)[1..],
+        [JobState::Queued, JobState::Queued]
+    );
+    assert!(harness.sim.requests().is_empty(), "nothing was created");
+
+    harness.sim.set_faults(coresignal_sim::Faults::default());
+    let scheduler = Scheduler::start(&harness.engine);
+    harness.engine.retry(job.id).unwrap();
+    wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
+    let mut sizes: Vec<usize> = harness.sim.requests().iter().map(|r| r.matched).collect();
+    sizes.sort_unstable();
+    assert_eq!(
+        sizes,
+        vec![1, 10_000, 10_000],
+        "each batch created once, the refused one too"
+    );
+    drop(scheduler);
+}

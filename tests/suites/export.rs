@@ -185,6 +185,10 @@ async fn a_search_is_submitted_downloaded_and_opened_as_a_workbook() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_downloaded_job_gets_its_spreadsheet_by_itself_unless_turned_off() {
     let harness = Harness::start(quick_sim()).await;
+    // The setting for past positions shapes it: one here instead of three.
+    let mut options = harness.engine.options();
+    options.past_positions = 1;
+    harness.engine.apply(options).unwrap();
     let job = harness.submit_python(Some(12)).await;
     let _scheduler = Scheduler::start(&harness.engine);
     wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
@@ -208,6 +212,21 @@ async fn a_downloaded_job_gets_its_spreadsheet_by_itself_unless_turned_off() {
     let mut workbook: Xlsx<_> = calamine::open_workbook(&path).unwrap();
     let people = workbook.worksheet_range("People").unwrap();
     assert_eq!(people.height(), 13, "a header and 12 people");
+    let header: Vec<String> = people
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        header.contains(&"Past position 1: title".to_owned()),
+        "{header:?}"
+    );
+    assert!(
+        !header.contains(&"Past position 2: title".to_owned()),
+        "{header:?}"
+    );
     let events = harness.engine.store().events(job.id).unwrap();
     assert!(events
         .iter()

@@ -33,6 +33,12 @@ pub const DEFAULT_MAX_DOWNLOADS: u32 = 3;
 /// The most downloads at once the setting allows.
 pub const MAX_DOWNLOADS_LIMIT: u32 = 10;
 
+/// Past positions the spreadsheet gives columns unless the user says otherwise.
+pub const DEFAULT_PAST_POSITIONS: u32 = 3;
+
+/// The most past positions the setting allows.
+pub const MAX_PAST_POSITIONS: u32 = 50;
+
 /// How many batches of one collection are with the service at once unless the user says otherwise.
 pub const DEFAULT_BATCHES_AT_ONCE: u32 = 2;
 
@@ -55,6 +61,8 @@ pub struct Settings {
     pub batches_at_once: u32,
     /// Make a spreadsheet (XLSX, one row per person) of every job once its files are downloaded.
     pub export_after_download: bool,
+    /// In that spreadsheet, how many positions besides the current one get columns (0–50).
+    pub past_positions: u32,
     /// Each job gets a folder under this one; an absolute path.
     pub download_root: PathBuf,
     /// A manual proxy URL, optionally with a user name (`http://name@host:port`) but never a
@@ -113,6 +121,9 @@ impl Settings {
                 .setting_u32(Setting::BatchesAtOnce, DEFAULT_BATCHES_AT_ONCE)?
                 .clamp(1, MAX_DOWNLOADS_LIMIT),
             export_after_download: store.setting_u32(Setting::ExportAfterDownload, 1)? != 0,
+            past_positions: store
+                .setting_u32(Setting::PastPositions, DEFAULT_PAST_POSITIONS)?
+                .min(MAX_PAST_POSITIONS),
             download_root: store
                 .setting(Setting::DownloadRoot)?
                 .map(PathBuf::from)
@@ -152,6 +163,12 @@ impl Settings {
             return Err(SettingsError(format!(
                 "Batches at once must be between 1 and {MAX_DOWNLOADS_LIMIT}; {} was given.",
                 self.batches_at_once
+            )));
+        }
+        if self.past_positions > MAX_PAST_POSITIONS {
+            return Err(SettingsError(format!(
+                "Past positions in the spreadsheet must be between 0 and {MAX_PAST_POSITIONS}; {} was given.",
+                self.past_positions
             )));
         }
         self.validate_proxy(proxy_password)?;
@@ -227,6 +244,7 @@ impl Settings {
         )?;
         write(Setting::MaxDownloads, &self.max_downloads.to_string())?;
         write(Setting::BatchesAtOnce, &self.batches_at_once.to_string())?;
+        write(Setting::PastPositions, &self.past_positions.to_string())?;
         write(
             Setting::ExportAfterDownload,
             if self.export_after_download { "1" } else { "0" },
@@ -276,6 +294,7 @@ impl Settings {
             poll: crate::test_seams::poll_schedule(PollSchedule::default()),
             max_downloads: self.max_downloads as usize,
             batches_at_once: self.batches_at_once as usize,
+            past_positions: self.past_positions as usize,
             export_after_download: self.export_after_download,
             requests_per_second: self.requests_per_second,
             owner_label: "the Bulk Collect app".into(),

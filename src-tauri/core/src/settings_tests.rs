@@ -35,6 +35,7 @@ fn valid() -> Settings {
         requests_per_second: 27,
         max_downloads: 3,
         batches_at_once: 2,
+        past_positions: 3,
         export_after_download: true,
         download_root: PathBuf::from(if cfg!(windows) {
             r"C:\out"
@@ -103,6 +104,48 @@ fn downloads_at_once_are_between_1_and_10_and_kept() {
             .max_downloads,
         5
     );
+}
+
+#[test]
+fn batches_at_once_and_past_positions_are_checked_kept_and_reach_the_engine() {
+    let store = Store::open_in_memory().unwrap();
+    for (bad, named) in [
+        (
+            Settings {
+                batches_at_once: 0,
+                ..valid()
+            },
+            "Batches at once",
+        ),
+        (
+            Settings {
+                batches_at_once: 11,
+                ..valid()
+            },
+            "Batches at once",
+        ),
+        (
+            Settings {
+                past_positions: 51,
+                ..valid()
+            },
+            "Past positions",
+        ),
+    ] {
+        let error = bad.save(&store).unwrap_err();
+        assert!(error.to_string().contains(named), "{error}");
+    }
+    Settings {
+        batches_at_once: 4,
+        past_positions: 0,
+        ..valid()
+    }
+    .save(&store)
+    .unwrap();
+    let loaded = Settings::load(&store, std::path::Path::new("/data")).unwrap();
+    assert_eq!((loaded.batches_at_once, loaded.past_positions), (4, 0));
+    let options = loaded.engine_options(Mode::Live, "https://x", None);
+    assert_eq!((options.batches_at_once, options.past_positions), (4, 0));
 }
 
 #[test]

@@ -28,6 +28,18 @@ describe("Settings", () => {
     expect(app.state?.key_hint).toBeNull();
   });
 
+  it("saves how many past positions the spreadsheet shows", async () => {
+    on("save_settings", ({ settings }) => appStateFixture({ settings: settings as never }));
+    start();
+    const positions = screen.getByLabelText("Past positions in the spreadsheet");
+    await fireEvent.input(positions, { target: { value: "51" } });
+    expect(screen.getByText("Enter a whole number from 0 to 50.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Save columns" })).toHaveProperty("disabled", true);
+    await fireEvent.input(positions, { target: { value: "1" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Save columns" }));
+    await waitFor(() => expect(app.state?.settings.past_positions).toBe(1));
+  });
+
   it("validates and saves costs, speed and proxy", async () => {
     on("save_settings", ({ settings }) => appStateFixture({ settings: settings as never }));
     start();
@@ -73,6 +85,7 @@ describe("Settings", () => {
       "download_root",
       "export_after_download",
       "max_downloads",
+      "past_positions",
       "proxy",
       "requests_per_second",
       "theme",

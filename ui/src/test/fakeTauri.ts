@@ -73,6 +73,7 @@ export function appStateFixture(overrides: Partial<AppState> = {}): AppState {
       max_downloads: 3,
       batches_at_once: 2,
       export_after_download: true,
+      past_positions: 3,
       download_root: "/home/user/Downloads/Bulk Collect",
       proxy: null,
       theme: "system",

@@ -183,7 +183,7 @@ pub(super) async fn submit(
         return Ok(Report {
             json: answer,
             text: format!(
-                "Job {} submitted as {} batches (the first are sent; the rest follow as earlier ones finish). Next: bulk-collect-cli download {}",
+                "Job {} submitted as {} batches: the first are sent; the rest go as earlier ones finish, while the app is open or this runs: bulk-collect-cli download {}",
                 row.id, quote.batches, row.id
             ),
         });

@@ -107,6 +107,15 @@ pub fn collection_actions(batches: &[BatchView]) -> Vec<JobAction> {
         .collect()
 }
 
+/// Whether a failed batch may wait its turn again: the service never accepted it (no request id)
+/// and its refusal cannot mean "created" (a 409 "the same request is in progress" can: the first
+/// try of the same POST may have made it).
+pub(super) fn requeueable(batch: &JobRow) -> bool {
+    batch.parent_id.is_some()
+        && batch.request_id.is_none()
+        && batch.error_code != Some(crate::error::ErrorCode::DuplicateInProgress)
+}
+
 impl Engine {
     /// The batches of collection `parent`, as its page lists them.
     pub fn batch_views(&self, parent: i64) -> Result<Vec<BatchView>, EngineError> {
@@ -121,7 +130,7 @@ impl Engine {
                     batch.state,
                     batch.request_id.is_some(),
                     !files.is_empty(),
-                    true,
+                    Some(requeueable(&batch)),
                 ),
                 state_reason: batch.state_reason,
                 records: batch.estimated_records.unwrap_or_default(),
@@ -136,15 +145,29 @@ impl Engine {
     /// claimed (moved to `submitting` with its lease, once across processes) before its POST; one
     /// the service does not answer becomes `uncertain` like any job. Returns the batches sent.
     pub async fn send_due_batches(&self, parent: Option<i64>) -> Result<Vec<i64>, EngineError> {
+        if self.key_rejected() {
+            return Ok(Vec::new()); // Nothing goes out until the key is fixed.
+        }
+        // No claim without a client: a claimed batch that is never sent would look uncertain.
+        let client = self.client()?;
         let queued = self
             .store
             .jobs_in_states(self.mode(), &[JobState::Queued])?;
         let mut parents: Vec<i64> = queued.iter().filter_map(|job| job.parent_id).collect();
+        parents.sort_unstable();
         parents.dedup();
         parents.retain(|id| parent.is_none_or(|only| only == *id));
         let mut sent = Vec::new();
         for collection in parents {
             let batches = self.store.batches(collection)?;
+            // After a batch that was refused or may not have arrived, the rest wait until the
+            // person has dealt with it (Retry, I found it, Cancel): the next may fare the same.
+            if batches
+                .iter()
+                .any(|batch| matches!(batch.state, JobState::Failed | JobState::Uncertain))
+            {
+                continue;
+            }
             let with_service = batches
                 .iter()
                 .filter(|batch| {
@@ -171,11 +194,10 @@ impl Engine {
                     return Ok(sent);
                 }
                 if let Some(claimed) = self.claim(batch)? {
-                    let client = self.client()?;
                     let payload = Payload::ids(claimed.ids_text.as_deref().unwrap_or_default());
                     sent.push(claimed.id);
-                    // Its answer (accepted, refused, unknown) is recorded in its own state. After
-                    // a batch that was not accepted, the rest wait: the next may fare the same.
+                    // Its answer (accepted, refused, unknown) is recorded in its own state; after
+                    // one that was not accepted, the rest of this collection wait (see above).
                     if let Err(error) = self.send(&claimed, payload, &client, None).await {
                         tracing::info!("batch {}: {}", claimed.id, self.redact(&error.to_string()));
                         break;

@@ -175,9 +175,86 @@ async fn only_a_refused_batch_waits_its_turn_again() {
         store.requeue_batch(accepted).unwrap().is_none(),
         "it exists at the service"
     );
+    // The accepted one retries by asking the service again (its request id), never by sending.
+    assert_eq!(engine.retry(accepted).unwrap().state, JobState::Processing);
     assert_eq!(engine.retry(refused).unwrap().state, JobState::Queued);
-    // A single job that was refused is not a batch: Retry is not offered and not done.
-    assert!(!engine.detail(accepted).unwrap().actions.is_empty());
+}
+
+#[tokio::test]
+async fn a_batch_refused_as_already_in_progress_is_never_queued_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let parent = collection(&engine, 10_001).await;
+    let batch = engine.store().batches(parent.id).unwrap()[0].id;
+    let store = engine.store();
+    store
+        .claim_batch(batch, "me", "me", Duration::ZERO)
+        .unwrap()
+        .unwrap();
+    let duplicate = Some(crate::error::ErrorCode::DuplicateInProgress);
+    store
+        .move_state(
+            batch,
+            &[JobState::Submitting],
+            JobState::Failed,
+            Some("409"),
+            duplicate,
+        )
+        .unwrap()
+        .unwrap();
+    assert!(
+        store.requeue_batch(batch).unwrap().is_none(),
+        "the first try may have made it"
+    );
+    assert!(!engine
+        .detail(batch)
+        .unwrap()
+        .actions
+        .contains(&JobAction::Retry));
+    assert!(engine.retry(batch).is_err());
+    assert_eq!(engine.job(batch).unwrap().state, JobState::Failed);
+}
+
+#[tokio::test]
+async fn without_a_key_no_batch_is_claimed_so_none_looks_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path()); // No key is set.
+    let parent = collection(&engine, 10_001).await;
+    assert!(engine.send_due_batches(None).await.is_err());
+    engine.recover().unwrap();
+    let states: Vec<JobState> = engine
+        .store()
+        .batches(parent.id)
+        .unwrap()
+        .iter()
+        .map(|b| b.state)
+        .collect();
+    assert_eq!(states, vec![JobState::Queued; 2]);
+}
+
+#[tokio::test]
+async fn a_batch_that_moves_brings_its_collection_into_the_changed_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let parent = collection(&engine, 10_001).await;
+    let since = engine.list(&ListPage::default()).unwrap()[0]
+        .updated_at
+        .clone();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let batch = engine.store().batches(parent.id).unwrap()[1].id;
+    engine.cancel(batch).unwrap();
+    let changed = engine
+        .list(&ListPage {
+            changed_since: Some(&since),
+            ..ListPage::default()
+        })
+        .unwrap();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].id, parent.id);
+    assert!(
+        changed[0].updated_at > since,
+        "the collection's row changed with its batch"
+    );
 }
 
 #[tokio::test]

@@ -39,6 +39,8 @@ pub struct EngineOptions {
     pub batches_at_once: usize,
     /// Make a spreadsheet of every job once its files are downloaded.
     pub export_after_download: bool,
+    /// In that spreadsheet, how many positions besides the current one get columns.
+    pub past_positions: usize,
     /// Who this process is, in plain words, for another process that finds a job busy
     /// ("the Bulk Collect app", "bulk-collect-cli").
     pub owner_label: String,
@@ -57,6 +59,7 @@ impl EngineOptions {
             batches_at_once: 2,
             requests_per_second: crate::api::DEFAULT_REQUESTS_PER_SECOND,
             export_after_download: true,
+            past_positions: 3,
             owner_label: "Bulk Collect".into(),
         }
     }

@@ -112,7 +112,10 @@ impl Engine {
             },
             _ => id,
         };
-        let options = ExportOptions::default();
+        let options = ExportOptions {
+            past_positions: self.options().past_positions,
+            ..ExportOptions::default()
+        };
         let today = time::OffsetDateTime::now_utc().date();
         let made = match self.export_inputs(id, None) {
             Ok((files, out, name)) => tokio::task::spawn_blocking(move || {

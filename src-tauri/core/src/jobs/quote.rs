@@ -208,6 +208,11 @@ impl Engine {
                 action: "sending again",
             });
         }
+        if let Some(collection) = job.parent_id {
+            return Err(EngineError::InvalidInput(format!(
+                "Job {id} is a batch of the long ID list in job {collection}, so it cannot be sent again on its own. Look for it in your Coresignal account and use \"I found it\", or cancel it."
+            )));
+        }
         let request = new_job_from(
             &job.name,
             &job.kind,

@@ -186,13 +186,14 @@ pub enum JobAction {
 
 impl JobAction {
     /// What a job in `state` allows. `has_request_id`: the service accepted it; `has_files`: it
-    /// listed result files; `is_batch`: it is one batch of a collection (a batch the service
-    /// refused can wait its turn again: nothing was created, so nothing can be paid twice).
+    /// listed result files; `batch`: `None` for a job of its own, else whether this batch of a
+    /// collection may wait its turn again (the service refused it and created nothing). A batch
+    /// is never "sent again" as a job of its own: it would leave its collection.
     pub fn allowed(
         state: JobState,
         has_request_id: bool,
         has_files: bool,
-        is_batch: bool,
+        batch: Option<bool>,
     ) -> Vec<JobAction> {
         let mut actions = Vec::new();
         if can_move(state, JobState::Cancelled) {
@@ -200,7 +201,7 @@ impl JobAction {
         }
         let retry = match state {
             JobState::InsufficientCredits => true,
-            JobState::Failed => has_request_id || is_batch,
+            JobState::Failed => has_request_id || batch == Some(true),
             _ => false,
         };
         if retry {
@@ -208,7 +209,9 @@ impl JobAction {
         }
         if state == JobState::Uncertain && !has_request_id {
             actions.push(JobAction::Attach);
-            actions.push(JobAction::SendAgain);
+            if batch.is_none() {
+                actions.push(JobAction::SendAgain);
+            }
         }
         if has_files
             && matches!(

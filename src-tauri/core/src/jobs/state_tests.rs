@@ -68,18 +68,29 @@ fn only_a_queued_batch_moves_to_submitting_so_nothing_is_posted_twice() {
 
 #[test]
 fn an_uncertain_job_has_two_ways_out_and_a_cancel() {
-    let actions = JobAction::allowed(JobState::Uncertain, false, false, false);
+    let actions = JobAction::allowed(JobState::Uncertain, false, false, None);
     assert_eq!(
         actions,
         vec![JobAction::Cancel, JobAction::Attach, JobAction::SendAgain]
     );
-    assert!(JobAction::allowed(JobState::Downloaded, true, true, false)
-        .contains(&JobAction::OpenFolder));
-    assert!(JobAction::allowed(JobState::Failed, true, false, false).contains(&JobAction::Retry));
-    assert!(!JobAction::allowed(JobState::Failed, false, false, false).contains(&JobAction::Retry));
     assert!(
-        JobAction::allowed(JobState::Failed, false, false, true).contains(&JobAction::Retry),
+        JobAction::allowed(JobState::Downloaded, true, true, None).contains(&JobAction::OpenFolder)
+    );
+    assert!(JobAction::allowed(JobState::Failed, true, false, None).contains(&JobAction::Retry));
+    assert!(!JobAction::allowed(JobState::Failed, false, false, None).contains(&JobAction::Retry));
+    assert!(
+        JobAction::allowed(JobState::Failed, false, false, Some(true)).contains(&JobAction::Retry),
         "a refused batch can wait its turn again"
+    );
+    assert!(
+        !JobAction::allowed(JobState::Failed, false, false, Some(false))
+            .contains(&JobAction::Retry),
+        "not one whose refusal may mean it was created"
+    );
+    assert_eq!(
+        JobAction::allowed(JobState::Uncertain, false, false, Some(false)),
+        vec![JobAction::Cancel, JobAction::Attach],
+        "an uncertain batch is found or cancelled, never sent again on its own"
     );
 }
 

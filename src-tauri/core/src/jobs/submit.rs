@@ -183,6 +183,22 @@ impl Engine {
     /// The service refused the request (nothing was created, nothing charged).
     fn refused(&self, job: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
         self.audit(self.server_event(job.id, error.status(), &error.to_string()));
+        if job.parent_id.is_some() && matches!(error, ApiError::DuplicateInProgress { .. }) {
+            // For a batch, "the same request is in progress" may be this very POST, created by
+            // an earlier try: it is found (or cancelled) by the person, never sent again.
+            let reason = "Coresignal says the same list is already being prepared: it may be this batch, created by an earlier try. Look for it in your Coresignal account and use \"I found it\"; it was not sent again.".to_owned();
+            self.move_job(
+                job.id,
+                &[JobState::Submitting],
+                JobState::Uncertain,
+                Some(&reason),
+                Some(ErrorCode::Uncertain),
+            )?;
+            return Err(EngineError::Uncertain {
+                job: job.id,
+                reason,
+            });
+        }
         if matches!(error, ApiError::KeyRejected { .. }) {
             self.key_rejected.send_replace(true);
         }

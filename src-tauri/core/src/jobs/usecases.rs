@@ -74,7 +74,7 @@ impl Engine {
                 job.state,
                 job.request_id.is_some(),
                 !files.is_empty(),
-                job.parent_id.is_some(),
+                job.parent_id.map(|_| super::batches::requeueable(&job)),
             ),
             download_before: job.files_expire_at().map(format_time),
             records_downloaded: files.iter().filter_map(|file| file.records).sum(),

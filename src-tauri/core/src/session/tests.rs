@@ -138,6 +138,7 @@ fn proxied(download_root: &Path) -> Settings {
         requests_per_second: 27,
         max_downloads: 3,
         batches_at_once: 2,
+        past_positions: 3,
         export_after_download: true,
         download_root: download_root.to_path_buf(),
         proxy: Some("http://anna@proxy.example.com:8080".into()),

@@ -41,14 +41,16 @@ impl Store {
     }
 
     /// Puts failed batch `id` back in the queue, only if it is a batch and the service never
-    /// accepted it (no request id: it was refused, so nothing was created or charged). `None` when
-    /// it is not such a batch.
+    /// accepted it (no request id: it was refused, so nothing was created or charged; not a 409,
+    /// which may mean an earlier try of the same POST created it). `None` when it is not such a
+    /// batch.
     pub fn requeue_batch(&self, id: i64) -> StoreResult<Option<JobRow>> {
         let mut connection = self.lock();
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let refused_batch: bool = transaction.query_row(
-            "SELECT parent_id IS NOT NULL AND request_id IS NULL FROM jobs WHERE id = ?1",
+            "SELECT parent_id IS NOT NULL AND request_id IS NULL \
+             AND coalesce(error_code, '') != 'DuplicateInProgress' FROM jobs WHERE id = ?1",
             [id],
             |row| row.get(0),
         )?;

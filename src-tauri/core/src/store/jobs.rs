@@ -363,6 +363,11 @@ pub(super) fn move_in(
         "INSERT INTO job_events (job_id, at, kind, from_state, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4, ?5)",
         params![id, now, from, to.as_str(), reason.unwrap_or(to.describe())],
     )?;
+    // A batch's move changes how its collection stands: the list's "changed since" must see it.
+    transaction.execute(
+        "UPDATE jobs SET updated_at = ?2 WHERE id = (SELECT parent_id FROM jobs WHERE id = ?1)",
+        params![id, now],
+    )?;
     let row = transaction.query_row(
         &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"),
         [id],

@@ -31,6 +31,8 @@ pub enum Setting {
     Mode,
     /// How many batches of one collection are with the service at once.
     BatchesAtOnce,
+    /// Past positions the spreadsheet after a download gives columns.
+    PastPositions,
 }
 
 impl Setting {
@@ -48,6 +50,7 @@ impl Setting {
             Setting::ExportAfterDownload => "export_after_download",
             Setting::Mode => "mode",
             Setting::BatchesAtOnce => "batches_at_once",
+            Setting::PastPositions => "past_positions",
         }
     }
 }

@@ -98,7 +98,7 @@ impl Store {
                 next_poll_at: row.get(9)?,
                 error_code: parse_optional(row, 10, ErrorCode::parse)?,
                 records_downloaded: row.get(13)?,
-                actions: JobAction::allowed(state, has_request, files > 0, false),
+                actions: JobAction::allowed(state, has_request, files > 0, None),
                 has_spreadsheet: row.get(14)?,
                 batches: None,
             })

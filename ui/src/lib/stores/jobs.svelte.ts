@@ -138,7 +138,11 @@ class JobsStore {
       case "state":
         // A batch's own move only refreshes its page; its collection's update is the news.
         if (update.batch_of === null) this.onState(update.job, update.state);
-        else this.bump(update.job);
+        else {
+          // Its collection's page (batches, people) shows it too.
+          this.bump(update.job);
+          this.bump(update.batch_of);
+        }
         break;
       case "polled":
         this.nextCheckAt[update.job] = Date.now() + update.next_check_in_secs * 1000;

@@ -27,6 +27,10 @@ batches_at_once: number,
  */
 export_after_download: boolean, 
 /**
+ * In that spreadsheet, how many positions besides the current one get columns (0–50).
+ */
+past_positions: number, 
+/**
  * Each job gets a folder under this one; an absolute path.
  */
 download_root: string, 
