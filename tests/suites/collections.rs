@@ -228,3 +228,54 @@ async fn a_refused_batch_holds_the_rest_and_retry_sends_it_exactly_once_more() {
     );
     drop(scheduler);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_cancelled_before_its_turn_leaves_a_spreadsheet_of_the_others_and_says_so() {
+    let harness = Harness::start(quick_sim()).await;
+    let report =
+        collect_core::ids::read_id_file(Path::new(&id_file(harness.dir.path(), 20_001))).unwrap();
+    let job = submit_job(
+        &harness.engine,
+        NewJob {
+            name: Some("partial".into()),
+            request: JobRequest::Ids {
+                report,
+                source_file: None,
+                split: true,
+            },
+            webhook_url: None,
+        },
+    )
+    .await
+    .unwrap();
+    // Two batches at once: the third (one ID) is still waiting its turn; the person cancels it.
+    let third = harness.engine.detail(job.id).unwrap().batches[2].clone();
+    assert_eq!(third.state, JobState::Queued);
+    harness.engine.cancel(third.job).unwrap();
+    let scheduler = Scheduler::start(&harness.engine);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+    let workbook = loop {
+        if let Some(path) = harness.engine.job(job.id).unwrap().export_path {
+            break path;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no spreadsheet was made"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(people_ids(Path::new(&workbook)).len(), 20_000);
+    assert_eq!(
+        harness.sim.requests().len(),
+        2,
+        "the cancelled batch was never sent"
+    );
+    let trail = harness.engine.store().events(job.id).unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.detail.starts_with("Batch 3 ended without files")),
+        "{trail:#?}"
+    );
+    drop(scheduler);
+}

@@ -86,6 +86,17 @@ impl JobState {
     }
 }
 
+/// True when every batch of a collection has ended and at least one brought files: its export
+/// (of those) can be made. A batch that ended without files is named in the collection's trail.
+pub fn collection_ended_with_files(batches: &[BatchView]) -> bool {
+    batches
+        .iter()
+        .all(|batch| batch.state.is_final_for_collection())
+        && batches
+            .iter()
+            .any(|batch| batch.state == JobState::Downloaded)
+}
+
 /// How many of `batches` are finished.
 pub fn batch_count(batches: &[JobState]) -> BatchCount {
     let done = batches

@@ -82,12 +82,24 @@ impl Engine {
             job: id,
             state: job.state,
         };
-        if job.state != JobState::Downloaded || detail.files.is_empty() {
+        let exportable = job.state == JobState::Downloaded
+            || super::batches::collection_ended_with_files(&detail.batches);
+        if !exportable || detail.files.is_empty() {
             return Err(not_downloaded);
         }
+        // A collection's batches that ended without files (expired, cancelled, failed) are left
+        // out; those with nothing to download have no file to add.
+        let downloaded: std::collections::HashSet<i64> = detail
+            .batches
+            .iter()
+            .filter(|batch| batch.state == JobState::Downloaded)
+            .map(|batch| batch.job)
+            .collect();
         let mut files = Vec::with_capacity(detail.files.len());
-        // A batch with nothing to download has no file to add.
         for file in &detail.files {
+            if !detail.batches.is_empty() && !downloaded.contains(&file.job_id) {
+                continue;
+            }
             match (&file.state, &file.path) {
                 (FileState::Done, Some(path)) => files.push(PathBuf::from(path)),
                 _ => return Err(not_downloaded),
@@ -107,7 +119,24 @@ impl Engine {
     pub(super) async fn spreadsheet_after_download(&self, id: i64) {
         let id = match self.job(id).map(|job| job.parent_id) {
             Ok(Some(parent)) => match self.detail(parent) {
-                Ok(detail) if detail.job.state == JobState::Downloaded => parent,
+                Ok(detail) if super::batches::collection_ended_with_files(&detail.batches) => {
+                    let missing: Vec<String> = detail
+                        .batches
+                        .iter()
+                        .filter(|b| !matches!(b.state, JobState::Downloaded | JobState::NoResults))
+                        .map(|b| b.index.to_string())
+                        .collect();
+                    if !missing.is_empty() {
+                        self.audit(self.note(
+                            parent,
+                            &format!(
+                                "Batch {} ended without files, so the spreadsheet holds the other batches. Open a batch to see why and what can be done.",
+                                missing.join(", ")
+                            ),
+                        ));
+                    }
+                    parent
+                }
                 _ => return, // More batches to come: the spreadsheet waits for the last.
             },
             _ => id,
