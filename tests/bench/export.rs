@@ -7,6 +7,9 @@
 //! - pandas: `json_normalize` of every record, then `to_csv` (goal: export ≥ 10× faster);
 //! - DuckDB: `read_json` → `COPY … TO` CSV (goal: export at least as fast).
 //!
+//! Up to 50,000 people it also times the results table on the same files: the first page (every
+//! person read once) and a later, searched and sorted page.
+//!
 //! pandas and DuckDB come from PyPI into a throwaway virtual environment under the target folder
 //! (`export-bench-work/venv`, made on the first run); a reference that cannot be installed is skipped with a note. Each run is
 //! its own process, so peak memory (VmHWM; `/usr/bin/time` for the others) is that run's alone
@@ -24,7 +27,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use collect_core::export::{export_job, ExportFormat, ExportLayout, ExportOptions};
+use collect_core::export::{
+    export_job, page, read_people, ExportFormat, ExportLayout, ExportOptions, PeopleQuery,
+    PeopleSort,
+};
 
 const PER_FILE: usize = 50_000;
 
@@ -233,6 +239,35 @@ fn median(runs: usize, mut run: impl FnMut() -> BenchResult<Run>) -> BenchResult
     })
 }
 
+/// The results table on the same files: reading every person once (the first call), then a
+/// searched and sorted page (every later call), beside zcat of the same files.
+fn table_figures(files: &[PathBuf], zcat_seconds: f64) -> BenchResult<()> {
+    let started = Instant::now();
+    let people = read_people(files)?;
+    let read = started.elapsed().as_secs_f64();
+    let query = PeopleQuery {
+        search: "engineer".into(),
+        sort: PeopleSort::Company,
+        descending: true,
+        offset: 100,
+        limit: 50,
+    };
+    let started = Instant::now();
+    let shown = page(&people, &query);
+    let paged = started.elapsed().as_secs_f64();
+    println!(
+        "| {} | — | results table: read every person (first page) | {read:.2} | — | — | {:.2}× zcat's time |",
+        people.len(),
+        read / zcat_seconds
+    );
+    println!(
+        "| {} | — | results table: a searched, sorted page ({} match) | {paged:.3} | — | — | — |",
+        people.len(),
+        shown.matching
+    );
+    Ok(())
+}
+
 fn mib(kib: Option<u64>) -> String {
     kib.map_or("?".into(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0))
 }
@@ -290,6 +325,9 @@ fn parent(args: &[String]) -> BenchResult<()> {
             &zcat,
             versus(&zcat, "its speed", "≥ 0.5×"),
         );
+        if count <= 50_000 {
+            table_figures(&files, zcat.seconds)?;
+        }
         if let Some(python) = &pandas {
             let pandas_csv = out.join("pandas.csv");
             let run = median(runs, || python_run(python, PANDAS, &pandas_csv, &files))?;
