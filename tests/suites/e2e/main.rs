@@ -276,7 +276,7 @@ mod e2e {
         let app = desktop.open().await;
         app.click_testid("nav-jobs").await;
         app.wait_for_job_row("downloaded").await;
-        app.click_testid("job-row").await;
+        app.click_testid("job-open").await;
         app.wait_for_job_state("downloaded").await;
         assert_eq!(downloaded_records(&desktop.downloads()), 10);
         app.quit().await;

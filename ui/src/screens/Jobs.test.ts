@@ -96,6 +96,12 @@ describe("Jobs", () => {
     expect(screen.getAllByTestId("row-spreadsheet")).toHaveLength(1);
     await fireEvent.click(screen.getByRole("button", { name: "Open the spreadsheet of Anglers" }));
     await waitFor(() => expect(calls).toHaveBeenCalledWith("open_spreadsheet", { id: 2 }));
+    expect(router.route.screen, "a row's button does not also open the job").not.toBe("job");
+
+    // A click anywhere else on a row opens its job.
+    const row = screen.getAllByTestId("job-row")[0] as HTMLElement;
+    await fireEvent.click(row.querySelector(".col-credits") as HTMLElement);
+    expect(router.route).toEqual({ screen: "job", id: 3 });
   });
 
   it("shows how many jobs are running beside Jobs in the navigation", () => {
