@@ -62,6 +62,9 @@ pub struct Settings {
     pub proxy: Option<String>,
     /// Light, dark, or following the OS.
     pub theme: Theme,
+    /// Ask the release page for a newer version at start (on unless turned off; off means no
+    /// request to the update server at all).
+    pub check_for_updates: bool,
 }
 
 /// The UI's colour theme.
@@ -124,6 +127,7 @@ impl Settings {
                 .setting(Setting::Theme)?
                 .map(|text| Theme::parse(&text))
                 .unwrap_or_default(),
+            check_for_updates: store.setting_u32(Setting::CheckForUpdates, 1)? != 0,
         })
     }
 
@@ -236,6 +240,10 @@ impl Settings {
         write(Setting::DownloadRoot, &self.download_root.to_string_lossy())?;
         write(Setting::Proxy, self.trimmed_proxy())?;
         write(Setting::Theme, self.theme.as_str())?;
+        write(
+            Setting::CheckForUpdates,
+            if self.check_for_updates { "1" } else { "0" },
+        )?;
         Ok(())
     }
 

@@ -43,6 +43,7 @@ fn valid() -> Settings {
         }),
         proxy: None,
         theme: Theme::System,
+        check_for_updates: true,
     }
 }
 
@@ -103,6 +104,20 @@ fn downloads_at_once_are_between_1_and_10_and_kept() {
             .max_downloads,
         5
     );
+}
+
+#[test]
+fn update_checks_are_on_until_turned_off_and_stay_off() {
+    let store = Store::open_in_memory().unwrap();
+    let data = Path::new("/data");
+    assert!(Settings::load(&store, data).unwrap().check_for_updates);
+    Settings {
+        check_for_updates: false,
+        ..valid()
+    }
+    .save(&store)
+    .unwrap();
+    assert!(!Settings::load(&store, data).unwrap().check_for_updates);
 }
 
 #[test]

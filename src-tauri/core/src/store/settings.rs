@@ -31,6 +31,8 @@ pub enum Setting {
     Mode,
     /// How many batches of one collection are with the service at once.
     BatchesAtOnce,
+    /// Whether the app asks for a newer version at start ("1" or "0").
+    CheckForUpdates,
 }
 
 impl Setting {
@@ -48,6 +50,7 @@ impl Setting {
             Setting::ExportAfterDownload => "export_after_download",
             Setting::Mode => "mode",
             Setting::BatchesAtOnce => "batches_at_once",
+            Setting::CheckForUpdates => "check_for_updates",
         }
     }
 }
