@@ -5,6 +5,8 @@
 //! `tauri.conf.json` (`plugins.updater.pubkey`) or was made for another version
 //! (`requireSignedVersion`). With the setting off, no request is made at all.
 
+use std::net::IpAddr;
+
 use tauri::{AppHandle, Runtime, Url};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
@@ -56,6 +58,31 @@ fn endpoint_override() -> Option<Url> {
 
 /// At start: checks once in the background when `enabled`; a newer release is offered in a
 /// dialog, installed only if the person says yes, then the app restarts.
+/// Lets [`UPDATE_ENDPOINT_ENV`] name a plain-HTTP address on this computer (a test server, as in
+/// `make test-bundle`): the plugin refuses any non-HTTPS endpoint in release builds otherwise.
+/// Every other address must be HTTPS; the signature check is the same either way.
+pub fn allow_loopback_endpoint<R: Runtime>(context: &mut tauri::Context<R>) {
+    if !endpoint_override().is_some_and(|url| is_loopback_http(&url)) {
+        return;
+    }
+    let plugins = &mut context.config_mut().plugins.0;
+    if let Some(updater) = plugins.get_mut("updater").and_then(|v| v.as_object_mut()) {
+        updater.insert("dangerousInsecureTransportProtocol".into(), true.into());
+    }
+}
+
+/// True for `http://` on 127.0.0.0/8, `[::1]` or `localhost`.
+fn is_loopback_http(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    url.scheme() == "http"
+        && (host == "localhost"
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback()))
+}
+
 /// A development build (`make run`, the end-to-end tests) is not what a release replaces: it
 /// asks only when [`UPDATE_ENDPOINT_ENV`] points it at a test server.
 pub fn check_in_background<R: Runtime>(app: AppHandle<R>, enabled: bool) {

@@ -12,7 +12,7 @@ use base64::Engine as _;
 use serde_json::json;
 use tauri::test::{mock_builder, MockRuntime};
 
-use super::{check, Outcome};
+use super::{check, is_loopback_http, Outcome};
 
 /// The version this build carries: the workspace's, which the real config leaves to Cargo.
 const THIS_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -250,4 +250,25 @@ async fn with_checks_off_the_update_server_is_never_asked() {
         Outcome::Disabled
     ));
     assert_eq!(server.requests(), 0);
+}
+
+#[test]
+fn only_a_plain_http_address_on_this_computer_may_skip_https() {
+    for allowed in [
+        "http://127.0.0.1:8080/latest.json",
+        "http://127.5.0.1/latest.json",
+        "http://[::1]:9/latest.json",
+        "http://localhost/latest.json",
+    ] {
+        assert!(is_loopback_http(&allowed.parse().unwrap()), "{allowed}");
+    }
+    for refused in [
+        "http://example.com/latest.json",
+        "http://192.168.1.10/latest.json",
+        "http://localhost.example.com/latest.json",
+        "https://127.0.0.1/latest.json",
+        "file:///tmp/latest.json",
+    ] {
+        assert!(!is_loopback_http(&refused.parse().unwrap()), "{refused}");
+    }
 }
