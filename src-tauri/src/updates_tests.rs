@@ -150,26 +150,33 @@ fn app(server: &UpdateServer, public_key: &str) -> tauri::App<MockRuntime> {
         .unwrap()
 }
 
-#[tokio::test]
-async fn this_build_sees_a_newer_release_and_downloads_it_when_the_signature_is_right() {
-    let server = UpdateServer::start();
-    let signer = Signer::new();
-    server.publish(NEWER, &signer.sign(ARTIFACT, NEWER));
-    let app = app(&server, &signer.public_key());
-
+/// Publishes 99.0.0 with `signature`, checks as this build trusting `trusted`'s key, and returns
+/// what downloading the release gave.
+async fn download_newer(
+    server: &UpdateServer,
+    trusted: &Signer,
+    signature: &str,
+) -> Result<Vec<u8>, tauri_plugin_updater::Error> {
+    server.publish(NEWER, signature);
+    let app = app(server, &trusted.public_key());
     let Outcome::Available(update) = check(app.handle(), true).await.unwrap() else {
         panic!("a newer release was not seen");
     };
     assert_eq!(update.current_version, THIS_VERSION);
     assert_eq!(update.version, NEWER);
-    let bytes = update.download(|_, _| {}, || {}).await.unwrap();
-    assert_eq!(bytes, ARTIFACT);
+    update.download(|_, _| {}, || {}).await
+}
+
+#[tokio::test]
+async fn this_build_sees_a_newer_release_and_downloads_it_when_the_signature_is_right() {
+    let (server, signer) = (UpdateServer::start(), Signer::new());
+    let bytes = download_newer(&server, &signer, &signer.sign(ARTIFACT, NEWER)).await;
+    assert_eq!(bytes.unwrap(), ARTIFACT);
 }
 
 #[tokio::test]
 async fn the_same_version_is_up_to_date() {
-    let server = UpdateServer::start();
-    let signer = Signer::new();
+    let (server, signer) = (UpdateServer::start(), Signer::new());
     server.publish(THIS_VERSION, &signer.sign(ARTIFACT, THIS_VERSION));
     let app = app(&server, &signer.public_key());
 
@@ -182,57 +189,37 @@ async fn the_same_version_is_up_to_date() {
 
 #[tokio::test]
 async fn a_tampered_download_is_refused() {
-    let server = UpdateServer::start();
-    let signer = Signer::new();
-    server.publish(NEWER, &signer.sign(ARTIFACT, NEWER));
-    let app = app(&server, &signer.public_key());
+    let (server, signer) = (UpdateServer::start(), Signer::new());
     let mut tampered = ARTIFACT.to_vec();
     tampered[0] ^= 1;
     *server.artifact.lock().unwrap() = tampered;
 
-    let Outcome::Available(update) = check(app.handle(), true).await.unwrap() else {
-        panic!("a newer release was not seen");
-    };
-    let error = update.download(|_, _| {}, || {}).await.unwrap_err();
+    let error = download_newer(&server, &signer, &signer.sign(ARTIFACT, NEWER)).await;
     assert!(
-        matches!(error, tauri_plugin_updater::Error::Minisign(_)),
+        matches!(error, Err(tauri_plugin_updater::Error::Minisign(_))),
         "{error:?}"
     );
 }
 
 #[tokio::test]
 async fn a_signature_from_another_key_is_refused() {
-    let server = UpdateServer::start();
-    let (trusted, attacker) = (Signer::new(), Signer::new());
-    server.publish(NEWER, &attacker.sign(ARTIFACT, NEWER));
-    let app = app(&server, &trusted.public_key());
-
-    let Outcome::Available(update) = check(app.handle(), true).await.unwrap() else {
-        panic!("a newer release was not seen");
-    };
-    let error = update.download(|_, _| {}, || {}).await.unwrap_err();
+    let (server, trusted, attacker) = (UpdateServer::start(), Signer::new(), Signer::new());
+    let error = download_newer(&server, &trusted, &attacker.sign(ARTIFACT, NEWER)).await;
     assert!(
-        matches!(error, tauri_plugin_updater::Error::Minisign(_)),
+        matches!(error, Err(tauri_plugin_updater::Error::Minisign(_))),
         "{error:?}"
     );
 }
 
 #[tokio::test]
 async fn an_older_release_signed_for_its_own_version_cannot_pose_as_a_newer_one() {
-    let server = UpdateServer::start();
-    let signer = Signer::new();
+    let (server, signer) = (UpdateServer::start(), Signer::new());
     // A genuine, correctly signed old release, announced under a newer number.
-    server.publish(NEWER, &signer.sign(ARTIFACT, "0.0.1"));
-    let app = app(&server, &signer.public_key());
-
-    let Outcome::Available(update) = check(app.handle(), true).await.unwrap() else {
-        panic!("a newer release was not seen");
-    };
-    let error = update.download(|_, _| {}, || {}).await.unwrap_err();
+    let error = download_newer(&server, &signer, &signer.sign(ARTIFACT, "0.0.1")).await;
     assert!(
         matches!(
             error,
-            tauri_plugin_updater::Error::SignedVersionMismatch { .. }
+            Err(tauri_plugin_updater::Error::SignedVersionMismatch { .. })
         ),
         "{error:?}"
     );
