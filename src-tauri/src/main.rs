@@ -2,5 +2,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    bulk_collect::linux::prepare_webkit();
     bulk_collect::run();
 }

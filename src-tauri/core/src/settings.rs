@@ -70,6 +70,9 @@ pub struct Settings {
     pub proxy: Option<String>,
     /// Light, dark, or following the OS.
     pub theme: Theme,
+    /// Ask the release page for a newer version at start (on unless turned off; off means no
+    /// request to the update server at all).
+    pub check_for_updates: bool,
 }
 
 /// The UI's colour theme.
@@ -135,6 +138,7 @@ impl Settings {
                 .setting(Setting::Theme)?
                 .map(|text| Theme::parse(&text))
                 .unwrap_or_default(),
+            check_for_updates: store.setting_u32(Setting::CheckForUpdates, 1)? != 0,
         })
     }
 
@@ -254,6 +258,10 @@ impl Settings {
         write(Setting::DownloadRoot, &self.download_root.to_string_lossy())?;
         write(Setting::Proxy, self.trimmed_proxy())?;
         write(Setting::Theme, self.theme.as_str())?;
+        write(
+            Setting::CheckForUpdates,
+            if self.check_for_updates { "1" } else { "0" },
+        )?;
         Ok(())
     }
 

@@ -44,6 +44,7 @@ fn valid() -> Settings {
         }),
         proxy: None,
         theme: Theme::System,
+        check_for_updates: true,
     }
 }
 
@@ -146,6 +147,20 @@ fn batches_at_once_and_past_positions_are_checked_kept_and_reach_the_engine() {
     assert_eq!((loaded.batches_at_once, loaded.past_positions), (4, 0));
     let options = loaded.engine_options(Mode::Live, "https://x", None);
     assert_eq!((options.batches_at_once, options.past_positions), (4, 0));
+}
+
+#[test]
+fn update_checks_are_on_until_turned_off_and_stay_off() {
+    let store = Store::open_in_memory().unwrap();
+    let data = Path::new("/data");
+    assert!(Settings::load(&store, data).unwrap().check_for_updates);
+    Settings {
+        check_for_updates: false,
+        ..valid()
+    }
+    .save(&store)
+    .unwrap();
+    assert!(!Settings::load(&store, data).unwrap().check_for_updates);
 }
 
 #[test]

@@ -63,6 +63,23 @@ describe("Settings", () => {
     });
   });
 
+  it("turns update checks off and keeps the other settings", async () => {
+    on("save_settings", ({ settings }) => appStateFixture({ settings: settings as never }));
+    start();
+    const updates = screen.getByLabelText(
+      "Look for a new version when the app starts",
+    ) as HTMLInputElement;
+    expect(updates.checked).toBe(true);
+    await fireEvent.click(updates);
+    await waitFor(() => expect(app.state?.settings.check_for_updates).toBe(false));
+    const [, sent] = calls.mock.calls.find(([command]) => command === "save_settings") ?? [];
+    expect((sent as { settings: object }).settings).toMatchObject({
+      check_for_updates: false,
+      export_after_download: true,
+    });
+    expect(screen.getByText("Bulk Collect will not look for new versions.")).toBeTruthy();
+  });
+
   it("sends a typed proxy password once, keeps a saved one by default and never shows it", async () => {
     on("save_settings", ({ settings }) =>
       appStateFixture({ settings: settings as never, proxy_password_set: true }),
@@ -81,6 +98,7 @@ describe("Settings", () => {
     expect(sent).toMatchObject({ proxyPassword: { set: "s3cret" } });
     expect(Object.keys((sent as { settings: object }).settings).sort()).toEqual([
       "batches_at_once",
+      "check_for_updates",
       "credits_per_record",
       "download_root",
       "export_after_download",

@@ -77,6 +77,7 @@ export function appStateFixture(overrides: Partial<AppState> = {}): AppState {
       download_root: "/home/user/Downloads/Bulk Collect",
       proxy: null,
       theme: "system",
+      check_for_updates: true,
     },
     ...overrides,
   };

@@ -143,6 +143,7 @@ fn proxied(download_root: &Path) -> Settings {
         download_root: download_root.to_path_buf(),
         proxy: Some("http://anna@proxy.example.com:8080".into()),
         theme: crate::settings::Theme::Dark,
+        check_for_updates: true,
     }
 }
 

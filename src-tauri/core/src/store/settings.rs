@@ -33,6 +33,8 @@ pub enum Setting {
     BatchesAtOnce,
     /// Past positions the spreadsheet after a download gives columns.
     PastPositions,
+    /// Whether the app asks for a newer version at start ("1" or "0").
+    CheckForUpdates,
 }
 
 impl Setting {
@@ -51,6 +53,7 @@ impl Setting {
             Setting::Mode => "mode",
             Setting::BatchesAtOnce => "batches_at_once",
             Setting::PastPositions => "past_positions",
+            Setting::CheckForUpdates => "check_for_updates",
         }
     }
 }

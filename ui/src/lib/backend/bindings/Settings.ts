@@ -42,4 +42,9 @@ proxy: string | null,
 /**
  * Light, dark, or following the OS.
  */
-theme: Theme, };
+theme: Theme, 
+/**
+ * Ask the release page for a newer version at start (on unless turned off; off means no
+ * request to the update server at all).
+ */
+check_for_updates: boolean, };
