@@ -110,11 +110,15 @@ bench: deps
 	$(CARGO_TARGET_DIR)/release/export-bench
 
 ## The long form of the proof (minutes to hours): the CLI killed at random points and moments
-## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell; figures at the end.
+## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell, the property tests of
+## hostile input with PROPTEST_CASES cases each (3,000 unless set); figures at the end.
 soak: build
 	tests/support/with-keyring.sh env BULK_COLLECT_SOAK_JOBS=$${BULK_COLLECT_SOAK_JOBS:-10} \
 	  cargo test -p bulk-collect-tests --test fault_matrix --test load -- --nocapture
 	tests/support/with-keyring.sh $(TARGET)/soak
+	@# Hostile input: the property tests of the parsers and the export with many cases.
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p collect-core --lib api::classify::props
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p bulk-collect-tests --test hostile_input
 
 clean:
 	cargo clean

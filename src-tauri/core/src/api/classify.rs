@@ -270,7 +270,11 @@ pub(crate) fn download_span(
             )),
         });
     }
-    Ok((start, total.or_else(|| length.map(|l| start + l))))
+    // A hostile length must not overflow: an impossible total is an unknown one.
+    Ok((
+        start,
+        total.or_else(|| length.and_then(|l| start.checked_add(l))),
+    ))
 }
 
 /// `bytes 100-199/1000` → (100, Some(1000)); `bytes 100-199/*` → (100, None).
@@ -289,3 +293,7 @@ fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
 #[cfg(test)]
 #[path = "classify_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "classify_props.rs"]
+mod props;
