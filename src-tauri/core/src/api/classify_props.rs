@@ -145,3 +145,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// An answer that echoes the key keeps no copy of it; one that does not is left as it is.
+    #[test]
+    fn an_echoed_key_is_blanked_out_of_the_answer(parts in proptest::collection::vec("[ -~]{0,20}", 1..5), key in "[A-Za-z0-9-]{8,40}") {
+        let body = parts.join(&key);
+        let answer = Answer { status: 401, headers: HeaderMap::new(), body: Bytes::from(body.clone()) };
+        let clean = String::from_utf8(answer.without(&key).body.to_vec()).unwrap();
+        prop_assert!(!clean.contains(&key), "{}", clean);
+        if !body.contains(&key) {
+            prop_assert_eq!(clean, body);
+        }
+    }
+}
