@@ -29,7 +29,7 @@ E2E_SCREEN := -screen 0 1280x800x24 -nolisten tcp
 help:
 	@echo "make run    install what is missing, build, open the app (Practice mode when no key is stored)"
 	@echo "make test   everything CI checks: formatting, lints, UI checks, all tests"
-	@echo "make bench  download throughput and memory against curl; the job list with 10,000 jobs; the export against zcat, pandas, DuckDB"
+	@echo "make bench  download throughput and memory against curl; the job list with 10,000 jobs; the export against zcat, pandas, DuckDB; command round trips while 200 jobs poll"
 	@echo "make soak   the long proof: the CLI killed at random points, the fault matrix with more jobs (figures at the end)"
 	@echo "make test-e2e     only the end-to-end tests of the desktop app (Xvfb, WebDriver, keychain)"
 	@echo "make screenshots  the end-to-end tests, keeping pictures of the main screens in docs/screenshots"
@@ -108,6 +108,7 @@ bench: deps
 	$(CARGO_TARGET_DIR)/release/download-bench
 	$(CARGO_TARGET_DIR)/release/jobs-bench
 	$(CARGO_TARGET_DIR)/release/export-bench
+	$(CARGO_TARGET_DIR)/release/responsive-bench
 
 ## The long form of the proof (minutes to hours): the CLI killed at random points and moments
 ## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell, the property tests of
