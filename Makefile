@@ -46,7 +46,7 @@ ACTIONLINT := $(ACTIONLINT_ROOT)/bin/actionlint
 help:
 	@echo "make run    install what is missing, build, open the app (Practice mode when no key is stored)"
 	@echo "make test   everything CI checks: formatting, lints, UI checks, all tests"
-	@echo "make bench  download throughput and memory against curl; the job list with 10,000 jobs; the export against zcat, pandas, DuckDB"
+	@echo "make bench  download throughput and memory against curl; the job list with 10,000 jobs; the export against zcat, pandas, DuckDB; command round trips while 200 jobs poll"
 	@echo "make soak   the long proof: the CLI killed at random points, the fault matrix with more jobs (figures at the end)"
 	@echo "make test-e2e     only the end-to-end tests of the desktop app (Xvfb, WebDriver, keychain)"
 	@echo "make screenshots  the end-to-end tests, keeping pictures of the main screens in docs/screenshots"
@@ -156,16 +156,21 @@ bench: deps bench-desktop
 	$(CARGO_TARGET_DIR)/release/download-bench
 	$(CARGO_TARGET_DIR)/release/jobs-bench
 	$(CARGO_TARGET_DIR)/release/export-bench
+	$(CARGO_TARGET_DIR)/release/responsive-bench
 
 bench-desktop: bundle
 	packaging/bench-desktop.sh $(BUNDLE_DIR)/bulk-collect.deb
 
 ## The long form of the proof (minutes to hours): the CLI killed at random points and moments
-## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell; figures at the end.
+## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell, the property tests of
+## hostile input with PROPTEST_CASES cases each (3,000 unless set); figures at the end.
 soak: build
 	tests/support/with-keyring.sh env BULK_COLLECT_SOAK_JOBS=$${BULK_COLLECT_SOAK_JOBS:-10} \
 	  cargo test -p bulk-collect-tests --test fault_matrix --test load -- --nocapture
 	tests/support/with-keyring.sh $(TARGET)/soak
+	@# Hostile input: the property tests of the parsers and the export with many cases.
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p collect-core --lib api::classify::props
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p bulk-collect-tests --test hostile_input
 
 clean:
 	cargo clean

@@ -195,6 +195,24 @@ pub fn query_job(query: EsQuery, limit: Option<u32>) -> NewJob {
     }
 }
 
+/// Submits `count` jobs of two IDs each, every list different (ID lists are priced without a
+/// search call): many active jobs quickly.
+pub async fn submit_id_list_jobs(engine: &Engine, count: u32) {
+    for n in 0..count {
+        let ids = format!("{}\n{}\n", 1_000 + n, 5_000 + n);
+        let job = NewJob {
+            name: None,
+            request: JobRequest::Ids {
+                report: parse_id_list(ids.as_bytes()).expect("two valid IDs"),
+                source_file: None,
+                split: false,
+            },
+            webhook_url: None,
+        };
+        submit_job(engine, job).await.expect("the job is accepted");
+    }
+}
+
 /// A job for the IDs in a shared sample file.
 pub fn ids_job(file: &str) -> NewJob {
     let bytes = std::fs::read(shared_data(file)).expect("the sample ID file");

@@ -8,8 +8,7 @@
 use std::time::Duration;
 
 use bulk_collect_tests::*;
-use collect_core::ids::parse_id_list;
-use collect_core::jobs::{JobRequest, JobState, NewJob};
+use collect_core::jobs::JobState;
 use coresignal_sim::Endpoint;
 
 const JOBS: u32 = 200;
@@ -17,22 +16,7 @@ const JOBS: u32 = 200;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_jobs_polled_at_once_never_exceed_the_rate_limit() {
     let harness = Harness::start(slow_sim()).await;
-    for n in 0..JOBS {
-        // ID lists (priced without a search call), each different.
-        let ids = format!("{}\n{}\n", 1_000 + n, 5_000 + n);
-        let job = NewJob {
-            name: None,
-            request: JobRequest::Ids {
-                report: parse_id_list(ids.as_bytes()).unwrap(),
-                source_file: None,
-                split: false,
-            },
-            webhook_url: None,
-        };
-        submit_job(&harness.engine, job)
-            .await
-            .expect("the job is accepted");
-    }
+    submit_id_list_jobs(&harness.engine, JOBS).await;
     harness.sim.clear_calls();
     let scheduler = Scheduler::start(&harness.engine);
     // Every job is due every 20–200 ms: far more polls are wanted than 27 a second allow.

@@ -90,8 +90,9 @@ pub struct Faults {
     /// `Retry-After` (seconds) sent with the 429s of `rate_limit_storm`, whatever
     /// [`crate::SimConfig::send_retry_after`] says.
     pub storm_retry_after_secs: Option<u64>,
-    /// Requests that become ready while this is on list hostile file names
-    /// (`../…`, `/tmp/…`, `..\..\…`), which the download route serves by that exact name.
+    /// Requests that become ready while this is on list hostile file names (`../…`, `/tmp/…`,
+    /// `..\..\…`, then [`crate::hostile_names`] from the 4th file on), which the download route
+    /// serves by that exact name.
     pub hostile_file_names: bool,
 }
 

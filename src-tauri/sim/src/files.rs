@@ -20,17 +20,47 @@ pub(crate) struct StoredFile {
 }
 
 /// The listed name of part `index` of a request (`json/part-00000-<uuid>-c000.json.gz`), or one of
-/// the hostile names when that fault is on.
+/// the hostile names when that fault is on: the first 3 parts escape with the part's own name,
+/// the next ones are [`hostile_names`] in order, any later ones escape again.
 pub(crate) fn part_name(index: usize, job: &str, hostile: bool) -> String {
     let base = format!("part-{index:05}-{job}-c000.json.gz");
     if !hostile {
         return format!("json/{base}");
+    }
+    if let Some(name) = index
+        .checked_sub(3)
+        .and_then(|i| hostile_names().into_iter().nth(i))
+    {
+        return name;
     }
     match index % 3 {
         0 => format!("../{base}"),
         1 => format!("/tmp/{base}"),
         _ => format!("..\\..\\{base}"),
     }
+}
+
+/// Names no client should write as they are: paths out of the folder (Unix and Windows),
+/// NUL and control characters, Windows device names, a 10,000-character and a 300-character
+/// CJK name, and pairs that differ only in case or in Unicode normalisation (NFC, NFD).
+pub fn hostile_names() -> Vec<String> {
+    vec![
+        "../../x".to_owned(),
+        "/etc/passwd".to_owned(),
+        "C:\\x".to_owned(),
+        "a/../../b".to_owned(),
+        // NUL and control characters; not CR, LF or TAB: a URL cannot carry them (WHATWG URL
+        // parsing drops them), so no client could ask for such a file by its name.
+        "nul\0byte\u{1}bell\u{7}esc\u{1b}del\u{7f}.json.gz".to_owned(),
+        "CON".to_owned(),
+        "nul.txt".to_owned(),
+        format!("{}.json.gz", "n".repeat(10_000 - ".json.gz".len())),
+        "履歴書".repeat(100),
+        "Part.json.gz".to_owned(),
+        "part.json.gz".to_owned(),
+        "caf\u{e9}.json.gz".to_owned(),
+        "cafe\u{301}.json.gz".to_owned(),
+    ]
 }
 
 /// Writes the records of `ids` into gzip JSON Lines files of at most `per_file` records each,

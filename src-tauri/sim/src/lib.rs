@@ -94,6 +94,7 @@ pub use config::{PendingStyle, SimConfig, DEFAULT_PRACTICE_KEY};
 pub use corpus::{id_exists, MAX_ID, MIN_ID};
 pub use dsl::{MAX_CLAUSES, MAX_QUERY_CHARS};
 pub use faults::{Faults, Group, PerGroup};
+pub use files::hostile_names;
 pub use state::{CallRecord, Endpoint, RequestInfo, RequestKind, RequestState, MAX_RECORDS};
 
 use axum::extract::DefaultBodyLimit;

@@ -32,6 +32,25 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
+    /// The answer with every copy of `secret` in its body replaced by `<redacted>`: a server that
+    /// echoes the key back (in an error's detail, say) must not make the app show or store it.
+    pub(crate) fn without(mut self, secret: &str) -> Self {
+        let needle = secret.as_bytes();
+        if needle.is_empty() || !self.body.windows(needle.len()).any(|w| w == needle) {
+            return self;
+        }
+        let mut clean = Vec::with_capacity(self.body.len());
+        let mut rest: &[u8] = &self.body;
+        while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
+            clean.extend_from_slice(&rest[..at]);
+            clean.extend_from_slice(b"<redacted>");
+            rest = &rest[at + needle.len()..];
+        }
+        clean.extend_from_slice(rest);
+        self.body = clean.into();
+        self
+    }
+
     fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
     }
@@ -270,7 +289,11 @@ pub(crate) fn download_span(
             )),
         });
     }
-    Ok((start, total.or_else(|| length.map(|l| start + l))))
+    // A hostile length must not overflow: an impossible total is an unknown one.
+    Ok((
+        start,
+        total.or_else(|| length.and_then(|l| start.checked_add(l))),
+    ))
 }
 
 /// `bytes 100-199/1000` → (100, Some(1000)); `bytes 100-199/*` → (100, None).
@@ -289,3 +312,7 @@ fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
 #[cfg(test)]
 #[path = "classify_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "classify_props.rs"]
+mod props;

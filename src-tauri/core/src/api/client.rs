@@ -37,6 +37,8 @@ struct Inner {
     /// apart from a lost answer and would make the job uncertain; a fresh connection never has
     /// that race.
     post_http: reqwest::Client,
+    /// Kept only to blank it out of answers that echo it back (see [`Answer::without`]).
+    key: ApiKey,
     base: Url,
     limiter: Arc<RateLimiter>,
     retry: RetryPolicy,
@@ -67,6 +69,7 @@ impl ApiClient {
             inner: Arc::new(Inner {
                 http,
                 post_http,
+                key,
                 base,
                 limiter,
                 retry: config.retry,
@@ -98,7 +101,7 @@ impl ApiClient {
                     .timeout(self.inner.request_timeout)
             })
             .await?;
-        classify::estimate(&read_answer(response).await?)
+        classify::estimate(&read_answer(response, &self.inner.key).await?)
     }
 
     /// Call 1: submits an ES DSL data request.
@@ -146,7 +149,7 @@ impl ApiClient {
                     .timeout(self.inner.request_timeout)
             })
             .await?;
-        classify::poll_outcome(&read_answer(response).await?)
+        classify::poll_outcome(&read_answer(response, &self.inner.key).await?)
     }
 
     /// Call 4: opens `file_name` (exactly as listed; `/` allowed) from byte `from_byte` (`Range`).
@@ -183,7 +186,7 @@ impl ApiClient {
             .await?;
         let status = response.status().as_u16();
         if !matches!(status, 200 | 206) {
-            let answer = read_answer(response).await?;
+            let answer = read_answer(response, &self.inner.key).await?;
             return Err(classify::error_of(Call::Download, &answer));
         }
         let (start_offset, total_len) =
@@ -291,7 +294,7 @@ impl ApiClient {
                     })
                 }
                 status => {
-                    return read_answer(response).await.map_err(|error| {
+                    return read_answer(response, &self.inner.key).await.map_err(|error| {
                         if (200..300).contains(&status) {
                             SubmitError::Uncertain {
                                 reason: format!(
@@ -371,8 +374,8 @@ fn uncertain_after_send(error: &reqwest::Error) -> SubmitError {
     }
 }
 
-/// Reads a JSON answer's status, headers and body (capped at [`MAX_JSON_BODY`]).
-async fn read_answer(mut response: Response) -> Result<Answer, ApiError> {
+/// Reads a JSON answer's status, headers and body (capped at [`MAX_JSON_BODY`]), without `key`.
+async fn read_answer(mut response: Response, key: &ApiKey) -> Result<Answer, ApiError> {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let mut body = Vec::new();
@@ -387,5 +390,6 @@ async fn read_answer(mut response: Response) -> Result<Answer, ApiError> {
         status,
         headers,
         body: body.into(),
-    })
+    }
+    .without(key.expose()))
 }

@@ -44,6 +44,13 @@ pub enum IdFileError {
         /// What the file looks like, e.g. "a PDF document".
         what: &'static str,
     },
+    /// The file is an Excel workbook (.xlsx), perhaps renamed to .csv.
+    #[error(
+        "This looks like an Excel workbook (.xlsx), not a text list of IDs, even if its name \
+         ends in .csv: save it as CSV. In Excel choose File › Save As › \"CSV UTF-8\", then \
+         choose the new file."
+    )]
+    Workbook,
     /// The file is UTF-16 text ("Unicode text" in Excel).
     #[error(
         "This file is saved as UTF-16 (\"Unicode text\"), which Bulk Collect does not read. Save \
@@ -136,6 +143,9 @@ fn column_list(columns: &[String]) -> String {
 }
 
 fn lines_read(total: usize) -> String {
+    if total == 1 {
+        return "one line".to_owned();
+    }
     format!(
         "{} line{}",
         group_digits(total),

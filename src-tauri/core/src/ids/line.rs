@@ -13,10 +13,13 @@ pub(super) fn reject_non_text(bytes: &[u8]) -> Result<(), IdFileError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(IdFileError::Utf16);
     }
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if is_workbook(head) {
+        return Err(IdFileError::Workbook);
+    }
     if let Some(what) = binary_kind(bytes) {
         return Err(IdFileError::NotText { what });
     }
-    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     if looks_like_utf16_without_bom(head) {
         return Err(IdFileError::Utf16);
     }
@@ -26,6 +29,13 @@ pub(super) fn reject_non_text(bytes: &[u8]) -> Result<(), IdFileError> {
         });
     }
     Ok(())
+}
+
+/// An Excel workbook (.xlsx) is a zip whose first entries are `[Content_Types].xml` and `xl/…`,
+/// whatever the file's name says.
+fn is_workbook(head: &[u8]) -> bool {
+    let holds = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    head.starts_with(b"PK\x03\x04") && (holds(b"[Content_Types].xml") || holds(b"xl/"))
 }
 
 /// Names a known binary format from its first bytes.
@@ -162,6 +172,10 @@ fn not_an_id_reason(value: &str) -> String {
         format!("This number is written in scientific notation; IDs must be written out in full digits. {EXCEL_FIX}")
     } else if numeric && unsigned.contains('.') {
         format!("This number has a decimal point; employee IDs are whole numbers. {EXCEL_FIX}")
+    } else if is_hexadecimal(unsigned) {
+        "This is written in hexadecimal (it starts with 0x); write the employee ID in ordinary \
+         digits, 0 to 9."
+            .to_owned()
     } else if numeric {
         "Write the ID with digits only, without a + sign.".to_owned()
     } else if value.chars().any(char::is_whitespace) && value.split_whitespace().all(is_digits) {
@@ -169,6 +183,14 @@ fn not_an_id_reason(value: &str) -> String {
     } else {
         "This is not a number; employee IDs are made of digits only.".to_owned()
     }
+}
+
+/// `0x1F`, `0X10`: a number in hexadecimal, as programs sometimes write IDs.
+fn is_hexadecimal(value: &str) -> bool {
+    value
+        .strip_prefix("0x")
+        .or_else(|| value.strip_prefix("0X"))
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn is_digits(s: &str) -> bool {
