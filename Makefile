@@ -51,7 +51,7 @@ help:
 	@echo "make test-e2e     only the end-to-end tests of the desktop app (Xvfb, WebDriver, keychain)"
 	@echo "make screenshots  the end-to-end tests, keeping pictures of the main screens in docs/screenshots"
 	@echo "make bundle       the Linux installers (.deb, .rpm; release build) in $(BUNDLE_DIR)"
-	@echo "make test-bundle  install the .deb and .rpm, start the installed app, remove them (part of make test)"
+	@echo "make test-bundle  install the .deb and .rpm (as root: system-wide), start the installed app, remove them (part of make test)"
 	@echo "make icons        redraw every icon size from icons/icon.svg"
 
 ## Install the system packages that are missing (apt), once.

@@ -16,8 +16,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 root_dir=$(cd "$here/.." && pwd)
 work=$(mktemp -d)
 server_pid=
+installed_here=
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  # A failed run removes what it installed, so that the next run tests a fresh install.
+  if [ -n "$installed_here" ] && dpkg-query -W -f='${Status}' bulk-collect 2>/dev/null | grep -q 'ok installed'; then
+    DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq bulk-collect > /dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,8 +47,14 @@ for member in tarfile.open(fileobj=sys.stdin.buffer, mode="r|"):
 
 # --- install -------------------------------------------------------------------------------------
 if [ "$(id -u)" = 0 ]; then
+  # As root the package is installed system-wide: never over a copy someone installed themselves
+  # (it would be tested instead of this build, then removed).
+  if dpkg-query -W -f='${Status}' bulk-collect 2>/dev/null | grep -q 'ok installed' && [ -z "${BUNDLE_TEST_SYSTEM:-}" ]; then
+    fail "Bulk Collect is already installed on this computer; remove it first (apt-get remove bulk-collect), or set BUNDLE_TEST_SYSTEM=1 to let this test replace and then remove it"
+  fi
   prefix=
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" > "$work/apt.log" \
+  installed_here=1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall --allow-downgrades "$deb" > "$work/apt.log" \
     || { cat "$work/apt.log"; fail "apt-get install"; }
   dpkg-query -W -f='${Status}' bulk-collect | grep -q 'install ok installed' || fail "dpkg does not list it as installed"
   ok "installed system-wide with apt-get install (running as root)"

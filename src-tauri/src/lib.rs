@@ -48,8 +48,13 @@ pub fn run() {
                 .ok_or("this computer has no app-data folder; set BULK_COLLECT_DATA_DIR")?;
             let session = Session::open(&data_dir, Arc::new(KeyringStore::new()))
                 .map_err(|error| error.message)?;
-            // A settings read that fails leaves checks on (the default); the dialog still asks.
-            let check_updates = session.settings().map_or(true, |s| s.check_for_updates);
+            // A settings read that fails leaves checks on (the default); the dialog still asks. The
+            // very first start asks nothing (the person has not yet seen Settings to turn it off),
+            // unless an update server was named explicitly (BULK_COLLECT_UPDATE_ENDPOINT).
+            let first_start = session.mode().is_none()
+                && std::env::var_os(updates::UPDATE_ENDPOINT_ENV).is_none();
+            let check_updates =
+                !first_start && session.settings().map_or(true, |s| s.check_for_updates);
             updates::check_in_background(app.handle().clone(), check_updates);
             let shell = Arc::new(Shell::new(session, app.handle().clone()));
             app.manage(Arc::clone(&shell));

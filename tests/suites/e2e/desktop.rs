@@ -189,6 +189,22 @@ impl Desktop {
         self.root.path().join("data")
     }
 
+    /// Every file of this installation that contains `needle`: the app's data (SQLite, its WAL,
+    /// journals, settings), downloads, the log, and the webview's own storage (WebKit keeps local
+    /// storage, IndexedDB and caches under the XDG data and cache folders set here).
+    pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
+        bulk_collect_tests::files_under(self.root.path())
+            .into_iter()
+            .filter(|path| {
+                std::fs::read(path).is_ok_and(|bytes| {
+                    bytes
+                        .windows(needle.len())
+                        .any(|window| window == needle.as_bytes())
+                })
+            })
+            .collect()
+    }
+
     /// What *Open in spreadsheet* handed to the opener last (`BULK_COLLECT_TEST_OPENED_FILE`).
     pub fn opened(&self) -> Option<String> {
         std::fs::read_to_string(self.root.path().join("opened.txt")).ok()

@@ -209,6 +209,17 @@ mod e2e {
         app.wait_for_button("Retry").await;
         assert!(files_under(&desktop.downloads()).is_empty());
         app.quit().await;
+
+        // The key typed into the window is on no disk of the app's: not in its database (and
+        // WAL), log or downloads, nor in the webview's storage (local storage, IndexedDB, caches).
+        let found = desktop.files_containing(SIM_KEY);
+        assert!(found.is_empty(), "the key was written to {found:?}");
+        assert!(
+            !desktop
+                .files_containing("Your Coresignal account")
+                .is_empty(),
+            "the search reads the app's files (the job's reason is in its database)"
+        );
     }
 
     #[tokio::test]

@@ -36,8 +36,11 @@ impl Answer {
     /// echoes the key back (in an error's detail, say) must not make the app show or store it.
     pub(crate) fn without(mut self, secret: &str) -> Self {
         let needle = secret.as_bytes();
-        if needle.is_empty() || !self.body.windows(needle.len()).any(|w| w == needle) {
+        if needle.is_empty() {
             return self;
+        }
+        if !self.body.windows(needle.len()).any(|w| w == needle) {
+            return self.without_escaped(secret);
         }
         let mut clean = Vec::with_capacity(self.body.len());
         let mut rest: &[u8] = &self.body;
@@ -48,6 +51,34 @@ impl Answer {
         }
         clean.extend_from_slice(rest);
         self.body = clean.into();
+        self.without_escaped(secret)
+    }
+
+    /// The same for a JSON body that writes the key with escapes (`\u0073k-…`, `\/`): the text is
+    /// decoded, cleaned and written again.
+    fn without_escaped(mut self, secret: &str) -> Self {
+        fn scrub(value: &mut Value, secret: &str) -> bool {
+            match value {
+                Value::String(text) if text.contains(secret) => {
+                    *text = text.replace(secret, "<redacted>");
+                    true
+                }
+                Value::Array(items) => items
+                    .iter_mut()
+                    .fold(false, |hit, v| scrub(v, secret) | hit),
+                Value::Object(map) => map
+                    .values_mut()
+                    .fold(false, |hit, v| scrub(v, secret) | hit),
+                _ => false,
+            }
+        }
+        if let Ok(mut value) = serde_json::from_slice::<Value>(&self.body) {
+            if scrub(&mut value, secret) {
+                if let Ok(clean) = serde_json::to_vec(&value) {
+                    self.body = clean.into();
+                }
+            }
+        }
         self
     }
 

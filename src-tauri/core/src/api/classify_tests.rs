@@ -315,3 +315,17 @@ fn download_errors() {
         ApiError::RangeNotSatisfiable
     );
 }
+
+#[test]
+fn a_key_echoed_with_json_escapes_is_redacted_too() {
+    let key = "sk-TEST/9f3a";
+    let body =
+        r#"{"detail": "bad key \u0073k-TEST\/9f3a for this plan", "nested": ["sk-TEST\/9f3a"]}"#;
+    let clean = answer(401, &[], body).without(key);
+    let text = String::from_utf8_lossy(&clean.body).into_owned();
+    assert!(!text.contains("9f3a"), "{text}");
+    assert_eq!(
+        detail_of(&clean.body).as_deref(),
+        Some("bad key <redacted> for this plan")
+    );
+}

@@ -17,6 +17,10 @@ pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 27;
 
 const WINDOW: Duration = Duration::from_secs(1);
 
+/// Kept between two calls a window apart: requests let through a second apart can reach the
+/// service closer together (queueing, the network), and must still fit its per-second budget.
+const MARGIN: Duration = Duration::from_millis(100);
+
 /// The calls of the contract; each has its own budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
@@ -76,7 +80,7 @@ impl EndpointState {
         if self.granted.len() >= rate {
             // The call `rate` places back must leave the window first.
             if let Some(earlier) = self.granted.get(self.granted.len() - rate) {
-                at = at.max(*earlier + WINDOW);
+                at = at.max(*earlier + WINDOW + MARGIN);
             }
         }
         self.granted.push_back(at);
