@@ -37,6 +37,38 @@ fn cli_json(harness: &Harness, args: &[&str]) -> Value {
     })
 }
 
+/// Quotes and confirms an ID file of `count` IDs as batches, through the engine (as the app does).
+async fn submit_split(harness: &Harness, count: u64, name: &str) -> collect_core::store::JobRow {
+    let report =
+        collect_core::ids::read_id_file(Path::new(&id_file(harness.dir.path(), count))).unwrap();
+    let request = JobRequest::Ids {
+        report,
+        source_file: None,
+        split: true,
+    };
+    let job = NewJob {
+        name: Some(name.into()),
+        request,
+        webhook_url: None,
+    };
+    submit_job(&harness.engine, job).await.unwrap()
+}
+
+/// The spreadsheet made for job `id` after its download (waits up to 2 minutes for it).
+async fn spreadsheet_of(harness: &Harness, id: i64) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        if let Some(path) = harness.engine.job(id).unwrap().export_path {
+            return path;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no spreadsheet was made"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// The Person ID column of the People sheet of `workbook`.
 fn people_ids(workbook: &Path) -> Vec<i64> {
     workbook_ids(workbook, "People", 0)
@@ -115,22 +147,7 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
     let scheduler = Scheduler::start(&harness.engine);
     // Enough for the small second batch, not for the first (10,000 IDs).
     harness.sim.set_credits(DEFAULT_PRACTICE_KEY, 500);
-    let report =
-        collect_core::ids::read_id_file(Path::new(&id_file(harness.dir.path(), 10_001))).unwrap();
-    let job = submit_job(
-        &harness.engine,
-        NewJob {
-            name: Some("long list".into()),
-            request: JobRequest::Ids {
-                report,
-                source_file: None,
-                split: true,
-            },
-            webhook_url: None,
-        },
-    )
-    .await
-    .unwrap();
+    let job = submit_split(&harness, 10_001, "long list").await;
     let short = wait_for_state(&harness.engine, job.id, JobState::InsufficientCredits).await;
     assert_eq!(short.id, job.id);
     let detail = harness.engine.detail(job.id).unwrap();
@@ -154,17 +171,7 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
     );
 
     // The spreadsheet is made once, for the collection, after its last batch.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-    let workbook = loop {
-        if let Some(path) = harness.engine.job(job.id).unwrap().export_path {
-            break path;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no spreadsheet was made"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let workbook = spreadsheet_of(&harness, job.id).await;
     let ids = people_ids(Path::new(&workbook));
     assert_eq!(ids.len(), 10_001);
     for batch in &harness.engine.detail(job.id).unwrap().batches {
@@ -181,22 +188,7 @@ async fn a_refused_batch_holds_the_rest_and_retry_sends_it_exactly_once_more() {
         submit_unavailable: 50,
         ..coresignal_sim::Faults::default()
     });
-    let report =
-        collect_core::ids::read_id_file(Path::new(&id_file(harness.dir.path(), 20_001))).unwrap();
-    let job = submit_job(
-        &harness.engine,
-        NewJob {
-            name: Some("refused".into()),
-            request: JobRequest::Ids {
-                report,
-                source_file: None,
-                split: true,
-            },
-            webhook_url: None,
-        },
-    )
-    .await
-    .unwrap();
+    let job = submit_split(&harness, 20_001, "refused").await;
     let states = |engine: &collect_core::jobs::Engine| -> Vec<JobState> {
         engine
             .detail(job.id)
@@ -232,38 +224,13 @@ async fn a_refused_batch_holds_the_rest_and_retry_sends_it_exactly_once_more() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_cancelled_before_its_turn_leaves_a_spreadsheet_of_the_others_and_says_so() {
     let harness = Harness::start(quick_sim()).await;
-    let report =
-        collect_core::ids::read_id_file(Path::new(&id_file(harness.dir.path(), 20_001))).unwrap();
-    let job = submit_job(
-        &harness.engine,
-        NewJob {
-            name: Some("partial".into()),
-            request: JobRequest::Ids {
-                report,
-                source_file: None,
-                split: true,
-            },
-            webhook_url: None,
-        },
-    )
-    .await
-    .unwrap();
+    let job = submit_split(&harness, 20_001, "partial").await;
     // Two batches at once: the third (one ID) is still waiting its turn; the person cancels it.
     let third = harness.engine.detail(job.id).unwrap().batches[2].clone();
     assert_eq!(third.state, JobState::Queued);
     harness.engine.cancel(third.job).unwrap();
     let scheduler = Scheduler::start(&harness.engine);
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
-    let workbook = loop {
-        if let Some(path) = harness.engine.job(job.id).unwrap().export_path {
-            break path;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no spreadsheet was made"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
+    let workbook = spreadsheet_of(&harness, job.id).await;
     assert_eq!(people_ids(Path::new(&workbook)).len(), 20_000);
     assert_eq!(
         harness.sim.requests().len(),

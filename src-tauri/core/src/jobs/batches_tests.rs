@@ -33,6 +33,36 @@ async fn collection(engine: &Engine, count: u64) -> JobRow {
         .unwrap()
 }
 
+/// The states of collection `parent`'s batches, in order.
+fn batch_states(engine: &Engine, parent: i64) -> Vec<JobState> {
+    engine
+        .store()
+        .batches(parent)
+        .unwrap()
+        .iter()
+        .map(|b| b.state)
+        .collect()
+}
+
+/// Claims queued batch `id` and records the service's refusal (`code`), as a refused POST does.
+fn fail(engine: &Engine, id: i64, code: Option<crate::error::ErrorCode>) {
+    let store = engine.store();
+    store
+        .claim_batch(id, "me", "me", Duration::ZERO)
+        .unwrap()
+        .unwrap();
+    store
+        .move_state(
+            id,
+            &[JobState::Submitting],
+            JobState::Failed,
+            Some("refused"),
+            code,
+        )
+        .unwrap()
+        .unwrap();
+}
+
 #[test]
 fn a_collection_shows_what_needs_the_person_then_the_work_then_how_it_ended() {
     use JobState::*;
@@ -152,25 +182,22 @@ async fn only_a_refused_batch_waits_its_turn_again() {
     let parent = collection(&engine, 10_001).await;
     let [refused, accepted] = [0, 1].map(|i| engine.store().batches(parent.id).unwrap()[i].id);
     let store = engine.store();
-    for batch in [refused, accepted] {
-        store
-            .claim_batch(batch, "me", "me", Duration::ZERO)
-            .unwrap()
-            .unwrap();
-    }
+    fail(&engine, refused, None);
+    store
+        .claim_batch(accepted, "me", "me", Duration::ZERO)
+        .unwrap()
+        .unwrap();
     store.set_request_id(accepted, "r-1").unwrap();
-    for batch in [refused, accepted] {
-        store
-            .move_state(
-                batch,
-                &[JobState::Submitting],
-                JobState::Failed,
-                Some("no"),
-                None,
-            )
-            .unwrap()
-            .unwrap();
-    }
+    store
+        .move_state(
+            accepted,
+            &[JobState::Submitting],
+            JobState::Failed,
+            None,
+            None,
+        )
+        .unwrap()
+        .unwrap();
     assert!(
         store.requeue_batch(accepted).unwrap().is_none(),
         "it exists at the service"
@@ -187,21 +214,11 @@ async fn a_batch_refused_as_already_in_progress_is_never_queued_again() {
     let parent = collection(&engine, 10_001).await;
     let batch = engine.store().batches(parent.id).unwrap()[0].id;
     let store = engine.store();
-    store
-        .claim_batch(batch, "me", "me", Duration::ZERO)
-        .unwrap()
-        .unwrap();
-    let duplicate = Some(crate::error::ErrorCode::DuplicateInProgress);
-    store
-        .move_state(
-            batch,
-            &[JobState::Submitting],
-            JobState::Failed,
-            Some("409"),
-            duplicate,
-        )
-        .unwrap()
-        .unwrap();
+    fail(
+        &engine,
+        batch,
+        Some(crate::error::ErrorCode::DuplicateInProgress),
+    );
     assert!(
         store.requeue_batch(batch).unwrap().is_none(),
         "the first try may have made it"
@@ -222,13 +239,7 @@ async fn without_a_key_no_batch_is_claimed_so_none_looks_uncertain() {
     let parent = collection(&engine, 10_001).await;
     assert!(engine.send_due_batches(None).await.is_err());
     engine.recover().unwrap();
-    let states: Vec<JobState> = engine
-        .store()
-        .batches(parent.id)
-        .unwrap()
-        .iter()
-        .map(|b| b.state)
-        .collect();
+    let states = batch_states(&engine, parent.id);
     assert_eq!(states, vec![JobState::Queued; 2]);
 }
 
@@ -264,13 +275,7 @@ async fn cancelling_a_collection_cancels_every_batch_not_yet_ended() {
     let parent = collection(&engine, 20_001).await;
     let shown = engine.cancel(parent.id).unwrap();
     assert_eq!(shown.state, JobState::Cancelled);
-    let states: Vec<JobState> = engine
-        .store()
-        .batches(parent.id)
-        .unwrap()
-        .iter()
-        .map(|b| b.state)
-        .collect();
+    let states = batch_states(&engine, parent.id);
     assert_eq!(states, vec![JobState::Cancelled; 3]);
     assert!(
         engine
