@@ -21,6 +21,7 @@
 //! | `journal` | guarded moves, the audit trail, the accepted-requests file |
 //! | `lease` | a lease kept alive while work runs |
 //! | `usecases` | list, detail, cancel, retry, attach |
+//! | `words` | a job's name when none was given; counts in plain English |
 
 mod batches;
 mod downloads;
@@ -37,6 +38,7 @@ mod scheduler;
 mod state;
 mod submit;
 mod usecases;
+mod words;
 
 #[cfg(test)]
 mod tests;
@@ -44,8 +46,9 @@ mod tests;
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
-pub use quote::{group, EarlierJob, Quote, QUOTE_VALID_FOR};
+pub use quote::{EarlierJob, Quote, QUOTE_VALID_FOR};
 pub use request::{fingerprint, JobRequest, NewJob};
 pub use schedule::PollSchedule;
 pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};
 pub use usecases::JobDetail;
+pub use words::group;

@@ -7,7 +7,8 @@ use std::time::Duration;
 use rusqlite::params;
 
 use super::jobs::{job_from_row, move_in, JOB_COLUMNS};
-use super::{submit_lease, JobRow, Store, StoreResult};
+use super::new_jobs::{confirmed, insert_job, JobPart};
+use super::{submit_lease, JobRow, NewQuote, Store, StoreResult};
 use crate::jobs::JobState;
 
 impl Store {
@@ -102,4 +103,86 @@ impl Store {
         }
         Ok(states)
     }
+}
+
+/// A collection: the parent row (state `collection`, never sent itself) and one `queued` batch per
+/// [`crate::ids::MAX_IDS_PER_REQUEST`] IDs, in list order. Returns the parent.
+pub(super) fn insert_collection(
+    transaction: &rusqlite::Transaction<'_>,
+    q: &NewQuote,
+    quote: i64,
+    now: &str,
+) -> StoreResult<i64> {
+    let parent = insert_job(
+        transaction,
+        q,
+        &JobPart {
+            state: JobState::Collection,
+            ids_text: q.ids_text.as_deref(),
+            ..JobPart::whole(q, quote)
+        },
+        now,
+    )?;
+    let batches = batch_texts(q.ids_text.as_deref().unwrap_or_default());
+    confirmed(
+        transaction,
+        parent,
+        q,
+        quote,
+        now,
+        &format!("Sending it as {} batches.", batches.len()),
+    )?;
+    for (index, (text, count)) in batches.iter().enumerate() {
+        let index = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let batch = insert_job(
+            transaction,
+            q,
+            &JobPart {
+                state: JobState::Queued,
+                ids_text: Some(text),
+                ids_count: Some(*count),
+                fingerprint: ids_fingerprint(text),
+                records: u64::from(*count),
+                quote_id: None,
+                parent_id: Some(parent),
+                batch_index: Some(index),
+            },
+            now,
+        )?;
+        transaction.execute(
+            "INSERT INTO job_events (job_id, at, kind, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4)",
+            params![
+                batch,
+                now,
+                JobState::Queued.as_str(),
+                format!("Batch {index} of {} (job {parent}): {count} IDs, waiting for its turn.", batches.len())
+            ],
+        )?;
+    }
+    Ok(parent)
+}
+
+/// The fingerprint of a batch: that of the same IDs sent as a list of their own.
+fn ids_fingerprint(ids_text: &str) -> String {
+    let mut ids: Vec<u64> = ids_text
+        .lines()
+        .filter_map(|line| line.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    crate::jobs::fingerprint(&serde_json::json!({ "ids": ids }))
+}
+
+/// An ID list (one ID a line) cut into batches the service accepts, with their sizes.
+pub fn batch_texts(ids_text: &str) -> Vec<(String, u32)> {
+    let ids: Vec<&str> = ids_text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    ids.chunks(crate::ids::MAX_IDS_PER_REQUEST)
+        .map(|chunk| {
+            let mut text = chunk.join("\n");
+            text.push('\n');
+            (text, u32::try_from(chunk.len()).unwrap_or(u32::MAX))
+        })
+        .collect()
 }

@@ -10,15 +10,17 @@ mod files;
 mod jobs;
 mod leases;
 mod migrations;
+mod new_jobs;
 mod quotes;
 mod settings;
 mod summaries;
 
+pub use batches::batch_texts;
 pub use events::{EventKind, JobEvent};
 pub use files::{FileRow, FileState};
 pub use jobs::{JobRow, RETENTION};
 pub use leases::LeaseHolder;
-pub use quotes::{batch_texts, download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
+pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
 pub use settings::Setting;
 pub use summaries::{JobSummary, ListPage};
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::jobs::job_from_row;
+use super::new_jobs::{confirmed, insert_job, JobPart};
 use super::{format_time, now_text, parse_time, Store, StoreError, StoreResult};
 use crate::jobs::{JobKind, JobState, Mode};
 use crate::store::JobRow;
@@ -240,7 +241,7 @@ impl Store {
             return Ok(Err(SpendRefused::Spent { job: None }));
         }
         let job = if q.batches > 1 {
-            insert_collection(&transaction, q, id, &now)?
+            super::batches::insert_collection(&transaction, q, id, &now)?
         } else {
             let job = insert_job(&transaction, q, &JobPart::whole(q, id), &now)?;
             confirmed(&transaction, job, q, id, &now, "Sending it to the service.")?;
@@ -322,174 +323,6 @@ impl Store {
         transaction.commit()?;
         Ok(moved)
     }
-}
-
-/// One job row a spent quote makes: the whole request, a collection's parent, or one batch.
-struct JobPart<'a> {
-    state: JobState,
-    ids_text: Option<&'a str>,
-    ids_count: Option<u32>,
-    fingerprint: String,
-    records: u64,
-    quote_id: Option<i64>,
-    parent_id: Option<i64>,
-    batch_index: Option<u32>,
-}
-
-impl<'a> JobPart<'a> {
-    /// The whole request of quote `quote`, sent now.
-    fn whole(q: &'a NewQuote, quote: i64) -> Self {
-        Self {
-            state: JobState::Submitting,
-            ids_text: q.ids_text.as_deref(),
-            ids_count: q.ids_count,
-            fingerprint: q.fingerprint.clone(),
-            records: q.records,
-            quote_id: Some(quote),
-            parent_id: None,
-            batch_index: None,
-        }
-    }
-}
-
-fn insert_job(
-    transaction: &rusqlite::Transaction<'_>,
-    q: &NewQuote,
-    part: &JobPart<'_>,
-    now: &str,
-) -> StoreResult<i64> {
-    transaction.execute(
-        "INSERT INTO jobs (mode, name, kind, state, query_json, query_limit, ids_text, ids_count, source_file, \
-         webhook_url, fingerprint, estimated_records, credits_per_record, download_dir, created_at, updated_at, \
-         quote_id, parent_id, batch_index) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14, ?14, ?15, ?16, ?17)",
-        params![
-            q.mode.as_str(),
-            q.name,
-            q.kind.as_str(),
-            part.state.as_str(),
-            q.query_json,
-            q.query_limit,
-            part.ids_text,
-            part.ids_count,
-            q.source_file,
-            q.webhook_url,
-            part.fingerprint,
-            part.records,
-            q.credits_per_record,
-            now,
-            part.quote_id,
-            part.parent_id,
-            part.batch_index,
-        ],
-    )?;
-    Ok(transaction.last_insert_rowid())
-}
-
-/// The first line of a spent quote's job's audit trail.
-fn confirmed(
-    transaction: &rusqlite::Transaction<'_>,
-    job: i64,
-    q: &NewQuote,
-    quote: i64,
-    now: &str,
-    next: &str,
-) -> StoreResult<()> {
-    transaction.execute(
-        "INSERT INTO job_events (job_id, at, kind, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4)",
-        params![
-            job,
-            now,
-            JobState::Submitting.as_str(),
-            format!(
-                "Confirmed: {} profiles, {} credits (quote {quote}). {next}",
-                q.records, q.credits
-            )
-        ],
-    )?;
-    Ok(())
-}
-
-/// A collection: the parent row (state `collection`, never sent itself) and one `queued` batch per
-/// [`crate::ids::MAX_IDS_PER_REQUEST`] IDs, in list order. Returns the parent.
-fn insert_collection(
-    transaction: &rusqlite::Transaction<'_>,
-    q: &NewQuote,
-    quote: i64,
-    now: &str,
-) -> StoreResult<i64> {
-    let parent = insert_job(
-        transaction,
-        q,
-        &JobPart {
-            state: JobState::Collection,
-            ids_text: q.ids_text.as_deref(),
-            ..JobPart::whole(q, quote)
-        },
-        now,
-    )?;
-    let batches = batch_texts(q.ids_text.as_deref().unwrap_or_default());
-    confirmed(
-        transaction,
-        parent,
-        q,
-        quote,
-        now,
-        &format!("Sending it as {} batches.", batches.len()),
-    )?;
-    for (index, (text, count)) in batches.iter().enumerate() {
-        let index = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let batch = insert_job(
-            transaction,
-            q,
-            &JobPart {
-                state: JobState::Queued,
-                ids_text: Some(text),
-                ids_count: Some(*count),
-                fingerprint: ids_fingerprint(text),
-                records: u64::from(*count),
-                quote_id: None,
-                parent_id: Some(parent),
-                batch_index: Some(index),
-            },
-            now,
-        )?;
-        transaction.execute(
-            "INSERT INTO job_events (job_id, at, kind, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4)",
-            params![
-                batch,
-                now,
-                JobState::Queued.as_str(),
-                format!("Batch {index} of {} (job {parent}): {count} IDs, waiting for its turn.", batches.len())
-            ],
-        )?;
-    }
-    Ok(parent)
-}
-
-/// The fingerprint of a batch: that of the same IDs sent as a list of their own.
-fn ids_fingerprint(ids_text: &str) -> String {
-    let mut ids: Vec<u64> = ids_text
-        .lines()
-        .filter_map(|line| line.trim().parse().ok())
-        .collect();
-    ids.sort_unstable();
-    crate::jobs::fingerprint(&serde_json::json!({ "ids": ids }))
-}
-
-/// An ID list (one ID a line) cut into batches the service accepts, with their sizes.
-pub fn batch_texts(ids_text: &str) -> Vec<(String, u32)> {
-    let ids: Vec<&str> = ids_text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    ids.chunks(crate::ids::MAX_IDS_PER_REQUEST)
-        .map(|chunk| {
-            let mut text = chunk.join("\n");
-            text.push('\n');
-            (text, u32::try_from(chunk.len()).unwrap_or(u32::MAX))
-        })
-        .collect()
 }
 
 /// Why a job sent again was cancelled (matched exactly by [`Store::reopen_replaced`]).
