@@ -3,6 +3,9 @@
 //! and a "changed since" refresh after 10 jobs changed. Each figure is the median of 7 runs of the
 //! core's query plus the JSON encoding that crosses IPC (the webview's own decoding is not in it).
 
+// Invariant for every unwrap/expect below: they only guard the bench's own setup (a temporary
+// folder, a fresh database, a simulator on loopback); if one fails there is nothing to measure,
+// so stopping with the error is the right outcome.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::time::{Duration, Instant};

@@ -1,7 +1,6 @@
 //! The batches of a collection (an ID list over the service's cap, sent as several requests): the
 //! claim that sends a queued batch once, the retry of a refused one, and their states.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use rusqlite::params;
@@ -78,30 +77,6 @@ impl Store {
         ))?;
         let rows = statement.query_map([parent], job_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// The states of the batches of each collection in `parents`, one entry per batch.
-    pub fn batch_states(&self, parents: &[i64]) -> StoreResult<HashMap<i64, Vec<JobState>>> {
-        let mut states: HashMap<i64, Vec<JobState>> = HashMap::new();
-        if parents.is_empty() {
-            return Ok(states);
-        }
-        let connection = self.lock();
-        let mut statement = connection.prepare_cached(
-            "SELECT parent_id, state FROM jobs WHERE parent_id = ?1 ORDER BY batch_index",
-        )?;
-        for parent in parents {
-            let rows = statement.query_map(params![parent], |row| {
-                let state: String = row.get(1)?;
-                Ok(JobState::parse(&state))
-            })?;
-            for state in rows {
-                if let Some(state) = state? {
-                    states.entry(*parent).or_default().push(state);
-                }
-            }
-        }
-        Ok(states)
     }
 }
 
