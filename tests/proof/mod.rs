@@ -74,7 +74,7 @@ pub const KILL_POINTS: &[(Option<&str>, &str)] = &[
     (None, "download.batch:2"),
     (None, "download.checked:1"),
     (None, "download.renamed:1"),
-    (None, "download.batch:3"),
+    (None, "download.first_batch:2"),
     (None, "download.checked:2"),
     (None, "download.renamed:2"),
     (None, "state.downloaded:1"),

@@ -11,7 +11,9 @@
 //!
 //! Points (each named where it is reached): `submit.spent`, `submit.answered`, `submit.recorded`,
 //! `poll.answered`, `state.<state>` (after a job's move to `<state>` is committed), `event` (after
-//! any audit-trail line is written), `download.batch` (after a batch is written to a `.part`),
+//! any audit-trail line is written), `download.batch` (after a batch is written to a `.part`;
+//! how many a file takes depends on the network), `download.first_batch` (after the first batch
+//! of each transfer: counted per file, so `:2` is always the second file),
 //! `download.checked` (a whole `.part`, verified, before its rename), `download.renamed` (renamed,
 //! before the database knows), `export.staged` (an export complete under its temporary name).
 

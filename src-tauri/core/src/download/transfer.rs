@@ -194,9 +194,13 @@ fn start_writer(
             .truncate(fresh)
             .open(&part)?;
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+        let mut first = true;
         while let Some(batch) = rx.blocking_recv() {
             out.write_all(&batch)?;
             crate::test_seams::kill_point("download.batch");
+            if std::mem::take(&mut first) {
+                crate::test_seams::kill_point("download.first_batch");
+            }
         }
         out.into_inner().map_err(|e| e.into_error())
     });
