@@ -24,6 +24,12 @@ const COMMANDS: &[&str] = &[
     "send_again",
     "open_folder",
     "open_spreadsheet",
+    "saved_searches",
+    "save_search",
+    "duplicate_search",
+    "delete_search",
+    "export_searches",
+    "import_searches",
 ];
 
 fn main() {

@@ -22,6 +22,7 @@ pub mod export;
 pub mod ids;
 pub mod jobs;
 pub mod query;
+pub mod searches;
 pub mod secrets;
 pub mod session;
 pub mod settings;

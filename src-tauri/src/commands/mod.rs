@@ -4,6 +4,7 @@
 mod app;
 mod collections;
 mod jobs;
+mod searches;
 
 use std::sync::Arc;
 
@@ -36,5 +37,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::send_again,
         jobs::open_folder,
         jobs::open_spreadsheet,
+        searches::saved_searches,
+        searches::save_search,
+        searches::duplicate_search,
+        searches::delete_search,
+        searches::export_searches,
+        searches::import_searches,
     ]
 }

@@ -49,13 +49,13 @@ mod e2e {
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", "25").await;
         app.fill("name-input", "Python people").await;
-        app.click_button("Estimate").await;
+        app.click_button("Check cost (free)").await;
         app.wait_for_text("estimate-summary", "25 profiles").await;
         app.scroll_to("estimate-summary").await;
         app.screenshot("new-collection").await;
 
         // Collect, confirm: the job detail follows it to the end.
-        app.click_button("Collect").await;
+        app.click_testid("collect-button").await;
         app.click_button("Yes, collect").await;
         app.wait_for("job-detail").await;
         app.wait_for_job_state("downloaded").await;
@@ -116,7 +116,7 @@ mod e2e {
             .await;
         app.screenshot("id-list-report").await;
 
-        app.click_button("Collect").await;
+        app.click_testid("collect-button").await;
         app.click_button("Yes, collect").await;
         app.wait_for_job_state("downloaded").await;
 
@@ -141,7 +141,7 @@ mod e2e {
         let app = choose_id_file_in_practice(&desktop).await;
         app.wait_for_text("batches-message", "go as 3 batches")
             .await;
-        app.click_button("Collect").await;
+        app.click_testid("collect-button").await;
         app.wait_for_text("quote-question", "25,000 profiles in 3 batches")
             .await;
         app.click_button("Yes, collect").await;
@@ -195,9 +195,9 @@ mod e2e {
         )
         .await;
         app.fill("limit-input", "10").await;
-        app.click_button("Estimate").await;
+        app.click_button("Check cost (free)").await;
         app.wait_for_text("estimate-summary", "10 profiles").await;
-        app.click_button("Collect").await;
+        app.click_testid("collect-button").await;
         app.click_button("Yes, collect").await;
 
         app.wait_for_job_state("insufficient_credits").await;
@@ -424,10 +424,10 @@ mod e2e {
         app.click_testid("nav-new").await;
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", limit).await;
-        app.click_button("Estimate").await;
+        app.click_button("Check cost (free)").await;
         app.wait_for_text("estimate-summary", &format!("{limit} profiles"))
             .await;
-        app.click_button("Collect").await;
+        app.click_testid("collect-button").await;
         app.click_button(confirm).await;
     }
 

@@ -51,7 +51,7 @@ export function searchBlocker(form: SearchForm): string | null {
   const limit = checkLimit(form.limitText);
   if (!limit.ok) return "Fix the number of profiles first.";
   if (!checkWebhook(form.webhook).ok) return "Fix the webhook address first.";
-  if (!form.quote) return "Press Estimate to see the cost first.";
+  if (!form.quote) return "Check the cost first (it is free).";
   if (form.quote.records === 0)
     return "Nothing matches this search, so there is nothing to collect.";
   if (limit.value === null && form.quote.matches > MAX_PROFILES) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { calls, on, quoteFixture } from "../test/fakeTauri";
 import { BackendError } from "./backend";
-import { confirmQuote, isAgain, isExpired, quoteSummary } from "./quotes";
+import { collectLabel, confirmQuote, isAgain, isExpired, quoteSummary } from "./quotes";
 
 const earlier = {
   id: 4,
@@ -20,6 +20,13 @@ describe("quotes", () => {
       "you will get 480 profiles · 480 credits",
     );
     expect(quoteSummary(quoteFixture({ records: 6000 }))).toContain("balance 5,000");
+  });
+
+  it("name the main button for what it does", () => {
+    expect(collectLabel(null)).toBe("Get profiles");
+    expect(collectLabel(quoteFixture({ records: 100 }))).toBe("Get 100 profiles");
+    expect(collectLabel(quoteFixture({ records: 1 }))).toBe("Get 1 profile");
+    expect(collectLabel(quoteFixture({ records: 2500 }))).toBe("Get 2,500 profiles");
   });
 
   it("are sent with again = true only when the data was collected before", async () => {

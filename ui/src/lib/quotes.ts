@@ -53,3 +53,9 @@ export function quoteSummary(quote: Quote): string {
   }
   return parts.join(" · ");
 }
+
+/** The main button, named for what it does: "Get 100 profiles" (or "Get profiles" before a price). */
+export function collectLabel(quote: Quote | null): string {
+  if (!quote) return "Get profiles";
+  return `Get ${formatCount(quote.records)} ${quote.records === 1 ? "profile" : "profiles"}`;
+}

@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import type { JobAction, JobDetail as Detail } from "../lib/backend";
 import { app } from "../lib/stores/app.svelte";
+import { draft } from "../lib/stores/draft.svelte";
 import { jobs } from "../lib/stores/jobs.svelte";
 import { router } from "../lib/stores/router.svelte";
 import { appStateFixture, calls, jobFixture, on, quoteFixture } from "../test/fakeTauri";
@@ -74,6 +75,24 @@ describe("Job detail", () => {
     await waitFor(() => expect(calls).toHaveBeenCalledWith("open_spreadsheet", { id: 9 }));
     await fireEvent.click(screen.getByRole("button", { name: "Show in folder" }));
     await waitFor(() => expect(calls).toHaveBeenCalledWith("open_folder", { id: 9 }));
+  });
+
+  it("opens its search again in New collection, to run again or edit, without sending", async () => {
+    const answer = detail(
+      { state: "downloaded", query_json: '{"query":{"match":{"skills":"go"}}}', query_limit: 40 },
+      ["open_folder"],
+    );
+    on("job_detail", () => answer);
+    on("list_jobs", () => []);
+    render(JobDetail, { id: 9 });
+    await fireEvent.click(await screen.findByRole("button", { name: "Run again" }));
+    expect(router.route).toEqual({ screen: "new" });
+    expect(JSON.parse(draft.queryText)).toEqual({ query: { match: { skills: "go" } } });
+    expect(draft.limitText).toBe("40");
+    expect(draft.name).toBe("Engineers");
+    await fireEvent.click(screen.getByRole("button", { name: "Edit as new" }));
+    expect(draft.name).toBe("");
+    expect(calls.mock.calls.filter(([command]) => command === "submit")).toHaveLength(0);
   });
 
   it("shows no spreadsheet buttons before there is a spreadsheet", async () => {

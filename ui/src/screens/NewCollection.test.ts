@@ -37,11 +37,11 @@ function start(mode: "live" | "practice" = "live", answer: Quote = quote) {
   return render(NewCollection);
 }
 
-const collectButton = () => screen.getByRole("button", { name: "Collect" });
+const collectButton = () => screen.getByTestId("collect-button");
 const submits = () => calls.mock.calls.filter(([command]) => command === "submit");
 
 async function estimateAndCollect() {
-  await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+  await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
   await screen.findByTestId("estimate-summary");
   await fireEvent.click(collectButton());
   return screen.getByRole("dialog");
@@ -51,39 +51,39 @@ describe("New collection: search", () => {
   it("keeps Collect disabled until an estimate is made, then shows the cost", async () => {
     start();
     expect(collectButton()).toHaveProperty("disabled", true);
-    expect(screen.getByText(/Press Estimate to see the cost first/)).toBeTruthy();
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    expect(screen.getByText(/Check the cost first/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
     const summary = await screen.findByTestId("estimate-summary");
     expect(summary.textContent).toBe(
       "1,751 people match · you will get 1,751 profiles · 1,751 credits · balance after 3,249",
     );
     expect(collectButton()).toHaveProperty("disabled", false);
     expect(calls).toHaveBeenCalledWith("estimate", {
-      request: { query_text: QUERY, limit: null, webhook_url: null, name: null },
+      request: { query_text: QUERY, limit: 100, webhook_url: null, name: null },
     });
   });
 
   it("forgets the estimate when the limit, query, name or webhook changes", async () => {
     start();
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
     await screen.findByTestId("estimate-summary");
     await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "200" } });
     expect(screen.queryByTestId("estimate-summary")).toBeNull();
     expect(collectButton()).toHaveProperty("disabled", true);
 
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
     await screen.findByTestId("estimate-summary");
     await fireEvent.input(screen.getByTestId("name-input"), { target: { value: "Nurses" } });
     expect(screen.queryByTestId("estimate-summary")).toBeNull();
 
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
     await screen.findByTestId("estimate-summary");
     await fireEvent.input(screen.getByTestId("webhook-input"), {
       target: { value: "https://example.com/hook" },
     });
     expect(screen.queryByTestId("estimate-summary")).toBeNull();
 
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
     await screen.findByTestId("estimate-summary");
     draft.queryText = QUERY.replace("engineer", "nurse");
     await waitFor(() => expect(screen.queryByTestId("estimate-summary")).toBeNull());
@@ -94,7 +94,10 @@ describe("New collection: search", () => {
     await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "20000" } });
     expect(screen.getByText("Enter a number from 1 to 10,000, or leave it empty.")).toBeTruthy();
     expect(screen.getByTestId("limit-input").getAttribute("aria-invalid")).toBe("true");
-    expect(screen.getByRole("button", { name: "Estimate" })).toHaveProperty("disabled", true);
+    expect(screen.getByRole("button", { name: "Check cost (free)" })).toHaveProperty(
+      "disabled",
+      true,
+    );
 
     await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "" } });
     await fireEvent.input(screen.getByTestId("webhook-input"), {
@@ -104,7 +107,10 @@ describe("New collection: search", () => {
     expect(messages).toContain(
       "The webhook address must start with https:// (for example https://example.com/hook).",
     );
-    expect(screen.getByRole("button", { name: "Estimate" })).toHaveProperty("disabled", true);
+    expect(screen.getByRole("button", { name: "Check cost (free)" })).toHaveProperty(
+      "disabled",
+      true,
+    );
   });
 
   it("asks for confirmation with the backend's question, then submits the quote", async () => {
@@ -117,12 +123,38 @@ describe("New collection: search", () => {
     expect(dialog.textContent).toContain("you will get 1,751 profiles");
     expect(document.activeElement?.textContent).toBe("Cancel");
     expect(calls).toHaveBeenCalledWith("estimate", {
-      request: { query_text: QUERY, limit: null, webhook_url: null, name: "Engineers" },
+      request: { query_text: QUERY, limit: 100, webhook_url: null, name: "Engineers" },
     });
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
 
     await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 42 }));
     expect(calls).toHaveBeenCalledWith("submit", { quote: quote.id, again: false });
+    // The search is kept, to run again or change; its spent price and the name are not.
+    expect(draft.queryText).toBe(QUERY);
+    expect(draft.estimate).toBeNull();
+    expect(draft.name).toBe("");
+  });
+
+  it("counts by itself, for free, once the search stops changing", async () => {
+    start();
+    await waitFor(() => expect(screen.getByTestId("estimate-summary")).toBeTruthy(), {
+      timeout: 2000,
+    });
+    expect(calls.mock.calls.filter(([command]) => command === "estimate")).toHaveLength(1);
+    expect(collectButton().textContent).toBe("Get 1,751 profiles");
+    expect(submits()).toHaveLength(0);
+  });
+
+  it("starts at 100 profiles and offers every match as a choice", async () => {
+    start();
+    const limit = screen.getByTestId("limit-input") as HTMLInputElement;
+    expect(limit.value).toBe("100");
+    await fireEvent.input(limit, { target: { value: "250" } });
+    await fireEvent.click(screen.getByRole("checkbox", { name: "All matches" }));
+    expect(draft.limitText).toBe("");
+    expect(limit.disabled).toBe(true);
+    await fireEvent.click(screen.getByRole("checkbox", { name: "All matches" }));
+    expect(draft.limitText).toBe("250");
   });
 
   it("says “Collect again”, lists the earlier job and passes again = true when collected before", async () => {
@@ -194,7 +226,7 @@ describe("New collection: search", () => {
     start("live", old);
     on("requote", () => fresh);
     on("submit", () => jobFixture({ id: 45 }));
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
     await screen.findByTestId("estimate-summary");
     await fireEvent.click(collectButton());
 
@@ -222,7 +254,7 @@ describe("New collection: search", () => {
 
   it("keeps focus in the confirmation and closes it with Cancel or Escape without sending", async () => {
     start();
-    await fireEvent.click(screen.getByRole("button", { name: "Estimate" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
     await screen.findByTestId("estimate-summary");
     collectButton().focus();
     await fireEvent.click(collectButton());

@@ -113,6 +113,11 @@ impl Session {
         })
     }
 
+    /// The database (saved searches live here, shared by both modes).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// The data folder.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir

@@ -119,6 +119,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE jobs ADD COLUMN batch_index INTEGER;
     CREATE INDEX jobs_by_parent ON jobs (parent_id, batch_index) WHERE parent_id IS NOT NULL;
     "#,
+    // 4: saved searches (both modes see them: a search costs nothing until it is sent).
+    r#"
+    CREATE TABLE saved_searches (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL,
+        query_text   TEXT NOT NULL,
+        query_limit  INTEGER CHECK (query_limit IS NULL OR query_limit BETWEEN 1 AND 10000),
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema version this build knows.

@@ -12,6 +12,7 @@ mod leases;
 mod migrations;
 mod new_jobs;
 mod quotes;
+mod searches;
 mod settings;
 mod summaries;
 
@@ -21,6 +22,7 @@ pub use files::{FileRow, FileState};
 pub use jobs::{JobRow, RETENTION};
 pub use leases::LeaseHolder;
 pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
+pub use searches::SavedSearch;
 pub use settings::Setting;
 pub use summaries::{JobSummary, ListPage};
 
@@ -59,6 +61,9 @@ pub enum StoreError {
     /// A quote that does not exist (or belongs to the other mode).
     #[error("That price check (number {0}) is not known. Check the cost again.")]
     NoSuchQuote(i64),
+    /// A saved search that does not exist.
+    #[error("There is no saved search number {0}. It may have been deleted.")]
+    NoSuchSearch(i64),
     /// A value in the database that this build cannot read.
     #[error("The app's database holds a value it cannot read ({0}).")]
     Corrupt(String),
@@ -67,7 +72,9 @@ pub enum StoreError {
 impl Coded for StoreError {
     fn code(&self) -> ErrorCode {
         match self {
-            StoreError::NoSuchJob(_) | StoreError::NoSuchQuote(_) => ErrorCode::NotFound,
+            StoreError::NoSuchJob(_) | StoreError::NoSuchQuote(_) | StoreError::NoSuchSearch(_) => {
+                ErrorCode::NotFound
+            }
             _ => ErrorCode::Storage,
         }
     }

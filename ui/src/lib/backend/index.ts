@@ -7,6 +7,7 @@ import type {
   AppState,
   ConnectionCheck,
   IdFilePick,
+  ImportReport,
   JobDetail,
   JobRow,
   JobSummary,
@@ -17,7 +18,9 @@ import type {
   ProxyPasswordChange,
   QueryCheck,
   Quote,
+  SavedSearch,
   SearchRequest,
+  SearchToSave,
   Settings,
 } from "./bindings";
 
@@ -137,6 +140,25 @@ export const saveSettings = (settings: Settings, proxyPassword: ProxyPasswordCha
 
 /** Opens the native folder picker (in Rust); null if cancelled. */
 export const pickDownloadFolder = () => call<string | null>("pick_download_folder");
+
+/** Every saved search, by name. */
+export const savedSearches = () => call<SavedSearch[]>("saved_searches");
+
+/** Saves a search (new when `id` is null); refused while its query has errors. */
+export const saveSearch = (search: SearchToSave) => call<SavedSearch>("save_search", { search });
+
+/** Saves a copy of a saved search, named "… (copy)". */
+export const duplicateSearch = (id: number) => call<SavedSearch>("duplicate_search", { id });
+
+/** Deletes a saved search. */
+export const deleteSearch = (id: number) => call<void>("delete_search", { id });
+
+/** Asks where to save (in Rust) and writes the searches (all when `ids` is empty); null if cancelled. */
+export const exportSearches = (ids: number[] = []) =>
+  call<string | null>("export_searches", { ids });
+
+/** Asks for a file of searches (in Rust) and saves what it holds; null if cancelled. */
+export const importSearches = () => call<ImportReport | null>("import_searches");
 
 /** Checks that the service answers with the current key and proxy. */
 export const testConnection = () => call<ConnectionCheck>("test_connection");

@@ -3,6 +3,9 @@ import type { IdFilePick, QueryCheck, Quote, SearchRequest } from "../backend";
 
 export type Tab = "search" | "ids";
 
+/** How many profiles a new search asks for until the person says otherwise. */
+export const DEFAULT_LIMIT = "100";
+
 /** A quote together with the request it prices (it holds only while the form still says that). */
 export interface QuoteFor {
   request: SearchRequest;
@@ -12,9 +15,12 @@ export interface QuoteFor {
 class Draft {
   tab = $state<Tab>("search");
   queryText = $state("");
-  limitText = $state("");
+  /** New searches start at 100 profiles; empty means every match (at most 10,000). */
+  limitText = $state(DEFAULT_LIMIT);
   name = $state("");
   webhook = $state("");
+  /** The saved search on screen, if one was opened or saved. */
+  savedId = $state<number | null>(null);
   /** The last check, with the text it was made for. */
   check = $state<{ text: string; result: QueryCheck } | null>(null);
   /** The price of the search, with the request it was made for. */
@@ -22,10 +28,28 @@ class Draft {
   /** The picked ID file, with its price (`pick.quote`). */
   pick = $state<IdFilePick | null>(null);
 
-  /** Clears everything after a successful submit. */
+  /** After a successful submit: the search stays (to run again or change), its spent price goes. */
+  sent(): void {
+    this.name = "";
+    this.check = null;
+    this.estimate = null;
+    this.pick = null;
+  }
+
+  /** Puts an earlier search in the form (Run again / Edit as new on a job). */
+  startFrom(queryText: string, limit: number | null, name: string): void {
+    this.reset();
+    this.tab = "search";
+    this.queryText = queryText;
+    this.limitText = limit === null ? "" : String(limit);
+    this.name = name;
+  }
+
+  /** Clears everything: a new, empty search. */
   reset(): void {
     this.queryText = "";
-    this.limitText = "";
+    this.limitText = DEFAULT_LIMIT;
+    this.savedId = null;
     this.name = "";
     this.webhook = "";
     this.check = null;
