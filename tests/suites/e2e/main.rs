@@ -328,7 +328,8 @@ mod e2e {
         app.click_testid("nav-settings").await;
         app.wait_for_heading("Settings").await;
 
-        // The user name is part of the address; the password has its own box.
+        // Under Advanced: the user name is part of the address; the password has its own box.
+        app.click_testid("settings-advanced").await;
         app.fill_labelled("Proxy", "http://anna@proxy.example.com:8080")
             .await;
         app.fill("proxy-password", PASSWORD).await;
@@ -358,6 +359,7 @@ mod e2e {
         let app = desktop.open().await;
         app.wait_for("practice-banner").await;
         app.click_testid("nav-settings").await;
+        app.click_testid("settings-advanced").await;
         let status = app.text("proxy-password-status").await;
         assert!(status.contains("A proxy password is saved"), "{status}");
         assert_eq!(app.value("proxy-password").await, "");

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import { app } from "../lib/stores/app.svelte";
 import { appStateFixture, calls, on } from "../test/fakeTauri";
@@ -25,6 +25,41 @@ describe("First run", () => {
     await fireEvent.click(verify);
     expect(calls).toHaveBeenCalledWith("save_key", { key: "secret-key" });
     expect(app.state?.mode).toBe("live");
+  });
+
+  it("asks which plan the account is on and keeps its price for estimates", async () => {
+    on("save_key", () => appStateFixture({ mode: "live" }));
+    on("save_settings", ({ settings }) =>
+      appStateFixture({ mode: "live", settings: settings as never }),
+    );
+    render(FirstRun);
+    await fireEvent.click(screen.getByRole("button", { name: "Use my Coresignal API key" }));
+    await fireEvent.click(
+      screen.getByRole("radio", { name: /An older plan: 1 credit per profile/ }),
+    );
+    await fireEvent.input(screen.getByLabelText("Coresignal API key"), {
+      target: { value: "secret-key" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Verify" }));
+    await waitFor(() => expect(app.state?.mode).toBe("live"));
+    // The setting already says 1: nothing to change.
+    expect(app.state?.settings.credits_per_record).toBe(1);
+    expect(calls.mock.calls.filter(([command]) => command === "save_settings")).toHaveLength(0);
+  });
+
+  it("counts 10 credits a profile when the person does not know the plan", async () => {
+    on("save_key", () => appStateFixture({ mode: "live" }));
+    on("save_settings", ({ settings }) =>
+      appStateFixture({ mode: "live", settings: settings as never }),
+    );
+    render(FirstRun);
+    await fireEvent.click(screen.getByRole("button", { name: "Use my Coresignal API key" }));
+    expect(screen.getByRole("radio", { name: /I don't know/ })).toHaveProperty("checked", true);
+    await fireEvent.input(screen.getByLabelText("Coresignal API key"), {
+      target: { value: "secret-key" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Verify" }));
+    await waitFor(() => expect(app.state?.settings.credits_per_record).toBe(10));
   });
 
   it("explains a rejected key in plain words", async () => {
