@@ -384,9 +384,20 @@ impl App<'_> {
 
     /// Waits for the element with `data-testid` to show text containing `needle`; returns the text.
     pub async fn wait_for_text(&self, testid: &str, needle: &str) -> String {
+        self.wait_for_text_within(testid, needle, WAIT).await
+    }
+
+    /// [`App::wait_for_text`] with its own time limit (slow work such as a 25,000-row workbook).
+    pub async fn wait_for_text_within(
+        &self,
+        testid: &str,
+        needle: &str,
+        limit: Duration,
+    ) -> String {
         let css = testid_css(testid);
-        self.wait_until(
+        self.wait_until_within(
             &format!("[data-testid={testid}] says \"{needle}\""),
+            limit,
             || async {
                 for element in self.client.find_all(Locator::Css(&css)).await.ok()? {
                     let text = element.text().await.ok()?;

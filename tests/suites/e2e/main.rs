@@ -151,9 +151,14 @@ mod e2e {
             .await;
         app.wait_for_text("batches", "3 of 3 done").await;
 
-        // One workbook for the whole list, made after the last batch, opened from the job.
-        app.wait_for_text("results-ready", "25,000 profiles ready")
-            .await;
+        // One workbook for the whole list, made after the last batch (25,000 rows: it may take a
+        // while on a busy machine), opened from the job.
+        app.wait_for_text_within(
+            "results-ready",
+            "25,000 profiles ready",
+            Duration::from_secs(300),
+        )
+        .await;
         app.wait_for_text("people-count", "of 25,000 people").await;
         app.click_button("Open in spreadsheet").await;
         let opened = app

@@ -1,11 +1,22 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { SavedSearch } from "../lib/backend";
+import type { SavedSearch, Search, StarterSearch } from "../lib/backend";
 import { draft } from "../lib/stores/draft.svelte";
 import { calls, on } from "../test/fakeTauri";
 import SavedSearches from "./SavedSearches.svelte";
 
 const QUERY = '{"query": {"match": {"skills": "python"}}}';
+
+const EXAMPLE: StarterSearch = {
+  id: "python-germany",
+  label: "Python developers in Germany",
+  description: "People in Germany whose job mentions Python.",
+  search: {
+    groups: [
+      { mode: "all", rules: [{ field: "skills", condition: "is_one_of", values: ["python"] }] },
+    ],
+  },
+};
 
 function saved(id: number, name: string, limit: number | null = 100): SavedSearch {
   return {
@@ -28,7 +39,12 @@ function start(list: SavedSearch[] = []) {
     return made;
   });
   const opened: string[] = [];
-  render(SavedSearches, { onopen: (text: string) => opened.push(text), saveable: true });
+  render(SavedSearches, {
+    onopen: (text: string) => opened.push(text),
+    saveable: true,
+    examples: [EXAMPLE],
+    onexample: (search: Search) => opened.push(JSON.stringify(search)),
+  });
   return opened;
 }
 
@@ -46,8 +62,10 @@ describe("Saved searches", () => {
 
   it("open an example without tying the search to a saved one", async () => {
     const opened = start();
-    await fireEvent.change(screen.getByTestId("template-select"), { target: { value: "python" } });
-    expect(opened).toHaveLength(1);
+    await fireEvent.change(screen.getByTestId("template-select"), {
+      target: { value: "example:python-germany" },
+    });
+    expect(opened).toEqual([JSON.stringify(EXAMPLE.search)]);
     expect(draft.savedId).toBeNull();
   });
 

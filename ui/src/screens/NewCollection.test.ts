@@ -7,6 +7,7 @@ import { router } from "../lib/stores/router.svelte";
 import {
   appStateFixture,
   calls,
+  catalogueFixture,
   jobFixture,
   on,
   pickFixture,
@@ -328,12 +329,47 @@ describe("New collection: search", () => {
     expect(submits()).toHaveLength(1);
   });
 
-  it("replaces the query with a chosen template", async () => {
+  it("opens an example in the builder, and Rust writes its query code", async () => {
+    on("query_fields", () => catalogueFixture);
+    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
     start();
+    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
     await fireEvent.change(screen.getByTestId("template-select"), {
-      target: { value: "country" },
+      target: { value: "example:python-germany" },
     });
+    const value = screen.getByTestId("rule-0-0-value") as HTMLInputElement;
+    expect(value.getAttribute("aria-label")).toBe("Rule 1 of group 1: values");
+    expect(screen.getByText("Germany")).toBeTruthy();
+    await waitFor(() => expect(draft.queryText).toContain("QUERY FOR"));
     expect(draft.queryText).toContain("location_country");
+    expect(draft.mode).toBe("builder");
+  });
+
+  it("keeps query code the builder cannot show in the editor, with the reason", async () => {
+    on("query_fields", () => catalogueFixture);
+    on("query_to_builder", () => ({
+      kind: "not_shown",
+      reason: "The search uses wildcard, which the builder cannot show.",
+    }));
+    on("saved_searches", () => [
+      {
+        id: 2,
+        name: "Wild",
+        query_text: QUERY,
+        limit: 5,
+        created_at: "2026-11-29T10:00:00Z",
+        updated_at: "2026-11-29T10:00:00Z",
+      },
+    ]);
+    start();
+    await waitFor(() => expect(screen.getByText("Wild")).toBeTruthy());
+    await fireEvent.change(screen.getByTestId("template-select"), { target: { value: "saved:2" } });
+    await waitFor(() =>
+      expect(screen.getByTestId("builder-note").textContent).toContain("uses wildcard"),
+    );
+    expect(draft.mode).toBe("code");
+    expect(draft.queryText).toBe(QUERY);
+    expect((screen.getByTestId("query-code") as HTMLDetailsElement).open).toBe(true);
   });
 
   it("moves between tabs with the arrow keys", async () => {

@@ -9,6 +9,7 @@ import type {
   JobRow,
   JobSummary,
   JobUpdate,
+  QueryCatalogue,
   Quote,
 } from "../lib/backend";
 
@@ -193,4 +194,53 @@ export function detailFixture(overrides: Partial<JobDetail> = {}): JobDetail {
     batches: [],
     ...overrides,
   };
+}
+
+/** A small field catalogue shaped like the one Rust sends, with one starter search. */
+export const catalogueFixture: QueryCatalogue = {
+  fields: [
+    fieldFixture("job_title", "Current job title", "text"),
+    fieldFixture("location_country", "Country", "keyword", ["Germany", "France"]),
+    fieldFixture("is_working", "Currently working", "yes_no"),
+    fieldFixture("last_updated", "Profile last updated", "date"),
+    {
+      ...fieldFixture("experience.company_name", "Company (current or past)", "text"),
+      nested: "experience",
+    },
+    { ...fieldFixture("full_name", "Full name", "text"), builder: false },
+  ],
+  conditions: [
+    { condition: "contains", kind: "text", label: "contains the words", values: "one" },
+    { condition: "is_phrase", kind: "text", label: "contains the exact phrase", values: "one" },
+    { condition: "is_one_of", kind: "keyword", label: "is one of", values: "many" },
+    { condition: "on_or_after", kind: "date", label: "is on or after", values: "one" },
+    { condition: "on_or_before", kind: "date", label: "is on or before", values: "one" },
+    { condition: "is_yes", kind: "yes_no", label: "is yes", values: "none" },
+    { condition: "is_no", kind: "yes_no", label: "is no", values: "none" },
+  ],
+  query_types: [],
+  starters: [
+    {
+      id: "python-germany",
+      label: "Python developers in Germany",
+      description: "People in Germany with the skill python.",
+      search: {
+        groups: [
+          {
+            mode: "all",
+            rules: [{ field: "location_country", condition: "is_one_of", values: ["Germany"] }],
+          },
+        ],
+      },
+    },
+  ],
+};
+
+function fieldFixture(
+  name: string,
+  label: string,
+  kind: QueryCatalogue["fields"][number]["kind"],
+  known_values: string[] = [],
+) {
+  return { name, label, help: `${label}.`, kind, nested: null, known_values, builder: true };
 }

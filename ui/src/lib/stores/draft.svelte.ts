@@ -1,5 +1,5 @@
 // The New collection form, kept while the user visits other screens.
-import type { IdFilePick, QueryCheck, Quote, SearchRequest } from "../backend";
+import type { IdFilePick, QueryCheck, Quote, Search, SearchRequest } from "../backend";
 
 export type Tab = "search" | "ids";
 
@@ -19,6 +19,12 @@ class Draft {
   limitText = $state(DEFAULT_LIMIT);
   name = $state("");
   webhook = $state("");
+  /** The search is made in the builder, or written as query code. */
+  mode = $state<"builder" | "code">("builder");
+  /** The builder's search (null until the field catalogue is loaded). */
+  builder = $state<Search | null>(null);
+  /** Why the builder cannot show the query code, when it cannot. */
+  builderNote = $state<string | null>(null);
   /** The saved search on screen, if one was opened or saved. */
   savedId = $state<number | null>(null);
   /** The last check, with the text it was made for. */
@@ -50,6 +56,9 @@ class Draft {
     this.queryText = "";
     this.limitText = DEFAULT_LIMIT;
     this.savedId = null;
+    this.mode = "builder";
+    this.builder = null;
+    this.builderNote = null;
     this.name = "";
     this.webhook = "";
     this.check = null;
