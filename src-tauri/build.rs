@@ -24,6 +24,9 @@ const COMMANDS: &[&str] = &[
     "send_again",
     "open_folder",
     "open_spreadsheet",
+    "query_fields",
+    "builder_to_query",
+    "query_to_builder",
 ];
 
 fn main() {

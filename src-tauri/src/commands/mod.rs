@@ -4,6 +4,7 @@
 mod app;
 mod collections;
 mod jobs;
+mod query;
 
 use std::sync::Arc;
 
@@ -36,5 +37,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::send_again,
         jobs::open_folder,
         jobs::open_spreadsheet,
+        query::query_fields,
+        query::builder_to_query,
+        query::query_to_builder,
     ]
 }

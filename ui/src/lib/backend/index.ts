@@ -15,8 +15,11 @@ import type {
   PeoplePage,
   PeopleQuery,
   ProxyPasswordChange,
+  QueryCatalogue,
   QueryCheck,
+  QueryInBuilder,
   Quote,
+  Search,
   SearchRequest,
   Settings,
 } from "./bindings";
@@ -72,6 +75,18 @@ export const removeKey = () => call<AppState>("remove_key");
 
 /** Parses and lints an ES DSL query: formatted text, warnings, or the error with line/column/path. */
 export const checkQuery = (text: string) => call<QueryCheck>("check_query", { text });
+
+/** The field catalogue (labels, help, kinds, known values), builder conditions, query types, starters. */
+export const queryFields = () => call<QueryCatalogue>("query_fields");
+
+/**
+ * The formatted query code for a builder search. Rules without a value are left out; a search with
+ * no rule left rejects with `InvalidQuery` (never a "match everything" query).
+ */
+export const builderToQuery = (search: Search) => call<string>("builder_to_query", { search });
+
+/** Reads query code into the builder: `{kind: "shown", search}` or `{kind: "not_shown", reason}`. */
+export const queryToBuilder = (text: string) => call<QueryInBuilder>("query_to_builder", { text });
 
 /** Prices a search: matches, profiles, credits, earlier jobs with the same data (spends nothing). */
 export const estimate = (request: SearchRequest) => call<Quote>("estimate", { request });
