@@ -30,6 +30,9 @@ const COMMANDS: &[&str] = &[
     "delete_search",
     "export_searches",
     "import_searches",
+    "query_fields",
+    "builder_to_query",
+    "query_to_builder",
 ];
 
 fn main() {

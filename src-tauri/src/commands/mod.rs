@@ -5,6 +5,7 @@ mod app;
 mod collections;
 mod jobs;
 mod searches;
+mod query;
 
 use std::sync::Arc;
 
@@ -43,5 +44,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         searches::delete_search,
         searches::export_searches,
         searches::import_searches,
+        query::query_fields,
+        query::builder_to_query,
+        query::query_to_builder,
     ]
 }

@@ -2,10 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
+use super::fields::NESTED_ROOTS;
 use super::{kind_of, QueryError, QueryWarning, ALLOWED_QUERY_TYPES, BODY_KEYS, MAX_BOOL_CLAUSES};
-
-/// Object fields of a profile that are mapped `nested`: searchable only inside `nested`.
-const NESTED_ROOTS: [&str; 2] = ["experience", "education"];
 
 /// The four clause lists of a `bool` query.
 const BOOL_LISTS: [&str; 4] = ["must", "should", "must_not", "filter"];
@@ -202,8 +200,9 @@ impl Linter<'_> {
             self.warn(
                 path,
                 &format!(
-                    "\"{nested_path}\" is not a nested field this app knows (experience, \
-                     education); the service may refuse the query."
+                    "\"{nested_path}\" is not a nested field this app knows ({}); the service \
+                     may refuse the query.",
+                    NESTED_ROOTS.join(", ")
                 ),
             );
         }

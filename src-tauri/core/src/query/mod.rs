@@ -11,8 +11,11 @@
 //! common query types are allowed, and a query is at most 15,000 characters and 1,024 boolean
 //! clauses. Every lint error names the place in the query, e.g. `query.bool.should[2].match`.
 
+pub mod builder;
+mod catalogue;
 mod check;
 mod error;
+pub mod fields;
 mod lint;
 mod syntax;
 
@@ -22,6 +25,10 @@ mod tests;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use builder::{
+    from_query, query_in_builder, to_query, BuilderError, NotRepresentable, QueryInBuilder, Search,
+};
+pub use catalogue::{query_catalogue, ConditionInfo, QueryCatalogue, QueryTypeInfo};
 pub use check::{check_query, QueryCheck, QueryProblem};
 pub use error::QueryError;
 
