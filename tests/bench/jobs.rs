@@ -43,6 +43,7 @@ fn main() {
                 records: 100,
                 credits: 100,
                 credits_per_record: 1,
+                credits_basis: collect_core::money::CreditsBasis::Setting,
                 balance: None,
                 earlier_jobs: Vec::new(),
                 replaces_job: None,

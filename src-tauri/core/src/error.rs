@@ -64,6 +64,11 @@ pub enum ErrorCode {
     CollectedBefore,
     /// Another process (the app or the command line) is working on this job right now.
     Busy,
+    /// The request costs more than the user's limit per request: it needs a second confirmation
+    /// that names its credits.
+    OverCap,
+    /// Spending credits (a paid preview) needs a confirmation naming its cost.
+    ConfirmationNeeded,
     /// A bug: something that should not happen.
     Internal,
 }
@@ -100,6 +105,8 @@ impl ErrorCode {
             QuoteExpired => "QuoteExpired",
             CollectedBefore => "CollectedBefore",
             Busy => "Busy",
+            OverCap => "OverCap",
+            ConfirmationNeeded => "ConfirmationNeeded",
             Internal => "Internal",
         }
     }

@@ -11,6 +11,7 @@
 //! | [`session`] | the desktop session: data folder, chosen mode and its running engine, picked files |
 //! | [`settings`] | the user's settings with their defaults |
 //! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
+//! | [`money`] | what a profile costs (plan setting or measured), the price of a credit, the cap per request |
 //! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
 //! | [`test_seams`] | debug builds only: kill points and a fast poll schedule for the crash-proof suites |
@@ -21,6 +22,7 @@ pub mod error;
 pub mod export;
 pub mod ids;
 pub mod jobs;
+pub mod money;
 pub mod query;
 pub mod searches;
 pub mod secrets;

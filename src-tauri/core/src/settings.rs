@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiConfig, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND};
 use crate::jobs::{EngineOptions, Mode, PollSchedule};
+use crate::money::{validate_money, CreditPrice, DEFAULT_PREVIEW_CREDITS, MAX_PREVIEW_CREDITS};
 use crate::secrets::ProxyPassword;
 use crate::store::{Setting, Store, StoreResult};
 
@@ -73,6 +74,21 @@ pub struct Settings {
     /// Ask the release page for a newer version at start (on unless turned off; off means no
     /// request to the update server at all).
     pub check_for_updates: bool,
+    /// Credits one preview (20 sample people) costs on the user's plan (0–1,000). Older
+    /// webviews that do not send it get the default.
+    #[serde(default = "default_preview_credits")]
+    pub preview_credits: u32,
+    /// The most credits one request may spend without a second confirmation; `None`: no limit.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub credit_cap: Option<u64>,
+    /// What one credit costs in money, shown beside credits; `None`: not shown.
+    #[serde(default)]
+    pub price_per_credit: Option<CreditPrice>,
+}
+
+fn default_preview_credits() -> u32 {
+    DEFAULT_PREVIEW_CREDITS
 }
 
 /// The UI's colour theme.
@@ -139,6 +155,16 @@ impl Settings {
                 .map(|text| Theme::parse(&text))
                 .unwrap_or_default(),
             check_for_updates: store.setting_u32(Setting::CheckForUpdates, 1)? != 0,
+            preview_credits: store
+                .setting_u32(Setting::PreviewCredits, DEFAULT_PREVIEW_CREDITS)?
+                .min(MAX_PREVIEW_CREDITS),
+            credit_cap: store
+                .setting(Setting::CreditCap)?
+                .and_then(|text| text.parse().ok())
+                .filter(|cap| *cap > 0),
+            price_per_credit: store
+                .setting(Setting::PricePerCredit)?
+                .and_then(|text| CreditPrice::parse(&text)),
         })
     }
 
@@ -175,6 +201,12 @@ impl Settings {
                 self.past_positions
             )));
         }
+        validate_money(
+            self.preview_credits,
+            self.credit_cap,
+            self.price_per_credit.as_ref(),
+        )
+        .map_err(SettingsError)?;
         self.validate_proxy(proxy_password)?;
         if self.download_root.as_os_str().is_empty() {
             return Err(SettingsError("Choose a download folder.".into()));
@@ -262,6 +294,15 @@ impl Settings {
             Setting::CheckForUpdates,
             if self.check_for_updates { "1" } else { "0" },
         )?;
+        write(Setting::PreviewCredits, &self.preview_credits.to_string())?;
+        match self.credit_cap {
+            Some(cap) => write(Setting::CreditCap, &cap.to_string())?,
+            None => store.clear_setting(Setting::CreditCap)?,
+        }
+        match &self.price_per_credit {
+            Some(price) => write(Setting::PricePerCredit, &price.to_text())?,
+            None => store.clear_setting(Setting::PricePerCredit)?,
+        }
         Ok(())
     }
 
@@ -299,6 +340,8 @@ impl Settings {
             },
             download_root: self.download_root.clone(),
             credits_per_record: self.credits_per_record,
+            preview_credits: self.preview_credits,
+            credit_cap: self.credit_cap,
             poll: crate::test_seams::poll_schedule(PollSchedule::default()),
             max_downloads: self.max_downloads as usize,
             batches_at_once: self.batches_at_once as usize,
@@ -324,17 +367,6 @@ pub enum ProxyPasswordChange {
     Remove,
 }
 
-/// An absolute folder for this OS, for messages.
-fn example_absolute_folder() -> &'static str {
-    if cfg!(windows) {
-        r"C:\Users\you\Downloads"
-    } else if cfg!(target_os = "macos") {
-        "/Users/you/Downloads"
-    } else {
-        "/home/you/Downloads"
-    }
-}
-
 /// A setting that cannot be saved, in plain words.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -352,20 +384,10 @@ impl crate::error::Coded for SettingsError {
     }
 }
 
-/// Environment variable: the default download folder (for automation and tests; the user's choice in
-/// Settings still wins).
-pub const DOWNLOAD_ROOT_ENV: &str = "BULK_COLLECT_DOWNLOAD_DIR";
-
-/// `$BULK_COLLECT_DOWNLOAD_DIR`, else `<Downloads>/Bulk Collect`, else `<data dir>/downloads` where
-/// the OS has no Downloads folder.
-pub fn default_download_root(data_dir: &std::path::Path) -> PathBuf {
-    if let Some(dir) = std::env::var_os(DOWNLOAD_ROOT_ENV).filter(|dir| !dir.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    directories::UserDirs::new()
-        .and_then(|dirs| dirs.download_dir().map(|dir| dir.join("Bulk Collect")))
-        .unwrap_or_else(|| data_dir.join("downloads"))
-}
+#[path = "settings_folders.rs"]
+mod folders;
+use folders::example_absolute_folder;
+pub use folders::{default_download_root, DOWNLOAD_ROOT_ENV};
 
 #[cfg(test)]
 #[path = "settings_tests.rs"]

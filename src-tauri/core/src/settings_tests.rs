@@ -45,7 +45,66 @@ fn valid() -> Settings {
         proxy: None,
         theme: Theme::System,
         check_for_updates: true,
+        preview_credits: 10,
+        credit_cap: None,
+        price_per_credit: None,
     }
+}
+
+#[test]
+fn money_settings_default_save_and_reach_the_engine() {
+    let store = Store::open_in_memory().unwrap();
+    let loaded = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+    assert_eq!(loaded.preview_credits, 10, "the evidence says 10 a preview");
+    assert_eq!(
+        (loaded.credit_cap, loaded.price_per_credit.clone()),
+        (None, None)
+    );
+    for credits_per_record in [1, 10] {
+        let settings = Settings {
+            credits_per_record,
+            preview_credits: 0,
+            credit_cap: Some(5_000),
+            price_per_credit: Some(crate::money::CreditPrice {
+                amount: 0.02,
+                currency: "EUR".into(),
+            }),
+            ..valid()
+        };
+        settings.save(&store).unwrap();
+        let back = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+        assert_eq!(back, settings);
+        let options = back.engine_options(Mode::Live, DEFAULT_BASE_URL, None);
+        assert_eq!(options.credits_per_record, credits_per_record);
+        assert_eq!(
+            (options.preview_credits, options.credit_cap),
+            (0, Some(5_000))
+        );
+    }
+    // Turning the cap and the price off removes them.
+    valid().save(&store).unwrap();
+    let back = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+    assert_eq!((back.credit_cap, back.price_per_credit), (None, None));
+    let refused = Settings {
+        credit_cap: Some(0),
+        ..valid()
+    };
+    assert!(refused
+        .save(&store)
+        .unwrap_err()
+        .to_string()
+        .contains("at least 1"));
+}
+
+#[test]
+fn settings_sent_by_an_older_webview_without_the_money_fields_still_load() {
+    let mut json = serde_json::to_value(valid()).unwrap();
+    for field in ["preview_credits", "credit_cap", "price_per_credit"] {
+        json.as_object_mut().unwrap().remove(field);
+    }
+    let settings: Settings = serde_json::from_value(json).unwrap();
+    assert_eq!(settings.preview_credits, 10);
+    assert_eq!(settings.credit_cap, None);
 }
 
 #[test]

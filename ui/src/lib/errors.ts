@@ -117,6 +117,14 @@ export const ERROR_TEXT = {
     title: "Another window or the command line is working on this job right now.",
     next: "Wait for it to finish, or close the other program, then try again.",
   },
+  OverCap: {
+    title: "This collection costs more than your limit per request.",
+    next: "Check the credits, then confirm again to go ahead, or lower the limit of profiles.",
+  },
+  ConfirmationNeeded: {
+    title: "This costs credits, and it was not confirmed.",
+    next: "Read the cost, then confirm to go ahead.",
+  },
   Internal: {
     title: "Something unexpected went wrong inside the app.",
     next: "Try again. If it keeps happening, restart the app and report the detail below.",

@@ -82,7 +82,7 @@ impl Answer {
         self
     }
 
-    fn json(&self) -> Option<Value> {
+    pub(crate) fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
     }
 

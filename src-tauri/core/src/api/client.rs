@@ -14,13 +14,10 @@ use super::classify::{self, Answer, Call};
 use super::config::{ApiConfig, RetryPolicy};
 use super::error::{network_error, root_cause, ApiError, SubmitError};
 use super::limiter::{Endpoint, RateLimiter};
+use super::preview::PreviewPerson;
 use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
-use super::wire::{es_dsl_body, http_client, id_file_form, ids_csv, Pooling};
+use super::wire::{es_dsl_body, http_client, id_file_form, ids_csv, read_answer, Pooling};
 use crate::secrets::ApiKey;
-
-/// Bodies of JSON answers are read up to this size; the rest is ignored (no answer of the contract
-/// comes near it).
-const MAX_JSON_BODY: usize = 4 * 1024 * 1024;
 
 /// The Coresignal client. Cheap to clone; all clones share the balance watch.
 #[derive(Clone)]
@@ -102,6 +99,22 @@ impl ApiClient {
             })
             .await?;
         classify::estimate(&read_answer(response, &self.inner.key).await?)
+    }
+
+    /// Call 6: up to 20 sample people `es_body` matches. It may cost credits: the caller says so
+    /// (and gets a confirmation) first. Retried like the search: a preview collects nothing.
+    pub async fn preview(&self, es_body: &Value) -> Result<Vec<PreviewPerson>, ApiError> {
+        let url = self.url(&["v2", "employee_clean", "search", "es_dsl", "preview"])?;
+        let response = self
+            .send_retrying(Endpoint::Search, || {
+                self.inner
+                    .http
+                    .post(url.clone())
+                    .json(es_body)
+                    .timeout(self.inner.request_timeout)
+            })
+            .await?;
+        super::preview::people(&read_answer(response, &self.inner.key).await?)
     }
 
     /// Call 1: submits an ES DSL data request.
@@ -372,24 +385,4 @@ fn uncertain_after_send(error: &reqwest::Error) -> SubmitError {
         reason: format!("{what} ({})", root_cause(error)),
         status: None,
     }
-}
-
-/// Reads a JSON answer's status, headers and body (capped at [`MAX_JSON_BODY`]), without `key`.
-async fn read_answer(mut response: Response, key: &ApiKey) -> Result<Answer, ApiError> {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| network_error(&e))? {
-        let room = MAX_JSON_BODY.saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if room <= chunk.len() {
-            break;
-        }
-    }
-    Ok(Answer {
-        status,
-        headers,
-        body: body.into(),
-    }
-    .without(key.expose()))
 }

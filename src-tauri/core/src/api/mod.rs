@@ -1,4 +1,4 @@
-//! The one Coresignal HTTP client: calls 1–5 of the contract (`shared/api/coresignal-bulk-collect.md`).
+//! The one Coresignal HTTP client: calls 1–6 of the contract (`shared/api/coresignal-bulk-collect.md`).
 //!
 //! | file | holds |
 //! |---|---|
@@ -8,6 +8,7 @@
 //! | `classify.rs` | pure functions: a server answer (status, headers, body) → outcome or [`ApiError`] |
 //! | `client.rs` | [`ApiClient`]: sending, retrying, the balance watch |
 //! | `types.rs` | what the calls take and give back |
+//! | `preview.rs` | call 6: sample people, reduced to the columns a person checks |
 //! | `error.rs` | [`ApiError`], [`SubmitError`] and their plain-English messages |
 //!
 //! Retries: GETs are retried on 5xx, timeouts and broken connections. A POST is never re-sent once its
@@ -24,6 +25,7 @@ pub(crate) mod client_tests;
 mod config;
 mod error;
 mod limiter;
+mod preview;
 #[cfg(test)]
 pub(crate) mod scripted_peer;
 mod types;
@@ -34,6 +36,7 @@ pub use client::ApiClient;
 pub use config::{ApiConfig, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::{ApiError, SubmitError};
 pub use limiter::{parse_retry_after, Endpoint, RateLimiter, DEFAULT_REQUESTS_PER_SECOND};
+pub use preview::{PreviewPerson, PREVIEW_PEOPLE};
 pub use types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 
 #[cfg(test)]
@@ -51,6 +54,7 @@ mod module_graph {
         ("config", include_str!("config.rs")),
         ("error", include_str!("error.rs")),
         ("limiter", include_str!("limiter.rs")),
+        ("preview", include_str!("preview.rs")),
         ("types", include_str!("types.rs")),
     ];
 

@@ -8,8 +8,9 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
 use super::address::{invalid_proxy, ProxyChoice};
+use super::classify::Answer;
 use super::config::ApiConfig;
-use super::error::{root_cause, ApiError};
+use super::error::{network_error, root_cause, ApiError};
 use super::types::EsDslSubmission;
 use crate::secrets::ApiKey;
 
@@ -110,4 +111,31 @@ pub(super) fn id_file_form(csv: Vec<u8>, webhook_url: Option<&str>) -> Form {
         Some(webhook) => form.text("webhook_url", webhook.to_owned()),
         None => form,
     }
+}
+
+/// Bodies of JSON answers are read up to this size; the rest is ignored (no answer of the contract
+/// comes near it).
+const MAX_JSON_BODY: usize = 4 * 1024 * 1024;
+
+/// Reads a JSON answer's status, headers and body (capped at [`MAX_JSON_BODY`]), without `key`.
+pub(super) async fn read_answer(
+    mut response: reqwest::Response,
+    key: &ApiKey,
+) -> Result<Answer, ApiError> {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| network_error(&e))? {
+        let room = MAX_JSON_BODY.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if room <= chunk.len() {
+            break;
+        }
+    }
+    Ok(Answer {
+        status,
+        headers,
+        body: body.into(),
+    }
+    .without(key.expose()))
 }

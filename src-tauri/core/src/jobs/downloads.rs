@@ -143,6 +143,8 @@ impl Engine {
             records,
             folder.display()
         );
+        // Before the move, so that whoever sees the job downloaded sees what it cost too.
+        self.learn_from_delivery(id, records);
         let moved = self.move_job(
             id,
             &[JobState::Downloading],

@@ -26,8 +26,12 @@ pub struct EngineOptions {
     pub api: ApiConfig,
     /// Each job gets its own folder under this one.
     pub download_root: PathBuf,
-    /// Credits one delivered profile costs.
+    /// Credits one delivered profile costs (the plan setting; a measured figure wins in prices).
     pub credits_per_record: u32,
+    /// Credits one preview costs (0: free, no confirmation needed).
+    pub preview_credits: u32,
+    /// The most credits one request may spend without a second confirmation; `None`: no limit.
+    pub credit_cap: Option<u64>,
     /// How often to ask about a processing job.
     pub poll: PollSchedule,
     /// At most this many jobs download at once.
@@ -54,6 +58,8 @@ impl EngineOptions {
             api,
             download_root,
             credits_per_record: 1,
+            preview_credits: crate::money::DEFAULT_PREVIEW_CREDITS,
+            credit_cap: None,
             poll: PollSchedule::default(),
             max_downloads: 3,
             batches_at_once: 2,
@@ -289,6 +295,7 @@ impl Engine {
         {
             tracing::warn!("could not store the balance: {error}");
         }
+        self.note_balance_time();
         let _ = self.updates.send(JobUpdate::Balance { credits });
     }
 

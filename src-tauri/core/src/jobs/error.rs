@@ -112,6 +112,21 @@ pub enum EngineError {
         /// Why it could not be written.
         reason: String,
     },
+    /// The quote costs more than the limit per request, and the second confirmation naming its
+    /// credits was not given (or named another figure).
+    #[error("This collection costs {credits} credits, above your limit of {cap} per request. Confirm again to go ahead.", credits = super::group(*credits), cap = super::group(*cap))]
+    OverCap {
+        /// What the quote costs.
+        credits: u64,
+        /// The limit per request.
+        cap: u64,
+    },
+    /// A preview that costs credits was asked for without confirming that cost.
+    #[error("{question} Nothing was spent: confirm to go ahead.")]
+    PreviewNotConfirmed {
+        /// The cost in plain words ("See 20 sample people: costs 10 credits.").
+        question: String,
+    },
     /// The job did not settle within the time given.
     #[error("Job {job} is still {state} after {secs} seconds. It keeps going; check again later.", state = state.as_str(), secs = waited.as_secs())]
     Timeout {
@@ -154,6 +169,8 @@ impl Coded for EngineError {
             EngineError::QuoteExpired => ErrorCode::QuoteExpired,
             EngineError::CollectedBefore { .. } => ErrorCode::CollectedBefore,
             EngineError::Busy { .. } => ErrorCode::Busy,
+            EngineError::OverCap { .. } => ErrorCode::OverCap,
+            EngineError::PreviewNotConfirmed { .. } => ErrorCode::ConfirmationNeeded,
             EngineError::ReplacedMoved { .. } => ErrorCode::InvalidState,
             EngineError::Unrecorded { .. } => ErrorCode::Storage,
             EngineError::Ended { state, .. } => match state {

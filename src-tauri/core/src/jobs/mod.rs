@@ -12,7 +12,10 @@
 //! | `state` | states, the transition table, the actions each state allows |
 //! | `engine` | what every duty shares: store, client, options, updates |
 //! | `quote` | pricing a request before it is confirmed |
-//! | `submit` | spending a quote and POSTing once |
+//! | `submit` | spending a quote (with its confirmations: again, over the cap) and POSTing once |
+//! | `preview` | sample people, their cost said first and confirmed |
+//! | `credits` | what a profile really costs, learnt from the balance around a delivery |
+//! | `ledger` | credits spent per job and per month |
 //! | `poll` | asking the service and recording its answer |
 //! | `batches` | collections: an ID list sent as batches, each sent once in its turn |
 //! | `downloads` | fetching a job's files under its lease |
@@ -24,13 +27,16 @@
 //! | `words` | a job's name when none was given; counts in plain English |
 
 mod batches;
+mod credits;
 mod downloads;
 mod engine;
 mod error;
 mod export;
 mod journal;
 mod lease;
+mod ledger;
 mod poll;
+mod preview;
 mod quote;
 mod request;
 mod schedule;
@@ -46,9 +52,12 @@ mod tests;
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
+pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
+pub use preview::{Preview, PreviewQuote};
 pub use quote::{EarlierJob, Quote, QUOTE_VALID_FOR};
 pub use request::{fingerprint, JobRequest, NewJob};
 pub use schedule::PollSchedule;
 pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};
+pub use submit::Confirmation;
 pub use usecases::JobDetail;
 pub use words::group;

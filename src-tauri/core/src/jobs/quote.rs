@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::money::CreditsBasis;
 use crate::store::{format_time, JobRow, NewQuote, QuoteRow, RETENTION};
 
 use super::request::fingerprint;
@@ -54,6 +55,14 @@ pub struct Quote {
     pub credits: u64,
     /// Credits per profile used for the price.
     pub credits_per_record: u32,
+    /// Where that figure comes from: measured on an earlier delivery, or the plan setting.
+    pub credits_basis: CreditsBasis,
+    /// That, in plain words: "10 credits per profile, measured on an earlier delivery."
+    pub credits_note: String,
+    /// The limit per request, when this price is above it: spending it needs a second
+    /// confirmation naming its credits (`Confirmation::over_cap`).
+    #[ts(type = "number | null")]
+    pub over_cap: Option<u64>,
     /// The account balance the service reported.
     #[ts(type = "number | null")]
     pub balance: Option<i64>,
@@ -92,6 +101,7 @@ impl Engine {
     ) -> Result<Quote, EngineError> {
         let webhook_url = check_webhook(job.webhook_url.as_deref())?;
         let options = self.options();
+        let per_profile = self.credits_per_profile()?;
         let (matches, records, balance) = match &job.request {
             JobRequest::Query { query, limit } => {
                 check_limit(*limit)?;
@@ -151,15 +161,18 @@ impl Engine {
             fingerprint,
             matches,
             records,
-            credits: records.saturating_mul(u64::from(options.credits_per_record)),
-            credits_per_record: options.credits_per_record,
+            credits: records.saturating_mul(u64::from(per_profile.used)),
+            credits_per_record: per_profile.used,
+            credits_basis: per_profile.basis,
             balance,
             earlier_jobs: earlier.iter().map(|job| job.id).collect(),
             replaces_job,
             valid_for: QUOTE_VALID_FOR,
             batches: batches_for(&job.request),
         })?;
-        Ok(view(&row, &earlier))
+        let mut quote = view(&row, &earlier);
+        quote.over_cap = options.credit_cap.filter(|cap| quote.credits > *cap);
+        Ok(quote)
     }
 
     /// How many profiles `query` matches, and the balance the service reported: the free search
@@ -307,12 +320,24 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         records: q.records,
         credits: q.credits,
         credits_per_record: q.credits_per_record,
+        credits_basis: q.credits_basis,
+        credits_note: credits_note(q.credits_per_record, q.credits_basis),
+        over_cap: None,
         balance: q.balance,
         expires_at: row.expires_at.clone(),
         earlier,
         replaces_job: q.replaces_job,
         question,
         batches: q.batches,
+    }
+}
+
+/// "10 credits per profile, measured on an earlier delivery." / "… from your plan setting."
+fn credits_note(per_profile: u32, basis: CreditsBasis) -> String {
+    let figure = crate::money::credits_word(u64::from(per_profile));
+    match basis {
+        CreditsBasis::Measured => format!("{figure} per profile, measured on an earlier delivery."),
+        CreditsBasis::Setting => format!("{figure} per profile, from your plan setting."),
     }
 }
 

@@ -18,13 +18,41 @@ const RECORD_ATTEMPTS: u32 = 4;
 impl Engine {
     /// Submits the request of quote `quote`: spends it (once, across threads and processes), then
     /// POSTs once. `again` confirms collecting data that an earlier job collected (the quote names
-    /// it); without it such a quote is refused before anything is spent.
+    /// it); without it such a quote is refused before anything is spent. A quote over the limit
+    /// per request is refused too: see [`Engine::submit_confirmed`].
     pub async fn submit(&self, quote: i64, again: bool) -> Result<JobRow, EngineError> {
+        self.submit_confirmed(
+            quote,
+            Confirmation {
+                again,
+                over_cap: None,
+            },
+        )
+        .await
+    }
+
+    /// [`Engine::submit`] with every confirmation a price may need: a quote whose credits exceed
+    /// the limit per request (`credit_cap`) is spent only when `over_cap` names exactly its
+    /// credits (a second, explicit confirmation); otherwise [`EngineError::OverCap`], before
+    /// anything is spent.
+    pub async fn submit_confirmed(
+        &self,
+        quote: i64,
+        confirmation: Confirmation,
+    ) -> Result<JobRow, EngineError> {
         let mode = self.mode();
         let stored = self.store.quote(mode, quote)?;
-        if let Some(earlier) = stored.request.earlier_jobs.first() {
-            if !again && stored.spent_at.is_none() {
-                return Err(EngineError::CollectedBefore { job: *earlier });
+        if stored.spent_at.is_none() {
+            if let Some(earlier) = stored.request.earlier_jobs.first() {
+                if !confirmation.again {
+                    return Err(EngineError::CollectedBefore { job: *earlier });
+                }
+            }
+            let credits = stored.request.credits;
+            if let Some(cap) = self.options().credit_cap.filter(|cap| credits > *cap) {
+                if confirmation.over_cap != Some(credits) {
+                    return Err(EngineError::OverCap { credits, cap });
+                }
             }
         }
         let client = self.client()?;
@@ -73,6 +101,7 @@ impl Engine {
         // The lease was taken with the row; this keeps it alive while the POST is out, and this
         // engine's scheduler leaves the job alone until the answer is recorded.
         crate::test_seams::kill_point("submit.spent");
+        self.note_balance_before(job.id);
         let _lease = Lease::adopt(self.store.clone(), submit_lease(job.id), self.owner.clone());
         let _sending = Sending::new(self, job.id);
         self.notify_state(job);
@@ -229,6 +258,18 @@ impl Engine {
             .find(|other| other.id != job.id && other.fingerprint == job.fingerprint)
             .map(|other| other.id))
     }
+}
+
+/// What a person confirmed when spending a quote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Confirmation {
+    /// Collect again data an earlier job collected (pay for it again).
+    pub again: bool,
+    /// The second confirmation of a quote above the limit per request: its credits, exactly.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub over_cap: Option<u64>,
 }
 
 /// What is POSTed, built from a quote before it is spent.

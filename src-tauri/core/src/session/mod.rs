@@ -182,7 +182,7 @@ impl Session {
         let settings = self.settings()?;
         let limiter = RateLimiter::new(settings.requests_per_second);
         let proxy_password = self.proxy_password_for(&settings).await?;
-        let options = settings.engine_options(mode, api_base, proxy_password.as_ref());
+        let options = app_options(settings.engine_options(mode, api_base, proxy_password.as_ref()));
         let engine = Engine::new(self.store.clone(), options, Some(key), limiter)?;
         let previous = lock(&self.active).take();
         if let Some(previous) = previous {
@@ -331,10 +331,22 @@ impl Session {
         let current = engine.options();
         let settings = self.settings()?;
         let proxy_password = self.proxy_password_for(&settings).await?;
-        let options =
-            settings.engine_options(current.mode, &current.api.base_url, proxy_password.as_ref());
+        let options = app_options(settings.engine_options(
+            current.mode,
+            &current.api.base_url,
+            proxy_password.as_ref(),
+        ));
         Ok(engine.apply(options)?)
     }
+}
+
+/// The app's options: in Practice mode previews are free, because the app's own simulator charges
+/// nothing for them (the command line, which may face any simulator, keeps the plan's figure).
+fn app_options(mut options: crate::jobs::EngineOptions) -> crate::jobs::EngineOptions {
+    if options.mode == Mode::Practice {
+        options.preview_credits = 0;
+    }
+    options
 }
 
 // The session's locks guard plain in-memory data; a panic elsewhere cannot leave it inconsistent,

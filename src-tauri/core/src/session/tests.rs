@@ -144,6 +144,9 @@ fn proxied(download_root: &Path) -> Settings {
         proxy: Some("http://anna@proxy.example.com:8080".into()),
         theme: crate::settings::Theme::Dark,
         check_for_updates: true,
+        preview_credits: 10,
+        credit_cap: None,
+        price_per_credit: None,
     }
 }
 

@@ -130,6 +130,30 @@ const MIGRATIONS: &[&str] = &[
         updated_at   TEXT NOT NULL
     );
     "#,
+    // 5: money: the balance seen before each job's POST and after its delivery (what it spent, and
+    // what a profile really costs), the previews paid for, and where a quote's figure came from.
+    r#"
+    CREATE TABLE job_credits (
+        job_id             INTEGER PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+        balance_before     INTEGER,
+        balance_before_at  TEXT,
+        balance_after      INTEGER,
+        balance_after_at   TEXT,
+        records            INTEGER,
+        spent              INTEGER
+    );
+    CREATE TABLE previews (
+        id              INTEGER PRIMARY KEY,
+        mode            TEXT NOT NULL CHECK (mode IN ('live', 'practice')),
+        at              TEXT NOT NULL,
+        credits_quoted  INTEGER NOT NULL,
+        balance_before  INTEGER,
+        balance_after   INTEGER,
+        people          INTEGER NOT NULL
+    );
+    CREATE INDEX previews_by_mode_at ON previews (mode, at);
+    ALTER TABLE quotes ADD COLUMN credits_basis TEXT;
+    "#,
 ];
 
 /// The newest schema version this build knows.

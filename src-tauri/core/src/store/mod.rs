@@ -1,10 +1,12 @@
-//! SQLite persistence: jobs, their files, the audit trail of events, and settings. Never the API key.
+//! SQLite persistence: jobs, their files, the audit trail of events, balance readings and previews,
+//! and settings. Never the API key.
 //!
 //! One file in the OS app-data folder (overridable), WAL journal, foreign keys on, a busy timeout,
 //! and migrations applied in one transaction each. A database written by a newer version of the app
 //! is refused rather than misread.
 
 mod batches;
+mod credits;
 mod events;
 mod files;
 mod jobs;
@@ -17,6 +19,7 @@ mod settings;
 mod summaries;
 
 pub use batches::batch_texts;
+pub use credits::{BalanceReading, ChargedJob, JobCredits, PreviewRow};
 pub use events::{EventKind, JobEvent};
 pub use files::{FileRow, FileState};
 pub use jobs::{JobRow, RETENTION};

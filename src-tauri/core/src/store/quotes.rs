@@ -53,6 +53,8 @@ pub struct NewQuote {
     pub valid_for: Duration,
     /// How many requests it is sent as: 1, or the batches of an ID list over the service's cap.
     pub batches: u32,
+    /// Where `credits_per_record` came from: the plan setting or a measurement.
+    pub credits_basis: crate::money::CreditsBasis,
 }
 
 /// A quote as stored.
@@ -98,7 +100,7 @@ pub enum SpendRefused {
 
 const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
     webhook_url, fingerprint, matches, records, credits, credits_per_record, balance, earlier_jobs, replaces_job, \
-    created_at, expires_at, spent_at, job_id, batches";
+    created_at, expires_at, spent_at, job_id, batches, credits_basis";
 
 fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
     let mode: String = row.get(1)?;
@@ -132,6 +134,9 @@ fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
             replaces_job: row.get(17)?,
             valid_for,
             batches: row.get(22)?,
+            credits_basis: crate::money::CreditsBasis::parse(
+                row.get::<_, Option<String>>(23)?.as_deref(),
+            ),
         },
         created_at,
         expires_at,
@@ -149,7 +154,7 @@ impl Store {
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let connection = self.lock();
         connection.execute(
-            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20)", QUOTE_COLUMNS),
+            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21)", QUOTE_COLUMNS),
             params![
                 quote.mode.as_str(),
                 quote.kind.as_str(),
@@ -171,6 +176,7 @@ impl Store {
                 format_time(now),
                 format_time(expires),
                 quote.batches.max(1),
+                quote.credits_basis.as_str(),
             ],
         )?;
         let id = connection.last_insert_rowid();

@@ -35,6 +35,20 @@ pub enum Setting {
     PastPositions,
     /// Whether the app asks for a newer version at start ("1" or "0").
     CheckForUpdates,
+    /// Credits one preview (a page of 20 sample people) costs.
+    PreviewCredits,
+    /// The most credits one request may spend without a second confirmation (unset: no limit).
+    CreditCap,
+    /// What one credit costs in money: `0.02 EUR` (unset: not shown).
+    PricePerCredit,
+    /// When the last balance was seen (live mode), RFC 3339.
+    LastBalanceAtLive,
+    /// When the last balance was seen (practice mode), RFC 3339.
+    LastBalanceAtPractice,
+    /// The latest credits-per-profile figure measured on a delivered job (live mode), as JSON.
+    MeasuredCreditsLive,
+    /// The same for practice mode.
+    MeasuredCreditsPractice,
 }
 
 impl Setting {
@@ -54,6 +68,13 @@ impl Setting {
             Setting::BatchesAtOnce => "batches_at_once",
             Setting::PastPositions => "past_positions",
             Setting::CheckForUpdates => "check_for_updates",
+            Setting::PreviewCredits => "preview_credits",
+            Setting::CreditCap => "credit_cap",
+            Setting::PricePerCredit => "price_per_credit",
+            Setting::LastBalanceAtLive => "last_balance_at_live",
+            Setting::LastBalanceAtPractice => "last_balance_at_practice",
+            Setting::MeasuredCreditsLive => "measured_credits_live",
+            Setting::MeasuredCreditsPractice => "measured_credits_practice",
         }
     }
 }

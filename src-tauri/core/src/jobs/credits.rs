@@ -1,0 +1,174 @@
+//! What a profile really costs, learnt from the account balance: the reading seen last before a
+//! job's POST and the one seen after its delivery. Only an interval in which nothing else of the
+//! account could spend (no other job with the service, no paid preview) measures the job alone;
+//! any other is skipped, never guessed from.
+
+use crate::money::{CreditsPerProfile, MeasuredCredits};
+use crate::store::{now_text, BalanceReading, Setting};
+
+use super::{Engine, EngineError, Mode};
+
+impl Engine {
+    /// What a profile costs: the plan setting, the latest measurement, and which one prices use.
+    pub fn credits_per_profile(&self) -> Result<CreditsPerProfile, EngineError> {
+        Ok(CreditsPerProfile::new(
+            self.options().credits_per_record,
+            self.measured_credits()?,
+        ))
+    }
+
+    /// The latest credits-per-profile figure measured in this mode, if any.
+    pub fn measured_credits(&self) -> Result<Option<MeasuredCredits>, EngineError> {
+        Ok(self
+            .store
+            .setting(self.measured_setting())?
+            .and_then(|text| serde_json::from_str(&text).ok()))
+    }
+
+    /// The latest balance and when it was seen; `None` until both are known.
+    pub(super) fn balance_reading(&self) -> Option<BalanceReading> {
+        let credits = self.last_balance().ok()??;
+        let at = self.store.setting(self.balance_at_setting()).ok()??;
+        Some(BalanceReading { credits, at })
+    }
+
+    /// Stores when the balance was seen (beside the balance itself).
+    pub(super) fn note_balance_time(&self) {
+        if let Err(error) = self
+            .store
+            .set_setting(self.balance_at_setting(), &now_text())
+        {
+            tracing::warn!("could not store when the balance was seen: {error}");
+        }
+    }
+
+    /// Records the balance seen last before job `job`'s POST. A failure is logged: readings
+    /// inform prices, they never stop a confirmed request.
+    pub(super) fn note_balance_before(&self, job: i64) {
+        let Some(before) = self.balance_reading() else {
+            return;
+        };
+        if let Err(error) = self.store.set_balance_before(job, &before) {
+            tracing::warn!("job {job}: could not store the balance before sending: {error}");
+        }
+    }
+
+    /// After job `job` delivered `records` profiles: records the balance seen now, and, when the
+    /// interval since its reading before the POST is clean, what it spent and what a profile
+    /// costs. A failure is logged (the delivery itself is done).
+    pub(super) fn learn_from_delivery(&self, job: i64, records: u64) {
+        if let Err(error) = self.try_learn(job, records) {
+            tracing::warn!("job {job}: could not learn what it spent: {error}");
+        }
+    }
+
+    fn try_learn(&self, job: i64, records: u64) -> Result<(), EngineError> {
+        let Some(after) = self.balance_reading() else {
+            return Ok(());
+        };
+        let readings = self.store.job_credits(job)?;
+        if readings.after.is_some() {
+            // Delivered before (this is a download again): its figure stands.
+            return Ok(());
+        }
+        let mut measured = None;
+        if let Some(before) = readings.before.filter(|before| before.at <= after.at) {
+            match self
+                .store
+                .muddied_by(self.mode(), job, &before.at, &after.at)?
+            {
+                Some(reason) => {
+                    self.note(job, &format!("What it cost was not measured: {reason}."))?
+                }
+                None => {
+                    let spent = before.credits - after.credits;
+                    match per_profile(spent, records) {
+                        Some(value) => measured = Some((spent, value)),
+                        None => self.note(
+                            job,
+                            &format!(
+                                "What it cost was not measured: the balance went from {} to {} for {records} profiles, which is no whole number of credits each.",
+                                before.credits, after.credits
+                            ),
+                        )?,
+                    }
+                }
+            }
+        }
+        self.store
+            .set_balance_after(job, &after, records, measured.map(|(spent, _)| spent))?;
+        if let Some((spent, value)) = measured {
+            let figure = MeasuredCredits {
+                value,
+                job_id: job,
+                measured_at: after.at.clone(),
+            };
+            let json = serde_json::to_string(&figure)
+                .map_err(|error| EngineError::InvalidInput(error.to_string()))?;
+            self.store.set_setting(self.measured_setting(), &json)?;
+            self.note(
+                job,
+                &format!(
+                    "It cost {spent} credits for {records} profiles: {value} per profile. Prices use this figure from now on."
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn balance_at_setting(&self) -> Setting {
+        match self.mode() {
+            Mode::Live => Setting::LastBalanceAtLive,
+            Mode::Practice => Setting::LastBalanceAtPractice,
+        }
+    }
+
+    fn measured_setting(&self) -> Setting {
+        match self.mode() {
+            Mode::Live => Setting::MeasuredCreditsLive,
+            Mode::Practice => Setting::MeasuredCreditsPractice,
+        }
+    }
+}
+
+/// Credits per profile when `spent` credits bought `records` profiles: rounded to the nearest whole
+/// credit, and only when the figure is within a tenth of a credit of it (anything further means
+/// something else spent too, or a top-up) and at least 1.
+pub(crate) fn per_profile(spent: i64, records: u64) -> Option<u32> {
+    let records = i64::try_from(records).ok().filter(|r| *r > 0)?;
+    if spent <= 0 {
+        return None;
+    }
+    let value = (spent + records / 2) / records;
+    let off = (spent - value * records).abs();
+    // |spent / records − value| ≤ 0.1  ⇔  10 × off ≤ records.
+    if value < 1 || off.saturating_mul(10) > records {
+        return None;
+    }
+    u32::try_from(value).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::per_profile;
+
+    #[test]
+    fn a_clean_difference_gives_a_whole_figure() {
+        assert_eq!(per_profile(1_000, 100), Some(10));
+        assert_eq!(per_profile(100, 100), Some(1));
+        assert_eq!(
+            per_profile(1_001, 100),
+            Some(10),
+            "a stray credit rounds away"
+        );
+        assert_eq!(
+            per_profile(1_050, 100),
+            None,
+            "half a credit each is no plan"
+        );
+        assert_eq!(per_profile(0, 100), None);
+        assert_eq!(per_profile(-500, 100), None, "a top-up in between");
+        assert_eq!(per_profile(40, 100), None, "under one credit a profile");
+        assert_eq!(per_profile(10, 0), None);
+    }
+}

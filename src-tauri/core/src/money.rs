@@ -1,0 +1,260 @@
+//! Money: what a profile costs (the plan setting, or the figure measured from the balance before and
+//! after a delivery), the price of one credit in the user's currency, and the optional cap on what
+//! one request may spend without a second confirmation.
+//!
+//! Only the types and their checks live here; the engine's use cases (preview, learning, the ledger,
+//! the cap guard) live in `jobs/`.
+
+use serde::{Deserialize, Serialize};
+
+/// What a preview costs unless the user says otherwise: public notes on the service say 10 credits
+/// for a page of 20 people.
+pub const DEFAULT_PREVIEW_CREDITS: u32 = 10;
+
+/// The most credits the preview setting allows.
+pub const MAX_PREVIEW_CREDITS: u32 = 1_000;
+
+/// What one credit costs in money, as the user wrote it on their plan (shown beside credits).
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct CreditPrice {
+    /// Money per credit, e.g. 0.02.
+    pub amount: f64,
+    /// ISO 4217 code, e.g. "EUR".
+    pub currency: String,
+}
+
+impl CreditPrice {
+    /// Checks the amount (above 0) and the code (three letters); the message names the fix.
+    pub fn validate(&self) -> Result<(), String> {
+        if !self.amount.is_finite() || self.amount <= 0.0 || self.amount > 1_000_000.0 {
+            return Err(format!(
+                "The price of one credit must be a positive amount, like 0.02; {} was given.",
+                self.amount
+            ));
+        }
+        let code = self.currency.trim();
+        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(format!(
+                "The currency must be a three-letter code, like EUR or USD; {:?} was given.",
+                self.currency
+            ));
+        }
+        Ok(())
+    }
+
+    /// The stored text: `0.02 EUR`.
+    pub fn to_text(&self) -> String {
+        format!("{} {}", self.amount, self.currency.trim().to_uppercase())
+    }
+
+    /// Parses [`CreditPrice::to_text`]; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (amount, currency) = text.trim().split_once(' ')?;
+        let price = Self {
+            amount: amount.parse().ok()?,
+            currency: currency.trim().to_uppercase(),
+        };
+        price.validate().ok().map(|()| price)
+    }
+
+    /// `credits` in money, for messages: `≈ 240.00 EUR`.
+    pub fn money(&self, credits: u64) -> String {
+        format!(
+            "≈ {:.2} {}",
+            credits as f64 * self.amount,
+            self.currency.trim().to_uppercase()
+        )
+    }
+}
+
+/// Where the credits-per-profile figure of a price comes from.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditsBasis {
+    /// The Credits per profile setting (the user's plan).
+    Setting,
+    /// Measured from the balance before and after an earlier delivered job.
+    Measured,
+}
+
+impl CreditsBasis {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreditsBasis::Setting => "setting",
+            CreditsBasis::Measured => "measured",
+        }
+    }
+
+    /// Parses the stored text (anything unknown, or nothing, is the setting).
+    pub fn parse(text: Option<&str>) -> Self {
+        match text {
+            Some("measured") => CreditsBasis::Measured,
+            _ => CreditsBasis::Setting,
+        }
+    }
+}
+
+/// A credits-per-profile figure measured on a delivered job.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[ts(export)]
+pub struct MeasuredCredits {
+    /// Credits one profile cost.
+    pub value: u32,
+    /// The job it was measured on.
+    #[ts(type = "number")]
+    pub job_id: i64,
+    /// When (RFC 3339).
+    pub measured_at: String,
+}
+
+/// What a profile costs: the plan setting, the latest measurement, and which one prices use.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
+pub struct CreditsPerProfile {
+    /// The Credits per profile setting.
+    pub setting: u32,
+    /// The latest figure measured on a delivered job, if any.
+    pub measured: Option<MeasuredCredits>,
+    /// The figure prices use: the measured one when there is one.
+    pub used: u32,
+    /// Which one that is.
+    pub basis: CreditsBasis,
+    /// In plain words: "10 credits per profile, measured on job 12" or "… from your plan setting".
+    pub explained: String,
+}
+
+impl CreditsPerProfile {
+    /// The measured figure when present, else the setting.
+    pub fn new(setting: u32, measured: Option<MeasuredCredits>) -> Self {
+        let (used, basis, explained) = match &measured {
+            Some(m) => (
+                m.value,
+                CreditsBasis::Measured,
+                format!(
+                    "{} per profile, measured on job {} ({}).",
+                    credits_word(u64::from(m.value)),
+                    m.job_id,
+                    m.measured_at.get(..10).unwrap_or(&m.measured_at)
+                ),
+            ),
+            None => (
+                setting,
+                CreditsBasis::Setting,
+                format!(
+                    "{} per profile, from your plan setting.",
+                    credits_word(u64::from(setting))
+                ),
+            ),
+        };
+        Self {
+            setting,
+            measured,
+            used,
+            basis,
+            explained,
+        }
+    }
+}
+
+/// "1 credit", "10 credits", "12,000 credits".
+pub fn credits_word(credits: u64) -> String {
+    if credits == 1 {
+        "1 credit".to_owned()
+    } else {
+        format!("{} credits", crate::jobs::group(credits))
+    }
+}
+
+/// Validates the cap on credits per request: off, or at least 1.
+pub fn validate_cap(cap: Option<u64>) -> Result<(), String> {
+    match cap {
+        Some(0) => Err(
+            "The limit per request must be at least 1 credit; leave it empty to have no limit."
+                .into(),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Checks the money settings: credits per preview (0–1,000), the cap, the price of a credit.
+pub fn validate_money(
+    preview_credits: u32,
+    cap: Option<u64>,
+    price: Option<&CreditPrice>,
+) -> Result<(), String> {
+    if preview_credits > MAX_PREVIEW_CREDITS {
+        return Err(format!(
+            "Credits per preview must be between 0 and 1,000; {preview_credits} was given."
+        ));
+    }
+    validate_cap(cap)?;
+    match price {
+        Some(price) => price.validate(),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_price_reads_back_as_written_and_bad_ones_are_named() {
+        let price = CreditPrice {
+            amount: 0.02,
+            currency: "eur".into(),
+        };
+        price.validate().unwrap();
+        assert_eq!(price.to_text(), "0.02 EUR");
+        assert_eq!(CreditPrice::parse("0.02 EUR").unwrap().amount, 0.02);
+        assert_eq!(price.money(12_000), "≈ 240.00 EUR");
+        assert!(CreditPrice::parse("nonsense").is_none());
+        let zero = CreditPrice {
+            amount: 0.0,
+            currency: "EUR".into(),
+        };
+        assert!(zero.validate().unwrap_err().contains("positive"));
+        let euro = CreditPrice {
+            amount: 1.0,
+            currency: "€".into(),
+        };
+        assert!(euro.validate().unwrap_err().contains("three-letter"));
+    }
+
+    #[test]
+    fn the_measured_figure_wins_and_says_so() {
+        let plan = CreditsPerProfile::new(1, None);
+        assert_eq!((plan.used, plan.basis), (1, CreditsBasis::Setting));
+        assert_eq!(
+            plan.explained,
+            "1 credit per profile, from your plan setting."
+        );
+        let measured = CreditsPerProfile::new(
+            1,
+            Some(MeasuredCredits {
+                value: 10,
+                job_id: 12,
+                measured_at: "2026-11-29T10:00:00.000000Z".into(),
+            }),
+        );
+        assert_eq!(
+            (measured.used, measured.basis),
+            (10, CreditsBasis::Measured)
+        );
+        assert_eq!(
+            measured.explained,
+            "10 credits per profile, measured on job 12 (2026-11-29)."
+        );
+    }
+
+    #[test]
+    fn a_cap_is_off_or_at_least_one() {
+        assert!(validate_cap(None).is_ok());
+        assert!(validate_cap(Some(1)).is_ok());
+        assert!(validate_cap(Some(0)).is_err());
+    }
+}

@@ -1,0 +1,247 @@
+//! A cost they can trust: the preview says its price and runs only when that price is confirmed;
+//! what a profile costs is learnt from the balance around a clean delivery and used by the next
+//! price; the ledger says what each job spent; a price over the limit per request needs a second
+//! confirmation naming its credits. Each against the real engine, the real simulator over HTTP and
+//! a real SQLite file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use bulk_collect_tests::*;
+use collect_core::error::Coded;
+use collect_core::jobs::{Confirmation, JobState, LedgerKind};
+use collect_core::money::CreditsBasis;
+use collect_core::ErrorCode;
+use coresignal_sim::{Endpoint, SimConfig, DEFAULT_PRACTICE_KEY};
+
+/// A harness whose simulator charges `per_record` a profile and `preview` a preview, and whose
+/// engine prices previews at `preview_setting` and makes no spreadsheets.
+async fn harness(per_record: i64, preview: i64, preview_setting: u32) -> Harness {
+    let harness = Harness::start(SimConfig {
+        credits_per_record: per_record,
+        preview_credits: preview,
+        ..quick_sim()
+    })
+    .await;
+    let mut options = harness.engine.options();
+    options.preview_credits = preview_setting;
+    options.export_after_download = false;
+    harness.engine.apply(options).unwrap();
+    harness
+}
+
+fn balance(harness: &Harness) -> i64 {
+    harness.sim.credits(DEFAULT_PRACTICE_KEY).unwrap()
+}
+
+// ----- preview ---------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_free_preview_needs_no_confirmation_and_shows_up_to_20_people() {
+    let harness = harness(1, 0, 0).await;
+    let cost = harness.engine.preview_cost().unwrap();
+    assert_eq!(cost.credits, 0);
+    assert_eq!(cost.question, "See 20 sample people: free in Practice.");
+    let preview = harness.engine.preview(&python_query(), None).await.unwrap();
+    assert_eq!(preview.people.len(), 20);
+    assert!(preview
+        .people
+        .iter()
+        .all(|p| p.id.is_some() && p.name.is_some()));
+    assert!(preview
+        .people
+        .iter()
+        .any(|p| p.title.is_some() && p.country.is_some()));
+    assert_eq!(preview.balance, Some(balance(&harness)));
+    assert_eq!(harness.sim.count_calls(Endpoint::Preview), 1);
+    let ledger = harness.engine.credit_ledger().unwrap();
+    assert!(ledger.lines.is_empty(), "a free preview spent nothing");
+}
+
+#[tokio::test]
+async fn a_paid_preview_is_not_sent_until_its_exact_cost_is_confirmed() {
+    let harness = harness(1, 10, 10).await;
+    let start = balance(&harness);
+    let cost = harness.engine.preview_cost().unwrap();
+    assert_eq!(cost.credits, 10);
+    assert_eq!(cost.question, "See 20 sample people: costs 10 credits.");
+
+    for confirmed in [None, Some(0), Some(5), Some(100)] {
+        let refused = harness
+            .engine
+            .preview(&python_query(), confirmed)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.code(),
+            ErrorCode::ConfirmationNeeded,
+            "{confirmed:?}"
+        );
+        assert!(refused.user_message().contains("costs 10 credits"));
+    }
+    assert_eq!(
+        harness.sim.count_calls(Endpoint::Preview),
+        0,
+        "no unconfirmed preview reached the service"
+    );
+    assert_eq!(balance(&harness), start);
+
+    let preview = harness
+        .engine
+        .preview(&python_query(), Some(10))
+        .await
+        .unwrap();
+    assert_eq!(preview.people.len(), 20);
+    assert_eq!(harness.sim.count_calls(Endpoint::Preview), 1);
+    assert_eq!(balance(&harness), start - 10);
+    assert_eq!(harness.engine.last_balance().unwrap(), Some(start - 10));
+    let ledger = harness.engine.credit_ledger().unwrap();
+    assert_eq!(ledger.lines.len(), 1);
+    assert_eq!(ledger.lines[0].kind, LedgerKind::Preview);
+    assert_eq!((ledger.lines[0].credits, ledger.total), (10, 10));
+}
+
+// ----- credits per profile, learnt ---------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_delivery_teaches_the_real_price_and_the_next_quote_uses_it() {
+    let harness = harness(10, 0, 0).await;
+    let engine = &harness.engine;
+    let before = engine.credits_per_profile().unwrap();
+    assert_eq!((before.used, before.basis), (1, CreditsBasis::Setting));
+    let first = engine
+        .quote(&query_job(python_query(), Some(7)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.credits, first.credits_basis),
+        (7, CreditsBasis::Setting)
+    );
+    assert_eq!(
+        first.credits_note,
+        "1 credit per profile, from your plan setting."
+    );
+
+    let job = engine.submit(first.id, false).await.unwrap();
+    let _scheduler = Scheduler::start(engine);
+    wait_for_state(engine, job.id, JobState::Downloaded).await;
+
+    let learnt = engine.credits_per_profile().unwrap();
+    assert_eq!(learnt.setting, 1);
+    assert_eq!(learnt.used, 10, "the simulator charged 70 for 7 profiles");
+    assert_eq!(learnt.basis, CreditsBasis::Measured);
+    assert_eq!(learnt.measured.as_ref().unwrap().job_id, job.id);
+
+    let next = engine
+        .quote(&query_job(python_query(), Some(3)))
+        .await
+        .unwrap();
+    assert_eq!(next.credits_per_record, 10);
+    assert_eq!(next.credits, 30);
+    assert_eq!(next.credits_basis, CreditsBasis::Measured);
+    assert_eq!(
+        next.credits_note,
+        "10 credits per profile, measured on an earlier delivery."
+    );
+
+    let ledger = engine.credit_ledger().unwrap();
+    assert_eq!(ledger.lines.len(), 1);
+    let line = &ledger.lines[0];
+    assert_eq!(
+        (line.job_id, line.records, line.credits),
+        (Some(job.id), 7, 70)
+    );
+    assert!(line.measured && !ledger.estimated);
+    assert_eq!(ledger.months.len(), 1);
+    assert_eq!(ledger.months[0].credits, 70);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_with_the_service_at_the_same_time_teach_nothing_and_are_estimated() {
+    let harness = harness(10, 0, 0).await;
+    let engine = &harness.engine;
+    let first = submit_job(engine, query_job(python_query(), Some(4)))
+        .await
+        .unwrap();
+    let second = submit_job(engine, ids_job("ids-valid.csv")).await.unwrap();
+    let _scheduler = Scheduler::start(engine);
+    wait_for_state(engine, first.id, JobState::Downloaded).await;
+    wait_for_state(engine, second.id, JobState::Downloaded).await;
+
+    let figure = engine.credits_per_profile().unwrap();
+    assert_eq!(figure.measured, None, "the balance moved for both at once");
+    assert_eq!(figure.used, 1);
+    let ledger = engine.credit_ledger().unwrap();
+    assert_eq!(ledger.lines.len(), 2);
+    assert!(ledger.lines.iter().all(|line| !line.measured));
+    assert_eq!(
+        ledger.total,
+        4 + 500,
+        "estimated: profiles × the plan's 1 credit"
+    );
+    assert!(ledger.estimated && ledger.months[0].estimated);
+    let trail = engine.detail(first.id).unwrap().events;
+    assert!(
+        trail
+            .iter()
+            .any(|event| event.detail.contains("was not measured")),
+        "the job's trail says why: {trail:?}"
+    );
+}
+
+// ----- the limit per request -----------------------------------------------------------------
+
+#[tokio::test]
+async fn a_price_over_the_limit_needs_a_second_confirmation_naming_its_credits() {
+    let harness = harness(1, 0, 0).await;
+    let engine = &harness.engine;
+    let mut options = engine.options();
+    options.credit_cap = Some(5);
+    engine.apply(options).unwrap();
+
+    let under = engine
+        .quote(&query_job(python_query(), Some(5)))
+        .await
+        .unwrap();
+    assert_eq!(under.over_cap, None, "at the limit is not over it");
+    let quote = engine.quote(&ids_job("ids-valid.csv")).await.unwrap();
+    assert_eq!(quote.over_cap, Some(5));
+
+    let refused = engine.submit(quote.id, false).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::OverCap);
+    assert_eq!(
+        refused.user_message(),
+        "This collection costs 500 credits, above your limit of 5 per request. Confirm again to go ahead."
+    );
+    for wrong in [None, Some(5), Some(499), Some(501)] {
+        let refused = engine
+            .submit_confirmed(
+                quote.id,
+                Confirmation {
+                    again: false,
+                    over_cap: wrong,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::OverCap, "{wrong:?}");
+    }
+    assert_eq!(
+        harness.sim.count_calls(Endpoint::SubmitIdFile),
+        0,
+        "nothing over the limit was sent"
+    );
+    let job = engine
+        .submit_confirmed(
+            quote.id,
+            Confirmation {
+                again: false,
+                over_cap: Some(500),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(job.state, JobState::Processing);
+    assert_eq!(harness.sim.count_calls(Endpoint::SubmitIdFile), 1);
+    // Under the limit, the first confirmation is enough.
+    engine.submit(under.id, false).await.unwrap();
+}
