@@ -421,7 +421,7 @@ const EXEC_LEVELS: &[&str] = &["C-Level", "Founder", "Owner", "President"];
 #[rustfmt::skip]
 const COMPANY_PREFIX: &[&str] = &[
     "Acme", "Lakeside", "Orbit", "Northwind", "Pioneer", "Crescent", "Summit", "Oakridge",
-    "Initech", "Globex", "Blue Harbor", "Nordlys", "Vértice", "Żagiel", "Kōyō", "Helix",
+    "Initech", "Globex", "Blue Harbor", "Nordlys", "Vértice", "Żagiel", "Kōyō", "Siemens",
     "Evergreen", "Silverline", "Redwood", "Åkerlund",
 ];
 const COMPANY_MIDDLE: &[(&str, &str)] = &[
