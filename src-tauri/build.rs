@@ -24,6 +24,10 @@ const COMMANDS: &[&str] = &[
     "send_again",
     "open_folder",
     "open_spreadsheet",
+    "preview_cost",
+    "preview_people",
+    "credits_per_profile",
+    "credit_ledger",
 ];
 
 fn main() {

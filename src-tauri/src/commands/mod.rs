@@ -4,6 +4,7 @@
 mod app;
 mod collections;
 mod jobs;
+mod money;
 
 use std::sync::Arc;
 
@@ -36,5 +37,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::send_again,
         jobs::open_folder,
         jobs::open_spreadsheet,
+        money::preview_cost,
+        money::preview_people,
+        money::credits_per_profile,
+        money::credit_ledger,
     ]
 }
