@@ -33,6 +33,10 @@ const COMMANDS: &[&str] = &[
     "query_fields",
     "builder_to_query",
     "query_to_builder",
+    "preview_cost",
+    "preview_people",
+    "credits_per_profile",
+    "credit_ledger",
 ];
 
 fn main() {

@@ -45,8 +45,20 @@ enum Command {
         #[arg(long)]
         limit: Option<u32>,
     },
+    /// See up to 20 sample people a query matches. Says what it costs and asks first when it costs
+    /// credits, unless --yes.
+    Preview {
+        /// A file holding the Elasticsearch DSL query (JSON).
+        #[arg(long)]
+        query: PathBuf,
+        /// Confirm spending the preview's credits without being asked.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Send a collection request. Shows the cost and asks first, unless --yes.
     Submit(SubmitArgs),
+    /// Credits spent in this history: each job (measured or estimated), each month, the total.
+    Ledger,
     /// List the jobs in the history, newest first.
     Jobs,
     /// Show one job: its request, state, files and audit trail.
@@ -79,6 +91,9 @@ enum Command {
         /// Confirm without being asked.
         #[arg(long)]
         yes: bool,
+        /// Also confirm a price above your limit of credits per request.
+        #[arg(long)]
+        yes_over_cap: bool,
     },
     /// Attach the request id you found on the Coresignal dashboard to an uncertain job.
     Attach {
@@ -130,6 +145,9 @@ struct SubmitArgs {
     /// Confirm spending the credits without being asked.
     #[arg(long)]
     yes: bool,
+    /// Also confirm a price above your limit of credits per request (the Settings' cap).
+    #[arg(long)]
+    yes_over_cap: bool,
     /// Collect again data that an earlier job collected in the last 30 days (pay for it again).
     #[arg(long)]
     again: bool,

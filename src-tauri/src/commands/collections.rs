@@ -1,6 +1,6 @@
 //! New collections: check a query, price it (a quote), pick an ID file, confirm a quote.
 
-use collect_core::jobs::{JobRequest, NewJob, Quote};
+use collect_core::jobs::{Confirmation, JobRequest, NewJob, Quote};
 use collect_core::query::{check_query as check, parse_query, QueryCheck};
 use collect_core::session::IdFilePick;
 use collect_core::store::JobRow;
@@ -77,8 +77,20 @@ pub async fn pick_id_file(
     }
 }
 
-/// Confirms a quote: sends its request, once. `again` confirms collecting data collected before.
+/// Confirms a quote: sends its request, once. `again` confirms collecting data collected before;
+/// `over_cap`, the second confirmation of a price above the limit per request, must be that price's
+/// credits (the core refuses anything else with `OverCap`).
 #[tauri::command]
-pub async fn submit(shell: ShellState<'_>, quote: i64, again: bool) -> Result<JobRow, UserError> {
-    Ok(shell.session.engine()?.submit(quote, again).await?)
+pub async fn submit(
+    shell: ShellState<'_>,
+    quote: i64,
+    again: bool,
+    over_cap: Option<u64>,
+) -> Result<JobRow, UserError> {
+    let confirmation = Confirmation { again, over_cap };
+    Ok(shell
+        .session
+        .engine()?
+        .submit_confirmed(quote, confirmation)
+        .await?)
 }

@@ -4,8 +4,9 @@
 mod app;
 mod collections;
 mod jobs;
-mod searches;
+mod money;
 mod query;
+mod searches;
 
 use std::sync::Arc;
 
@@ -47,5 +48,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         query::query_fields,
         query::builder_to_query,
         query::query_to_builder,
+        money::preview_cost,
+        money::preview_people,
+        money::credits_per_profile,
+        money::credit_ledger,
     ]
 }

@@ -1,11 +1,11 @@
 //! `jobs`, `show`, `cancel`, `retry`, `attach`: the history and what can be done with a job.
 
-use collect_core::jobs::JobAction;
+use collect_core::jobs::{Confirmation, JobAction};
 use collect_core::store::JobRow;
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
 
-use super::submit::{confirm, quote_text};
+use super::submit::{confirm, confirm_over_cap, quote_text};
 use crate::context::Context;
 use crate::output::{Output, Report};
 use crate::Command;
@@ -103,14 +103,18 @@ pub(super) fn action_hint(action: &JobAction) -> String {
 pub(super) async fn send_again(
     context: &Context,
     id: i64,
-    yes: bool,
+    (yes, yes_over_cap): (bool, bool),
     output: &Output,
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let quote = engine.send_again(id).await?;
     let question = format!("{} ({}).", quote.question, quote_text(&quote));
     confirm(&question, "", yes, output)?;
-    let row = engine.submit(quote.id, true).await?;
+    let confirmation = Confirmation {
+        again: true,
+        over_cap: confirm_over_cap(&quote, yes_over_cap, output)?,
+    };
+    let row = engine.submit_confirmed(quote.id, confirmation).await?;
     Ok(Report {
         json: json!({"job": row.id, "request_id": row.request_id, "state": row.state, "replaces": id}),
         text: format!(

@@ -2,6 +2,7 @@
 
 mod history;
 mod key;
+mod money;
 mod submit;
 mod transfer;
 
@@ -15,6 +16,7 @@ use crate::{Cli, Command};
 
 use history::{act, jobs, send_again, show};
 use key::key;
+use money::{ledger, preview};
 use submit::{estimate, submit};
 use transfer::{download, wait};
 
@@ -38,7 +40,13 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
         Command::Cancel { .. } | Command::Retry { .. } | Command::Attach { .. } => {
             act(&context, &cli.command)
         }
-        Command::SendAgain { job, yes } => send_again(&context, *job, *yes, output).await,
+        Command::SendAgain {
+            job,
+            yes,
+            yes_over_cap,
+        } => send_again(&context, *job, (*yes, *yes_over_cap), output).await,
+        Command::Preview { query, yes } => preview(&context, query, *yes, output).await,
+        Command::Ledger => ledger(&context),
         Command::Export(args) => crate::export::export(&context, args).await,
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use collect_core::error::Coded;
 use collect_core::ids::{read_id_file, IdReport};
-use collect_core::jobs::{group, EngineError, JobRequest, NewJob, Quote};
+use collect_core::jobs::{group, Confirmation, EngineError, JobRequest, NewJob, Quote};
 use collect_core::query::parse_query;
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
@@ -168,7 +168,11 @@ pub(super) async fn submit(
         .unwrap_or_default();
     let question = format!("{} ({}).", quote.question, quote_text(&quote));
     confirm(&question, &skipped, args.yes, output)?;
-    let row = engine.submit(quote.id, args.again).await?;
+    let confirmation = Confirmation {
+        again: args.again,
+        over_cap: confirm_over_cap(&quote, args.yes_over_cap, output)?,
+    };
+    let row = engine.submit_confirmed(quote.id, confirmation).await?;
     let mut answer = json!({
         "job": row.id,
         "request_id": row.request_id,
@@ -200,6 +204,66 @@ pub(super) async fn submit(
     })
 }
 
+/// The second confirmation of a price above the limit per request: `None` when under it, else
+/// its credits, confirmed by `--yes-over-cap` or by a second "y" on a terminal. Refused when
+/// nobody can answer; the core refuses an over-limit price without it anyway.
+pub(super) fn confirm_over_cap(
+    quote: &Quote,
+    yes_over_cap: bool,
+    output: &Output,
+) -> Result<Option<u64>, UserError> {
+    let Some(cap) = quote.over_cap else {
+        return Ok(None);
+    };
+    let over: UserError = EngineError::OverCap {
+        credits: quote.credits,
+        cap,
+    }
+    .into();
+    if yes_over_cap {
+        output.say(&over.message);
+        return Ok(Some(quote.credits));
+    }
+    if output.is_json() || !std::io::stdin().is_terminal() {
+        let mut refused = over;
+        refused.message = format!(
+            "This collection costs {} credits, above your limit of {} per request. Nothing was sent: add --yes-over-cap to confirm it.",
+            group(quote.credits),
+            group(cap)
+        );
+        return Err(refused);
+    }
+    if ask(&format!(
+        "It costs {} credits, above your limit of {} per request. Send it anyway? [y/N] ",
+        group(quote.credits),
+        group(cap)
+    ))? {
+        Ok(Some(quote.credits))
+    } else {
+        Err(UserError::new(
+            ErrorCode::Cancelled,
+            "Not sent: nothing was spent.",
+        ))
+    }
+}
+
+/// Asks `question` on the terminal; true for "y" or "yes".
+fn ask(question: &str) -> Result<bool, UserError> {
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::Io,
+                format!("Could not read your answer: {error}"),
+            )
+        })?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
 /// Asks "Spend these credits?" on a terminal; refuses when nobody can answer and `--yes` is absent
 /// (`report`, the ID lines that will be skipped, is part of that refusal).
 pub(super) fn confirm(
@@ -220,19 +284,7 @@ pub(super) fn confirm(
             ),
         ));
     }
-    eprint!("{question} Send it? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|error| {
-            UserError::new(
-                ErrorCode::Io,
-                format!("Could not read your answer: {error}"),
-            )
-        })?;
-    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+    if ask(&format!("{question} Send it? [y/N] "))? {
         Ok(())
     } else {
         Err(UserError::new(

@@ -6,6 +6,8 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AppState,
   ConnectionCheck,
+  CreditLedger,
+  CreditsPerProfile,
   IdFilePick,
   ImportReport,
   JobDetail,
@@ -15,6 +17,8 @@ import type {
   Mode,
   PeoplePage,
   PeopleQuery,
+  Preview,
+  PreviewQuote,
   ProxyPasswordChange,
   QueryCatalogue,
   QueryCheck,
@@ -102,9 +106,27 @@ export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");
 
 /**
  * Sends the request of a confirmed quote, once. Only call after the user confirmed it; `again`
- * must be true when `quote.earlier` is not empty (the user confirmed "Collect again").
+ * must be true when `quote.earlier` is not empty (the user confirmed "Collect again"); `overCap`
+ * must be `quote.credits` when `quote.over_cap` is set (the user confirmed a second time).
  */
-export const submit = (quote: number, again: boolean) => call<JobRow>("submit", { quote, again });
+export const submit = (quote: number, again: boolean, overCap: number | null = null) =>
+  call<JobRow>("submit", overCap === null ? { quote, again } : { quote, again, overCap });
+
+/** What a preview of 20 sample people costs now (`credits` 0: free, no confirmation needed). */
+export const previewCost = () => call<PreviewQuote>("preview_cost");
+
+/**
+ * Up to 20 sample people the query matches. When the preview costs credits, pass the `credits` of
+ * {@link previewCost} the user confirmed; the core refuses anything else (`ConfirmationNeeded`).
+ */
+export const previewPeople = (queryText: string, confirmedCredits: number | null = null) =>
+  call<Preview>("preview_people", { queryText, confirmedCredits });
+
+/** What a profile costs: the plan setting, the latest measured figure, and which prices use. */
+export const creditsPerProfile = () => call<CreditsPerProfile>("credits_per_profile");
+
+/** Credits spent in this mode: per job (measured or estimated), per month, in total. */
+export const creditLedger = () => call<CreditLedger>("credit_ledger");
 
 /** Which part of the job list to read. */
 export interface ListQuery {

@@ -1,0 +1,167 @@
+//! The command line's side of the money rules: `preview` says its cost and refuses to spend in a
+//! script without `--yes`; `submit` over the limit per request needs `--yes-over-cap`; `ledger`
+//! reads what was spent. The real binary against the real simulator.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::process::Output;
+
+use bulk_collect_tests::*;
+use collect_core::jobs::JobState;
+use collect_core::store::Setting;
+use coresignal_sim::{Endpoint, SimConfig, DEFAULT_PRACTICE_KEY};
+use serde_json::Value;
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is one JSON object ({error}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn query_file() -> String {
+    shared_data("query-python.json")
+        .to_string_lossy()
+        .into_owned()
+}
+
+async fn paid_previews() -> Harness {
+    Harness::start(SimConfig {
+        preview_credits: 10,
+        ..quick_sim()
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
+    let harness = paid_previews().await;
+    let start = harness.sim.credits(DEFAULT_PRACTICE_KEY).unwrap();
+    let refused = run_cli(&harness, &["--json", "preview", "--query", &query_file()]);
+    assert!(!refused.status.success());
+    let message = json(&refused)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("costs 10 credits") && message.contains("--yes"),
+        "{message}"
+    );
+    let plain = run_cli(&harness, &["preview", "--query", &query_file()]);
+    assert!(!plain.status.success());
+    assert_eq!(
+        harness.sim.count_calls(Endpoint::Preview),
+        0,
+        "nothing reached the service"
+    );
+
+    let shown = run_cli(&harness, &["preview", "--query", &query_file(), "--yes"]);
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let table = String::from_utf8_lossy(&shown.stdout);
+    assert!(table.starts_with("ID"), "{table}");
+    assert!(
+        table.contains("Name") && table.contains("Country"),
+        "{table}"
+    );
+    assert!(table.contains("20 people shown · 10 credits"), "{table}");
+    assert_eq!(harness.sim.count_calls(Endpoint::Preview), 1);
+    assert_eq!(
+        harness.sim.credits(DEFAULT_PRACTICE_KEY).unwrap(),
+        start - 10
+    );
+
+    let answer = json(&run_cli(
+        &harness,
+        &["--json", "preview", "--query", &query_file(), "--yes"],
+    ));
+    assert_eq!(answer["people"].as_array().unwrap().len(), 20);
+    assert_eq!(answer["credits"], 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_free_preview_needs_no_yes() {
+    let harness = Harness::start(quick_sim()).await;
+    harness
+        .engine
+        .store()
+        .set_setting(Setting::PreviewCredits, "0")
+        .unwrap();
+    let answer = json(&run_cli(
+        &harness,
+        &["--json", "preview", "--query", &query_file()],
+    ));
+    assert_eq!(answer["people"].as_array().unwrap().len(), 20);
+    assert_eq!(answer["credits"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_over_the_limit_needs_yes_over_cap() {
+    let harness = Harness::start(quick_sim()).await;
+    harness
+        .engine
+        .store()
+        .set_setting(Setting::CreditCap, "5")
+        .unwrap();
+    let query = query_file();
+    let args = [
+        "--json", "submit", "--query", &query, "--limit", "12", "--yes",
+    ];
+    let refused = run_cli(&harness, &args);
+    assert!(!refused.status.success());
+    let error = &json(&refused)["error"];
+    assert_eq!(error["code"], "OverCap");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("costs 12 credits, above your limit of 5 per request")
+            && message.contains("--yes-over-cap"),
+        "{message}"
+    );
+    assert!(harness.sim.requests().is_empty(), "nothing was submitted");
+
+    let under = run_cli(
+        &harness,
+        &[
+            "--json", "submit", "--query", &query, "--limit", "5", "--yes",
+        ],
+    );
+    assert!(under.status.success(), "at the limit: one confirmation");
+    let mut over = args.to_vec();
+    over.push("--yes-over-cap");
+    let sent = json(&run_cli(&harness, &over));
+    assert_eq!(sent["state"], "processing");
+    assert_eq!(harness.sim.requests().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_lists_what_each_job_spent() {
+    let harness = Harness::start(SimConfig {
+        credits_per_record: 10,
+        ..quick_sim()
+    })
+    .await;
+    let empty = run_cli(&harness, &["ledger"]);
+    assert_eq!(
+        String::from_utf8_lossy(&empty.stdout).trim(),
+        "No credits spent yet in this history."
+    );
+    let job = harness.submit_python(Some(6)).await;
+    let _scheduler = Scheduler::start(&harness.engine);
+    wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
+
+    let ledger = json(&run_cli(&harness, &["--json", "ledger"]));
+    assert_eq!(ledger["total"], 60);
+    assert_eq!(ledger["lines"][0]["job_id"], job.id);
+    assert_eq!(ledger["lines"][0]["measured"], true);
+    let text = String::from_utf8_lossy(&run_cli(&harness, &["ledger"]).stdout).into_owned();
+    assert!(
+        text.contains("measured") && text.contains("Total: 60 credits"),
+        "{text}"
+    );
+}
