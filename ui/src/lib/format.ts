@@ -46,3 +46,15 @@ export function formatDate(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleDateString(undefined, { dateStyle: "medium" });
 }
+
+/** Credits as money at the person's price per credit: "€20.00" (or "20.00 XYZ" for a code Intl does not know). */
+export function formatMoney(credits: number, price: { amount: number; currency: string }): string {
+  const value = credits * price.amount;
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency: price.currency }).format(
+      value,
+    );
+  } catch {
+    return `${value.toFixed(2)} ${price.currency}`;
+  }
+}

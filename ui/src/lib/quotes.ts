@@ -18,13 +18,17 @@ export function isExpired(quote: Quote, now = Date.now()): boolean {
 }
 
 /**
- * Sends the quote's request (call only after the person confirmed it). `again` is passed as given,
+ * Sends the quote's request (call only after the person confirmed it, twice when it is over their
+ * limit per request). `again` is passed as given,
  * or as {@link isAgain} when omitted. When the quote expired, the request is priced again and
  * the new quote is returned for a new confirmation; other errors are thrown as BackendError.
  */
 export async function confirmQuote(quote: Quote, again = isAgain(quote)): Promise<Outcome> {
+  // Over the limit per request, QuoteDialog asked a second time, naming the credits: that second
+  // yes is what `overCap` carries (the core refuses the request without it).
+  const overCap = quote.over_cap !== null ? quote.credits : null;
   try {
-    return { sent: await submit(quote.id, again) };
+    return { sent: await submit(quote.id, again, overCap) };
   } catch (error) {
     const backend = toBackendError(error);
     if (backend.code !== "QuoteExpired") throw backend;

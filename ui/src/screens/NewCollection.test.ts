@@ -136,6 +136,25 @@ describe("New collection: search", () => {
     expect(draft.name).toBe("");
   });
 
+  it("asks a second time, naming the credits, above the limit per request", async () => {
+    start("live", quoteFixture({ credits: 12000, records: 1200, over_cap: 5000 }));
+    on("submit", () => jobFixture({ id: 43 }));
+    await estimateAndCollect();
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    expect(submits()).toHaveLength(0);
+    expect(screen.getByTestId("over-cap-question").textContent).toContain(
+      "This costs 12,000 credits, more than your limit of 5,000 credits per request.",
+    );
+    await fireEvent.click(screen.getByRole("button", { name: "Yes, spend 12,000 credits" }));
+    await waitFor(() =>
+      expect(calls).toHaveBeenCalledWith("submit", {
+        quote: quote.id,
+        again: false,
+        overCap: 12000,
+      }),
+    );
+  });
+
   it("counts by itself, for free, once the search stops changing", async () => {
     start();
     await waitFor(() => expect(screen.getByTestId("estimate-summary")).toBeTruthy(), {
