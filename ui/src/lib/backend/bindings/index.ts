@@ -46,3 +46,6 @@ export type { Rule } from "./Rule";
 export type { Search } from "./Search";
 export type { StarterSearch } from "./StarterSearch";
 export type { ValueCount } from "./ValueCount";
+export type { Diagnostic } from "./Diagnostic";
+export type { DiagnosticCode } from "./DiagnosticCode";
+export type { Severity } from "./Severity";
