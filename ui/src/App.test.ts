@@ -17,7 +17,7 @@ describe("App", () => {
   it("shows the Practice banner and navigation, and toasts finished jobs", async () => {
     on("app_state", () => appStateFixture({ mode: "practice" }));
     on("list_jobs", () => [summaryFixture({ id: 3, name: "Chefs" })]);
-    on("check_query", () => ({ pretty: null, warnings: [], error: null }));
+    on("check_query", () => ({ pretty: null, warnings: [], error: null, diagnostics: [] }));
     render(App);
     expect((await screen.findByTestId("practice-banner")).textContent).toContain(
       "No credits are spent",
@@ -47,7 +47,7 @@ describe("App", () => {
     try {
       on("app_state", () => appStateFixture({ mode: "practice" }));
       on("list_jobs", () => [summaryFixture({ id: 3, name: "Chefs" })]);
-      on("check_query", () => ({ pretty: null, warnings: [], error: null }));
+      on("check_query", () => ({ pretty: null, warnings: [], error: null, diagnostics: [] }));
       render(App);
       await screen.findByTestId("practice-banner");
       emit({ type: "state", job: 3, state: "downloaded", batch_of: null });

@@ -36,6 +36,13 @@ enum Command {
     /// Store, check or remove the API key in the OS keychain.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Check a query file without sending it: every problem as FILE:LINE:COLUMN: error|warning:
+    /// message (with --json, {"diagnostics": [...]}). Exits 1 when the query has an error.
+    Lint {
+        /// A file holding the Elasticsearch DSL query (JSON).
+        #[arg(long)]
+        query: PathBuf,
+    },
     /// Count the profiles a query matches and what collecting them costs (spends nothing).
     Estimate {
         /// A file holding the Elasticsearch DSL query (JSON).
@@ -174,6 +181,9 @@ fn main() -> ExitCode {
         }
     };
     let output = output::Output::new(cli.json);
+    if let Command::Lint { query } = &cli.command {
+        return commands::lint::lint(query, &output);
+    }
     match runtime.block_on(commands::run(&cli, &output)) {
         Ok(value) => {
             output.result(&value);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { QueryCheck } from "./backend";
+import type { Diagnostic, QueryCheck } from "./backend";
 import { offsetOf, toDiagnostics } from "./diagnostics";
-import { findJsonPath } from "./jsonPaths";
 
-const ok = (warnings: QueryCheck["warnings"] = []): QueryCheck => ({
-  pretty: "{}",
-  warnings,
+const check = (diagnostics: Diagnostic[]): QueryCheck => ({
+  pretty: null,
+  warnings: [],
   error: null,
+  diagnostics,
 });
 
 describe("offsetOf", () => {
@@ -25,68 +25,43 @@ describe("offsetOf", () => {
 });
 
 describe("toDiagnostics", () => {
+  const place = (
+    line: number,
+    column: number,
+    length: number,
+    severity: Diagnostic["severity"] = "error",
+  ): Diagnostic => ({
+    code: "syntax",
+    severity,
+    message: `${severity} here`,
+    path: "",
+    line,
+    column,
+    length,
+  });
+
   it("places a syntax error at its line and column", () => {
     const text = '{\n  "query": {,}\n}';
-    const [mark] = toDiagnostics(text, {
-      pretty: null,
-      warnings: [],
-      error: { message: "expected a key", line: 2, column: 13, path: null },
-    });
-    expect(mark).toEqual({ from: 14, to: 15, severity: "error", message: "expected a key" });
+    const [mark] = toDiagnostics(text, check([place(2, 13, 1)]));
+    expect(mark).toEqual({ from: 14, to: 15, severity: "error", message: "error here" });
     expect(text.slice(mark?.from, mark?.to)).toBe(",");
   });
 
-  it("places a lint error by its query path", () => {
+  it("marks a key with its length, and warnings too", () => {
     const text = '{"query": {"bool": {"must": [{"match": {"experience.title": "x"}}]}}}';
-    const [mark] = toDiagnostics(text, {
-      pretty: null,
-      warnings: [],
-      error: { message: "not nested", line: null, column: null, path: "query.bool.must[0].match" },
-    });
-    expect(text.slice(mark?.from, mark?.to)).toBe('"match"');
-  });
-
-  it("marks the start when the path is not found, and maps warnings too", () => {
-    const text = '{"query": {"match_all": {}}}';
-    const marks = toDiagnostics(text, ok([{ path: "query.nope", message: "odd" }]));
-    expect(marks).toEqual([{ from: 0, to: 1, severity: "warning", message: "odd" }]);
+    const marks = toDiagnostics(text, check([place(1, 31, 7), place(1, 2, 7, "warning")]));
+    expect(marks.map((mark) => text.slice(mark.from, mark.to))).toEqual(['"match"', '"query"']);
+    expect(marks[1]?.severity).toBe("warning");
     expect(toDiagnostics(text, null)).toEqual([]);
-    expect(toDiagnostics(text, ok())).toEqual([]);
+    expect(toDiagnostics(text, check([]))).toEqual([]);
   });
 
-  it("marks the end of the text for an error at the end", () => {
-    const text = '{"query": {';
-    const [mark] = toDiagnostics(text, {
-      pretty: null,
-      warnings: [],
-      error: { message: "EOF", line: 1, column: 12, path: null },
+  it("never marks past the end of its line or the text", () => {
+    const text = '{"query": {\n}';
+    expect(toDiagnostics(text, check([place(1, 12, 5)]))[0]).toMatchObject({ from: 11, to: 11 });
+    expect(toDiagnostics(text, check([place(9, 1, 1)]))[0]).toMatchObject({
+      from: text.length,
+      to: text.length,
     });
-    expect(mark).toMatchObject({ from: text.length, to: text.length });
-  });
-});
-
-describe("findJsonPath", () => {
-  const text = `{
-  "query": {
-    "bool": {
-      "should": [
-        { "term": { "location_country": "Germany" } },
-        { "nested": { "path": "experience", "query": { "match": { "experience.title": "x" } } } }
-      ]
-    }
-  }
-}`;
-
-  it("finds keys (even with dots in them) and array items", () => {
-    const key = findJsonPath(text, "query.bool.should[1].nested.query.match.experience.title");
-    expect(key && text.slice(key.from, key.to)).toBe('"experience.title"');
-    const item = findJsonPath(text, "query.bool.should[0]");
-    expect(item && text.charAt(item.from)).toBe("{");
-    expect(findJsonPath(text, "query.missing")).toBeNull();
-  });
-
-  it("stops on text that is not JSON", () => {
-    expect(findJsonPath("[1 : 2]", "x")).toBeNull();
-    expect(findJsonPath('{"a": [1, }', "a[0]")).not.toBeNull();
   });
 });

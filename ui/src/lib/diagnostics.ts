@@ -1,6 +1,7 @@
 // Maps the backend's query check onto editor diagnostics (pure: no CodeMirror state needed).
+// Rust places every problem (line, column, length in the text as typed); this only turns those
+// into offsets.
 import type { QueryCheck } from "./backend";
-import { findJsonPath } from "./jsonPaths";
 
 /** The subset of CodeMirror's `Diagnostic` this app produces. */
 export interface QueryDiagnostic {
@@ -23,28 +24,15 @@ export function offsetOf(text: string, line: number, column: number): number {
   return Math.min(offset + Math.max(column - 1, 0), end);
 }
 
-function placeAt(text: string, line: number | null, column: number | null, path: string | null) {
-  if (line !== null) {
-    const from = offsetOf(text, line, column ?? 1);
-    // Mark one character when there is one on the line; CodeMirror shows empty ranges too.
-    const to = from < text.length && text.charAt(from) !== "\n" ? from + 1 : from;
-    return { from, to };
-  }
-  const span = path === null ? null : findJsonPath(text, path);
-  return span ?? { from: 0, to: Math.min(1, text.length) };
-}
-
-/** The check's error (by line/column, else by path) and warnings (by path) as diagnostics. */
+/** The check's diagnostics (errors and warnings), each marking its place in `text`. */
 export function toDiagnostics(text: string, check: QueryCheck | null): QueryDiagnostic[] {
   if (check === null) return [];
-  const diagnostics: QueryDiagnostic[] = [];
-  if (check.error) {
-    const { line, column, path, message } = check.error;
-    diagnostics.push({ ...placeAt(text, line, column, path), severity: "error", message });
-  }
-  for (const warning of check.warnings) {
-    const place = placeAt(text, null, null, warning.path);
-    diagnostics.push({ ...place, severity: "warning", message: warning.message });
-  }
-  return diagnostics;
+  return check.diagnostics.map(({ line, column, length, severity, message }) => {
+    const from = offsetOf(text, line, column);
+    const lineEnd = text.indexOf("\n", from);
+    const end = lineEnd === -1 ? text.length : lineEnd;
+    // Mark within the line; CodeMirror shows empty ranges (end of text) too.
+    const to = Math.min(from + Math.max(length, 1), end);
+    return { from, to, severity, message };
+  });
 }

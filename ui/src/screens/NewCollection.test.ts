@@ -26,7 +26,12 @@ const EARLIER = {
 };
 
 function scriptBackend(answer: Quote = quote) {
-  on("check_query", ({ text }) => ({ pretty: String(text), warnings: [], error: null }));
+  on("check_query", ({ text }) => ({
+    pretty: String(text),
+    warnings: [],
+    error: null,
+    diagnostics: [],
+  }));
   on("estimate", () => answer);
   on("list_jobs", () => []);
 }

@@ -2,6 +2,7 @@
 
 mod history;
 mod key;
+pub mod lint;
 mod money;
 mod submit;
 mod transfer;
@@ -29,6 +30,11 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
     };
     match &cli.command {
         Command::Key(command) => key(command),
+        // `main` runs lint itself: it prints its own list and decides the exit code.
+        Command::Lint { .. } => Err(UserError::new(
+            collect_core::ErrorCode::Internal,
+            "lint is run on its own.",
+        )),
         Command::Estimate { query, limit } => estimate(&context, query, *limit).await,
         Command::Submit(args) => submit(&context, args, output).await,
         Command::Jobs => jobs(&context),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{parse_query, QueryWarning};
+use super::{diagnose, parse_query, Diagnostic, QueryWarning};
 use crate::error::Coded;
 
 /// What the editor shows about the text being typed.
@@ -13,8 +13,11 @@ pub struct QueryCheck {
     pub pretty: Option<String>,
     /// Things worth knowing about a valid query.
     pub warnings: Vec<QueryWarning>,
-    /// Why the query cannot be sent, when it cannot.
+    /// Why the query cannot be sent, when it cannot (the first problem of `diagnostics`' errors,
+    /// all of them in one message).
     pub error: Option<QueryProblem>,
+    /// Every problem, errors and warnings, each with its line and column in `text`.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// A query's problem, placed for the editor.
@@ -38,6 +41,7 @@ pub fn check_query(text: &str) -> QueryCheck {
             pretty: Some(query.pretty()),
             warnings: query.warnings.clone(),
             error: None,
+            diagnostics: diagnose(text),
         },
         Err(error) => {
             let (line, column) = error.line_column().unzip();
@@ -50,6 +54,7 @@ pub fn check_query(text: &str) -> QueryCheck {
                     column,
                     path: error.path().map(str::to_owned),
                 }),
+                diagnostics: diagnose(text),
             }
         }
     }
@@ -82,5 +87,17 @@ mod tests {
         let problem = check.error.unwrap();
         assert_eq!(problem.path.as_deref(), Some("query.bool.must[0].match"));
         assert_eq!(problem.line, None);
+        let [diagnostic] = check.diagnostics.as_slice() else {
+            panic!("one diagnostic: {:?}", check.diagnostics);
+        };
+        assert_eq!(
+            (diagnostic.line, diagnostic.column, diagnostic.length),
+            (1, 31, 7)
+        );
+        assert!(
+            !diagnostic.message.contains("query.bool"),
+            "{}",
+            diagnostic.message
+        );
     }
 }

@@ -212,8 +212,64 @@ impl QueryError {
             | QueryError::UnknownBoolKey { path, .. }
             | QueryError::NotNested { path, .. }
             | QueryError::CountryField { path, .. } => Some(path),
+            QueryError::UnknownBodyKey { key } => Some(key),
             QueryError::Several { errors } => errors.iter().find_map(QueryError::path),
             _ => None,
         }
+    }
+}
+
+impl QueryError {
+    /// The message without the query path, for a list that places each problem by line and
+    /// column (the path travels beside it).
+    pub fn plain(&self) -> String {
+        match self {
+            QueryError::NotAnObject { path, found } => format!(
+                "{} should be an object {{…}}, but it is {found}. Check the query there.",
+                part(path)
+            ),
+            QueryError::MissingKey { path, key } => {
+                format!("{} needs a \"{key}\" entry. Add it.", part(path))
+            }
+            QueryError::EmptyClause { path } => format!(
+                "{} is empty. Put a query in it, such as {{\"match_all\": {{}}}}, or remove it.",
+                part(path)
+            ),
+            QueryError::SeveralTypes { path, types } => format!(
+                "{} holds several queries in one object ({}). Put each in its own {{…}} inside a \
+                 bool, e.g. {{\"bool\": {{\"must\": [{{…}}, {{…}}]}}}}.",
+                part(path),
+                types.join(", ")
+            ),
+            QueryError::UnknownType { name, hint, .. } => format!(
+                "\"{name}\" is not a query type Bulk Collect can send.{} Allowed: {}.",
+                hint.as_deref().map(|h| format!(" {h}")).unwrap_or_default(),
+                super::ALLOWED_QUERY_TYPES.join(", ")
+            ),
+            QueryError::UnknownBoolKey { key, .. } => format!(
+                "\"{key}\" is not part of a bool query. Use must, should, must_not or filter."
+            ),
+            QueryError::NotNested {
+                field, nested, fix, ..
+            } => format!(
+                "The field \"{field}\" belongs to \"{nested}\", which can only be searched inside \
+                 a nested query. Wrap this part like this: {fix}"
+            ),
+            QueryError::CountryField { field, .. } => format!(
+                "There is no \"{field}\" field. Use \"location_country\" instead, e.g. \
+                 {{\"term\": {{\"location_country\": \"Germany\"}}}}."
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The part of the query at `path`, in words: "This condition", "The \"bool\" part", ….
+fn part(path: &str) -> String {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    match last.split_once('[') {
+        _ if path.is_empty() => "The query".to_owned(),
+        Some((list, _)) => format!("A condition in the \"{list}\" list"),
+        None => format!("The \"{last}\" part"),
     }
 }

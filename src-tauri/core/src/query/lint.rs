@@ -1,9 +1,13 @@
 //! Checks a full ES body against the Clean Employee mapping facts of the contract.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
+use super::field_rules::{field_error, field_warnings, FieldUse};
 use super::fields::NESTED_ROOTS;
-use super::{kind_of, QueryError, QueryWarning, ALLOWED_QUERY_TYPES, BODY_KEYS, MAX_BOOL_CLAUSES};
+use super::{
+    kind_of, DiagnosticCode, QueryError, QueryWarning, ALLOWED_QUERY_TYPES, BODY_KEYS,
+    MAX_BOOL_CLAUSES,
+};
 
 /// The four clause lists of a `bool` query.
 const BOOL_LISTS: [&str; 4] = ["must", "should", "must_not", "filter"];
@@ -18,9 +22,6 @@ const BOOL_OPTIONS: [&str; 4] = [
 
 /// Keys of a field-keyed query (`match`, `term`, …) that are options, not field names.
 const LEAF_OPTIONS: [&str; 2] = ["boost", "_name"];
-
-/// A fix longer than this is shown as a template instead of the user's own clause.
-const MAX_FIX_CHARS: usize = 240;
 
 /// Lints `body` (an object with `"query"`); returns the errors, adds warnings to `warnings`.
 pub(super) fn lint_body(
@@ -39,6 +40,7 @@ pub(super) fn lint_body(
     }
     if body.contains_key("size") {
         linter.warn(
+            DiagnosticCode::SizeIgnored,
             "size",
             "\"size\" may not limit how many profiles are collected and paid for: use the Limit \
              box for that.",
@@ -63,8 +65,9 @@ struct Linter<'w> {
 }
 
 impl Linter<'_> {
-    fn warn(&mut self, path: &str, message: &str) {
+    fn warn(&mut self, code: DiagnosticCode, path: &str, message: &str) {
         self.warnings.push(QueryWarning {
+            code,
             path: path.to_owned(),
             message: message.to_owned(),
         });
@@ -151,7 +154,7 @@ impl Linter<'_> {
             "match_all" | "ids" => {}
             _ => {
                 let fields = leaf_fields(name, body);
-                self.fields(&fields, clause, path, nested);
+                self.fields(name, &fields, clause, path, nested);
             }
         }
     }
@@ -198,6 +201,7 @@ impl Linter<'_> {
         };
         if !NESTED_ROOTS.contains(&nested_path) {
             self.warn(
+                DiagnosticCode::UnknownNestedPath,
                 path,
                 &format!(
                     "\"{nested_path}\" is not a nested field this app knows ({}); the service \
@@ -240,25 +244,33 @@ impl Linter<'_> {
         }
     }
 
-    /// Checks the fields a leaf query uses; reports at most one problem per clause.
-    fn fields(&mut self, fields: &[String], clause: &Value, path: &str, nested: Option<&str>) {
+    /// Checks the fields a leaf query uses; reports at most one error per clause.
+    fn fields(
+        &mut self,
+        query_type: &str,
+        fields: &[String],
+        clause: &Value,
+        path: &str,
+        nested: Option<&str>,
+    ) {
+        let keyed = !matches!(
+            query_type,
+            "exists" | "query_string" | "simple_query_string" | "multi_match"
+        );
         for field in fields {
             let name = field.split('^').next().unwrap_or(field).trim();
-            if name == "country" || name.starts_with("country.") {
-                return self.errors.push(QueryError::CountryField {
-                    path: path.to_owned(),
-                    field: name.to_owned(),
-                });
+            let use_ = FieldUse {
+                name,
+                query_type,
+                clause,
+                path,
+                keyed,
+                nested,
+            };
+            if let Some(error) = field_error(&use_) {
+                return self.errors.push(error);
             }
-            let root = name.split('.').next().unwrap_or(name);
-            if name.contains('.') && NESTED_ROOTS.contains(&root) && nested != Some(root) {
-                return self.errors.push(QueryError::NotNested {
-                    path: path.to_owned(),
-                    field: name.to_owned(),
-                    nested: root.to_owned(),
-                    fix: nested_fix(root, clause),
-                });
-            }
+            field_warnings(&use_, self.warnings);
         }
     }
 }
@@ -324,16 +336,6 @@ fn query_string_fields(text: &str) -> Vec<String> {
         }
     }
     fields
-}
-
-/// The clause wrapped in the nested query it needs, or a template when the clause is long.
-fn nested_fix(root: &str, clause: &Value) -> String {
-    let fix = json!({"nested": {"path": root, "query": clause}}).to_string();
-    if fix.chars().count() <= MAX_FIX_CHARS {
-        fix
-    } else {
-        format!("{{\"nested\": {{\"path\": \"{root}\", \"query\": {{ …this part… }}}}}}")
-    }
 }
 
 /// A likely fix for an unknown query type.

@@ -14,11 +14,16 @@
 pub mod builder;
 mod catalogue;
 mod check;
+mod diagnostics;
 mod error;
+mod field_rules;
 pub mod fields;
 mod lint;
+mod positions;
 mod syntax;
 
+#[cfg(test)]
+mod diagnostics_tests;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +35,7 @@ pub use builder::{
 };
 pub use catalogue::{query_catalogue, ConditionInfo, QueryCatalogue, QueryTypeInfo};
 pub use check::{check_query, QueryCheck, QueryProblem};
+pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use error::QueryError;
 
 /// The longest query the service accepts, in characters of the compact JSON body.
@@ -90,6 +96,10 @@ pub struct EsQuery {
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 #[ts(export)]
 pub struct QueryWarning {
+    /// Which rule found it (not sent to the UI: `diagnostics` carry it).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub code: DiagnosticCode,
     /// Where in the pasted text, e.g. `limit` or `query.bool.must[0].nested`.
     pub path: String,
     /// What it means and what to do, in plain words.
@@ -110,41 +120,101 @@ impl EsQuery {
 
 /// Parses pasted query text, normalises it to a full ES body and lints it.
 ///
-/// Several lint problems come back together as [`QueryError::Several`].
+/// Several lint problems come back together as [`QueryError::Several`]; [`diagnose`] lists every
+/// problem, warnings too, by line and column.
 pub fn parse_query(text: &str) -> Result<EsQuery, QueryError> {
-    let text = text.trim_start_matches('\u{feff}');
-    if text.trim().is_empty() {
-        return Err(QueryError::Empty);
-    }
-    let value: Value = serde_json::from_str(text).map_err(|error| {
-        let (line, column, message) = syntax::describe(text, &error);
-        QueryError::Syntax {
-            line,
-            column,
-            message,
-        }
-    })?;
-    let mut warnings = Vec::new();
-    let body = normalise(value, &mut warnings)?;
-    let mut errors = lint::lint_body(&body, &mut warnings);
-    let chars = Value::Object(body.clone()).to_string().chars().count();
-    if chars > MAX_QUERY_CHARS {
-        errors.push(QueryError::TooLong { chars });
-    }
-    QueryError::from_list(errors)?;
+    let analysis = analyse(text);
+    QueryError::from_list(analysis.errors)?;
+    let body = analysis.body.ok_or(QueryError::Empty)?;
     Ok(EsQuery {
         body: Value::Object(body),
-        warnings,
+        warnings: analysis.warnings,
     })
 }
 
-/// Turns any accepted form into a full ES body with a `"query"` key.
+/// Every problem of `text`, errors and warnings, placed by line and column.
+pub fn diagnose(text: &str) -> Vec<Diagnostic> {
+    let text = text.trim_start_matches('\u{feff}');
+    diagnostics::diagnostics_of(text, &analyse(text))
+}
+
+/// How the pasted text held its query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// A full body with `"query"`.
+    Body,
+    /// The API's request, `{"es_dsl_query": {…}, "limit": …}`.
+    Wrapper,
+    /// A bare query such as `{"bool": …}`.
+    Bare,
+}
+
+/// What the parser and the lint found in a text.
+pub(crate) struct Analysis {
+    /// Whether the text is valid JSON.
+    parsed: bool,
+    /// How the text held its query.
+    form: Form,
+    /// The full ES body, when the text has one.
+    body: Option<Map<String, Value>>,
+    /// Why it cannot be sent.
+    errors: Vec<QueryError>,
+    /// What is worth knowing.
+    warnings: Vec<QueryWarning>,
+}
+
+/// Parses, normalises and lints `text`, keeping every problem.
+fn analyse(text: &str) -> Analysis {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut analysis = Analysis {
+        parsed: false,
+        form: Form::Body,
+        body: None,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    if text.trim().is_empty() {
+        analysis.errors.push(QueryError::Empty);
+        return analysis;
+    }
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(error) => {
+            let (line, column, message) = syntax::describe(text, &error);
+            analysis.errors.push(QueryError::Syntax {
+                line,
+                column,
+                message,
+            });
+            return analysis;
+        }
+    };
+    analysis.parsed = true;
+    let body = match normalise(value, &mut analysis.warnings, &mut analysis.form) {
+        Ok(body) => body,
+        Err(error) => {
+            analysis.errors.push(error);
+            return analysis;
+        }
+    };
+    analysis.errors = lint::lint_body(&body, &mut analysis.warnings);
+    let chars = Value::Object(body.clone()).to_string().chars().count();
+    if chars > MAX_QUERY_CHARS {
+        analysis.errors.push(QueryError::TooLong { chars });
+    }
+    analysis.body = Some(body);
+    analysis
+}
+
+/// Turns any accepted form into a full ES body with a `"query"` key; says which form it was.
 fn normalise(
     value: Value,
     warnings: &mut Vec<QueryWarning>,
+    form: &mut Form,
 ) -> Result<Map<String, Value>, QueryError> {
     let mut top = as_object(value, "")?;
     if let Some(inner) = top.remove("es_dsl_query") {
+        *form = Form::Wrapper;
         for (key, value) in top {
             warnings.push(unused_request_field(&key, &value));
         }
@@ -162,6 +232,9 @@ fn normalise(
     if top.contains_key("query") {
         return Ok(top);
     }
+    if *form == Form::Body {
+        *form = Form::Bare;
+    }
     let mut body = Map::new();
     body.insert("query".to_owned(), Value::Object(top));
     Ok(body)
@@ -172,6 +245,7 @@ fn drop_aggregations(top: &mut Map<String, Value>, warnings: &mut Vec<QueryWarni
     for key in ["aggs", "aggregations"] {
         if top.remove(key).is_some() {
             warnings.push(QueryWarning {
+                code: DiagnosticCode::AggregationsIgnored,
                 path: key.to_owned(),
                 message: "Bulk Collect delivers profiles, not counts or statistics: the \
                           aggregations were left out."
@@ -203,6 +277,7 @@ fn unused_request_field(key: &str, value: &Value) -> QueryWarning {
         other => format!("`{other}` is not part of a query and was left out."),
     };
     QueryWarning {
+        code: DiagnosticCode::RequestFieldIgnored,
         path: key.to_owned(),
         message,
     }

@@ -62,3 +62,6 @@ export type { MeasuredCredits } from "./MeasuredCredits";
 export type { Preview } from "./Preview";
 export type { PreviewPerson } from "./PreviewPerson";
 export type { PreviewQuote } from "./PreviewQuote";
+export type { Diagnostic } from "./Diagnostic";
+export type { DiagnosticCode } from "./DiagnosticCode";
+export type { Severity } from "./Severity";
