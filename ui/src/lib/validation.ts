@@ -51,3 +51,34 @@ export function checkWholeNumber(text: string, min: number, max: number): Checke
   }
   return { ok: true, value };
 }
+
+/** An optional whole number within `min`–`max`: empty means none (e.g. no limit per request). */
+export function checkOptionalWholeNumber(
+  text: string | number,
+  min: number,
+  max: number,
+): Checked<number | null> {
+  const trimmed = String(text ?? "").trim();
+  if (trimmed === "") return { ok: true, value: null };
+  const checked = checkWholeNumber(trimmed, min, max);
+  if (!checked.ok) return { ok: false, message: `${checked.message} Or leave it empty.` };
+  return checked;
+}
+
+/** An optional price per credit: empty means none; else a positive amount and a 3-letter code. */
+export function checkPrice(
+  amountText: string | number,
+  currencyText: string,
+): Checked<{ amount: number; currency: string } | null> {
+  const trimmed = String(amountText ?? "").trim();
+  if (trimmed === "") return { ok: true, value: null };
+  const amount = Number(trimmed.replace(",", "."));
+  if (!Number.isFinite(amount) || amount <= 0 || amount > 1000) {
+    return { ok: false, message: "Enter the price of one credit, like 0.02, or leave it empty." };
+  }
+  const currency = currencyText.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    return { ok: false, message: "Enter the currency as three letters, like EUR or USD." };
+  }
+  return { ok: true, value: { amount, currency } };
+}

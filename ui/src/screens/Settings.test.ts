@@ -49,18 +49,49 @@ describe("Settings", () => {
     expect(screen.getByRole("button", { name: "Save" })).toHaveProperty("disabled", true);
 
     await fireEvent.input(rate, { target: { value: "5" } });
-    await fireEvent.input(screen.getByLabelText("Credits per profile"), {
-      target: { value: "10" },
-    });
     await fireEvent.input(screen.getByLabelText("Proxy"), {
       target: { value: " http://proxy:8080 " },
     });
     await fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await waitFor(() => expect(app.state?.settings.requests_per_second).toBe(5));
+    expect(app.state?.settings).toMatchObject({ proxy: "http://proxy:8080" });
+  });
+
+  it("saves what things cost: plan, preview, limit per request and price per credit", async () => {
+    on("save_settings", ({ settings }) => appStateFixture({ settings: settings as never }));
+    on("credits_per_profile", () => ({
+      setting: 1,
+      measured: { value: 10, job_id: 7, measured_at: "2026-11-29T10:00:00Z" },
+      used: 10,
+      basis: "measured",
+      explained: "10 credits per profile, measured.",
+    }));
+    start();
+    await waitFor(() =>
+      expect(screen.getByTestId("credits-measured").textContent).toContain(
+        "Measured: 10 credits per profile",
+      ),
+    );
+    await fireEvent.input(screen.getByLabelText("Credits per profile on your plan"), {
+      target: { value: "10" },
+    });
+    const cap = screen.getByLabelText("Limit per request (credits)");
+    await fireEvent.input(cap, { target: { value: "abc" } });
+    await fireEvent.input(cap, { target: { value: "5000" } });
+    await fireEvent.input(screen.getByLabelText("Price per credit (optional)"), {
+      target: { value: "0,02" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Save costs" }));
+    await waitFor(() => expect(app.state?.settings.credit_cap).toBe(5000));
     expect(app.state?.settings).toMatchObject({
       credits_per_record: 10,
-      proxy: "http://proxy:8080",
+      price_per_credit: { amount: 0.02, currency: "EUR" },
     });
+    await fireEvent.input(screen.getByLabelText("Price per credit (optional)"), {
+      target: { value: "-1" },
+    });
+    expect(screen.getByText(/Enter the price of one credit/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Save costs" })).toHaveProperty("disabled", true);
   });
 
   it("turns update checks off and keeps the other settings", async () => {
