@@ -164,4 +164,16 @@ async fn the_ledger_lists_what_each_job_spent() {
         text.contains("measured") && text.contains("Total: 60 credits"),
         "{text}"
     );
+
+    // The next price uses what was measured, and says so.
+    let estimate = run_cli(
+        &harness,
+        &["estimate", "--query", &query_file(), "--limit", "3"],
+    );
+    let text = String::from_utf8_lossy(&estimate.stdout).into_owned();
+    assert!(text.contains("· 30 credits"), "{text}");
+    assert!(
+        text.contains("10 credits per profile, measured on an earlier delivery."),
+        "{text}"
+    );
 }

@@ -62,7 +62,13 @@ pub(super) async fn estimate(
             webhook_url: None,
         })
         .await?;
-    let mut text = quote_text(&quote);
+    let mut text = format!("{}\n{}", quote_text(&quote), quote.credits_note);
+    if let Some(cap) = quote.over_cap {
+        text.push_str(&format!(
+            "\nAbove your limit of {} credits per request: submitting it needs a second confirmation.",
+            group(cap)
+        ));
+    }
     if quote.is_again() {
         text.push_str(&format!("\n{}", quote.question));
     }

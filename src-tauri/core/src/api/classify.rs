@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE, RETRY_AFTER};
 use serde_json::Value;
 
-use super::error::ApiError;
+use super::error::{root_cause, ApiError, SubmitError};
 use super::limiter::parse_retry_after;
 use super::types::{Estimate, PollOutcome, Submitted};
 
@@ -338,6 +338,34 @@ fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
         t => Some(t.parse().ok()?),
     };
     Some((start, total))
+}
+
+/// A 2xx answer whose request id cannot be read may still have created a request.
+pub(crate) fn submitted_or_uncertain(answer: &Answer) -> Result<Submitted, SubmitError> {
+    submitted(answer).map_err(|error| match error {
+        ApiError::Unexpected { status, detail } if (200..300).contains(&status) => {
+            SubmitError::Uncertain {
+                reason: format!(
+                    "Coresignal accepted it (HTTP {status}) but its answer did not say which request was created ({}).",
+                    detail.unwrap_or_default()
+                ),
+                status: Some(status),
+            }
+        }
+        other => SubmitError::Rejected(other),
+    })
+}
+
+pub(crate) fn uncertain_after_send(error: &reqwest::Error) -> SubmitError {
+    let what = if error.is_timeout() {
+        "Coresignal did not answer in time after the request was sent."
+    } else {
+        "the connection broke after the request was sent."
+    };
+    SubmitError::Uncertain {
+        reason: format!("{what} ({})", root_cause(error)),
+        status: None,
+    }
 }
 
 #[cfg(test)]

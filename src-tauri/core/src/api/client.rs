@@ -10,9 +10,9 @@ use tokio::sync::watch;
 use url::Url;
 
 use super::address::{proxy_choice, validate_base_url};
-use super::classify::{self, Answer, Call};
+use super::classify::{self, submitted_or_uncertain, uncertain_after_send, Answer, Call};
 use super::config::{ApiConfig, RetryPolicy};
-use super::error::{network_error, root_cause, ApiError, SubmitError};
+use super::error::{network_error, ApiError, SubmitError};
 use super::limiter::{Endpoint, RateLimiter};
 use super::preview::PreviewPerson;
 use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
@@ -41,6 +41,8 @@ struct Inner {
     retry: RetryPolicy,
     request_timeout: Duration,
     balance: watch::Sender<Option<i64>>,
+    /// When the answer that carried the latest balance arrived.
+    balance_at: std::sync::Mutex<Option<time::OffsetDateTime>>,
 }
 
 impl std::fmt::Debug for ApiClient {
@@ -72,6 +74,7 @@ impl ApiClient {
                 retry: config.retry,
                 request_timeout: config.request_timeout,
                 balance: watch::Sender::new(None),
+                balance_at: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -79,6 +82,17 @@ impl ApiClient {
     /// The latest `x-credits-remaining` seen on any answer (success or error), `None` until one.
     pub fn balance(&self) -> watch::Receiver<Option<i64>> {
         self.inner.balance.subscribe()
+    }
+
+    /// When the answer that carried the latest balance arrived (an answer without one changes
+    /// nothing), `None` until one did.
+    pub fn balance_seen_at(&self) -> Option<time::OffsetDateTime> {
+        // Plain data: a panic elsewhere cannot leave it half-written.
+        *self
+            .inner
+            .balance_at
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The retry policy this client was built with (the download loop uses it too).
@@ -333,6 +347,12 @@ impl ApiClient {
         self.inner.limiter.acquire(endpoint).await;
         let response = request.send().await?;
         if let Some(credits) = classify::credits_remaining(response.headers()) {
+            *self
+                .inner
+                .balance_at
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                Some(time::OffsetDateTime::now_utc());
             self.inner.balance.send_replace(Some(credits));
         }
         if response.status().as_u16() != 429 {
@@ -356,33 +376,5 @@ impl ApiClient {
 
     async fn back_off(&self, failures: u32) {
         tokio::time::sleep(self.inner.retry.backoff(failures)).await;
-    }
-}
-
-/// A 2xx answer whose request id cannot be read may still have created a request.
-fn submitted_or_uncertain(answer: &Answer) -> Result<Submitted, SubmitError> {
-    classify::submitted(answer).map_err(|error| match error {
-        ApiError::Unexpected { status, detail } if (200..300).contains(&status) => {
-            SubmitError::Uncertain {
-                reason: format!(
-                    "Coresignal accepted it (HTTP {status}) but its answer did not say which request was created ({}).",
-                    detail.unwrap_or_default()
-                ),
-                status: Some(status),
-            }
-        }
-        other => SubmitError::Rejected(other),
-    })
-}
-
-fn uncertain_after_send(error: &reqwest::Error) -> SubmitError {
-    let what = if error.is_timeout() {
-        "Coresignal did not answer in time after the request was sent."
-    } else {
-        "the connection broke after the request was sent."
-    };
-    SubmitError::Uncertain {
-        reason: format!("{what} ({})", root_cause(error)),
-        status: None,
     }
 }

@@ -53,6 +53,8 @@ fn created() -> Reply {
 async fn es_dsl_submission_sends_the_contract_body_and_headers() {
     let peer = ScriptedPeer::start(vec![created()]).await;
     let client = client_for(&peer);
+    assert_eq!(client.balance_seen_at(), None);
+    let sent = time::OffsetDateTime::now_utc();
     let submitted = client.submit_es_dsl(&submission()).await.unwrap();
     assert_eq!(
         submitted,
@@ -63,6 +65,7 @@ async fn es_dsl_submission_sends_the_contract_body_and_headers() {
         }
     );
     assert_eq!(*client.balance().borrow(), Some(990));
+    assert!(client.balance_seen_at().is_some_and(|at| at >= sent));
     let [request] = peer.received().try_into().unwrap();
     assert_eq!(request.method, "POST");
     assert_eq!(

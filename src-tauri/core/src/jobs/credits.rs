@@ -4,7 +4,7 @@
 //! any other is skipped, never guessed from.
 
 use crate::money::{CreditsPerProfile, MeasuredCredits};
-use crate::store::{now_text, BalanceReading, Setting};
+use crate::store::{format_time, now_text, BalanceReading, Setting};
 
 use super::{Engine, EngineError, Mode};
 
@@ -32,12 +32,11 @@ impl Engine {
         Some(BalanceReading { credits, at })
     }
 
-    /// Stores when the balance was seen (beside the balance itself).
-    pub(super) fn note_balance_time(&self) {
-        if let Err(error) = self
-            .store
-            .set_setting(self.balance_at_setting(), &now_text())
-        {
+    /// Stores when the balance was seen (beside the balance itself): when the answer carrying it
+    /// arrived, else now.
+    pub(super) fn note_balance_time(&self, seen_at: Option<time::OffsetDateTime>) {
+        let at = seen_at.map_or_else(now_text, format_time);
+        if let Err(error) = self.store.set_setting(self.balance_at_setting(), &at) {
             tracing::warn!("could not store when the balance was seen: {error}");
         }
     }

@@ -295,7 +295,7 @@ impl Engine {
         {
             tracing::warn!("could not store the balance: {error}");
         }
-        self.note_balance_time();
+        self.note_balance_time(client.balance_seen_at());
         let _ = self.updates.send(JobUpdate::Balance { credits });
     }
 

@@ -288,6 +288,25 @@ async fn a_keychain_that_does_not_answer_neither_hangs_nor_hides_the_app() {
     assert!(started.elapsed() < std::time::Duration::from_millis(1_000));
 }
 
+#[tokio::test]
+async fn previews_are_free_in_the_apps_practice_mode_and_priced_by_the_setting_elsewhere() {
+    let (_dir, session) = session();
+    let mut settings = session.settings().unwrap();
+    settings.preview_credits = 10;
+    settings.credit_cap = Some(5_000);
+    session
+        .save_settings(&settings, &crate::settings::ProxyPasswordChange::Keep)
+        .await
+        .unwrap();
+    let engine = practice(&session).await;
+    let cost = engine.preview_cost().unwrap();
+    assert_eq!(cost.credits, 0, "the app's own simulator charges nothing");
+    assert_eq!(cost.question, "See 20 sample people: free in Practice.");
+    assert_eq!(engine.options().credit_cap, Some(5_000));
+    session.apply_settings().await.unwrap();
+    assert_eq!(session.engine().unwrap().preview_cost().unwrap().credits, 0);
+}
+
 /// Enters Practice mode against an address nothing answers on.
 async fn practice(session: &Session) -> Arc<Engine> {
     session
