@@ -28,7 +28,7 @@ mod e2e {
     const SIM_KEY: &str = "practice-key";
 
     /// A small search the Live tests type or pick: the product page's Python example.
-    const PYTHON_TEMPLATE: &str = "python";
+    const PYTHON_TEMPLATE: &str = "example:python-germany";
 
     #[tokio::test]
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
@@ -50,8 +50,7 @@ mod e2e {
         app.fill("limit-input", "25").await;
         app.fill("name-input", "Python people").await;
         app.click_button("Check cost (free)").await;
-        app.wait_for_text("estimate-summary", "25 profiles").await;
-        app.scroll_to("estimate-summary").await;
+        app.wait_for_text("cost-records", "25 profiles").await;
         app.screenshot("new-collection").await;
 
         // Collect, confirm: the job detail follows it to the end.
@@ -98,6 +97,84 @@ mod e2e {
         app.screenshot("jobs").await;
         app.click_testid("nav-settings").await;
         app.wait_for_heading("Settings").await;
+        app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_a_search_built_in_the_builder_is_previewed_and_collected() {
+        let desktop = Desktop::start(Setup::default()).await;
+        let app = desktop.open().await;
+        app.wait_for_heading("Welcome to Bulk Collect").await;
+        app.click_button("Practice mode").await;
+        app.click_testid("nav-new").await;
+
+        // "Python developers in Germany who worked at Siemens", built without writing code:
+        // any of (current title contains python, skill is python), and country is Germany, and a
+        // company (current or past) contains Siemens.
+        app.select("group-0-mode", "any").await;
+        app.fill("rule-0-0-value", "python").await;
+        app.click_testid("group-0-add-rule").await;
+        app.select("rule-0-1-field", "skills").await;
+        app.fill("rule-0-1-value", "python\u{E007}").await;
+        app.click_testid("add-group").await;
+        app.select("rule-1-0-field", "location_country").await;
+        app.fill("rule-1-0-value", "Germany\u{E007}").await;
+        app.click_testid("add-group").await;
+        app.select("rule-2-0-field", "experience.company_name")
+            .await;
+        app.fill("rule-2-0-value", "Siemens").await;
+        app.fill("name-input", "Python at Siemens").await;
+
+        // The count comes by itself (free); the limit starts at 100.
+        let matches = app.wait_for_text("cost-matches", "pe").await;
+        let people: usize = matches
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.replace(',', "").parse().ok())
+            .unwrap_or_else(|| panic!("a count: {matches}"));
+        assert!(people > 0, "{matches}");
+        assert_eq!(app.value("limit-input").await, "100");
+        let expected = people.min(100);
+
+        // Twenty sample people, free in Practice, all in Germany.
+        app.click_testid("preview-button").await;
+        let table = app.wait_for_text("preview-table", "sample").await;
+        assert!(table.contains("Germany"), "{table}");
+        app.screenshot("builder").await;
+
+        // Get them: the button says how many.
+        let button = app.text("collect-button").await;
+        assert_eq!(button, format!("Get {expected} profiles"));
+        app.click_testid("collect-button").await;
+        app.click_button("Yes, collect").await;
+        app.wait_for("job-detail").await;
+        app.wait_for_job_state("downloaded").await;
+
+        // Every profile delivered is what the builder asked for.
+        let records: Vec<serde_json::Value> = files_under(&desktop.downloads())
+            .iter()
+            .filter(|file| file.extension().is_some_and(|ext| ext == "gz"))
+            .flat_map(|file| read_records(file))
+            .collect();
+        assert_eq!(records.len(), expected);
+        for record in &records {
+            let text = |field: &str| record[field].as_str().unwrap_or_default().to_lowercase();
+            assert_eq!(record["location_country"], "Germany", "{record}");
+            let skills = record["skills"].to_string().to_lowercase();
+            assert!(
+                text("job_title").contains("python") || skills.contains("\"python\""),
+                "{record}"
+            );
+            let siemens = record["experience"].as_array().is_some_and(|jobs| {
+                jobs.iter().any(|job| {
+                    job["company_name"]
+                        .as_str()
+                        .is_some_and(|name| name.contains("Siemens"))
+                })
+            });
+            assert!(siemens, "{record}");
+        }
         app.quit().await;
     }
 
@@ -195,13 +272,14 @@ mod e2e {
         // files would be delivered.
         sim.set_credits(SIM_KEY, 3).await;
         app.click_testid("nav-new").await;
+        app.click_testid("query-code").await;
         app.type_query(
             r#"{"query": {"query_string": {"query": "Python", "default_field": "job_title"}}}"#,
         )
         .await;
         app.fill("limit-input", "10").await;
         app.click_button("Check cost (free)").await;
-        app.wait_for_text("estimate-summary", "10 profiles").await;
+        app.wait_for_text("cost-records", "10 profiles").await;
         app.click_testid("collect-button").await;
         app.click_button("Yes, collect").await;
 
@@ -432,7 +510,7 @@ mod e2e {
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", limit).await;
         app.click_button("Check cost (free)").await;
-        app.wait_for_text("estimate-summary", &format!("{limit} profiles"))
+        app.wait_for_text("cost-records", &format!("{limit} profiles"))
             .await;
         app.click_testid("collect-button").await;
         app.click_button(confirm).await;
