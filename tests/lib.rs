@@ -388,3 +388,21 @@ pub fn ids_in(range: &calamine::Range<calamine::Data>, column: usize) -> Vec<i64
         })
         .collect()
 }
+
+/// A CLI run's stdout as the one JSON object it prints; panics with stdout and stderr otherwise.
+pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is one JSON object ({error}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// The path of the shared Python query file, as the CLI takes it.
+pub fn python_query_file() -> String {
+    shared_data("query-python.json")
+        .to_string_lossy()
+        .into_owned()
+}

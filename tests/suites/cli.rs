@@ -42,33 +42,18 @@ fn cli_with(harness: &Harness, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "stdout is one JSON object ({error}): {}\nstderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-fn query_file() -> String {
-    shared_data("query-python.json")
-        .to_string_lossy()
-        .into_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     let harness = Harness::start(quick_sim()).await;
-    let query = query_file();
+    let query = python_query_file();
 
     let estimate = cli(
         &harness,
         &["--json", "estimate", "--query", &query, "--limit", "30"],
     );
     assert!(estimate.status.success());
-    let estimate = json(&estimate);
+    let estimate = stdout_json(&estimate);
     assert_eq!(estimate["records"], 30);
     assert_eq!(estimate["credits"], 30);
     assert!(estimate["balance"].is_i64());
@@ -92,13 +77,13 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
         "{}",
         String::from_utf8_lossy(&submitted.stdout)
     );
-    let submitted = json(&submitted);
+    let submitted = stdout_json(&submitted);
     assert_eq!(submitted["state"], "processing");
     let request_id = submitted["request_id"].as_str().unwrap();
     assert_eq!(request_id, harness.sim.requests()[0].id);
     let job = submitted["job"].as_i64().unwrap().to_string();
 
-    let waited = json(&cli(&harness, &["--json", "wait", &job]));
+    let waited = stdout_json(&cli(&harness, &["--json", "wait", &job]));
     assert_eq!(waited["state"], "ready");
 
     let target = harness.dir.path().join("my files");
@@ -111,7 +96,7 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
         "{}",
         String::from_utf8_lossy(&downloaded.stdout)
     );
-    let downloaded = json(&downloaded);
+    let downloaded = stdout_json(&downloaded);
     assert_eq!(downloaded["state"], "downloaded");
     let files = downloaded["files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
@@ -124,12 +109,12 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     );
     assert_eq!(read_records(path).len(), 30);
 
-    let shown = json(&cli(&harness, &["--json", "show", &job]));
+    let shown = stdout_json(&cli(&harness, &["--json", "show", &job]));
     assert_eq!(shown["state"], "downloaded");
     assert_eq!(shown["name"], "Python people");
     assert!(shown["events"].as_array().unwrap().len() >= 5);
 
-    let listed = json(&cli(&harness, &["--json", "jobs"]));
+    let listed = stdout_json(&cli(&harness, &["--json", "jobs"]));
     assert_eq!(listed["jobs"].as_array().unwrap().len(), 1);
 
     // Practice and Live histories are apart: a live address sees none of it (and calls nothing).
@@ -143,7 +128,7 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
         .args(["--json", "jobs"])
         .output()
         .unwrap();
-    assert_eq!(json(&live)["jobs"].as_array().unwrap().len(), 0);
+    assert_eq!(stdout_json(&live)["jobs"].as_array().unwrap().len(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -151,10 +136,10 @@ async fn submit_without_yes_in_a_script_spends_nothing() {
     let harness = Harness::start(quick_sim()).await;
     let output = cli(
         &harness,
-        &["--json", "submit", "--query", &query_file(), "--limit", "5"],
+        &["--json", "submit", "--query", &python_query_file(), "--limit", "5"],
     );
     assert!(!output.status.success());
-    let answer = json(&output);
+    let answer = stdout_json(&output);
     assert_eq!(answer["error"]["code"], "InvalidInput");
     assert!(answer["error"]["message"]
         .as_str()
@@ -167,12 +152,12 @@ async fn submit_without_yes_in_a_script_spends_nothing() {
 async fn an_id_file_is_submitted_and_downloaded() {
     let harness = Harness::start(quick_sim()).await;
     let ids = shared_data("ids-valid.csv").to_string_lossy().into_owned();
-    let submitted = json(&cli(
+    let submitted = stdout_json(&cli(
         &harness,
         &["--json", "submit", "--ids", &ids, "--yes"],
     ));
     let job = submitted["job"].as_i64().unwrap().to_string();
-    let downloaded = json(&cli(&harness, &["--json", "download", &job]));
+    let downloaded = stdout_json(&cli(&harness, &["--json", "download", &job]));
     let records: u64 = downloaded["files"]
         .as_array()
         .unwrap()
@@ -187,14 +172,14 @@ async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
     let harness = Harness::start(quick_sim()).await;
     let missing = cli(&harness, &["--json", "show", "999"]);
     assert!(!missing.status.success());
-    assert_eq!(json(&missing)["error"]["code"], "NotFound");
+    assert_eq!(stdout_json(&missing)["error"]["code"], "NotFound");
 
     let malformed = shared_data("query-malformed.json")
         .to_string_lossy()
         .into_owned();
     let bad = cli(&harness, &["--json", "estimate", "--query", &malformed]);
     assert!(!bad.status.success());
-    let error = json(&bad);
+    let error = stdout_json(&bad);
     assert_eq!(error["error"]["code"], "InvalidQuery");
     let message = error["error"]["message"].as_str().unwrap();
     assert!(
@@ -206,7 +191,7 @@ async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
         .to_string_lossy()
         .into_owned();
     let refused = cli(&harness, &["--json", "submit", "--ids", &over, "--yes"]);
-    assert_eq!(json(&refused)["error"]["code"], "TooManyIds");
+    assert_eq!(stdout_json(&refused)["error"]["code"], "TooManyIds");
 
     let plain = cli(&harness, &["show", "999"]);
     assert!(!plain.status.success());
@@ -246,7 +231,7 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
         "{}",
         String::from_utf8_lossy(&set.stdout)
     );
-    let status = json(&run(&["--json", "key", "status"], None));
+    let status = stdout_json(&run(&["--json", "key", "status"], None));
     assert_eq!(status["stored"], true);
     assert!(
         !status.to_string().contains(DEFAULT_PRACTICE_KEY),
@@ -254,7 +239,7 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
     );
 
     // The stored key is the one the CLI uses.
-    let estimate = run(&["--json", "estimate", "--query", &query_file()], None);
+    let estimate = run(&["--json", "estimate", "--query", &python_query_file()], None);
     assert!(
         estimate.status.success(),
         "{}",
@@ -274,8 +259,8 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
 
     let cleared = run(&["--json", "key", "clear"], None);
     assert!(cleared.status.success());
-    let missing = run(&["--json", "estimate", "--query", &query_file()], None);
-    assert_eq!(json(&missing)["error"]["code"], "KeyMissing");
+    let missing = run(&["--json", "estimate", "--query", &python_query_file()], None);
+    assert_eq!(stdout_json(&missing)["error"]["code"], "KeyMissing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -286,7 +271,7 @@ async fn an_id_file_with_bad_lines_names_them_before_any_confirmation() {
         .into_owned();
     let refused = cli(&harness, &["--json", "submit", "--ids", &ids]);
     assert!(!refused.status.success());
-    let message = json(&refused)["error"]["message"]
+    let message = stdout_json(&refused)["error"]["message"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -297,7 +282,7 @@ async fn an_id_file_with_bad_lines_names_them_before_any_confirmation() {
     assert!(message.contains("--yes"), "{message}");
     assert!(harness.sim.requests().is_empty(), "nothing was sent");
 
-    let sent = json(&cli(
+    let sent = stdout_json(&cli(
         &harness,
         &["--json", "submit", "--ids", &ids, "--yes"],
     ));
@@ -316,8 +301,8 @@ async fn an_id_file_with_bad_lines_names_them_before_any_confirmation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_search_again_needs_again_and_a_job_can_be_cancelled() {
     let harness = Harness::start(quick_sim()).await;
-    let query = query_file();
-    let first = json(&cli(
+    let query = python_query_file();
+    let first = stdout_json(&cli(
         &harness,
         &[
             "--json", "submit", "--query", &query, "--limit", "4", "--yes",
@@ -331,7 +316,7 @@ async fn the_same_search_again_needs_again_and_a_job_can_be_cancelled() {
         ],
     );
     assert!(!refused.status.success());
-    let answer = json(&refused);
+    let answer = stdout_json(&refused);
     assert_eq!(answer["error"]["code"], "CollectedBefore", "{answer}");
     assert_eq!(answer["error"]["job"].as_i64().unwrap().to_string(), job);
     assert!(answer["error"]["message"]
@@ -340,8 +325,8 @@ async fn the_same_search_again_needs_again_and_a_job_can_be_cancelled() {
         .contains("--again"));
     assert_eq!(harness.sim.requests().len(), 1, "nothing sent twice");
 
-    let cancelled = json(&cli(&harness, &["--json", "cancel", &job]));
+    let cancelled = stdout_json(&cli(&harness, &["--json", "cancel", &job]));
     assert_eq!(cancelled["state"], "cancelled");
     let again = cli(&harness, &["--json", "cancel", &job]);
-    assert_eq!(json(&again)["error"]["code"], "InvalidState");
+    assert_eq!(stdout_json(&again)["error"]["code"], "InvalidState");
 }

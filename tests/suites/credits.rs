@@ -100,6 +100,29 @@ async fn a_paid_preview_is_not_sent_until_its_exact_cost_is_confirmed() {
     assert_eq!((ledger.lines[0].credits, ledger.total), (10, 10));
 }
 
+#[tokio::test]
+async fn a_paid_preview_is_sent_again_only_when_the_service_cannot_have_taken_it() {
+    let harness = harness(1, 10, 10).await;
+    let mut faults = harness.sim.faults();
+    faults.error_rate.search = 1.0;
+    harness.sim.set_faults(faults);
+    let failed = harness.engine.preview(&python_query(), Some(10)).await;
+    assert!(failed.is_err(), "every answer was a 5xx");
+    let statuses: Vec<u16> = harness
+        .sim
+        .calls()
+        .iter()
+        .filter(|call| call.endpoint == Endpoint::Preview)
+        .map(|call| call.status)
+        .collect();
+    assert!(!statuses.is_empty());
+    // Only a 503 (the service took nothing) is followed by another try; a 500, 502 or 504 may
+    // have been charged, so the preview stops there.
+    for pair in statuses.windows(2) {
+        assert_eq!(pair[0], 503, "sent again after {}: {statuses:?}", pair[0]);
+    }
+}
+
 // ----- credits per profile, learnt ---------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

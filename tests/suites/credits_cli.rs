@@ -12,21 +12,6 @@ use collect_core::store::Setting;
 use coresignal_sim::{Endpoint, SimConfig, DEFAULT_PRACTICE_KEY};
 use serde_json::Value;
 
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "stdout is one JSON object ({error}): {}\nstderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-fn query_file() -> String {
-    shared_data("query-python.json")
-        .to_string_lossy()
-        .into_owned()
-}
 
 async fn paid_previews() -> Harness {
     Harness::start(SimConfig {
@@ -40,9 +25,9 @@ async fn paid_previews() -> Harness {
 async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
     let harness = paid_previews().await;
     let start = harness.sim.credits(DEFAULT_PRACTICE_KEY).unwrap();
-    let refused = run_cli(&harness, &["--json", "preview", "--query", &query_file()]);
+    let refused = run_cli(&harness, &["--json", "preview", "--query", &python_query_file()]);
     assert!(!refused.status.success());
-    let message = json(&refused)["error"]["message"]
+    let message = stdout_json(&refused)["error"]["message"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -50,7 +35,7 @@ async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
         message.contains("costs 10 credits") && message.contains("--yes"),
         "{message}"
     );
-    let plain = run_cli(&harness, &["preview", "--query", &query_file()]);
+    let plain = run_cli(&harness, &["preview", "--query", &python_query_file()]);
     assert!(!plain.status.success());
     assert_eq!(
         harness.sim.count_calls(Endpoint::Preview),
@@ -58,7 +43,7 @@ async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
         "nothing reached the service"
     );
 
-    let shown = run_cli(&harness, &["preview", "--query", &query_file(), "--yes"]);
+    let shown = run_cli(&harness, &["preview", "--query", &python_query_file(), "--yes"]);
     assert!(
         shown.status.success(),
         "{}",
@@ -77,9 +62,9 @@ async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
         start - 10
     );
 
-    let answer = json(&run_cli(
+    let answer = stdout_json(&run_cli(
         &harness,
-        &["--json", "preview", "--query", &query_file(), "--yes"],
+        &["--json", "preview", "--query", &python_query_file(), "--yes"],
     ));
     assert_eq!(answer["people"].as_array().unwrap().len(), 20);
     assert_eq!(answer["credits"], 10);
@@ -93,9 +78,9 @@ async fn a_free_preview_needs_no_yes() {
         .store()
         .set_setting(Setting::PreviewCredits, "0")
         .unwrap();
-    let answer = json(&run_cli(
+    let answer = stdout_json(&run_cli(
         &harness,
-        &["--json", "preview", "--query", &query_file()],
+        &["--json", "preview", "--query", &python_query_file()],
     ));
     assert_eq!(answer["people"].as_array().unwrap().len(), 20);
     assert_eq!(answer["credits"], 0);
@@ -109,13 +94,13 @@ async fn submit_over_the_limit_needs_yes_over_cap() {
         .store()
         .set_setting(Setting::CreditCap, "5")
         .unwrap();
-    let query = query_file();
+    let query = python_query_file();
     let args = [
         "--json", "submit", "--query", &query, "--limit", "12", "--yes",
     ];
     let refused = run_cli(&harness, &args);
     assert!(!refused.status.success());
-    let error = &json(&refused)["error"];
+    let error = &stdout_json(&refused)["error"];
     assert_eq!(error["code"], "OverCap");
     let message = error["message"].as_str().unwrap();
     assert!(
@@ -134,7 +119,7 @@ async fn submit_over_the_limit_needs_yes_over_cap() {
     assert!(under.status.success(), "at the limit: one confirmation");
     let mut over = args.to_vec();
     over.push("--yes-over-cap");
-    let sent = json(&run_cli(&harness, &over));
+    let sent = stdout_json(&run_cli(&harness, &over));
     assert_eq!(sent["state"], "processing");
     assert_eq!(harness.sim.requests().len(), 2);
 }
@@ -155,7 +140,7 @@ async fn the_ledger_lists_what_each_job_spent() {
     let _scheduler = Scheduler::start(&harness.engine);
     wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
 
-    let ledger = json(&run_cli(&harness, &["--json", "ledger"]));
+    let ledger = stdout_json(&run_cli(&harness, &["--json", "ledger"]));
     assert_eq!(ledger["total"], 60);
     assert_eq!(ledger["lines"][0]["job_id"], job.id);
     assert_eq!(ledger["lines"][0]["measured"], true);
@@ -168,7 +153,7 @@ async fn the_ledger_lists_what_each_job_spent() {
     // The next price uses what was measured, and says so.
     let estimate = run_cli(
         &harness,
-        &["estimate", "--query", &query_file(), "--limit", "3"],
+        &["estimate", "--query", &python_query_file(), "--limit", "3"],
     );
     let text = String::from_utf8_lossy(&estimate.stdout).into_owned();
     assert!(text.contains("· 30 credits"), "{text}");

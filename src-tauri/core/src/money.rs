@@ -119,7 +119,9 @@ pub struct CreditsPerProfile {
     pub setting: u32,
     /// The latest figure measured on a delivered job, if any.
     pub measured: Option<MeasuredCredits>,
-    /// The figure prices use: the measured one when there is one.
+    /// The figure prices use: the measured one when it is at least the setting, else the setting
+    /// (a measurement never lowers a price: a top-up or spending elsewhere between the two balance
+    /// readings could make it look cheaper than it is).
     pub used: u32,
     /// Which one that is.
     pub basis: CreditsBasis,
@@ -128,9 +130,19 @@ pub struct CreditsPerProfile {
 }
 
 impl CreditsPerProfile {
-    /// The measured figure when present, else the setting.
+    /// The measured figure when present and not below the setting, else the setting.
     pub fn new(setting: u32, measured: Option<MeasuredCredits>) -> Self {
         let (used, basis, explained) = match &measured {
+            Some(m) if m.value < setting => (
+                setting,
+                CreditsBasis::Setting,
+                format!(
+                    "{} per profile, from your plan setting (a delivery measured {}; the higher \
+                     figure is used until you change the setting).",
+                    credits_word(u64::from(setting)),
+                    credits_word(u64::from(m.value))
+                ),
+            ),
             Some(m) => (
                 m.value,
                 CreditsBasis::Measured,
@@ -249,6 +261,21 @@ mod tests {
             measured.explained,
             "10 credits per profile, measured on job 12 (2026-11-29)."
         );
+    }
+
+    #[test]
+    fn a_measurement_below_the_plan_never_lowers_a_price() {
+        // E.g. a top-up of 500 between the readings of a 100-profile job on a 10-credit plan.
+        let cheaper = CreditsPerProfile::new(
+            10,
+            Some(MeasuredCredits {
+                value: 5,
+                job_id: 3,
+                measured_at: "2026-11-29T10:00:00Z".into(),
+            }),
+        );
+        assert_eq!((cheaper.used, cheaper.basis), (10, CreditsBasis::Setting));
+        assert!(cheaper.explained.contains("a delivery measured 5 credits"));
     }
 
     #[test]

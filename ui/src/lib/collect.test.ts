@@ -49,8 +49,8 @@ describe("searchBlocker", () => {
   });
 
   it("says what is missing, in order", () => {
-    expect(searchBlocker({ ...form, queryText: " " })).toMatch(/query or pick a template/);
-    expect(searchBlocker({ ...form, queryHasError: true })).toMatch(/Fix the query/);
+    expect(searchBlocker({ ...form, queryText: " " })).toMatch(/Add a condition with a value/);
+    expect(searchBlocker({ ...form, queryHasError: true })).toMatch(/Fix the search first/);
     expect(searchBlocker({ ...form, limitText: "0" })).toMatch(/number of profiles/);
     expect(searchBlocker({ ...form, webhook: "http://x" })).toMatch(/webhook/);
     expect(searchBlocker({ ...form, quote: null })).toMatch(/Check the cost first/);

@@ -46,8 +46,9 @@ export interface SearchForm {
 
 /** Why Collect is disabled for the search form, in plain words; null when it may be pressed. */
 export function searchBlocker(form: SearchForm): string | null {
-  if (form.queryText.trim() === "") return "Write a query or pick a template first.";
-  if (form.queryHasError) return "Fix the query first (see the message under the editor).";
+  if (form.queryText.trim() === "")
+    return "Add a condition with a value, or start from a saved search or an example.";
+  if (form.queryHasError) return "Fix the search first (the problem is shown under it).";
   const limit = checkLimit(form.limitText);
   if (!limit.ok) return "Fix the number of profiles first.";
   if (!checkWebhook(form.webhook).ok) return "Fix the webhook address first.";

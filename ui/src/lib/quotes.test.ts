@@ -56,6 +56,16 @@ describe("quotes", () => {
     expect(calls).toHaveBeenLastCalledWith("requote", { quote: 5 });
   });
 
+  it("are priced again when a limit per request was set after the price was checked", async () => {
+    on("submit", () => {
+      throw { code: "OverCap", message: "This collection costs 12,000 credits, above your limit." };
+    });
+    on("requote", () => quoteFixture({ id: 9, credits: 12000, over_cap: 5000 }));
+    const outcome = await confirmQuote(quoteFixture({ id: 8 }));
+    expect(outcome).toEqual({ requoted: quoteFixture({ id: 9, credits: 12000, over_cap: 5000 }) });
+    expect(calls).toHaveBeenCalledWith("submit", { quote: 8, again: false });
+  });
+
   it("pass other errors on with the job they point at", async () => {
     on("submit", () => {
       throw { code: "QuoteSpent", message: "This request was already sent (job 8).", job: 8 };

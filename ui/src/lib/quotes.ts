@@ -31,7 +31,11 @@ export async function confirmQuote(quote: Quote, again = isAgain(quote)): Promis
     return { sent: await submit(quote.id, again, overCap) };
   } catch (error) {
     const backend = toBackendError(error);
-    if (backend.code !== "QuoteExpired") throw backend;
+    // Expired, or over a limit per request set after it was priced: nothing was sent; price it
+    // again, and the new price is confirmed again (twice when over the limit).
+    const again =
+      backend.code === "QuoteExpired" || (backend.code === "OverCap" && overCap === null);
+    if (!again) throw backend;
     return { requoted: await requote(quote.id) };
   }
 }

@@ -145,12 +145,18 @@ describe("New collection: search", () => {
     start("live", quoteFixture({ credits: 12000, records: 1200, over_cap: 5000 }));
     on("submit", () => jobFixture({ id: 43 }));
     await estimateAndCollect();
-    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
+    const yes = screen.getByRole("button", { name: "Yes, collect" });
+    await fireEvent.click(yes);
+    // A double click on the first yes is not the second one.
+    await fireEvent.click(yes);
     expect(submits()).toHaveLength(0);
     expect(screen.getByTestId("over-cap-question").textContent).toContain(
       "This costs 12,000 credits, more than your limit of 5,000 credits per request.",
     );
-    await fireEvent.click(screen.getByRole("button", { name: "Yes, spend 12,000 credits" }));
+    expect(document.activeElement?.textContent).toBe("Cancel");
+    const second = screen.getByRole("button", { name: "Yes, spend 12,000 credits" });
+    await waitFor(() => expect(second).toHaveProperty("disabled", false), { timeout: 3000 });
+    await fireEvent.click(second);
     await waitFor(() =>
       expect(calls).toHaveBeenCalledWith("submit", {
         quote: quote.id,

@@ -19,6 +19,16 @@ use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitt
 use super::wire::{es_dsl_body, http_client, id_file_form, ids_csv, read_answer, Pooling};
 use crate::secrets::ApiKey;
 
+/// When a failed request may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// It costs nothing (a read, the free search): after a 5xx or a network failure too.
+    Freely,
+    /// It may cost credits (a preview): only when the service cannot have taken it (429, 503, a
+    /// connection that never opened).
+    OnlyUntaken,
+}
+
 /// The Coresignal client. Cheap to clone; all clones share the balance watch.
 #[derive(Clone)]
 pub struct ApiClient {
@@ -100,35 +110,43 @@ impl ApiClient {
         &self.inner.retry
     }
 
-    /// Call 5: how many profiles `es_body` (a full ES body with `"query"`) matches.
+    /// Call 5: how many profiles `es_body` (a full ES body with `"query"`) matches. Free, so a
+    /// failure is retried.
     pub async fn estimate(&self, es_body: &Value) -> Result<Estimate, ApiError> {
-        let url = self.url(&["v2", "employee_clean", "search", "es_dsl"])?;
         let response = self
-            .send_retrying(Endpoint::Search, || {
-                self.inner
-                    .http
-                    .post(url.clone())
-                    .json(es_body)
-                    .timeout(self.inner.request_timeout)
-            })
+            .post_search(&["es_dsl"], es_body, Retry::Freely)
             .await?;
         classify::estimate(&read_answer(response, &self.inner.key).await?)
     }
 
     /// Call 6: up to 20 sample people `es_body` matches. It may cost credits: the caller says so
-    /// (and gets a confirmation) first. Retried like the search: a preview collects nothing.
+    /// (and gets a confirmation) first, and it is sent again only when the service cannot have
+    /// taken it (429, 503, a connection that never opened), so one yes is never paid twice.
     pub async fn preview(&self, es_body: &Value) -> Result<Vec<PreviewPerson>, ApiError> {
-        let url = self.url(&["v2", "employee_clean", "search", "es_dsl", "preview"])?;
         let response = self
-            .send_retrying(Endpoint::Search, || {
-                self.inner
-                    .http
-                    .post(url.clone())
-                    .json(es_body)
-                    .timeout(self.inner.request_timeout)
-            })
+            .post_search(&["es_dsl", "preview"], es_body, Retry::OnlyUntaken)
             .await?;
         super::preview::people(&read_answer(response, &self.inner.key).await?)
+    }
+
+    /// POSTs `es_body` to `v2/employee_clean/search/<path>`.
+    async fn post_search(
+        &self,
+        path: &[&str],
+        es_body: &Value,
+        retry: Retry,
+    ) -> Result<Response, ApiError> {
+        let mut parts = vec!["v2", "employee_clean", "search"];
+        parts.extend_from_slice(path);
+        let url = self.url(&parts)?;
+        self.send_retrying(Endpoint::Search, retry, || {
+            self.inner
+                .http
+                .post(url.clone())
+                .json(es_body)
+                .timeout(self.inner.request_timeout)
+        })
+        .await
     }
 
     /// Call 1: submits an ES DSL data request.
@@ -169,7 +187,7 @@ impl ApiClient {
     pub async fn poll_files(&self, request_id: &str) -> Result<PollOutcome, ApiError> {
         let url = self.url(&["v2", "data_requests", request_id, "files"])?;
         let response = self
-            .send_retrying(Endpoint::ListFiles, || {
+            .send_retrying(Endpoint::ListFiles, Retry::Freely, || {
                 self.inner
                     .http
                     .get(url.clone())
@@ -202,7 +220,7 @@ impl ApiClient {
         let url = self.url(&segments)?;
         // No whole-request timeout: a big file takes long. The client's read timeout still applies.
         let response = self
-            .send_retrying(Endpoint::DownloadFile, || {
+            .send_retrying(Endpoint::DownloadFile, Retry::Freely, || {
                 let request = self.inner.http.get(url.clone());
                 if from_byte > 0 {
                     request.header(RANGE, format!("bytes={from_byte}-"))
@@ -244,6 +262,7 @@ impl ApiClient {
     async fn send_retrying(
         &self,
         endpoint: Endpoint,
+        retry: Retry,
         build: impl Fn() -> RequestBuilder,
     ) -> Result<Response, ApiError> {
         let policy = &self.inner.retry;
@@ -257,7 +276,10 @@ impl ApiClient {
                     }
                     self.pause_after_429(endpoint, response.headers());
                 }
-                Ok(response) if response.status().is_server_error() => {
+                Ok(response)
+                    if response.status().is_server_error()
+                        && (retry == Retry::Freely || response.status().as_u16() == 503) =>
+                {
                     failures += 1;
                     if failures >= policy.max_attempts {
                         return Ok(response);
@@ -267,7 +289,11 @@ impl ApiClient {
                 Ok(response) => return Ok(response),
                 Err(error) => {
                     failures += 1;
-                    if failures >= policy.max_attempts || error.is_builder() {
+                    let untaken = error.is_connect();
+                    if failures >= policy.max_attempts
+                        || error.is_builder()
+                        || (retry == Retry::OnlyUntaken && !untaken)
+                    {
                         return Err(network_error(&error));
                     }
                     self.back_off(failures).await;

@@ -46,6 +46,8 @@ class Draft {
   startFrom(queryText: string, limit: number | null, name: string): void {
     this.reset();
     this.tab = "search";
+    // Query code until the Search tab reads it into the builder (when the builder can show it).
+    this.mode = "code";
     this.queryText = queryText;
     this.limitText = limit === null ? "" : String(limit);
     this.name = name;
