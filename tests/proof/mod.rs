@@ -19,7 +19,8 @@ use killed::CliTarget;
 /// of 300.
 pub const LIMIT: u32 = 1_300;
 
-fn sim_config() -> SimConfig {
+/// The simulator of the proof: files ready after 300 ms, 1,000 profiles a file.
+pub fn sim_config() -> SimConfig {
     SimConfig {
         processing_time: Duration::from_millis(300),
         records_per_file: 1_000,
@@ -37,6 +38,7 @@ pub async fn fresh() -> (Simulator, tempfile::TempDir, Flow) {
         target: CliTarget {
             api_base: sim.base_url(),
             data_dir: dir.path().to_path_buf(),
+            downloads: dir.path().join("downloads"),
             key: DEFAULT_PRACTICE_KEY.into(),
             poll_ms: 100,
         },
