@@ -83,3 +83,14 @@ pub const KILL_POINTS: &[(Option<&str>, &str)] = &[
     (None, "export.staged:1"),
     (Some("export"), "export.staged:1"),
 ];
+
+/// The kill points of the desktop app (`tests/suites/e2e/app_kills.rs`), a smaller set than the
+/// CLI's: one in each of submit, poll, download, verify and rename, and the spreadsheet.
+pub const APP_KILL_POINTS: &[&str] = &[
+    "submit.answered:1",
+    "state.processing:1",
+    "poll.answered:1",
+    "download.batch:1",
+    "download.renamed:1",
+    "export.staged:1",
+];
