@@ -163,14 +163,22 @@ bench-desktop: bundle
 
 ## The long form of the proof (minutes to hours): the CLI killed at random points and moments
 ## (BULK_COLLECT_SOAK_ROUNDS rounds), the fault matrix with more jobs a cell, the property tests of
-## hostile input with PROPTEST_CASES cases each (3,000 unless set); figures at the end.
+## hostile input with PROPTEST_CASES cases each (3,000 unless set); figures at the end, with the
+## cases each property test ran (its `property <name>: <n> cases, <f> failures` line) and the sum.
+SOAK_PROPERTIES := $(CARGO_TARGET_DIR)/soak-properties.txt
 soak: build
 	tests/support/with-keyring.sh env BULK_COLLECT_SOAK_JOBS=$${BULK_COLLECT_SOAK_JOBS:-10} \
 	  cargo test -p bulk-collect-tests --test fault_matrix --test load -- --nocapture
 	tests/support/with-keyring.sh $(TARGET)/soak
-	@# Hostile input: the property tests of the parsers and the export with many cases.
-	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p collect-core --lib api::classify::props
-	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p bulk-collect-tests --test hostile_input
+	@# Hostile input: the property tests of the parsers, the answers and the export with many cases.
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p collect-core --lib api::classify::props \
+	  -- --nocapture | tee $(SOAK_PROPERTIES)
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p bulk-collect-tests --test hostile_input \
+	  -- --nocapture | tee -a $(SOAK_PROPERTIES)
+	@echo
+	@grep -oE 'property [A-Za-z0-9_:]+: [0-9]+ cases, [0-9]+ failures?' $(SOAK_PROPERTIES) \
+	  | awk '{ print; n++; cases += $$3; failures += $$5 } \
+	    END { printf "Property tests: %d properties, %d cases executed, %d failures (crashes found)\n", n, cases, failures }'
 
 clean:
 	cargo clean

@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
 pub mod proof;
+pub mod property;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -25,6 +25,7 @@ pub async fn broken_promises(
     reference: &Reference,
 ) -> Vec<String> {
     let dir = &flow.target.data_dir;
+    let downloads = &flow.target.downloads;
     let mut broken = Vec::new();
     let mut expect = |holds: bool, what: String| {
         if !holds {
@@ -59,7 +60,7 @@ pub async fn broken_promises(
     };
     // Every file the service lists is on disk, byte for byte, and nothing else is under a final
     // name but the spreadsheet and the export.
-    let folder = job_folder(dir, story.job);
+    let folder = job_folder(downloads, story.job);
     let on_disk = final_files(&folder);
     for name in &request.files {
         let served = fetch(sim, &flow.target.key, &request.id, name).await;
@@ -101,10 +102,10 @@ pub async fn broken_promises(
     broken
 }
 
-/// The folder of job `id` under the data folder's download root.
-pub fn job_folder(data_dir: &Path, id: i64) -> PathBuf {
+/// The folder of job `id` under the download root `downloads`.
+pub fn job_folder(downloads: &Path, id: i64) -> PathBuf {
     let prefix = format!("job-{id}-");
-    let root = data_dir.join("downloads");
+    let root = downloads.to_path_buf();
     std::fs::read_dir(&root)
         .ok()
         .and_then(|entries| {

@@ -134,7 +134,8 @@ impl Flow {
         .to_vec()
     }
 
-    fn export_args(&self, id: i64) -> Vec<String> {
+    /// The arguments of the CSV export of job `id` into [`Flow::export_dir`].
+    pub fn export_args(&self, id: i64) -> Vec<String> {
         let to = self.export_dir().to_string_lossy().into_owned();
         ["export", &id.to_string(), "--format", "csv", "--to", &to]
             .map(str::to_owned)

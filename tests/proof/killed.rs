@@ -30,6 +30,8 @@ pub struct CliTarget {
     pub api_base: String,
     /// The data folder.
     pub data_dir: std::path::PathBuf,
+    /// The download root (`BULK_COLLECT_DOWNLOAD_DIR`; the app's may lie outside the data folder).
+    pub downloads: std::path::PathBuf,
     /// The API key (`BULK_COLLECT_API_KEY`).
     pub key: String,
     /// The first poll's wait, in milliseconds (`BULK_COLLECT_TEST_POLL_MS`).
@@ -46,7 +48,7 @@ impl CliTarget {
             .args(args)
             .env("BULK_COLLECT_API_KEY", &self.key)
             .env(POLL_MS_ENV, self.poll_ms.to_string())
-            .env("BULK_COLLECT_DOWNLOAD_DIR", self.data_dir.join("downloads"))
+            .env("BULK_COLLECT_DOWNLOAD_DIR", &self.downloads)
             .env_remove(KILL_AT_ENV)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

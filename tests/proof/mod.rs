@@ -19,7 +19,8 @@ use killed::CliTarget;
 /// of 300.
 pub const LIMIT: u32 = 1_300;
 
-fn sim_config() -> SimConfig {
+/// The simulator of the proof: files ready after 300 ms, 1,000 profiles a file.
+pub fn sim_config() -> SimConfig {
     SimConfig {
         processing_time: Duration::from_millis(300),
         records_per_file: 1_000,
@@ -37,6 +38,7 @@ pub async fn fresh() -> (Simulator, tempfile::TempDir, Flow) {
         target: CliTarget {
             api_base: sim.base_url(),
             data_dir: dir.path().to_path_buf(),
+            downloads: dir.path().join("downloads"),
             key: DEFAULT_PRACTICE_KEY.into(),
             poll_ms: 100,
         },
@@ -80,4 +82,15 @@ pub const KILL_POINTS: &[(Option<&str>, &str)] = &[
     (None, "state.downloaded:1"),
     (None, "export.staged:1"),
     (Some("export"), "export.staged:1"),
+];
+
+/// The kill points of the desktop app (`tests/suites/e2e/app_kills.rs`), a smaller set than the
+/// CLI's: one in each of submit, poll, download, verify and rename, and the spreadsheet.
+pub const APP_KILL_POINTS: &[&str] = &[
+    "submit.answered:1",
+    "state.processing:1",
+    "poll.answered:1",
+    "download.batch:1",
+    "download.renamed:1",
+    "export.staged:1",
 ];

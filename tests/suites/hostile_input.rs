@@ -2,13 +2,15 @@
 //! over arbitrary records never panic, and keep their promises on every generated input.
 //!
 //! `make test` runs a small number of cases ([`DEFAULT_CASES`]); `make soak` sets `PROPTEST_CASES`
-//! to run many more. A failing case is shrunk and printed by proptest.
+//! to run many more. Each property prints how many cases it ran (`property <name>: <n> cases, 0
+//! failures`, see `bulk_collect_tests::property`); a failing case is shrunk and printed.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
 use std::collections::HashSet;
 use std::io::Write;
 
+use bulk_collect_tests::property::{cases, check};
 use collect_core::error::Coded;
 use collect_core::export::{export_job, ExportFormat, ExportLayout, ExportOptions};
 use collect_core::ids::{parse_id_list, IdFileError};
@@ -19,19 +21,6 @@ use serde_json::{json, Map, Value};
 
 /// Cases a property runs in `make test`, unless `PROPTEST_CASES` says otherwise.
 const DEFAULT_CASES: u32 = 64;
-
-/// The case count: `PROPTEST_CASES` (the soak's), else `default`.
-fn cases(default: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    ProptestConfig {
-        // A failure prints its shrunk input; no regression file is left in the working tree.
-        failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
-    }
-}
 
 /// One line of a generated ID file, and what the reader must make of it.
 #[derive(Debug, Clone)]
@@ -78,123 +67,190 @@ fn render(line: &Line) -> String {
     }
 }
 
-proptest! {
-    #![proptest_config(cases(DEFAULT_CASES * 4))]
+/// Cases of the ID reader's and the query checker's properties.
+const PARSER_CASES: u32 = DEFAULT_CASES * 4;
 
-    /// Any bytes at all: an answer, never a panic; an accepted file keeps its promises.
-    #[test]
-    fn the_id_reader_never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
-        if let Ok(report) = parse_id_list(&bytes) {
-            let unique: HashSet<u64> = report.ids.iter().copied().collect();
-            prop_assert_eq!(unique.len(), report.ids.len(), "each ID once");
-            prop_assert!(!report.ids.is_empty());
-            prop_assert!(!report.ids.contains(&0));
-            for problem in &report.problems {
-                prop_assert!(problem.line >= 1 && problem.line <= report.total_lines);
-                prop_assert!(!problem.reason.is_empty());
+/// Any bytes at all: an answer, never a panic; an accepted file keeps its promises.
+#[test]
+fn the_id_reader_never_panics_on_any_bytes() {
+    let bytes = proptest::collection::vec(any::<u8>(), 0..4096);
+    check(
+        "the_id_reader_never_panics_on_any_bytes",
+        cases(PARSER_CASES),
+        bytes,
+        |bytes| {
+            if let Ok(report) = parse_id_list(&bytes) {
+                let unique: HashSet<u64> = report.ids.iter().copied().collect();
+                prop_assert_eq!(unique.len(), report.ids.len(), "each ID once");
+                prop_assert!(!report.ids.is_empty());
+                prop_assert!(!report.ids.contains(&0));
+                for problem in &report.problems {
+                    prop_assert!(problem.line >= 1 && problem.line <= report.total_lines);
+                    prop_assert!(!problem.reason.is_empty());
+                }
             }
-        }
-    }
+            Ok(())
+        },
+    );
+}
 
-    /// Digits and line breaks mostly: the hard cases for line counting.
-    #[test]
-    fn the_id_reader_never_panics_on_near_text(text in "[0-9\r\n\",; \t\u{feff}a-z\u{e9}-]{0,400}") {
-        let _ = parse_id_list(text.as_bytes());
-    }
+/// Digits and line breaks mostly: the hard cases for line counting.
+#[test]
+fn the_id_reader_never_panics_on_near_text() {
+    let text = "[0-9\r\n\",; \t\u{feff}a-z\u{e9}-]{0,400}";
+    check(
+        "the_id_reader_never_panics_on_near_text",
+        cases(PARSER_CASES),
+        text,
+        |text| {
+            let _ = parse_id_list(text.as_bytes());
+            Ok(())
+        },
+    );
+}
 
-    /// A generated file: every valid ID kept exactly once, in first-seen order; every bad line
-    /// reported with its own line number; repeats counted.
-    #[test]
-    fn every_valid_id_is_kept_once_and_bad_lines_are_named(
-        lines in proptest::collection::vec(line(), 1..120),
-        ending in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
-        bom in any::<bool>(),
-        header in any::<bool>(),
-    ) {
-        let mut text = String::new();
-        if bom {
-            text.push('\u{feff}');
-        }
-        let offset = usize::from(header);
-        if header {
-            text.push_str("id");
-            text.push_str(ending);
-        }
-        let (mut expected, mut seen, mut repeats, mut bad_lines) = (Vec::new(), HashSet::new(), 0, Vec::new());
-        for (index, line) in lines.iter().enumerate() {
-            text.push_str(&render(line));
-            text.push_str(ending);
-            match line {
-                Line::Id(id, _) if seen.insert(*id) => expected.push(*id),
-                Line::Id(..) => repeats += 1,
-                Line::Blank(_) => {}
-                Line::Bad(_) => bad_lines.push(index + 1 + offset),
+/// A generated file: every valid ID kept exactly once, in first-seen order; every bad line
+/// reported with its own line number; repeats counted.
+#[test]
+fn every_valid_id_is_kept_once_and_bad_lines_are_named() {
+    let file = (
+        proptest::collection::vec(line(), 1..120),
+        proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+        any::<bool>(),
+        any::<bool>(),
+    );
+    check(
+        "every_valid_id_is_kept_once_and_bad_lines_are_named",
+        cases(PARSER_CASES),
+        file,
+        |(lines, ending, bom, header)| {
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
             }
-        }
-        match parse_id_list(text.as_bytes()) {
-            Ok(report) => {
-                prop_assert_eq!(&report.ids, &expected);
-                prop_assert_eq!(report.duplicates_removed, repeats);
-                prop_assert_eq!(report.total_lines, lines.len() + offset);
-                let named: Vec<usize> = report.problems.iter().map(|p| p.line).collect();
-                prop_assert_eq!(named, bad_lines);
-                prop_assert_eq!(report.header.is_some(), header);
+            let offset = usize::from(header);
+            if header {
+                text.push_str("id");
+                text.push_str(ending);
             }
-            Err(error) => {
-                prop_assert!(expected.is_empty(), "refused a file with IDs: {}", error);
-                prop_assert_eq!(error.code(), ErrorCode::InvalidIdFile);
+            let (mut expected, mut seen, mut repeats, mut bad_lines) =
+                (Vec::new(), HashSet::new(), 0, Vec::new());
+            for (index, line) in lines.iter().enumerate() {
+                text.push_str(&render(line));
+                text.push_str(ending);
+                match line {
+                    Line::Id(id, _) if seen.insert(*id) => expected.push(*id),
+                    Line::Id(..) => repeats += 1,
+                    Line::Blank(_) => {}
+                    Line::Bad(_) => bad_lines.push(index + 1 + offset),
+                }
             }
-        }
-    }
-
-    /// A line that is not UTF-8 is named by its number, in the message a person reads.
-    #[test]
-    fn a_line_that_is_not_utf8_is_named(ids in proptest::collection::vec(1u64..1_000_000, 1..50), at in any::<prop::sample::Index>()) {
-        let bad = at.index(ids.len());
-        let mut bytes = Vec::new();
-        for (index, id) in ids.iter().enumerate() {
-            bytes.extend_from_slice(id.to_string().as_bytes());
-            if index == bad {
-                bytes.extend_from_slice(b" caf\xe9"); // Latin-1 "café"
-            }
-            bytes.push(b'\n');
-        }
-        let error = parse_id_list(&bytes).unwrap_err();
-        prop_assert!(matches!(error, IdFileError::NotUtf8 { line } if line == bad + 1), "{:?}", error);
-        let line_words = format!("Line {} of this file is not UTF-8", bad + 1);
-        prop_assert!(error.to_string().contains(&line_words), "{}", error);
-    }
-
-    /// Any text in the query editor: a check, never a panic; a syntax error points inside the text.
-    #[test]
-    fn the_query_checker_never_panics_on_any_text(text in any::<String>()) {
-        check_text(&text)?;
-    }
-
-    /// Text shaped like JSON (brackets, quotes, keys the linter knows): the same.
-    #[test]
-    fn the_query_checker_never_panics_on_near_json(text in r#"[{}\[\]":,\n 0-9a-z._\\-]{0,200}|\{"query": ?\{"(bool|match|nested|term)": ?[{}\[\]":, a-z.]{0,80}"#) {
-        check_text(&text)?;
-    }
-
-    /// Any JSON value: parsed or refused with a message, and an accepted query reads back the same.
-    #[test]
-    fn any_json_is_parsed_or_refused_and_accepted_queries_round_trip(value in json_value()) {
-        for wrapped in [value.clone(), json!({ "query": value.clone() }), json!({ "es_dsl_query": value })] {
-            let text = wrapped.to_string();
-            match parse_query(&text) {
-                Ok(query) => {
-                    prop_assert!(query.body.get("query").is_some());
-                    let again = parse_query(&query.compact()).expect("an accepted query parses again");
-                    prop_assert_eq!(again.body, query.body);
+            match parse_id_list(text.as_bytes()) {
+                Ok(report) => {
+                    prop_assert_eq!(&report.ids, &expected);
+                    prop_assert_eq!(report.duplicates_removed, repeats);
+                    prop_assert_eq!(report.total_lines, lines.len() + offset);
+                    let named: Vec<usize> = report.problems.iter().map(|p| p.line).collect();
+                    prop_assert_eq!(named, bad_lines);
+                    prop_assert_eq!(report.header.is_some(), header);
                 }
                 Err(error) => {
-                    prop_assert_eq!(error.code(), ErrorCode::InvalidQuery);
-                    prop_assert!(!error.user_message().is_empty());
+                    prop_assert!(expected.is_empty(), "refused a file with IDs: {}", error);
+                    prop_assert_eq!(error.code(), ErrorCode::InvalidIdFile);
                 }
             }
-        }
-    }
+            Ok(())
+        },
+    );
+}
+
+/// A line that is not UTF-8 is named by its number, in the message a person reads.
+#[test]
+fn a_line_that_is_not_utf8_is_named() {
+    let file = (
+        proptest::collection::vec(1u64..1_000_000, 1..50),
+        any::<prop::sample::Index>(),
+    );
+    check(
+        "a_line_that_is_not_utf8_is_named",
+        cases(PARSER_CASES),
+        file,
+        |(ids, at)| {
+            let bad = at.index(ids.len());
+            let mut bytes = Vec::new();
+            for (index, id) in ids.iter().enumerate() {
+                bytes.extend_from_slice(id.to_string().as_bytes());
+                if index == bad {
+                    bytes.extend_from_slice(b" caf\xe9"); // Latin-1 "café"
+                }
+                bytes.push(b'\n');
+            }
+            let error = parse_id_list(&bytes).unwrap_err();
+            prop_assert!(
+                matches!(error, IdFileError::NotUtf8 { line } if line == bad + 1),
+                "{:?}",
+                error
+            );
+            let line_words = format!("Line {} of this file is not UTF-8", bad + 1);
+            prop_assert!(error.to_string().contains(&line_words), "{}", error);
+            Ok(())
+        },
+    );
+}
+
+/// Any text in the query editor: a check, never a panic; a syntax error points inside the text.
+#[test]
+fn the_query_checker_never_panics_on_any_text() {
+    check(
+        "the_query_checker_never_panics_on_any_text",
+        cases(PARSER_CASES),
+        any::<String>(),
+        |text| check_text(&text),
+    );
+}
+
+/// Text shaped like JSON (brackets, quotes, keys the linter knows): the same.
+#[test]
+fn the_query_checker_never_panics_on_near_json() {
+    let text = r#"[{}\[\]":,\n 0-9a-z._\\-]{0,200}|\{"query": ?\{"(bool|match|nested|term)": ?[{}\[\]":, a-z.]{0,80}"#;
+    check(
+        "the_query_checker_never_panics_on_near_json",
+        cases(PARSER_CASES),
+        text,
+        |text| check_text(&text),
+    );
+}
+
+/// Any JSON value: parsed or refused with a message, and an accepted query reads back the same.
+#[test]
+fn any_json_is_parsed_or_refused_and_accepted_queries_round_trip() {
+    check(
+        "any_json_is_parsed_or_refused_and_accepted_queries_round_trip",
+        cases(PARSER_CASES),
+        json_value(),
+        |value| {
+            for wrapped in [
+                value.clone(),
+                json!({ "query": value.clone() }),
+                json!({ "es_dsl_query": value }),
+            ] {
+                let text = wrapped.to_string();
+                match parse_query(&text) {
+                    Ok(query) => {
+                        prop_assert!(query.body.get("query").is_some());
+                        let again =
+                            parse_query(&query.compact()).expect("an accepted query parses again");
+                        prop_assert_eq!(again.body, query.body);
+                    }
+                    Err(error) => {
+                        prop_assert_eq!(error.code(), ErrorCode::InvalidQuery);
+                        prop_assert!(!error.user_message().is_empty());
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
 }
 
 fn check_text(text: &str) -> Result<(), TestCaseError> {
@@ -295,39 +351,61 @@ fn person_key(record: &Value) -> String {
     record["id"].to_string()
 }
 
-proptest! {
-    #![proptest_config(cases(DEFAULT_CASES / 2))]
-
-    /// The export over arbitrary records: never a panic, one row per distinct id, in both layouts
-    /// and both formats; the workbook holds exactly those rows (read back by calamine).
-    #[test]
-    fn the_export_of_arbitrary_records_has_one_row_per_person(records in records(), split in 0usize..40) {
-        use calamine::Reader;
-        let dir = tempfile::tempdir().unwrap();
-        let split = split.min(records.len());
-        let files = vec![dir.path().join("part-1.jsonl.gz"), dir.path().join("part-2.jsonl.gz")];
-        write_gz(&files[0], &records[..split]);
-        write_gz(&files[1], &records[split..]);
-        let distinct: HashSet<String> = records.iter().map(person_key).collect();
-        let date = time::macros::date!(2026 - 11 - 29);
-        for (format, layout) in [
-            (ExportFormat::Xlsx, ExportLayout::People),
-            (ExportFormat::Csv, ExportLayout::People),
-            (ExportFormat::Csv, ExportLayout::Full),
-        ] {
-            let options = ExportOptions { format, layout, ..ExportOptions::default() };
-            let out = dir.path().join(format!("out-{}-{layout:?}", format.extension()));
-            let result = export_job(&files, &out, "hostile", date, &options).unwrap();
-            prop_assert_eq!(result.people as usize, distinct.len());
-            prop_assert_eq!(result.duplicates_skipped as usize, records.len() - distinct.len());
-            prop_assert_eq!(result.rows_per_sheet[0].rows as usize, distinct.len());
-            if format == ExportFormat::Xlsx {
-                let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&result.paths[0]).unwrap();
-                let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-                prop_assert_eq!(sheet.height(), distinct.len() + 1, "a header and one row per person");
+/// The export over arbitrary records: never a panic, one row per distinct id, in both layouts
+/// and both formats; the workbook holds exactly those rows (read back by calamine).
+#[test]
+fn the_export_of_arbitrary_records_has_one_row_per_person() {
+    let input = (records(), 0usize..40);
+    check(
+        "the_export_of_arbitrary_records_has_one_row_per_person",
+        cases(DEFAULT_CASES / 2),
+        input,
+        |(records, split)| {
+            use calamine::Reader;
+            let dir = tempfile::tempdir().unwrap();
+            let split = split.min(records.len());
+            let files = vec![
+                dir.path().join("part-1.jsonl.gz"),
+                dir.path().join("part-2.jsonl.gz"),
+            ];
+            write_gz(&files[0], &records[..split]);
+            write_gz(&files[1], &records[split..]);
+            let distinct: HashSet<String> = records.iter().map(person_key).collect();
+            let date = time::macros::date!(2026 - 11 - 29);
+            for (format, layout) in [
+                (ExportFormat::Xlsx, ExportLayout::People),
+                (ExportFormat::Csv, ExportLayout::People),
+                (ExportFormat::Csv, ExportLayout::Full),
+            ] {
+                let options = ExportOptions {
+                    format,
+                    layout,
+                    ..ExportOptions::default()
+                };
+                let out = dir
+                    .path()
+                    .join(format!("out-{}-{layout:?}", format.extension()));
+                let result = export_job(&files, &out, "hostile", date, &options).unwrap();
+                prop_assert_eq!(result.people as usize, distinct.len());
+                prop_assert_eq!(
+                    result.duplicates_skipped as usize,
+                    records.len() - distinct.len()
+                );
+                prop_assert_eq!(result.rows_per_sheet[0].rows as usize, distinct.len());
+                if format == ExportFormat::Xlsx {
+                    let mut workbook: calamine::Xlsx<_> =
+                        calamine::open_workbook(&result.paths[0]).unwrap();
+                    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+                    prop_assert_eq!(
+                        sheet.height(),
+                        distinct.len() + 1,
+                        "a header and one row per person"
+                    );
+                }
             }
-        }
-    }
+            Ok(())
+        },
+    );
 }
 
 /// A line of a result file: a record, a blank line, or something that is not a record.
@@ -340,40 +418,60 @@ fn jsonl_line() -> impl Strategy<Value = (String, bool)> {
     ]
 }
 
-proptest! {
-    #![proptest_config(cases(DEFAULT_CASES))]
-
-    /// JSON Lines with damage anywhere: the export either works or names the first damaged line;
-    /// a gzip file cut anywhere is refused, never a panic.
-    #[test]
-    fn damaged_json_lines_are_named_by_line(lines in proptest::collection::vec(jsonl_line(), 1..30), cut in any::<prop::sample::Index>()) {
-        let dir = tempfile::tempdir().unwrap();
-        let plain = dir.path().join("part.jsonl");
-        let text: String = lines.iter().map(|(line, _)| format!("{line}\n")).collect();
-        std::fs::write(&plain, &text).unwrap();
-        // Blank as the export reads it: ASCII white space only.
-        let blank = |line: &str| line.bytes().all(|b| b.is_ascii_whitespace());
-        let first_bad = lines.iter().position(|(line, good)| !good && !blank(line));
-        let options = ExportOptions { format: ExportFormat::Csv, ..ExportOptions::default() };
-        let date = time::macros::date!(2026 - 11 - 29);
-        let out = dir.path().join("out");
-        match export_job(std::slice::from_ref(&plain), &out, "lines", date, &options) {
-            Ok(_) => {
-                let records = lines.iter().filter(|(line, _)| !blank(line)).count();
-                prop_assert!(first_bad.is_none() || records == 0, "damage at line {:?} went unnoticed", first_bad.map(|i| i + 1));
-            }
-            Err(error) => {
-                if let Some(index) = first_bad {
-                    let expected = format!("line {} of", index + 1);
-                    prop_assert!(error.to_string().contains(&expected), "{} (expected {})", error, expected);
+/// JSON Lines with damage anywhere: the export either works or names the first damaged line;
+/// a gzip file cut anywhere is refused, never a panic.
+#[test]
+fn damaged_json_lines_are_named_by_line() {
+    let input = (
+        proptest::collection::vec(jsonl_line(), 1..30),
+        any::<prop::sample::Index>(),
+    );
+    check(
+        "damaged_json_lines_are_named_by_line",
+        cases(DEFAULT_CASES),
+        input,
+        |(lines, cut)| {
+            let dir = tempfile::tempdir().unwrap();
+            let plain = dir.path().join("part.jsonl");
+            let text: String = lines.iter().map(|(line, _)| format!("{line}\n")).collect();
+            std::fs::write(&plain, &text).unwrap();
+            // Blank as the export reads it: ASCII white space only.
+            let blank = |line: &str| line.bytes().all(|b| b.is_ascii_whitespace());
+            let first_bad = lines.iter().position(|(line, good)| !good && !blank(line));
+            let options = ExportOptions {
+                format: ExportFormat::Csv,
+                ..ExportOptions::default()
+            };
+            let date = time::macros::date!(2026 - 11 - 29);
+            let out = dir.path().join("out");
+            match export_job(std::slice::from_ref(&plain), &out, "lines", date, &options) {
+                Ok(_) => {
+                    let records = lines.iter().filter(|(line, _)| !blank(line)).count();
+                    prop_assert!(
+                        first_bad.is_none() || records == 0,
+                        "damage at line {:?} went unnoticed",
+                        first_bad.map(|i| i + 1)
+                    );
+                }
+                Err(error) => {
+                    if let Some(index) = first_bad {
+                        let expected = format!("line {} of", index + 1);
+                        prop_assert!(
+                            error.to_string().contains(&expected),
+                            "{} (expected {})",
+                            error,
+                            expected
+                        );
+                    }
                 }
             }
-        }
-        let gz = dir.path().join("part.jsonl.gz");
-        write_gz(&gz, &[json!({"id": 1, "full_name": "A"}), json!({"id": 2})]);
-        let bytes = std::fs::read(&gz).unwrap();
-        // Cut inside the file: at least one byte kept (an empty file is another case).
-        std::fs::write(&gz, &bytes[..1 + cut.index(bytes.len() - 1)]).unwrap();
-        prop_assert!(export_job(&[gz], &out, "cut", date, &options).is_err());
-    }
+            let gz = dir.path().join("part.jsonl.gz");
+            write_gz(&gz, &[json!({"id": 1, "full_name": "A"}), json!({"id": 2})]);
+            let bytes = std::fs::read(&gz).unwrap();
+            // Cut inside the file: at least one byte kept (an empty file is another case).
+            std::fs::write(&gz, &bytes[..1 + cut.index(bytes.len() - 1)]).unwrap();
+            prop_assert!(export_job(&[gz], &out, "cut", date, &options).is_err());
+            Ok(())
+        },
+    );
 }

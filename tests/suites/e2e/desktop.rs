@@ -32,6 +32,9 @@ use serde_json::{json, Value};
 
 use bulk_collect_tests::workspace_binary;
 
+/// The app killed with SIGKILL at a kill point, and started again.
+mod crash;
+
 /// How long a wait lasts before the test fails (Practice files are ready after ~4 s; the engine
 /// polls after 5 s; a loaded machine is slower).
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -56,6 +59,8 @@ pub struct Setup {
     pub api_base: Option<String>,
     /// `BULK_COLLECT_TEST_PICK_FILE`: what the ID-file chooser returns.
     pub pick_file: Option<PathBuf>,
+    /// More environment for the app (set last): test seams such as `BULK_COLLECT_KILL_AT`.
+    pub env: Vec<(String, String)>,
 }
 
 /// One installation of the app: folders, and a `tauri-driver` that starts the app with them.
@@ -70,51 +75,11 @@ impl Desktop {
     /// Prepares fresh folders and starts `tauri-driver` (not the app yet: see [`Desktop::open`]).
     pub async fn start(setup: Setup) -> Self {
         let one_at_a_time = ONE_APP_AT_A_TIME.lock().await;
-        let driver_binary = preflight();
         let root = tempfile::tempdir().expect("a temporary folder");
         for folder in ["data", "downloads", "config", "cache", "share"] {
             std::fs::create_dir(root.path().join(folder)).expect("a test folder");
         }
-        let log = std::fs::File::create(root.path().join("app.log")).expect("the log file");
-        let port = free_port();
-        let native_port = free_port();
-        let mut command = Command::new(&driver_binary);
-        command
-            .args(["--port", &port.to_string()])
-            .args(["--native-port", &native_port.to_string()])
-            .args(["--native-driver", WEBKIT_WEBDRIVER])
-            .env("BULK_COLLECT_DATA_DIR", root.path().join("data"))
-            .env("BULK_COLLECT_DOWNLOAD_DIR", root.path().join("downloads"))
-            .env("BULK_COLLECT_LOG", "info")
-            // No spreadsheet program runs here: the app writes what it would open into this file.
-            .env(
-                "BULK_COLLECT_TEST_OPENED_FILE",
-                root.path().join("opened.txt"),
-            )
-            .env("NO_AT_BRIDGE", "1") // no accessibility bus: WebDriver does not use it
-            // The app's own files (window state, WebKit's storage and cache) stay in the test's
-            // folder too; the keychain is the D-Bus session's.
-            .env("XDG_CONFIG_HOME", root.path().join("config"))
-            .env("XDG_CACHE_HOME", root.path().join("cache"))
-            .env("XDG_DATA_HOME", root.path().join("share"))
-            .env_remove("BULK_COLLECT_API_KEY")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("the log file"))
-            .stderr(log);
-        match &setup.api_base {
-            Some(base) => command.env("BULK_COLLECT_API_BASE", base),
-            None => command.env_remove("BULK_COLLECT_API_BASE"),
-        };
-        match &setup.pick_file {
-            Some(path) => command.env("BULK_COLLECT_TEST_PICK_FILE", path),
-            None => command.env_remove("BULK_COLLECT_TEST_PICK_FILE"),
-        };
-        // Its own process group: tauri-driver, WebKitWebDriver, the app and WebKit's helper
-        // processes are all ended together on drop, by this group's id.
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let driver = command
-            .spawn()
-            .unwrap_or_else(|error| panic!("{} does not start: {error}", driver_binary.display()));
+        let (driver, port, native_port) = spawn_driver(root.path(), &setup);
         let mut desktop = Self {
             driver,
             port,
@@ -125,6 +90,73 @@ impl Desktop {
         desktop
     }
 
+    /// Ends this installation's `tauri-driver` (and what it started) and starts a new one with
+    /// `setup`, on the same folders: the next [`Desktop::open`] starts the app with `setup`'s
+    /// environment. The app must not be running (see `crash::kill_app`).
+    pub async fn restart_driver(&mut self, setup: &Setup) {
+        self.signal_group("-KILL");
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let (driver, port, native_port) = spawn_driver(self.root.path(), setup);
+        self.driver = driver;
+        self.port = port;
+        self.wait_for_driver(native_port).await;
+    }
+}
+
+/// Starts `tauri-driver` for the folders under `root` and `setup` (the app inherits its
+/// environment); returns it and its two ports (its own, WebKitWebDriver's). The log is appended
+/// to, so that it keeps what every run of the app printed.
+fn spawn_driver(root: &Path, setup: &Setup) -> (Child, u16, u16) {
+    let driver_binary = preflight();
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(root.join("app.log"))
+        .expect("the log file");
+    let port = free_port();
+    let native_port = free_port();
+    let mut command = Command::new(&driver_binary);
+    command
+        .args(["--port", &port.to_string()])
+        .args(["--native-port", &native_port.to_string()])
+        .args(["--native-driver", WEBKIT_WEBDRIVER])
+        .env("BULK_COLLECT_DATA_DIR", root.join("data"))
+        .env("BULK_COLLECT_DOWNLOAD_DIR", root.join("downloads"))
+        .env("BULK_COLLECT_LOG", "info")
+        // No spreadsheet program runs here: the app writes what it would open into this file.
+        .env("BULK_COLLECT_TEST_OPENED_FILE", root.join("opened.txt"))
+        .env("NO_AT_BRIDGE", "1") // no accessibility bus: WebDriver does not use it
+        // The app's own files (window state, WebKit's storage and cache) stay in the test's
+        // folder too; the keychain is the D-Bus session's.
+        .env("XDG_CONFIG_HOME", root.join("config"))
+        .env("XDG_CACHE_HOME", root.join("cache"))
+        .env("XDG_DATA_HOME", root.join("share"))
+        .env_remove("BULK_COLLECT_API_KEY")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("the log file"))
+        .stderr(log);
+    match &setup.api_base {
+        Some(base) => command.env("BULK_COLLECT_API_BASE", base),
+        None => command.env_remove("BULK_COLLECT_API_BASE"),
+    };
+    match &setup.pick_file {
+        Some(path) => command.env("BULK_COLLECT_TEST_PICK_FILE", path),
+        None => command.env_remove("BULK_COLLECT_TEST_PICK_FILE"),
+    };
+    for (name, value) in &setup.env {
+        command.env(name, value);
+    }
+    // Its own process group: tauri-driver, WebKitWebDriver, the app and WebKit's helper
+    // processes are all ended together on drop, by this group's id.
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let driver = command
+        .spawn()
+        .unwrap_or_else(|error| panic!("{} does not start: {error}", driver_binary.display()));
+    (driver, port, native_port)
+}
+
+impl Desktop {
     /// Waits until tauri-driver and the WebKitWebDriver it starts both listen: tauri-driver
     /// listens at once, but a session asked for before WebKitWebDriver listens fails (seen on a
     /// cold first run as "client error (Connect)").

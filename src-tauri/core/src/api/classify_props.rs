@@ -1,9 +1,15 @@
 //! Property tests of `classify.rs`: any status, headers and body a server (or a proxy, or an
 //! attacker on the path) can send give an outcome or an error, never a panic, and what is kept
 //! from them is what they said. `PROPTEST_CASES` (the soak's) raises the case count.
+//!
+//! Each property runs through [`check`], which prints how many cases it ran (`property <name>: <n>
+//! cases, <f> failures`: `make soak` sums these lines), as the tests crate's `property.rs` does.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::*;
 use proptest::prelude::*;
+use proptest::test_runner::{TestCaseResult, TestRunner};
 use reqwest::header::{HeaderName, HeaderValue};
 
 fn config() -> ProptestConfig {
@@ -11,7 +17,33 @@ fn config() -> ProptestConfig {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(256);
-    ProptestConfig::with_cases(cases)
+    ProptestConfig {
+        // Failures found before are replayed first (proptest-regressions/api/classify_props.txt).
+        source_file: Some(file!()),
+        ..ProptestConfig::with_cases(cases)
+    }
+}
+
+/// Runs `test` on inputs from `strategy`, prints how many times it ran and whether it failed, and
+/// fails with the shrunk input if it did.
+fn check<S>(name: &str, strategy: S, test: impl Fn(S::Value) -> TestCaseResult)
+where
+    S: Strategy,
+    S::Value: std::fmt::Debug,
+{
+    let executed = AtomicU64::new(0);
+    let result = TestRunner::new(config()).run(&strategy, |value| {
+        executed.fetch_add(1, Ordering::Relaxed);
+        test(value)
+    });
+    let executed = executed.into_inner();
+    match result {
+        Ok(()) => println!("property {name}: {executed} cases, 0 failures"),
+        Err(error) => {
+            println!("property {name}: {executed} cases, 1 failure");
+            panic!("property {name}: {error}");
+        }
+    }
 }
 
 /// Header values a server could send: numbers, ranges, dates, garbage (visible ASCII).
@@ -86,29 +118,34 @@ fn answer() -> impl Strategy<Value = Answer> {
     })
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn any_answer_is_classified_on_every_call(answer in answer(), from_byte in prop_oneof![Just(0u64), any::<u64>(), 0u64..1000]) {
-        if let Ok(submitted) = submitted(&answer) {
-            prop_assert!(!submitted.request_id.is_empty());
-        }
-        let _ = estimate(&answer);
-        let _ = retry_after(&answer.headers, SystemTime::now());
-        let _ = credits_remaining(&answer.headers);
-        if let Some(detail) = detail_of(&answer.body) {
-            prop_assert!(detail.chars().count() <= MAX_DETAIL_CHARS);
-            prop_assert!(!detail.trim().is_empty());
-        }
-        if let Ok((start, _)) = download_span(answer.status, &answer.headers, from_byte) {
-            prop_assert!(start == 0 || start == from_byte);
-        }
-        if let Ok(PollOutcome::Ready { files, .. }) = poll_outcome(&answer) {
-            // Exactly the non-blank text entries, in order.
-            prop_assert_eq!(files, answer_files(&answer.body));
-        }
-    }
+/// Any answer, through every reader of answers: a value or an error, never a panic.
+#[test]
+fn any_answer_is_classified_on_every_call() {
+    let input = (answer(), prop_oneof![Just(0u64), any::<u64>(), 0u64..1000]);
+    check(
+        "any_answer_is_classified_on_every_call",
+        input,
+        |(answer, from_byte)| {
+            if let Ok(submitted) = submitted(&answer) {
+                prop_assert!(!submitted.request_id.is_empty());
+            }
+            let _ = estimate(&answer);
+            let _ = retry_after(&answer.headers, SystemTime::now());
+            let _ = credits_remaining(&answer.headers);
+            if let Some(detail) = detail_of(&answer.body) {
+                prop_assert!(detail.chars().count() <= MAX_DETAIL_CHARS);
+                prop_assert!(!detail.trim().is_empty());
+            }
+            if let Ok((start, _)) = download_span(answer.status, &answer.headers, from_byte) {
+                prop_assert!(start == 0 || start == from_byte);
+            }
+            if let Ok(PollOutcome::Ready { files, .. }) = poll_outcome(&answer) {
+                // Exactly the non-blank text entries, in order.
+                prop_assert_eq!(files, answer_files(&answer.body));
+            }
+            Ok(())
+        },
+    );
 }
 
 /// The non-blank text entries of `data_request_files`, independently of `ready_or_pending`.
@@ -127,37 +164,59 @@ fn answer_files(body: &[u8]) -> Vec<String> {
         .collect()
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    /// A 206 that resumes where asked, with any length: the span is read without overflow.
-    #[test]
-    fn a_resumed_answer_with_any_length_is_read(from_byte in any::<u64>(), length in any::<u64>(), total in prop_oneof![Just(None), any::<u64>().prop_map(Some)]) {
-        let mut headers = HeaderMap::new();
-        let total_text = total.map_or("*".to_owned(), |t| t.to_string());
-        let range = format!("bytes {from_byte}-{}/{total_text}", from_byte.saturating_add(1));
-        headers.insert(CONTENT_RANGE, HeaderValue::from_str(&range).unwrap());
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
-        let (start, whole) = download_span(206, &headers, from_byte).unwrap();
-        prop_assert_eq!(start, from_byte);
-        if total.is_some() {
-            prop_assert_eq!(whole, total);
-        }
-    }
+/// A 206 that resumes where asked, with any length: the span is read without overflow.
+#[test]
+fn a_resumed_answer_with_any_length_is_read() {
+    let input = (
+        any::<u64>(),
+        any::<u64>(),
+        prop_oneof![Just(None), any::<u64>().prop_map(Some)],
+    );
+    check(
+        "a_resumed_answer_with_any_length_is_read",
+        input,
+        |(from_byte, length, total)| {
+            let mut headers = HeaderMap::new();
+            let total_text = total.map_or("*".to_owned(), |t| t.to_string());
+            let range = format!(
+                "bytes {from_byte}-{}/{total_text}",
+                from_byte.saturating_add(1)
+            );
+            headers.insert(CONTENT_RANGE, HeaderValue::from_str(&range).unwrap());
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+            let (start, whole) = download_span(206, &headers, from_byte).unwrap();
+            prop_assert_eq!(start, from_byte);
+            if total.is_some() {
+                prop_assert_eq!(whole, total);
+            }
+            Ok(())
+        },
+    );
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    /// An answer that echoes the key keeps no copy of it; one that does not is left as it is.
-    #[test]
-    fn an_echoed_key_is_blanked_out_of_the_answer(parts in proptest::collection::vec("[ -~]{0,20}", 1..5), key in "[A-Za-z0-9-]{8,40}") {
-        let body = parts.join(&key);
-        let answer = Answer { status: 401, headers: HeaderMap::new(), body: Bytes::from(body.clone()) };
-        let clean = String::from_utf8(answer.without(&key).body.to_vec()).unwrap();
-        prop_assert!(!clean.contains(&key), "{}", clean);
-        if !body.contains(&key) {
-            prop_assert_eq!(clean, body);
-        }
-    }
+/// An answer that echoes the key keeps no copy of it; one that does not is left as it is.
+#[test]
+fn an_echoed_key_is_blanked_out_of_the_answer() {
+    let input = (
+        proptest::collection::vec("[ -~]{0,20}", 1..5),
+        "[A-Za-z0-9-]{8,40}",
+    );
+    check(
+        "an_echoed_key_is_blanked_out_of_the_answer",
+        input,
+        |(parts, key)| {
+            let body = parts.join(&key);
+            let answer = Answer {
+                status: 401,
+                headers: HeaderMap::new(),
+                body: Bytes::from(body.clone()),
+            };
+            let clean = String::from_utf8(answer.without(&key).body.to_vec()).unwrap();
+            prop_assert!(!clean.contains(&key), "{}", clean);
+            if !body.contains(&key) {
+                prop_assert_eq!(clean, body);
+            }
+            Ok(())
+        },
+    );
 }
