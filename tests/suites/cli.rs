@@ -8,7 +8,6 @@ use std::process::{Command, Output, Stdio};
 
 use bulk_collect_tests::*;
 use coresignal_sim::DEFAULT_PRACTICE_KEY;
-use serde_json::Value;
 
 /// Runs the CLI against `harness`'s simulator and data folder, with the key in the environment.
 fn cli(harness: &Harness, args: &[&str]) -> Output {
@@ -41,7 +40,6 @@ fn cli_with(harness: &Harness, args: &[&str], stdin: Option<&str>) -> Output {
     }
     child.wait_with_output().unwrap()
 }
-
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_goes_from_estimate_to_files_with_json_answers() {
@@ -136,7 +134,14 @@ async fn submit_without_yes_in_a_script_spends_nothing() {
     let harness = Harness::start(quick_sim()).await;
     let output = cli(
         &harness,
-        &["--json", "submit", "--query", &python_query_file(), "--limit", "5"],
+        &[
+            "--json",
+            "submit",
+            "--query",
+            &python_query_file(),
+            "--limit",
+            "5",
+        ],
     );
     assert!(!output.status.success());
     let answer = stdout_json(&output);
@@ -239,7 +244,10 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
     );
 
     // The stored key is the one the CLI uses.
-    let estimate = run(&["--json", "estimate", "--query", &python_query_file()], None);
+    let estimate = run(
+        &["--json", "estimate", "--query", &python_query_file()],
+        None,
+    );
     assert!(
         estimate.status.success(),
         "{}",
@@ -259,7 +267,10 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
 
     let cleared = run(&["--json", "key", "clear"], None);
     assert!(cleared.status.success());
-    let missing = run(&["--json", "estimate", "--query", &python_query_file()], None);
+    let missing = run(
+        &["--json", "estimate", "--query", &python_query_file()],
+        None,
+    );
     assert_eq!(stdout_json(&missing)["error"]["code"], "KeyMissing");
 }
 

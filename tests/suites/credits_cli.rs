@@ -4,14 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::process::Output;
 
 use bulk_collect_tests::*;
 use collect_core::jobs::JobState;
 use collect_core::store::Setting;
 use coresignal_sim::{Endpoint, SimConfig, DEFAULT_PRACTICE_KEY};
-use serde_json::Value;
-
 
 async fn paid_previews() -> Harness {
     Harness::start(SimConfig {
@@ -25,7 +22,10 @@ async fn paid_previews() -> Harness {
 async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
     let harness = paid_previews().await;
     let start = harness.sim.credits(DEFAULT_PRACTICE_KEY).unwrap();
-    let refused = run_cli(&harness, &["--json", "preview", "--query", &python_query_file()]);
+    let refused = run_cli(
+        &harness,
+        &["--json", "preview", "--query", &python_query_file()],
+    );
     assert!(!refused.status.success());
     let message = stdout_json(&refused)["error"]["message"]
         .as_str()
@@ -43,7 +43,10 @@ async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
         "nothing reached the service"
     );
 
-    let shown = run_cli(&harness, &["preview", "--query", &python_query_file(), "--yes"]);
+    let shown = run_cli(
+        &harness,
+        &["preview", "--query", &python_query_file(), "--yes"],
+    );
     assert!(
         shown.status.success(),
         "{}",
@@ -64,7 +67,13 @@ async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
 
     let answer = stdout_json(&run_cli(
         &harness,
-        &["--json", "preview", "--query", &python_query_file(), "--yes"],
+        &[
+            "--json",
+            "preview",
+            "--query",
+            &python_query_file(),
+            "--yes",
+        ],
     ));
     assert_eq!(answer["people"].as_array().unwrap().len(), 20);
     assert_eq!(answer["credits"], 10);

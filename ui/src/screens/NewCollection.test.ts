@@ -402,6 +402,48 @@ describe("New collection: search", () => {
     expect((screen.getByTestId("query-code") as HTMLDetailsElement).open).toBe(true);
   });
 
+  it("keeps a job's search opened with Run again, in the builder when it can show it", async () => {
+    on("query_fields", () => catalogueFixture);
+    on("query_to_builder", () => ({ kind: "not_shown", reason: "It uses query_string." }));
+    on("builder_to_query", () => {
+      throw { code: "InvalidQuery", message: "The search has no rules with a value yet." };
+    });
+    draft.startFrom(QUERY, 40, "Again");
+    app.set(appStateFixture({ mode: "live" }));
+    scriptBackend();
+    render(NewCollection);
+    await waitFor(() =>
+      expect(screen.getByTestId("builder-note").textContent).toContain("query_string"),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(draft.queryText).toBe(QUERY);
+    expect(draft.limitText).toBe("40");
+    expect(draft.mode).toBe("code");
+  });
+
+  it("does not count again by itself after a count failed", async () => {
+    app.set(appStateFixture({ mode: "live" }));
+    on("check_query", ({ text }) => ({
+      pretty: String(text),
+      warnings: [],
+      error: null,
+      diagnostics: [],
+    }));
+    on("estimate", () => {
+      throw { code: "Network", message: "Coresignal could not be reached." };
+    });
+    on("list_jobs", () => []);
+    on("query_fields", () => catalogueFixture);
+    on("query_to_builder", () => ({ kind: "not_shown", reason: "It uses query_string." }));
+    draft.queryText = QUERY;
+    render(NewCollection);
+    await waitFor(() => expect(calls).toHaveBeenCalledWith("estimate", expect.anything()), {
+      timeout: 3000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(calls.mock.calls.filter(([command]) => command === "estimate")).toHaveLength(1);
+  });
+
   it("moves between tabs with the arrow keys", async () => {
     start();
     const search = screen.getByTestId("tab-search");

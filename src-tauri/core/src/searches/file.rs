@@ -155,7 +155,9 @@ fn import_entry(store: &Store, entry: &Value) -> Result<SavedSearch, String> {
         _ => return Err("It has no query.".to_owned()),
     };
     let limit = match entry.get("limit") {
-        None | Some(Value::Null) => None,
+        // A file that does not say: the app's default for a new search, never every match.
+        None => Some(super::DEFAULT_LIMIT),
+        Some(Value::Null) => None,
         Some(value) => Some(
             value
                 .as_u64()
@@ -169,7 +171,7 @@ fn import_entry(store: &Store, entry: &Value) -> Result<SavedSearch, String> {
         .map_err(|error| error.to_string())
 }
 
-/// A file that holds one query: saved under the file's name, every match.
+/// A file that holds one query: saved under the file's name, for the default number of profiles.
 fn import_single(store: &Store, path: &Path, text: &str) -> Result<ImportReport, SearchError> {
     let name = path
         .file_stem()
@@ -183,7 +185,7 @@ fn import_single(store: &Store, path: &Path, text: &str) -> Result<ImportReport,
         .unwrap_or_else(|| "Imported search".to_owned());
     let query = parse_query(text)?;
     let name = checked(&name, text, None)?;
-    let added = store.add_search(&name, &query.pretty(), None)?;
+    let added = store.add_search(&name, &query.pretty(), Some(super::DEFAULT_LIMIT))?;
     Ok(ImportReport {
         added: vec![added],
         skipped: Vec::new(),

@@ -20,6 +20,9 @@ use crate::store::{SavedSearch, Store, StoreError};
 /// The longest name a saved search may have, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 
+/// How many profiles an imported search asks for when its file does not say (as a new search).
+pub const DEFAULT_LIMIT: u32 = 100;
+
 /// The most profiles one request can ask for.
 const MAX_LIMIT: u32 = 10_000;
 
@@ -73,6 +76,8 @@ impl Coded for SearchError {
 /// Checks a search before it is saved: a name, a sensible limit, and a query without errors.
 /// Returns the trimmed name.
 fn checked(name: &str, query_text: &str, limit: Option<u32>) -> Result<String, SearchError> {
+    // Control characters and invisible direction marks could hide or disguise a shared name.
+    let name: String = name.chars().filter(|c| !hidden(*c)).collect();
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(SearchError::Name);
@@ -82,6 +87,13 @@ fn checked(name: &str, query_text: &str, limit: Option<u32>) -> Result<String, S
     }
     parse_query(query_text)?;
     Ok(name.to_owned())
+}
+
+/// A character a name must not carry: a control character, or an invisible format mark
+/// (zero-width, direction overrides, byte-order mark).
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Saves a search: a new one, or over the saved one it names.

@@ -209,3 +209,48 @@ fn an_export_to_a_missing_folder_fails_without_leaving_a_file() {
     assert!(message.contains("could not be written"), "{message}");
     assert!(!path.exists());
 }
+
+#[test]
+fn names_lose_hidden_characters_and_stay_within_the_longest_name_when_renamed() {
+    let (_dir, store) = store();
+    let sneaky = save_search(
+        &store,
+        &new("Py\u{202E}thon\u{0}\u{200B} people", PYTHON, None),
+    )
+    .unwrap();
+    assert_eq!(sneaky.name, "Python people");
+    let long = "x".repeat(MAX_NAME_CHARS);
+    save_search(&store, &new(&long, PYTHON, None)).unwrap();
+    let second = save_search(&store, &new(&long, PYTHON, None)).unwrap();
+    assert_eq!(second.name.chars().count(), MAX_NAME_CHARS);
+    assert!(second.name.ends_with(" (2)"), "{}", second.name);
+    // The renamed one can be saved again as it is.
+    let again = SearchToSave {
+        id: Some(second.id),
+        ..new(&second.name, PYTHON, None)
+    };
+    assert_eq!(save_search(&store, &again).unwrap().name, second.name);
+}
+
+#[test]
+fn an_imported_search_that_does_not_say_how_many_asks_for_the_default_not_every_match() {
+    let (dir, store) = store();
+    let path = dir.path().join("two.json");
+    std::fs::write(
+        &path,
+        r#"{"bulk_collect_searches": 1, "searches": [
+            {"name": "Unsaid", "query": {"query": {"match": {"skills": "go"}}}},
+            {"name": "Every match", "query": {"query": {"match": {"skills": "go"}}}, "limit": null}
+        ]}"#,
+    )
+    .unwrap();
+    let report = import_searches(&store, &path).unwrap();
+    let limits: Vec<Option<u32>> = report.added.iter().map(|s| s.limit).collect();
+    assert_eq!(limits, [Some(DEFAULT_LIMIT), None]);
+    let single = dir.path().join("one.json");
+    std::fs::write(&single, PYTHON).unwrap();
+    assert_eq!(
+        import_searches(&store, &single).unwrap().added[0].limit,
+        Some(DEFAULT_LIMIT)
+    );
+}

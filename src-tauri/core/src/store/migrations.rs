@@ -129,6 +129,7 @@ const MIGRATIONS: &[&str] = &[
         created_at   TEXT NOT NULL,
         updated_at   TEXT NOT NULL
     );
+    CREATE INDEX saved_searches_by_name ON saved_searches (name COLLATE NOCASE);
     "#,
     // 5: money: the balance seen before each job's POST and after its delivery (what it spent, and
     // what a profile really costs), the previews paid for, and where a quote's figure came from.

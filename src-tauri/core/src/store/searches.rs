@@ -140,7 +140,11 @@ fn free_name(
     }
     let mut n = 2;
     loop {
-        let candidate = format!("{name} ({n})");
+        // The name is cut so that the suffix keeps it within the longest name a search may have.
+        let suffix = format!(" ({n})");
+        let keep = crate::searches::MAX_NAME_CHARS.saturating_sub(suffix.chars().count());
+        let base: String = name.chars().take(keep).collect();
+        let candidate = format!("{base}{suffix}");
         if !taken(&candidate)? {
             return Ok(candidate);
         }

@@ -15,7 +15,9 @@ setting: number,
  */
 measured: MeasuredCredits | null, 
 /**
- * The figure prices use: the measured one when there is one.
+ * The figure prices use: the measured one when it is at least the setting, else the setting
+ * (a measurement never lowers a price: a top-up or spending elsewhere between the two balance
+ * readings could make it look cheaper than it is).
  */
 used: number, 
 /**
