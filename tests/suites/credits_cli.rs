@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-
 use bulk_collect_tests::*;
 use collect_core::jobs::JobState;
 use collect_core::store::Setting;

@@ -176,7 +176,14 @@ async fn run(point: Option<&str>) -> Ended {
 async fn collect(app: &App<'_>, data_dir: &Path) {
     crate::e2e::enter_key_on_first_run(app).await;
     app.click_testid("nav-new").await;
-    app.select("template-select", "python").await;
+    // The same query as the CLI's reference run (the shared Python example), as query code.
+    let query: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(bulk_collect_tests::shared_data("query-python.json"))
+            .expect("the shared query"),
+    )
+    .expect("the shared query is JSON");
+    app.click_testid("query-code").await;
+    app.type_query(&query.to_string()).await;
     app.fill("limit-input", &LIMIT.to_string()).await;
     app.fill("name-input", "kill points").await;
     // The price comes by itself; the button is named for it ("Get 1,300 profiles").

@@ -400,8 +400,25 @@ impl App<'_> {
                 ready.then_some(element)
             })
             .await;
-        self.command(&format!("click {what}"), element.click())
-            .await;
+        self.click_element(element, what).await;
+    }
+
+    /// Clicks `element`. WebKitWebDriver sometimes refuses a click with an empty error after
+    /// scrolling (seen inside the sticky summary column and the code editor); the element is then
+    /// scrolled to the middle of the window and clicked from a script, as a person's click would.
+    async fn click_element(&self, element: Element, what: &str) {
+        if let Ok(Ok(_)) = tokio::time::timeout(COMMAND_TIMEOUT, element.clone().click()).await {
+            return;
+        }
+        let target = serde_json::to_value(&element).expect("an element reference is JSON");
+        self.command(
+            &format!("click {what} (from a script)"),
+            self.client.execute(
+                "arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus(); arguments[0].click();",
+                vec![target],
+            ),
+        )
+        .await;
     }
 
     /// Waits for the element with `data-testid` to be shown, and returns it.
@@ -561,7 +578,7 @@ impl App<'_> {
                 ))),
             )
             .await;
-        self.command("click into the editor", content.click()).await;
+        self.click_element(content.clone(), "into the editor").await;
         self.command("type the query", content.send_keys(text))
             .await;
     }
