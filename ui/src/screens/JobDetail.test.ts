@@ -95,6 +95,16 @@ describe("Job detail", () => {
     expect(calls.mock.calls.filter(([command]) => command === "submit")).toHaveLength(0);
   });
 
+  it("offers no Run again while the job may have reached Coresignal (uncertain)", async () => {
+    on("job_detail", () =>
+      detail({ state: "uncertain", query_json: '{"query":{}}' }, ["attach", "send_again"]),
+    );
+    on("list_jobs", () => []);
+    render(JobDetail, { id: 9 });
+    await screen.findByText(/I found it in my Coresignal account/);
+    expect(screen.queryByRole("button", { name: "Run again" })).toBeNull();
+  });
+
   it("shows no spreadsheet buttons before there is a spreadsheet", async () => {
     on("job_detail", () => detail({ state: "downloaded" }, ["open_folder"]));
     on("list_jobs", () => []);
