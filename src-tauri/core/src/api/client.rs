@@ -11,23 +11,13 @@ use url::Url;
 
 use super::address::{proxy_choice, validate_base_url};
 use super::classify::{self, submitted_or_uncertain, uncertain_after_send, Answer, Call};
-use super::config::{ApiConfig, RetryPolicy};
+use super::config::{ApiConfig, Retry, RetryPolicy};
 use super::error::{network_error, ApiError, SubmitError};
 use super::limiter::{Endpoint, RateLimiter};
 use super::preview::PreviewPerson;
 use super::types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 use super::wire::{es_dsl_body, http_client, id_file_form, ids_csv, read_answer, Pooling};
 use crate::secrets::ApiKey;
-
-/// When a failed request may be sent again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Retry {
-    /// It costs nothing (a read, the free search): after a 5xx or a network failure too.
-    Freely,
-    /// It may cost credits (a preview): only when the service cannot have taken it (429, 503, a
-    /// connection that never opened).
-    OnlyUntaken,
-}
 
 /// The Coresignal client. Cheap to clone; all clones share the balance watch.
 #[derive(Clone)]

@@ -61,6 +61,16 @@ pub fn without_password(proxy: &str) -> String {
     }
 }
 
+/// When a failed request may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// It costs nothing (a read, the free search): after a 5xx or a network failure too.
+    Freely,
+    /// It may cost credits (a preview): only when the service cannot have taken it (429, 503, a
+    /// connection that never opened).
+    OnlyUntaken,
+}
+
 /// Bounded exponential backoff with jitter, for transient failures and for 429s.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
