@@ -401,6 +401,19 @@ pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
     })
 }
 
+/// The message of the error a `--json` CLI run printed (`{"error": {"message": …}}`).
+pub fn cli_error_message(output: &std::process::Output) -> String {
+    stdout_json(output)["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| {
+            panic!(
+                "no error message in {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        })
+        .to_owned()
+}
+
 /// The path of the shared Python query file, as the CLI takes it.
 pub fn python_query_file() -> String {
     shared_data("query-python.json")

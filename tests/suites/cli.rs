@@ -4,49 +4,17 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use bulk_collect_tests::*;
 use coresignal_sim::DEFAULT_PRACTICE_KEY;
-
-/// Runs the CLI against `harness`'s simulator and data folder, with the key in the environment.
-fn cli(harness: &Harness, args: &[&str]) -> Output {
-    cli_with(harness, args, None)
-}
-
-fn cli_with(harness: &Harness, args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(workspace_binary("bulk-collect-cli"))
-        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
-        .arg(harness.dir.path())
-        .args(args)
-        .env("BULK_COLLECT_API_KEY", DEFAULT_PRACTICE_KEY)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     let harness = Harness::start(quick_sim()).await;
     let query = python_query_file();
 
-    let estimate = cli(
+    let estimate = run_cli(
         &harness,
         &["--json", "estimate", "--query", &query, "--limit", "30"],
     );
@@ -56,7 +24,7 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     assert_eq!(estimate["credits"], 30);
     assert!(estimate["balance"].is_i64());
 
-    let submitted = cli(
+    let submitted = run_cli(
         &harness,
         &[
             "--json",
@@ -81,11 +49,11 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     assert_eq!(request_id, harness.sim.requests()[0].id);
     let job = submitted["job"].as_i64().unwrap().to_string();
 
-    let waited = stdout_json(&cli(&harness, &["--json", "wait", &job]));
+    let waited = stdout_json(&run_cli(&harness, &["--json", "wait", &job]));
     assert_eq!(waited["state"], "ready");
 
     let target = harness.dir.path().join("my files");
-    let downloaded = cli(
+    let downloaded = run_cli(
         &harness,
         &["--json", "download", &job, "--to", target.to_str().unwrap()],
     );
@@ -107,12 +75,12 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     );
     assert_eq!(read_records(path).len(), 30);
 
-    let shown = stdout_json(&cli(&harness, &["--json", "show", &job]));
+    let shown = stdout_json(&run_cli(&harness, &["--json", "show", &job]));
     assert_eq!(shown["state"], "downloaded");
     assert_eq!(shown["name"], "Python people");
     assert!(shown["events"].as_array().unwrap().len() >= 5);
 
-    let listed = stdout_json(&cli(&harness, &["--json", "jobs"]));
+    let listed = stdout_json(&run_cli(&harness, &["--json", "jobs"]));
     assert_eq!(listed["jobs"].as_array().unwrap().len(), 1);
 
     // Practice and Live histories are apart: a live address sees none of it (and calls nothing).
@@ -132,7 +100,7 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn submit_without_yes_in_a_script_spends_nothing() {
     let harness = Harness::start(quick_sim()).await;
-    let output = cli(
+    let output = run_cli(
         &harness,
         &[
             "--json",
@@ -157,12 +125,12 @@ async fn submit_without_yes_in_a_script_spends_nothing() {
 async fn an_id_file_is_submitted_and_downloaded() {
     let harness = Harness::start(quick_sim()).await;
     let ids = shared_data("ids-valid.csv").to_string_lossy().into_owned();
-    let submitted = stdout_json(&cli(
+    let submitted = stdout_json(&run_cli(
         &harness,
         &["--json", "submit", "--ids", &ids, "--yes"],
     ));
     let job = submitted["job"].as_i64().unwrap().to_string();
-    let downloaded = stdout_json(&cli(&harness, &["--json", "download", &job]));
+    let downloaded = stdout_json(&run_cli(&harness, &["--json", "download", &job]));
     let records: u64 = downloaded["files"]
         .as_array()
         .unwrap()
@@ -175,14 +143,14 @@ async fn an_id_file_is_submitted_and_downloaded() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
     let harness = Harness::start(quick_sim()).await;
-    let missing = cli(&harness, &["--json", "show", "999"]);
+    let missing = run_cli(&harness, &["--json", "show", "999"]);
     assert!(!missing.status.success());
     assert_eq!(stdout_json(&missing)["error"]["code"], "NotFound");
 
     let malformed = shared_data("query-malformed.json")
         .to_string_lossy()
         .into_owned();
-    let bad = cli(&harness, &["--json", "estimate", "--query", &malformed]);
+    let bad = run_cli(&harness, &["--json", "estimate", "--query", &malformed]);
     assert!(!bad.status.success());
     let error = stdout_json(&bad);
     assert_eq!(error["error"]["code"], "InvalidQuery");
@@ -195,10 +163,10 @@ async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
     let over = shared_data("ids-over-limit.csv")
         .to_string_lossy()
         .into_owned();
-    let refused = cli(&harness, &["--json", "submit", "--ids", &over, "--yes"]);
+    let refused = run_cli(&harness, &["--json", "submit", "--ids", &over, "--yes"]);
     assert_eq!(stdout_json(&refused)["error"]["code"], "TooManyIds");
 
-    let plain = cli(&harness, &["show", "999"]);
+    let plain = run_cli(&harness, &["show", "999"]);
     assert!(!plain.status.success());
     assert!(String::from_utf8_lossy(&plain.stderr).contains("no job number 999"));
     assert!(harness.sim.requests().is_empty());
@@ -280,12 +248,9 @@ async fn an_id_file_with_bad_lines_names_them_before_any_confirmation() {
     let ids = shared_data("ids-with-problems.csv")
         .to_string_lossy()
         .into_owned();
-    let refused = cli(&harness, &["--json", "submit", "--ids", &ids]);
+    let refused = run_cli(&harness, &["--json", "submit", "--ids", &ids]);
     assert!(!refused.status.success());
-    let message = stdout_json(&refused)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = cli_error_message(&refused);
     assert!(
         message.contains("line 13") && message.contains("abc123"),
         "{message}"
@@ -293,7 +258,7 @@ async fn an_id_file_with_bad_lines_names_them_before_any_confirmation() {
     assert!(message.contains("--yes"), "{message}");
     assert!(harness.sim.requests().is_empty(), "nothing was sent");
 
-    let sent = stdout_json(&cli(
+    let sent = stdout_json(&run_cli(
         &harness,
         &["--json", "submit", "--ids", &ids, "--yes"],
     ));
@@ -313,14 +278,14 @@ async fn an_id_file_with_bad_lines_names_them_before_any_confirmation() {
 async fn the_same_search_again_needs_again_and_a_job_can_be_cancelled() {
     let harness = Harness::start(quick_sim()).await;
     let query = python_query_file();
-    let first = stdout_json(&cli(
+    let first = stdout_json(&run_cli(
         &harness,
         &[
             "--json", "submit", "--query", &query, "--limit", "4", "--yes",
         ],
     ));
     let job = first["job"].as_i64().unwrap().to_string();
-    let refused = cli(
+    let refused = run_cli(
         &harness,
         &[
             "--json", "submit", "--query", &query, "--limit", "4", "--yes",
@@ -336,8 +301,8 @@ async fn the_same_search_again_needs_again_and_a_job_can_be_cancelled() {
         .contains("--again"));
     assert_eq!(harness.sim.requests().len(), 1, "nothing sent twice");
 
-    let cancelled = stdout_json(&cli(&harness, &["--json", "cancel", &job]));
+    let cancelled = stdout_json(&run_cli(&harness, &["--json", "cancel", &job]));
     assert_eq!(cancelled["state"], "cancelled");
-    let again = cli(&harness, &["--json", "cancel", &job]);
+    let again = run_cli(&harness, &["--json", "cancel", &job]);
     assert_eq!(stdout_json(&again)["error"]["code"], "InvalidState");
 }

@@ -26,10 +26,7 @@ async fn a_paid_preview_in_a_script_needs_yes_and_sends_nothing_without_it() {
         &["--json", "preview", "--query", &python_query_file()],
     );
     assert!(!refused.status.success());
-    let message = stdout_json(&refused)["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let message = cli_error_message(&refused);
     assert!(
         message.contains("costs 10 credits") && message.contains("--yes"),
         "{message}"
