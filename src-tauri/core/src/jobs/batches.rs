@@ -60,7 +60,7 @@ pub fn collection_state(batches: &[JobState]) -> JobState {
             return needs_you;
         }
     }
-    if batches.iter().any(|state| !state.is_final_for_collection()) {
+    if batches.iter().any(|state| state.is_under_way()) {
         return [Downloading, Ready, Processing, Submitting]
             .into_iter()
             .find(|state| any(*state))
@@ -72,26 +72,10 @@ pub fn collection_state(batches: &[JobState]) -> JobState {
         .unwrap_or(NoResults)
 }
 
-impl JobState {
-    /// True when a batch in this state needs no more work by the app (it may need a person).
-    fn is_final_for_collection(self) -> bool {
-        !matches!(
-            self,
-            JobState::Queued
-                | JobState::Submitting
-                | JobState::Processing
-                | JobState::Ready
-                | JobState::Downloading
-        )
-    }
-}
-
 /// True when every batch of a collection has ended and at least one brought files: its export
 /// (of those) can be made. A batch that ended without files is named in the collection's trail.
 pub fn collection_ended_with_files(batches: &[BatchView]) -> bool {
-    batches
-        .iter()
-        .all(|batch| batch.state.is_final_for_collection())
+    batches.iter().all(|batch| !batch.state.is_under_way())
         && batches
             .iter()
             .any(|batch| batch.state == JobState::Downloaded)
@@ -260,7 +244,7 @@ impl Engine {
             self.send_due_batches(Some(parent)).await?;
             let batches = self.store.batches(parent)?;
             let states: Vec<JobState> = batches.iter().map(|batch| batch.state).collect();
-            if states.iter().all(|state| state.is_final_for_collection()) {
+            if states.iter().all(|state| !state.is_under_way()) {
                 return self.shown(self.job(parent)?);
             }
             if let Some(limit) = timeout.filter(|limit| started.elapsed() >= *limit) {

@@ -293,3 +293,44 @@ async fn cancelling_a_collection_cancels_every_batch_not_yet_ended() {
     let again = engine.cancel(parent.id).unwrap_err();
     assert!(matches!(again, EngineError::InvalidState { .. }));
 }
+
+#[tokio::test]
+async fn a_retried_batch_makes_its_collections_spreadsheet_out_of_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let parent = collection(&engine, 10_001).await;
+    let [refused, accepted] = [0, 1].map(|i| engine.store().batches(parent.id).unwrap()[i].id);
+    let store = engine.store();
+    fail(&engine, refused, None);
+    store
+        .claim_batch(accepted, "me", "me", Duration::ZERO)
+        .unwrap()
+        .unwrap();
+    store.set_request_id(accepted, "r-1").unwrap();
+    let mut from = JobState::Submitting;
+    for to in [
+        JobState::Processing,
+        JobState::Ready,
+        JobState::Downloading,
+        JobState::Downloaded,
+    ] {
+        store
+            .move_state(accepted, &[from], to, None, None)
+            .unwrap()
+            .unwrap();
+        from = to;
+    }
+    let export_path = || engine.job(parent.id).unwrap().export_path;
+
+    // Made of the one downloaded batch while the other stopped: recorded.
+    assert!(!store.set_export_path(parent.id, "one.xlsx", 2).unwrap());
+    assert!(store.set_export_path(parent.id, "one.xlsx", 1).unwrap());
+    assert_eq!(export_path().as_deref(), Some("one.xlsx"));
+
+    // The refused batch is retried: the spreadsheet no longer covers the collection.
+    assert_eq!(engine.retry(refused).unwrap().state, JobState::Queued);
+    assert_eq!(export_path(), None);
+    // A spreadsheet finished while the batch is under way is not recorded either.
+    assert!(!store.set_export_path(parent.id, "late.xlsx", 1).unwrap());
+    assert_eq!(export_path(), None);
+}

@@ -154,6 +154,9 @@ pub struct Engine {
     pub(super) collections_shown: Mutex<HashMap<i64, JobState>>,
     /// True while this engine's scheduler is sending queued batches (one sender at a time).
     pub(super) batching: std::sync::atomic::AtomicBool,
+    /// Held while a spreadsheet is made: they are made one after another, in the order their
+    /// downloads ended, so an older spreadsheet never lands over a newer one of the same name.
+    pub(super) spreadsheets: tokio::sync::Mutex<()>,
 }
 
 impl Engine {
@@ -186,6 +189,7 @@ impl Engine {
             batching: std::sync::atomic::AtomicBool::new(false),
             collections_shown: Mutex::new(HashMap::new()),
             people_cache: Mutex::new(None),
+            spreadsheets: tokio::sync::Mutex::new(()),
         });
         if let Some(key) = key {
             engine.set_key(key)?;

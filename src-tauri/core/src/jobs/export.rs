@@ -12,6 +12,18 @@ use crate::store::FileState;
 
 use super::{Engine, EngineError, JobState};
 
+/// What one export reads and where it writes.
+struct ExportInputs {
+    /// The downloaded files, in order.
+    files: Vec<PathBuf>,
+    /// The folder the export goes to.
+    out: PathBuf,
+    /// The job's name, for the file's name.
+    name: String,
+    /// For a collection, how many of its batches' files are in it (0 for a single job).
+    batches: usize,
+}
+
 /// The people read for one job's results table, and the files (path, size) they came from.
 pub(super) struct PeopleCache {
     job: i64,
@@ -64,17 +76,18 @@ impl Engine {
         date: time::Date,
         options: &ExportOptions,
     ) -> Result<ExportResult, EngineError> {
-        let (files, out, name) = self.export_inputs(id, to)?;
-        Ok(export_job(&files, &out, &name, date, options)?)
+        let inputs = self.export_inputs(id, to)?;
+        Ok(export_job(
+            &inputs.files,
+            &inputs.out,
+            &inputs.name,
+            date,
+            options,
+        )?)
     }
 
-    /// What an export of job `id` reads and where it writes: its downloaded files, the folder,
-    /// and the name. Refuses a job that is not downloaded.
-    fn export_inputs(
-        &self,
-        id: i64,
-        to: Option<&Path>,
-    ) -> Result<(Vec<PathBuf>, PathBuf, String), EngineError> {
+    /// What an export of job `id` reads and where it writes. Refuses a job that is not downloaded.
+    fn export_inputs(&self, id: i64, to: Option<&Path>) -> Result<ExportInputs, EngineError> {
         // A collection's page lists its batches' files: one export covers them all.
         let detail = self.detail(id)?;
         let job = &detail.job;
@@ -110,13 +123,20 @@ impl Engine {
             "" => format!("job {id}"),
             name => name.to_owned(),
         };
-        Ok((files, out, name))
+        Ok(ExportInputs {
+            files,
+            out,
+            name,
+            batches: downloaded.len(),
+        })
     }
 
     /// Makes the spreadsheet a person opens (XLSX, one row per person) in the job's folder, off the
     /// async workers, and records it. A failure is noted in the audit trail; the files stay.
     /// A batch's download makes its collection's spreadsheet once every batch is downloaded.
     pub(super) async fn spreadsheet_after_download(&self, id: i64) {
+        // What to export is read only once the spreadsheet before this one is in place.
+        let _turn = self.spreadsheets.lock().await;
         let id = match self.job(id).map(|job| job.parent_id) {
             Ok(Some(parent)) => match self.detail(parent) {
                 Ok(detail) if super::batches::collection_ended_with_files(&detail.batches) => {
@@ -147,29 +167,32 @@ impl Engine {
         };
         let today = time::OffsetDateTime::now_utc().date();
         let made = match self.export_inputs(id, None) {
-            Ok((files, out, name)) => tokio::task::spawn_blocking(move || {
-                export_job(&files, &out, &name, today, &options).map_err(EngineError::from)
-            })
-            .await
-            .unwrap_or_else(|error| Err(EngineError::InvalidInput(error.to_string()))),
+            Ok(inputs) => {
+                let batches = inputs.batches;
+                tokio::task::spawn_blocking(move || {
+                    export_job(&inputs.files, &inputs.out, &inputs.name, today, &options)
+                })
+                .await
+                .map_err(|error| EngineError::InvalidInput(error.to_string()))
+                .and_then(|made| Ok((made?, batches)))
+            }
             Err(error) => Err(error),
         };
         let noted = match made {
-            Ok(result) => match result.paths.first() {
+            Ok((result, batches)) => match result.paths.first() {
                 Some(path) => {
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
                     self.store
-                        .set_export_path(id, &path.to_string_lossy())
+                        .set_export_path(id, &path.to_string_lossy(), batches)
                         .map_err(EngineError::from)
-                        .and_then(|()| {
-                            self.note(
-                                id,
-                                &format!(
-                                    "Spreadsheet ready: {} ({} people).",
-                                    name.unwrap_or_default(),
-                                    result.people
-                                ),
-                            )
+                        .and_then(|recorded| {
+                            let name = name.unwrap_or_default();
+                            let text = if recorded {
+                                format!("Spreadsheet ready: {name} ({} people).", result.people)
+                            } else {
+                                format!("A spreadsheet of {} people was made ({name}), but a batch started again meanwhile: a new one is made when it ends.", result.people)
+                            };
+                            self.note(id, &text)
                         })
                 }
                 None => Ok(()),

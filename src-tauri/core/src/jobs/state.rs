@@ -58,6 +58,16 @@ impl JobState {
         JobState::Collection,
     ];
 
+    /// States of a batch that the app still works through for its collection (sending, waiting
+    /// for the service, downloading); every other state is where a batch stops.
+    pub const UNDER_WAY: [JobState; 5] = [
+        JobState::Queued,
+        JobState::Submitting,
+        JobState::Processing,
+        JobState::Ready,
+        JobState::Downloading,
+    ];
+
     /// States the scheduler works on by itself.
     pub const ACTIVE: [JobState; 3] =
         [JobState::Processing, JobState::Ready, JobState::Downloading];
@@ -90,6 +100,11 @@ impl JobState {
     /// True while the scheduler still has work to do on its own.
     pub fn is_active(self) -> bool {
         Self::ACTIVE.contains(&self)
+    }
+
+    /// True while a batch in this state still has work under way for its collection.
+    pub fn is_under_way(self) -> bool {
+        Self::UNDER_WAY.contains(&self)
     }
 
     /// True once the service has answered for good (files listed or a final answer); polling is over.

@@ -237,14 +237,24 @@ impl Store {
         earlier_in(&self.lock(), mode, fingerprint, since)
     }
 
-    /// Records the spreadsheet made from job `id`'s files.
-    pub fn set_export_path(&self, id: i64, path: &str) -> StoreResult<()> {
+    /// Records the spreadsheet made from job `id`'s files. For a collection, only while none of
+    /// its batches is under way and `batches` of them are downloaded, as when it was made (checked
+    /// in the same write): a spreadsheet made before a batch was retried does not cover what the
+    /// collection holds. `batches` is 0 for a single job. Returns whether it was recorded.
+    pub fn set_export_path(&self, id: i64, path: &str, batches: usize) -> StoreResult<bool> {
+        let under_way: Vec<&str> = JobState::UNDER_WAY.iter().map(|s| s.as_str()).collect();
+        let under_way = under_way.join("','");
+        let downloaded = JobState::Downloaded.as_str();
         self.write_now(|transaction, now| {
-            transaction.execute(
-                "UPDATE jobs SET export_path = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, path, now],
+            let changed = transaction.execute(
+                &format!(
+                    "UPDATE jobs SET export_path = ?2, updated_at = ?3 WHERE id = ?1 AND NOT EXISTS \
+                     (SELECT 1 FROM jobs WHERE parent_id = ?1 AND state IN ('{under_way}')) \
+                     AND (SELECT count(*) FROM jobs WHERE parent_id = ?1 AND state = '{downloaded}') = ?4"
+                ),
+                params![id, path, now, i64::try_from(batches).unwrap_or(i64::MAX)],
             )?;
-            Ok(())
+            Ok(changed == 1)
         })
     }
 
@@ -364,9 +374,12 @@ pub(super) fn move_in(
         params![id, now, from, to.as_str(), reason.unwrap_or(to.describe())],
     )?;
     // A batch's move changes how its collection stands: the list's "changed since" must see it.
+    // A batch under way again (a retry) makes the collection's spreadsheet out of date: it is
+    // forgotten, in the same transaction, and made again once every batch has stopped.
     transaction.execute(
-        "UPDATE jobs SET updated_at = ?2 WHERE id = (SELECT parent_id FROM jobs WHERE id = ?1)",
-        params![id, now],
+        "UPDATE jobs SET updated_at = ?2, export_path = CASE WHEN ?3 THEN NULL ELSE export_path END \
+         WHERE id = (SELECT parent_id FROM jobs WHERE id = ?1)",
+        params![id, now, to.is_under_way()],
     )?;
     let row = transaction.query_row(
         &format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1"),
