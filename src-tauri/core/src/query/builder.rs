@@ -370,16 +370,26 @@ pub(crate) fn parse_number(value: &str) -> Option<Value> {
     Number::from_f64(n).map(Value::Number)
 }
 
-/// `YYYY-MM-DD` or `YYYY-MM`, with a month 01–12 and a day 01–31.
+/// `YYYY-MM-DD` or `YYYY-MM`: a month 01–12 and, when given, a day that month has
+/// (2024-02-29 is one, 2024-02-31 is not).
 pub(crate) fn is_date(value: &str) -> bool {
     let parts: Vec<&str> = value.split('-').collect();
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let in_range = |s: &str, max: u32| s.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n));
-    match parts.as_slice() {
-        [y, m] => digits(y, 4) && digits(m, 2) && in_range(m, 12),
-        [y, m, d] => {
-            digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && in_range(d, 31)
-        }
-        _ => false,
-    }
+    let number = |s: &str, n: usize| {
+        (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<i32>().ok())
+            .flatten()
+    };
+    let (year, month, day) = match parts.as_slice() {
+        [y, m] => (number(y, 4), number(m, 2), Some(1)),
+        [y, m, d] => (number(y, 4), number(m, 2), number(d, 2)),
+        _ => return false,
+    };
+    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
+        return false;
+    };
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok());
+    let day = u8::try_from(day).ok();
+    matches!((month, day), (Some(month), Some(day)) if time::Date::from_calendar_date(year, month, day).is_ok())
 }

@@ -62,6 +62,8 @@ pub enum DiagnosticCode {
     AggregationsIgnored,
     /// A `nested` path the app does not know.
     UnknownNestedPath,
+    /// A `bool` without a single condition: it matches every profile.
+    NoConditions,
 }
 
 /// One problem of a query, placed in its text.

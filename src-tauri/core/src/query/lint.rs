@@ -160,6 +160,22 @@ impl Linter<'_> {
     }
 
     fn bool(&mut self, body: &Map<String, Value>, path: &str, nested: Option<&str>) {
+        let conditions: usize = BOOL_LISTS
+            .iter()
+            .filter_map(|key| body.get(*key))
+            .map(|value| value.as_array().map_or(1, Vec::len))
+            .sum();
+        if conditions == 0 {
+            self.warn(
+                DiagnosticCode::NoConditions,
+                path,
+                &format!(
+                    "This \"bool\" has no conditions in {}, so it matches every profile. Add a \
+                     condition, or check the cost before you collect.",
+                    BOOL_LISTS.join(", ")
+                ),
+            );
+        }
         for (key, value) in body {
             if BOOL_OPTIONS.contains(&key.as_str()) {
                 continue;

@@ -310,6 +310,22 @@ fn unknown_nested_path_is_a_warning() {
 }
 
 #[test]
+fn a_bool_without_conditions_is_a_warning_that_it_matches_everyone() {
+    for empty in [
+        json!({"bool": {}}),
+        json!({"bool": {"must": [], "boost": 2}}),
+    ] {
+        let query = query_of(empty).unwrap();
+        assert_eq!(query.warnings.len(), 1);
+        assert_eq!(query.warnings[0].code, DiagnosticCode::NoConditions);
+        assert_eq!(query.warnings[0].path, "query.bool");
+        assert!(query.warnings[0].message.contains("matches every profile"));
+    }
+    let one = query_of(json!({"bool": {"filter": {"match_all": {}}}})).unwrap();
+    assert!(one.warnings.is_empty(), "{:?}", one.warnings);
+}
+
+#[test]
 fn several_problems_come_back_together() {
     let error = query_of(json!({"bool": {"should": [
         {"term": {"country": "Germany"}},

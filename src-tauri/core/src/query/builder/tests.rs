@@ -135,6 +135,22 @@ fn wrong_fields_conditions_and_values_are_explained_by_group_and_rule() {
     assert!(m.contains("needs a number"), "{m}");
     let m = message(rule("last_updated", Condition::OnOrAfter, &["31/01/2025"]));
     assert!(m.contains("year-month-day"), "{m}");
+    for not_a_day in [
+        "2024-02-31",
+        "2023-02-29",
+        "2024-13",
+        "2024-00-10",
+        "2024-04-31",
+    ] {
+        let m = message(rule("last_updated", Condition::OnOrAfter, &[not_a_day]));
+        assert!(m.contains(&format!("\"{not_a_day}\" is not one")), "{m}");
+    }
+    for day in ["2024-02-29", "2024-12", "2024-12-31"] {
+        assert!(
+            to_query(&one(rule("last_updated", Condition::OnOrAfter, &[day]))).is_ok(),
+            "{day}"
+        );
+    }
     let m = message(rule("job_title", Condition::Contains, &["a", "b"]));
     assert!(m.contains("takes one value"), "{m}");
 }

@@ -3,4 +3,4 @@
 /**
  * Which rule found the problem: stable names the UI and scripts may branch on.
  */
-export type DiagnosticCode = "syntax" | "empty" | "not_an_object" | "missing_key" | "unknown_body_key" | "empty_clause" | "several_types" | "unknown_type" | "unknown_bool_key" | "not_nested" | "country_field" | "too_long" | "too_many_clauses" | "unknown_field" | "term_on_text" | "size_ignored" | "request_field_ignored" | "aggregations_ignored" | "unknown_nested_path";
+export type DiagnosticCode = "syntax" | "empty" | "not_an_object" | "missing_key" | "unknown_body_key" | "empty_clause" | "several_types" | "unknown_type" | "unknown_bool_key" | "not_nested" | "country_field" | "too_long" | "too_many_clauses" | "unknown_field" | "term_on_text" | "size_ignored" | "request_field_ignored" | "aggregations_ignored" | "unknown_nested_path" | "no_conditions";
