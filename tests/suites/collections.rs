@@ -161,6 +161,18 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
         "{states:?}"
     );
 
+    // Every batch has stopped: the spreadsheet holds the one that brought files.
+    let partial = spreadsheet_of(&harness, job.id).await;
+    assert_eq!(people_ids(Path::new(&partial)).len(), 1);
+
+    // Retried before the top-up arrived: the batch stops short again, and the spreadsheet (out
+    // of date while the batch was under way) is made again of what there is.
+    harness.engine.retry(job.id).unwrap();
+    assert_eq!(harness.engine.job(job.id).unwrap().export_path, None);
+    wait_for_state(&harness.engine, job.id, JobState::InsufficientCredits).await;
+    let again = spreadsheet_of(&harness, job.id).await;
+    assert_eq!(people_ids(Path::new(&again)).len(), 1);
+
     harness.sim.set_credits(DEFAULT_PRACTICE_KEY, 100_000);
     harness.engine.retry(job.id).unwrap();
     wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
@@ -170,7 +182,7 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
         "no batch sent twice"
     );
 
-    // The spreadsheet is made once, for the collection, after its last batch.
+    // Once every batch is downloaded, the spreadsheet covers them all; the batches have none.
     let workbook = spreadsheet_of(&harness, job.id).await;
     let ids = people_ids(Path::new(&workbook));
     assert_eq!(ids.len(), 10_001);

@@ -323,14 +323,23 @@ async fn a_retried_batch_makes_its_collections_spreadsheet_out_of_date() {
     let export_path = || engine.job(parent.id).unwrap().export_path;
 
     // Made of the one downloaded batch while the other stopped: recorded.
-    assert!(!store.set_export_path(parent.id, "one.xlsx", 2).unwrap());
-    assert!(store.set_export_path(parent.id, "one.xlsx", 1).unwrap());
+    assert!(!store
+        .set_export_path(parent.id, "one.xlsx", &[refused, accepted])
+        .unwrap());
+    assert!(!store
+        .set_export_path(parent.id, "one.xlsx", &[refused])
+        .unwrap());
+    assert!(store
+        .set_export_path(parent.id, "one.xlsx", &[accepted])
+        .unwrap());
     assert_eq!(export_path().as_deref(), Some("one.xlsx"));
 
     // The refused batch is retried: the spreadsheet no longer covers the collection.
     assert_eq!(engine.retry(refused).unwrap().state, JobState::Queued);
     assert_eq!(export_path(), None);
     // A spreadsheet finished while the batch is under way is not recorded either.
-    assert!(!store.set_export_path(parent.id, "late.xlsx", 1).unwrap());
+    assert!(!store
+        .set_export_path(parent.id, "late.xlsx", &[accepted])
+        .unwrap());
     assert_eq!(export_path(), None);
 }

@@ -154,9 +154,11 @@ pub struct Engine {
     pub(super) collections_shown: Mutex<HashMap<i64, JobState>>,
     /// True while this engine's scheduler is sending queued batches (one sender at a time).
     pub(super) batching: std::sync::atomic::AtomicBool,
-    /// Held while a spreadsheet is made: they are made one after another, in the order their
-    /// downloads ended, so an older spreadsheet never lands over a newer one of the same name.
-    pub(super) spreadsheets: tokio::sync::Mutex<()>,
+    /// One lock per job whose spreadsheet this engine makes: a job's spreadsheets are made one
+    /// after another, so an older one never lands over a newer one of the same name.
+    pub(super) spreadsheets: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Collections whose missing spreadsheet was tried, with how they stood (their last change).
+    pub(super) spreadsheets_tried: Mutex<HashSet<(i64, String)>>,
 }
 
 impl Engine {
@@ -189,7 +191,8 @@ impl Engine {
             batching: std::sync::atomic::AtomicBool::new(false),
             collections_shown: Mutex::new(HashMap::new()),
             people_cache: Mutex::new(None),
-            spreadsheets: tokio::sync::Mutex::new(()),
+            spreadsheets: Mutex::new(HashMap::new()),
+            spreadsheets_tried: Mutex::new(HashSet::new()),
         });
         if let Some(key) = key {
             engine.set_key(key)?;

@@ -13,15 +13,15 @@ use crate::store::FileState;
 use super::{Engine, EngineError, JobState};
 
 /// What one export reads and where it writes.
-struct ExportInputs {
+pub(super) struct ExportInputs {
     /// The downloaded files, in order.
-    files: Vec<PathBuf>,
+    pub(super) files: Vec<PathBuf>,
     /// The folder the export goes to.
-    out: PathBuf,
+    pub(super) out: PathBuf,
     /// The job's name, for the file's name.
-    name: String,
-    /// For a collection, how many of its batches' files are in it (0 for a single job).
-    batches: usize,
+    pub(super) name: String,
+    /// For a collection, the batches whose files are in it (none for a single job).
+    pub(super) batches: Vec<i64>,
 }
 
 /// The people read for one job's results table, and the files (path, size) they came from.
@@ -87,7 +87,11 @@ impl Engine {
     }
 
     /// What an export of job `id` reads and where it writes. Refuses a job that is not downloaded.
-    fn export_inputs(&self, id: i64, to: Option<&Path>) -> Result<ExportInputs, EngineError> {
+    pub(super) fn export_inputs(
+        &self,
+        id: i64,
+        to: Option<&Path>,
+    ) -> Result<ExportInputs, EngineError> {
         // A collection's page lists its batches' files: one export covers them all.
         let detail = self.detail(id)?;
         let job = &detail.job;
@@ -102,7 +106,7 @@ impl Engine {
         }
         // A collection's batches that ended without files (expired, cancelled, failed) are left
         // out; those with nothing to download have no file to add.
-        let downloaded: std::collections::HashSet<i64> = detail
+        let downloaded: Vec<i64> = detail
             .batches
             .iter()
             .filter(|batch| batch.state == JobState::Downloaded)
@@ -127,85 +131,7 @@ impl Engine {
             files,
             out,
             name,
-            batches: downloaded.len(),
+            batches: downloaded,
         })
-    }
-
-    /// Makes the spreadsheet a person opens (XLSX, one row per person) in the job's folder, off the
-    /// async workers, and records it. A failure is noted in the audit trail; the files stay.
-    /// A batch's download makes its collection's spreadsheet once every batch is downloaded.
-    pub(super) async fn spreadsheet_after_download(&self, id: i64) {
-        // What to export is read only once the spreadsheet before this one is in place.
-        let _turn = self.spreadsheets.lock().await;
-        let id = match self.job(id).map(|job| job.parent_id) {
-            Ok(Some(parent)) => match self.detail(parent) {
-                Ok(detail) if super::batches::collection_ended_with_files(&detail.batches) => {
-                    let missing: Vec<String> = detail
-                        .batches
-                        .iter()
-                        .filter(|b| !matches!(b.state, JobState::Downloaded | JobState::NoResults))
-                        .map(|b| b.index.to_string())
-                        .collect();
-                    if !missing.is_empty() {
-                        self.audit(self.note(
-                            parent,
-                            &format!(
-                                "Batch {} ended without files, so the spreadsheet holds the other batches. Open a batch to see why and what can be done.",
-                                missing.join(", ")
-                            ),
-                        ));
-                    }
-                    parent
-                }
-                _ => return, // More batches to come: the spreadsheet waits for the last.
-            },
-            _ => id,
-        };
-        let options = ExportOptions {
-            past_positions: self.options().past_positions,
-            ..ExportOptions::default()
-        };
-        let today = time::OffsetDateTime::now_utc().date();
-        let made = match self.export_inputs(id, None) {
-            Ok(inputs) => {
-                let batches = inputs.batches;
-                tokio::task::spawn_blocking(move || {
-                    export_job(&inputs.files, &inputs.out, &inputs.name, today, &options)
-                })
-                .await
-                .map_err(|error| EngineError::InvalidInput(error.to_string()))
-                .and_then(|made| Ok((made?, batches)))
-            }
-            Err(error) => Err(error),
-        };
-        let noted = match made {
-            Ok((result, batches)) => match result.paths.first() {
-                Some(path) => {
-                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                    self.store
-                        .set_export_path(id, &path.to_string_lossy(), batches)
-                        .map_err(EngineError::from)
-                        .and_then(|recorded| {
-                            let name = name.unwrap_or_default();
-                            let text = if recorded {
-                                format!("Spreadsheet ready: {name} ({} people).", result.people)
-                            } else {
-                                format!("A spreadsheet of {} people was made ({name}), but a batch started again meanwhile: a new one is made when it ends.", result.people)
-                            };
-                            self.note(id, &text)
-                        })
-                }
-                None => Ok(()),
-            },
-            Err(error) => self.note(
-                id,
-                &format!(
-                    "The spreadsheet could not be made: {}",
-                    crate::error::Coded::user_message(&error)
-                ),
-            ),
-        };
-        self.audit(noted);
-        let _ = self.updates.send(super::JobUpdate::Exported { job: id });
     }
 }

@@ -41,6 +41,7 @@ mod quote;
 mod request;
 mod schedule;
 mod scheduler;
+mod spreadsheet;
 mod state;
 mod submit;
 mod usecases;
