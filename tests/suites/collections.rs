@@ -128,6 +128,22 @@ async fn a_25000_line_id_file_becomes_three_batches_and_one_workbook() {
     assert_eq!(unique.first().copied(), Some(1));
     assert_eq!(unique.last().copied(), Some(25_000));
 
+    // Asked again into another folder, every batch lands there, already downloaded or not;
+    // nothing is sent again.
+    let elsewhere = harness.dir.path().join("for the team");
+    let again = cli_json(
+        &harness,
+        &["download", &job, "--to", &elsewhere.to_string_lossy()],
+    );
+    assert_eq!(again["state"], "downloaded", "{again}");
+    for batch in 1..=3 {
+        assert!(
+            !files_under(&elsewhere.join(format!("batch-{batch}"))).is_empty(),
+            "batch {batch} is in the folder asked for"
+        );
+    }
+    assert_eq!(harness.sim.count_calls(Endpoint::SubmitIdFile), 3);
+
     let listed = cli_json(&harness, &["jobs"]);
     let jobs = listed["jobs"]
         .as_array()

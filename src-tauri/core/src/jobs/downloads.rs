@@ -18,10 +18,19 @@ impl Engine {
     /// Downloads every file of a `ready` (or partly downloaded) job into its folder, or into `to`.
     /// Another process downloading the same job makes this return [`EngineError::Busy`], naming it.
     /// A collection downloads every batch, each into its own folder (see
-    /// [`Engine::drive_collection`]).
+    /// [`Engine::drive_collection`]); with `to`, the batches already downloaded are fetched into
+    /// it too, as a downloaded job is, so that the folder asked for holds every batch.
     pub async fn download(&self, id: i64, to: Option<&Path>) -> Result<JobRow, EngineError> {
         let job = self.job(id)?;
         if job.state == JobState::Collection {
+            if let Some(to) = to {
+                for batch in self.store.batches(id)? {
+                    if batch.state == JobState::Downloaded {
+                        let folder = to.join(super::batches::batch_folder(&batch));
+                        Box::pin(self.download(batch.id, Some(&folder))).await?;
+                    }
+                }
+            }
             return Box::pin(self.drive_collection(id, to, None)).await;
         }
         let startable = matches!(
