@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use bulk_collect_tests::*;
-use coresignal_sim::DEFAULT_PRACTICE_KEY;
+use coresignal_sim::{Endpoint, DEFAULT_PRACTICE_KEY};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_goes_from_estimate_to_files_with_json_answers() {
@@ -74,6 +74,20 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
         std::fs::metadata(path).unwrap().len()
     );
     assert_eq!(read_records(path).len(), 30);
+
+    // Once downloaded, --to copies the files from this computer: nothing is fetched again, so
+    // files the service no longer keeps are never at risk.
+    let fetched = harness.sim.count_calls(Endpoint::Download);
+    let shared = harness.dir.path().join("for the team");
+    let copied = stdout_json(&run_cli(
+        &harness,
+        &["--json", "download", &job, "--to", shared.to_str().unwrap()],
+    ));
+    assert_eq!(copied["state"], "downloaded", "{copied}");
+    let copy = Path::new(copied["files"][0]["path"].as_str().unwrap());
+    assert!(copy.starts_with(&shared), "{copied}");
+    assert_eq!(std::fs::read(copy).unwrap(), std::fs::read(path).unwrap());
+    assert_eq!(harness.sim.count_calls(Endpoint::Download), fetched);
 
     let shown = stdout_json(&run_cli(&harness, &["--json", "show", &job]));
     assert_eq!(shown["state"], "downloaded");

@@ -128,8 +128,9 @@ async fn a_25000_line_id_file_becomes_three_batches_and_one_workbook() {
     assert_eq!(unique.first().copied(), Some(1));
     assert_eq!(unique.last().copied(), Some(25_000));
 
-    // Asked again into another folder, every batch lands there, already downloaded or not;
-    // nothing is sent again.
+    // Asked again into another folder, every batch lands there, copied from this computer:
+    // nothing is sent or fetched again.
+    let fetched = harness.sim.count_calls(Endpoint::Download);
     let elsewhere = harness.dir.path().join("for the team");
     let again = cli_json(
         &harness,
@@ -143,6 +144,7 @@ async fn a_25000_line_id_file_becomes_three_batches_and_one_workbook() {
         );
     }
     assert_eq!(harness.sim.count_calls(Endpoint::SubmitIdFile), 3);
+    assert_eq!(harness.sim.count_calls(Endpoint::Download), fetched);
 
     let listed = cli_json(&harness, &["jobs"]);
     let jobs = listed["jobs"]

@@ -18,20 +18,25 @@ impl Engine {
     /// Downloads every file of a `ready` (or partly downloaded) job into its folder, or into `to`.
     /// Another process downloading the same job makes this return [`EngineError::Busy`], naming it.
     /// A collection downloads every batch, each into its own folder (see
-    /// [`Engine::drive_collection`]); with `to`, the batches already downloaded are fetched into
-    /// it too, as a downloaded job is, so that the folder asked for holds every batch.
+    /// [`Engine::drive_collection`]). With `to`, a job (or batch) already downloaded has its files
+    /// copied there from this computer, never fetched again (see [`Engine::copy_downloaded`]).
     pub async fn download(&self, id: i64, to: Option<&Path>) -> Result<JobRow, EngineError> {
         let job = self.job(id)?;
         if job.state == JobState::Collection {
             if let Some(to) = to {
                 for batch in self.store.batches(id)? {
-                    if batch.state == JobState::Downloaded {
-                        let folder = to.join(super::batches::batch_folder(&batch));
-                        Box::pin(self.download(batch.id, Some(&folder))).await?;
+                    let folder = to.join(super::batches::batch_folder(&batch));
+                    if batch.state == JobState::Downloaded && self.job_folder(&batch) != folder {
+                        self.copy_downloaded(&batch, &folder).await?;
                     }
                 }
             }
             return Box::pin(self.drive_collection(id, to, None)).await;
+        }
+        if let Some(to) =
+            to.filter(|to| job.state == JobState::Downloaded && self.job_folder(&job) != *to)
+        {
+            return self.copy_downloaded(&job, to).await;
         }
         let startable = matches!(
             job.state,

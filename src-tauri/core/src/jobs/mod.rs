@@ -27,6 +27,7 @@
 //! | `words` | a job's name when none was given; counts in plain English |
 
 mod batches;
+mod copies;
 mod credits;
 mod downloads;
 mod engine;

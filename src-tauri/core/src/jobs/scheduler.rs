@@ -95,7 +95,7 @@ impl Engine {
     }
 
     /// Stops this engine's downloads (their `.part` files stay, to be resumed) and waits until
-    /// none is writing, so that another engine over the same store can take over safely. Stop the
+    /// none is writing, nor any spreadsheet, so that another engine over the same store can take over safely. Stop the
     /// scheduler too (its `shutdown` signal) so that it starts nothing new.
     pub async fn shut_down(&self) {
         self.stopping
@@ -103,7 +103,8 @@ impl Engine {
         for sender in lock(&self.downloads).values() {
             sender.send_replace(true);
         }
-        while !lock(&self.downloads).is_empty() {
+        // A spreadsheet being made is finished (one not begun yet is left to the next start).
+        while !lock(&self.downloads).is_empty() || self.making_spreadsheets() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }

@@ -44,14 +44,15 @@ impl Engine {
         if !self.options().export_after_download || self.is_stopping() {
             return Ok(());
         }
-        let under_way = JobState::UNDER_WAY.map(JobState::as_str);
-        for (collection, changed) in self
-            .store
-            .collections_without_spreadsheet(self.mode(), &under_way)?
-        {
-            if lock(&self.spreadsheets_tried).insert((collection, changed)) {
+        for tried in self.store.collections_without_spreadsheet(self.mode())? {
+            if lock(&self.spreadsheets_tried).insert(tried.clone()) {
                 let engine = Arc::clone(self);
-                tokio::spawn(async move { engine.make_spreadsheet(collection).await });
+                tokio::spawn(async move {
+                    if !engine.make_spreadsheet(tried.0).await {
+                        // Not even begun (the database was busy): the next pass tries again.
+                        lock(&engine.spreadsheets_tried).remove(&tried);
+                    }
+                });
             }
         }
         Ok(())
@@ -59,20 +60,24 @@ impl Engine {
 
     /// Makes job `id`'s spreadsheet (XLSX, one row per person) in its folder, off the async
     /// workers, and records it. A collection that already has a recorded one is left alone: a
-    /// batch moving again forgets it (see [`crate::store::Store::set_export_path`]).
-    async fn make_spreadsheet(&self, id: i64) {
+    /// batch moving again forgets it (see [`crate::store::Store::set_export_path`]). Returns false
+    /// when it could not even look (stopping, or the database failed).
+    async fn make_spreadsheet(&self, id: i64) -> bool {
         let turn = Arc::clone(lock(&self.spreadsheets).entry(id).or_default());
         let _turn = turn.lock().await;
         let Some(_lease) = self.wait_for_spreadsheet_lease(id).await else {
-            return;
+            return false;
         };
         let detail = match self.detail(id) {
             Ok(detail) => detail,
-            Err(error) => return self.audit(Err(error)),
+            Err(error) => {
+                self.audit(Err(error));
+                return false;
+            }
         };
         if !detail.batches.is_empty() {
             if detail.job.export_path.is_some() {
-                return; // Made meanwhile (by the other path, or by another process).
+                return true; // Made meanwhile (by the other path, or by another process).
             }
             let missing: Vec<String> = detail
                 .batches
@@ -136,6 +141,14 @@ impl Engine {
         };
         self.audit(noted);
         let _ = self.updates.send(super::JobUpdate::Exported { job: id });
+        true
+    }
+
+    /// True while this engine makes a spreadsheet (its turn on some job is taken).
+    pub(super) fn making_spreadsheets(&self) -> bool {
+        lock(&self.spreadsheets)
+            .values()
+            .any(|turn| turn.try_lock().is_err())
     }
 
     /// Takes the lease on job `id`'s spreadsheet, waiting while another process makes it; `None`

@@ -159,6 +159,29 @@ impl Store {
         })
     }
 
+    /// Records that job `job_id`'s files were copied into `dir`: its folder and each file's new
+    /// path (`paths`: file id and path), in one write. States and counts are unchanged.
+    pub fn relocate_files(
+        &self,
+        job_id: i64,
+        dir: &str,
+        paths: &[(i64, String)],
+    ) -> StoreResult<()> {
+        self.write_now(|transaction, now| {
+            transaction.execute(
+                "UPDATE jobs SET download_dir = ?2, updated_at = ?3 WHERE id = ?1",
+                params![job_id, dir, now],
+            )?;
+            for (file, path) in paths {
+                transaction.execute(
+                    "UPDATE job_files SET path = ?3 WHERE id = ?1 AND job_id = ?2",
+                    params![file, job_id, path],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// Resets every file of a job to pending (a download into a new folder).
     pub fn reset_files(&self, job_id: i64) -> StoreResult<()> {
         self.lock().execute(

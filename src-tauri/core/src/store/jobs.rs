@@ -267,14 +267,10 @@ impl Store {
         })
     }
 
-    /// Collections of `mode` whose batches have all stopped (none in `under_way`), at least one
-    /// with files, and no spreadsheet recorded; each with its last change.
-    pub fn collections_without_spreadsheet(
-        &self,
-        mode: Mode,
-        under_way: &[&str],
-    ) -> StoreResult<Vec<(i64, String)>> {
-        let under_way = under_way.join("','");
+    /// Collections of `mode` whose batches have all stopped (none under way), at least one with
+    /// files, and no spreadsheet recorded; each with its last change.
+    pub fn collections_without_spreadsheet(&self, mode: Mode) -> StoreResult<Vec<(i64, String)>> {
+        let under_way = JobState::UNDER_WAY.map(JobState::as_str).join("','");
         let connection = self.lock();
         let mut statement = connection.prepare_cached(&format!(
             "SELECT p.id, p.updated_at FROM jobs p WHERE p.mode = ?1 AND p.state = 'collection' \
