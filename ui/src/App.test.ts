@@ -59,6 +59,13 @@ describe("App", () => {
       emit({ type: "state", job: 3, state: "failed", batch_of: null });
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(screen.queryByTestId("toast"), "the job's own page shows it").toBeNull();
+
+      // A notice shown elsewhere goes when its job's page is opened.
+      router.go({ screen: "jobs" });
+      emit({ type: "state", job: 3, state: "uncertain", batch_of: null });
+      expect((await screen.findByTestId("toast")).textContent).toContain("“Chefs” stopped");
+      router.go({ screen: "job", id: 3 });
+      await waitFor(() => expect(screen.queryByTestId("toast")).toBeNull());
     } finally {
       vi.useRealTimers();
     }

@@ -30,6 +30,13 @@ class Toasts {
   dismiss(id: number): void {
     this.items = this.items.filter((toast) => toast.id !== id);
   }
+
+  /** Removes the notices about job `jobId` (its page is now on screen and says it). */
+  dismissAbout(jobId: number): void {
+    if (this.items.some((toast) => toast.jobId === jobId)) {
+      this.items = this.items.filter((toast) => toast.jobId !== jobId);
+    }
+  }
 }
 
 export const toasts = new Toasts();
