@@ -41,6 +41,7 @@ async fn a_free_preview_needs_no_confirmation_and_shows_up_to_20_people() {
     let cost = harness.engine.preview_cost().unwrap();
     assert_eq!(cost.credits, 0);
     assert_eq!(cost.question, "See 20 sample people: free in Practice.");
+    assert_eq!(cost.confirmation, None, "nothing to confirm");
     let preview = harness.engine.preview(&python_query(), None).await.unwrap();
     assert_eq!(preview.people.len(), 20);
     assert!(preview
@@ -58,14 +59,28 @@ async fn a_free_preview_needs_no_confirmation_and_shows_up_to_20_people() {
 }
 
 #[tokio::test]
-async fn a_paid_preview_is_not_sent_until_its_exact_cost_is_confirmed() {
+async fn a_paid_preview_is_sent_once_per_confirmation_of_its_cost() {
     let harness = harness(1, 10, 10).await;
     let start = balance(&harness);
     let cost = harness.engine.preview_cost().unwrap();
     assert_eq!(cost.credits, 10);
     assert_eq!(cost.question, "See 20 sample people: costs 10 credits.");
+    let confirmation = cost.confirmation.clone().unwrap();
 
-    for confirmed in [None, Some(0), Some(5), Some(100)] {
+    // Given for another price: the setting changed after the cost was said.
+    let older = harness.engine.preview_cost().unwrap().confirmation.unwrap();
+    let mut options = harness.engine.options();
+    options.preview_credits = 20;
+    harness.engine.apply(options.clone()).unwrap();
+    let repriced = harness.engine.preview(&python_query(), Some(&older)).await;
+    assert!(repriced
+        .unwrap_err()
+        .user_message()
+        .contains("costs 20 credits"));
+    options.preview_credits = 10;
+    harness.engine.apply(options).unwrap();
+
+    for confirmed in [None, Some("10"), Some("made-up"), Some(older.as_str())] {
         let refused = harness
             .engine
             .preview(&python_query(), confirmed)
@@ -87,10 +102,20 @@ async fn a_paid_preview_is_not_sent_until_its_exact_cost_is_confirmed() {
 
     let preview = harness
         .engine
-        .preview(&python_query(), Some(10))
+        .preview(&python_query(), Some(&confirmation))
         .await
         .unwrap();
     assert_eq!(preview.people.len(), 20);
+    assert_eq!(harness.sim.count_calls(Endpoint::Preview), 1);
+    assert_eq!(balance(&harness), start - 10);
+
+    // The same confirmation again (a double click, a replay) spends nothing more.
+    let again = harness
+        .engine
+        .preview(&python_query(), Some(&confirmation))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), ErrorCode::ConfirmationNeeded);
     assert_eq!(harness.sim.count_calls(Endpoint::Preview), 1);
     assert_eq!(balance(&harness), start - 10);
     assert_eq!(harness.engine.last_balance().unwrap(), Some(start - 10));
@@ -106,7 +131,11 @@ async fn a_paid_preview_is_sent_again_only_when_the_service_cannot_have_taken_it
     let mut faults = harness.sim.faults();
     faults.error_rate.search = 1.0;
     harness.sim.set_faults(faults);
-    let failed = harness.engine.preview(&python_query(), Some(10)).await;
+    let confirmation = harness.engine.preview_cost().unwrap().confirmation;
+    let failed = harness
+        .engine
+        .preview(&python_query(), confirmation.as_deref())
+        .await;
     assert!(failed.is_err(), "every answer was a 5xx");
     let statuses: Vec<u16> = harness
         .sim

@@ -14,19 +14,20 @@ pub async fn preview_cost(shell: ShellState<'_>) -> Result<PreviewQuote, UserErr
     Ok(shell.session.engine()?.preview_cost()?)
 }
 
-/// Up to 20 sample people the query matches. `confirmed_credits` must be the cost `preview_cost`
-/// gave when that cost is not 0; otherwise the core refuses (`ConfirmationNeeded`), sending nothing.
+/// Up to 20 sample people the query matches. When the preview costs credits, `confirmation` must
+/// be the one `preview_cost` gave, unused; otherwise the core refuses (`ConfirmationNeeded`),
+/// sending nothing.
 #[tauri::command]
 pub async fn preview_people(
     shell: ShellState<'_>,
     query_text: String,
-    confirmed_credits: Option<u64>,
+    confirmation: Option<String>,
 ) -> Result<Preview, UserError> {
     let query = parse_query(&query_text)?;
     Ok(shell
         .session
         .engine()?
-        .preview(&query, confirmed_credits)
+        .preview(&query, confirmation.as_deref())
         .await?)
 }
 

@@ -21,14 +21,12 @@ pub(super) async fn preview(
     let query = read_query(query)?;
     let engine = context.engine()?;
     let cost = engine.preview_cost()?;
-    let confirmed = if cost.credits > 0 {
+    if cost.credits > 0 {
         confirm(&cost.question, "", yes, output)?;
-        Some(cost.credits)
     } else {
         output.say(&cost.question);
-        None
-    };
-    let preview = engine.preview(&query, confirmed).await?;
+    }
+    let preview = engine.preview(&query, cost.confirmation.as_deref()).await?;
     Ok(Report {
         json: serde_json::to_value(&preview).unwrap_or_else(|_| json!({})),
         text: people_table(&preview),

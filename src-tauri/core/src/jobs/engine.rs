@@ -157,6 +157,8 @@ pub struct Engine {
     /// One lock per job whose spreadsheet this engine makes: a job's spreadsheets are made one
     /// after another, so an older one never lands over a newer one of the same name.
     pub(super) spreadsheets: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Paid previews' one-time confirmations: each with the credits it was given for and when.
+    pub(super) preview_confirmations: Mutex<HashMap<String, (u64, tokio::time::Instant)>>,
     /// Collections whose missing spreadsheet was tried, with how they stood (their last change).
     pub(super) spreadsheets_tried: Mutex<HashSet<(i64, String)>>,
 }
@@ -193,6 +195,7 @@ impl Engine {
             people_cache: Mutex::new(None),
             spreadsheets: Mutex::new(HashMap::new()),
             spreadsheets_tried: Mutex::new(HashSet::new()),
+            preview_confirmations: Mutex::new(HashMap::new()),
         });
         if let Some(key) = key {
             engine.set_key(key)?;

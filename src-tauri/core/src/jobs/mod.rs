@@ -55,7 +55,7 @@ pub use batches::{batch_count, collection_actions, collection_state, BatchCount,
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
-pub use preview::{Preview, PreviewQuote};
+pub use preview::{Preview, PreviewQuote, PREVIEW_CONFIRMATION_TTL};
 pub use quote::{EarlierJob, Quote, QUOTE_VALID_FOR};
 pub use request::{fingerprint, JobRequest, NewJob};
 pub use schedule::PollSchedule;

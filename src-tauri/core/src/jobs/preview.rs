@@ -1,6 +1,11 @@
 //! Preview: up to 20 sample people a search matches, before paying for the collection. It may cost
-//! credits, so its cost is said first ([`Engine::preview_cost`]) and a paid preview runs only with
-//! that exact cost confirmed ([`Engine::preview`]); the check is here, not in a button.
+//! credits, so its cost is said first ([`Engine::preview_cost`], with a one-time confirmation) and
+//! a paid preview runs only with that confirmation, once ([`Engine::preview`]); the check is here,
+//! not in a button, so a double click or a replay never pays twice.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use serde::Serialize;
 
@@ -25,7 +30,13 @@ pub struct PreviewQuote {
     /// The latest balance the service reported, if any.
     #[ts(type = "number | null")]
     pub balance: Option<i64>,
+    /// For a paid preview: what to pass to [`Engine::preview`] to run it, once, within
+    /// [`PREVIEW_CONFIRMATION_TTL`]. `None` when the preview is free.
+    pub confirmation: Option<String>,
 }
+
+/// How long a preview's confirmation can be used after its cost was said.
+pub const PREVIEW_CONFIRMATION_TTL: Duration = Duration::from_secs(5 * 60);
 
 /// Sample people, and what they cost.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,8 +53,22 @@ pub struct Preview {
 }
 
 impl Engine {
-    /// What a preview costs now (the Credits per preview setting; free in the app's Practice mode).
+    /// What a preview costs now (the Credits per preview setting; free in the app's Practice mode),
+    /// with, when it costs credits, a confirmation that runs it once.
     pub fn preview_cost(&self) -> Result<PreviewQuote, EngineError> {
+        let mut quote = self.preview_price()?;
+        if quote.credits > 0 {
+            let token = uuid::Uuid::new_v4().to_string();
+            let mut issued = super::engine::lock(&self.preview_confirmations);
+            issued.retain(|_, (_, at)| at.elapsed() < PREVIEW_CONFIRMATION_TTL);
+            issued.insert(token.clone(), (quote.credits, Instant::now()));
+            quote.confirmation = Some(token);
+        }
+        Ok(quote)
+    }
+
+    /// What a preview costs now, without a confirmation.
+    fn preview_price(&self) -> Result<PreviewQuote, EngineError> {
         let credits = u64::from(self.options().preview_credits);
         let practice = self.mode() == Mode::Practice;
         let people = format!("See {PREVIEW_PEOPLE} sample people");
@@ -57,22 +82,31 @@ impl Engine {
             practice,
             question,
             balance: self.last_balance()?,
+            confirmation: None,
         })
     }
 
-    /// Up to 20 people `query` matches. A preview that costs credits runs only when
-    /// `confirmed_credits` is exactly its cost (the figure the person was shown); otherwise
-    /// [`EngineError::PreviewNotConfirmed`] and nothing is sent.
+    /// Up to 20 people `query` matches. A preview that costs credits runs only with a
+    /// `confirmation` from [`Engine::preview_cost`] that is unused, at most
+    /// [`PREVIEW_CONFIRMATION_TTL`] old, and given for today's cost; it is used up here, whatever
+    /// the answer. Otherwise [`EngineError::PreviewNotConfirmed`] and nothing is sent.
     pub async fn preview(
         &self,
         query: &EsQuery,
-        confirmed_credits: Option<u64>,
+        confirmation: Option<&str>,
     ) -> Result<Preview, EngineError> {
-        let cost = self.preview_cost()?;
-        if cost.credits > 0 && confirmed_credits != Some(cost.credits) {
-            return Err(EngineError::PreviewNotConfirmed {
-                question: cost.question,
+        let cost = self.preview_price()?;
+        if cost.credits > 0 {
+            let confirmed = confirmation
+                .and_then(|token| super::engine::lock(&self.preview_confirmations).remove(token));
+            let valid = confirmed.is_some_and(|(credits, at)| {
+                credits == cost.credits && at.elapsed() < PREVIEW_CONFIRMATION_TTL
             });
+            if !valid {
+                return Err(EngineError::PreviewNotConfirmed {
+                    question: cost.question,
+                });
+            }
         }
         let client = self.client()?;
         let before = self.last_balance()?;

@@ -119,8 +119,8 @@ export const previewCost = () => call<PreviewQuote>("preview_cost");
  * Up to 20 sample people the query matches. When the preview costs credits, pass the `credits` of
  * {@link previewCost} the user confirmed; the core refuses anything else (`ConfirmationNeeded`).
  */
-export const previewPeople = (queryText: string, confirmedCredits: number | null = null) =>
-  call<Preview>("preview_people", { queryText, confirmedCredits });
+export const previewPeople = (queryText: string, confirmation: string | null = null) =>
+  call<Preview>("preview_people", { queryText, confirmation });
 
 /** What a profile costs: the plan setting, the latest measured figure, and which prices use. */
 export const creditsPerProfile = () => call<CreditsPerProfile>("credits_per_profile");

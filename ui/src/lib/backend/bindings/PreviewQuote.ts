@@ -19,4 +19,9 @@ question: string,
 /**
  * The latest balance the service reported, if any.
  */
-balance: number | null, };
+balance: number | null, 
+/**
+ * For a paid preview: what to pass to [`Engine::preview`] to run it, once, within
+ * [`PREVIEW_CONFIRMATION_TTL`]. `None` when the preview is free.
+ */
+confirmation: string | null, };
