@@ -130,6 +130,43 @@ async fn submit_over_the_limit_needs_yes_over_cap() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_credits_binds_yes_to_a_figure() {
+    let harness = Harness::start(quick_sim()).await;
+    let query = python_query_file();
+    let submit = |most: &str| {
+        run_cli(
+            &harness,
+            &[
+                "--json",
+                "submit",
+                "--query",
+                &query,
+                "--limit",
+                "12",
+                "--yes",
+                "--max-credits",
+                most,
+            ],
+        )
+    };
+    let refused = submit("11");
+    assert!(!refused.status.success());
+    let error = &stdout_json(&refused)["error"];
+    assert_eq!(error["code"], "OverCap");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("This costs 12 credits, more than --max-credits 11. Nothing was sent"),
+        "{error}"
+    );
+    assert!(harness.sim.requests().is_empty(), "nothing was submitted");
+    let sent = stdout_json(&submit("12"));
+    assert_eq!(sent["state"], "processing");
+    assert_eq!(harness.sim.requests().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ledger_lists_what_each_job_spent() {
     let harness = Harness::start(SimConfig {
         credits_per_record: 10,

@@ -155,6 +155,9 @@ struct SubmitArgs {
     /// Also confirm a price above your limit of credits per request (the Settings' cap).
     #[arg(long)]
     yes_over_cap: bool,
+    /// Send nothing if the price is above this many credits (binds --yes to a figure in scripts).
+    #[arg(long, value_name = "CREDITS")]
+    max_credits: Option<u64>,
     /// Collect again data that an earlier job collected in the last 30 days (pay for it again).
     #[arg(long)]
     again: bool,

@@ -172,6 +172,16 @@ pub(super) async fn submit(
         .as_ref()
         .map(|(_, text)| format!(" {text}"))
         .unwrap_or_default();
+    if let Some(most) = args.max_credits.filter(|most| quote.credits > *most) {
+        return Err(UserError::new(
+            ErrorCode::OverCap,
+            format!(
+                "This costs {} credits, more than --max-credits {}. Nothing was sent: narrow the search, or raise --max-credits.",
+                group(quote.credits),
+                group(most)
+            ),
+        ));
+    }
     let question = format!("{} ({}).", quote.question, quote_text(&quote));
     confirm(&question, &skipped, args.yes, output)?;
     let confirmation = Confirmation {
