@@ -5,6 +5,7 @@ import {
   builderFields,
   emptySearch,
   newRule,
+  separateEntriesNote,
   withCondition,
   withField,
   withGroup,
@@ -62,6 +63,21 @@ describe("builder", () => {
     expect(fewer.groups[0]!.rules.map((r) => r.field)).toEqual(["is_working"]);
     expect(fewer.groups[1]).toBe(search.groups[1]);
     expect(withGroup(search, 1, null).groups).toHaveLength(1);
+  });
+
+  it("says when work-history conditions of one group may be met by different jobs", () => {
+    const company = (value: string) => ({
+      field: "experience.company_name",
+      condition: "contains" as const,
+      values: value ? [value] : [],
+    });
+    const title = { field: "job_title", condition: "contains" as const, values: ["sales"] };
+    const note = (mode: "all" | "any" | "none", rules: ReturnType<typeof company>[]) =>
+      separateEntriesNote(catalogueFixture, { mode, rules });
+    expect(note("all", [company("Siemens"), company("Bosch")])).toContain("a different job");
+    expect(note("all", [company("Siemens"), title])).toBeNull();
+    expect(note("all", [company("Siemens"), company("")]), "an empty rule is left out").toBeNull();
+    expect(note("any", [company("Siemens"), company("Bosch")])).toBeNull();
   });
 
   it("adds a value once, trimmed, and never an empty one", () => {

@@ -93,6 +93,24 @@ export function withRule(group: Group, index: number, rule: Rule | null): Group 
   return { ...group, rules };
 }
 
+/**
+ * For an "all of these" group with two or more conditions on the same list (work history,
+ * education): a sentence saying that each may be met by a different entry of it (a title in one
+ * job, a company in another), as the query code asks. Null otherwise.
+ */
+export function separateEntriesNote(catalogue: QueryCatalogue, group: Group): string | null {
+  if (group.mode !== "all") return null;
+  const roots = group.rules
+    .filter((rule) => rule.values.length > 0)
+    .map((rule) => fieldNamed(catalogue, rule.field)?.nested ?? null)
+    .filter((root): root is string => root !== null);
+  if (roots.filter((root) => root === "experience").length > 1)
+    return "Each work-history condition here can be met by a different job: for example the title in one job and the company in another.";
+  if (roots.filter((root) => root === "education").length > 1)
+    return "Each education condition here can be met by a different school or degree.";
+  return null;
+}
+
 /** Adds `value` to a list of values (trimmed; an empty or repeated value is not added). */
 export function addValue(values: string[], value: string): string[] {
   const trimmed = value.trim();
