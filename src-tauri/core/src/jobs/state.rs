@@ -159,7 +159,7 @@ pub fn can_move(from: JobState, to: JobState) -> bool {
         ),
         Ready => matches!(to, Downloading | Expired | Failed | Cancelled),
         Downloading => matches!(to, Downloaded | Ready | Failed | Expired | Cancelled),
-        // Downloaded again into another folder (the CLI's `download --to`).
+        // Downloaded again, into the same folder (the CLI's `download` asked again).
         Downloaded => matches!(to, Downloading),
         InsufficientCredits => matches!(to, Processing | Cancelled),
         // "I found it" attaches a request id; "Send again" cancels it in favour of a new job.
