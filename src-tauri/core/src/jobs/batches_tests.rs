@@ -63,6 +63,20 @@ fn fail(engine: &Engine, id: i64, code: Option<crate::error::ErrorCode>) {
         .unwrap();
 }
 
+/// The two batches of a collection of 10,001: the first refused by the service (nothing created),
+/// the second sent and accepted as request `r-1` (now `submitting`, with its request id).
+fn refused_and_accepted(engine: &Engine, parent: i64) -> [i64; 2] {
+    let [refused, accepted] = [0, 1].map(|i| engine.store().batches(parent).unwrap()[i].id);
+    let store = engine.store();
+    fail(engine, refused, None);
+    store
+        .claim_batch(accepted, "me", "me", Duration::ZERO)
+        .unwrap()
+        .unwrap();
+    store.set_request_id(accepted, "r-1").unwrap();
+    [refused, accepted]
+}
+
 #[test]
 fn a_collection_shows_what_needs_the_person_then_the_work_then_how_it_ended() {
     use JobState::*;
@@ -180,14 +194,8 @@ async fn only_a_refused_batch_waits_its_turn_again() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path());
     let parent = collection(&engine, 10_001).await;
-    let [refused, accepted] = [0, 1].map(|i| engine.store().batches(parent.id).unwrap()[i].id);
+    let [refused, accepted] = refused_and_accepted(&engine, parent.id);
     let store = engine.store();
-    fail(&engine, refused, None);
-    store
-        .claim_batch(accepted, "me", "me", Duration::ZERO)
-        .unwrap()
-        .unwrap();
-    store.set_request_id(accepted, "r-1").unwrap();
     store
         .move_state(
             accepted,
@@ -299,14 +307,8 @@ async fn a_retried_batch_makes_its_collections_spreadsheet_out_of_date() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path());
     let parent = collection(&engine, 10_001).await;
-    let [refused, accepted] = [0, 1].map(|i| engine.store().batches(parent.id).unwrap()[i].id);
+    let [refused, accepted] = refused_and_accepted(&engine, parent.id);
     let store = engine.store();
-    fail(&engine, refused, None);
-    store
-        .claim_batch(accepted, "me", "me", Duration::ZERO)
-        .unwrap()
-        .unwrap();
-    store.set_request_id(accepted, "r-1").unwrap();
     let mut from = JobState::Submitting;
     for to in [
         JobState::Processing,

@@ -4,9 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::store::{download_lease, FileRow, FileState, JobRow};
+use crate::store::{FileRow, FileState, JobRow};
 
-use super::lease::Lease;
 use super::{Engine, EngineError, JobState};
 
 impl Engine {
@@ -19,20 +18,7 @@ impl Engine {
         to: &Path,
     ) -> Result<JobRow, EngineError> {
         let id = job.id;
-        let _lease = match Lease::take(
-            self.store.clone(),
-            download_lease(id),
-            self.owner.clone(),
-            self.owner_label(),
-        )? {
-            Ok(lease) => lease,
-            Err(holder) => {
-                return Err(EngineError::Busy {
-                    job: id,
-                    holder: holder.label,
-                })
-            }
-        };
+        let _lease = self.download_lease(id)?;
         let job = self.job(id)?;
         if job.state != JobState::Downloaded {
             return Err(EngineError::InvalidState {

@@ -90,6 +90,22 @@ impl Engine {
         })
     }
 
+    /// Takes job `id`'s download lease, or says who holds it ([`EngineError::Busy`]).
+    pub(super) fn download_lease(&self, id: i64) -> Result<Lease, EngineError> {
+        match Lease::take(
+            self.store.clone(),
+            download_lease(id),
+            self.owner.clone(),
+            self.owner_label(),
+        )? {
+            Ok(lease) => Ok(lease),
+            Err(holder) => Err(EngineError::Busy {
+                job: id,
+                holder: holder.label,
+            }),
+        }
+    }
+
     async fn download_leased(
         &self,
         job: &JobRow,
@@ -97,20 +113,7 @@ impl Engine {
         cancel: watch::Receiver<bool>,
     ) -> Result<JobRow, EngineError> {
         let id = job.id;
-        let _lease = match Lease::take(
-            self.store.clone(),
-            download_lease(id),
-            self.owner.clone(),
-            self.owner_label(),
-        )? {
-            Ok(lease) => lease,
-            Err(holder) => {
-                return Err(EngineError::Busy {
-                    job: id,
-                    holder: holder.label,
-                })
-            }
-        };
+        let _lease = self.download_lease(id)?;
         if let Some(dir) = to {
             let dir = dir.to_string_lossy();
             if dir != job.download_dir {
