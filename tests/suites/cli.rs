@@ -87,7 +87,53 @@ async fn a_search_goes_from_estimate_to_files_with_json_answers() {
     let copy = Path::new(copied["files"][0]["path"].as_str().unwrap());
     assert!(copy.starts_with(&shared), "{copied}");
     assert_eq!(std::fs::read(copy).unwrap(), std::fs::read(path).unwrap());
+    let spreadsheets = |dir: &Path| {
+        files_under(dir)
+            .into_iter()
+            .filter(|file| file.extension().is_some_and(|ext| ext == "xlsx"))
+            .count()
+    };
+    assert_eq!(spreadsheets(&shared), 1, "the spreadsheet came along");
+    // The same folder spelled another way: nothing to copy, nothing fetched.
+    let spelled = shared.join("..").join("for the team");
+    let same = run_cli(
+        &harness,
+        &[
+            "--json",
+            "download",
+            &job,
+            "--to",
+            spelled.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        stdout_json(&same)["files"][0]["path"],
+        copied["files"][0]["path"]
+    );
     assert_eq!(harness.sim.count_calls(Endpoint::Download), fetched);
+    // A folder that already holds a file of that name: refused, and nothing there is replaced.
+    let crowded = harness.dir.path().join("crowded");
+    std::fs::create_dir_all(&crowded).unwrap();
+    let theirs = crowded.join(copy.file_name().unwrap());
+    std::fs::write(&theirs, b"a colleague's file").unwrap();
+    let refused = run_cli(
+        &harness,
+        &[
+            "--json",
+            "download",
+            &job,
+            "--to",
+            crowded.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        cli_error_message(&refused).contains("already there"),
+        "{}",
+        cli_error_message(&refused)
+    );
+    assert_eq!(std::fs::read(&theirs).unwrap(), b"a colleague's file");
+    assert_eq!(spreadsheets(&crowded), 0, "no copy left behind");
 
     let shown = stdout_json(&run_cli(&harness, &["--json", "show", &job]));
     assert_eq!(shown["state"], "downloaded");

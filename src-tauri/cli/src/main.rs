@@ -101,6 +101,9 @@ enum Command {
         /// Also confirm a price above your limit of credits per request.
         #[arg(long)]
         yes_over_cap: bool,
+        /// Send nothing if the price is above this many credits.
+        #[arg(long, value_name = "CREDITS")]
+        max_credits: Option<u64>,
     },
     /// Attach the request id you found on the Coresignal dashboard to an uncertain job.
     Attach {

@@ -5,7 +5,7 @@ use collect_core::store::JobRow;
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
 
-use super::submit::{confirm, confirm_over_cap, quote_text};
+use super::submit::{confirm, confirm_over_cap, quote_text, refuse_over_max};
 use crate::context::Context;
 use crate::output::{Output, Report};
 use crate::Command;
@@ -103,11 +103,12 @@ pub(super) fn action_hint(action: &JobAction) -> String {
 pub(super) async fn send_again(
     context: &Context,
     id: i64,
-    (yes, yes_over_cap): (bool, bool),
+    (yes, yes_over_cap, max_credits): (bool, bool, Option<u64>),
     output: &Output,
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let quote = engine.send_again(id).await?;
+    refuse_over_max(&quote, max_credits)?;
     let question = format!("{} ({}).", quote.question, quote_text(&quote));
     confirm(&question, "", yes, output)?;
     let confirmation = Confirmation {

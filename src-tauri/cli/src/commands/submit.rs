@@ -172,16 +172,7 @@ pub(super) async fn submit(
         .as_ref()
         .map(|(_, text)| format!(" {text}"))
         .unwrap_or_default();
-    if let Some(most) = args.max_credits.filter(|most| quote.credits > *most) {
-        return Err(UserError::new(
-            ErrorCode::OverCap,
-            format!(
-                "This costs {} credits, more than --max-credits {}. Nothing was sent: narrow the search, or raise --max-credits.",
-                group(quote.credits),
-                group(most)
-            ),
-        ));
-    }
+    refuse_over_max(&quote, args.max_credits)?;
     let question = format!("{} ({}).", quote.question, quote_text(&quote));
     confirm(&question, &skipped, args.yes, output)?;
     let confirmation = Confirmation {
@@ -218,6 +209,21 @@ pub(super) async fn submit(
             row.id
         ),
     })
+}
+
+/// `--max-credits`: refuses, before any question and with nothing sent, a quoted price above it.
+pub(super) fn refuse_over_max(quote: &Quote, max_credits: Option<u64>) -> Result<(), UserError> {
+    match max_credits.filter(|most| quote.credits > *most) {
+        Some(most) => Err(UserError::new(
+            ErrorCode::OverCap,
+            format!(
+                "This costs {} credits, more than --max-credits {}. Nothing was sent: narrow the search, or raise --max-credits.",
+                group(quote.credits),
+                group(most)
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The second confirmation of a price above the limit per request: `None` when under it, else

@@ -4,14 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::store::{FileRow, FileState, JobRow};
+use crate::store::{FileState, JobRow};
 
 use super::{Engine, EngineError, JobState};
 
 impl Engine {
-    /// Copies downloaded job `id`'s files into `to`, each checked against the size recorded when
-    /// it was downloaded and renamed into place only when whole, then records `to` as the job's
-    /// folder (state and records unchanged). On any failure nothing is recorded.
+    /// Copies downloaded job `id`'s files (and a job's own spreadsheet) into `to`, each checked
+    /// against the size recorded when it was downloaded and put in place only when whole and only
+    /// where no file of that name is, then records `to` as the job's folder (state and records
+    /// unchanged). On any failure the copies made are removed and nothing is recorded.
     pub(super) async fn copy_downloaded(
         &self,
         job: &JobRow,
@@ -27,13 +28,49 @@ impl Engine {
                 action: "copying its files",
             });
         }
-        let files = self.store.files(id)?;
+        let mut copies: Vec<Copy> = Vec::new();
+        for file in self.store.files(id)? {
+            let (FileState::Done, Some(from)) = (file.state, file.path) else {
+                return Err(EngineError::InvalidState {
+                    job: id,
+                    state: job.state,
+                    action: "copying its files",
+                });
+            };
+            copies.push(Copy {
+                file: Some(file.id),
+                from: PathBuf::from(from),
+                to: to.join(&file.local_name),
+                bytes: file.bytes,
+            });
+        }
+        // A job of its own takes its spreadsheet along (a collection's stays with the collection).
+        if let Some(sheet) = job.export_path.as_deref().map(PathBuf::from) {
+            if job.parent_id.is_none() && sheet.is_file() {
+                if let Some(name) = sheet.file_name() {
+                    copies.push(Copy {
+                        file: None,
+                        to: to.join(name),
+                        from: sheet,
+                        bytes: None,
+                    });
+                }
+            }
+        }
         let target = to.to_path_buf();
-        let copied = tokio::task::spawn_blocking(move || copy_files(&files, &target))
+        let copied = tokio::task::spawn_blocking(move || copy_all(&copies, &target))
             .await
             .map_err(|error| EngineError::InvalidInput(error.to_string()))??;
+        let files: Vec<(i64, String)> = copied
+            .iter()
+            .filter_map(|(file, path)| file.map(|file| (file, path.clone())))
+            .collect();
+        let sheet = copied
+            .iter()
+            .find(|(file, _)| file.is_none())
+            .map(|(_, path)| path.as_str());
         self.store
-            .relocate_files(id, &to.to_string_lossy(), &copied)?;
+            .relocate_files(id, &to.to_string_lossy(), &files, sheet)?;
         self.audit(self.note(
             id,
             &format!(
@@ -45,26 +82,53 @@ impl Engine {
     }
 }
 
-/// Copies every file of `files` (all downloaded) into `to`; returns each file's id and new path.
-fn copy_files(files: &[FileRow], to: &Path) -> Result<Vec<(i64, String)>, EngineError> {
-    let failed = |name: &str, why: String| {
+/// One file to copy: a result file (its row id) or the spreadsheet (`None`).
+struct Copy {
+    file: Option<i64>,
+    from: PathBuf,
+    to: PathBuf,
+    /// The size recorded when it was downloaded, checked after the copy.
+    bytes: Option<u64>,
+}
+
+/// True when `a` and `b` name the same folder, however spelled (relative, through a link).
+pub(super) fn same_folder(a: &Path, b: &Path) -> bool {
+    let resolve = |path: &Path| {
+        std::fs::canonicalize(path)
+            .or_else(|_| std::path::absolute(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    resolve(a) == resolve(b)
+}
+
+/// Copies every one of `copies` into `to`: refused before anything is written if a file of the
+/// same name is already there; on a failure, the copies made so far are removed. Returns each
+/// copy's file id and new path.
+fn copy_all(copies: &[Copy], to: &Path) -> Result<Vec<(Option<i64>, String)>, EngineError> {
+    let failed = |name: &Path, why: String| {
         EngineError::InvalidInput(format!(
-            "Could not copy \"{name}\" into {}: {why}. Nothing was changed: the job's files are where they were.",
+            "Could not copy \"{}\" into {}: {why}. Nothing was changed: the job's files are where they were.",
+            name.file_name().map_or_else(|| name.display().to_string(), |n| n.to_string_lossy().into_owned()),
             to.display()
         ))
     };
-    std::fs::create_dir_all(to).map_err(|error| failed("the folder", error.to_string()))?;
-    let mut copied = Vec::with_capacity(files.len());
-    for file in files {
-        let (FileState::Done, Some(from)) = (file.state, file.path.as_deref()) else {
-            return Err(failed(&file.local_name, "it is not downloaded".to_owned()));
-        };
-        let target: PathBuf = to.join(&file.local_name);
-        if target != Path::new(from) {
-            copy_one(Path::new(from), &target, file.bytes)
-                .map_err(|why| failed(&file.local_name, why))?;
+    if let Some(taken) = copies.iter().find(|copy| copy.to.exists()) {
+        return Err(failed(
+            &taken.to,
+            "a file of that name is already there; choose another folder, or an empty one"
+                .to_owned(),
+        ));
+    }
+    std::fs::create_dir_all(to).map_err(|error| failed(to, error.to_string()))?;
+    let mut copied = Vec::with_capacity(copies.len());
+    for copy in copies {
+        if let Err(why) = copy_one(&copy.from, &copy.to, copy.bytes) {
+            for (_, path) in &copied {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(failed(&copy.to, why));
         }
-        copied.push((file.id, target.to_string_lossy().into_owned()));
+        copied.push((copy.file, copy.to.to_string_lossy().into_owned()));
     }
     Ok(copied)
 }
@@ -77,14 +141,15 @@ fn copy_one(from: &Path, target: &Path, bytes: Option<u64>) -> Result<(), String
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|error| error.to_string())?;
-    let mut source = std::fs::File::open(from).map_err(|error| {
-        format!(
-            "{} cannot be read ({error}); run download without --to to fetch it again",
-            from.display()
-        )
-    })?;
-    let written =
-        std::io::copy(&mut source, temp.as_file_mut()).map_err(|error| error.to_string())?;
+    let written = {
+        let mut source = std::fs::File::open(from).map_err(|error| {
+            format!(
+                "{} cannot be read ({error}); run download without --to to fetch it again",
+                from.display()
+            )
+        })?;
+        std::io::copy(&mut source, temp.as_file_mut()).map_err(|error| error.to_string())?
+    };
     if bytes.is_some_and(|expected| expected != written) {
         return Err(format!(
             "{} has changed since it was downloaded ({written} bytes, not {}); run download without --to to fetch it again",
@@ -95,7 +160,7 @@ fn copy_one(from: &Path, target: &Path, bytes: Option<u64>) -> Result<(), String
     temp.as_file()
         .sync_all()
         .map_err(|error| error.to_string())?;
-    temp.persist(target)
+    temp.persist_noclobber(target)
         .map_err(|error| error.error.to_string())?;
     Ok(())
 }

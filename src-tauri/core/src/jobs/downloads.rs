@@ -10,6 +10,7 @@ use crate::download::{download_file, DownloadProgress};
 use crate::error::Coded;
 use crate::store::{download_lease, FileState, JobRow};
 
+use super::copies::same_folder;
 use super::engine::lock;
 use super::lease::Lease;
 use super::{Engine, EngineError, JobState, JobUpdate};
@@ -20,22 +21,31 @@ impl Engine {
     /// A collection downloads every batch, each into its own folder (see
     /// [`Engine::drive_collection`]). With `to`, a job (or batch) already downloaded has its files
     /// copied there from this computer, never fetched again (see [`Engine::copy_downloaded`]).
+    /// A relative `to` is taken from the current folder and recorded whole.
     pub async fn download(&self, id: i64, to: Option<&Path>) -> Result<JobRow, EngineError> {
+        let to = to.map(std::path::absolute).transpose().map_err(|error| {
+            EngineError::InvalidInput(format!(
+                "The folder to download into cannot be used: {error}."
+            ))
+        })?;
+        let to = to.as_deref();
         let job = self.job(id)?;
         if job.state == JobState::Collection {
             if let Some(to) = to {
                 for batch in self.store.batches(id)? {
                     let folder = to.join(super::batches::batch_folder(&batch));
-                    if batch.state == JobState::Downloaded && self.job_folder(&batch) != folder {
+                    if batch.state == JobState::Downloaded
+                        && !same_folder(&self.job_folder(&batch), &folder)
+                    {
                         self.copy_downloaded(&batch, &folder).await?;
                     }
                 }
             }
             return Box::pin(self.drive_collection(id, to, None)).await;
         }
-        if let Some(to) =
-            to.filter(|to| job.state == JobState::Downloaded && self.job_folder(&job) != *to)
-        {
+        if let Some(to) = to.filter(|to| {
+            job.state == JobState::Downloaded && !same_folder(&self.job_folder(&job), to)
+        }) {
             return self.copy_downloaded(&job, to).await;
         }
         let startable = matches!(
@@ -115,9 +125,8 @@ impl Engine {
         let id = job.id;
         let _lease = self.download_lease(id)?;
         if let Some(dir) = to {
-            let dir = dir.to_string_lossy();
-            if dir != job.download_dir {
-                self.store.set_download_dir(id, &dir)?;
+            if !same_folder(dir, &self.job_folder(job)) {
+                self.store.set_download_dir(id, &dir.to_string_lossy())?;
                 self.store.reset_files(id)?;
             }
         }

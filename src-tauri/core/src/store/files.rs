@@ -159,18 +159,21 @@ impl Store {
         })
     }
 
-    /// Records that job `job_id`'s files were copied into `dir`: its folder and each file's new
-    /// path (`paths`: file id and path), in one write. States and counts are unchanged.
+    /// Records that job `job_id`'s files were copied into `dir`: its folder, each file's new path
+    /// (`paths`: file id and path) and its spreadsheet's, if copied, in one write. States and
+    /// counts are unchanged.
     pub fn relocate_files(
         &self,
         job_id: i64,
         dir: &str,
         paths: &[(i64, String)],
+        spreadsheet: Option<&str>,
     ) -> StoreResult<()> {
         self.write_now(|transaction, now| {
             transaction.execute(
-                "UPDATE jobs SET download_dir = ?2, updated_at = ?3 WHERE id = ?1",
-                params![job_id, dir, now],
+                "UPDATE jobs SET download_dir = ?2, updated_at = ?3, \
+                 export_path = coalesce(?4, export_path) WHERE id = ?1",
+                params![job_id, dir, now, spreadsheet],
             )?;
             for (file, path) in paths {
                 transaction.execute(

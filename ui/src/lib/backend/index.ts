@@ -116,8 +116,9 @@ export const submit = (quote: number, again: boolean, overCap: number | null = n
 export const previewCost = () => call<PreviewQuote>("preview_cost");
 
 /**
- * Up to 20 sample people the query matches. When the preview costs credits, pass the `credits` of
- * {@link previewCost} the user confirmed; the core refuses anything else (`ConfirmationNeeded`).
+ * Up to 20 sample people the query matches. When the preview costs credits, pass the
+ * `confirmation` of the {@link previewCost} the user said yes to; it runs once, and the core
+ * refuses anything else (`ConfirmationNeeded`).
  */
 export const previewPeople = (queryText: string, confirmation: string | null = null) =>
   call<Preview>("preview_people", { queryText, confirmation });
