@@ -566,8 +566,27 @@ impl App<'_> {
         .await;
     }
 
-    /// Types `text` into the CodeMirror query editor.
+    /// Types `text` into the CodeMirror query editor, opening *Advanced: query code* first if it
+    /// is still folded (a click on it can miss while the page is still laying itself out).
     pub async fn type_query(&self, text: &str) {
+        let summary = format!("{} > summary", testid_css("query-code"));
+        self.wait_until("the query code is unfolded", || async {
+            let open = self
+                .client
+                .execute(
+                    "return document.querySelector('[data-testid=query-code]')?.open === true;",
+                    Vec::new(),
+                )
+                .await
+                .ok()?;
+            if open.as_bool() == Some(true) {
+                return Some(());
+            }
+            let fold = self.client.find(Locator::Css(&summary)).await.ok()?;
+            let _ = fold.click().await;
+            None
+        })
+        .await;
         self.wait_for("query-editor").await;
         let content = self
             .command(
