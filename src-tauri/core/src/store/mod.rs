@@ -16,6 +16,7 @@ mod new_jobs;
 mod quotes;
 mod searches;
 mod settings;
+mod spreadsheets;
 mod summaries;
 
 pub use batches::batch_texts;
