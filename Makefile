@@ -173,7 +173,7 @@ soak: build
 	@# Hostile input: the property tests of the parsers, the answers and the export with many cases.
 	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p collect-core --lib api::classify::props \
 	  -- --nocapture | tee $(SOAK_PROPERTIES)
-	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p bulk-collect-tests --test hostile_input \
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p bulk-collect-tests --test hostile_input --test hostile_export \
 	  -- --nocapture | tee -a $(SOAK_PROPERTIES)
 	@echo
 	@grep -oE 'property [A-Za-z0-9_:]+: [0-9]+ cases, [0-9]+ failures?' $(SOAK_PROPERTIES) \

@@ -1,5 +1,5 @@
-//! Hostile input, property-tested: the ID-file reader, the query parser and checker, and the export
-//! over arbitrary records never panic, and keep their promises on every generated input.
+//! Hostile input, property-tested: the ID-file reader and the query parser and checker never panic,
+//! and keep their promises on every generated input (the export's: `hostile_export.rs`).
 //!
 //! `make test` runs a small number of cases ([`DEFAULT_CASES`]); `make soak` sets `PROPTEST_CASES`
 //! to run many more. Each property prints how many cases it ran (`property <name>: <n> cases, 0
@@ -8,16 +8,14 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
 use std::collections::HashSet;
-use std::io::Write;
 
-use bulk_collect_tests::property::{cases, check};
+use bulk_collect_tests::property::{cases, check, hostile_json};
 use collect_core::error::Coded;
-use collect_core::export::{export_job, ExportFormat, ExportLayout, ExportOptions};
 use collect_core::ids::{parse_id_list, IdFileError};
 use collect_core::query::{check_query, parse_query};
 use collect_core::ErrorCode;
 use proptest::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 /// Cases a property runs in `make test`, unless `PROPTEST_CASES` says otherwise.
 const DEFAULT_CASES: u32 = 64;
@@ -227,7 +225,7 @@ fn any_json_is_parsed_or_refused_and_accepted_queries_round_trip() {
     check(
         "any_json_is_parsed_or_refused_and_accepted_queries_round_trip",
         cases(PARSER_CASES),
-        json_value(),
+        hostile_json(),
         |value| {
             for wrapped in [
                 value.clone(),
@@ -268,210 +266,4 @@ fn check_text(text: &str) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
-}
-
-/// Arbitrary JSON, with keys the linter and the export look at mixed into random ones.
-fn json_value() -> impl Strategy<Value = Value> {
-    let key = prop_oneof![
-        proptest::sample::select(vec![
-            "query",
-            "bool",
-            "must",
-            "should",
-            "filter",
-            "must_not",
-            "match",
-            "nested",
-            "path",
-            "term",
-            "terms",
-            "range",
-            "experience.title",
-            "country",
-            "id",
-            "full_name",
-            "experience",
-            "education",
-            "limit",
-            "es_dsl_query",
-            "sort",
-            "size",
-        ])
-        .prop_map(str::to_owned),
-        "[a-z_.]{1,8}",
-        any::<String>(),
-    ];
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("JSON numbers are finite", |f| f.is_finite())
-            .prop_map(Value::from),
-        any::<String>().prop_map(Value::from),
-        "[0-9]{4}-[0-9]{2}-[0-9]{2}".prop_map(Value::from),
-    ];
-    leaf.prop_recursive(4, 48, 6, move |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            proptest::collection::vec((key.clone(), inner), 0..6)
-                .prop_map(|entries| Value::Object(entries.into_iter().collect::<Map<_, _>>())),
-        ]
-    })
-}
-
-/// Random records: an id from a small range (so repeats happen), maybe a text id, other fields
-/// of any JSON.
-fn records() -> impl Strategy<Value = Vec<Value>> {
-    let id = prop_oneof![
-        4 => (1i64..40).prop_map(Value::from),
-        1 => "[a-z][a-z0-9]{0,5}".prop_map(Value::from),
-    ];
-    let record = (id, json_value()).prop_map(|(id, extra)| {
-        let mut record = match extra {
-            Value::Object(map) => map,
-            other => Map::from_iter([("extra".to_owned(), other)]),
-        };
-        record.insert("id".to_owned(), id);
-        Value::Object(record)
-    });
-    proptest::collection::vec(record, 1..40)
-}
-
-fn write_gz(path: &std::path::Path, records: &[Value]) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
-    for record in records {
-        writeln!(gz, "{record}").unwrap();
-    }
-    gz.finish().unwrap();
-}
-
-fn person_key(record: &Value) -> String {
-    record["id"].to_string()
-}
-
-/// The export over arbitrary records: never a panic, one row per distinct id, in both layouts
-/// and both formats; the workbook holds exactly those rows (read back by calamine).
-#[test]
-fn the_export_of_arbitrary_records_has_one_row_per_person() {
-    let input = (records(), 0usize..40);
-    check(
-        "the_export_of_arbitrary_records_has_one_row_per_person",
-        cases(DEFAULT_CASES / 2),
-        input,
-        |(records, split)| {
-            use calamine::Reader;
-            let dir = tempfile::tempdir().unwrap();
-            let split = split.min(records.len());
-            let files = vec![
-                dir.path().join("part-1.jsonl.gz"),
-                dir.path().join("part-2.jsonl.gz"),
-            ];
-            write_gz(&files[0], &records[..split]);
-            write_gz(&files[1], &records[split..]);
-            let distinct: HashSet<String> = records.iter().map(person_key).collect();
-            let date = time::macros::date!(2026 - 11 - 29);
-            for (format, layout) in [
-                (ExportFormat::Xlsx, ExportLayout::People),
-                (ExportFormat::Csv, ExportLayout::People),
-                (ExportFormat::Csv, ExportLayout::Full),
-            ] {
-                let options = ExportOptions {
-                    format,
-                    layout,
-                    ..ExportOptions::default()
-                };
-                let out = dir
-                    .path()
-                    .join(format!("out-{}-{layout:?}", format.extension()));
-                let result = export_job(&files, &out, "hostile", date, &options).unwrap();
-                prop_assert_eq!(result.people as usize, distinct.len());
-                prop_assert_eq!(
-                    result.duplicates_skipped as usize,
-                    records.len() - distinct.len()
-                );
-                prop_assert_eq!(result.rows_per_sheet[0].rows as usize, distinct.len());
-                if format == ExportFormat::Xlsx {
-                    let mut workbook: calamine::Xlsx<_> =
-                        calamine::open_workbook(&result.paths[0]).unwrap();
-                    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-                    prop_assert_eq!(
-                        sheet.height(),
-                        distinct.len() + 1,
-                        "a header and one row per person"
-                    );
-                }
-            }
-            Ok(())
-        },
-    );
-}
-
-/// A line of a result file: a record, a blank line, or something that is not a record.
-fn jsonl_line() -> impl Strategy<Value = (String, bool)> {
-    prop_oneof![
-        4 => (1i64..20).prop_map(|id| (json!({"id": id, "full_name": "A"}).to_string(), true)),
-        1 => "[ \t]{0,3}".prop_map(|blank| (blank, true)),
-        1 => "[^\r\n]{1,30}".prop_map(|text| (text, false)),
-        1 => Just(("[1, 2]".to_owned(), false)),
-    ]
-}
-
-/// JSON Lines with damage anywhere: the export either works or names the first damaged line;
-/// a gzip file cut anywhere is refused, never a panic.
-#[test]
-fn damaged_json_lines_are_named_by_line() {
-    let input = (
-        proptest::collection::vec(jsonl_line(), 1..30),
-        any::<prop::sample::Index>(),
-    );
-    check(
-        "damaged_json_lines_are_named_by_line",
-        cases(DEFAULT_CASES),
-        input,
-        |(lines, cut)| {
-            let dir = tempfile::tempdir().unwrap();
-            let plain = dir.path().join("part.jsonl");
-            let text: String = lines.iter().map(|(line, _)| format!("{line}\n")).collect();
-            std::fs::write(&plain, &text).unwrap();
-            // Blank as the export reads it: ASCII white space only.
-            let blank = |line: &str| line.bytes().all(|b| b.is_ascii_whitespace());
-            let first_bad = lines.iter().position(|(line, good)| !good && !blank(line));
-            let options = ExportOptions {
-                format: ExportFormat::Csv,
-                ..ExportOptions::default()
-            };
-            let date = time::macros::date!(2026 - 11 - 29);
-            let out = dir.path().join("out");
-            match export_job(std::slice::from_ref(&plain), &out, "lines", date, &options) {
-                Ok(_) => {
-                    let records = lines.iter().filter(|(line, _)| !blank(line)).count();
-                    prop_assert!(
-                        first_bad.is_none() || records == 0,
-                        "damage at line {:?} went unnoticed",
-                        first_bad.map(|i| i + 1)
-                    );
-                }
-                Err(error) => {
-                    if let Some(index) = first_bad {
-                        let expected = format!("line {} of", index + 1);
-                        prop_assert!(
-                            error.to_string().contains(&expected),
-                            "{} (expected {})",
-                            error,
-                            expected
-                        );
-                    }
-                }
-            }
-            let gz = dir.path().join("part.jsonl.gz");
-            write_gz(&gz, &[json!({"id": 1, "full_name": "A"}), json!({"id": 2})]);
-            let bytes = std::fs::read(&gz).unwrap();
-            // Cut inside the file: at least one byte kept (an empty file is another case).
-            std::fs::write(&gz, &bytes[..1 + cut.index(bytes.len() - 1)]).unwrap();
-            prop_assert!(export_job(&[gz], &out, "cut", date, &options).is_err());
-            Ok(())
-        },
-    );
 }
