@@ -4,6 +4,7 @@
 // Test support: a failed expectation is a failed test, so panicking is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
+pub mod hostile;
 pub mod proof;
 pub mod property;
 

@@ -2,14 +2,14 @@
 //! reports nothing when it passes, so [`check`] runs it through an explicit
 //! [`TestRunner`](proptest::test_runner::TestRunner), counts every execution of the body, and
 //! prints `property <name>: <n> cases, <f> failures` at the end. `make soak` sums these lines.
-//! (`collect-core`'s own property tests, `api/classify_props.rs`, print the same line.)
+//! `collect-core`'s own property tests (`api/classify_props.rs`) compile this same file, so the
+//! runner exists once.
 
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use proptest::prelude::*;
+use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestCaseResult, TestRunner};
-use serde_json::{Map, Value};
 
 /// The case count of a property: `PROPTEST_CASES` (the soak's), else `default`. A failure prints
 /// its shrunk input; no regression file is left in the working tree.
@@ -45,54 +45,4 @@ where
             panic!("property {name}: {error}");
         }
     }
-}
-
-/// Arbitrary JSON, with keys the linter and the export look at mixed into random ones.
-pub fn hostile_json() -> impl Strategy<Value = Value> {
-    let key = prop_oneof![
-        proptest::sample::select(vec![
-            "query",
-            "bool",
-            "must",
-            "should",
-            "filter",
-            "must_not",
-            "match",
-            "nested",
-            "path",
-            "term",
-            "terms",
-            "range",
-            "experience.title",
-            "country",
-            "id",
-            "full_name",
-            "experience",
-            "education",
-            "limit",
-            "es_dsl_query",
-            "sort",
-            "size",
-        ])
-        .prop_map(str::to_owned),
-        "[a-z_.]{1,8}",
-        any::<String>(),
-    ];
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("JSON numbers are finite", |f| f.is_finite())
-            .prop_map(Value::from),
-        any::<String>().prop_map(Value::from),
-        "[0-9]{4}-[0-9]{2}-[0-9]{2}".prop_map(Value::from),
-    ];
-    leaf.prop_recursive(4, 48, 6, move |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            proptest::collection::vec((key.clone(), inner), 0..6)
-                .prop_map(|entries| Value::Object(entries.into_iter().collect::<Map<_, _>>())),
-        ]
-    })
 }

@@ -9,7 +9,8 @@
 use std::collections::HashSet;
 use std::io::Write;
 
-use bulk_collect_tests::property::{cases, check, hostile_json};
+use bulk_collect_tests::hostile::hostile_json;
+use bulk_collect_tests::property::{cases, check};
 use collect_core::export::{export_job, ExportFormat, ExportLayout, ExportOptions};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

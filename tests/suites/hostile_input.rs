@@ -9,7 +9,8 @@
 
 use std::collections::HashSet;
 
-use bulk_collect_tests::property::{cases, check, hostile_json};
+use bulk_collect_tests::hostile::hostile_json;
+use bulk_collect_tests::property::{cases, check};
 use collect_core::error::Coded;
 use collect_core::ids::{parse_id_list, IdFileError};
 use collect_core::query::{check_query, parse_query};

@@ -2,48 +2,35 @@
 //! attacker on the path) can send give an outcome or an error, never a panic, and what is kept
 //! from them is what they said. `PROPTEST_CASES` (the soak's) raises the case count.
 //!
-//! Each property runs through [`check`], which prints how many cases it ran (`property <name>: <n>
-//! cases, <f> failures`: `make soak` sums these lines), as the tests crate's `property.rs` does.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! Each property runs through [`check`], the tests crate's `property.rs` runner, which prints how
+//! many cases it ran (`property <name>: <n> cases, <f> failures`: `make soak` sums these lines).
 
 use super::*;
 use proptest::prelude::*;
-use proptest::test_runner::{TestCaseResult, TestRunner};
+use proptest::test_runner::TestCaseResult;
 use reqwest::header::{HeaderName, HeaderValue};
 
+/// The tests crate's counting runner, compiled here too (the core cannot depend on that crate).
+#[path = "../../../../tests/property.rs"]
+mod property;
+
+/// `PROPTEST_CASES` cases (256 unless set); failures found before are replayed first
+/// (proptest-regressions/api/classify_props.txt).
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
     ProptestConfig {
-        // Failures found before are replayed first (proptest-regressions/api/classify_props.txt).
         source_file: Some(file!()),
-        ..ProptestConfig::with_cases(cases)
+        failure_persistence: ProptestConfig::default().failure_persistence,
+        ..property::cases(256)
     }
 }
 
-/// Runs `test` on inputs from `strategy`, prints how many times it ran and whether it failed, and
-/// fails with the shrunk input if it did.
+/// [`property::check`] with [`config`].
 fn check<S>(name: &str, strategy: S, test: impl Fn(S::Value) -> TestCaseResult)
 where
     S: Strategy,
     S::Value: std::fmt::Debug,
 {
-    let executed = AtomicU64::new(0);
-    let result = TestRunner::new(config()).run(&strategy, |value| {
-        executed.fetch_add(1, Ordering::Relaxed);
-        test(value)
-    });
-    let executed = executed.into_inner();
-    match result {
-        Ok(()) => println!("property {name}: {executed} cases, 0 failures"),
-        Err(error) => {
-            println!("property {name}: {executed} cases, 1 failure");
-            panic!("property {name}: {error}");
-        }
-    }
+    property::check(name, config(), strategy, test);
 }
 
 /// Header values a server could send: numbers, ranges, dates, garbage (visible ASCII).
