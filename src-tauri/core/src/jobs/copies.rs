@@ -13,12 +13,8 @@ impl Engine {
     /// against the size recorded when it was downloaded and put in place only when whole and only
     /// where no file of that name is, then records `to` as the job's folder (state and records
     /// unchanged). On any failure the copies made are removed and nothing is recorded.
-    pub(super) async fn copy_downloaded(
-        &self,
-        job: &JobRow,
-        to: &Path,
-    ) -> Result<JobRow, EngineError> {
-        let id = job.id;
+    /// The job is read again once its download lease is held.
+    pub(super) async fn copy_downloaded(&self, id: i64, to: &Path) -> Result<JobRow, EngineError> {
         let _lease = self.download_lease(id)?;
         let job = self.job(id)?;
         if job.state != JobState::Downloaded {

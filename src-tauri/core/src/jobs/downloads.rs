@@ -37,7 +37,7 @@ impl Engine {
                     if batch.state == JobState::Downloaded
                         && !same_folder(&self.job_folder(&batch), &folder)
                     {
-                        self.copy_downloaded(&batch, &folder).await?;
+                        self.copy_downloaded(batch.id, &folder).await?;
                     }
                 }
             }
@@ -46,7 +46,7 @@ impl Engine {
         if let Some(to) = to.filter(|to| {
             job.state == JobState::Downloaded && !same_folder(&self.job_folder(&job), to)
         }) {
-            return self.copy_downloaded(&job, to).await;
+            return self.copy_downloaded(job.id, to).await;
         }
         let startable = matches!(
             job.state,

@@ -12,7 +12,7 @@ impl Store {
     /// again is never taken for one that covers the collection. Empty for a single job. Returns
     /// whether it was recorded.
     pub fn set_export_path(&self, id: i64, path: &str, batches: &[i64]) -> StoreResult<bool> {
-        let under_way = JobState::UNDER_WAY.map(JobState::as_str).join("','");
+        let under_way = under_way_list();
         let downloaded = JobState::Downloaded.as_str();
         // Whole numbers from the database, written into the statement as they are.
         let made_of = batches
@@ -39,16 +39,23 @@ impl Store {
     /// Collections of `mode` whose batches have all stopped (none under way), at least one with
     /// files, and no spreadsheet recorded; each with its last change.
     pub fn collections_without_spreadsheet(&self, mode: Mode) -> StoreResult<Vec<(i64, String)>> {
-        let under_way = JobState::UNDER_WAY.map(JobState::as_str).join("','");
+        let under_way = under_way_list();
+        let (collection, downloaded) =
+            (JobState::Collection.as_str(), JobState::Downloaded.as_str());
         let connection = self.lock();
         let mut statement = connection.prepare_cached(&format!(
-            "SELECT p.id, p.updated_at FROM jobs p WHERE p.mode = ?1 AND p.state = 'collection' \
+            "SELECT p.id, p.updated_at FROM jobs p WHERE p.mode = ?1 AND p.state = '{collection}' \
              AND p.export_path IS NULL \
-             AND EXISTS (SELECT 1 FROM jobs b WHERE b.parent_id = p.id AND b.state = 'downloaded') \
+             AND EXISTS (SELECT 1 FROM jobs b WHERE b.parent_id = p.id AND b.state = '{downloaded}') \
              AND NOT EXISTS (SELECT 1 FROM jobs b WHERE b.parent_id = p.id AND b.state IN ('{under_way}')) \
              ORDER BY p.id"
         ))?;
         let rows = statement.query_map([mode.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// The states of a batch under way, as the inside of an SQL `IN ('…')` (constant texts).
+fn under_way_list() -> String {
+    JobState::UNDER_WAY.map(JobState::as_str).join("','")
 }
