@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{ApiConfig, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND};
 use crate::jobs::{EngineOptions, Mode, PollSchedule};
 use crate::money::{validate_money, CreditPrice, DEFAULT_PREVIEW_CREDITS, MAX_PREVIEW_CREDITS};
-use crate::secrets::ProxyPassword;
+use crate::secrets::{ProxyIdentity, ProxyPassword};
 use crate::store::{Setting, Store, StoreResult};
 
 /// Environment variable: the service address for Live mode (app and CLI). A test seam and an
@@ -208,17 +208,7 @@ impl Settings {
         )
         .map_err(SettingsError)?;
         self.validate_proxy(proxy_password)?;
-        if self.download_root.as_os_str().is_empty() {
-            return Err(SettingsError("Choose a download folder.".into()));
-        }
-        if !self.download_root.is_absolute() {
-            return Err(SettingsError(format!(
-                "The download folder {:?} is not a full path: it must start from the top of the \
-                 disk (like {}). Press Change folder… to choose one.",
-                self.download_root.display().to_string(),
-                example_absolute_folder()
-            )));
-        }
+        folders::check_download_root(&self.download_root).map_err(SettingsError)?;
         Ok(())
     }
 
@@ -232,7 +222,7 @@ impl Settings {
             }
             return Ok(());
         }
-        let Ok(url) = url::Url::parse(proxy) else {
+        let (Ok(url), Some(_)) = (url::Url::parse(proxy), ProxyIdentity::of(proxy)) else {
             return Err(SettingsError(format!(
                 "The proxy {proxy:?} is not a web address. Write it like http://proxy.example.com:8080, or leave it empty to use the system's."
             )));
@@ -259,6 +249,13 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// The manual proxy as far as its password is concerned, or `None` when none is set.
+    pub fn proxy_identity(&self) -> Option<ProxyIdentity> {
+        Some(self.trimmed_proxy())
+            .filter(|proxy| !proxy.is_empty())
+            .and_then(ProxyIdentity::of)
     }
 
     fn trimmed_proxy(&self) -> &str {
@@ -386,7 +383,6 @@ impl crate::error::Coded for SettingsError {
 
 #[path = "settings_folders.rs"]
 mod folders;
-use folders::example_absolute_folder;
 pub use folders::{default_download_root, DOWNLOAD_ROOT_ENV};
 
 #[cfg(test)]

@@ -259,6 +259,42 @@ fn the_download_folder_must_be_a_full_path() {
 }
 
 #[test]
+fn a_network_folder_is_refused_as_the_download_folder() {
+    let store = Store::open_in_memory().unwrap();
+    for network in [
+        r"\\fileserver\share\people",
+        "//fileserver/share/people",
+        r"\\?\UNC\fileserver\share",
+        "//?/UNC/fileserver/share",
+        r"\\.\UNC\fileserver\share",
+        r"/\fileserver\share",
+    ] {
+        let settings = Settings {
+            download_root: PathBuf::from(network),
+            ..valid()
+        };
+        let error = settings.save(&store).unwrap_err().to_string();
+        assert!(
+            error.contains("is on another computer (a network share)")
+                && error.contains("choose a folder on this computer's disk"),
+            "{network}: {error}"
+        );
+    }
+    assert_eq!(store.setting(Setting::DownloadRoot).unwrap(), None);
+    for local in [
+        r"\\?\C:\Users\anna",
+        "//?/D:/out",
+        r"C:\Users\anna",
+        "/home/anna/out",
+    ] {
+        assert!(
+            !super::folders::is_network_path(Path::new(local)),
+            "{local} is on this computer"
+        );
+    }
+}
+
+#[test]
 fn a_proxy_password_is_never_part_of_the_stored_address() {
     let with_password = Settings {
         proxy: Some("http://anna:s3cret@proxy.example.com:8080".into()),

@@ -28,7 +28,7 @@ mod e2e {
     use crate::desktop::{App, Desktop, ExternalSim, Setup};
     use bulk_collect_tests::proof::APP_KILL_POINTS;
     use bulk_collect_tests::{files_under, read_records, shared_data};
-    use collect_core::secrets::{KeyringStore, SecretStore};
+    use collect_core::secrets::{KeyringStore, ProxyIdentity, SecretStore};
     use serde_json::json;
 
     /// The key the simulator knows (the first-run screen verifies it with the simulator).
@@ -357,7 +357,9 @@ mod e2e {
         assert_eq!(app.value("proxy-password").await, "", "the box is emptied");
         assert_eq!(
             keychain
-                .load_proxy_password()
+                .load_proxy_password(
+                    &ProxyIdentity::of("http://anna@proxy.example.com:8080").unwrap()
+                )
                 .unwrap()
                 .map(|p| p.expose().to_owned()),
             Some(PASSWORD.to_owned()),
@@ -384,7 +386,7 @@ mod e2e {
         app.click_button("Remove proxy password").await;
         app.wait_for_text("proxy-password-status", "Only if your proxy asks for one")
             .await;
-        assert_eq!(keychain.load_proxy_password().unwrap(), None);
+        assert_eq!(keychain.saved_proxy().unwrap(), None);
         app.quit().await;
     }
 

@@ -14,6 +14,7 @@
 mod keychain;
 mod memory;
 mod off_thread;
+mod proxy;
 
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ use std::fmt;
 pub use keychain::{KeyringStore, KEYRING_ACCOUNT, KEYRING_SERVICE, PROXY_PASSWORD_ACCOUNT};
 pub use memory::MemoryStore;
 pub use off_thread::{Keychain, KEYCHAIN_TIMEOUT};
+pub use proxy::ProxyIdentity;
 
 use crate::error::{Coded, ErrorCode};
 
@@ -31,7 +33,7 @@ use crate::error::{Coded, ErrorCode};
 pub enum SecretEntry {
     /// The Coresignal API key ([`KEYRING_ACCOUNT`]).
     ApiKey,
-    /// The password of the manual proxy ([`PROXY_PASSWORD_ACCOUNT`]).
+    /// The password of the manual proxy, with the proxy it belongs to ([`PROXY_PASSWORD_ACCOUNT`]).
     ProxyPassword,
 }
 
@@ -78,21 +80,33 @@ pub trait SecretStore: Send + Sync {
         self.erase(SecretEntry::ApiKey)
     }
 
-    /// The saved proxy password, or `None` when none is saved.
-    fn load_proxy_password(&self) -> Result<Option<ProxyPassword>, SecretError> {
-        Ok(self
-            .read(SecretEntry::ProxyPassword)?
-            .map(ProxyPassword::new)
-            .filter(|password| !password.is_empty()))
+    /// The proxy password saved for `proxy`, or `None` when none is saved for it (a password
+    /// saved for another proxy is never handed out).
+    fn load_proxy_password(
+        &self,
+        proxy: &ProxyIdentity,
+    ) -> Result<Option<ProxyPassword>, SecretError> {
+        Ok(proxy::load(self)?
+            .filter(|(saved_for, _)| saved_for == proxy)
+            .map(|(_, password)| password))
     }
 
-    /// Saves the proxy password, replacing any saved one. An empty one is refused
-    /// ([`SecretError::EmptyProxyPassword`]).
-    fn save_proxy_password(&self, password: &ProxyPassword) -> Result<(), SecretError> {
+    /// Which proxy the saved password belongs to, or `None` when none is saved.
+    fn saved_proxy(&self) -> Result<Option<ProxyIdentity>, SecretError> {
+        Ok(proxy::load(self)?.map(|(proxy, _)| proxy))
+    }
+
+    /// Saves the password of `proxy`, replacing any saved one (of any proxy). An empty one is
+    /// refused ([`SecretError::EmptyProxyPassword`]).
+    fn save_proxy_password(
+        &self,
+        proxy: &ProxyIdentity,
+        password: &ProxyPassword,
+    ) -> Result<(), SecretError> {
         if password.is_empty() {
             return Err(SecretError::EmptyProxyPassword);
         }
-        self.write(SecretEntry::ProxyPassword, password.expose())
+        proxy::save(self, proxy, password)
     }
 
     /// Removes the saved proxy password; removing one that is not there is not an error.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{ApiKey, ProxyPassword, SecretError, SecretStore};
+use super::{ApiKey, ProxyIdentity, ProxyPassword, SecretError, SecretStore};
 
 /// How long a keychain call may take before the user is told it did not answer. Unlock prompts
 /// answered within this time work; a keychain that never answers fails with
@@ -58,15 +58,29 @@ impl Keychain {
         self.call(|store| store.delete()).await
     }
 
-    /// The saved proxy password, or `None` ([`SecretStore::load_proxy_password`]).
-    pub async fn proxy_password(&self) -> Result<Option<ProxyPassword>, SecretError> {
-        self.call(|store| store.load_proxy_password()).await
+    /// The proxy password saved for `proxy`, or `None` ([`SecretStore::load_proxy_password`]).
+    pub async fn proxy_password(
+        &self,
+        proxy: &ProxyIdentity,
+    ) -> Result<Option<ProxyPassword>, SecretError> {
+        let proxy = proxy.clone();
+        self.call(move |store| store.load_proxy_password(&proxy))
+            .await
     }
 
-    /// Saves the proxy password ([`SecretStore::save_proxy_password`]).
-    pub async fn save_proxy_password(&self, password: &ProxyPassword) -> Result<(), SecretError> {
-        let password = password.clone();
-        self.call(move |store| store.save_proxy_password(&password))
+    /// Which proxy the saved password belongs to ([`SecretStore::saved_proxy`]).
+    pub async fn saved_proxy(&self) -> Result<Option<ProxyIdentity>, SecretError> {
+        self.call(|store| store.saved_proxy()).await
+    }
+
+    /// Saves the password of `proxy` ([`SecretStore::save_proxy_password`]).
+    pub async fn save_proxy_password(
+        &self,
+        proxy: &ProxyIdentity,
+        password: &ProxyPassword,
+    ) -> Result<(), SecretError> {
+        let (proxy, password) = (proxy.clone(), password.clone());
+        self.call(move |store| store.save_proxy_password(&proxy, &password))
             .await
     }
 

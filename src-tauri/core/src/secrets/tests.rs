@@ -98,22 +98,26 @@ fn keyring_store_names() {
 #[test]
 fn the_proxy_password_is_a_second_entry_beside_the_key() {
     let store = MemoryStore::with_key(ApiKey::new("the-key"));
-    assert_eq!(store.load_proxy_password().unwrap(), None);
+    assert_eq!(store.load_proxy_password(&proxy()).unwrap(), None);
     store
-        .save_proxy_password(&ProxyPassword::new(" s3cret with spaces "))
+        .save_proxy_password(&proxy(), &ProxyPassword::new(" s3cret with spaces "))
         .unwrap();
     assert_eq!(
-        store.load_proxy_password().unwrap().unwrap().expose(),
+        store
+            .load_proxy_password(&proxy())
+            .unwrap()
+            .unwrap()
+            .expose(),
         " s3cret with spaces ",
         "a password is kept exactly as typed"
     );
     assert_eq!(store.load().unwrap(), Some(ApiKey::new("the-key")));
     store.delete().unwrap();
-    assert!(store.load_proxy_password().unwrap().is_some());
+    assert!(store.load_proxy_password(&proxy()).unwrap().is_some());
     store.delete_proxy_password().unwrap();
-    assert_eq!(store.load_proxy_password().unwrap(), None);
+    assert_eq!(store.load_proxy_password(&proxy()).unwrap(), None);
     let empty = store
-        .save_proxy_password(&ProxyPassword::new(""))
+        .save_proxy_password(&proxy(), &ProxyPassword::new(""))
         .unwrap_err();
     assert_eq!(empty, SecretError::EmptyProxyPassword);
     assert_eq!(empty.code(), ErrorCode::InvalidInput);
@@ -129,7 +133,7 @@ async fn keychain_calls_run_off_the_async_thread() {
     let keychain = Keychain::new(store.clone());
     keychain.save_api_key(&ApiKey::new("k-0001")).await.unwrap();
     keychain
-        .save_proxy_password(&ProxyPassword::new("pw"))
+        .save_proxy_password(&proxy(), &ProxyPassword::new("pw"))
         .await
         .unwrap();
     assert_eq!(
@@ -137,14 +141,14 @@ async fn keychain_calls_run_off_the_async_thread() {
         Some(ApiKey::new("k-0001"))
     );
     assert_eq!(
-        keychain.proxy_password().await.unwrap(),
+        keychain.proxy_password(&proxy()).await.unwrap(),
         Some(ProxyPassword::new("pw"))
     );
     assert_eq!(store.load().unwrap(), Some(ApiKey::new("k-0001")));
     keychain.delete_api_key().await.unwrap();
     keychain.delete_proxy_password().await.unwrap();
     assert_eq!(keychain.api_key().await.unwrap(), None);
-    assert_eq!(keychain.proxy_password().await.unwrap(), None);
+    assert_eq!(keychain.proxy_password(&proxy()).await.unwrap(), None);
     assert_eq!(
         keychain.save_api_key(&ApiKey::new(" ")).await,
         Err(SecretError::EmptyKey)
@@ -247,15 +251,15 @@ fn keyring_store_keeps_the_proxy_password_in_its_own_entry() {
     store.delete_proxy_password().unwrap();
     store.save(&ApiKey::new("key-0001")).unwrap();
     store
-        .save_proxy_password(&ProxyPassword::new("proxy pass 0002"))
+        .save_proxy_password(&proxy(), &ProxyPassword::new("proxy pass 0002"))
         .unwrap();
     assert_eq!(store.load().unwrap(), Some(ApiKey::new("key-0001")));
     assert_eq!(
-        store.load_proxy_password().unwrap(),
+        store.load_proxy_password(&proxy()).unwrap(),
         Some(ProxyPassword::new("proxy pass 0002"))
     );
     store.delete_proxy_password().unwrap();
-    assert_eq!(store.load_proxy_password().unwrap(), None);
+    assert_eq!(store.load_proxy_password(&proxy()).unwrap(), None);
     assert_eq!(store.load().unwrap(), Some(ApiKey::new("key-0001")));
     store.delete().unwrap();
     assert_eq!(store.load().unwrap(), None);
@@ -273,7 +277,7 @@ async fn keychain_over_the_real_keyring_round_trips() {
         .await
         .unwrap();
     keychain
-        .save_proxy_password(&ProxyPassword::new("async-pass"))
+        .save_proxy_password(&proxy(), &ProxyPassword::new("async-pass"))
         .await
         .unwrap();
     assert_eq!(
@@ -281,13 +285,13 @@ async fn keychain_over_the_real_keyring_round_trips() {
         Some(ApiKey::new("async-key-0003"))
     );
     assert_eq!(
-        keychain.proxy_password().await.unwrap(),
+        keychain.proxy_password(&proxy()).await.unwrap(),
         Some(ProxyPassword::new("async-pass"))
     );
     keychain.delete_api_key().await.unwrap();
     keychain.delete_proxy_password().await.unwrap();
     assert_eq!(keychain.api_key().await.unwrap(), None);
-    assert_eq!(keychain.proxy_password().await.unwrap(), None);
+    assert_eq!(keychain.proxy_password(&proxy()).await.unwrap(), None);
 }
 
 #[test]
@@ -303,4 +307,9 @@ fn keyring_store_round_trip() {
     store.delete().unwrap();
     assert_eq!(store.load().unwrap(), None);
     store.delete().unwrap();
+}
+
+/// The proxy the tests' passwords belong to.
+fn proxy() -> ProxyIdentity {
+    ProxyIdentity::of("http://anna@proxy.example.com:8080").unwrap()
 }

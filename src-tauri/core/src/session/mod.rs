@@ -33,7 +33,8 @@ pub struct AppState {
     pub mode: Option<Mode>,
     /// A safe hint of the stored key, e.g. `••••a1b2`.
     pub key_hint: Option<String>,
-    /// Whether a proxy password is saved in the keychain (the password itself never leaves Rust).
+    /// Whether a proxy password is saved in the keychain for the proxy set now (the password itself
+    /// never leaves Rust).
     pub proxy_password_set: bool,
     /// The service rejected the key: polling is paused until it is replaced.
     pub key_rejected: bool,
@@ -148,8 +149,8 @@ impl Session {
         &self,
         settings: &Settings,
     ) -> Result<Option<ProxyPassword>, UserError> {
-        match settings.proxy {
-            Some(_) => Ok(self.secrets.proxy_password().await?),
+        match settings.proxy_identity() {
+            Some(proxy) => Ok(self.secrets.proxy_password(&proxy).await?),
             None => Ok(None),
         }
     }
@@ -277,18 +278,24 @@ impl Session {
 
     /// Saves settings and applies `proxy_password` to the keychain (nothing is written unless
     /// every value is valid); the running engine picks them up when the mode is activated again.
+    /// A password is saved for the proxy it was typed with: when the proxy's scheme, host, port or
+    /// user changes, or the proxy is removed, the saved password is forgotten.
     pub async fn save_settings(
         &self,
         settings: &Settings,
         proxy_password: &ProxyPasswordChange,
     ) -> Result<(), UserError> {
         settings.validate(proxy_password)?;
-        match proxy_password {
-            ProxyPasswordChange::Keep => {}
-            ProxyPasswordChange::Set(password) => {
-                self.secrets.save_proxy_password(password).await?;
+        let before = self.settings()?.proxy_identity();
+        let after = settings.proxy_identity();
+        match (proxy_password, &after) {
+            (ProxyPasswordChange::Set(password), Some(proxy)) => {
+                self.secrets.save_proxy_password(proxy, password).await?;
             }
-            ProxyPasswordChange::Remove => self.secrets.delete_proxy_password().await?,
+            (ProxyPasswordChange::Keep, _) if before.is_none() || before == after => {}
+            // Removed, a new proxy with the old password kept, or (refused by `validate`) a
+            // password without a proxy: nothing saved may follow the address.
+            _ => self.secrets.delete_proxy_password().await?,
         }
         Ok(settings.save(&self.store)?)
     }
@@ -297,8 +304,14 @@ impl Session {
     /// that is locked or does not answer shows as nothing saved (the key screen says what is
     /// wrong when it is used) instead of hiding the app.
     pub async fn state(&self) -> Result<AppState, UserError> {
-        let (key, proxy_password) =
-            tokio::join!(self.secrets.api_key(), self.secrets.proxy_password());
+        let settings = self.settings()?;
+        let proxy_password = async {
+            match settings.proxy_identity() {
+                Some(proxy) => self.secrets.proxy_password(&proxy).await,
+                None => Ok(None),
+            }
+        };
+        let (key, proxy_password) = tokio::join!(self.secrets.api_key(), proxy_password);
         let key_hint = match key {
             Ok(key) => key.map(|key| key.hint()),
             Err(error) if error.code() == ErrorCode::KeychainUnavailable => None,
@@ -318,7 +331,7 @@ impl Session {
                 None => None,
             },
             data_dir: self.data_dir.display().to_string(),
-            settings: self.settings()?,
+            settings,
         })
     }
 
@@ -359,3 +372,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod proxy_tests;

@@ -165,7 +165,11 @@ async fn the_proxy_password_goes_to_the_keychain_and_the_ui_only_learns_that_it_
         .await
         .unwrap();
     assert_eq!(
-        secrets.load_proxy_password().unwrap().unwrap().expose(),
+        secrets
+            .load_proxy_password(&settings.proxy_identity().unwrap())
+            .unwrap()
+            .unwrap()
+            .expose(),
         password
     );
 
@@ -199,7 +203,7 @@ async fn the_proxy_password_goes_to_the_keychain_and_the_ui_only_learns_that_it_
         .await
         .unwrap();
     assert!(!session.state().await.unwrap().proxy_password_set);
-    assert_eq!(secrets.load_proxy_password().unwrap(), None);
+    assert_eq!(secrets.saved_proxy().unwrap(), None);
 }
 
 #[tokio::test]
@@ -220,7 +224,11 @@ async fn the_proxy_password_lives_in_the_real_keychain_not_in_the_sqlite_file() 
         .await
         .unwrap();
     assert_eq!(
-        keychain.load_proxy_password().unwrap().unwrap().expose(),
+        keychain
+            .load_proxy_password(&proxied(dir.path()).proxy_identity().unwrap())
+            .unwrap()
+            .unwrap()
+            .expose(),
         password
     );
     assert!(session.state().await.unwrap().proxy_password_set);
@@ -233,7 +241,7 @@ async fn the_proxy_password_lives_in_the_real_keychain_not_in_the_sqlite_file() 
         )
         .await
         .unwrap();
-    assert_eq!(keychain.load_proxy_password().unwrap(), None);
+    assert_eq!(keychain.saved_proxy().unwrap(), None);
     assert!(!session.state().await.unwrap().proxy_password_set);
 }
 
@@ -261,7 +269,7 @@ async fn invalid_settings_change_neither_the_store_nor_the_keychain() {
         error.message
     );
     assert_eq!(session.settings().unwrap(), before);
-    assert_eq!(secrets.load_proxy_password().unwrap(), None);
+    assert_eq!(secrets.saved_proxy().unwrap(), None);
 }
 
 #[tokio::test]
