@@ -1,6 +1,8 @@
 //! CSV as Excel opens it: UTF-8 with a byte-order mark, RFC 4180 quoting, CRLF line ends, and
 //! text that would start a formula (`=`, `+`, `-`, `@`, tab, CR) prefixed with `'` against CSV
-//! injection. One file per sheet.
+//! injection. Text holding `;` is quoted like text holding `,`: Excel in the many countries whose
+//! list separator is `;` splits an unquoted field there, and the piece after it could start a live
+//! formula. One file per sheet.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -68,7 +70,12 @@ impl CsvExport {
             for sheet in sheets {
                 let name = format!("{}.csv", safe_file_name(&sheet.name));
                 let now = staged.path(&name);
-                let file = File::create(&now).map_err(|e| ExportError::write(&now, e))?;
+                let file = crate::local_files::private_file()
+                    .create(true)
+                    .write(true)
+                    .truncate(true)
+                    .open(&now)
+                    .map_err(|e| ExportError::write(&now, e))?;
                 files.push(CsvFile {
                     out: BufWriter::with_capacity(BUFFER, file),
                     path: staged.final_path(&name),
@@ -151,7 +158,7 @@ fn push_text(line: &mut Vec<u8>, text: &str) {
     let guard = bytes.first().is_some_and(|b| FORMULA_STARTS.contains(b));
     let quote = bytes
         .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+        .any(|&b| matches!(b, b',' | b';' | b'"' | b'\n' | b'\r'));
     if quote {
         line.push(b'"');
     }
@@ -171,9 +178,11 @@ fn push_text(line: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// A sheet name as a file name: letters, digits, `-`, `_` and spaces kept, the rest `_`.
+/// A sheet name as a file name: letters, digits, `-`, `_` and spaces kept, the rest `_`; a name
+/// Windows keeps for a device (a sheet `Nul` or `COM¹`) gets a `_` prefix.
 fn safe_file_name(name: &str) -> String {
-    name.chars()
+    let safe: String = name
+        .chars()
         .map(|c| {
             if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ') {
                 c
@@ -181,7 +190,12 @@ fn safe_file_name(name: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if crate::local_files::is_windows_device_name(&format!("{safe}.csv")) {
+        format!("_{safe}")
+    } else {
+        safe
+    }
 }
 
 #[cfg(test)]
@@ -220,5 +234,36 @@ mod tests {
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
         );
         assert_eq!(field(Cell::Text("a=b".into())), "a=b");
+    }
+
+    #[test]
+    fn a_formula_after_a_semicolon_cannot_become_a_field_of_its_own() {
+        // Excel with `;` as its list separator would split an unquoted field at the `;`.
+        assert_eq!(field(Cell::Text("x;=1+1".into())), "\"x;=1+1\"");
+        assert_eq!(
+            field(Cell::Text("x;=HYPERLINK(A1;B1)".into())),
+            "\"x;=HYPERLINK(A1;B1)\""
+        );
+        assert_eq!(
+            field(Cell::Text("x;=cmd|' /C calc'!A0".into())),
+            "\"x;=cmd|' /C calc'!A0\""
+        );
+        assert_eq!(field(Cell::Text("a; b".into())), "\"a; b\"");
+        assert_eq!(field(Cell::Text(";@SUM(A1)".into())), "\";@SUM(A1)\"");
+    }
+
+    #[test]
+    fn a_sheet_named_like_a_windows_device_gets_a_file_name_windows_can_open() {
+        for (sheet, file) in [
+            ("Nul", "_Nul"),
+            ("COM¹", "_COM¹"),
+            ("Lpt0", "_Lpt0"),
+            ("Con", "_Con"),
+            ("CONIN$", "CONIN_"),
+            ("Experience", "Experience"),
+            ("Console", "Console"),
+        ] {
+            assert_eq!(safe_file_name(sheet), file, "{sheet}");
+        }
     }
 }
