@@ -1,11 +1,14 @@
 //! Checking a downloaded file: the gzip must be intact to its end (every member's CRC and length
-//! verified, nothing after the last member) and its records are counted (non-empty JSON Lines lines).
+//! verified, nothing after the last member), its records are counted (non-empty JSON Lines lines),
+//! and no line may be longer than [`MAX_LINE_BYTES`] (such a file is not one of profiles).
 
 use std::io::{self, BufRead, Read};
 
 use bytes::Bytes;
 use flate2::bufread::MultiGzDecoder;
 use tokio::sync::mpsc;
+
+use crate::local_files::{LINE_TOO_LONG, MAX_LINE_BYTES};
 
 /// Size of the buffer the decompressed data goes through.
 const INFLATE_BUFFER: usize = 256 * 1024;
@@ -25,7 +28,7 @@ pub(crate) fn check_gzip<R: BufRead>(mut input: R) -> Result<u64, String> {
     loop {
         match decoder.read(&mut buffer) {
             Ok(0) => return Ok(lines.finish()),
-            Ok(n) => lines.feed(&buffer[..n]),
+            Ok(n) => lines.feed(&buffer[..n])?,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(describe(&e)),
         }
@@ -40,19 +43,23 @@ fn describe(error: &io::Error) -> String {
 }
 
 /// Counts non-empty lines across pieces of text: a line is counted at its `\n`, unless it is empty,
-/// and a last line without `\n` is counted at the end.
+/// and a last line without `\n` is counted at the end. Refuses a line longer than
+/// [`MAX_LINE_BYTES`].
 #[derive(Debug, Default)]
 struct LineCounter {
     lines: u64,
     /// The last byte seen, if any.
     last: Option<u8>,
+    /// Bytes of the line not ended yet.
+    open_line: usize,
 }
 
 impl LineCounter {
-    fn feed(&mut self, piece: &[u8]) {
+    fn feed(&mut self, piece: &[u8]) -> Result<(), String> {
         let Some(&first) = piece.first() else {
-            return;
+            return Ok(());
         };
+        self.measure_open_line(piece)?;
         let previous = self.last.unwrap_or(b'\n');
         let first_ends_line = u64::from(first == b'\n' && previous != b'\n');
         let inner = count_pairs(&piece[1..], &piece[..piece.len() - 1], |byte, before| {
@@ -60,6 +67,33 @@ impl LineCounter {
         });
         self.lines += first_ends_line + inner;
         self.last = piece.last().copied();
+        Ok(())
+    }
+
+    /// Follows the length of the line not ended yet, looking only at the bytes up to the piece's
+    /// first line end and after its last one (a line inside one piece is shorter than the piece,
+    /// which is far below the limit). Called before the piece's lines are counted, so the line
+    /// that is too long is record `lines + 1`.
+    fn measure_open_line(&mut self, piece: &[u8]) -> Result<(), String> {
+        let first = piece.iter().position(|&byte| byte == b'\n');
+        let open_line = match first {
+            None => self.open_line.saturating_add(piece.len()),
+            Some(first) => self.open_line.saturating_add(first),
+        };
+        if open_line > MAX_LINE_BYTES {
+            return Err(format!("record {} {LINE_TOO_LONG}", self.lines + 1));
+        }
+        self.open_line = match first {
+            None => open_line,
+            Some(first) => {
+                let last = piece
+                    .iter()
+                    .rposition(|&byte| byte == b'\n')
+                    .unwrap_or(first);
+                piece.len() - last - 1
+            }
+        };
+        Ok(())
     }
 
     fn finish(self) -> u64 {
@@ -218,10 +252,41 @@ pub(crate) mod tests {
         let text = "{\"a\":1}\n\n{\"b\":2}\n{\"c\":3}";
         for split in 0..=text.len() {
             let mut counter = LineCounter::default();
-            counter.feed(&text.as_bytes()[..split]);
-            counter.feed(&text.as_bytes()[split..]);
+            counter.feed(&text.as_bytes()[..split]).unwrap();
+            counter.feed(&text.as_bytes()[split..]).unwrap();
             assert_eq!(counter.finish(), 3, "split at {split}");
         }
+    }
+
+    #[test]
+    fn a_line_longer_than_64_mib_is_refused_with_words() {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+        encoder.write_all(records(2).as_bytes()).unwrap();
+        let endless = vec![b'x'; 1024 * 1024];
+        for _ in 0..=MAX_LINE_BYTES / endless.len() {
+            encoder.write_all(&endless).unwrap();
+        }
+        let data = encoder.finish().unwrap();
+        assert_eq!(
+            check_gzip(Cursor::new(data)),
+            Err("record 3 is longer than 64 MiB: this is not a file of profiles".into())
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_measured_across_pieces_and_a_line_of_exactly_the_limit_passes() {
+        let mut counter = LineCounter::default();
+        counter.feed(b"{}\n\n{\"a\"").unwrap();
+        counter.open_line = MAX_LINE_BYTES - 1;
+        counter.feed(b"x\n{}").unwrap();
+        assert_eq!(counter.finish(), 3);
+        let mut counter = LineCounter::default();
+        counter.feed(b"{}\n{").unwrap();
+        counter.open_line = MAX_LINE_BYTES;
+        assert_eq!(
+            counter.feed(b"x\n"),
+            Err(format!("record 2 {LINE_TOO_LONG}"))
+        );
     }
 
     #[test]

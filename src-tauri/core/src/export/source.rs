@@ -11,6 +11,7 @@ use flate2::bufread::MultiGzDecoder;
 
 use super::value::{parse_record, Fields, Obj, Val};
 use super::ExportError;
+use crate::local_files::{LINE_TOO_LONG, MAX_LINE_BYTES};
 
 /// Size of the buffers decompressed text goes through.
 const BUFFER: usize = 256 * 1024;
@@ -45,15 +46,20 @@ const BLOCK: usize = 1024 * 1024;
 /// Blocks read ahead of the parser.
 const BLOCKS_AHEAD: usize = 4;
 
-/// A piece of one file's text, ending at a line end (or at the file's end).
+/// A piece of one file's text, ending at a line end (or at the file's end), or the news that the
+/// file's next line is longer than [`MAX_LINE_BYTES`].
 struct Block {
     file: usize,
-    text: Vec<u8>,
+    text: Result<Vec<u8>, LineTooLong>,
 }
+
+/// The file's next line is longer than [`MAX_LINE_BYTES`].
+#[derive(Debug, PartialEq, Eq)]
+struct LineTooLong;
 
 /// Calls `each` with every non-blank line of every file, in order, with its file and line number.
 /// The files are read and decompressed on a second thread while `each` runs on this one; `each`
-/// returning `Break` stops early.
+/// returning `Break` stops early. A line longer than [`MAX_LINE_BYTES`] is refused, naming it.
 pub(crate) fn for_each_line(
     files: &[PathBuf],
     mut each: impl FnMut(&Path, u64, &str) -> Result<ControlFlow<()>, ExportError>,
@@ -69,7 +75,14 @@ pub(crate) fn for_each_line(
                 (file, number) = (block.file, 0);
             }
             let path = &files[file];
-            for line in block.text.split_inclusive(|&byte| byte == b'\n') {
+            let Ok(text) = block.text else {
+                return Err(ExportError::Damaged {
+                    path: path.clone(),
+                    line: number + 1,
+                    reason: format!("it {LINE_TOO_LONG}"),
+                });
+            };
+            for line in text.split_inclusive(|&byte| byte == b'\n') {
                 number += 1;
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
@@ -94,42 +107,72 @@ fn read_blocks(
     sender: &std::sync::mpsc::SyncSender<Result<Block, ExportError>>,
 ) {
     for (file, path) in files.iter().enumerate() {
-        let mut reader = match open(path) {
+        let reader = match open(path) {
             Ok(reader) => reader,
             Err(error) => {
                 let _ = sender.send(Err(error));
                 return;
             }
         };
-        let mut carry = Vec::new();
-        loop {
-            let mut text = std::mem::take(&mut carry);
-            let wanted = BLOCK.saturating_sub(text.len()).max(64 * 1024);
-            let read = match (&mut reader).take(wanted as u64).read_to_end(&mut text) {
-                Ok(read) => read,
-                Err(error) => {
-                    let _ = sender.send(Err(ExportError::read(path, describe(&error))));
-                    return;
-                }
-            };
-            let at_end = read == 0;
-            if !at_end {
-                match text.iter().rposition(|&byte| byte == b'\n') {
-                    Some(last) => carry = text.split_off(last + 1),
-                    None => {
-                        carry = text; // A line longer than a block: read on.
-                        continue;
-                    }
-                }
-            }
-            if !text.is_empty() && sender.send(Ok(Block { file, text })).is_err() {
-                return;
-            }
-            if at_end {
-                break;
-            }
+        let listening = cut_into_blocks(reader, MAX_LINE_BYTES, |text| {
+            let block = text
+                .map(|text| Block { file, text })
+                .map_err(|error| ExportError::read(path, describe(&error)));
+            sender.send(block).is_ok()
+        });
+        if !listening {
+            return;
         }
     }
+}
+
+/// Reads `reader` to its end and hands its text to `send` in blocks of whole lines (the last may
+/// lack its line end) of about [`BLOCK`] bytes. Each byte is looked at once for a line end: the
+/// text carried over from one read to the next holds none, so only what a read adds is searched.
+/// A line longer than `max_line` is not read on: `send` gets `Err(LineTooLong)` and reading stops.
+/// Returns whether to go on with the next file (`send` returned `true` throughout, and no error).
+fn cut_into_blocks(
+    mut reader: impl Read,
+    max_line: usize,
+    mut send: impl FnMut(std::io::Result<Result<Vec<u8>, LineTooLong>>) -> bool,
+) -> bool {
+    let mut carry = Vec::new();
+    loop {
+        let mut text = std::mem::take(&mut carry);
+        let searched = text.len();
+        let wanted = BLOCK.saturating_sub(searched).max(64 * 1024);
+        let read = match (&mut reader).take(wanted as u64).read_to_end(&mut text) {
+            Ok(read) => read,
+            Err(error) => {
+                send(Err(error));
+                return false;
+            }
+        };
+        if read == 0 {
+            return text.is_empty() || send(Ok(Ok(text)));
+        }
+        match last_line_end(&text[searched..]) {
+            Some(at) => carry = text.split_off(searched + at + 1),
+            None if text.len() > max_line => {
+                send(Ok(Err(LineTooLong)));
+                return false;
+            }
+            None => {
+                carry = text; // A line longer than a block: read on.
+                continue;
+            }
+        }
+        if !send(Ok(Ok(text))) {
+            return false;
+        }
+    }
+}
+
+/// Where the last line end in `text` is. The one place the reader looks for line ends.
+fn last_line_end(text: &[u8]) -> Option<usize> {
+    #[cfg(test)]
+    tests::EXAMINED.with(|examined| examined.set(examined.get() + text.len() as u64));
+    text.iter().rposition(|&byte| byte == b'\n')
 }
 
 /// What [`for_each_record`] hands over besides the record.
@@ -195,5 +238,82 @@ fn describe(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::UnexpectedEof => "it is cut short".into(),
         _ => format!("it is not a valid gzip file ({error})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::io::Cursor;
+
+    use super::*;
+
+    thread_local! {
+        /// Bytes [`last_line_end`] looked at on this thread.
+        pub(super) static EXAMINED: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// The blocks `cut_into_blocks` makes of `text` with a line limit of `max_line`, and the bytes
+    /// it looked at for line ends.
+    fn cut(text: &[u8], max_line: usize) -> (Vec<Result<Vec<u8>, LineTooLong>>, u64) {
+        EXAMINED.with(|examined| examined.set(0));
+        let mut blocks = Vec::new();
+        cut_into_blocks(Cursor::new(text), max_line, |block| {
+            blocks.push(block.unwrap());
+            true
+        });
+        (blocks, EXAMINED.with(Cell::get))
+    }
+
+    #[test]
+    fn one_endless_line_is_searched_once_not_once_per_read() {
+        // 16 MiB with no line end, then one short line: 256 reads of 64 KiB. Searching the
+        // carried text again on every read would look at about 2 GiB.
+        let mut text = vec![b'x'; 16 * 1024 * 1024];
+        text.extend_from_slice(b"\n{}\n");
+        let (blocks, examined) = cut(&text, MAX_LINE_BYTES);
+        assert_eq!(blocks.concat_ok(), text);
+        assert!(
+            examined <= text.len() as u64,
+            "looked at {examined} bytes for line ends in {} bytes",
+            text.len()
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_refused_and_not_read_on() {
+        let mut text = b"{}\n{}\n".to_vec();
+        text.extend(vec![b'x'; 3 * BLOCK]);
+        let (blocks, examined) = cut(&text, BLOCK);
+        assert_eq!(blocks.first(), Some(&Ok(b"{}\n{}\n".to_vec())));
+        assert_eq!(blocks.last(), Some(&Err(LineTooLong)));
+        assert!(examined < 2 * BLOCK as u64, "{examined}");
+    }
+
+    #[test]
+    fn blocks_end_at_line_ends_and_keep_every_byte() {
+        let text: Vec<u8> = (0..200_000)
+            .flat_map(|i| format!("{{\"id\": {i}}}\n").into_bytes())
+            .chain(b"{\"last\": 1}".iter().copied())
+            .collect();
+        let (blocks, examined) = cut(&text, MAX_LINE_BYTES);
+        assert!(blocks.len() > 2);
+        for block in &blocks[..blocks.len() - 1] {
+            assert_eq!(block.as_ref().unwrap().last(), Some(&b'\n'));
+        }
+        assert_eq!(blocks.concat_ok(), text);
+        assert!(examined <= text.len() as u64);
+    }
+
+    trait ConcatOk {
+        fn concat_ok(&self) -> Vec<u8>;
+    }
+
+    impl ConcatOk for Vec<Result<Vec<u8>, LineTooLong>> {
+        fn concat_ok(&self) -> Vec<u8> {
+            self.iter()
+                .flat_map(|block| block.as_ref().unwrap().clone())
+                .collect()
+        }
     }
 }

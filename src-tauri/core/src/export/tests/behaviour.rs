@@ -159,6 +159,59 @@ fn a_damaged_line_is_named_and_nothing_is_left_behind() {
 }
 
 #[test]
+fn a_line_longer_than_64_mib_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("endless.json.gz");
+    let mut encoder = GzEncoder::new(std::fs::File::create(&path).unwrap(), Compression::fast());
+    encoder.write_all(b"{\"id\": 1}\n\n").unwrap();
+    let piece = vec![b'x'; 1024 * 1024];
+    for _ in 0..=crate::local_files::MAX_LINE_BYTES / piece.len() {
+        encoder.write_all(&piece).unwrap();
+    }
+    encoder.finish().unwrap();
+    let error = export_job(
+        std::slice::from_ref(&path),
+        &dir.path().join("out"),
+        "Endless",
+        DAY,
+        &options(ExportFormat::Csv, ExportLayout::People),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, ExportError::Damaged { line: 3, .. }),
+        "{error:?}"
+    );
+    let message = error.user_message();
+    assert!(
+        message.contains("Line 3 of")
+            && message.contains("is longer than 64 MiB: this is not a file of profiles"),
+        "{message}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn every_exported_file_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample_head(dir.path(), 20);
+    let mut written = Vec::new();
+    for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+        for layout in [ExportLayout::People, ExportLayout::Full] {
+            let out = dir.path().join(format!("{format:?}-{layout:?}"));
+            let options = options(format, layout);
+            let result = export_job(std::slice::from_ref(&input), &out, "Mode", DAY, &options);
+            written.extend(result.unwrap().paths);
+        }
+    }
+    assert!(written.len() > 4, "a folder of CSV files too: {written:?}");
+    for path in written {
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+    }
+}
+
+#[test]
 fn a_second_export_replaces_the_first_whole() {
     let dir = tempfile::tempdir().unwrap();
     let big = gz(
