@@ -271,7 +271,7 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
         "the key is never printed"
     );
 
-    // The stored key is the one the CLI uses.
+    // The simulator on this computer gets its own key, never the stored (live) one.
     let estimate = run(
         &["--json", "estimate", "--query", &python_query_file()],
         None,
@@ -295,8 +295,18 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
 
     let cleared = run(&["--json", "key", "clear"], None);
     assert!(cleared.status.success());
+    let status = stdout_json(&run(&["--json", "key", "status"], None));
+    assert_eq!(status["stored"], false);
+    // Coresignal itself needs the stored key: without one, nothing is sent.
     let missing = run(
-        &["--json", "estimate", "--query", &python_query_file()],
+        &[
+            "--api-base",
+            collect_core::api::DEFAULT_BASE_URL,
+            "--json",
+            "estimate",
+            "--query",
+            &python_query_file(),
+        ],
         None,
     );
     assert_eq!(stdout_json(&missing)["error"]["code"], "KeyMissing");

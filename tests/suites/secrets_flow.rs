@@ -14,7 +14,7 @@ use bulk_collect_tests::*;
 use collect_core::api::{ApiClient, ApiConfig, RateLimiter};
 use collect_core::jobs::{EngineOptions, Mode};
 use collect_core::secrets::{ApiKey, ProxyPassword};
-use coresignal_sim::{Faults, PerGroup, SimConfig, Simulator};
+use coresignal_sim::{Faults, PerGroup, SimConfig, Simulator, DEFAULT_PRACTICE_KEY};
 
 /// Recognisable, and unlike anything else the app writes.
 const KEY: &str = "sk-TEST-9f3a61c0d2b84e57a1";
@@ -55,9 +55,10 @@ fn cli(base: &str, dir: &Path, args: &[&str], stdin: &str) -> Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_typed_into_key_set_is_nowhere_after_a_whole_flow() {
-    // Credits for the first job only: the second is refused for credits.
+    // Credits for the first job only: the second is refused for credits. The CLI calls the
+    // simulator with the simulator's own key: the typed (live) key never goes there.
     let sim = Simulator::start(SimConfig {
-        api_keys: vec![(KEY.to_owned(), 8)],
+        api_keys: vec![(DEFAULT_PRACTICE_KEY.to_owned(), 8)],
         ..quick_sim()
     })
     .await
@@ -123,6 +124,12 @@ async fn a_key_typed_into_key_set_is_nowhere_after_a_whole_flow() {
     run(&["key", "clear"], "");
 
     let calls = sim.calls();
+    assert!(
+        calls
+            .iter()
+            .all(|call| call.key.as_deref() == Some(DEFAULT_PRACTICE_KEY)),
+        "the simulator only ever got its own key"
+    );
     assert!(
         calls.iter().any(|call| call.status == 402),
         "the service refused for credits"
@@ -276,6 +283,62 @@ fn debug_of_every_type_holding_a_key_hides_it() {
         shown[2]
     );
     assert!(key.hint().ends_with(&KEY[KEY.len() - 4..]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_key_from_the_keychain_never_goes_to_a_simulator_or_another_address() {
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let query = shared_data("query-python.json")
+        .to_string_lossy()
+        .into_owned();
+    let stored = cli(
+        &sim.base_url(),
+        dir.path(),
+        &["key", "set"],
+        &format!("{KEY}\n"),
+    );
+    assert!(stored.status.success(), "{stored:?}");
+
+    // The simulator on this computer: plain http, anyone here may listen. It gets its own key.
+    let estimate = cli(
+        &sim.base_url(),
+        dir.path(),
+        &["estimate", "--query", &query],
+        "",
+    );
+    assert!(estimate.status.success(), "{estimate:?}");
+    let keys: Vec<Option<String>> = sim.calls().into_iter().map(|call| call.key).collect();
+    assert!(!keys.is_empty(), "the simulator was called");
+    assert!(
+        keys.iter()
+            .all(|key| key.as_deref() == Some(DEFAULT_PRACTICE_KEY)),
+        "{keys:?}"
+    );
+
+    // Any other https address: refused in words before anything leaves.
+    let (listener, proxy) = counting_proxy();
+    let mut other = cli_through_proxy("https://example.com/cdapi", &proxy, dir.path());
+    let output = other.env_remove("BULK_COLLECT_API_KEY").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("only ever sent to Coresignal") && stderr.contains("BULK_COLLECT_API_KEY"),
+        "{stderr}"
+    );
+    assert_eq!(
+        connections(&listener),
+        0,
+        "a request left before the refusal"
+    );
+    assert!(cli(&sim.base_url(), dir.path(), &["key", "clear"], "")
+        .status
+        .success());
+}
+
+#[test]
+fn the_core_and_the_simulator_agree_on_the_simulators_key() {
+    assert_eq!(collect_core::api::SIMULATOR_KEY, DEFAULT_PRACTICE_KEY);
 }
 
 /// A proxy that only counts the connections made to it (and never answers).

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use collect_core::api::RateLimiter;
+use collect_core::api::{saved_key_use, RateLimiter, SavedKeyUse, DEFAULT_BASE_URL, SIMULATOR_KEY};
 use collect_core::jobs::{Engine, Mode};
 use collect_core::secrets::{ApiKey, KeyringStore, ProxyPassword, SecretStore};
 use collect_core::settings::Settings;
@@ -54,22 +54,31 @@ impl Context {
         })
     }
 
-    /// The key: from `BULK_COLLECT_API_KEY` if set, else from the OS keychain.
+    /// The key: from `BULK_COLLECT_API_KEY` if set; else, for Coresignal's own service, the one
+    /// saved in the OS keychain; for the simulator on this computer, the simulator's own key (the
+    /// saved key is a live one and never goes to another address).
     pub fn key(&self) -> Result<ApiKey, UserError> {
         if let Ok(key) = std::env::var(KEY_ENV) {
             if !key.trim().is_empty() {
                 return Ok(ApiKey::new(key));
             }
         }
-        KeyringStore::new()
-            .load()
-            ?
-            .ok_or_else(|| {
+        match saved_key_use(&self.api_base) {
+            SavedKeyUse::Keychain => KeyringStore::new().load()?.ok_or_else(|| {
                 UserError::new(
                     ErrorCode::KeyMissing,
                     "No API key is stored. Run `bulk-collect-cli key set` and paste your Coresignal key, or set BULK_COLLECT_API_KEY.",
                 )
-            })
+            }),
+            SavedKeyUse::Simulator => Ok(ApiKey::new(SIMULATOR_KEY)),
+            SavedKeyUse::Refused => Err(UserError::new(
+                ErrorCode::KeyMissing,
+                format!(
+                    "The key saved in your keychain is only ever sent to Coresignal ({DEFAULT_BASE_URL}), not to {}. To call that address, give its key in BULK_COLLECT_API_KEY.",
+                    self.api_base
+                ),
+            )),
+        }
     }
 
     /// The engine for this mode, with the key, after the recovery pass this process runs once
@@ -87,9 +96,12 @@ impl Context {
 
     /// The proxy password, when a proxy is set and the service is called in Live mode: from
     /// `BULK_COLLECT_PROXY_PASSWORD` if set (automation), else from the OS keychain (where the app
-    /// stores it).
+    /// stores it with the proxy it belongs to).
     fn proxy_password(&self) -> Result<Option<ProxyPassword>, UserError> {
-        if self.settings.proxy.is_none() || self.mode != Mode::Live {
+        let Some(proxy) = self.settings.proxy_identity() else {
+            return Ok(None);
+        };
+        if self.mode != Mode::Live {
             return Ok(None);
         }
         if let Ok(password) = std::env::var(PROXY_PASSWORD_ENV) {
@@ -97,7 +109,8 @@ impl Context {
                 return Ok(Some(ProxyPassword::new(password)));
             }
         }
-        Ok(KeyringStore::new().load_proxy_password()?)
+        // Only the password saved for this very proxy (scheme, host, port and user).
+        Ok(KeyringStore::new().load_proxy_password(&proxy)?)
     }
 
     fn build(&self, key: Option<ApiKey>) -> Result<Arc<Engine>, UserError> {

@@ -18,7 +18,9 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "bulk-collect-cli", version, about)]
 struct Cli {
-    /// The service's address. A loopback address (the simulator) keeps jobs in the Practice history.
+    /// The service's address. A loopback address (the simulator) keeps jobs in the Practice history
+    /// and is called with the simulator's own key: the key saved in the keychain goes only to
+    /// Coresignal (any other address needs BULK_COLLECT_API_KEY).
     #[arg(long, global = true, env = "BULK_COLLECT_API_BASE")]
     api_base: Option<String>,
     /// Where the job history is kept (default: the OS app-data folder).

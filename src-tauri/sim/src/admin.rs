@@ -1,5 +1,7 @@
 //! The control API under `/_sim` (not under `/cdapi`, no key): the same controls as
-//! [`crate::Simulator`], as JSON, for out-of-process users.
+//! [`crate::Simulator`], as JSON, for out-of-process users. Served only when
+//! [`crate::SimConfig::control_routes`] is on: without a key, any program on this computer could
+//! use them.
 //!
 //! | Call | Body | Answer |
 //! |---|---|---|

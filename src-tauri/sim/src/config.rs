@@ -60,6 +60,11 @@ pub struct SimConfig {
     pub data_dir: Option<PathBuf>,
     /// Faults switched on from the start.
     pub faults: Faults,
+    /// Whether the control routes under `/_sim` are served (see [`crate::admin`]). They need no
+    /// key, so any program on this computer could use them (set credits, write a file of any
+    /// size): off by default and in the app's Practice mode; tests and the `coresignal-sim` binary
+    /// (a test tool) switch them on.
+    pub control_routes: bool,
 }
 
 impl Default for SimConfig {
@@ -82,6 +87,7 @@ impl Default for SimConfig {
             seed: 42,
             data_dir: None,
             faults: Faults::default(),
+            control_routes: false,
         }
     }
 }

@@ -26,7 +26,8 @@
 //!
 //! Every call needs a known `apikey` header (else 401). Answers to admitted calls carry
 //! `x-credits-remaining`, `x-ratelimit-limit-second` and `x-ratelimit-remaining-second`.
-//! Errors are flat `{"detail": "..."}`. Control endpoints live under `/_sim` (see [`admin`]).
+//! Errors are flat `{"detail": "..."}`. Control endpoints live under `/_sim` (see [`admin`]), served
+//! only when [`SimConfig::control_routes`] is on (never in the app's Practice mode).
 //!
 //! ## Which records exist
 //!
@@ -116,11 +117,14 @@ pub struct Simulator {
     task: JoinHandle<()>,
 }
 
-/// The whole HTTP application: API, admin API, 404/405 fallbacks.
-fn app(shared: Arc<Shared>) -> Router {
-    routes::router(shared.clone())
-        .merge(admin::router())
-        .fallback(routes::not_found)
+/// The whole HTTP application: API, admin API (only with `control_routes`), 404/405 fallbacks.
+fn app(shared: Arc<Shared>, control_routes: bool) -> Router {
+    let api = routes::router(shared.clone());
+    let api = match control_routes {
+        true => api.merge(admin::router()),
+        false => api,
+    };
+    api.fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(shared)
@@ -135,6 +139,7 @@ impl Simulator {
             .validate()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let data_dir = DataDir::new(config.data_dir.as_deref())?;
+        let control_routes = config.control_routes;
         let (seed, size) = (config.seed, config.corpus_size);
         let corpus = tokio::task::spawn_blocking(move || Corpus::shared(seed, size))
             .await
@@ -148,9 +153,10 @@ impl Simulator {
             shared: shared.clone(),
         };
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = axum::serve(listener, app(shared.clone())).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
+        let server = axum::serve(listener, app(shared.clone(), control_routes))
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
         let task = tokio::spawn(async move {
             if let Err(e) = server.await {
                 tracing::error!("simulator server stopped: {e}");

@@ -144,6 +144,8 @@ async fn main() -> std::process::ExitCode {
         seed: args.seed,
         data_dir: args.data_dir,
         faults,
+        // This binary is the tests' out-of-process service: they drive it through `/_sim`.
+        control_routes: true,
         ..SimConfig::default()
     };
     let sim = match Simulator::start(config).await {

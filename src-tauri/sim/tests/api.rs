@@ -749,8 +749,37 @@ async fn search_pages_preview_and_expiry() {
 }
 
 #[tokio::test]
-async fn admin_api_and_big_file() {
+async fn a_simulator_started_as_the_app_starts_it_serves_no_control_route() {
+    // The app's Practice mode starts its simulator from `SimConfig::default()`.
     let sim = sim(|_| {}).await;
+    let origin = format!("http://{}", sim.addr());
+    let http = Client::new();
+    let attempts = [
+        http.get(format!("{origin}/_sim/health")),
+        http.put(format!("{origin}/_sim/credits/{KEY}"))
+            .json(&json!({ "credits": 999 })),
+        http.put(format!("{origin}/_sim/faults"))
+            .json(&json!({ "rate_limit_storm": 1 })),
+        http.post(format!("{origin}/_sim/clock/advance"))
+            .json(&json!({ "days": 40 })),
+        http.post(format!("{origin}/_sim/fixtures/big-file"))
+            .json(&json!({ "key": KEY, "min_bytes": 1_000_000_000u64 })),
+        http.get(format!("{origin}/_sim/requests")),
+    ];
+    let credits = sim.credits(KEY);
+    for attempt in attempts {
+        let answer = attempt.send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND, "{}", answer.url());
+    }
+    assert_eq!(sim.credits(KEY), credits, "nothing changed");
+    assert!(sim.requests().is_empty(), "no file was written");
+    assert_eq!(sim.faults(), Faults::default());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn admin_api_and_big_file() {
+    let sim = sim(|config| config.control_routes = true).await;
     let admin = format!("http://{}/_sim", sim.addr());
     let http = Client::new();
     let faults: Value = http

@@ -45,6 +45,7 @@ async fn sim(dir: &Path, processing: Duration, keys: &[(&str, i64)]) -> Simulato
         api_keys: keys.iter().map(|(k, c)| (k.to_string(), *c)).collect(),
         corpus_size: 2_000,
         data_dir: Some(dir.to_path_buf()),
+        control_routes: true,
         ..SimConfig::default()
     })
     .await

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
+use super::config::DEFAULT_BASE_URL;
 use super::error::ApiError;
 
 /// Checks a base URL: `https://` anywhere, `http://` only on loopback (the simulator).
@@ -38,6 +39,42 @@ pub fn is_loopback(url: &Url) -> bool {
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
+    }
+}
+
+/// The key the project's simulator takes (Practice mode). Not a secret: it opens only the
+/// simulator. The simulator crate names it `DEFAULT_PRACTICE_KEY`; a test checks they agree.
+pub const SIMULATOR_KEY: &str = "practice-key";
+
+/// Which key an address is called with when none is given explicitly (`BULK_COLLECT_API_KEY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavedKeyUse {
+    /// Coresignal's own service (https, its host): the key saved in the keychain.
+    Keychain,
+    /// The simulator on this computer: its own key, [`SIMULATOR_KEY`]. The saved key, a live one,
+    /// never goes there (plain http, and any program on this computer can listen there).
+    Simulator,
+    /// Any other address: the saved key never goes there; a key must be given explicitly.
+    Refused,
+}
+
+/// Where the key saved in the keychain may go: only to Coresignal's own service.
+pub fn saved_key_use(base: &str) -> SavedKeyUse {
+    let Ok(url) = Url::parse(base.trim()) else {
+        return SavedKeyUse::Refused;
+    };
+    let coresignal = Url::parse(DEFAULT_BASE_URL)
+        .ok()
+        .and_then(|real| real.host_str().map(str::to_owned));
+    if url.scheme() == "https"
+        && url.host_str().is_some()
+        && url.host_str() == coresignal.as_deref()
+    {
+        SavedKeyUse::Keychain
+    } else if is_loopback(&url) {
+        SavedKeyUse::Simulator
+    } else {
+        SavedKeyUse::Refused
     }
 }
 
@@ -99,6 +136,37 @@ mod tests {
                 matches!(validate_base_url(bad), Err(ApiError::InvalidBaseUrl { .. })),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn the_saved_key_goes_only_to_coresignal_and_the_simulator_takes_its_own() {
+        for real in [
+            "https://api.coresignal.com/cdapi",
+            " https://API.coresignal.com/cdapi/ ",
+            "https://api.coresignal.com:443/cdapi",
+        ] {
+            assert_eq!(saved_key_use(real), SavedKeyUse::Keychain, "{real}");
+        }
+        for simulator in [
+            "http://127.0.0.1:4000/cdapi",
+            "http://localhost:1/cdapi",
+            "https://127.0.0.1:4000/cdapi",
+            "http://[::1]:9/cdapi",
+        ] {
+            assert_eq!(
+                saved_key_use(simulator),
+                SavedKeyUse::Simulator,
+                "{simulator}"
+            );
+        }
+        for other in [
+            "http://api.coresignal.com/cdapi",
+            "https://api.coresignal.com.evil.example/cdapi",
+            "https://proxy.example.com/cdapi",
+            "not an address",
+        ] {
+            assert_eq!(saved_key_use(other), SavedKeyUse::Refused, "{other}");
         }
     }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE, RETRY_AFTER};
 use serde_json::Value;
 
-use super::error::{root_cause, ApiError, SubmitError};
+use super::error::{root_cause, ApiError, SubmitError, MAX_FILES_PER_REQUEST};
 use super::limiter::parse_retry_after;
 use super::types::{Estimate, PollOutcome, Submitted};
 
@@ -260,6 +260,9 @@ fn ready_or_pending(answer: &Answer) -> Result<PollOutcome, ApiError> {
             .collect(),
         _ => Vec::new(),
     };
+    if files.len() > MAX_FILES_PER_REQUEST {
+        return Err(ApiError::TooManyFiles { count: files.len() });
+    }
     if files.is_empty() {
         let message = body
             .get("message")

@@ -169,6 +169,25 @@ fn poll_ready_keeps_names_exactly() {
 }
 
 #[test]
+fn a_file_list_longer_than_any_request_needs_is_refused_with_words() {
+    let list = |count: usize| {
+        let names: Vec<String> = (0..count).map(|i| format!("part-{i:05}.json.gz")).collect();
+        serde_json::json!({ "data_request_files": names }).to_string()
+    };
+    match poll_outcome(&answer(200, &[], &list(10_000))).unwrap() {
+        PollOutcome::Ready { files, .. } => assert_eq!(files.len(), 10_000),
+        other => panic!("10,000 files are accepted: {other:?}"),
+    }
+    let error = poll_outcome(&answer(200, &[], &list(10_001))).unwrap_err();
+    assert_eq!(error, ApiError::TooManyFiles { count: 10_001 });
+    let message = crate::error::Coded::user_message(&error);
+    assert!(
+        message.contains("listed 10001 files") && message.contains("downloads none of them"),
+        "{message}"
+    );
+}
+
+#[test]
 fn poll_terminal_states() {
     let no_match = r#"{"detail": "Request did not find any matching IDs"}"#;
     for status in [404, 422] {

@@ -6,6 +6,10 @@ use std::time::Duration;
 use super::config::DEFAULT_BASE_URL;
 use crate::error::{Coded, ErrorCode};
 
+/// The most files one request's list may name: a request delivers at most 10,000 profiles, so
+/// even one file per profile stays within it.
+pub const MAX_FILES_PER_REQUEST: usize = 10_000;
+
 /// A definite failure of one call (the service answered, or the network failed for good).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -72,6 +76,13 @@ pub enum ApiError {
     TooManyMatches {
         /// The server's detail.
         detail: Option<String>,
+    },
+    /// The file list of a ready request is longer than any request can need
+    /// ([`MAX_FILES_PER_REQUEST`]): refused, nothing is downloaded.
+    #[error("the service listed {count} files for one request (at most {MAX_FILES_PER_REQUEST} are accepted)")]
+    TooManyFiles {
+        /// How many files the list names.
+        count: usize,
     },
     /// 404/422 "no matching IDs".
     #[error("nothing matched (HTTP {status}){}", detail_suffix(detail))]
@@ -179,6 +190,7 @@ impl ApiError {
             Self::DuplicateInProgress { .. } => Some(409),
             Self::TooManyIds { .. } => Some(400),
             Self::TooManyMatches { .. } => Some(422),
+            Self::TooManyFiles { .. } => Some(200),
             Self::Expired { .. } | Self::NotFound { .. } => Some(404),
             Self::RangeNotSatisfiable => Some(416),
             Self::RateLimited { .. } => Some(429),
@@ -243,6 +255,7 @@ impl Coded for ApiError {
             Self::DuplicateInProgress { .. } => ErrorCode::DuplicateInProgress,
             Self::TooManyIds { .. } => ErrorCode::TooManyIds,
             Self::TooManyMatches { .. } => ErrorCode::TooManyMatches,
+            Self::TooManyFiles { .. } => ErrorCode::Download,
             Self::NoResults { .. } => ErrorCode::NoResults,
             Self::Expired { .. } => ErrorCode::Expired,
             Self::NotFound { .. } => ErrorCode::NotFound,
@@ -282,6 +295,9 @@ impl Coded for ApiError {
             ),
             Self::TooManyMatches { .. } => format!(
                 "The query matched more than 10,000 profiles.{said} Add a limit (at most 10,000) or narrow the query, then submit again."
+            ),
+            Self::TooManyFiles { count } => format!(
+                "Coresignal listed {count} files for this one request. A request delivers at most 10,000 profiles, so Bulk Collect refuses a list of more than 10,000 files and downloads none of them. Report this to Coresignal's support."
             ),
             Self::NoResults { .. } => format!(
                 "No profiles matched this request, so nothing was charged.{said} Try a broader query."

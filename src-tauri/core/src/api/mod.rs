@@ -31,7 +31,7 @@ pub(crate) mod scripted_peer;
 mod types;
 mod wire;
 
-pub use address::is_loopback;
+pub use address::{is_loopback, saved_key_use, SavedKeyUse, SIMULATOR_KEY};
 pub use client::ApiClient;
 pub use config::{ApiConfig, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::{ApiError, SubmitError};
