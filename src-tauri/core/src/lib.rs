@@ -14,6 +14,7 @@
 //! | [`money`] | what a profile costs (plan setting or measured), the price of a credit, the cap per request |
 //! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
+//! | `local_files` | Windows device names; files of personal data readable by their owner only |
 //! | [`test_seams`] | debug builds only: kill points and a fast poll schedule for the crash-proof suites |
 
 pub mod api;
@@ -22,6 +23,7 @@ pub mod error;
 pub mod export;
 pub mod ids;
 pub mod jobs;
+mod local_files;
 pub mod money;
 pub mod query;
 pub mod searches;

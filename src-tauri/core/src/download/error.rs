@@ -33,6 +33,15 @@ pub enum DownloadError {
         /// What is wrong.
         reason: String,
     },
+    /// The file is larger than it may be (than Coresignal said, or than any file of profiles); what
+    /// was kept of it was deleted.
+    #[error("{file} was refused: {reason}")]
+    TooLarge {
+        /// The local file name.
+        file: String,
+        /// How large, in words.
+        reason: String,
+    },
     /// A local file or folder could not be read or written.
     #[error("{}: {reason}", path.display())]
     Io {
@@ -76,7 +85,7 @@ impl Coded for DownloadError {
             Self::InvalidName { .. } => ErrorCode::InvalidInput,
             Self::Api(error) => error.code(),
             Self::Network { .. } => ErrorCode::Network,
-            Self::Corrupt { .. } => ErrorCode::Download,
+            Self::Corrupt { .. } | Self::TooLarge { .. } => ErrorCode::Download,
             Self::Io { .. } => ErrorCode::Io,
             Self::Cancelled => ErrorCode::Cancelled,
             Self::Internal { .. } => ErrorCode::Internal,
@@ -94,6 +103,9 @@ impl Coded for DownloadError {
             ),
             Self::Corrupt { file, reason } => format!(
                 "The downloaded file {file} is damaged ({reason}). It was deleted; press Retry to download it again."
+            ),
+            Self::TooLarge { file, reason } => format!(
+                "Bulk Collect refused the file {file}: {reason}. Nothing of it was kept. Press Retry; if it happens again, report it to Coresignal's support."
             ),
             Self::Io { path, reason } => format!(
                 "Could not write {} ({reason}). Check that the folder exists, is writable and the disk is not full, then press Retry.",

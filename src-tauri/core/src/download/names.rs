@@ -23,18 +23,12 @@ const MAX_EXTENSION_BYTES: usize = 32;
 /// Characters Windows refuses in a file name (besides control characters).
 const RESERVED_CHARS: &[char] = &['<', '>', ':', '"', '/', '\\', '|', '?', '*'];
 
-/// Device names Windows reserves whatever the extension (`CON`, `con.json.gz`, …).
-const RESERVED_STEMS: &[&str] = &[
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-
 /// One safe, unique local name per server name, in the same order.
 ///
 /// The name is put in Unicode NFC form; the directory part is dropped (for `/` and `\`), as are
 /// control characters, leading dots and trailing dots or spaces; characters Windows refuses become
-/// `_`; a Windows device name gets a `_` prefix; a name left empty becomes `part-N.json.gz`
-/// (N = its position). A name longer than 250 bytes is cut (at a character boundary, keeping its
+/// `_`; a Windows device name (`CON`, `nul.json.gz`, `COM¹`, `CONIN$`, …) gets a `_` prefix; a
+/// name left empty becomes `part-N.json.gz` (N = its position). A name longer than 250 bytes is cut (at a character boundary, keeping its
 /// extension such as `.json.gz`). Names are made unique ignoring case and Unicode normalisation
 /// (`-2`, `-3`, … before the extension), since Windows and macOS ignore case and macOS may
 /// normalise: two server names that differ only so never overwrite each other.
@@ -78,8 +72,7 @@ fn sanitise(name: &str, form: Form) -> Option<String> {
     if trimmed.is_empty() {
         return None;
     }
-    let stem = trimmed.split('.').next().unwrap_or_default().trim_end();
-    if RESERVED_STEMS.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+    if crate::local_files::is_windows_device_name(trimmed) {
         return Some(format!("_{}", shorten(trimmed, MAX_NAME_BYTES - 1)));
     }
     Some(shorten(trimmed, MAX_NAME_BYTES))

@@ -89,6 +89,30 @@ fn windows_device_names_are_prefixed() {
 }
 
 #[test]
+fn windows_device_names_that_passed_before_are_prefixed_too() {
+    assert_eq!(
+        names(&[
+            "COM¹",
+            "com².json.gz",
+            "CONIN$",
+            "conout$.gz",
+            "LPT0",
+            "COM0.json.gz",
+            "Nul.csv"
+        ]),
+        [
+            "_COM¹",
+            "_com².json.gz",
+            "_CONIN$",
+            "_conout$.gz",
+            "_LPT0",
+            "_COM0.json.gz",
+            "_Nul.csv"
+        ]
+    );
+}
+
+#[test]
 fn duplicates_are_numbered_ignoring_case() {
     assert_eq!(
         names(&[

@@ -2,7 +2,7 @@
 //! to the `.part`; for a download from byte 0, a checker thread inflates the same pieces at the same
 //! time. Channels are bounded, so memory stays flat and the slowest stage sets the pace.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,6 +25,9 @@ const WRITE_BUFFER: usize = 1024 * 1024;
 const PROGRESS_STEP_DIVISOR: u64 = 200;
 /// … or when this much time passed.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
+/// The largest file accepted: a file holds at most 10,000 profiles of a few kilobytes each,
+/// compressed; this is far above that and far below a full disk.
+pub(crate) const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024 * 1024;
 
 /// What one download needs; [`Attempt::run`] makes one try.
 pub(crate) struct Attempt<'a> {
@@ -58,6 +61,8 @@ enum Stop {
     Broken(String),
     WriterGone,
     CheckerGone,
+    /// More bytes came than the limit (the declared size, or [`MAX_FILE_BYTES`]).
+    TooLarge,
 }
 
 impl Attempt<'_> {
@@ -74,6 +79,15 @@ impl Attempt<'_> {
         let mut response = opened;
         let fresh = response.start_offset == 0;
         let total = response.total_len;
+        if let Some(total) = total.filter(|total| *total > MAX_FILE_BYTES) {
+            return Err(self
+                .too_large(format!(
+                "Coresignal says it holds {total} bytes, more than the 5 GiB a file of profiles \
+                 can reach"
+            ))
+                .await);
+        }
+        let limit = total.unwrap_or(MAX_FILE_BYTES);
         let (write_tx, writer) = start_writer(self.part.to_owned(), fresh);
         let (check_tx, checker) = match fresh {
             true => {
@@ -82,12 +96,22 @@ impl Attempt<'_> {
             }
             false => (None, None),
         };
-        let streamed = self.stream(&mut response, write_tx, check_tx, cancel).await;
+        let streamed = self
+            .stream(&mut response, limit, write_tx, check_tx, cancel)
+            .await;
         let file = join(writer, "writer")
             .await?
             .map_err(|e| AttemptError::Fatal(DownloadError::io(self.part, &e)))?;
         let bytes = match streamed {
             Ok(bytes) => bytes,
+            Err(Stop::TooLarge) => {
+                drop(file);
+                let reason = match total {
+                    Some(total) => format!("it goes on past the {total} bytes Coresignal said"),
+                    None => "it goes on past 5 GiB, more than a file of profiles can reach".into(),
+                };
+                return Err(self.too_large(reason).await);
+            }
             Err(Stop::CheckerGone) => {
                 // The checker stops early only when it found damage.
                 let verdict = join_checker(checker).await?;
@@ -114,10 +138,29 @@ impl Attempt<'_> {
         })
     }
 
-    /// Reads the body to its end, feeding the writer (and the checker). Returns the file's length.
+    /// Refuses the file for `reason`, deleting what was kept of it.
+    async fn too_large(&self, reason: String) -> AttemptError {
+        if let Err(error) = tokio::fs::remove_file(self.part).await {
+            if error.kind() != std::io::ErrorKind::NotFound {
+                return AttemptError::Fatal(DownloadError::io(self.part, &error));
+            }
+        }
+        let file = self.part.file_name().unwrap_or_default().to_string_lossy();
+        let file = file
+            .strip_suffix(super::names::PART_SUFFIX)
+            .unwrap_or(&file);
+        AttemptError::Fatal(DownloadError::TooLarge {
+            file: file.to_owned(),
+            reason,
+        })
+    }
+
+    /// Reads the body to its end, feeding the writer (and the checker); stops once more than
+    /// `limit` bytes came in all. Returns the file's length.
     async fn stream(
         &self,
         response: &mut FileResponse,
+        limit: u64,
         write_tx: mpsc::Sender<Bytes>,
         check_tx: Option<mpsc::Sender<Bytes>>,
         cancel: &mut watch::Receiver<bool>,
@@ -140,6 +183,9 @@ impl Attempt<'_> {
                 }
             };
             done += piece.len() as u64;
+            if done > limit {
+                return Err(Stop::TooLarge);
+            }
             batch.extend_from_slice(&piece);
             if batch.len() >= BATCH {
                 send(&write_tx, check_tx.as_ref(), batch.split().freeze()).await?;
@@ -173,21 +219,25 @@ fn stop_error(stop: Stop) -> AttemptError {
     match stop {
         Stop::Cancelled => AttemptError::Fatal(DownloadError::Cancelled),
         Stop::Broken(reason) => AttemptError::Transient(reason),
-        // The writer only hangs up on an I/O error, which `join` reported already.
-        Stop::WriterGone | Stop::CheckerGone => AttemptError::Fatal(DownloadError::Internal {
-            reason: "a download thread stopped early".into(),
-        }),
+        // The writer only hangs up on an I/O error, which `join` reported already; a file too
+        // large is handled before this.
+        Stop::WriterGone | Stop::CheckerGone | Stop::TooLarge => {
+            AttemptError::Fatal(DownloadError::Internal {
+                reason: "a download thread stopped early".into(),
+            })
+        }
     }
 }
 
-/// Appends batches to the `.part` (or starts it over) on a blocking thread.
+/// Appends batches to the `.part` (or starts it over) on a blocking thread. A new `.part` is
+/// readable by this user only: it holds people's data.
 fn start_writer(
     part: PathBuf,
     fresh: bool,
 ) -> (mpsc::Sender<Bytes>, JoinHandle<std::io::Result<File>>) {
     let (tx, mut rx) = mpsc::channel::<Bytes>(DEPTH);
     let handle = tokio::task::spawn_blocking(move || {
-        let file = OpenOptions::new()
+        let file = crate::local_files::private_file()
             .create(true)
             .write(true)
             .append(!fresh)
@@ -298,3 +348,7 @@ impl<'a> Reporter<'a> {
         self.last_at = Instant::now();
     }
 }
+
+#[cfg(test)]
+#[path = "transfer_tests.rs"]
+mod tests;

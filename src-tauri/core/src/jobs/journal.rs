@@ -106,7 +106,7 @@ impl Engine {
         let Some(path) = self.journal_path() else {
             return Err(std::io::Error::other("the database is not a file"));
         };
-        let mut file = std::fs::OpenOptions::new()
+        let mut file = crate::local_files::private_file()
             .create(true)
             .append(true)
             .open(path)?;

@@ -114,6 +114,19 @@ async fn the_journal_restores_a_request_id_once_however_often_it_is_read() {
     assert_eq!(moves, 1);
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn the_journal_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let job = orphan(&engine).await;
+    engine.journal_accepted(job.id, "req-private").unwrap();
+    let journal = engine.journal_path().unwrap();
+    let mode = std::fs::metadata(journal).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
 #[tokio::test]
 async fn attach_takes_only_what_looks_like_a_request_id_and_only_for_an_uncertain_job() {
     let dir = tempfile::tempdir().unwrap();

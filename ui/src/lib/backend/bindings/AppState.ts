@@ -19,7 +19,8 @@ mode: Mode | null,
  */
 key_hint: string | null, 
 /**
- * Whether a proxy password is saved in the keychain (the password itself never leaves Rust).
+ * Whether a proxy password is saved in the keychain for the proxy set now (the password itself
+ * never leaves Rust).
  */
 proxy_password_set: boolean, 
 /**
