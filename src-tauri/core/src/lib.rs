@@ -15,7 +15,7 @@
 //! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
 //! | `local_files` | Windows device names; files of personal data readable by their owner only |
-//! | [`test_seams`] | debug builds only: kill points and a fast poll schedule for the crash-proof suites |
+//! | [`test_seams`] | debug builds only: kill points, a fast poll schedule and a short lease for the crash-proof suites |
 
 pub mod api;
 pub mod download;

@@ -9,6 +9,10 @@
 //! - `BULK_COLLECT_TEST_POLL_MS=<ms>`: the first poll comes after `ms` (growing ×1.5 up to 10×),
 //!   instead of 5 s, so a suite that kills and restarts the CLI a hundred times stays quick.
 //!
+//! - `BULK_COLLECT_TEST_LEASE_TTL_MS=<ms>`: leases this process takes live `ms` without a
+//!   heartbeat (beat every third of it) instead of 30 s, so a suite can pause a holder for longer
+//!   than a lease lives without waiting a minute.
+//!
 //! Points (each named where it is reached): `submit.spent`, `submit.answered`, `submit.recorded`,
 //! `poll.answered`, `state.<state>` (after a job's move to `<state>` is committed), `event` (after
 //! any audit-trail line is written), `download.batch` (after a batch is written to a `.part`;
@@ -24,6 +28,9 @@ pub const KILL_AT_ENV: &str = "BULK_COLLECT_KILL_AT";
 
 /// The environment variable of the fast poll schedule (debug builds only).
 pub const POLL_MS_ENV: &str = "BULK_COLLECT_TEST_POLL_MS";
+
+/// The environment variable of a short lease length (debug builds only).
+pub const LEASE_TTL_MS_ENV: &str = "BULK_COLLECT_TEST_LEASE_TTL_MS";
 
 /// The line a process writes on stderr when it stops at a kill point.
 pub const KILL_POINT_MARKER: &str = "bulk-collect kill point ";
@@ -83,4 +90,15 @@ pub(crate) fn poll_schedule(default: PollSchedule) -> PollSchedule {
         },
         None => default,
     }
+}
+
+/// The lease length `BULK_COLLECT_TEST_LEASE_TTL_MS` asks for (debug builds only), else `default`.
+pub(crate) fn lease_ttl(default: std::time::Duration) -> std::time::Duration {
+    if !cfg!(debug_assertions) {
+        return default;
+    }
+    std::env::var(LEASE_TTL_MS_ENV)
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(default, std::time::Duration::from_millis)
 }

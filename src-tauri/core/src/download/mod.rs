@@ -1,9 +1,10 @@
 //! Streamed, resumable, verified, atomic downloads of a request's files.
 //!
 //! A file streams to `<dest>/.partial/<name>.part`; a `.part` left by an earlier try is resumed with
-//! `Range`. A fresh download is checked (gzip intact, records counted) on another thread while it
+//! `Range`; while a `.part` is written, the operating system's lock on it keeps any other writer
+//! out. A fresh download is checked (gzip intact, records counted) on another thread while it
 //! arrives; a resumed one is checked from disk at the end. Only then is it fsynced and renamed into
-//! `<dest>/<name>`; a damaged file is deleted and downloaded again from byte 0 (a few times, with a
+//! `<dest>/<name>` (by a job's lease holder, inside the transaction that checks its lease); a damaged file is deleted and downloaded again from byte 0 (a few times, with a
 //! backoff) before the error is returned. Memory stays flat whatever the file size: pieces go through bounded channels.
 //!
 //! | file | holds |
@@ -61,11 +62,8 @@ pub struct DownloadedFile {
     pub records: u64,
 }
 
-/// Downloads `server_name` of `request_id` into `dest_dir/local_name` (see the module doc).
-///
-/// `local_name` must be one given by [`local_file_names`]. `progress` is called at most every 0.5 %
-/// or 250 ms. A file that arrives damaged is deleted and downloaded again from the start (3 times
-/// in all) before [`DownloadError::Corrupt`] is returned. Setting `cancel` to `true` stops the download and keeps the `.part` for later.
+/// Downloads `server_name` of `request_id` into `dest_dir/local_name` (see the module doc):
+/// [`fetch_checked`], then [`Checked::put_in_place`].
 pub async fn download_file(
     client: &ApiClient,
     request_id: &str,
@@ -75,6 +73,71 @@ pub async fn download_file(
     progress: &(dyn Fn(DownloadProgress) + Send + Sync),
     cancel: watch::Receiver<bool>,
 ) -> Result<DownloadedFile, DownloadError> {
+    let checked = fetch_checked(
+        client,
+        request_id,
+        server_name,
+        dest_dir,
+        local_name,
+        progress,
+        cancel,
+    )
+    .await?;
+    tokio::task::spawn_blocking(move || checked.put_in_place())
+        .await
+        .map_err(|e| DownloadError::Internal {
+            reason: format!("the rename stopped: {e}"),
+        })?
+}
+
+/// A whole file, checked, still under its `.part` name; [`Checked::put_in_place`] gives it its
+/// final name.
+#[derive(Debug)]
+pub struct Checked {
+    part: PathBuf,
+    dir: PathBuf,
+    file: DownloadedFile,
+}
+
+impl Checked {
+    /// Where it goes: `<dest>/<local_name>`.
+    pub fn path(&self) -> &Path {
+        &self.file.path
+    }
+
+    /// What it is: its final path, size and record count.
+    pub fn file(&self) -> &DownloadedFile {
+        &self.file
+    }
+
+    /// Renames the `.part` to its final name (replacing an older copy) and makes the rename
+    /// durable (the data was fsynced when written). Blocking, and quick: a holder of the job's
+    /// lease runs it inside the transaction that checks the lease is still its own.
+    pub fn put_in_place(&self) -> Result<DownloadedFile, DownloadError> {
+        std::fs::rename(&self.part, &self.file.path)
+            .map_err(|e| DownloadError::io(&self.file.path, &e))?;
+        sync_dir(&self.dir)?;
+        crate::test_seams::kill_point("download.renamed");
+        Ok(self.file.clone())
+    }
+}
+
+/// Fetches `server_name` of `request_id` to `dest_dir/.partial/local_name.part` and checks it
+/// (see the module doc), without renaming it into place.
+///
+/// `local_name` must be one given by [`local_file_names`]. `progress` is called at most every 0.5 %
+/// or 250 ms. A file that arrives damaged is deleted and downloaded again from the start (3 times
+/// in all) before [`DownloadError::Corrupt`] is returned. Setting `cancel` to `true` stops the
+/// download, writing nothing more, and keeps the `.part` for later.
+pub async fn fetch_checked(
+    client: &ApiClient,
+    request_id: &str,
+    server_name: &str,
+    dest_dir: &Path,
+    local_name: &str,
+    progress: &(dyn Fn(DownloadProgress) + Send + Sync),
+    cancel: watch::Receiver<bool>,
+) -> Result<Checked, DownloadError> {
     if !names::is_safe_local_name(local_name) {
         return Err(DownloadError::InvalidName {
             name: local_name.to_owned(),
@@ -102,14 +165,15 @@ pub async fn download_file(
         };
         let reason = match records {
             Ok(records) => {
-                let path = dest_dir.join(local_name);
                 crate::test_seams::kill_point("download.checked");
-                move_into_place(&part, &path, dest_dir).await?;
-                crate::test_seams::kill_point("download.renamed");
-                return Ok(DownloadedFile {
-                    path,
-                    bytes: fetched.bytes,
-                    records,
+                return Ok(Checked {
+                    file: DownloadedFile {
+                        path: dest_dir.join(local_name),
+                        bytes: fetched.bytes,
+                        records,
+                    },
+                    part,
+                    dir: dest_dir.to_path_buf(),
                 });
             }
             Err(reason) => reason,
@@ -144,8 +208,12 @@ async fn fetch_with_retries(
         if *cancel.borrow() {
             return Err(DownloadError::Cancelled);
         }
-        let have = part_len(attempt.part).await?;
-        let failure = match attempt.run(have, &mut cancel).await {
+        let file = transfer::lock_part(attempt.part, &mut cancel).await?;
+        let have = file
+            .metadata()
+            .map_err(|e| DownloadError::io(attempt.part, &e))?
+            .len();
+        let failure = match attempt.run(file, have, &mut cancel).await {
             Ok(fetched) => return Ok(fetched),
             Err(AttemptError::Fatal(error)) => return Err(error),
             Err(AttemptError::Transient(failure)) => failure,
@@ -201,29 +269,16 @@ async fn check_on_disk(part: &Path) -> Result<Result<u64, String>, DownloadError
     })
 }
 
-/// Renames the checked `.part` to its final name (replacing an older copy) and makes the rename
-/// durable. The file's own data was fsynced when it was written.
-async fn move_into_place(part: &Path, path: &Path, dir: &Path) -> Result<(), DownloadError> {
-    tokio::fs::rename(part, path)
-        .await
-        .map_err(|e| DownloadError::io(path, &e))?;
-    sync_dir(dir).await
-}
-
 #[cfg(unix)]
-async fn sync_dir(dir: &Path) -> Result<(), DownloadError> {
-    let handle = tokio::fs::File::open(dir)
-        .await
-        .map_err(|e| DownloadError::io(dir, &e))?;
-    handle
-        .sync_all()
-        .await
+fn sync_dir(dir: &Path) -> Result<(), DownloadError> {
+    File::open(dir)
+        .and_then(|handle| handle.sync_all())
         .map_err(|e| DownloadError::io(dir, &e))
 }
 
 /// Windows cannot open a folder as a file; NTFS journals the rename itself.
 #[cfg(not(unix))]
-async fn sync_dir(_dir: &Path) -> Result<(), DownloadError> {
+fn sync_dir(_dir: &Path) -> Result<(), DownloadError> {
     Ok(())
 }
 

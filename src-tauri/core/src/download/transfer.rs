@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -28,6 +28,8 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 /// The largest file accepted: a file holds at most 10,000 profiles of a few kilobytes each,
 /// compressed; this is far above that and far below a full disk.
 pub(crate) const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+/// How often to look again while another download holds a `.part`'s lock.
+const LOCK_RETRY: Duration = Duration::from_millis(100);
 
 /// What one download needs; [`Attempt::run`] makes one try.
 pub(crate) struct Attempt<'a> {
@@ -66,9 +68,11 @@ enum Stop {
 }
 
 impl Attempt<'_> {
-    /// One try from byte `have` (0 = from the start).
+    /// One try from byte `have` (0 = from the start), appending to `file`: the `.part`, opened
+    /// and locked by [`lock_part`] (the lock is released when the attempt ends).
     pub(crate) async fn run(
         &self,
+        file: File,
         have: u64,
         cancel: &mut watch::Receiver<bool>,
     ) -> Result<Fetched, AttemptError> {
@@ -88,7 +92,7 @@ impl Attempt<'_> {
                 .await);
         }
         let limit = total.unwrap_or(MAX_FILE_BYTES);
-        let (write_tx, writer) = start_writer(self.part.to_owned(), fresh);
+        let (write_tx, writer) = start_writer(file, fresh, cancel.clone());
         let (check_tx, checker) = match fresh {
             true => {
                 let (tx, handle) = start_checker();
@@ -102,6 +106,10 @@ impl Attempt<'_> {
         let file = join(writer, "writer")
             .await?
             .map_err(|e| AttemptError::Fatal(DownloadError::io(self.part, &e)))?;
+        if *cancel.borrow() {
+            // The writer may have dropped the last batches: the `.part` is not the whole file.
+            return Err(AttemptError::Fatal(DownloadError::Cancelled));
+        }
         let bytes = match streamed {
             Ok(bytes) => bytes,
             Err(Stop::TooLarge) => {
@@ -229,32 +237,68 @@ fn stop_error(stop: Stop) -> AttemptError {
     }
 }
 
-/// Appends batches to the `.part` (or starts it over) on a blocking thread. A new `.part` is
-/// readable by this user only: it holds people's data.
+/// Appends batches to the `.part` (or starts it over) on a blocking thread. Once `cancel` is set
+/// (a Cancel, or the lease taken over by another process), not one more byte is written: what is
+/// still queued or buffered is dropped (a later resume fetches it again).
 fn start_writer(
-    part: PathBuf,
+    file: File,
     fresh: bool,
+    cancel: watch::Receiver<bool>,
 ) -> (mpsc::Sender<Bytes>, JoinHandle<std::io::Result<File>>) {
     let (tx, mut rx) = mpsc::channel::<Bytes>(DEPTH);
     let handle = tokio::task::spawn_blocking(move || {
-        let file = crate::local_files::private_file()
-            .create(true)
-            .write(true)
-            .append(!fresh)
-            .truncate(fresh)
-            .open(&part)?;
+        if fresh {
+            // Appends go to the end, which is now byte 0.
+            file.set_len(0)?;
+        }
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
         let mut first = true;
         while let Some(batch) = rx.blocking_recv() {
+            if *cancel.borrow() {
+                break;
+            }
             out.write_all(&batch)?;
             crate::test_seams::kill_point("download.batch");
             if std::mem::take(&mut first) {
                 crate::test_seams::kill_point("download.first_batch");
             }
         }
+        if *cancel.borrow() {
+            return Ok(out.into_parts().0);
+        }
         out.into_inner().map_err(|e| e.into_error())
     });
     (tx, handle)
+}
+
+/// Opens the `.part` for appending (creating it) and takes the operating system's exclusive lock
+/// on it, waiting while another download holds it: two writers on one computer never append to
+/// one `.part`, whatever the leases say. A file system without locks is written without one.
+pub(crate) async fn lock_part(
+    part: &Path,
+    cancel: &mut watch::Receiver<bool>,
+) -> Result<File, DownloadError> {
+    // A new `.part` is readable by this user only: it holds people's data.
+    let file = crate::local_files::private_file()
+        .create(true)
+        .append(true)
+        .open(part)
+        .map_err(|e| DownloadError::io(part, &e))?;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                tokio::select! {
+                    () = tokio::time::sleep(LOCK_RETRY) => {}
+                    () = cancelled(cancel) => return Err(DownloadError::Cancelled),
+                }
+            }
+            Err(std::fs::TryLockError::Error(error)) => {
+                tracing::debug!("no lock on {}: {error}", part.display());
+                return Ok(file);
+            }
+        }
+    }
 }
 
 /// Inflates the batches as they come, on a blocking thread.

@@ -208,7 +208,7 @@ impl Engine {
             batch.id,
             &self.owner,
             &self.owner_label(),
-            super::engine::LEASE_TTL,
+            super::engine::lease_ttl(),
         )?)
     }
 

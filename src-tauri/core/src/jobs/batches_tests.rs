@@ -323,16 +323,25 @@ async fn a_retried_batch_makes_its_collections_spreadsheet_out_of_date() {
         from = to;
     }
     let export_path = || engine.job(parent.id).unwrap().export_path;
+    let lease = store
+        .take_lease(
+            &format!("spreadsheet:{}", parent.id),
+            "me",
+            "me",
+            Duration::from_secs(60),
+        )
+        .unwrap()
+        .unwrap();
 
     // Made of the one downloaded batch while the other stopped: recorded.
     assert!(!store
-        .set_export_path(parent.id, "one.xlsx", &[refused, accepted])
+        .set_export_path(&lease, parent.id, "one.xlsx", &[refused, accepted])
         .unwrap());
     assert!(!store
-        .set_export_path(parent.id, "one.xlsx", &[refused])
+        .set_export_path(&lease, parent.id, "one.xlsx", &[refused])
         .unwrap());
     assert!(store
-        .set_export_path(parent.id, "one.xlsx", &[accepted])
+        .set_export_path(&lease, parent.id, "one.xlsx", &[accepted])
         .unwrap());
     assert_eq!(export_path().as_deref(), Some("one.xlsx"));
 
@@ -341,7 +350,7 @@ async fn a_retried_batch_makes_its_collections_spreadsheet_out_of_date() {
     assert_eq!(export_path(), None);
     // A spreadsheet finished while the batch is under way is not recorded either.
     assert!(!store
-        .set_export_path(parent.id, "late.xlsx", &[accepted])
+        .set_export_path(&lease, parent.id, "late.xlsx", &[accepted])
         .unwrap());
     assert_eq!(export_path(), None);
 }

@@ -15,7 +15,7 @@ impl Engine {
     /// unchanged). On any failure the copies made are removed and nothing is recorded.
     /// The job is read again once its download lease is held.
     pub(super) async fn copy_downloaded(&self, id: i64, to: &Path) -> Result<JobRow, EngineError> {
-        let _lease = self.download_lease(id)?;
+        let lease = self.download_lease(id)?;
         let job = self.job(id)?;
         if job.state != JobState::Downloaded {
             return Err(EngineError::InvalidState {
@@ -66,7 +66,7 @@ impl Engine {
             .find(|(file, _)| file.is_none())
             .map(|(_, path)| path.as_str());
         self.store
-            .relocate_files(id, &to.to_string_lossy(), &files, sheet)?;
+            .relocate_files(lease.fence(), id, &to.to_string_lossy(), &files, sheet)?;
         self.audit(self.note(
             id,
             &format!(

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::watch;
 
-use crate::download::{download_file, DownloadProgress};
+use crate::download::{fetch_checked, DownloadProgress};
 use crate::error::Coded;
-use crate::store::{download_lease, FileState, JobRow};
+use crate::store::{download_lease, FileState, JobRow, StoreError};
 
 use super::copies::same_folder;
 use super::engine::lock;
@@ -123,7 +123,11 @@ impl Engine {
         cancel: watch::Receiver<bool>,
     ) -> Result<JobRow, EngineError> {
         let id = job.id;
-        let _lease = self.download_lease(id)?;
+        let mut lease = self.download_lease(id)?;
+        // A heartbeat that finds the lease taken over stops the download at once, as a Cancel.
+        if let Some(signal) = lock(&self.downloads).get(&id).cloned() {
+            lease.alarm(signal);
+        }
         if let Some(dir) = to {
             if !same_folder(dir, &self.job_folder(job)) {
                 self.store.set_download_dir(id, &dir.to_string_lossy())?;
@@ -138,7 +142,7 @@ impl Engine {
         let from = [JobState::Ready, JobState::Downloaded, JobState::Failed];
         if job.state != JobState::Downloading
             && self
-                .move_job(id, &from, JobState::Downloading, None, None)?
+                .move_job_under(&lease, id, &from, JobState::Downloading, None, None)?
                 .is_none()
         {
             return self.job(id); // Cancelled meanwhile.
@@ -155,8 +159,11 @@ impl Engine {
             if done {
                 continue;
             }
-            self.download_one(&job, &folder, &file, cancel.clone())
+            self.download_one(&lease, &job, &folder, &file, cancel.clone())
                 .await?;
+        }
+        if lease.lost() {
+            return Err(lost(&lease));
         }
         if *cancel.borrow() {
             return self.job(id);
@@ -171,7 +178,8 @@ impl Engine {
         );
         // Before the move, so that whoever sees the job downloaded sees what it cost too.
         self.learn_from_delivery(id, records);
-        let moved = self.move_job(
+        let moved = self.move_job_under(
+            &lease,
             id,
             &[JobState::Downloading],
             JobState::Downloaded,
@@ -186,6 +194,7 @@ impl Engine {
 
     async fn download_one(
         &self,
+        lease: &Lease,
         job: &JobRow,
         folder: &Path,
         file: &crate::store::FileRow,
@@ -194,7 +203,7 @@ impl Engine {
         let id = job.id;
         let client = self.client()?;
         self.store
-            .set_file_state(file.id, FileState::Downloading, None)?;
+            .set_file_state(lease.fence(), file.id, FileState::Downloading, None)?;
         let updates = self.updates.clone();
         let local_name = file.local_name.clone();
         let progress = move |progress: DownloadProgress| {
@@ -205,7 +214,7 @@ impl Engine {
                 bytes_total: progress.bytes_total,
             });
         };
-        let result = download_file(
+        let result = fetch_checked(
             &client,
             job.request_id.as_deref().unwrap_or_default(),
             &file.server_name,
@@ -216,43 +225,53 @@ impl Engine {
         )
         .await;
         self.record_balance(&client);
-        match result {
+        // Renamed into place only while the lease is still this process's, and recorded done in
+        // the same transaction.
+        let placed = result.map_err(EngineError::from).and_then(|checked| {
+            let done = checked.file().clone();
+            let path = done.path.to_string_lossy();
+            self.store.place_file(
+                lease.fence(),
+                file.id,
+                (&path, done.bytes, done.records),
+                || checked.put_in_place().map(drop).map_err(EngineError::from),
+            )?;
+            Ok(done)
+        });
+        let error = match placed {
             Ok(done) => {
-                self.store.set_file_done(
-                    file.id,
-                    &done.path.to_string_lossy(),
-                    done.bytes,
-                    done.records,
-                )?;
-                self.note(
+                return self.note(
                     id,
                     &format!(
                         "Downloaded {} ({} bytes, {} profiles).",
                         file.local_name, done.bytes, done.records
                     ),
-                )?;
-                Ok(())
+                );
             }
-            Err(error) => {
-                if self.is_stopping() || *cancel.borrow() {
-                    // Shut down or cancelled mid-file: the `.part` stays and can be resumed.
-                    self.store
-                        .set_file_state(file.id, FileState::Pending, None)?;
-                    return Err(error.into());
-                }
-                let message = error.user_message();
-                self.store
-                    .set_file_state(file.id, FileState::Failed, Some(&message))?;
-                self.move_job(
-                    id,
-                    &[JobState::Downloading],
-                    JobState::Failed,
-                    Some(&message),
-                    Some(error.code()),
-                )?;
-                Err(error.into())
-            }
+            Err(error) => error,
+        };
+        if lease.lost() || matches!(error, EngineError::Store(StoreError::LeaseLost { .. })) {
+            // Another process took the download over: this one touches nothing more.
+            return Err(lost(lease));
         }
+        if self.is_stopping() || *cancel.borrow() {
+            // Shut down or cancelled mid-file: the `.part` stays and can be resumed.
+            self.store
+                .set_file_state(lease.fence(), file.id, FileState::Pending, None)?;
+            return Err(error);
+        }
+        let message = error.user_message();
+        self.store
+            .set_file_state(lease.fence(), file.id, FileState::Failed, Some(&message))?;
+        self.move_job_under(
+            lease,
+            id,
+            &[JobState::Downloading],
+            JobState::Failed,
+            Some(&message),
+            Some(error.code()),
+        )?;
+        Err(error)
     }
 
     /// The folder a job's files go to: its own folder under the download root, unless set.
@@ -285,6 +304,13 @@ impl Drop for Running<'_> {
         self.watcher.abort();
         lock(&self.engine.downloads).remove(&self.job);
     }
+}
+
+/// The error of a holder whose download lease another process took over.
+fn lost(lease: &Lease) -> EngineError {
+    EngineError::Store(StoreError::LeaseLost {
+        resource: lease.fence().resource().to_owned(),
+    })
 }
 
 /// A folder name for a job: `job-<id>-<name as a safe slug>`.

@@ -338,8 +338,12 @@ impl Engine {
     }
 }
 
-/// How long a lease lives without a heartbeat: a process that died frees its jobs after this.
-pub(super) const LEASE_TTL: Duration = Duration::from_secs(30);
+/// How long a lease lives without a heartbeat, where its holder's process cannot be seen (another
+/// machine): such a holder that died frees its jobs after this. A holder on this machine is judged
+/// by its process instead (see [`crate::store::Store::take_lease`]).
+pub(super) fn lease_ttl() -> Duration {
+    crate::test_seams::lease_ttl(Duration::from_secs(30))
+}
 
 // The engine's locks guard plain in-memory data; a panic elsewhere cannot leave it inconsistent,
 // so a poisoned lock is still safe to use.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::error::ErrorCode;
 use crate::store::{EventKind, JobRow};
 
+use super::lease::Lease;
 use super::{Engine, EngineError, JobState, JobUpdate};
 
 impl Engine {
@@ -21,10 +22,47 @@ impl Engine {
         reason: Option<&str>,
         error_code: Option<ErrorCode>,
     ) -> Result<Option<JobRow>, EngineError> {
+        self.move_job_with(None, id, expected, to, reason, error_code)
+    }
+
+    /// [`Engine::move_job`] made by the holder of `lease`: only while the lease is still its own,
+    /// else [`crate::store::StoreError::LeaseLost`] and the job is left to the process that took
+    /// it over.
+    pub(super) fn move_job_under(
+        &self,
+        lease: &Lease,
+        id: i64,
+        expected: &[JobState],
+        to: JobState,
+        reason: Option<&str>,
+        error_code: Option<ErrorCode>,
+    ) -> Result<Option<JobRow>, EngineError> {
+        self.move_job_with(Some(lease), id, expected, to, reason, error_code)
+    }
+
+    fn move_job_with(
+        &self,
+        lease: Option<&Lease>,
+        id: i64,
+        expected: &[JobState],
+        to: JobState,
+        reason: Option<&str>,
+        error_code: Option<ErrorCode>,
+    ) -> Result<Option<JobRow>, EngineError> {
         let reason = reason.map(|text| self.redact(text));
-        let moved = self
-            .store
-            .move_state(id, expected, to, reason.as_deref(), error_code)?;
+        let moved = match lease {
+            Some(lease) => self.store.move_state_under(
+                lease.fence(),
+                id,
+                expected,
+                to,
+                reason.as_deref(),
+                error_code,
+            )?,
+            None => self
+                .store
+                .move_state(id, expected, to, reason.as_deref(), error_code)?,
+        };
         if let Some(row) = &moved {
             self.notify_state(row);
         } else {

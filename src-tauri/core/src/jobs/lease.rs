@@ -1,17 +1,25 @@
-//! A lease held while a job's submission or downloads run: renewed by a heartbeat, released when
-//! dropped. Another process (the app or the command line on the same database) sees who holds it
-//! and leaves the job alone; if this process dies, the lease expires and the job can be recovered.
+//! A lease held while a job's submission, downloads or spreadsheet run: renewed by a heartbeat,
+//! released when dropped. Another process (the app or the command line on the same database) sees
+//! who holds it and leaves the job alone while that process lives (see [`crate::store`]'s leases).
+//!
+//! Each grant has a generation: the holder's irreversible steps go through its [`Fence`], and a
+//! heartbeat that finds the lease granted to another process trips [`Lease::lost`], so the holder
+//! stops at once without touching anything.
 
-use crate::store::{LeaseHolder, Store};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
-use super::engine::LEASE_TTL;
+use crate::store::{Fence, LeaseHolder, Store, StoreError};
+
+use super::engine::lease_ttl;
 
 /// A held lease. Dropping it releases it.
 pub struct Lease {
     store: Store,
-    resource: String,
-    owner: String,
-    heartbeat: Option<tokio::task::JoinHandle<()>>,
+    fence: Fence,
+    lost: watch::Receiver<bool>,
+    /// The heartbeat, and the tasks passing a loss on (see [`Lease::alarm`]).
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Lease {
@@ -21,44 +29,86 @@ impl Lease {
         resource: String,
         owner: String,
         label: String,
-    ) -> Result<Result<Self, LeaseHolder>, crate::store::StoreError> {
-        match store.take_lease(&resource, &owner, &label, LEASE_TTL)? {
-            Ok(()) => Ok(Ok(Self::adopt(store, resource, owner))),
+    ) -> Result<Result<Self, LeaseHolder>, StoreError> {
+        match store.take_lease(&resource, &owner, &label, lease_ttl())? {
+            Ok(fence) => Ok(Ok(Self::keep(store, fence))),
             Err(holder) => Ok(Err(holder)),
         }
     }
 
-    /// Keeps alive a lease already taken (in the transaction that made the job).
-    pub fn adopt(store: Store, resource: String, owner: String) -> Self {
+    /// Keeps alive the lease `owner` was granted on `resource` in the transaction that made the
+    /// job; [`StoreError::LeaseLost`] if another process was granted it since.
+    pub fn adopt(store: Store, resource: &str, owner: &str) -> Result<Self, StoreError> {
+        let fence = store.held_lease(resource, owner)?;
+        Ok(Self::keep(store, fence))
+    }
+
+    fn keep(store: Store, fence: Fence) -> Self {
+        let (lost_tx, lost) = watch::channel(false);
         let heartbeat = tokio::runtime::Handle::try_current().ok().map(|runtime| {
-            let (store, owner) = (store.clone(), owner.clone());
+            let (store, fence) = (store.clone(), fence.clone());
             runtime.spawn(async move {
+                let ttl = lease_ttl();
                 loop {
-                    tokio::time::sleep(LEASE_TTL / 3).await;
-                    // An update only: a lease released meanwhile is not taken again.
-                    if let Err(error) = store.renew_leases(&owner, LEASE_TTL) {
-                        tracing::warn!("could not renew the leases of {owner}: {error}");
+                    tokio::time::sleep(ttl / 3).await;
+                    match store.renew_lease(&fence, ttl) {
+                        Ok(()) => {}
+                        Err(StoreError::LeaseLost { resource }) => {
+                            tracing::warn!("the lease on {resource} was taken over; stopping");
+                            lost_tx.send_replace(true);
+                            return;
+                        }
+                        Err(error) => tracing::warn!(
+                            "could not renew the lease on {}: {error}",
+                            fence.resource()
+                        ),
                     }
                 }
             })
         });
         Self {
             store,
-            resource,
-            owner,
-            heartbeat,
+            fence,
+            lost,
+            tasks: heartbeat.into_iter().collect(),
+        }
+    }
+
+    /// The grant, for the holder's fenced steps.
+    pub fn fence(&self) -> &Fence {
+        &self.fence
+    }
+
+    /// True once the heartbeat found the lease granted to another process.
+    pub fn lost(&self) -> bool {
+        *self.lost.borrow()
+    }
+
+    /// Sets `signal` to `true` as soon as the lease is found lost (a download's cancel signal, so
+    /// that it stops writing at once).
+    pub fn alarm(&mut self, signal: watch::Sender<bool>) {
+        let mut lost = self.lost.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            self.tasks.push(runtime.spawn(async move {
+                if lost.wait_for(|lost| *lost).await.is_ok() {
+                    signal.send_replace(true);
+                }
+            }));
         }
     }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(heartbeat) = self.heartbeat.take() {
-            heartbeat.abort();
+        for task in &self.tasks {
+            task.abort();
         }
-        if let Err(error) = self.store.release_lease(&self.resource, &self.owner) {
-            // It expires by itself.
-            tracing::warn!("could not release the lease on {}: {error}", self.resource);
+        if let Err(error) = self.store.release_lease(&self.fence) {
+            // It no longer counts as alive here; elsewhere its process or its expiry decides.
+            tracing::warn!(
+                "could not release the lease on {}: {error}",
+                self.fence.resource()
+            );
         }
     }
 }

@@ -65,7 +65,7 @@ impl Engine {
     async fn make_spreadsheet(&self, id: i64) -> bool {
         let turn = Arc::clone(lock(&self.spreadsheets).entry(id).or_default());
         let _turn = turn.lock().await;
-        let Some(_lease) = self.wait_for_spreadsheet_lease(id).await else {
+        let Some(lease) = self.wait_for_spreadsheet_lease(id).await else {
             return false;
         };
         let detail = match self.detail(id) {
@@ -117,7 +117,7 @@ impl Engine {
                 Some(path) => {
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
                     self.store
-                        .set_export_path(id, &path.to_string_lossy(), &batches)
+                        .set_export_path(lease.fence(), id, &path.to_string_lossy(), &batches)
                         .map_err(EngineError::from)
                         .and_then(|recorded| {
                             let name = name.unwrap_or_default();

@@ -64,7 +64,7 @@ impl Engine {
             quote,
             &self.owner,
             &label,
-            super::engine::LEASE_TTL,
+            super::engine::lease_ttl(),
         )? {
             Ok(job) => job,
             Err(SpendRefused::Spent { job }) => return Err(EngineError::QuoteSpent { job }),
@@ -102,7 +102,8 @@ impl Engine {
         // engine's scheduler leaves the job alone until the answer is recorded.
         crate::test_seams::kill_point("submit.spent");
         self.note_balance_before(job.id);
-        let _lease = Lease::adopt(self.store.clone(), submit_lease(job.id), self.owner.clone());
+        // A lease another process was granted meanwhile (it found this one dead): nothing is sent.
+        let lease = Lease::adopt(self.store.clone(), &submit_lease(job.id), &self.owner)?;
         let _sending = Sending::new(self, job.id);
         self.notify_state(job);
         let answer = match payload {
@@ -115,6 +116,8 @@ impl Engine {
         };
         match answer {
             Ok(submitted) => {
+                // Not under the lease: a request the service created is a fact, recorded whoever
+                // holds the lease now; the state table guards the job's move.
                 let row = self.accepted(job, &submitted).await;
                 self.record_balance(client);
                 row
@@ -122,7 +125,8 @@ impl Engine {
             Err(SubmitError::Uncertain { reason, status }) => {
                 let why = format!("{reason} The request was not sent again.");
                 // The state first: if the database fails here, recovery makes it uncertain too.
-                self.move_job(
+                self.move_job_under(
+                    &lease,
                     job.id,
                     &[JobState::Submitting],
                     JobState::Uncertain,
@@ -142,7 +146,7 @@ impl Engine {
                     // Nothing was created: the job it was to replace is uncertain again.
                     self.audit(self.reopen_replaced(replaced, job.id));
                 }
-                self.refused(job, error)
+                self.refused(&lease, job, error)
             }
         }
     }
@@ -209,14 +213,16 @@ impl Engine {
         }
     }
 
-    /// The service refused the request (nothing was created, nothing charged).
-    fn refused(&self, job: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
+    /// The service refused the request (nothing was created, nothing charged). The job moves only
+    /// while `lease` is still this process's.
+    fn refused(&self, lease: &Lease, job: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
         self.audit(self.server_event(job.id, error.status(), &error.to_string()));
         if job.parent_id.is_some() && matches!(error, ApiError::DuplicateInProgress { .. }) {
             // For a batch, "the same request is in progress" may be this very POST, created by
             // an earlier try: it is found (or cancelled) by the person, never sent again.
             let reason = "Coresignal says the same list is already being prepared: it may be this batch, created by an earlier try. Look for it in your Coresignal account and use \"I found it\"; it was not sent again.".to_owned();
-            self.move_job(
+            self.move_job_under(
+                lease,
                 job.id,
                 &[JobState::Submitting],
                 JobState::Uncertain,
@@ -238,7 +244,8 @@ impl Engine {
             },
             other => EngineError::Api(other),
         };
-        self.move_job(
+        self.move_job_under(
+            lease,
             job.id,
             &[JobState::Submitting],
             JobState::Failed,

@@ -40,7 +40,10 @@ async fn orphan(engine: &Engine) -> crate::store::JobRow {
         .spend_quote(Mode::Practice, quote.id, "gone", "gone", Duration::ZERO)
         .unwrap()
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(5)).await; // The lease has expired.
+    // Its process has ended (it held the lease in an earlier boot).
+    engine
+        .store()
+        .end_lease_holder(&crate::store::submit_lease(job.id));
     job
 }
 
@@ -163,4 +166,40 @@ async fn a_poll_scheduled_on_the_monotonic_clock_is_not_due_before_its_time() {
     engine.forget_due(job.id);
     // Without this process's schedule, the stored time decides (a restart).
     assert!(engine.due_in(&row) > Duration::from_secs(25));
+}
+
+/// Item "a paid request is never stranded": a submitter paused mid-POST for longer than its lease
+/// (its expiry long past, its process alive) keeps its job; recovery takes it only once the
+/// process has ended.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn recovery_never_declares_a_living_paused_submitter_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let quote = engine.quote(&ids("1\n2\n3\n")).await.unwrap();
+    let job = engine
+        .store()
+        .spend_quote(
+            Mode::Practice,
+            quote.id,
+            "paused",
+            "paused cli",
+            Duration::ZERO,
+        )
+        .unwrap()
+        .unwrap();
+    let mut paused = std::process::Command::new("sleep")
+        .arg("600")
+        .spawn()
+        .unwrap();
+    let lease = crate::store::submit_lease(job.id);
+    engine.store().hand_lease_to(&lease, paused.id());
+    for _ in 0..3 {
+        engine.recover().unwrap();
+        assert_eq!(engine.job(job.id).unwrap().state, JobState::Submitting);
+    }
+    paused.kill().unwrap();
+    paused.wait().unwrap();
+    engine.recover().unwrap();
+    assert_eq!(engine.job(job.id).unwrap().state, JobState::Uncertain);
 }

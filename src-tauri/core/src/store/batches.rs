@@ -34,7 +34,14 @@ impl Store {
             None,
         )?;
         if moved.is_some() {
-            super::leases::grant_in(&transaction, &submit_lease(id), owner, owner_label, lease)?;
+            super::leases::grant_in(
+                &transaction,
+                self,
+                &submit_lease(id),
+                owner,
+                owner_label,
+                lease,
+            )?;
             transaction.commit()?;
         }
         Ok(moved)

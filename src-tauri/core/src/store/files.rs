@@ -3,7 +3,7 @@
 use rusqlite::{params, Row};
 use serde::Serialize;
 
-use super::{now_text, Store, StoreError, StoreResult};
+use super::{now_text, Fence, Store, StoreError, StoreResult};
 
 /// Where one result file stands locally.
 #[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -123,53 +123,69 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Marks a file as being fetched or failed (with the reason).
+    /// Marks a file as being fetched, pending again or failed (with the reason), under `fence`
+    /// (the job's download lease): [`StoreError::LeaseLost`] and nothing written once another
+    /// process was granted it.
     pub fn set_file_state(
         &self,
+        fence: &Fence,
         file_id: i64,
         state: FileState,
         error: Option<&str>,
     ) -> StoreResult<()> {
-        self.lock().execute(
-            "UPDATE job_files SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
-            params![file_id, state.as_str(), error, now_text()],
-        )?;
-        Ok(())
+        self.fenced(fence, |transaction, now| {
+            transaction.execute(
+                "UPDATE job_files SET state = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
+                params![file_id, state.as_str(), error, now],
+            )?;
+            Ok(())
+        })
     }
 
-    /// Marks a file as fetched, checked and in place.
-    pub fn set_file_done(
+    /// Puts a fetched, checked file in place and records it done, in one transaction under `fence`
+    /// (the job's download lease): `rename` (the move of the `.part` to its final name) runs only
+    /// if the lease is still this holder's, and while no other process can be granted it; the
+    /// file is marked done with `path`, `bytes` and `records` in the same transaction. Once the
+    /// lease is lost, nothing is renamed or written ([`StoreError::LeaseLost`]).
+    pub fn place_file<E: From<StoreError>>(
         &self,
+        fence: &Fence,
         file_id: i64,
-        path: &str,
-        bytes: u64,
-        records: u64,
-    ) -> StoreResult<()> {
-        self.lock().execute(
-            "UPDATE job_files SET state = 'done', path = ?2, bytes = ?3, records = ?4, error = NULL, updated_at = ?5 WHERE id = ?1",
-            params![file_id, path, bytes, records, now_text()],
-        )?;
-        // The job's progress changed: its row counts as changed for the job list.
-        self.write_now(|transaction, now| {
-            transaction.execute(
-                "UPDATE jobs SET updated_at = ?2 WHERE id = (SELECT job_id FROM job_files WHERE id = ?1)",
-                params![file_id, now],
-            )?;
+        done: (&str, u64, u64),
+        rename: impl FnOnce() -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (path, bytes, records) = done;
+        self.fenced(fence, |transaction, now| {
+            rename()?;
+            transaction
+                .execute(
+                    "UPDATE job_files SET state = 'done', path = ?2, bytes = ?3, records = ?4, error = NULL, updated_at = ?5 WHERE id = ?1",
+                    params![file_id, path, bytes, records, now],
+                )
+                .map_err(StoreError::from)?;
+            // The job's progress changed: its row counts as changed for the job list.
+            transaction
+                .execute(
+                    "UPDATE jobs SET updated_at = ?2 WHERE id = (SELECT job_id FROM job_files WHERE id = ?1)",
+                    params![file_id, now],
+                )
+                .map_err(StoreError::from)?;
             Ok(())
         })
     }
 
     /// Records that job `job_id`'s files were copied into `dir`: its folder, each file's new path
     /// (`paths`: file id and path) and its spreadsheet's, if copied, in one write. States and
-    /// counts are unchanged.
+    /// counts are unchanged. Under `fence`, the job's download lease.
     pub fn relocate_files(
         &self,
+        fence: &Fence,
         job_id: i64,
         dir: &str,
         paths: &[(i64, String)],
         spreadsheet: Option<&str>,
     ) -> StoreResult<()> {
-        self.write_now(|transaction, now| {
+        self.fenced(fence, |transaction, now| {
             transaction.execute(
                 "UPDATE jobs SET download_dir = ?2, updated_at = ?3, \
                  export_path = coalesce(?4, export_path) WHERE id = ?1",

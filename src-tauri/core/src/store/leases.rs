@@ -1,14 +1,27 @@
-//! Rows of `leases`: which process owns a job's submission or downloads right now.
+//! Rows of `leases`: which process owns a job's submission, downloads or spreadsheet right now.
 //!
-//! A lease names its owner (one per engine instance) and expires unless renewed, so a process that
-//! died leaves nothing locked for long. Taking one is a single atomic statement, so the app and the
-//! command line on one database cannot both hold it.
+//! Whether a holder still lives is decided by its process first, never by a clock alone (clocks
+//! stop while a laptop sleeps or a process is paused, and jump with NTP):
+//! - on this machine and this boot, the holder lives while its pid runs with the start time it
+//!   recorded (a reused pid is another process), and then its lease is never taken over, whatever
+//!   the clocks say; a holder in this very process lives while a [`Fence`] of it is held here;
+//! - on this machine but from an earlier boot, it has ended;
+//! - on another machine, or where liveness cannot be told, the lease's wall-clock expiry decides.
+//!
+//! Every grant carries a generation that only grows per resource (`lease_generations` keeps the
+//! counter across releases). A holder's irreversible steps run through [`Store::fenced`], which
+//! checks in the same transaction that its generation is still the current one.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::HashSet;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::{Store, StoreResult};
+use super::host::{Host, Probe, ProcessId};
+use super::{now_text, JobRow, Store, StoreError, StoreResult};
+use crate::error::ErrorCode;
+use crate::jobs::JobState;
 
 /// Who holds a lease that someone else asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +32,41 @@ pub struct LeaseHolder {
     pub label: String,
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| {
-            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-        })
+/// One grant of a lease: the resource, its owner and the grant's generation. A step made under it
+/// is refused once another grant of the resource replaced it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fence {
+    resource: String,
+    owner: String,
+    generation: i64,
+}
+
+impl Fence {
+    /// The resource, as `download:12`.
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+
+    /// The owner (one per engine).
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// The grant's generation: larger than every earlier grant of the resource.
+    pub fn generation(&self) -> i64 {
+        self.generation
+    }
+}
+
+/// The grants held by this process: a lease row naming this process is alive only while its
+/// grant is here (granted and not yet released), so an engine of this process that was dropped,
+/// or a release that failed, leaves nothing locked while the process lives on.
+fn held_here() -> MutexGuard<'static, HashSet<Fence>> {
+    static HELD: OnceLock<Mutex<HashSet<Fence>>> = OnceLock::new();
+    // Plain data: a panic elsewhere cannot leave the set inconsistent.
+    HELD.get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn ms(duration: Duration) -> i64 {
@@ -32,182 +74,293 @@ fn ms(duration: Duration) -> i64 {
 }
 
 impl Store {
-    /// Takes `resource` for `owner` (this process) for `ttl`, unless another owner holds it, its
-    /// lease has not expired and its process is alive; then returns who holds it. Taking a lease
-    /// one already holds renews it.
+    /// Takes `resource` for `owner` (this process) for `ttl`, unless a living holder has it (see
+    /// the module doc); then returns who holds it. A living holder is refused even if it is
+    /// `owner` itself: a grant is used by one holder at a time.
     pub fn take_lease(
         &self,
         resource: &str,
         owner: &str,
         label: &str,
         ttl: Duration,
-    ) -> StoreResult<Result<(), LeaseHolder>> {
-        let now = now_ms();
+    ) -> StoreResult<Result<Fence, LeaseHolder>> {
         let mut connection = self.lock();
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some(holder) = live_holder(&transaction, resource, now)? {
-            if holder.owner != owner {
-                return Ok(Err(holder));
-            }
+        if let Some(holder) = live_holder(&transaction, self.host.as_ref(), resource)? {
+            return Ok(Err(holder));
         }
-        grant_in(&transaction, resource, owner, label, ttl)?;
+        let fence = grant_in(&transaction, self, resource, owner, label, ttl)?;
         transaction.commit()?;
-        Ok(Ok(()))
+        Ok(Ok(fence))
     }
 
-    /// Extends every lease `owner` holds by `ttl` from now (the owner's heartbeat).
-    pub fn renew_leases(&self, owner: &str, ttl: Duration) -> StoreResult<()> {
+    /// The grant `owner` holds on `resource` (taken in the transaction that made a job), or
+    /// [`StoreError::LeaseLost`] when another grant replaced it meanwhile.
+    pub fn held_lease(&self, resource: &str, owner: &str) -> StoreResult<Fence> {
+        let generation: Option<i64> = self
+            .lock()
+            .query_row(
+                "SELECT generation FROM leases WHERE resource = ?1 AND owner = ?2",
+                params![resource, owner],
+                |row| row.get(0),
+            )
+            .optional()?;
+        generation
+            .map(|generation| Fence {
+                resource: resource.to_owned(),
+                owner: owner.to_owned(),
+                generation,
+            })
+            .ok_or_else(|| StoreError::LeaseLost {
+                resource: resource.to_owned(),
+            })
+    }
+
+    /// Extends `fence`'s lease by `ttl` from now (the holder's heartbeat), or
+    /// [`StoreError::LeaseLost`], naming the resource, when another grant replaced it.
+    pub fn renew_lease(&self, fence: &Fence, ttl: Duration) -> StoreResult<()> {
+        let renewed = self.lock().execute(
+            "UPDATE leases SET expires_ms = ?4 WHERE resource = ?1 AND owner = ?2 AND generation = ?3",
+            params![
+                fence.resource,
+                fence.owner,
+                fence.generation,
+                self.host.now_ms().saturating_add(ms(ttl))
+            ],
+        )?;
+        if renewed == 0 {
+            held_here().remove(fence);
+            return Err(StoreError::LeaseLost {
+                resource: fence.resource.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Gives `fence`'s lease up, if it is still the current grant. Even if the database fails
+    /// here, the grant no longer counts as alive in this process.
+    pub fn release_lease(&self, fence: &Fence) -> StoreResult<()> {
+        held_here().remove(fence);
         self.lock().execute(
-            "UPDATE leases SET expires_ms = ?2 WHERE owner = ?1",
-            params![owner, now_ms().saturating_add(ms(ttl))],
+            "DELETE FROM leases WHERE resource = ?1 AND owner = ?2 AND generation = ?3",
+            params![fence.resource, fence.owner, fence.generation],
         )?;
         Ok(())
     }
 
-    /// Gives `resource` up, if `owner` holds it.
-    pub fn release_lease(&self, resource: &str, owner: &str) -> StoreResult<()> {
-        self.lock().execute(
-            "DELETE FROM leases WHERE resource = ?1 AND owner = ?2",
-            params![resource, owner],
-        )?;
-        Ok(())
-    }
-
-    /// Who holds `resource` now, if anyone: an expired lease, or one whose process has ended, is
-    /// nobody's.
+    /// Who holds `resource` now, if a living holder does (see the module doc).
     pub fn lease_holder(&self, resource: &str) -> StoreResult<Option<LeaseHolder>> {
-        live_holder(&self.lock(), resource, now_ms())
+        live_holder(&self.lock(), self.host.as_ref(), resource)
+    }
+
+    /// Runs `step` in one `BEGIN IMMEDIATE` transaction (with the time taken inside the write
+    /// lock), only if `fence` is still the current grant of its resource; else
+    /// [`StoreError::LeaseLost`] and nothing is done. A step that is not a database write (a
+    /// rename into place) runs inside it too, so no other holder can be granted the resource
+    /// between the check and the step.
+    pub(super) fn fenced<T, E: From<StoreError>>(
+        &self,
+        fence: &Fence,
+        step: impl FnOnce(&Transaction<'_>, &str) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut connection = self.lock();
+        let transaction = connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let current: Option<i64> = transaction
+            .query_row(
+                "SELECT generation FROM leases WHERE resource = ?1 AND owner = ?2",
+                params![fence.resource, fence.owner],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        if current != Some(fence.generation) {
+            return Err(StoreError::LeaseLost {
+                resource: fence.resource.clone(),
+            }
+            .into());
+        }
+        let now = now_text();
+        let value = step(&transaction, &now)?;
+        transaction.commit().map_err(StoreError::from)?;
+        Ok(value)
     }
 }
 
-/// Writes `owner`'s lease on `resource` for `ttl` from now, inside the caller's transaction (which
-/// has checked that nobody else holds it, or just made the resource).
+impl Store {
+    /// [`Store::move_state`] made by a lease holder: only while `fence` is still the current grant
+    /// of its resource, else [`StoreError::LeaseLost`] and the job is left where it is.
+    pub fn move_state_under(
+        &self,
+        fence: &Fence,
+        id: i64,
+        expected: &[JobState],
+        to: JobState,
+        reason: Option<&str>,
+        error_code: Option<ErrorCode>,
+    ) -> StoreResult<Option<JobRow>> {
+        let moved = self.fenced(fence, |transaction, _| {
+            super::jobs::move_in(transaction, id, expected, to, reason, error_code)
+        })?;
+        if moved.is_some() {
+            crate::test_seams::kill_point_of("state", to.as_str());
+        }
+        Ok(moved)
+    }
+}
+
+impl Store {
+    /// Makes the holder of `resource` a process of an earlier boot: one that has ended (tests of
+    /// what is left behind by a crash).
+    #[cfg(test)]
+    pub(crate) fn end_lease_holder(&self, resource: &str) {
+        let ended = self.lock().execute(
+            "UPDATE leases SET boot_id = 'an earlier boot' WHERE resource = ?1",
+            [resource],
+        );
+        assert_eq!(ended.ok(), Some(1), "{resource} is held");
+    }
+
+    /// Makes process `pid` of this machine (another process: a test's child) the holder of
+    /// `resource`, with its real start time, leaving the lease's expiry as it was.
+    #[cfg(test)]
+    pub(crate) fn hand_lease_to(&self, resource: &str, pid: u32) {
+        let Probe::Running(started) = self.host.probe(pid) else {
+            panic!("process {pid} runs");
+        };
+        let handed = self.lock().execute(
+            "UPDATE leases SET pid = ?2, started = ?3 WHERE resource = ?1",
+            params![resource, pid, i64::try_from(started).ok()],
+        );
+        assert_eq!(handed.ok(), Some(1), "{resource} is held");
+    }
+}
+
+/// Writes a new grant of `resource` to `owner` for `ttl` from now, inside the caller's transaction
+/// (which has checked that no living holder has it, or just made the resource), with the next
+/// generation and this process's identity.
 pub(super) fn grant_in(
-    transaction: &rusqlite::Transaction<'_>,
+    transaction: &Transaction<'_>,
+    store: &Store,
     resource: &str,
     owner: &str,
     label: &str,
     ttl: Duration,
-) -> StoreResult<()> {
-    transaction.execute(
-        "INSERT OR REPLACE INTO leases (resource, owner, label, pid, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![resource, owner, label, std::process::id(), now_ms().saturating_add(ms(ttl))],
+) -> StoreResult<Fence> {
+    let generation: i64 = transaction.query_row(
+        "INSERT INTO lease_generations (resource, generation) VALUES (?1, 1) \
+         ON CONFLICT (resource) DO UPDATE SET generation = generation + 1 RETURNING generation",
+        [resource],
+        |row| row.get(0),
     )?;
-    Ok(())
+    let me = store.host.this_process();
+    transaction.execute(
+        "INSERT OR REPLACE INTO leases \
+         (resource, owner, label, pid, expires_ms, generation, started, boot_id, machine_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            resource,
+            owner,
+            label,
+            me.pid,
+            store.host.now_ms().saturating_add(ms(ttl)),
+            generation,
+            me.started.and_then(|started| i64::try_from(started).ok()),
+            me.boot,
+            me.machine
+        ],
+    )?;
+    let fence = Fence {
+        resource: resource.to_owned(),
+        owner: owner.to_owned(),
+        generation,
+    };
+    // Before the commit: this process's scheduler must never find its own fresh grant dead. A
+    // grant rolled back leaves an entry no row will match (its owner grants nothing else there).
+    held_here().insert(fence.clone());
+    Ok(fence)
+}
+
+/// A lease row, as read to decide whether its holder lives.
+struct Row {
+    holder: LeaseHolder,
+    fence: Fence,
+    process: ProcessId,
+    expires_ms: i64,
 }
 
 fn live_holder(
     connection: &rusqlite::Connection,
+    host: &dyn Host,
     resource: &str,
-    now: i64,
 ) -> StoreResult<Option<LeaseHolder>> {
-    let found = connection
+    let row = connection
         .query_row(
-            "SELECT owner, label, pid FROM leases WHERE resource = ?1 AND expires_ms >= ?2",
-            params![resource, now],
+            "SELECT owner, label, pid, expires_ms, generation, started, boot_id, machine_id \
+             FROM leases WHERE resource = ?1",
+            [resource],
             |row| {
-                Ok((
-                    LeaseHolder {
+                Ok(Row {
+                    holder: LeaseHolder {
                         owner: row.get(0)?,
                         label: row.get(1)?,
                     },
-                    row.get::<_, u32>(2)?,
-                ))
+                    fence: Fence {
+                        resource: resource.to_owned(),
+                        owner: row.get(0)?,
+                        generation: row.get(4)?,
+                    },
+                    process: ProcessId {
+                        pid: row.get(2)?,
+                        started: row
+                            .get::<_, Option<i64>>(5)?
+                            .and_then(|started| u64::try_from(started).ok()),
+                        boot: row.get(6)?,
+                        machine: row.get(7)?,
+                    },
+                    expires_ms: row.get(3)?,
+                })
             },
         )
         .optional()?;
-    Ok(found
-        .filter(|(_, pid)| process_alive(*pid))
-        .map(|(holder, _)| holder))
+    Ok(row
+        .filter(|row| holder_lives(row, host))
+        .map(|row| row.holder))
 }
 
-/// Whether process `pid` on this computer is still running. Where that cannot be told without
-/// unsafe code (not Linux), it is assumed alive and the lease's expiry decides.
-fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    if cfg!(target_os = "linux") {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            // A zombie (state Z) has ended: only its parent has not collected it yet.
-            Ok(stat) => !stat
-                .rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
-            // Unreadable for another reason (another PID namespace, no file handles left):
-            // the lease's expiry decides.
-            Err(_) => true,
+/// The liveness rule of the module doc.
+fn holder_lives(row: &Row, host: &dyn Host) -> bool {
+    let unexpired = row.expires_ms >= host.now_ms();
+    let me = host.this_process();
+    let known = |a: &Option<String>, b: &Option<String>| match (a, b) {
+        (Some(a), Some(b)) => Some(a == b),
+        _ => None,
+    };
+    match (
+        known(&row.process.machine, &me.machine),
+        known(&row.process.boot, &me.boot),
+    ) {
+        (Some(true), Some(false)) => false, // This machine, an earlier boot: it has ended.
+        (Some(true), Some(true)) => {
+            if row.process.pid == me.pid
+                && me.started.is_some()
+                && row.process.started == me.started
+            {
+                return held_here().contains(&row.fence);
+            }
+            match (host.probe(row.process.pid), row.process.started) {
+                (Probe::Running(started), Some(recorded)) => started == recorded,
+                (Probe::Ended, _) => false,
+                (Probe::Running(_), None) | (Probe::Unknown, _) => unexpired,
+            }
         }
-    } else {
-        true
+        // Another machine, or a holder (or this process) that could not say: the clock decides.
+        _ => unexpired,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_lease_is_held_by_one_owner_until_it_expires_or_is_released() {
-        let store = Store::open_in_memory().unwrap();
-        let long = Duration::from_secs(60);
-        assert_eq!(
-            store.take_lease("download:1", "a", "app", long).unwrap(),
-            Ok(())
-        );
-        let refused = store.take_lease("download:1", "b", "cli", long).unwrap();
-        assert_eq!(refused.unwrap_err().label, "app");
-        assert_eq!(
-            store.take_lease("download:1", "a", "app", long).unwrap(),
-            Ok(()),
-            "renewal"
-        );
-        store.release_lease("download:1", "b").unwrap();
-        assert!(
-            store.lease_holder("download:1").unwrap().is_some(),
-            "only the owner releases"
-        );
-        store.release_lease("download:1", "a").unwrap();
-        assert_eq!(
-            store.take_lease("download:1", "b", "cli", long).unwrap(),
-            Ok(())
-        );
-    }
-
-    #[test]
-    fn a_lease_of_a_process_that_ended_can_be_taken_over() {
-        let store = Store::open_in_memory().unwrap();
-        store
-            .lock()
-            .execute(
-                "INSERT INTO leases (resource, owner, label, pid, expires_ms) VALUES ('download:1', 'dead', 'killed cli', ?1, ?2)",
-                params![u32::MAX - 1, now_ms() + 600_000],
-            )
-            .unwrap();
-        assert_eq!(store.lease_holder("download:1").unwrap(), None);
-        assert_eq!(
-            store
-                .take_lease("download:1", "b", "app", Duration::from_secs(60))
-                .unwrap(),
-            Ok(())
-        );
-    }
-
-    #[test]
-    fn an_expired_lease_can_be_taken_over() {
-        let store = Store::open_in_memory().unwrap();
-        store
-            .take_lease("submit:1", "dead", "crashed app", Duration::ZERO)
-            .unwrap()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(5));
-        assert_eq!(store.lease_holder("submit:1").unwrap(), None);
-        assert_eq!(
-            store
-                .take_lease("submit:1", "b", "cli", Duration::from_secs(60))
-                .unwrap(),
-            Ok(())
-        );
-    }
-}
+#[path = "leases_tests.rs"]
+mod tests;

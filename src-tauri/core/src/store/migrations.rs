@@ -155,6 +155,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX previews_by_mode_at ON previews (mode, at);
     ALTER TABLE quotes ADD COLUMN credits_basis TEXT;
     "#,
+    // 6 (leases): a lease's holder is told alive by its process (pid, start time, boot, machine),
+    // and every grant carries a generation that only grows per resource, kept across releases in
+    // `lease_generations`. Rows from before have no machine: their expiry decides, as it did.
+    r#"
+    ALTER TABLE leases ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE leases ADD COLUMN started INTEGER;
+    ALTER TABLE leases ADD COLUMN boot_id TEXT;
+    ALTER TABLE leases ADD COLUMN machine_id TEXT;
+    CREATE TABLE lease_generations (
+        resource    TEXT PRIMARY KEY,
+        generation  INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema version this build knows.

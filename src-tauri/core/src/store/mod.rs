@@ -9,6 +9,7 @@ mod batches;
 mod credits;
 mod events;
 mod files;
+mod host;
 mod jobs;
 mod leases;
 mod migrations;
@@ -24,7 +25,7 @@ pub use credits::{BalanceReading, ChargedJob, JobCredits, PreviewRow};
 pub use events::{EventKind, JobEvent};
 pub use files::{FileRow, FileState};
 pub use jobs::{JobRow, RETENTION};
-pub use leases::LeaseHolder;
+pub use leases::{Fence, LeaseHolder};
 pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
 pub use searches::SavedSearch;
 pub use settings::Setting;
@@ -71,6 +72,23 @@ pub enum StoreError {
     /// A value in the database that this build cannot read.
     #[error("The app's database holds a value it cannot read ({0}).")]
     Corrupt(String),
+    /// Another process was granted a lease this one held (it was taken for ended): this one
+    /// stops, changing nothing.
+    #[error("Another Bulk Collect (the app or the command line) took over {}; this one stopped without changing anything. Nothing needs doing: the other one carries on.", lease_words(.resource))]
+    LeaseLost {
+        /// The lease, as `download:12`.
+        resource: String,
+    },
+}
+
+/// What a lease covers, in plain words: "job 12's download".
+fn lease_words(resource: &str) -> String {
+    match resource.split_once(':') {
+        Some(("download", job)) => format!("job {job}'s download"),
+        Some(("submit", job)) => format!("sending job {job}"),
+        Some(("spreadsheet", job)) => format!("making job {job}'s spreadsheet"),
+        _ => format!("this work ({resource})"),
+    }
 }
 
 impl Coded for StoreError {
@@ -79,6 +97,7 @@ impl Coded for StoreError {
             StoreError::NoSuchJob(_) | StoreError::NoSuchQuote(_) | StoreError::NoSuchSearch(_) => {
                 ErrorCode::NotFound
             }
+            StoreError::LeaseLost { .. } => ErrorCode::Busy,
             _ => ErrorCode::Storage,
         }
     }
@@ -98,6 +117,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     connection: Arc<Mutex<Connection>>,
     path: Option<PathBuf>,
+    /// The processes and the clock, as leases see them (the operating system, or a test's).
+    host: Arc<dyn host::Host>,
 }
 
 impl Store {
@@ -142,7 +163,15 @@ impl Store {
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
             path: None,
+            host: Arc::new(host::Os),
         })
+    }
+
+    /// This store with another view of processes and the clock (tests of leases).
+    #[cfg(test)]
+    pub(crate) fn with_host(mut self, host: Arc<dyn host::Host>) -> Self {
+        self.host = host;
+        self
     }
 
     /// The default database file: `<OS app-data>/bulk-collect.sqlite3`.

@@ -251,7 +251,14 @@ impl Store {
         } else {
             let job = insert_job(&transaction, q, &JobPart::whole(q, id), &now)?;
             confirmed(&transaction, job, q, id, &now, "Sending it to the service.")?;
-            super::leases::grant_in(&transaction, &submit_lease(job), owner, owner_label, lease)?;
+            super::leases::grant_in(
+                &transaction,
+                self,
+                &submit_lease(job),
+                owner,
+                owner_label,
+                lease,
+            )?;
             job
         };
         transaction.execute(

@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreResult};
+use super::{Fence, Store, StoreResult};
 use crate::jobs::{JobState, Mode};
 
 impl Store {
@@ -10,8 +10,15 @@ impl Store {
     /// batches it was made of: recorded only if none of its batches is under way and exactly those
     /// are downloaded (checked in the same write), so that a spreadsheet made before a batch moved
     /// again is never taken for one that covers the collection. Empty for a single job. Returns
-    /// whether it was recorded.
-    pub fn set_export_path(&self, id: i64, path: &str, batches: &[i64]) -> StoreResult<bool> {
+    /// whether it was recorded. Under `fence`, the job's spreadsheet lease: once another process
+    /// was granted it, nothing is recorded ([`super::StoreError::LeaseLost`]).
+    pub fn set_export_path(
+        &self,
+        fence: &Fence,
+        id: i64,
+        path: &str,
+        batches: &[i64],
+    ) -> StoreResult<bool> {
         let under_way = under_way_list();
         let downloaded = JobState::Downloaded.as_str();
         // Whole numbers from the database, written into the statement as they are.
@@ -21,7 +28,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let count = i64::try_from(batches.len()).unwrap_or(i64::MAX);
-        self.write_now(|transaction, now| {
+        self.fenced(fence, |transaction, now| {
             let changed = transaction.execute(
                 &format!(
                     "UPDATE jobs SET export_path = ?2, updated_at = ?3 WHERE id = ?1 \
