@@ -105,6 +105,17 @@ describe("Job detail", () => {
     expect(screen.queryByRole("button", { name: "Run again" })).toBeNull();
   });
 
+  it("offers the download of a request Coresignal received after the cancel", async () => {
+    on("job_detail", () => detail({ state: "cancelled", request_id: "r-late" }, ["download_paid"]));
+    on("retry_job", () => jobFixture({ id: 9, state: "processing" }));
+    on("list_jobs", () => []);
+    render(JobDetail, { id: 9 });
+    const panel = await screen.findByTestId("paid-after-cancel");
+    expect(panel.textContent).toContain("Coresignal did receive this request (already paid)");
+    await fireEvent.click(screen.getByRole("button", { name: "Download it" }));
+    await waitFor(() => expect(calls).toHaveBeenCalledWith("retry_job", { id: 9 }));
+  });
+
   it("shows no spreadsheet buttons before there is a spreadsheet", async () => {
     on("job_detail", () => detail({ state: "downloaded" }, ["open_folder"]));
     on("list_jobs", () => []);

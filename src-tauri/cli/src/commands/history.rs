@@ -94,6 +94,9 @@ pub(super) fn action_hint(action: &JobAction) -> String {
         }
         JobAction::SendAgain => "send it again (bulk-collect-cli send-again JOB)",
         JobAction::OpenFolder => "open its folder",
+        JobAction::DownloadPaid => {
+            "Coresignal did receive this request (already paid): download it (bulk-collect-cli download JOB)"
+        }
     }
     .to_owned()
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use collect_core::jobs::{Engine, EngineError, JobState, JobUpdate};
+use collect_core::jobs::{Engine, EngineError, JobAction, JobState, JobUpdate};
 use collect_core::store::JobRow;
 use collect_core::UserError;
 use serde_json::json;
@@ -64,6 +64,23 @@ pub(super) async fn wait_for_files(
     Ok(result?)
 }
 
+/// Why job `job` has no files to show, in its own words.
+fn ended(job: &JobRow) -> EngineError {
+    EngineError::Ended {
+        job: job.id,
+        state: job.state,
+        message: job
+            .state_reason
+            .clone()
+            .unwrap_or_else(|| job.state.describe().to_owned()),
+    }
+}
+
+/// True when job `id` is a collection (its state is worked out from its batches).
+fn is_collection(engine: &Engine, id: i64) -> Result<bool, UserError> {
+    Ok(engine.store().job(id)?.state == JobState::Collection)
+}
+
 pub(super) async fn download(
     context: &Context,
     id: i64,
@@ -71,20 +88,20 @@ pub(super) async fn download(
     output: &Output,
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
+    if engine
+        .detail(id)?
+        .actions
+        .contains(&JobAction::DownloadPaid)
+    {
+        // Coresignal received it after it was cancelled (already paid): follow it again.
+        engine.retry(id)?;
+    }
     let job = wait_for_files(&engine, id, None, output).await?;
     if !matches!(
         job.state,
         JobState::Ready | JobState::Downloading | JobState::Downloaded | JobState::Failed
     ) {
-        return Err(EngineError::Ended {
-            job: id,
-            state: job.state,
-            message: job
-                .state_reason
-                .clone()
-                .unwrap_or_else(|| job.state.describe().to_owned()),
-        }
-        .into());
+        return Err(ended(&job).into());
     }
     let bar = output.bar(Some(0));
     let mut updates = engine.subscribe();
@@ -110,6 +127,10 @@ pub(super) async fn download(
     watcher.abort();
     bar.finish_and_clear();
     let job = result?;
+    if job.state != JobState::Downloaded && !is_collection(&engine, id)? {
+        // Never a success for nothing: it moved elsewhere meanwhile (cancelled, say).
+        return Err(ended(&job).into());
+    }
     let files = engine.detail(id)?.files;
     let listed: Vec<_> = files
         .iter()

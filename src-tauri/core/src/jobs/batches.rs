@@ -94,12 +94,17 @@ pub fn batch_count(batches: &[JobState]) -> BatchCount {
 }
 
 /// What a person can do with a whole collection: cancel what can be cancelled, retry what can be
-/// retried, open the folder once a batch has files.
+/// retried, download what was paid after a cancel, open the folder once a batch has files.
 pub fn collection_actions(batches: &[BatchView]) -> Vec<JobAction> {
-    [JobAction::Cancel, JobAction::Retry, JobAction::OpenFolder]
-        .into_iter()
-        .filter(|action| batches.iter().any(|batch| batch.actions.contains(action)))
-        .collect()
+    [
+        JobAction::Cancel,
+        JobAction::Retry,
+        JobAction::DownloadPaid,
+        JobAction::OpenFolder,
+    ]
+    .into_iter()
+    .filter(|action| batches.iter().any(|batch| batch.actions.contains(action)))
+    .collect()
 }
 
 /// Whether a failed batch may wait its turn again: the service never accepted it (no request id)
@@ -126,6 +131,7 @@ impl Engine {
                     batch.request_id.is_some(),
                     !files.is_empty(),
                     Some(requeueable(&batch)),
+                    self.store.paid_after_cancel(batch.id)?,
                 ),
                 state_reason: batch.state_reason,
                 records: batch.estimated_records.unwrap_or_default(),

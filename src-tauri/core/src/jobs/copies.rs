@@ -1,11 +1,12 @@
-//! A downloaded job's files put into another folder (`download JOB --to DIR` once it is
-//! downloaded): copied from this computer, never fetched again, so files the service may no longer
-//! keep are never put at risk. The job then lives in the new folder; the old copies stay.
+//! A job's files put into another folder (`download JOB --to DIR` once they are downloaded, or
+//! some of them): copied from this computer, never fetched again, so files the service may no
+//! longer keep are never put at risk. The job then lives in the new folder; the old copies stay.
 
 use std::path::{Path, PathBuf};
 
 use crate::store::{FileState, JobRow};
 
+use super::lease::Lease;
 use super::{Engine, EngineError, JobState};
 
 impl Engine {
@@ -53,6 +54,66 @@ impl Engine {
                 }
             }
         }
+        self.copy_and_relocate(&lease, id, copies, to).await?;
+        self.audit(self.note(
+            id,
+            &format!(
+                "Files copied into {} from this computer (nothing was fetched again); the job's folder is now there.",
+                to.display()
+            ),
+        ));
+        self.job(id)
+    }
+
+    /// Makes `to` the folder of partly downloaded job `id` (`download JOB --to DIR`, under the
+    /// job's download lease): the files already done are copied there from this computer
+    /// (checked, never fetched again, their records kept); the others start again there. On a
+    /// failed copy nothing is changed.
+    pub(super) async fn carry_done_files(
+        &self,
+        lease: &Lease,
+        id: i64,
+        to: &Path,
+    ) -> Result<(), EngineError> {
+        let copies: Vec<Copy> = self
+            .store
+            .files(id)?
+            .into_iter()
+            .filter(|file| file.state == FileState::Done)
+            .filter_map(|file| {
+                let from = PathBuf::from(file.path.as_deref()?);
+                from.is_file().then(|| Copy {
+                    file: Some(file.id),
+                    to: to.join(&file.local_name),
+                    from,
+                    bytes: file.bytes,
+                })
+            })
+            .collect();
+        let carried = copies.len();
+        self.copy_and_relocate(lease, id, copies, to).await?;
+        self.store.reset_unfinished_files(id)?;
+        if carried > 0 {
+            self.audit(self.note(
+                id,
+                &format!(
+                    "{carried} file(s) already downloaded were copied into {} from this computer (not fetched again); the rest are downloaded there.",
+                    to.display()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Copies `copies` into `to` (see [`copy_all`]) and records `to` as job `id`'s folder with each
+    /// copy's new path, in one write.
+    async fn copy_and_relocate(
+        &self,
+        lease: &Lease,
+        id: i64,
+        copies: Vec<Copy>,
+        to: &Path,
+    ) -> Result<(), EngineError> {
         let target = to.to_path_buf();
         let copied = tokio::task::spawn_blocking(move || copy_all(&copies, &target))
             .await
@@ -67,14 +128,7 @@ impl Engine {
             .map(|(_, path)| path.as_str());
         self.store
             .relocate_files(lease.fence(), id, &to.to_string_lossy(), &files, sheet)?;
-        self.audit(self.note(
-            id,
-            &format!(
-                "Files copied into {} from this computer (nothing was fetched again); the job's folder is now there.",
-                to.display()
-            ),
-        ));
-        self.job(id)
+        Ok(())
     }
 }
 

@@ -52,7 +52,20 @@ impl Engine {
             job.state,
             JobState::Ready | JobState::Downloading | JobState::Downloaded | JobState::Failed
         );
-        if !startable || self.store.files(id)?.is_empty() {
+        let no_files = self.store.files(id)?.is_empty();
+        if job.state == JobState::Failed && no_files {
+            return Err(EngineError::Ended {
+                job: id,
+                state: job.state,
+                message: format!(
+                    "there is nothing to download: it failed before Coresignal listed any files. {}",
+                    job.state_reason.as_deref().unwrap_or_default()
+                )
+                .trim_end()
+                .to_owned(),
+            });
+        }
+        if !startable || no_files {
             return Err(EngineError::InvalidState {
                 job: id,
                 state: job.state,
@@ -130,8 +143,7 @@ impl Engine {
         }
         if let Some(dir) = to {
             if !same_folder(dir, &self.job_folder(job)) {
-                self.store.set_download_dir(id, &dir.to_string_lossy())?;
-                self.store.reset_files(id)?;
+                self.carry_done_files(&lease, id, dir).await?;
             }
         }
         let job = self.job(id)?;

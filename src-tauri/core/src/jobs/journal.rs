@@ -130,6 +130,24 @@ impl Engine {
             .add_event(id, EventKind::Note, None, &self.redact(detail))?)
     }
 
+    /// When job `id`'s request id arrived after it was cancelled while uncertain: says on its trail
+    /// that Coresignal received it (already paid) and that it can still be downloaded, and tells
+    /// listeners (its page now offers that download).
+    pub(super) fn note_paid_after_cancel(&self, id: i64, request_id: &str) {
+        if !matches!(self.store.paid_after_cancel(id), Ok(true)) {
+            return;
+        }
+        self.audit(self.note(
+            id,
+            &format!(
+                "Coresignal did receive this request after it was cancelled (request id {request_id}): it is already paid. Download it from this job's page, or with: bulk-collect-cli download {id}"
+            ),
+        ));
+        if let Ok(row) = self.store.job(id) {
+            self.notify_state(&row);
+        }
+    }
+
     /// The accepted-requests journal of this database, if it is a file.
     pub(super) fn journal_path(&self) -> Option<PathBuf> {
         self.store.path().map(|db| {
@@ -185,7 +203,7 @@ impl Engine {
                 continue;
             }
             self.store.set_request_id(job, request_id)?;
-            self.move_job(
+            let moved = self.move_job(
                 job,
                 &[JobState::Submitting, JobState::Uncertain],
                 JobState::Processing,
@@ -194,6 +212,9 @@ impl Engine {
                 )),
                 None,
             )?;
+            if moved.is_none() {
+                self.note_paid_after_cancel(job, request_id);
+            }
             applied += 1;
         }
         Ok(applied)

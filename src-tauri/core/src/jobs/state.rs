@@ -166,10 +166,15 @@ pub fn can_move(from: JobState, to: JobState) -> bool {
         Uncertain => matches!(to, Processing | Cancelled),
         // Retry: resume the files, or ask the service again when no file was listed; a batch the
         // service refused (nothing was created) waits its turn again (the store checks that).
-        Failed => matches!(to, Ready | Processing | Queued | Cancelled),
-        // Only back to uncertain, and only when the "send again" that cancelled it was refused
-        // (the store checks that the job was cancelled by exactly that send).
-        Cancelled => matches!(to, Uncertain),
+        // Downloading: the command line's `download` goes on with the files the service listed
+        // (the store checks that it listed some).
+        Failed => matches!(to, Ready | Processing | Queued | Cancelled | Downloading),
+        // Uncertain: only when the "send again" that cancelled it was refused (the store checks
+        // that the job was cancelled by exactly that send and still has no request id).
+        // Processing: only when Coresignal's request id arrived after the job was cancelled while
+        // uncertain (a late answer to its POST, the journal): the request is paid, so a person may
+        // still download it (the store checks that in the same move).
+        Cancelled => matches!(to, Uncertain | Processing),
         NoResults | TooManyMatches | Expired | Collection => false,
     }
 }
@@ -197,20 +202,29 @@ pub enum JobAction {
     SendAgain,
     /// Open the folder the files went to.
     OpenFolder,
+    /// Download a request Coresignal received after the job was cancelled while uncertain: it is
+    /// already paid ("Coresignal did receive this request (already paid): Download it").
+    DownloadPaid,
 }
 
 impl JobAction {
     /// What a job in `state` allows. `has_request_id`: the service accepted it; `has_files`: it
     /// listed result files; `batch`: `None` for a job of its own, else whether this batch of a
     /// collection may wait its turn again (the service refused it and created nothing). A batch
-    /// is never "sent again" as a job of its own: it would leave its collection.
+    /// is never "sent again" as a job of its own: it would leave its collection. `paid_after_cancel`:
+    /// a cancelled job whose request id arrived after it was cancelled while uncertain (see
+    /// [`crate::store::Store::paid_after_cancel`]).
     pub fn allowed(
         state: JobState,
         has_request_id: bool,
         has_files: bool,
         batch: Option<bool>,
+        paid_after_cancel: bool,
     ) -> Vec<JobAction> {
         let mut actions = Vec::new();
+        if state == JobState::Cancelled && has_request_id && paid_after_cancel {
+            actions.push(JobAction::DownloadPaid);
+        }
         if can_move(state, JobState::Cancelled) {
             actions.push(JobAction::Cancel);
         }

@@ -206,6 +206,7 @@ impl Engine {
             // Cancelled meanwhile, or the database failed after the id was safe: the job is
             // known; recovery and the scheduler finish the rest.
             Ok(None) | Err(_) => {
+                self.note_paid_after_cancel(job.id, request_id);
                 let mut row = self.store.job(job.id).unwrap_or_else(|_| job.clone());
                 row.request_id = Some(request_id.clone());
                 Ok(row)

@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use crate::store::{format_time, FileRow, JobEvent, JobRow, JobSummary, ListPage, StoreError};
+use crate::store::{
+    format_time, Attached, FileRow, JobEvent, JobRow, JobSummary, ListPage, StoreError,
+};
 
 use super::batches::{batch_count, collection_actions, collection_state, BatchView};
 use super::engine::lock;
@@ -75,6 +77,7 @@ impl Engine {
                 job.request_id.is_some(),
                 !files.is_empty(),
                 job.parent_id.map(|_| super::batches::requeueable(&job)),
+                self.store.paid_after_cancel(id)?,
             ),
             download_before: job.files_expire_at().map(format_time),
             records_downloaded: files.iter().filter_map(|file| file.records).sum(),
@@ -126,13 +129,13 @@ impl Engine {
     pub fn cancel(&self, id: i64) -> Result<JobRow, EngineError> {
         let job = self.job(id)?;
         if job.state == JobState::Collection {
-            return self.for_each_batch(job, JobAction::Cancel, |batch| self.cancel(batch));
+            return self.cancel_collection(job);
         }
         let moved = self.move_job(
             id,
             &JobState::ALL,
             JobState::Cancelled,
-            Some("Cancelled by you. Coresignal may still charge for a request it had already accepted."),
+            Some(CANCELLED),
             None,
         )?;
         let Some(row) = moved else {
@@ -142,21 +145,50 @@ impl Engine {
                 action: "cancelling",
             });
         };
+        self.stop_work(id);
+        Ok(row)
+    }
+
+    /// Cancels every batch of collection `job` that can be, at once (one transaction: no batch
+    /// is sent after it), and stops their work here.
+    fn cancel_collection(&self, job: JobRow) -> Result<JobRow, EngineError> {
+        let moved = self.store.cancel_batches(job.id, CANCELLED)?;
+        if moved.is_empty() {
+            let shown = self.shown(job)?;
+            return Err(EngineError::InvalidState {
+                job: shown.id,
+                state: shown.state,
+                action: "cancelling",
+            });
+        }
+        for row in &moved {
+            self.notify_state(row);
+            self.stop_work(row.id);
+        }
+        self.shown(job)
+    }
+
+    /// Stops what this engine does for cancelled job `id`: its download, its next poll.
+    fn stop_work(&self, id: i64) {
         if let Some(sender) = lock(&self.downloads).get(&id) {
             sender.send_replace(true);
         }
         self.forget_due(id);
-        Ok(row)
     }
 
     /// Tries again where it cannot spend twice: asks again after a top-up (`insufficient_credits`)
-    /// or after the service did not find the request, resumes a failed download. Never re-sends a
-    /// POST.
+    /// or after the service did not find the request, resumes a failed download, follows again a
+    /// request Coresignal received after the job was cancelled while uncertain (already paid:
+    /// [`JobAction::DownloadPaid`]). Never re-sends a POST.
     pub fn retry(&self, id: i64) -> Result<JobRow, EngineError> {
         let job = self.job(id)?;
         if job.state == JobState::Collection {
-            return self.for_each_batch(job, JobAction::Retry, |batch| self.retry(batch));
+            return self.for_each_batch(job, |batch| self.retry(batch));
         }
+        let reason = match job.state {
+            JobState::Cancelled => "You asked to download this request: Coresignal received it (it is already paid); checking it with Coresignal.",
+            _ => "Retry asked by you.",
+        };
         let has_files = !self.store.files(id)?.is_empty();
         if job.state == JobState::Failed && job.request_id.is_none() {
             if let Some(row) = self.store.requeue_batch(id)? {
@@ -169,6 +201,8 @@ impl Engine {
             JobState::InsufficientCredits => JobState::Processing,
             JobState::Failed if job.request_id.is_some() && has_files => JobState::Ready,
             JobState::Failed if job.request_id.is_some() => JobState::Processing,
+            // The store checks it again in the move itself.
+            JobState::Cancelled if self.store.paid_after_cancel(id)? => JobState::Processing,
             state => {
                 return Err(EngineError::InvalidState {
                     job: id,
@@ -181,7 +215,7 @@ impl Engine {
         self.store.set_next_poll(id, None, false)?;
         self.forget_due(id);
         let row = self
-            .move_job(id, &[job.state], next, Some("Retry asked by you."), None)?
+            .move_job(id, &[job.state], next, Some(reason), None)?
             .ok_or(EngineError::InvalidState {
                 job: id,
                 state: job.state,
@@ -191,18 +225,20 @@ impl Engine {
         Ok(row)
     }
 
-    /// Does `act` to every batch of collection `job` that allows `action`; returns the collection
-    /// as it stands after. Refuses when no batch allows it.
+    /// Retries (`act`) every batch of collection `job` that allows it (Retry, or the download of
+    /// a paid request); returns the collection as it stands after. Refuses when no batch allows it.
     fn for_each_batch(
         &self,
         job: JobRow,
-        action: JobAction,
         act: impl Fn(i64) -> Result<JobRow, EngineError>,
     ) -> Result<JobRow, EngineError> {
         let batches = self.batch_views(job.id)?;
         let due: Vec<i64> = batches
             .iter()
-            .filter(|batch| batch.actions.contains(&action))
+            .filter(|batch| {
+                batch.actions.contains(&JobAction::Retry)
+                    || batch.actions.contains(&JobAction::DownloadPaid)
+            })
             .map(|batch| batch.job)
             .collect();
         if due.is_empty() {
@@ -210,10 +246,7 @@ impl Engine {
             return Err(EngineError::InvalidState {
                 job: job.id,
                 state: collection_state(&states),
-                action: match action {
-                    JobAction::Cancel => "cancelling",
-                    _ => "retrying",
-                },
+                action: "retrying",
             });
         }
         for batch in due {
@@ -242,31 +275,43 @@ impl Engine {
             )));
         }
         let job = self.job(id)?;
+        let refused = EngineError::InvalidState {
+            job: id,
+            state: job.state,
+            action: "attaching a request id",
+        };
         if job.state != JobState::Uncertain {
-            return Err(EngineError::InvalidState {
-                job: id,
-                state: job.state,
-                action: "attaching a request id",
-            });
+            return Err(refused);
         }
-        self.store.attach_request_id(id, request_id)?;
-        self.store.set_next_poll(id, None, false)?;
-        let row = self
-            .move_job(
-                id,
-                &[JobState::Uncertain],
-                JobState::Processing,
-                Some(&format!(
-                    "You attached request id {request_id}; checking it with Coresignal."
-                )),
-                None,
-            )?
-            .ok_or(EngineError::InvalidState {
-                job: id,
-                state: job.state,
-                action: "attaching a request id",
-            })?;
+        let reason = format!("You attached request id {request_id}; checking it with Coresignal.");
+        let row = match self.store.attach_request(id, request_id, &reason)? {
+            Attached::Moved(row) => row,
+            Attached::NotUncertain => return Err(refused),
+            Attached::HeldBy(holder) => {
+                return Err(EngineError::InvalidInput(format!(
+                    "Request id {request_id} already belongs to {}: attaching it here would download that data under this job's name. Nothing was changed. Check the request id in your Coresignal account: this job's request is the one made when this job was sent.",
+                    self.named(&holder)
+                )))
+            }
+        };
+        self.notify_state(&row);
         self.wake.notify_one();
         Ok(row)
     }
+
+    /// A job in plain words: `job 12 ("Python people")`, or for a batch, `batch 2 of job 12
+    /// ("Python people")`.
+    fn named(&self, job: &JobRow) -> String {
+        let collection = job.parent_id.and_then(|parent| self.store.job(parent).ok());
+        match (collection, job.batch_index) {
+            (Some(parent), Some(index)) => {
+                format!("batch {index} of job {} (\"{}\")", parent.id, parent.name)
+            }
+            _ => format!("job {} (\"{}\")", job.id, job.name),
+        }
+    }
 }
+
+/// Why a job a person cancelled stands cancelled.
+const CANCELLED: &str =
+    "Cancelled by you. Coresignal may still charge for a request it had already accepted.";

@@ -47,6 +47,37 @@ impl Store {
         Ok(moved)
     }
 
+    /// Cancels every batch of collection `parent` that can be cancelled, with `reason`, in one
+    /// transaction. A batch sender's claim (`queued` → `submitting`, one transaction too) is
+    /// decided wholly before it (that batch was already sent) or after it (it finds nothing
+    /// queued): a cancelled collection sends no further batch. Returns the batches moved.
+    pub fn cancel_batches(&self, parent: i64, reason: &str) -> StoreResult<Vec<JobRow>> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let batches: Vec<i64> = transaction
+            .prepare("SELECT id FROM jobs WHERE parent_id = ?1 ORDER BY batch_index")?
+            .query_map([parent], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut moved = Vec::new();
+        for batch in batches {
+            let row = move_in(
+                &transaction,
+                batch,
+                &JobState::ALL,
+                JobState::Cancelled,
+                Some(reason),
+                None,
+            )?;
+            moved.extend(row);
+        }
+        transaction.commit()?;
+        if !moved.is_empty() {
+            crate::test_seams::kill_point_of("state", JobState::Cancelled.as_str());
+        }
+        Ok(moved)
+    }
+
     /// Puts failed batch `id` back in the queue, only if it is a batch and the service never
     /// accepted it (no request id: it was refused, so nothing was created or charged; not a 409,
     /// which may mean an earlier try of the same POST created it). `None` when it is not such a

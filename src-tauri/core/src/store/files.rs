@@ -201,10 +201,12 @@ impl Store {
         })
     }
 
-    /// Resets every file of a job to pending (a download into a new folder).
-    pub fn reset_files(&self, job_id: i64) -> StoreResult<()> {
+    /// Resets every file of a job that is not done to pending (a download into a new folder).
+    /// The record of a file already done is never erased.
+    pub fn reset_unfinished_files(&self, job_id: i64) -> StoreResult<()> {
         self.lock().execute(
-            "UPDATE job_files SET state = 'pending', path = NULL, bytes = NULL, records = NULL, error = NULL WHERE job_id = ?1",
+            "UPDATE job_files SET state = 'pending', path = NULL, bytes = NULL, records = NULL, error = NULL \
+             WHERE job_id = ?1 AND state != 'done'",
             [job_id],
         )?;
         Ok(())

@@ -177,31 +177,6 @@ impl Store {
         Ok(moved)
     }
 
-    /// Records the service's request id once a POST was accepted (or a person attached one). Kept
-    /// whatever the state: a request that exists must never be forgotten.
-    pub fn set_request_id(&self, id: i64, request_id: &str) -> StoreResult<()> {
-        self.write_request_id(id, request_id, false)
-    }
-
-    /// Records a request id a person found on the Coresignal dashboard ("I found it").
-    pub fn attach_request_id(&self, id: i64, request_id: &str) -> StoreResult<()> {
-        self.write_request_id(id, request_id, true)
-    }
-
-    fn write_request_id(&self, id: i64, request_id: &str, attached: bool) -> StoreResult<()> {
-        let changed = self.write_now(|transaction, now| {
-            Ok(transaction.execute(
-                "UPDATE jobs SET request_id = ?2, submitted_at = coalesce(submitted_at, ?3), updated_at = ?3, \
-                 request_attached = ?4 WHERE id = ?1",
-                params![id, request_id, now, attached],
-            )?)
-        })?;
-        if changed == 0 {
-            return Err(StoreError::NoSuchJob(id));
-        }
-        Ok(())
-    }
-
     /// Runs `write` in one `BEGIN IMMEDIATE` transaction with the time taken inside the write
     /// lock, so that no change lands with a time older than one the job list has already seen.
     pub(super) fn write_now<T>(
@@ -313,8 +288,9 @@ impl Store {
 }
 
 /// The one writer of `jobs.state`, inside the caller's transaction: moves job `id` to `to` only
-/// from a state the job table allows and only if it is still in one of `expected`, and records the
-/// change with its reason. `None` when the job was elsewhere.
+/// from a state the job table allows, only if it is still in one of `expected` and only if it meets
+/// what that move needs of it (see [`super::requests::move_guard`], checked in the same `UPDATE`),
+/// and records the change with its reason. `None` when the job was elsewhere or did not qualify.
 pub(super) fn move_in(
     transaction: &rusqlite::Transaction<'_>,
     id: i64,
@@ -344,10 +320,16 @@ pub(super) fn move_in(
     }
     // Taken inside the write lock, so that the list's "changed since" never misses a change.
     let now = now_text();
-    transaction.execute(
-        "UPDATE jobs SET state = ?2, state_reason = ?3, error_code = ?4, updated_at = ?5 WHERE id = ?1",
+    let moved = transaction.execute(
+        &format!(
+            "UPDATE jobs SET state = ?2, state_reason = ?3, error_code = ?4, updated_at = ?5 WHERE id = ?1 AND {}",
+            super::requests::move_guard(&from, to)
+        ),
         params![id, to.as_str(), reason, error_code.map(ErrorCode::as_str), now],
     )?;
+    if moved == 0 {
+        return Ok(None);
+    }
     transaction.execute(
         "INSERT INTO job_events (job_id, at, kind, from_state, to_state, detail) VALUES (?1, ?2, 'state', ?3, ?4, ?5)",
         params![id, now, from, to.as_str(), reason.unwrap_or(to.describe())],

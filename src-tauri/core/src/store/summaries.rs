@@ -75,10 +75,11 @@ impl Store {
              created_at, updated_at, next_poll_at, error_code, request_id IS NOT NULL, \
              (SELECT count(*) FROM job_files f WHERE f.job_id = jobs.id), \
              (SELECT coalesce(sum(records), 0) FROM job_files f WHERE f.job_id = jobs.id AND f.state = 'done'), \
-             export_path IS NOT NULL \
+             export_path IS NOT NULL, {paid} \
              FROM jobs INDEXED BY {index} \
              WHERE mode = ?1 AND parent_id IS NULL AND updated_at >= coalesce(?2, '') AND id < coalesce(?3, 9223372036854775807) \
-             ORDER BY id DESC LIMIT coalesce(?4, -1)"
+             ORDER BY id DESC LIMIT coalesce(?4, -1)",
+            paid = super::requests::PAID_AFTER_CANCEL
         ))?;
         let values = params![mode.as_str(), page.changed_since, page.before, page.limit];
         let rows = statement.query_map(values, |row| {
@@ -98,7 +99,7 @@ impl Store {
                 next_poll_at: row.get(9)?,
                 error_code: parse_optional(row, 10, ErrorCode::parse)?,
                 records_downloaded: row.get(13)?,
-                actions: JobAction::allowed(state, has_request, files > 0, None),
+                actions: JobAction::allowed(state, has_request, files > 0, None, row.get(15)?),
                 has_spreadsheet: row.get(14)?,
                 batches: None,
             })
