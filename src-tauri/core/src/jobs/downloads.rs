@@ -240,6 +240,12 @@ impl Engine {
                         .set_file_state(file.id, FileState::Pending, None)?;
                     return Err(error.into());
                 }
+                if error.is_unreachable() {
+                    self.store
+                        .set_file_state(file.id, FileState::Pending, None)?;
+                    self.download_waits_for_service(id, &error.to_string())?;
+                    return Err(error.into());
+                }
                 let message = error.user_message();
                 self.store
                     .set_file_state(file.id, FileState::Failed, Some(&message))?;
