@@ -210,20 +210,26 @@ async fn move_into_place(part: &Path, path: &Path, dir: &Path) -> Result<(), Dow
     sync_dir(dir).await
 }
 
-#[cfg(unix)]
 async fn sync_dir(dir: &Path) -> Result<(), DownloadError> {
-    let handle = tokio::fs::File::open(dir)
+    let folder = dir.to_owned();
+    tokio::task::spawn_blocking(move || sync_folder(&folder))
         .await
-        .map_err(|e| DownloadError::io(dir, &e))?;
-    handle
-        .sync_all()
-        .await
+        .map_err(|e| DownloadError::Internal {
+            reason: format!("the folder sync stopped: {e}"),
+        })?
         .map_err(|e| DownloadError::io(dir, &e))
 }
 
-/// Windows cannot open a folder as a file; NTFS journals the rename itself.
+/// Makes the names in folder `dir` durable (a file created or renamed in it), blocking: after a
+/// power cut the folder still lists them.
+#[cfg(unix)]
+pub(crate) fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Windows cannot open a folder as a file; NTFS journals the names itself.
 #[cfg(not(unix))]
-async fn sync_dir(_dir: &Path) -> Result<(), DownloadError> {
+pub(crate) fn sync_folder(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
