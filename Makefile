@@ -171,8 +171,8 @@ soak: build
 	  cargo test -p bulk-collect-tests --test fault_matrix --test load -- --nocapture
 	tests/support/with-keyring.sh $(TARGET)/soak
 	@# Hostile input: the property tests of the parsers, the answers and the export with many cases.
-	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p collect-core --lib api::classify::props \
-	  -- --nocapture | tee $(SOAK_PROPERTIES)
+	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p collect-core --lib \
+	  -- --nocapture api::classify::props jobs::poll::tests::any_ | tee $(SOAK_PROPERTIES)
 	PROPTEST_CASES=$${PROPTEST_CASES:-3000} cargo test -p bulk-collect-tests --test hostile_input --test hostile_export \
 	  -- --nocapture | tee -a $(SOAK_PROPERTIES)
 	@echo

@@ -182,6 +182,7 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
     // Every batch has stopped: the spreadsheet holds the one that brought files.
     let partial = spreadsheet_of(&harness, job.id).await;
     assert_eq!(people_ids(Path::new(&partial)).len(), 1);
+    assert!(partial.ends_with(" (batch 1 missing).xlsx"), "{partial}");
 
     // Retried before the top-up arrived: the batch stops short again, and the spreadsheet (out
     // of date while the batch was under way) is made again of what there is.
@@ -204,6 +205,11 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
     let workbook = spreadsheet_of(&harness, job.id).await;
     let ids = people_ids(Path::new(&workbook));
     assert_eq!(ids.len(), 10_001);
+    assert!(!workbook.contains("missing"), "{workbook}");
+    assert_eq!(
+        harness.engine.detail(job.id).unwrap().spreadsheet_missing,
+        None
+    );
     for batch in &harness.engine.detail(job.id).unwrap().batches {
         assert_eq!(harness.engine.job(batch.job).unwrap().export_path, None);
     }
@@ -262,6 +268,12 @@ async fn a_batch_cancelled_before_its_turn_leaves_a_spreadsheet_of_the_others_an
     let scheduler = Scheduler::start(&harness.engine);
     let workbook = spreadsheet_of(&harness, job.id).await;
     assert_eq!(people_ids(Path::new(&workbook)).len(), 20_000);
+    // Its name and the collection's page say which batch it lacks.
+    assert!(workbook.ends_with(" (batch 3 missing).xlsx"), "{workbook}");
+    assert_eq!(
+        harness.engine.detail(job.id).unwrap().spreadsheet_missing.as_deref(),
+        Some("Batch 3 is not in this spreadsheet: it ended without files. Open it below to see why and what can be done.")
+    );
     assert_eq!(
         harness.sim.requests().len(),
         2,

@@ -240,6 +240,44 @@ async fn jobs_with_the_service_at_the_same_time_teach_nothing_and_are_estimated(
     );
 }
 
+/// Sends a search of `limit` profiles and downloads it; `elsewhere` credits are spent by another
+/// key of the team's account while it is with the service (before it is charged).
+async fn deliver(harness: &Harness, limit: u32, elsewhere: i64) {
+    let engine = &harness.engine;
+    let job = submit_job(engine, query_job(python_query(), Some(limit)))
+        .await
+        .unwrap();
+    harness
+        .sim
+        .set_credits(DEFAULT_PRACTICE_KEY, balance(harness) - elsewhere);
+    engine.wait(job.id, None).await.unwrap();
+    let done = engine.download(job.id, None).await.unwrap();
+    assert_eq!(done.state, JobState::Downloaded);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_delivery_measured_while_another_key_spent_does_not_raise_later_prices() {
+    let harness = harness(10, 0, 0).await;
+    let engine = &harness.engine;
+    deliver(&harness, 7, 0).await;
+    // 3 profiles at 10, and 60 spent elsewhere meanwhile: it looks like 30 a profile.
+    deliver(&harness, 3, 60).await;
+
+    let figure = engine.credits_per_profile().unwrap();
+    assert_eq!((figure.used, figure.basis), (10, CreditsBasis::Measured));
+    let measured = figure.measured.clone().unwrap();
+    assert_eq!((measured.collections, measured.left_out), (2, 1));
+    let quote = engine
+        .quote(&query_job(python_query(), Some(4)))
+        .await
+        .unwrap();
+    assert_eq!((quote.credits_per_record, quote.credits), (10, 40));
+    assert_eq!(
+        quote.credits_note,
+        "10 credits per profile, measured: median of your last 2 collections (1 left out as unusual)."
+    );
+}
+
 // ----- the limit per request -----------------------------------------------------------------
 
 #[tokio::test]

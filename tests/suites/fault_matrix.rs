@@ -144,7 +144,7 @@ async fn run_cell(cell: &Cell, jobs: u32) -> Row {
     let mut posts = 0;
     if cell.restart {
         let port = sim.addr().port();
-        posts += sim.count_calls(Endpoint::SubmitEsDsl);
+        posts += posts_that_could_create(&sim);
         sim.shutdown().await;
         sim = Simulator::start(config(cell, Some(sim_dir), Some(port)))
             .await
@@ -155,7 +155,7 @@ async fn run_cell(cell: &Cell, jobs: u32) -> Row {
     // The check reads the service's files as they are, without the cell's faults.
     sim.set_faults(Faults::default());
     // A restarted simulator starts a new call log: the old one's POSTs were counted above.
-    posts += sim.count_calls(Endpoint::SubmitEsDsl);
+    posts += posts_that_could_create(&sim);
     let requests = sim.requests();
     assert!(
         posts <= jobs as usize && requests.len() <= jobs as usize,
@@ -210,6 +210,15 @@ async fn run_cell(cell: &Cell, jobs: u32) -> Row {
         }
     }
     row
+}
+
+/// The submission POSTs that could have created a request: not those answered 429 or 503, which
+/// create nothing and are the only ones the client sends again.
+fn posts_that_could_create(sim: &Simulator) -> usize {
+    sim.calls()
+        .iter()
+        .filter(|call| call.endpoint == Endpoint::SubmitEsDsl && !matches!(call.status, 429 | 503))
+        .count()
 }
 
 /// Waits until no job is submitting or active (at most 120 s), and returns them all.

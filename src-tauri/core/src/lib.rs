@@ -33,4 +33,10 @@ pub mod settings;
 pub mod store;
 pub mod test_seams;
 
+/// The tests crate's counting property runner, compiled here too for the core's own property
+/// tests (the core cannot depend on that crate).
+#[cfg(test)]
+#[path = "../../../tests/property.rs"]
+pub(crate) mod property;
+
 pub use error::{ErrorCode, UserError};

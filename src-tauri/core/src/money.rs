@@ -7,6 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod measured;
+
+pub use measured::{MeasuredCredits, Measurement, RECENT_MEASUREMENTS};
+
 /// What a preview costs unless the user says otherwise: public notes on the service say 10 credits
 /// for a page of 20 people.
 pub const DEFAULT_PREVIEW_CREDITS: u32 = 10;
@@ -98,19 +102,6 @@ impl CreditsBasis {
     }
 }
 
-/// A credits-per-profile figure measured on a delivered job.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[ts(export)]
-pub struct MeasuredCredits {
-    /// Credits one profile cost.
-    pub value: u32,
-    /// The job it was measured on.
-    #[ts(type = "number")]
-    pub job_id: i64,
-    /// When (RFC 3339).
-    pub measured_at: String,
-}
-
 /// What a profile costs: the plan setting, the latest measurement, and which one prices use.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 #[ts(export)]
@@ -147,10 +138,9 @@ impl CreditsPerProfile {
                 m.value,
                 CreditsBasis::Measured,
                 format!(
-                    "{} per profile, measured on job {} ({}).",
+                    "{} per profile, {}.",
                     credits_word(u64::from(m.value)),
-                    m.job_id,
-                    m.measured_at.get(..10).unwrap_or(&m.measured_at)
+                    m.source(true)
                 ),
             ),
             None => (
@@ -168,6 +158,20 @@ impl CreditsPerProfile {
             used,
             basis,
             explained,
+        }
+    }
+}
+
+impl CreditsPerProfile {
+    /// The figure a price uses and where it comes from, as a quote says it: "10 credits per
+    /// profile, measured: median of your last 5 collections." or "… from your plan setting."
+    pub fn quote_note(&self) -> String {
+        let figure = credits_word(u64::from(self.used));
+        match (&self.measured, self.basis) {
+            (Some(measured), CreditsBasis::Measured) => {
+                format!("{figure} per profile, {}.", measured.source(false))
+            }
+            _ => format!("{figure} per profile, from your plan setting."),
         }
     }
 }
@@ -251,6 +255,8 @@ mod tests {
                 value: 10,
                 job_id: 12,
                 measured_at: "2026-11-29T10:00:00.000000Z".into(),
+                collections: 1,
+                left_out: 0,
             }),
         );
         assert_eq!(
@@ -272,6 +278,8 @@ mod tests {
                 value: 5,
                 job_id: 3,
                 measured_at: "2026-11-29T10:00:00Z".into(),
+                collections: 1,
+                left_out: 0,
             }),
         );
         assert_eq!((cheaper.used, cheaper.basis), (10, CreditsBasis::Setting));

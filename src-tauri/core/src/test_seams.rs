@@ -102,3 +102,34 @@ pub(crate) fn lease_ttl(default: std::time::Duration) -> std::time::Duration {
         .and_then(|ms| ms.parse().ok())
         .map_or(default, std::time::Duration::from_millis)
 }
+
+/// Unit tests only: request ids whose next poll panics once answered (see [`poll_panic_point`]).
+#[cfg(test)]
+static PANIC_ON_POLL: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Unit tests only: the next poll of `request_id` panics once it is answered, as a bug would.
+#[cfg(test)]
+pub(crate) fn panic_on_next_poll(request_id: &str) {
+    PANIC_ON_POLL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(request_id.to_owned());
+}
+
+/// Where a poll of `request_id` panics when a unit test asked for it ([`panic_on_next_poll`]);
+/// nothing in any other build.
+pub(crate) fn poll_panic_point(request_id: &str) {
+    #[cfg(test)]
+    {
+        let asked = {
+            let mut asked = PANIC_ON_POLL
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let at = asked.iter().position(|id| id == request_id);
+            at.map(|at| asked.remove(at)).is_some()
+        };
+        assert!(!asked, "test seam: the poll of {request_id} panics");
+    }
+    #[cfg(not(test))]
+    let _ = request_id;
+}

@@ -17,6 +17,7 @@ function detail(
     actions,
     records_downloaded: 1200,
     batches: [],
+    spreadsheet_missing: null,
     files: [
       {
         id: 1,
@@ -75,6 +76,25 @@ describe("Job detail", () => {
     await waitFor(() => expect(calls).toHaveBeenCalledWith("open_spreadsheet", { id: 9 }));
     await fireEvent.click(screen.getByRole("button", { name: "Show in folder" }));
     await waitFor(() => expect(calls).toHaveBeenCalledWith("open_folder", { id: 9 }));
+  });
+
+  it("says which batches a collection's spreadsheet lacks", async () => {
+    const missing =
+      "Batches 2 and 3 are not in this spreadsheet: they ended without files. Open them below to see why and what can be done.";
+    on("job_detail", () => ({
+      ...detail(
+        {
+          state: "collection",
+          export_path: "/downloads/9/list_2026-03-01 (batches 2 and 3 missing).xlsx",
+        },
+        ["open_folder"],
+      ),
+      spreadsheet_missing: missing,
+    }));
+    on("list_jobs", () => []);
+    render(JobDetail, { id: 9 });
+    const ready = await screen.findByTestId("results-ready");
+    expect(ready.textContent).toContain(missing);
   });
 
   it("opens its search again in New collection, to run again or edit, without sending", async () => {

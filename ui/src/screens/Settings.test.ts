@@ -61,7 +61,13 @@ describe("Settings", () => {
     on("save_settings", ({ settings }) => appStateFixture({ settings: settings as never }));
     on("credits_per_profile", () => ({
       setting: 1,
-      measured: { value: 10, job_id: 7, measured_at: "2026-11-29T10:00:00Z" },
+      measured: {
+        value: 10,
+        job_id: 7,
+        measured_at: "2026-11-29T10:00:00Z",
+        collections: 1,
+        left_out: 0,
+      },
       used: 10,
       basis: "measured",
       explained: "10 credits per profile, measured.",
@@ -92,6 +98,28 @@ describe("Settings", () => {
     });
     expect(screen.getByText(/Enter the price of one credit/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Save costs" })).toHaveProperty("disabled", true);
+  });
+
+  it("says the measured price is the median of recent collections, unusual ones left out", async () => {
+    on("credits_per_profile", () => ({
+      setting: 1,
+      measured: {
+        value: 10,
+        job_id: 12,
+        measured_at: "2026-11-29T10:00:00Z",
+        collections: 5,
+        left_out: 1,
+      },
+      used: 10,
+      basis: "measured",
+      explained: "10 credits per profile, measured: median of your last 5 collections.",
+    }));
+    start();
+    await waitFor(() =>
+      expect(screen.getByTestId("credits-measured").textContent).toContain(
+        "the median of your last 5 collections, 1 left out as unusual",
+      ),
+    );
   });
 
   it("turns update checks off and keeps the other settings", async () => {

@@ -198,6 +198,7 @@ export function detailFixture(overrides: Partial<JobDetail> = {}): JobDetail {
     download_before: null,
     records_downloaded: 0,
     batches: [],
+    spreadsheet_missing: null,
     ...overrides,
   };
 }

@@ -10,9 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseResult;
 use reqwest::header::{HeaderName, HeaderValue};
 
-/// The tests crate's counting runner, compiled here too (the core cannot depend on that crate).
-#[path = "../../../../tests/property.rs"]
-mod property;
+use crate::property;
 
 /// `PROPTEST_CASES` cases (256 unless set); failures found before are replayed first
 /// (proptest-regressions/api/classify_props.txt).
@@ -117,7 +115,9 @@ fn any_answer_is_classified_on_every_call() {
                 prop_assert!(!submitted.request_id.is_empty());
             }
             let _ = estimate(&answer);
-            let _ = retry_after(&answer.headers, SystemTime::now());
+            if let Some(wait) = retry_after(&answer.headers, SystemTime::now()) {
+                prop_assert!(wait <= super::super::LONGEST_WAIT, "{:?}", wait);
+            }
             let _ = credits_remaining(&answer.headers);
             if let Some(detail) = detail_of(&answer.body) {
                 prop_assert!(detail.chars().count() <= MAX_DETAIL_CHARS);

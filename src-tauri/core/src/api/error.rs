@@ -230,6 +230,12 @@ impl ApiError {
         }
     }
 
+    /// Whether the service could not be reached at all (refused, broken or timed-out connection):
+    /// for a request it already accepted, a reason to wait, never to fail.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::Network { .. })
+    }
+
     /// Whether trying the same call again later can help (network, 5xx, 429).
     pub fn is_transient(&self) -> bool {
         matches!(

@@ -17,6 +17,10 @@ pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 27;
 
 const WINDOW: Duration = Duration::from_secs(1);
 
+/// The longest wait the service can ask for (`Retry-After`) or the app schedules: a day. A longer
+/// one is taken as a day, so that no answer can push a job past any clock's range.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Kept between two calls a window apart: requests let through a second apart can reach the
 /// service closer together (queueing, the network), and must still fit its per-second budget.
 const MARGIN: Duration = Duration::from_millis(100);
@@ -162,18 +166,23 @@ impl RateLimiter {
 }
 
 /// Parses a `Retry-After` value: delay-seconds (`"120"`) or an HTTP-date
-/// (`"Wed, 21 Oct 2015 07:28:00 GMT"`) taken relative to `now`. A date in the past gives zero.
+/// (`"Wed, 21 Oct 2015 07:28:00 GMT"`) taken relative to `now`. A date in the past gives zero;
+/// a wait beyond [`LONGEST_WAIT`] gives that.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds).min(LONGEST_WAIT));
     }
     let format = format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
     let at = PrimitiveDateTime::parse(value, format).ok()?.assume_utc();
     let at = SystemTime::from(at);
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(LONGEST_WAIT),
+    )
 }
 
 #[cfg(test)]
@@ -196,6 +205,15 @@ mod tests {
             parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
             Some(Duration::ZERO),
             "a date in the past means: go now"
+        );
+        assert_eq!(
+            parse_retry_after(&u64::MAX.to_string(), now),
+            Some(LONGEST_WAIT),
+            "a wait beyond a day is a day"
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            Some(LONGEST_WAIT)
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);

@@ -35,7 +35,9 @@ pub use address::{is_loopback, saved_key_use, SavedKeyUse, SIMULATOR_KEY};
 pub use client::ApiClient;
 pub use config::{ApiConfig, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::{ApiError, SubmitError};
-pub use limiter::{parse_retry_after, Endpoint, RateLimiter, DEFAULT_REQUESTS_PER_SECOND};
+pub use limiter::{
+    parse_retry_after, Endpoint, RateLimiter, DEFAULT_REQUESTS_PER_SECOND, LONGEST_WAIT,
+};
 pub use preview::{PreviewPerson, PREVIEW_PEOPLE};
 pub use types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 

@@ -71,6 +71,16 @@ impl DownloadError {
         }
     }
 
+    /// Whether the service could not be reached, or the connection kept breaking without
+    /// progress: the file can continue where it stopped once the service is back.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Self::Network { .. } => true,
+            Self::Api(error) => error.is_unreachable(),
+            _ => false,
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path, error: &std::io::Error) -> Self {
         Self::Io {
             path: path.to_owned(),

@@ -269,16 +269,21 @@ async fn check_on_disk(part: &Path) -> Result<Result<u64, String>, DownloadError
     })
 }
 
-#[cfg(unix)]
+/// Makes the rename of a file into folder `dir` durable.
 fn sync_dir(dir: &Path) -> Result<(), DownloadError> {
-    File::open(dir)
-        .and_then(|handle| handle.sync_all())
-        .map_err(|e| DownloadError::io(dir, &e))
+    sync_folder(dir).map_err(|e| DownloadError::io(dir, &e))
 }
 
-/// Windows cannot open a folder as a file; NTFS journals the rename itself.
+/// Makes the names in folder `dir` durable (a file created or renamed in it), blocking: after a
+/// power cut the folder still lists them.
+#[cfg(unix)]
+pub(crate) fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Windows cannot open a folder as a file; NTFS journals the names itself.
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> Result<(), DownloadError> {
+pub(crate) fn sync_folder(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 

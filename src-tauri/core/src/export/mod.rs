@@ -143,11 +143,23 @@ pub fn export_job(
     date: time::Date,
     options: &ExportOptions,
 ) -> Result<ExportResult, ExportError> {
+    let stem = export_name(job_name, date, options.layout);
+    export_job_as(files, out_dir, &stem, options)
+}
+
+/// [`export_job`] into a file named `stem` (its extension added), such as [`export_name`] with
+/// words after it. `stem` must be a plain file name, with no folder in it.
+pub fn export_job_as(
+    files: &[PathBuf],
+    out_dir: &Path,
+    stem: &str,
+    options: &ExportOptions,
+) -> Result<ExportResult, ExportError> {
     if files.is_empty() {
         return Err(ExportError::NoFiles);
     }
     std::fs::create_dir_all(out_dir).map_err(|error| ExportError::write(out_dir, error))?;
-    let target = out_dir.join(export_name(job_name, date, options.layout));
+    let target = out_dir.join(stem);
     let mut schema = schema::Schema::scan_head(files, HEAD_RECORDS)?;
     let mut check = true;
     loop {

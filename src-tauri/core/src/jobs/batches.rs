@@ -81,6 +81,16 @@ pub fn collection_ended_with_files(batches: &[BatchView]) -> bool {
             .any(|batch| batch.state == JobState::Downloaded)
 }
 
+/// The numbers of the batches that ended without files (expired, cancelled, failed, …) and so
+/// are missing from the collection's spreadsheet; those that found no one are not missing.
+pub fn missing_batches(batches: &[BatchView]) -> Vec<u32> {
+    batches
+        .iter()
+        .filter(|batch| !matches!(batch.state, JobState::Downloaded | JobState::NoResults))
+        .map(|batch| batch.index)
+        .collect()
+}
+
 /// How many of `batches` are finished.
 pub fn batch_count(batches: &[JobState]) -> BatchCount {
     let done = batches

@@ -3,7 +3,7 @@
 //! account could spend (no other job with the service, no paid preview) measures the job alone;
 //! any other is skipped, never guessed from.
 
-use crate::money::{CreditsPerProfile, MeasuredCredits};
+use crate::money::{CreditsPerProfile, MeasuredCredits, Measurement, RECENT_MEASUREMENTS};
 use crate::store::{format_time, now_text, BalanceReading, Setting};
 
 use super::{Engine, EngineError, Mode};
@@ -17,12 +17,22 @@ impl Engine {
         ))
     }
 
-    /// The latest credits-per-profile figure measured in this mode, if any.
+    /// The credits-per-profile figure measured in this mode on the latest clean deliveries, if
+    /// any (see [`MeasuredCredits::of_recent`]).
     pub fn measured_credits(&self) -> Result<Option<MeasuredCredits>, EngineError> {
-        Ok(self
+        let recent: Vec<Measurement> = self
             .store
-            .setting(self.measured_setting())?
-            .and_then(|text| serde_json::from_str(&text).ok()))
+            .measurements(self.mode(), RECENT_MEASUREMENTS)?
+            .into_iter()
+            .filter_map(|(job_id, spent, records, measured_at)| {
+                Some(Measurement {
+                    value: per_profile(spent, records)?,
+                    job_id,
+                    measured_at,
+                })
+            })
+            .collect();
+        Ok(MeasuredCredits::of_recent(&recent))
     }
 
     /// The latest balance and when it was seen; `None` until both are known.
@@ -97,18 +107,10 @@ impl Engine {
         self.store
             .set_balance_after(job, &after, records, measured.map(|(spent, _)| spent))?;
         if let Some((spent, value)) = measured {
-            let figure = MeasuredCredits {
-                value,
-                job_id: job,
-                measured_at: after.at.clone(),
-            };
-            let json = serde_json::to_string(&figure)
-                .map_err(|error| EngineError::InvalidInput(error.to_string()))?;
-            self.store.set_setting(self.measured_setting(), &json)?;
             self.note(
                 job,
                 &format!(
-                    "It cost {spent} credits for {records} profiles: {value} per profile. Prices use this figure from now on."
+                    "It cost {spent} credits for {records} profiles: {value} per profile. Prices use the median of the latest deliveries measured, this one included."
                 ),
             )?;
         }
@@ -119,13 +121,6 @@ impl Engine {
         match self.mode() {
             Mode::Live => Setting::LastBalanceAtLive,
             Mode::Practice => Setting::LastBalanceAtPractice,
-        }
-    }
-
-    fn measured_setting(&self) -> Setting {
-        match self.mode() {
-            Mode::Live => Setting::MeasuredCreditsLive,
-            Mode::Practice => Setting::MeasuredCreditsPractice,
         }
     }
 }

@@ -272,6 +272,13 @@ impl Engine {
                 .set_file_state(lease.fence(), file.id, FileState::Pending, None)?;
             return Err(error);
         }
+        if matches!(&error, EngineError::Download(download) if download.is_unreachable()) {
+            // The request is paid and waits with the service: the job waits too, never failed.
+            self.store
+                .set_file_state(lease.fence(), file.id, FileState::Pending, None)?;
+            self.download_waits_for_service(lease, id, &error.to_string())?;
+            return Err(error);
+        }
         let message = error.user_message();
         self.store
             .set_file_state(lease.fence(), file.id, FileState::Failed, Some(&message))?;

@@ -6,10 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::export::{
-    export_job, page, read_people, ExportOptions, ExportResult, PeoplePage, PeopleQuery, PersonRow,
+    export_job_as, export_name, page, read_people, ExportLayout, ExportOptions, ExportResult,
+    PeoplePage, PeopleQuery, PersonRow,
 };
 use crate::store::FileState;
 
+use super::batches::missing_batches;
+use super::words::batches_named;
 use super::{Engine, EngineError, JobState};
 
 /// What one export reads and where it writes.
@@ -22,6 +25,27 @@ pub(super) struct ExportInputs {
     pub(super) name: String,
     /// For a collection, the batches whose files are in it (none for a single job).
     pub(super) batches: Vec<i64>,
+    /// For a collection, the numbers of the batches missing from it (see [`missing_batches`]).
+    pub(super) missing: Vec<u32>,
+}
+
+/// Past this many, a file name counts the missing batches rather than listing them.
+const MISSING_LISTED: usize = 5;
+
+impl ExportInputs {
+    /// The export's file name without its extension: the job's name and `date`, and for a
+    /// collection without some batches, which: `…_2026-12-07 (batches 2 and 3 missing)`.
+    pub(super) fn stem(&self, date: time::Date, layout: ExportLayout) -> String {
+        let stem = export_name(&self.name, date, layout);
+        match self.missing.len() {
+            0 => stem,
+            1..=MISSING_LISTED => format!(
+                "{stem} ({} missing)",
+                batches_named(&self.missing).to_lowercase()
+            ),
+            many => format!("{stem} ({many} batches missing)"),
+        }
+    }
 }
 
 /// The people read for one job's results table, and the files (path, size) they came from.
@@ -67,7 +91,7 @@ impl Engine {
     }
 
     /// Exports job `id`'s downloaded files into `to` (default: the job's folder), named after the
-    /// job and `date`. Refuses ([`EngineError::NotDownloaded`]) unless the job is downloaded and
+    /// job and `date` (and the batches missing from it, for a collection). Refuses ([`EngineError::NotDownloaded`]) unless the job is downloaded and
     /// every file is on disk. Nothing is sent to the service.
     pub fn export(
         &self,
@@ -77,11 +101,10 @@ impl Engine {
         options: &ExportOptions,
     ) -> Result<ExportResult, EngineError> {
         let inputs = self.export_inputs(id, to)?;
-        Ok(export_job(
+        Ok(export_job_as(
             &inputs.files,
             &inputs.out,
-            &inputs.name,
-            date,
+            &inputs.stem(date, options.layout),
             options,
         )?)
     }
@@ -132,6 +155,7 @@ impl Engine {
             out,
             name,
             batches: downloaded,
+            missing: missing_batches(&detail.batches),
         })
     }
 }

@@ -3,7 +3,7 @@
 //! database could not take, so that a request the service created is never forgotten.
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::ErrorCode;
 use crate::store::{EventKind, JobRow};
@@ -157,21 +157,14 @@ impl Engine {
         })
     }
 
-    /// Appends `job → request_id` to the journal and syncs it to disk.
+    /// Appends `job → request_id` to the journal and syncs it to disk (its folder too, when this
+    /// line created it).
     pub(super) fn journal_accepted(&self, job: i64, request_id: &str) -> std::io::Result<()> {
         let Some(path) = self.journal_path() else {
             return Err(std::io::Error::other("the database is not a file"));
         };
-        let mut file = crate::local_files::private_file()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        writeln!(
-            file,
-            "{job}\t{}",
-            request_id.replace(['\t', '\n', '\r'], " ")
-        )?;
-        file.sync_all()
+        let line = format!("{job}\t{}", request_id.replace(['\t', '\n', '\r'], " "));
+        append_synced(&path, &line, crate::download::sync_folder)
     }
 
     /// Applies the journal: every request id it holds that the database lacks is written, and its
@@ -218,5 +211,66 @@ impl Engine {
             applied += 1;
         }
         Ok(applied)
+    }
+}
+
+/// Appends `line` to the file at `path` and syncs it. When the file is new, its folder is synced
+/// with `sync_folder` too: without that, a power cut can lose the new file's name, and with it
+/// every line written to it.
+fn append_synced(
+    path: &Path,
+    line: &str,
+    sync_folder: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    // Readable by this user only: it names paid requests.
+    let mut options = crate::local_files::private_file();
+    options.append(true);
+    let (mut file, created) = match options.clone().create_new(true).open(path) {
+        Ok(file) => (file, true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            (options.open(path)?, false)
+        }
+        Err(error) => return Err(error),
+    };
+    writeln!(file, "{line}")?;
+    file.sync_all()?;
+    if created {
+        let folder = path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        sync_folder(folder)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The folder's fsync itself cannot be observed without cutting the power, so the seam is the
+    /// function that makes it: it is called with the journal's folder when the journal is created,
+    /// and only then; and the real one syncs a real folder without error.
+    #[test]
+    fn creating_the_journal_syncs_its_folder_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bulk-collect.sqlite3.accepted");
+        let synced = std::cell::RefCell::new(Vec::new());
+        let record = |folder: &Path| {
+            synced.borrow_mut().push(folder.to_owned());
+            Ok(())
+        };
+        append_synced(&path, "1\tr-1", record).unwrap();
+        assert_eq!(*synced.borrow(), vec![dir.path().to_owned()]);
+        append_synced(&path, "2\tr-2", record).unwrap();
+        assert_eq!(
+            synced.borrow().len(),
+            1,
+            "an existing journal's folder is not synced again"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "1\tr-1\n2\tr-2\n");
+
+        let real = dir.path().join("real.accepted");
+        append_synced(&real, "3\tr-3", crate::download::sync_folder).unwrap();
     }
 }

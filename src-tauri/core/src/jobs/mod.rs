@@ -17,6 +17,7 @@
 //! | `credits` | what a profile really costs, learnt from the balance around a delivery |
 //! | `ledger` | credits spent per job and per month |
 //! | `poll` | asking the service and recording its answer |
+//! | `outage` | an accepted request whose service cannot be reached: the job waits, never fails |
 //! | `batches` | collections: an ID list sent as batches, each sent once in its turn |
 //! | `downloads` | fetching a job's files under its lease |
 //! | `export` | a downloaded job's files as one spreadsheet export |
@@ -36,6 +37,7 @@ mod export;
 mod journal;
 mod lease;
 mod ledger;
+mod outage;
 mod poll;
 mod preview;
 mod quote;
@@ -55,6 +57,7 @@ pub use batches::{batch_count, collection_actions, collection_state, BatchCount,
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
+pub use outage::WAITING_FOR_SERVICE;
 pub use preview::{Preview, PreviewQuote, PREVIEW_CONFIRMATION_TTL};
 pub use quote::{EarlierJob, Quote, QUOTE_VALID_FOR};
 pub use request::{fingerprint, JobRequest, NewJob};

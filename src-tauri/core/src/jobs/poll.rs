@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::api::{ApiError, PollOutcome};
+use crate::api::{ApiError, PollOutcome, LONGEST_WAIT};
 use crate::download::local_file_names;
 use crate::error::ErrorCode;
 use crate::store::{format_time, JobRow};
@@ -28,6 +28,7 @@ impl Engine {
         let client = self.client()?;
         let answer = client.poll_files(&request_id).await;
         crate::test_seams::kill_point("poll.answered");
+        crate::test_seams::poll_panic_point(&request_id);
         self.record_balance(&client);
         match answer {
             Ok(outcome) => self.record_poll(&job, outcome),
@@ -41,6 +42,7 @@ impl Engine {
             PollOutcome::Pending { message, .. } => {
                 let detail = message.unwrap_or_else(|| "Still processing.".into());
                 self.server_event(job.id, status, &detail)?;
+                self.poll_reached_service(job)?;
                 self.store.set_poll_failures(job.id, 0)?;
                 let wait = self.options().poll.interval(job.poll_count + 1);
                 self.schedule_poll(job.id, wait, true)?;
@@ -160,8 +162,11 @@ impl Engine {
         }
         // Transient trouble (network, 5xx, 429 after every retry): the job stays processing and is
         // asked again after the next interval, or when the service asked, if later.
+        if error.is_unreachable() {
+            self.poll_waits_for_service(job, &error.to_string())?;
+        }
         let mut wait = self.options().poll.interval(job.poll_count + 1);
-        if let Some(asked) = error.retry_after() {
+        if let Some(asked) = error.retry_after().map(|asked| asked.min(LONGEST_WAIT)) {
             if asked > wait {
                 wait = asked;
                 let until = format_time(time::OffsetDateTime::now_utc() + asked);
@@ -175,14 +180,15 @@ impl Engine {
         Err(error.into())
     }
 
-    /// Sets when job `id` is next asked: on the monotonic clock for this process, and as a time in
-    /// the database for the UI and the next start.
+    /// Sets when job `id` is next asked (in at most [`LONGEST_WAIT`]): on the monotonic clock for
+    /// this process, and as a time in the database for the UI and the next start.
     pub(super) fn schedule_poll(
         &self,
         id: i64,
         wait: Duration,
         count: bool,
     ) -> Result<(), EngineError> {
+        let wait = wait.min(LONGEST_WAIT);
         self.set_due(id, wait);
         let next = format_time(time::OffsetDateTime::now_utc() + wait);
         self.store.set_next_poll(id, Some(&next), count)?;
@@ -229,3 +235,7 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "poll_tests.rs"]
+mod tests;

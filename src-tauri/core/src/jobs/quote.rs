@@ -57,7 +57,8 @@ pub struct Quote {
     pub credits_per_record: u32,
     /// Where that figure comes from: measured on an earlier delivery, or the plan setting.
     pub credits_basis: CreditsBasis,
-    /// That, in plain words: "10 credits per profile, measured on an earlier delivery."
+    /// That, in plain words: "10 credits per profile, measured: median of your last 5
+    /// collections." (or "… measured on an earlier delivery.", "… from your plan setting.").
     pub credits_note: String,
     /// The limit per request, when this price is above it: spending it needs a second
     /// confirmation naming its credits (`Confirmation::over_cap`).
@@ -117,7 +118,7 @@ impl Engine {
                 (count, count, self.last_balance()?)
             }
         };
-        let fingerprint = fingerprint(&job.request.canonical());
+        let fingerprint = fingerprint(&job.request.canonical(matches));
         let since = format_time(time::OffsetDateTime::now_utc() - RETENTION);
         // The job this quote sends again is named by the question's warning, not as "collected".
         let earlier: Vec<JobRow> = self
@@ -170,7 +171,7 @@ impl Engine {
             valid_for: QUOTE_VALID_FOR,
             batches: batches_for(&job.request),
         })?;
-        let mut quote = view(&row, &earlier);
+        let mut quote = view(&row, &earlier, per_profile.quote_note());
         quote.over_cap = options.credit_cap.filter(|cap| quote.credits > *cap);
         Ok(quote)
     }
@@ -273,7 +274,7 @@ fn new_job_from(name: &str, kind: &JobKind, source: JobSource<'_>) -> Result<New
 }
 
 /// What a person sees of a stored quote.
-pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
+pub(super) fn view(row: &QuoteRow, earlier: &[JobRow], credits_note: String) -> Quote {
     let q = &row.request;
     let earlier: Vec<EarlierJob> = earlier
         .iter()
@@ -321,7 +322,7 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         credits: q.credits,
         credits_per_record: q.credits_per_record,
         credits_basis: q.credits_basis,
-        credits_note: credits_note(q.credits_per_record, q.credits_basis),
+        credits_note,
         over_cap: None,
         balance: q.balance,
         expires_at: row.expires_at.clone(),
@@ -329,15 +330,6 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         replaces_job: q.replaces_job,
         question,
         batches: q.batches,
-    }
-}
-
-/// "10 credits per profile, measured on an earlier delivery." / "… from your plan setting."
-fn credits_note(per_profile: u32, basis: CreditsBasis) -> String {
-    let figure = crate::money::credits_word(u64::from(per_profile));
-    match basis {
-        CreditsBasis::Measured => format!("{figure} per profile, measured on an earlier delivery."),
-        CreditsBasis::Setting => format!("{figure} per profile, from your plan setting."),
     }
 }
 

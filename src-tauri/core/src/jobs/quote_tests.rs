@@ -1,6 +1,54 @@
 //! Tests of `quote.rs`.
 
 use super::*;
+use crate::api::scripted_peer::{Reply, ScriptedPeer};
+use crate::jobs::Mode;
+
+/// A search for everyone, with `limit`.
+fn everyone(limit: Option<u32>) -> NewJob {
+    NewJob {
+        name: None,
+        request: JobRequest::Query {
+            query: crate::query::parse_query(r#"{"query": {"match_all": {}}}"#).unwrap(),
+            limit,
+        },
+        webhook_url: None,
+    }
+}
+
+/// The same search with a larger limit that does not bind (the service counts fewer matches)
+/// delivers the same profiles: it is the same data, collected before. A limit below the matches
+/// is other data.
+#[tokio::test]
+async fn a_larger_limit_that_does_not_bind_is_the_same_data_collected_before() {
+    let counted = Reply::json(200, "[]").with("x-total-results", "30");
+    let peer = ScriptedPeer::start(vec![counted; 5]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = crate::jobs::tests::engine_at(dir.path(), &peer.base_url);
+    let first = engine.quote(&everyone(Some(50))).await.unwrap();
+    assert_eq!(first.records, 30);
+    let job = engine
+        .store()
+        .spend_quote(
+            Mode::Practice,
+            first.id,
+            "me",
+            "me",
+            Duration::from_secs(60),
+        )
+        .unwrap()
+        .unwrap();
+    engine.store().set_request_id(job.id, "r-1").unwrap();
+
+    for limit in [Some(100), None, Some(30)] {
+        let quote = engine.quote(&everyone(limit)).await.unwrap();
+        let earlier: Vec<i64> = quote.earlier.iter().map(|job| job.id).collect();
+        assert_eq!(earlier, vec![job.id], "limit {limit:?}");
+        assert!(quote.question.contains("again"), "{}", quote.question);
+    }
+    let fewer = engine.quote(&everyone(Some(29))).await.unwrap();
+    assert!(fewer.earlier.is_empty(), "29 of 30 is other data");
+}
 
 #[test]
 fn webhook_must_be_https() {

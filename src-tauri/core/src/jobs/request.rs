@@ -37,12 +37,16 @@ pub struct NewJob {
 }
 
 impl JobRequest {
-    /// The request in canonical form: what decides whether two requests collect the same data.
-    /// Object keys are sorted by [`fingerprint`]; an ID list is a set, so it is sorted here.
-    pub fn canonical(&self) -> serde_json::Value {
+    /// What the request would deliver, in canonical form: what decides whether two requests
+    /// collect the same data. `matches` is how many profiles the service counted: a limit counts
+    /// only where it binds (below `matches`), so the same search with a larger limit, or none, is
+    /// the same data. Object keys are sorted by [`fingerprint`]; an ID list is a set, so it is
+    /// sorted here.
+    pub fn canonical(&self, matches: u64) -> serde_json::Value {
         match self {
             JobRequest::Query { query, limit } => {
-                serde_json::json!({"es_dsl_query": query.body, "limit": limit})
+                let binding = limit.filter(|limit| u64::from(*limit) < matches);
+                serde_json::json!({"es_dsl_query": query.body, "limit": binding})
             }
             JobRequest::Ids { report, .. } => {
                 let mut ids = report.ids.clone();

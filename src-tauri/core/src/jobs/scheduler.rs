@@ -176,7 +176,19 @@ impl Engine {
                         sleep = sleep.min(due);
                     }
                 }
-                JobState::Ready | JobState::Downloading => self.start_download(&job),
+                JobState::Ready | JobState::Downloading => {
+                    // A download that found the service out of reach waits its turn (outage.rs).
+                    let due = if super::outage::waits_for_service(&job) {
+                        self.due_in(&job)
+                    } else {
+                        Duration::ZERO
+                    };
+                    if due.is_zero() {
+                        self.start_download(&job);
+                    } else {
+                        sleep = sleep.min(due);
+                    }
+                }
                 _ => {}
             }
         }
@@ -193,14 +205,17 @@ impl Engine {
         let engine = Arc::clone(self);
         let id = job.id;
         tokio::spawn(async move {
+            // However the poll ends (answered, failed, timed out, or panicked), the job goes back.
+            let _turn = PollTurn {
+                engine: Arc::clone(&engine),
+                job: id,
+            };
             match tokio::time::timeout(POLL_DEADLINE, engine.poll_once(id)).await {
                 Ok(Ok(_)) | Ok(Err(_)) => {} // Errors are in the audit trail; the job is rescheduled.
                 Err(_) => tracing::warn!(
                     "job {id}: the poll took over {POLL_DEADLINE:?}; asking again later"
                 ),
             }
-            lock(&engine.polls).remove(&id);
-            engine.wake.notify_one();
         });
     }
 
@@ -248,5 +263,19 @@ impl Engine {
 
     pub(super) fn forget_due(&self, id: i64) {
         lock(&self.due).remove(&id);
+    }
+}
+
+/// A poll task's hold on its job: dropping it (when the task ends, even by a panic) gives the job
+/// back to the scheduler, which asks again once it is due.
+struct PollTurn {
+    engine: Arc<Engine>,
+    job: i64,
+}
+
+impl Drop for PollTurn {
+    fn drop(&mut self) {
+        lock(&self.engine.polls).remove(&self.job);
+        self.engine.wake.notify_one();
     }
 }

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::export::{export_job, ExportOptions};
+use crate::export::{export_job_as, ExportOptions};
 
 use super::engine::lock;
 use super::lease::Lease;
-use super::{Engine, EngineError, JobState};
+use super::{Engine, EngineError};
 
 /// How often to look again while another process makes the same job's spreadsheet.
 const BUSY_RETRY: Duration = Duration::from_millis(250);
@@ -79,18 +79,13 @@ impl Engine {
             if detail.job.export_path.is_some() {
                 return true; // Made meanwhile (by the other path, or by another process).
             }
-            let missing: Vec<String> = detail
-                .batches
-                .iter()
-                .filter(|b| !matches!(b.state, JobState::Downloaded | JobState::NoResults))
-                .map(|b| b.index.to_string())
-                .collect();
+            let missing = super::batches::missing_batches(&detail.batches);
             if !missing.is_empty() && super::batches::collection_ended_with_files(&detail.batches) {
                 self.audit(self.note(
                     id,
                     &format!(
-                        "Batch {} ended without files, so the spreadsheet holds the other batches. Open a batch to see why and what can be done.",
-                        missing.join(", ")
+                        "{} ended without files, so the spreadsheet holds the other batches. Open a batch to see why and what can be done.",
+                        super::words::batches_named(&missing)
                     ),
                 ));
             }
@@ -103,8 +98,9 @@ impl Engine {
         let made = match self.export_inputs(id, None) {
             Ok(inputs) => {
                 let batches = inputs.batches.clone();
+                let stem = inputs.stem(today, options.layout);
                 tokio::task::spawn_blocking(move || {
-                    export_job(&inputs.files, &inputs.out, &inputs.name, today, &options)
+                    export_job_as(&inputs.files, &inputs.out, &stem, &options)
                 })
                 .await
                 .map_err(|error| EngineError::InvalidInput(error.to_string()))

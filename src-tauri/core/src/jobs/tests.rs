@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use crate::api::{ApiConfig, RateLimiter};
+use crate::api::{ApiConfig, RateLimiter, RetryPolicy};
 use crate::error::{Coded, ErrorCode};
 use crate::ids::parse_id_list;
+use crate::secrets::ApiKey;
 use crate::store::Store;
 
 use super::*;
@@ -18,6 +19,37 @@ pub(super) fn engine(dir: &std::path::Path) -> std::sync::Arc<Engine> {
     };
     let options = EngineOptions::new(Mode::Practice, api, dir.join("downloads"));
     Engine::new(store, options, None, RateLimiter::new(27)).unwrap()
+}
+
+/// An engine over a new database in `dir`, talking to `base` with a short retry policy and a
+/// fast poll schedule.
+pub(super) fn engine_at(dir: &std::path::Path, base: &str) -> std::sync::Arc<Engine> {
+    let store = Store::open(&Store::default_path(dir)).unwrap();
+    let api = ApiConfig {
+        base_url: base.into(),
+        retry: RetryPolicy {
+            max_attempts: 2,
+            max_rate_limited_attempts: 2,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+        },
+        ..ApiConfig::default()
+    };
+    let options = EngineOptions {
+        poll: PollSchedule {
+            first: Duration::from_millis(20),
+            factor: 1.5,
+            max: Duration::from_millis(200),
+        },
+        ..EngineOptions::new(Mode::Practice, api, dir.join("downloads"))
+    };
+    Engine::new(
+        store,
+        options,
+        Some(ApiKey::new("test-key")),
+        RateLimiter::new(27),
+    )
+    .unwrap()
 }
 
 pub(super) fn ids(text: &str) -> NewJob {
@@ -33,7 +65,7 @@ pub(super) fn ids(text: &str) -> NewJob {
 }
 
 /// A job in `submitting`, as a process that died before its POST leaves it.
-async fn orphan(engine: &Engine) -> crate::store::JobRow {
+pub(super) async fn orphan(engine: &Engine) -> crate::store::JobRow {
     let quote = engine.quote(&ids("1\n2\n3\n")).await.unwrap();
     let job = engine
         .store()

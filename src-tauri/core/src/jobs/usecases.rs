@@ -8,8 +8,11 @@ use crate::store::{
     format_time, Attached, FileRow, JobEvent, JobRow, JobSummary, ListPage, StoreError,
 };
 
-use super::batches::{batch_count, collection_actions, collection_state, BatchView};
+use super::batches::{
+    batch_count, collection_actions, collection_state, missing_batches, BatchView,
+};
 use super::engine::lock;
+use super::words::batches_named;
 use super::{Engine, EngineError, JobAction, JobState};
 
 /// A job with everything the detail view shows.
@@ -31,6 +34,9 @@ pub struct JobDetail {
     pub records_downloaded: u64,
     /// A collection's batches, in order (empty for a single job). Its `files` are theirs.
     pub batches: Vec<BatchView>,
+    /// For a collection whose spreadsheet lacks some batches (they ended without files), which,
+    /// in plain words; `None` when its spreadsheet holds every batch, or it has none.
+    pub spreadsheet_missing: Option<String>,
 }
 
 impl Engine {
@@ -85,6 +91,7 @@ impl Engine {
             files,
             job,
             batches: Vec::new(),
+            spreadsheet_missing: None,
         })
     }
 
@@ -104,6 +111,17 @@ impl Engine {
                 );
             }
         }
+        let missing = missing_batches(&batches);
+        let spreadsheet_missing = (job.export_path.is_some() && !missing.is_empty()).then(|| {
+            let one = missing.len() == 1;
+            format!(
+                "{} {} not in this spreadsheet: {} ended without files. Open {} below to see why and what can be done.",
+                batches_named(&missing),
+                if one { "is" } else { "are" },
+                if one { "it" } else { "they" },
+                if one { "it" } else { "them" },
+            )
+        });
         Ok(JobDetail {
             actions: collection_actions(&batches),
             download_before: download_before.map(format_time),
@@ -112,6 +130,7 @@ impl Engine {
             files,
             job,
             batches,
+            spreadsheet_missing,
         })
     }
 

@@ -54,3 +54,26 @@ pub(super) fn plural(count: u64, one: &str, many: &str) -> String {
         format!("{} {many}", group(count))
     }
 }
+
+/// Batch numbers in words: `[3]` → "Batch 3", `[2, 3]` → "Batches 2 and 3", `[2, 3, 5]` →
+/// "Batches 2, 3 and 5".
+pub(super) fn batches_named(indices: &[u32]) -> String {
+    let numbers: Vec<String> = indices.iter().map(u32::to_string).collect();
+    match numbers.as_slice() {
+        [one] => format!("Batch {one}"),
+        [rest @ .., last] => format!("Batches {} and {last}", rest.join(", ")),
+        [] => "No batch".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batches_named;
+
+    #[test]
+    fn batch_numbers_read_as_a_list() {
+        assert_eq!(batches_named(&[3]), "Batch 3");
+        assert_eq!(batches_named(&[2, 3]), "Batches 2 and 3");
+        assert_eq!(batches_named(&[2, 3, 5]), "Batches 2, 3 and 5");
+    }
+}

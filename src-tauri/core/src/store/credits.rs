@@ -132,6 +132,28 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// The latest `count` clean measurements of `mode` (deliveries whose two balance readings
+    /// measured them alone), newest first, each as what it spent for how many profiles and when.
+    pub fn measurements(
+        &self,
+        mode: Mode,
+        count: usize,
+    ) -> StoreResult<Vec<(i64, i64, u64, String)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT c.job_id, c.spent, c.records, c.balance_after_at
+             FROM job_credits c JOIN jobs j ON j.id = c.job_id
+             WHERE j.mode = ?1 AND c.spent IS NOT NULL AND c.records > 0
+                 AND c.balance_after_at IS NOT NULL
+             ORDER BY c.balance_after_at DESC, c.job_id DESC LIMIT ?2",
+        )?;
+        let limit = i64::try_from(count).unwrap_or(i64::MAX);
+        let rows = statement.query_map(params![mode.as_str(), limit], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// What else, from `from` to `to`, may have spent credits of this mode's account besides job
     /// `job`: another job with the service in that time (from its reading before its POST, or
     /// its sending, until its delivery, or its end; still open if it has not ended), or a preview

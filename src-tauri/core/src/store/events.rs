@@ -97,6 +97,26 @@ impl Store {
         Ok(())
     }
 
+    /// Says why job `id` stands where it is, without moving it: its reason becomes `reason` if it
+    /// is still in `state` and said something else, with the same words as a note in its trail,
+    /// in one write. Returns whether it changed. `reason` must already be redacted.
+    pub fn set_reason(&self, id: i64, state: JobState, reason: &str) -> StoreResult<bool> {
+        self.write_now(|transaction, now| {
+            let changed = transaction.execute(
+                "UPDATE jobs SET state_reason = ?3, updated_at = ?4 \
+                 WHERE id = ?1 AND state = ?2 AND state_reason IS NOT ?3",
+                params![id, state.as_str(), reason, now],
+            )?;
+            if changed == 1 {
+                transaction.execute(
+                    "INSERT INTO job_events (job_id, at, kind, detail) VALUES (?1, ?2, 'note', ?3)",
+                    params![id, now, reason],
+                )?;
+            }
+            Ok(changed == 1)
+        })
+    }
+
     /// Jobs of `mode` that were downloaded and then nothing more (the last line of their trail is
     /// the move to `downloaded`): the spreadsheet made after a download never began or never
     /// finished (the app stopped in between). Batches of a collection with no spreadsheet yet

@@ -45,10 +45,6 @@ pub enum Setting {
     LastBalanceAtLive,
     /// When the last balance was seen (practice mode), RFC 3339.
     LastBalanceAtPractice,
-    /// The latest credits-per-profile figure measured on a delivered job (live mode), as JSON.
-    MeasuredCreditsLive,
-    /// The same for practice mode.
-    MeasuredCreditsPractice,
 }
 
 impl Setting {
@@ -73,8 +69,6 @@ impl Setting {
             Setting::PricePerCredit => "price_per_credit",
             Setting::LastBalanceAtLive => "last_balance_at_live",
             Setting::LastBalanceAtPractice => "last_balance_at_practice",
-            Setting::MeasuredCreditsLive => "measured_credits_live",
-            Setting::MeasuredCreditsPractice => "measured_credits_practice",
         }
     }
 }

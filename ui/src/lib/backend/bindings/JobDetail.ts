@@ -36,4 +36,9 @@ records_downloaded: number,
 /**
  * A collection's batches, in order (empty for a single job). Its `files` are theirs.
  */
-batches: Array<BatchView>, };
+batches: Array<BatchView>, 
+/**
+ * For a collection whose spreadsheet lacks some batches (they ended without files), which,
+ * in plain words; `None` when its spreadsheet holds every batch, or it has none.
+ */
+spreadsheet_missing: string | null, };

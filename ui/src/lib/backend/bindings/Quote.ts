@@ -40,7 +40,8 @@ credits_per_record: number,
  */
 credits_basis: CreditsBasis, 
 /**
- * That, in plain words: "10 credits per profile, measured on an earlier delivery."
+ * That, in plain words: "10 credits per profile, measured: median of your last 5
+ * collections." (or "… measured on an earlier delivery.", "… from your plan setting.").
  */
 credits_note: string, 
 /**
