@@ -18,7 +18,7 @@ pub(crate) struct ProcessId {
     pub started: Option<u64>,
     /// The boot it runs in (`/proc/sys/kernel/random/boot_id`).
     pub boot: Option<String>,
-    /// The machine it runs on (`/etc/machine-id`, else the host name).
+    /// The machine it runs on (`/etc/machine-id`, else the host name) and its PID namespace.
     pub machine: Option<String>,
 }
 
@@ -66,9 +66,7 @@ impl Host for Os {
                     Probe::Ended | Probe::Unknown => None,
                 },
                 boot: read_trimmed("/proc/sys/kernel/random/boot_id"),
-                machine: read_trimmed("/etc/machine-id")
-                    .or_else(|| read_trimmed("/var/lib/dbus/machine-id"))
-                    .or_else(|| read_trimmed("/proc/sys/kernel/hostname")),
+                machine: machine(),
             }
         })
         .clone()
@@ -77,6 +75,17 @@ impl Host for Os {
     fn probe(&self, pid: u32) -> Probe {
         probe(pid)
     }
+}
+
+/// The machine, as seen from this process's PID namespace: a process in a sandbox or container
+/// numbers processes differently, so one seen from another namespace counts as on another machine
+/// (its expiry decides) rather than as ended.
+fn machine() -> Option<String> {
+    let id = read_trimmed("/etc/machine-id")
+        .or_else(|| read_trimmed("/var/lib/dbus/machine-id"))
+        .or_else(|| read_trimmed("/proc/sys/kernel/hostname"))?;
+    let namespace = std::fs::read_link("/proc/self/ns/pid").ok()?;
+    Some(format!("{id} {}", namespace.display()))
 }
 
 fn read_trimmed(path: &str) -> Option<String> {
