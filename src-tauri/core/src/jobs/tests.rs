@@ -163,6 +163,42 @@ async fn the_journal_is_readable_by_its_owner_only() {
 }
 
 #[tokio::test]
+async fn a_request_id_the_journal_brings_after_a_cancel_offers_the_paid_download() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let job = orphan(&engine).await;
+    engine.recover().unwrap();
+    engine.cancel(job.id).unwrap(); // A person cancelled it while it was uncertain.
+    engine.journal_accepted(job.id, "req-late").unwrap();
+    engine.recover().unwrap();
+    engine.recover().unwrap();
+    let detail = engine.detail(job.id).unwrap();
+    assert_eq!(detail.job.state, JobState::Cancelled);
+    assert_eq!(detail.job.request_id.as_deref(), Some("req-late"));
+    assert_eq!(detail.actions, vec![JobAction::DownloadPaid]);
+    assert_eq!(
+        engine.retry(job.id).unwrap().state,
+        JobState::Processing,
+        "Download it"
+    );
+
+    // Cancelled again, now that the request is known: the store refuses the way back itself.
+    engine.cancel(job.id).unwrap();
+    let back = engine
+        .store()
+        .move_state(
+            job.id,
+            &[JobState::Cancelled],
+            JobState::Processing,
+            None,
+            None,
+        )
+        .unwrap();
+    assert!(back.is_none());
+    assert!(engine.detail(job.id).unwrap().actions.is_empty());
+}
+
+#[tokio::test]
 async fn attach_takes_only_what_looks_like_a_request_id_and_only_for_an_uncertain_job() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path());

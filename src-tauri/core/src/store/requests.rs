@@ -120,14 +120,13 @@ impl Store {
     /// True when job `id` was cancelled while uncertain and its request id arrived since: the
     /// request is paid and may still be downloaded (its move back to `processing` is allowed).
     pub fn paid_after_cancel(&self, id: i64) -> StoreResult<bool> {
-        Ok(self
-            .lock()
+        self.lock()
             .query_row(
                 &format!("SELECT {PAID_AFTER_CANCEL} FROM jobs WHERE id = ?1"),
                 [id],
                 |row| row.get(0),
             )
             .optional()?
-            .ok_or(StoreError::NoSuchJob(id))?)
+            .ok_or(StoreError::NoSuchJob(id))
     }
 }
