@@ -298,17 +298,18 @@ async fn the_key_lives_in_the_keychain_and_is_never_printed() {
     let status = stdout_json(&run(&["--json", "key", "status"], None));
     assert_eq!(status["stored"], false);
     // Coresignal itself needs the stored key: without one, nothing is sent.
-    let missing = run(
-        &[
+    let missing = Command::new(workspace_binary("bulk-collect-cli"))
+        .args([
             "--api-base",
             collect_core::api::DEFAULT_BASE_URL,
-            "--json",
-            "estimate",
-            "--query",
-            &python_query_file(),
-        ],
-        None,
-    );
+            "--data-dir",
+        ])
+        .arg(harness.dir.path())
+        .args(["--json", "estimate", "--query", &python_query_file()])
+        .env_remove("BULK_COLLECT_API_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(stdout_json(&missing)["error"]["code"], "KeyMissing");
 }
 
