@@ -1,5 +1,6 @@
 //! Tests of `quote.rs`.
 
+use super::super::words::{group, plural};
 use super::*;
 
 #[test]

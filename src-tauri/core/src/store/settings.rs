@@ -49,6 +49,8 @@ pub enum Setting {
     MeasuredCreditsLive,
     /// The same for practice mode.
     MeasuredCreditsPractice,
+    /// "1" once the person said which Coresignal plan they are on (unset: Live prices assume).
+    CreditsPlanKnown,
 }
 
 impl Setting {
@@ -75,6 +77,7 @@ impl Setting {
             Setting::LastBalanceAtPractice => "last_balance_at_practice",
             Setting::MeasuredCreditsLive => "measured_credits_live",
             Setting::MeasuredCreditsPractice => "measured_credits_practice",
+            Setting::CreditsPlanKnown => "credits_plan_known",
         }
     }
 }
