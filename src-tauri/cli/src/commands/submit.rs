@@ -34,12 +34,12 @@ pub(super) fn read_query(path: &Path) -> Result<collect_core::query::EsQuery, Us
 
 pub(super) fn quote_text(quote: &Quote) -> String {
     if quote.practice {
-        // Practice spends nothing: no balance, no "credits" beside the count (the question says
-        // what a real account would pay).
+        // Practice spends nothing: no balance, and the price is what a real account would pay.
         return format!(
-            "{} match · {} profiles",
+            "{} match · {} profiles · {} credits (Practice: nothing is spent)",
             group(quote.matches),
-            group(quote.records)
+            group(quote.records),
+            group(quote.credits)
         );
     }
     let balance = quote
