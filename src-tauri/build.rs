@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "preview_people",
     "credits_per_profile",
     "credit_ledger",
+    "open_top_up_page",
 ];
 
 fn main() {

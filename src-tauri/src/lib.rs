@@ -1,6 +1,7 @@
 //! The Tauri adapter: commands, state, window, events. Business logic lives in `collect-core`;
 //! everything here only turns IPC calls into core calls and core results into `{code, message}`.
 
+mod ask;
 mod commands;
 mod events;
 pub mod linux;

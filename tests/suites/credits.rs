@@ -8,7 +8,7 @@
 
 use bulk_collect_tests::*;
 use collect_core::error::Coded;
-use collect_core::jobs::{Confirmation, JobState, LedgerKind};
+use collect_core::jobs::{Confirmation, JobState, LedgerKind, Mode};
 use collect_core::money::CreditsBasis;
 use collect_core::ErrorCode;
 use coresignal_sim::{Endpoint, SimConfig, DEFAULT_PRACTICE_KEY};
@@ -284,7 +284,9 @@ async fn one_delivery_measured_while_another_key_spent_does_not_raise_later_pric
 async fn a_price_over_the_limit_needs_a_second_confirmation_naming_its_credits() {
     let harness = harness(1, 0, 0).await;
     let engine = &harness.engine;
+    // The limit guards money, so it holds in Live mode (Practice spends nothing).
     let mut options = engine.options();
+    options.mode = Mode::Live;
     options.credit_cap = Some(5);
     engine.apply(options).unwrap();
 
@@ -307,8 +309,8 @@ async fn a_price_over_the_limit_needs_a_second_confirmation_naming_its_credits()
             .submit_confirmed(
                 quote.id,
                 Confirmation {
-                    again: false,
                     over_cap: wrong,
+                    ..yes_to(engine, quote.id, quote.credits)
                 },
             )
             .await
@@ -324,8 +326,8 @@ async fn a_price_over_the_limit_needs_a_second_confirmation_naming_its_credits()
         .submit_confirmed(
             quote.id,
             Confirmation {
-                again: false,
                 over_cap: Some(500),
+                ..yes_to(engine, quote.id, quote.credits)
             },
         )
         .await
@@ -333,5 +335,20 @@ async fn a_price_over_the_limit_needs_a_second_confirmation_naming_its_credits()
     assert_eq!(job.state, JobState::Processing);
     assert_eq!(harness.sim.count_calls(Endpoint::SubmitIdFile), 1);
     // Under the limit, the first confirmation is enough.
-    engine.submit(under.id, false).await.unwrap();
+    engine
+        .submit_confirmed(under.id, yes_to(engine, under.id, under.credits))
+        .await
+        .unwrap();
+}
+
+/// A person's yes to Live quote `quote` (what the app's native dialog or the CLI's prompt records).
+fn yes_to(engine: &collect_core::jobs::Engine, quote: i64, credits: u64) -> Confirmation {
+    Confirmation {
+        consent: Some(
+            engine
+                .consents()
+                .granted_by_person(collect_core::consent::Consent::Quote { quote, credits }),
+        ),
+        ..Confirmation::default()
+    }
 }

@@ -91,8 +91,11 @@ async fn a_free_preview_needs_no_yes() {
     assert_eq!(answer["credits"], 0);
 }
 
+/// The limit per request guards money, so it holds in Live mode only (`money_on_screen` and
+/// `credits` test it there): against the simulator (Practice, where nothing is spent) one `--yes`
+/// is enough above it, and the answer says nothing is spent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn submit_over_the_limit_needs_yes_over_cap() {
+async fn in_practice_the_limit_per_request_asks_nothing_more() {
     let harness = Harness::start(quick_sim()).await;
     harness
         .engine
@@ -100,33 +103,21 @@ async fn submit_over_the_limit_needs_yes_over_cap() {
         .set_setting(Setting::CreditCap, "5")
         .unwrap();
     let query = python_query_file();
-    let args = [
-        "--json", "submit", "--query", &query, "--limit", "12", "--yes",
-    ];
-    let refused = run_cli(&harness, &args);
-    assert!(!refused.status.success());
-    let error = &stdout_json(&refused)["error"];
-    assert_eq!(error["code"], "OverCap");
-    let message = error["message"].as_str().unwrap();
-    assert!(
-        message.contains("costs 12 credits, above your limit of 5 per request")
-            && message.contains("--yes-over-cap"),
-        "{message}"
-    );
-    assert!(harness.sim.requests().is_empty(), "nothing was submitted");
-
-    let under = run_cli(
+    let sent = run_cli(
         &harness,
         &[
-            "--json", "submit", "--query", &query, "--limit", "5", "--yes",
+            "--json", "submit", "--query", &query, "--limit", "12", "--yes",
         ],
     );
-    assert!(under.status.success(), "at the limit: one confirmation");
-    let mut over = args.to_vec();
-    over.push("--yes-over-cap");
-    let sent = stdout_json(&run_cli(&harness, &over));
-    assert_eq!(sent["state"], "processing");
-    assert_eq!(harness.sim.requests().len(), 2);
+    assert!(sent.status.success(), "{sent:?}");
+    let answer = stdout_json(&sent);
+    assert_eq!(answer["state"], "processing");
+    assert_eq!(answer["quote"]["over_cap"], serde_json::Value::Null);
+    assert!(answer["quote"]["question"]
+        .as_str()
+        .unwrap()
+        .ends_with("Practice: nothing is spent (a real account would pay 12 credits)."));
+    assert_eq!(harness.sim.requests().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -129,8 +129,15 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum KeyCommand {
-    /// Read a key from standard input and store it in the OS keychain.
-    Set,
+    /// Read a key from standard input and store it in the OS keychain. On a terminal it then asks
+    /// which Coresignal plan the account is on; until that is known (or measured), Live prices
+    /// assume 10 credits a profile and say so.
+    Set {
+        /// Credits per profile on your plan (10 on plans from 2025 on, 1 on older ones), instead
+        /// of being asked.
+        #[arg(long, value_name = "CREDITS")]
+        credits_per_profile: Option<u32>,
+    },
     /// Say whether a key is stored (never prints it).
     Status,
     /// Remove the stored key.

@@ -11,6 +11,7 @@
 //! | [`session`] | the desktop session: data folder, chosen mode and its running engine, picked files |
 //! | [`settings`] | the user's settings with their defaults |
 //! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
+//! | [`consent`] | the proof that a person (not a script in the webview) said yes to a money decision |
 //! | [`money`] | what a profile costs (plan setting or measured), the price of a credit, the cap per request |
 //! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
@@ -18,6 +19,7 @@
 //! | [`test_seams`] | debug builds only: kill points, a fast poll schedule and a short lease for the crash-proof suites |
 
 pub mod api;
+pub mod consent;
 pub mod download;
 pub mod error;
 pub mod export;

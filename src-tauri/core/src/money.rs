@@ -18,6 +18,21 @@ pub const DEFAULT_PREVIEW_CREDITS: u32 = 10;
 /// The most credits the preview setting allows.
 pub const MAX_PREVIEW_CREDITS: u32 = 1_000;
 
+/// Credits per profile a Live price assumes while the person has not said which plan they are on
+/// and no delivery has measured it. From the contract (`coresignal-bulk-collect.md`, Part 1
+/// "Credits" and Part 2 section 6): the product page said 1, newer pricing (2025/26, live-tested
+/// notes and the pricing capture) says 10 for Clean Employee. A price is a promise, so the
+/// assumption takes the higher, current figure: a wrong guess can only overstate the cost.
+pub const ASSUMED_CREDITS_PER_PROFILE: u32 = 10;
+
+/// The limit per request a new installation starts with: above it, a second confirmation names
+/// the figure. A person can change it or turn it off in Settings.
+pub const DEFAULT_CREDIT_CAP: u64 = 1_000;
+
+/// Where a person tops up credits. The contract names no billing page of the dashboard; its
+/// reference table names Coresignal's guide on credits and billing, which says how to top up.
+pub const TOP_UP_URL: &str = "https://docs.coresignal.com/guides/understanding-credits-and-billing";
+
 /// What one credit costs in money, as the user wrote it on their plan (shown beside credits).
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[ts(export)]
@@ -82,6 +97,9 @@ pub enum CreditsBasis {
     Setting,
     /// Measured from the balance before and after an earlier delivered job.
     Measured,
+    /// Neither: the person has not said which plan they are on and nothing was measured yet, so
+    /// Live prices use [`ASSUMED_CREDITS_PER_PROFILE`] and say so.
+    Assumed,
 }
 
 impl CreditsBasis {
@@ -90,6 +108,7 @@ impl CreditsBasis {
         match self {
             CreditsBasis::Setting => "setting",
             CreditsBasis::Measured => "measured",
+            CreditsBasis::Assumed => "assumed",
         }
     }
 
@@ -97,6 +116,7 @@ impl CreditsBasis {
     pub fn parse(text: Option<&str>) -> Self {
         match text {
             Some("measured") => CreditsBasis::Measured,
+            Some("assumed") => CreditsBasis::Assumed,
             _ => CreditsBasis::Setting,
         }
     }
@@ -171,9 +191,65 @@ impl CreditsPerProfile {
             (Some(measured), CreditsBasis::Measured) => {
                 format!("{figure} per profile, {}.", measured.source(false))
             }
+            (_, CreditsBasis::Assumed) => self.explained.clone(),
             _ => format!("{figure} per profile, from your plan setting."),
         }
     }
+
+    /// The figure a Live price uses before the plan is known or measured:
+    /// [`ASSUMED_CREDITS_PER_PROFILE`], saying so.
+    pub fn assumed(setting: u32) -> Self {
+        Self {
+            setting,
+            measured: None,
+            used: ASSUMED_CREDITS_PER_PROFILE,
+            basis: CreditsBasis::Assumed,
+            explained: assumed_note(),
+        }
+    }
+}
+
+/// "This uses an assumed 10 credits a profile; …": said wherever an assumed price is shown.
+pub fn assumed_note() -> String {
+    format!(
+        "This uses an assumed {} a profile; choose your Coresignal plan in Settings to be sure \
+         (after your first collection the app measures it from your balance).",
+        credits_word(u64::from(ASSUMED_CREDITS_PER_PROFILE))
+    )
+}
+
+/// A price the known balance cannot pay.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
+pub struct Shortfall {
+    /// Credits the request needs.
+    #[ts(type = "number")]
+    pub needs: u64,
+    /// Credits the account has (the latest balance the service reported).
+    #[ts(type = "number")]
+    pub has: i64,
+    /// "This needs 2,500 credits; you have 1,800."
+    pub message: String,
+    /// Where to top up ([`TOP_UP_URL`]).
+    pub top_up_url: String,
+}
+
+/// `Some` when `balance` is known and below `credits`.
+pub fn shortfall(credits: u64, balance: Option<i64>) -> Option<Shortfall> {
+    let has = balance?;
+    if u64::try_from(has).is_ok_and(|has| has >= credits) {
+        return None;
+    }
+    Some(Shortfall {
+        needs: credits,
+        has,
+        message: format!(
+            "This needs {}; you have {}.",
+            credits_word(credits),
+            crate::jobs::group(u64::try_from(has).unwrap_or(0))
+        ),
+        top_up_url: TOP_UP_URL.to_owned(),
+    })
 }
 
 /// "1 credit", "10 credits", "12,000 credits".
@@ -284,6 +360,29 @@ mod tests {
         );
         assert_eq!((cheaper.used, cheaper.basis), (10, CreditsBasis::Setting));
         assert!(cheaper.explained.contains("a delivery measured 5 credits"));
+    }
+
+    #[test]
+    fn an_assumed_price_says_so_and_uses_the_current_figure() {
+        let assumed = CreditsPerProfile::assumed(1);
+        assert_eq!((assumed.used, assumed.basis), (10, CreditsBasis::Assumed));
+        assert!(assumed
+            .explained
+            .starts_with("This uses an assumed 10 credits a profile;"));
+        assert_eq!(
+            CreditsBasis::parse(Some(CreditsBasis::Assumed.as_str())),
+            CreditsBasis::Assumed
+        );
+    }
+
+    #[test]
+    fn a_known_balance_below_the_price_is_a_shortfall_with_figures() {
+        let short = shortfall(2_500, Some(1_800)).unwrap();
+        assert_eq!(short.message, "This needs 2,500 credits; you have 1,800.");
+        assert_eq!(short.top_up_url, TOP_UP_URL);
+        assert!(shortfall(2_500, Some(2_500)).is_none());
+        assert!(shortfall(2_500, None).is_none());
+        assert_eq!(shortfall(10, Some(-5)).unwrap().has, -5);
     }
 
     #[test]

@@ -85,6 +85,11 @@ pub struct Settings {
     /// What one credit costs in money, shown beside credits; `None`: not shown.
     #[serde(default)]
     pub price_per_credit: Option<CreditPrice>,
+    /// The person said which Coresignal plan they are on (or set the credits per profile). Until
+    /// then Live prices assume [`crate::money::ASSUMED_CREDITS_PER_PROFILE`] and say so. Once
+    /// known it stays known.
+    #[serde(default)]
+    pub plan_known: bool,
 }
 
 fn default_preview_credits() -> u32 {
@@ -158,13 +163,11 @@ impl Settings {
             preview_credits: store
                 .setting_u32(Setting::PreviewCredits, DEFAULT_PREVIEW_CREDITS)?
                 .min(MAX_PREVIEW_CREDITS),
-            credit_cap: store
-                .setting(Setting::CreditCap)?
-                .and_then(|text| text.parse().ok())
-                .filter(|cap| *cap > 0),
+            credit_cap: money_settings::load_cap(store)?,
             price_per_credit: store
                 .setting(Setting::PricePerCredit)?
                 .and_then(|text| CreditPrice::parse(&text)),
+            plan_known: money_settings::load_plan_known(store)?,
         })
     }
 
@@ -294,11 +297,14 @@ impl Settings {
         write(Setting::PreviewCredits, &self.preview_credits.to_string())?;
         match self.credit_cap {
             Some(cap) => write(Setting::CreditCap, &cap.to_string())?,
-            None => store.clear_setting(Setting::CreditCap)?,
+            None => write(Setting::CreditCap, money_settings::NO_CAP)?,
         }
         match &self.price_per_credit {
             Some(price) => write(Setting::PricePerCredit, &price.to_text())?,
             None => store.clear_setting(Setting::PricePerCredit)?,
+        }
+        if self.plan_known {
+            write(Setting::CreditsPlanKnown, "1")?;
         }
         Ok(())
     }
@@ -337,6 +343,7 @@ impl Settings {
             },
             download_root: self.download_root.clone(),
             credits_per_record: self.credits_per_record,
+            credits_assumed: mode == Mode::Live && !self.plan_known,
             preview_credits: self.preview_credits,
             credit_cap: self.credit_cap,
             poll: crate::test_seams::poll_schedule(PollSchedule::default()),
@@ -380,6 +387,10 @@ impl crate::error::Coded for SettingsError {
         crate::ErrorCode::InvalidInput
     }
 }
+
+#[path = "settings_money.rs"]
+mod money_settings;
+pub use money_settings::MoneyChange;
 
 #[path = "settings_folders.rs"]
 mod folders;

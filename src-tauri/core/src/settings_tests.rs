@@ -48,7 +48,32 @@ fn valid() -> Settings {
         preview_credits: 10,
         credit_cap: None,
         price_per_credit: None,
+        plan_known: false,
     }
+}
+
+#[test]
+fn settings_an_older_version_saved_keep_their_no_limit_and_their_plan() {
+    let store = Store::open_in_memory().unwrap();
+    // An older version wrote the plan's figure and, for "no limit", no cap at all.
+    store.set_setting(Setting::CreditsPerRecord, "10").unwrap();
+    let loaded = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+    assert_eq!(loaded.credit_cap, None, "the person's no limit is kept");
+    assert!(
+        loaded.plan_known,
+        "10 was the person's answer to the plan question"
+    );
+    // Its default figure was not an answer: Live prices assume until the plan is chosen.
+    store.set_setting(Setting::CreditsPerRecord, "1").unwrap();
+    let loaded = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+    assert!(!loaded.plan_known);
+    let options = loaded.engine_options(Mode::Live, DEFAULT_BASE_URL, None);
+    assert!(options.credits_assumed);
+    assert!(
+        !loaded
+            .engine_options(Mode::Practice, DEFAULT_BASE_URL, None)
+            .credits_assumed
+    );
 }
 
 #[test]
@@ -58,11 +83,14 @@ fn money_settings_default_save_and_reach_the_engine() {
     assert_eq!(loaded.preview_credits, 10, "the evidence says 10 a preview");
     assert_eq!(
         (loaded.credit_cap, loaded.price_per_credit.clone()),
-        (None, None)
+        (Some(1_000), None),
+        "a new installation starts with a limit of 1,000 credits per request"
     );
+    assert!(!loaded.plan_known, "nobody said which plan yet");
     for credits_per_record in [1, 10] {
         let settings = Settings {
             credits_per_record,
+            plan_known: true,
             preview_credits: 0,
             credit_cap: Some(5_000),
             price_per_credit: Some(crate::money::CreditPrice {
@@ -81,7 +109,7 @@ fn money_settings_default_save_and_reach_the_engine() {
             (0, Some(5_000))
         );
     }
-    // Turning the cap and the price off removes them.
+    // Turning the cap and the price off removes them (and "no limit" stays no limit).
     valid().save(&store).unwrap();
     let back = Settings::load(&store, Path::new("/tmp/data")).unwrap();
     assert_eq!((back.credit_cap, back.price_per_credit), (None, None));

@@ -2,10 +2,11 @@
 //! thread, and these reach SQLite or the keychain (the keychain only through the core's
 //! [`collect_core::secrets::Keychain`], off the async threads and under a time limit).
 
+use collect_core::consent::Consent;
 use collect_core::jobs::Mode;
 use collect_core::session::{AppState, ConnectionCheck};
 use collect_core::settings::{ProxyPasswordChange, Settings};
-use collect_core::UserError;
+use collect_core::{ErrorCode, UserError};
 
 use super::ShellState;
 
@@ -38,15 +39,37 @@ pub async fn remove_key(shell: ShellState<'_>) -> Result<AppState, UserError> {
 /// Saves the settings (the webview cannot name a service address: [`Settings`] refuses unknown
 /// fields) and what to do with the proxy password, then applies them to the running engine
 /// (nothing in flight restarts).
+/// A change that loosens a money guard (a higher limit per request or none, a lower price per
+/// profile) is saved only after the person says yes in a native dialog naming it.
 #[tauri::command]
 pub async fn save_settings(
     shell: ShellState<'_>,
+    window: tauri::WebviewWindow,
     settings: Settings,
     proxy_password: ProxyPasswordChange,
 ) -> Result<AppState, UserError> {
+    let consent = match shell.session.money_change(&settings)? {
+        Some(change) => {
+            if !crate::ask::person_says_yes(&window, "Change the money settings?", &change.question)
+                .await
+            {
+                return Err(UserError::new(
+                    ErrorCode::Cancelled,
+                    "Nothing was saved: the money settings stay as they were.",
+                ));
+            }
+            Some(
+                shell
+                    .session
+                    .consents()
+                    .granted_by_person(Consent::MoneySettings { change: change.key }),
+            )
+        }
+        None => None,
+    };
     shell
         .session
-        .save_settings(&settings, &proxy_password)
+        .save_settings_confirmed(&settings, &proxy_password, consent.as_ref())
         .await?;
     shell.session.apply_settings().await?;
     shell.session.state().await

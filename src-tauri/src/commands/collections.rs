@@ -4,7 +4,7 @@ use collect_core::jobs::{Confirmation, JobRequest, NewJob, Quote};
 use collect_core::query::{check_query as check, parse_query, QueryCheck};
 use collect_core::session::IdFilePick;
 use collect_core::store::JobRow;
-use collect_core::UserError;
+use collect_core::{ErrorCode, UserError};
 use serde::Deserialize;
 
 use super::ShellState;
@@ -79,18 +79,33 @@ pub async fn pick_id_file(
 
 /// Confirms a quote: sends its request, once. `again` confirms collecting data collected before;
 /// `over_cap`, the second confirmation of a price above the limit per request, must be that price's
-/// credits (the core refuses anything else with `OverCap`).
+/// credits (the core refuses anything else with `OverCap`). A Live quote is spent only after the
+/// person says yes in a native dialog naming its credits: the webview alone cannot spend.
 #[tauri::command]
 pub async fn submit(
     shell: ShellState<'_>,
+    window: tauri::WebviewWindow,
     quote: i64,
     again: bool,
     over_cap: Option<u64>,
 ) -> Result<JobRow, UserError> {
-    let confirmation = Confirmation { again, over_cap };
-    Ok(shell
-        .session
-        .engine()?
-        .submit_confirmed(quote, confirmation)
-        .await?)
+    let engine = shell.session.engine()?;
+    let consent = match engine.consent_question(quote)? {
+        Some((consent, question)) => {
+            if !crate::ask::person_says_yes(&window, "Spend credits?", &question).await {
+                return Err(UserError::new(
+                    ErrorCode::Cancelled,
+                    "Not sent: nothing was spent.",
+                ));
+            }
+            Some(engine.consents().granted_by_person(consent))
+        }
+        None => None,
+    };
+    let confirmation = Confirmation {
+        again,
+        over_cap,
+        consent,
+    };
+    Ok(engine.submit_confirmed(quote, confirmation).await?)
 }

@@ -52,5 +52,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         money::preview_people,
         money::credits_per_profile,
         money::credit_ledger,
+        money::open_top_up_page,
     ]
 }

@@ -4,7 +4,8 @@
 use collect_core::jobs::{CreditLedger, Preview, PreviewQuote};
 use collect_core::money::CreditsPerProfile;
 use collect_core::query::parse_query;
-use collect_core::UserError;
+use collect_core::{ErrorCode, UserError};
+use tauri_plugin_opener::OpenerExt;
 
 use super::ShellState;
 
@@ -41,4 +42,21 @@ pub async fn credits_per_profile(shell: ShellState<'_>) -> Result<CreditsPerProf
 #[tauri::command]
 pub async fn credit_ledger(shell: ShellState<'_>) -> Result<CreditLedger, UserError> {
     Ok(shell.session.engine()?.credit_ledger()?)
+}
+
+/// Opens Coresignal's page on topping up credits in the browser. The address is fixed here: the
+/// webview cannot make the app open another.
+#[tauri::command]
+pub async fn open_top_up_page(shell: ShellState<'_>) -> Result<(), UserError> {
+    let url = collect_core::money::TOP_UP_URL;
+    shell
+        .app
+        .opener()
+        .open_url(url, None::<&str>)
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::Io,
+                format!("The browser could not be opened ({error}). Go to {url} to top up."),
+            )
+        })
 }

@@ -126,6 +126,8 @@ fn spawn_driver(root: &Path, setup: &Setup) -> (Child, u16, u16) {
         .env("BULK_COLLECT_LOG", "info")
         // No spreadsheet program runs here: the app writes what it would open into this file.
         .env("BULK_COLLECT_TEST_OPENED_FILE", root.join("opened.txt"))
+        // WebDriver cannot answer the native "Spend credits?" dialog: the person says yes.
+        .env("BULK_COLLECT_TEST_MONEY_ANSWER", "yes")
         .env("NO_AT_BRIDGE", "1") // no accessibility bus: WebDriver does not use it
         // The app's own files (window state, WebKit's storage and cache) stay in the test's
         // folder too; the keychain is the D-Bus session's.

@@ -64,6 +64,23 @@ describe("searchBlocker", () => {
   });
 });
 
+describe("a balance that cannot pay", () => {
+  it("blocks Collect with the core's figures, for a search and for a list", () => {
+    const short = quoteFixture({ records: 250, credits: 2500, balance: 1800 });
+    const form: SearchForm = {
+      queryText: "{}",
+      queryHasError: false,
+      limitText: "",
+      webhook: "",
+      quote: short,
+    };
+    expect(searchBlocker(form)).toBe("This needs 2,500 credits; you have 1,800.");
+    expect(idBlocker(pickFixture({ quote: short }))).toBe(
+      "This needs 2,500 credits; you have 1,800.",
+    );
+  });
+});
+
 describe("idBlocker", () => {
   it("needs a priced file with valid IDs", () => {
     expect(idBlocker(null)).toMatch(/Choose a file/);

@@ -58,7 +58,7 @@ export function searchBlocker(form: SearchForm): string | null {
   if (limit.value === null && form.quote.matches > MAX_PROFILES) {
     return `This search matches ${formatCount(form.quote.matches)} profiles, but at most 10,000 can be collected at once. Enter a limit, or narrow the search.`;
   }
-  return null;
+  return form.quote.shortfall?.message ?? null;
 }
 
 /** Why Collect is disabled for the ID list form; null when it may be pressed. */
@@ -66,5 +66,6 @@ export function idBlocker(pick: IdFilePick | null): string | null {
   if (!pick) return "Choose a file first.";
   if (pick.valid === 0) return "The file has no valid IDs, so there is nothing to collect.";
   if (!pick.quote) return "This file cannot be sent as it is. Choose another file.";
-  return null;
+  // The core says when the known balance cannot pay (and refuses it anyway).
+  return pick.quote.shortfall?.message ?? null;
 }

@@ -58,3 +58,14 @@ export function formatMoney(credits: number, price: { amount: number; currency: 
     return `${value.toFixed(2)} ${price.currency}`;
   }
 }
+
+/**
+ * Practice spends nothing: said instead of a price or a balance.
+ * "Practice: nothing is spent (a real account would pay 25 credits)".
+ */
+export function practiceNote(
+  credits: number,
+  tense: "would pay" | "would have paid" = "would pay",
+): string {
+  return `Practice: nothing is spent (a real account ${tense} ${countOf(credits, "credit", "credits")})`;
+}

@@ -22,6 +22,14 @@ describe("quotes", () => {
     expect(quoteSummary(quoteFixture({ records: 6000 }))).toContain("balance 5,000");
   });
 
+  it("in Practice read as what a real account would pay, with no balance", () => {
+    expect(
+      quoteSummary(quoteFixture({ matches: 1751, records: 25, credits: 25, practice: true })),
+    ).toBe(
+      "1,751 people match · you will get 25 profiles · Practice: nothing is spent (a real account would pay 25 credits)",
+    );
+  });
+
   it("name the main button for what it does", () => {
     expect(collectLabel(null)).toBe("Get profiles");
     expect(collectLabel(quoteFixture({ records: 100 }))).toBe("Get 100 profiles");

@@ -1,7 +1,7 @@
 // Confirming a quote: the one way a request is sent. A quote that ran out of time is priced again
 // and must be confirmed again; nothing is ever sent without a confirmation of the price shown.
 import { requote, submit, toBackendError, type JobRow, type Quote } from "./backend";
-import { formatCount } from "./format";
+import { formatCount, practiceNote } from "./format";
 
 /** What confirming a quote led to: the job it made, or a new price to confirm first. */
 export type Outcome = { sent: JobRow } | { requoted: Quote };
@@ -40,7 +40,10 @@ export async function confirmQuote(quote: Quote, again = isAgain(quote)): Promis
   }
 }
 
-/** "1,751 people match · you will get 25 profiles · 25 credits · balance after 4,975". */
+/**
+ * "1,751 people match · you will get 25 profiles · 25 credits · balance after 4,975"; in Practice
+ * "… · Practice: nothing is spent (a real account would pay 25 credits)", with no balance.
+ */
 export function quoteSummary(quote: Quote): string {
   const parts: string[] = [];
   if (quote.kind === "es_dsl") {
@@ -50,11 +53,15 @@ export function quoteSummary(quote: Quote): string {
   }
   parts.push(
     `you will get ${formatCount(quote.records)} ${quote.records === 1 ? "profile" : "profiles"}`,
-    `${formatCount(quote.credits)} credits`,
   );
+  if (quote.practice) {
+    parts.push(practiceNote(quote.credits));
+    return parts.join(" · ");
+  }
+  parts.push(`${formatCount(quote.credits)} credits`);
   if (quote.balance !== null) {
     parts.push(
-      quote.balance >= quote.credits
+      quote.shortfall === null
         ? `balance after ${formatCount(quote.balance - quote.credits)}`
         : `balance ${formatCount(quote.balance)}`,
     );

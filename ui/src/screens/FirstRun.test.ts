@@ -27,10 +27,16 @@ describe("First run", () => {
     expect(app.state?.mode).toBe("live");
   });
 
-  it("asks which plan the account is on and keeps its price for estimates", async () => {
+  it("asks which plan the account is on and records the answer as the plan", async () => {
     on("save_key", () => appStateFixture({ mode: "live" }));
     on("save_settings", ({ settings }) =>
       appStateFixture({ mode: "live", settings: settings as never }),
+    );
+    app.set(
+      appStateFixture({
+        mode: null,
+        settings: { ...appStateFixture().settings, plan_known: false },
+      }),
     );
     render(FirstRun);
     await fireEvent.click(screen.getByRole("button", { name: "Use my Coresignal API key" }));
@@ -41,16 +47,17 @@ describe("First run", () => {
       target: { value: "secret-key" },
     });
     await fireEvent.click(screen.getByRole("button", { name: "Verify" }));
-    await waitFor(() => expect(app.state?.mode).toBe("live"));
-    // The setting already says 1: nothing to change.
+    // The setting already said 1, but only as a default: the answer makes it the plan.
+    await waitFor(() => expect(app.state?.settings.plan_known).toBe(true));
     expect(app.state?.settings.credits_per_record).toBe(1);
-    expect(calls.mock.calls.filter(([command]) => command === "save_settings")).toHaveLength(0);
   });
 
-  it("counts 10 credits a profile when the person does not know the plan", async () => {
-    on("save_key", () => appStateFixture({ mode: "live" }));
-    on("save_settings", ({ settings }) =>
-      appStateFixture({ mode: "live", settings: settings as never }),
+  it("leaves the plan unknown when the person does not know it (prices say they assume 10)", async () => {
+    on("save_key", () =>
+      appStateFixture({
+        mode: "live",
+        settings: { ...appStateFixture().settings, plan_known: false },
+      }),
     );
     render(FirstRun);
     await fireEvent.click(screen.getByRole("button", { name: "Use my Coresignal API key" }));
@@ -59,7 +66,9 @@ describe("First run", () => {
       target: { value: "secret-key" },
     });
     await fireEvent.click(screen.getByRole("button", { name: "Verify" }));
-    await waitFor(() => expect(app.state?.settings.credits_per_record).toBe(10));
+    await waitFor(() => expect(app.state?.mode).toBe("live"));
+    expect(app.state?.settings.plan_known).toBe(false);
+    expect(calls.mock.calls.filter(([command]) => command === "save_settings")).toHaveLength(0);
   });
 
   it("explains a rejected key in plain words", async () => {

@@ -285,7 +285,14 @@ describe("New collection: ID list", () => {
   it("offers a list over 10,000 IDs as batches, priced and confirmed once", async () => {
     const message = "These 25,000 IDs go as 3 batches, priced and confirmed together.";
     const question = "Collect 25,000 profiles in 3 batches for 25,000 credits?";
-    const quote = quoteFixture({ id: 4, kind: "id_file", records: 25_000, batches: 3, question });
+    const quote = quoteFixture({
+      id: 4,
+      kind: "id_file",
+      records: 25_000,
+      batches: 3,
+      question,
+      balance: 100_000,
+    });
     await choose({ ...pick, valid: 25_000, quote, batches_message: message });
     await screen.findByTestId("id-report");
     expect(screen.getByTestId("batches-message").textContent).toBe(message);

@@ -164,6 +164,7 @@ describe("Settings", () => {
       "export_after_download",
       "max_downloads",
       "past_positions",
+      "plan_known",
       "preview_credits",
       "price_per_credit",
       "proxy",
@@ -227,5 +228,55 @@ describe("Settings", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Switch to Practice mode" }));
     await waitFor(() => expect(app.state?.mode).toBe("practice"));
     expect(calls).toHaveBeenCalledWith("choose_mode", { mode: "practice" });
+  });
+
+  it("asks the plan question when a real key is entered here after Practice", async () => {
+    const practiceSettings = { ...appStateFixture().settings, plan_known: false };
+    on("save_key", () => appStateFixture({ mode: "live", settings: practiceSettings }));
+    on("save_settings", ({ settings }) =>
+      appStateFixture({ mode: "live", settings: settings as never }),
+    );
+    start({ mode: "practice", key_hint: null, settings: practiceSettings });
+    expect(screen.getByText("Which Coresignal plan is your account on?")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("radio", { name: /A plan from 2025 or later/ }));
+    await fireEvent.input(screen.getByLabelText("Coresignal API key", { selector: "input" }), {
+      target: { value: "secret-key" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Verify" }));
+    await waitFor(() =>
+      expect(app.state?.settings).toMatchObject({ credits_per_record: 10, plan_known: true }),
+    );
+  });
+
+  it("shows an unchosen plan as the assumed 10 a profile and says so", () => {
+    start({ settings: { ...appStateFixture().settings, plan_known: false } });
+    const field = screen.getByLabelText("Credits per profile on your plan");
+    expect(field).toHaveProperty("value", "10");
+    expect(
+      screen.getByText(/Not chosen yet: Live prices assume 10 credits a profile/),
+    ).toBeTruthy();
+  });
+
+  it("keeps the money settings when the person says no in the computer's own window", async () => {
+    on("save_settings", () => {
+      throw {
+        code: "Cancelled",
+        message: "Nothing was saved: the money settings stay as they were.",
+      };
+    });
+    start({ settings: { ...appStateFixture().settings, credit_cap: 1000 } });
+    await fireEvent.input(screen.getByLabelText("Limit per request (credits)"), {
+      target: { value: "" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Save costs" }));
+    expect(
+      await screen.findByText(/Nothing was saved: the money settings stay as they were\./),
+    ).toBeTruthy();
+    expect(app.state?.settings.credit_cap).toBe(1000);
+  });
+
+  it("shows no balance in Practice, where nothing is spent", () => {
+    start({ mode: "practice", balance: 999_999_975 });
+    expect(document.body.textContent).not.toContain("999,999,975");
   });
 });

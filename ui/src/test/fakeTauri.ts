@@ -82,6 +82,7 @@ export function appStateFixture(overrides: Partial<AppState> = {}): AppState {
       preview_credits: 10,
       credit_cap: null,
       price_per_credit: null,
+      plan_known: true,
     },
     ...overrides,
   };
@@ -149,6 +150,18 @@ export function summaryFixture(overrides: Partial<JobSummary> = {}): JobSummary 
 /** A quote with sensible defaults: 1,751 profiles for 1,751 credits, nothing collected before. */
 export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
   const records = overrides.records ?? 1751;
+  const credits = overrides.credits ?? records;
+  const balance = overrides.balance === undefined ? 5000 : overrides.balance;
+  // As the core says it: a known balance below the price is a shortfall (never in Practice).
+  const shortfall =
+    balance !== null && balance < credits && overrides.practice !== true
+      ? {
+          needs: credits,
+          has: balance,
+          message: `This needs ${credits.toLocaleString("en-US")} credits; you have ${balance.toLocaleString("en-US")}.`,
+          top_up_url: "https://docs.coresignal.com/guides/understanding-credits-and-billing",
+        }
+      : null;
   return {
     id: 11,
     kind: "es_dsl",
@@ -159,6 +172,8 @@ export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
     credits_per_record: 1,
     credits_basis: "setting",
     credits_note: "1 credit per profile, from your plan setting.",
+    practice: false,
+    shortfall,
     over_cap: null,
     balance: 5000,
     expires_at: "2099-01-01T00:00:00Z",

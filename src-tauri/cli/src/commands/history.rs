@@ -1,11 +1,11 @@
 //! `jobs`, `show`, `cancel`, `retry`, `attach`: the history and what can be done with a job.
 
-use collect_core::jobs::{Confirmation, JobAction};
+use collect_core::jobs::JobAction;
 use collect_core::store::JobRow;
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
 
-use super::submit::{confirm, confirm_over_cap, quote_text, refuse_over_max};
+use super::submit::{confirmed, Answers};
 use crate::context::Context;
 use crate::output::{Output, Report};
 use crate::Command;
@@ -111,13 +111,18 @@ pub(super) async fn send_again(
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let quote = engine.send_again(id).await?;
-    refuse_over_max(&quote, max_credits)?;
-    let question = format!("{} ({}).", quote.question, quote_text(&quote));
-    confirm(&question, "", yes, output)?;
-    let confirmation = Confirmation {
-        again: true,
-        over_cap: confirm_over_cap(&quote, yes_over_cap, output)?,
-    };
+    let confirmation = confirmed(
+        &engine,
+        &quote,
+        Answers {
+            again: true,
+            yes,
+            yes_over_cap,
+            max_credits,
+            skipped: "",
+        },
+        output,
+    )?;
     let row = engine.submit_confirmed(quote.id, confirmation).await?;
     Ok(Report {
         json: json!({"job": row.id, "request_id": row.request_id, "state": row.state, "replaces": id}),

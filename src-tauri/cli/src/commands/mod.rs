@@ -24,12 +24,12 @@ use transfer::{download, wait};
 /// Runs the command named on the command line.
 pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
     let context = match &cli.command {
-        // Key commands touch only the keychain: no data folder needed.
-        Command::Key(command) => return key(command),
+        // Key commands touch the keychain (and, for the plan, the settings in the data folder).
+        Command::Key(command) => return key(cli, command),
         _ => Context::open(cli)?,
     };
     match &cli.command {
-        Command::Key(command) => key(command),
+        Command::Key(command) => key(cli, command),
         // `main` runs lint itself: it prints its own list and decides the exit code.
         Command::Lint { .. } => Err(UserError::new(
             collect_core::ErrorCode::Internal,

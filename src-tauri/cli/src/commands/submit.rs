@@ -3,6 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
+use collect_core::consent::Consent;
 use collect_core::error::Coded;
 use collect_core::ids::{read_id_file, IdReport};
 use collect_core::jobs::{group, Confirmation, EngineError, JobRequest, NewJob, Quote};
@@ -32,6 +33,15 @@ pub(super) fn read_query(path: &Path) -> Result<collect_core::query::EsQuery, Us
 }
 
 pub(super) fn quote_text(quote: &Quote) -> String {
+    if quote.practice {
+        // Practice spends nothing: no balance, and the price is what a real account would pay.
+        return format!(
+            "{} match · {} profiles · {} credits (Practice: nothing is spent)",
+            group(quote.matches),
+            group(quote.records),
+            group(quote.credits)
+        );
+    }
     let balance = quote
         .balance
         .map(|balance| format!(" · balance {}", group(balance.max(0) as u64)))
@@ -42,6 +52,51 @@ pub(super) fn quote_text(quote: &Quote) -> String {
         group(quote.records),
         group(quote.credits)
     )
+}
+
+/// What the person at the terminal said about a quote: flags, or answers typed at the prompts.
+pub(super) struct Answers<'a> {
+    /// `--again`: collect data collected before.
+    pub again: bool,
+    /// `--yes`: spend without being asked.
+    pub yes: bool,
+    /// `--yes-over-cap`: also above the limit per request.
+    pub yes_over_cap: bool,
+    /// `--max-credits`: send nothing above it.
+    pub max_credits: Option<u64>,
+    /// The ID lines that will be skipped, said with a refusal.
+    pub skipped: &'a str,
+}
+
+/// Every confirmation `quote` needs from the person at the terminal, in order: `--max-credits`,
+/// a balance that cannot pay (refused with its figures), the question (or `--yes`), the second one
+/// above the limit. The person's yes is recorded with the engine ([`collect_core::consent`]): the
+/// command line is itself the place outside any webview where a person answers.
+pub(super) fn confirmed(
+    engine: &collect_core::jobs::Engine,
+    quote: &Quote,
+    answers: Answers<'_>,
+    output: &Output,
+) -> Result<Confirmation, UserError> {
+    refuse_over_max(quote, answers.max_credits)?;
+    if let Some(shortfall) = &quote.shortfall {
+        return Err(EngineError::NotEnoughCredits {
+            shortfall: shortfall.clone(),
+        }
+        .into());
+    }
+    let question = format!("{} ({}).", quote.question, quote_text(quote));
+    confirm(&question, answers.skipped, answers.yes, output)?;
+    let over_cap = confirm_over_cap(quote, answers.yes_over_cap, output)?;
+    let consent = engine.consents().granted_by_person(Consent::Quote {
+        quote: quote.id,
+        credits: quote.credits,
+    });
+    Ok(Confirmation {
+        again: answers.again,
+        over_cap,
+        consent: Some(consent),
+    })
 }
 
 pub(super) fn quote_json(quote: &Quote) -> serde_json::Value {
@@ -172,13 +227,18 @@ pub(super) async fn submit(
         .as_ref()
         .map(|(_, text)| format!(" {text}"))
         .unwrap_or_default();
-    refuse_over_max(&quote, args.max_credits)?;
-    let question = format!("{} ({}).", quote.question, quote_text(&quote));
-    confirm(&question, &skipped, args.yes, output)?;
-    let confirmation = Confirmation {
-        again: args.again,
-        over_cap: confirm_over_cap(&quote, args.yes_over_cap, output)?,
-    };
+    let confirmation = confirmed(
+        &engine,
+        &quote,
+        Answers {
+            again: args.again,
+            yes: args.yes,
+            yes_over_cap: args.yes_over_cap,
+            max_credits: args.max_credits,
+            skipped: &skipped,
+        },
+        output,
+    )?;
     let row = engine.submit_confirmed(quote.id, confirmation).await?;
     let mut answer = json!({
         "job": row.id,

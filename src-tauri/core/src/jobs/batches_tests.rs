@@ -126,7 +126,7 @@ async fn a_long_list_is_one_quote_and_one_collection_of_queued_batches() {
     );
     assert_eq!(
         quote.question,
-        "Collect 25,000 profiles in 3 batches for 25,000 credits?"
+        "Collect 25,000 profiles in 3 batches? Practice: nothing is spent (a real account would pay 25,000 credits)."
     );
     let parent = collection(&engine, 25_000).await;
     assert_eq!(

@@ -10,11 +10,15 @@ use super::{Engine, EngineError, Mode};
 
 impl Engine {
     /// What a profile costs: the plan setting, the latest measurement, and which one prices use.
+    /// Before the person said which plan they are on (Live), and before any delivery measured
+    /// it, the figure is assumed ([`CreditsPerProfile::assumed`]).
     pub fn credits_per_profile(&self) -> Result<CreditsPerProfile, EngineError> {
-        Ok(CreditsPerProfile::new(
-            self.options().credits_per_record,
-            self.measured_credits()?,
-        ))
+        let options = self.options();
+        let measured = self.measured_credits()?;
+        if options.credits_assumed && measured.is_none() {
+            return Ok(CreditsPerProfile::assumed(options.credits_per_record));
+        }
+        Ok(CreditsPerProfile::new(options.credits_per_record, measured))
     }
 
     /// The credits-per-profile figure measured in this mode on the latest clean deliveries, if

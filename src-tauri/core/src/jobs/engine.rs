@@ -28,6 +28,9 @@ pub struct EngineOptions {
     pub download_root: PathBuf,
     /// Credits one delivered profile costs (the plan setting; a measured figure wins in prices).
     pub credits_per_record: u32,
+    /// The person has not said which plan they are on (Live only): until a delivery measures the
+    /// figure, prices assume [`crate::money::ASSUMED_CREDITS_PER_PROFILE`] and say so.
+    pub credits_assumed: bool,
     /// Credits one preview costs (0: free, no confirmation needed).
     pub preview_credits: u32,
     /// The most credits one request may spend without a second confirmation; `None`: no limit.
@@ -58,6 +61,7 @@ impl EngineOptions {
             api,
             download_root,
             credits_per_record: 1,
+            credits_assumed: false,
             preview_credits: crate::money::DEFAULT_PREVIEW_CREDITS,
             credit_cap: None,
             poll: PollSchedule::default(),
@@ -161,6 +165,8 @@ pub struct Engine {
     pub(super) preview_confirmations: Mutex<HashMap<String, (u64, tokio::time::Instant)>>,
     /// Collections whose missing spreadsheet was tried, with how they stood (their last change).
     pub(super) spreadsheets_tried: Mutex<HashSet<(i64, String)>>,
+    /// A person's yes to spending a Live quote, given outside the webview ([`crate::consent`]).
+    pub(super) consents: crate::consent::Consents,
 }
 
 impl Engine {
@@ -196,6 +202,7 @@ impl Engine {
             spreadsheets: Mutex::new(HashMap::new()),
             spreadsheets_tried: Mutex::new(HashSet::new()),
             preview_confirmations: Mutex::new(HashMap::new()),
+            consents: crate::consent::Consents::default(),
         });
         if let Some(key) = key {
             engine.set_key(key)?;
@@ -250,6 +257,12 @@ impl Engine {
                 });
             }
         }
+    }
+
+    /// Where a front end records a person's yes to spending a Live quote (see
+    /// [`crate::consent`]): [`Engine::submit_confirmed`] takes it back.
+    pub fn consents(&self) -> &crate::consent::Consents {
+        &self.consents
     }
 
     /// A copy of the current options.

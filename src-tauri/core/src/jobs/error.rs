@@ -121,6 +121,16 @@ pub enum EngineError {
         /// The limit per request.
         cap: u64,
     },
+    /// The known balance cannot pay the quote: nothing was sent.
+    #[error("{} Nothing was sent: top up your Coresignal account ({}), then check the cost again.", shortfall.message, shortfall.top_up_url)]
+    NotEnoughCredits {
+        /// The figures and where to top up.
+        shortfall: crate::money::Shortfall,
+    },
+    /// A Live quote was confirmed without a person's yes given outside the webview
+    /// ([`crate::consent`]).
+    #[error("{0}")]
+    NotConfirmed(#[from] crate::consent::ConsentError),
     /// A preview that costs credits was asked for without confirming that cost.
     #[error("{question} Nothing was spent: confirm to go ahead.")]
     PreviewNotConfirmed {
@@ -170,6 +180,8 @@ impl Coded for EngineError {
             EngineError::CollectedBefore { .. } => ErrorCode::CollectedBefore,
             EngineError::Busy { .. } => ErrorCode::Busy,
             EngineError::OverCap { .. } => ErrorCode::OverCap,
+            EngineError::NotEnoughCredits { .. } => ErrorCode::InsufficientCredits,
+            EngineError::NotConfirmed(_) => ErrorCode::ConfirmationNeeded,
             EngineError::PreviewNotConfirmed { .. } => ErrorCode::ConfirmationNeeded,
             EngineError::ReplacedMoved { .. } => ErrorCode::InvalidState,
             EngineError::Unrecorded { .. } => ErrorCode::Storage,

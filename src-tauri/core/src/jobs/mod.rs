@@ -12,6 +12,7 @@
 //! | `state` | states, the transition table, the actions each state allows |
 //! | `engine` | what every duty shares: store, client, options, updates |
 //! | `quote` | pricing a request before it is confirmed |
+//! | `quote_view` | what a person sees of a quote: figures, basis, shortfall, the question |
 //! | `submit` | spending a quote (with its confirmations: again, over the cap) and POSTing once |
 //! | `preview` | sample people, their cost said first and confirmed |
 //! | `credits` | what a profile really costs, learnt from the balance around a delivery |
@@ -41,6 +42,7 @@ mod outage;
 mod poll;
 mod preview;
 mod quote;
+mod quote_view;
 mod request;
 mod schedule;
 mod scheduler;
@@ -60,6 +62,7 @@ pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
 pub use outage::WAITING_FOR_SERVICE;
 pub use preview::{Preview, PreviewQuote, PREVIEW_CONFIRMATION_TTL};
 pub use quote::{EarlierJob, Quote, QUOTE_VALID_FOR};
+pub use quote_view::practice_note;
 pub use request::{fingerprint, JobRequest, NewJob};
 pub use schedule::PollSchedule;
 pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};

@@ -3,89 +3,16 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use crate::store::{format_time, JobRow, NewQuote, RETENTION};
 
-use crate::money::CreditsBasis;
-use crate::store::{format_time, JobRow, NewQuote, QuoteRow, RETENTION};
-
+use super::quote_view::view;
+pub use super::quote_view::{EarlierJob, Quote};
 use super::request::fingerprint;
-use super::words::{group, job_name, plural};
+use super::words::job_name;
 use super::{Engine, EngineError, JobKind, JobRequest, JobState, NewJob};
 
 /// How long a price stands before it must be checked again.
 pub const QUOTE_VALID_FOR: Duration = Duration::from_secs(5 * 60);
-
-/// An earlier job that collected the same data.
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-#[ts(export)]
-pub struct EarlierJob {
-    /// Its number.
-    #[ts(type = "number")]
-    pub id: i64,
-    /// Its name.
-    pub name: String,
-    /// Where it stands.
-    pub state: JobState,
-    /// When it was sent (or made, if never accepted).
-    pub sent_at: String,
-    /// Profiles it was for.
-    #[ts(type = "number | null")]
-    pub records: Option<u64>,
-}
-
-/// The price of a request, as shown before confirming; `submit` takes its `id`.
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-#[ts(export)]
-pub struct Quote {
-    /// Pass this to `submit`.
-    #[ts(type = "number")]
-    pub id: i64,
-    /// ES DSL query or ID file.
-    pub kind: JobKind,
-    /// The job's name.
-    pub name: String,
-    /// Profiles the service counted (the IDs, for a list).
-    #[ts(type = "number")]
-    pub matches: u64,
-    /// Profiles that will be delivered.
-    #[ts(type = "number")]
-    pub records: u64,
-    /// Credits they cost.
-    #[ts(type = "number")]
-    pub credits: u64,
-    /// Credits per profile used for the price.
-    pub credits_per_record: u32,
-    /// Where that figure comes from: measured on an earlier delivery, or the plan setting.
-    pub credits_basis: CreditsBasis,
-    /// That, in plain words: "10 credits per profile, measured: median of your last 5
-    /// collections." (or "… measured on an earlier delivery.", "… from your plan setting.").
-    pub credits_note: String,
-    /// The limit per request, when this price is above it: spending it needs a second
-    /// confirmation naming its credits (`Confirmation::over_cap`).
-    #[ts(type = "number | null")]
-    pub over_cap: Option<u64>,
-    /// The account balance the service reported.
-    #[ts(type = "number | null")]
-    pub balance: Option<i64>,
-    /// After this time the price must be checked again.
-    pub expires_at: String,
-    /// Jobs that collected the same data in the last 30 days: confirming means "collect again".
-    pub earlier: Vec<EarlierJob>,
-    /// The uncertain job this quote sends again: the first may already have been charged.
-    #[ts(type = "number | null")]
-    pub replaces_job: Option<i64>,
-    /// The confirmation, in plain words, naming the credits (and "again" when it is).
-    pub question: String,
-    /// How many requests it is sent as: 1, or the batches of an ID list over 10,000 IDs.
-    pub batches: u32,
-}
-
-impl Quote {
-    /// True when confirming it means paying for the same data again.
-    pub fn is_again(&self) -> bool {
-        !self.earlier.is_empty()
-    }
-}
 
 impl Engine {
     /// Makes a quote for `job`: counts the profiles (the free search call for a query; the list
@@ -101,7 +28,6 @@ impl Engine {
         replaces_job: Option<i64>,
     ) -> Result<Quote, EngineError> {
         let webhook_url = check_webhook(job.webhook_url.as_deref())?;
-        let options = self.options();
         let per_profile = self.credits_per_profile()?;
         let (matches, records, balance) = match &job.request {
             JobRequest::Query { query, limit } => {
@@ -171,8 +97,10 @@ impl Engine {
             valid_for: QUOTE_VALID_FOR,
             batches: batches_for(&job.request),
         })?;
-        let mut quote = view(&row, &earlier, per_profile.quote_note());
-        quote.over_cap = options.credit_cap.filter(|cap| quote.credits > *cap);
+        let mut quote = view(&row, &earlier);
+        // The figure's own words: a median of recent deliveries names how many it took.
+        quote.credits_note = per_profile.quote_note();
+        quote.over_cap = self.cap_exceeded(quote.credits);
         Ok(quote)
     }
 
@@ -193,6 +121,40 @@ impl Engine {
             estimate.total_results,
             estimate.credits_remaining.or(self.last_balance()?),
         ))
+    }
+
+    /// What a person must say yes to, outside the webview, before Live quote `quote` is spent
+    /// ([`crate::consent`]), with the words to ask it in (naming the credits, and the limit per
+    /// request when the price is above it); `None` in Practice, where nothing is spent.
+    pub fn consent_question(
+        &self,
+        quote: i64,
+    ) -> Result<Option<(crate::consent::Consent, String)>, EngineError> {
+        if self.mode() != super::Mode::Live {
+            return Ok(None);
+        }
+        let row = self.store.quote(self.mode(), quote)?;
+        let credits = row.request.credits;
+        let mut question = view(&row, &[]).question;
+        if let Some(cap) = self.cap_exceeded(credits) {
+            question.push_str(&format!(
+                " This is above your limit of {} per request.",
+                crate::money::credits_word(cap)
+            ));
+        }
+        Ok(Some((
+            crate::consent::Consent::Quote { quote, credits },
+            question,
+        )))
+    }
+
+    /// The limit per request when `credits` is above it. It guards money, so it holds in Live mode
+    /// only: Practice spends nothing, and a second "spend?" there would say otherwise.
+    pub(super) fn cap_exceeded(&self, credits: u64) -> Option<u64> {
+        let options = self.options();
+        options
+            .credit_cap
+            .filter(|cap| options.mode == super::Mode::Live && credits > *cap)
     }
 
     /// A new quote for the same request as an expired (or spent) quote: the price is checked again.
@@ -271,66 +233,6 @@ fn new_job_from(name: &str, kind: &JobKind, source: JobSource<'_>) -> Result<New
         request,
         webhook_url: source.webhook_url,
     })
-}
-
-/// What a person sees of a stored quote.
-pub(super) fn view(row: &QuoteRow, earlier: &[JobRow], credits_note: String) -> Quote {
-    let q = &row.request;
-    let earlier: Vec<EarlierJob> = earlier
-        .iter()
-        .map(|job| EarlierJob {
-            id: job.id,
-            name: job.name.clone(),
-            state: job.state,
-            sent_at: job
-                .submitted_at
-                .clone()
-                .unwrap_or_else(|| job.created_at.clone()),
-            records: job.estimated_records,
-        })
-        .collect();
-    let in_batches = if q.batches > 1 {
-        format!(" in {} batches", q.batches)
-    } else {
-        String::new()
-    };
-    let mut question = format!(
-        "Collect {}{in_batches} for {} credits?",
-        plural(q.records, "profile", "profiles"),
-        group(q.credits)
-    );
-    if let Some(first) = earlier.first() {
-        let day = first.sent_at.get(..10).unwrap_or(&first.sent_at);
-        question = format!(
-            "You collected this data on {day} (job {}). Collect {} again for {} credits?",
-            first.id,
-            plural(q.records, "profile", "profiles"),
-            group(q.credits)
-        );
-    }
-    if let Some(replaced) = q.replaces_job {
-        question.push_str(&format!(
-            " Job {replaced} may already have been charged: check your Coresignal account first."
-        ));
-    }
-    Quote {
-        id: row.id,
-        kind: q.kind,
-        name: q.name.clone(),
-        matches: q.matches,
-        records: q.records,
-        credits: q.credits,
-        credits_per_record: q.credits_per_record,
-        credits_basis: q.credits_basis,
-        credits_note,
-        over_cap: None,
-        balance: q.balance,
-        expires_at: row.expires_at.clone(),
-        earlier,
-        replaces_job: q.replaces_job,
-        question,
-        batches: q.batches,
-    }
 }
 
 /// How many requests `request` is sent as: an ID list over the cap, split, goes as batches of at

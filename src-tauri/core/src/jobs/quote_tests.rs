@@ -1,5 +1,6 @@
 //! Tests of `quote.rs`.
 
+use super::super::words::{group, plural};
 use super::*;
 use crate::api::scripted_peer::{Reply, ScriptedPeer};
 use crate::jobs::Mode;

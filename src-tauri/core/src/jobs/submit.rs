@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use crate::api::{ApiError, EsDslSubmission, SubmitError, Submitted};
+use crate::consent::{Consent, ConsentToken};
 use crate::error::{Coded, ErrorCode};
+use crate::money::shortfall;
 use crate::store::{submit_lease, JobRow, SpendRefused};
 
 use super::lease::Lease;
@@ -25,16 +27,18 @@ impl Engine {
             quote,
             Confirmation {
                 again,
-                over_cap: None,
+                ..Confirmation::default()
             },
         )
         .await
     }
 
     /// [`Engine::submit`] with every confirmation a price may need: a quote whose credits exceed
-    /// the limit per request (`credit_cap`) is spent only when `over_cap` names exactly its
+    /// the limit per request (`credit_cap`, Live only) is spent only when `over_cap` names exactly its
     /// credits (a second, explicit confirmation); otherwise [`EngineError::OverCap`], before
-    /// anything is spent.
+    /// anything is spent. A quote whose known balance cannot pay it is refused
+    /// ([`EngineError::NotEnoughCredits`]); a Live quote needs `consent`, a person's yes to
+    /// exactly this quote and price, given outside the webview ([`crate::consent`]).
     pub async fn submit_confirmed(
         &self,
         quote: i64,
@@ -49,10 +53,23 @@ impl Engine {
                 }
             }
             let credits = stored.request.credits;
-            if let Some(cap) = self.options().credit_cap.filter(|cap| credits > *cap) {
+            if let Some(cap) = self.cap_exceeded(credits) {
                 if confirmation.over_cap != Some(credits) {
                     return Err(EngineError::OverCap { credits, cap });
                 }
+            }
+            if mode == super::Mode::Live {
+                if let Some(shortfall) = shortfall(credits, stored.request.balance) {
+                    return Err(EngineError::NotEnoughCredits { shortfall });
+                }
+                self.consents.take(
+                    confirmation.consent.as_ref(),
+                    &Consent::Quote { quote, credits },
+                    &format!(
+                        "Spending {} needs your yes in the app's own confirmation window.",
+                        crate::money::credits_word(credits)
+                    ),
+                )?;
             }
         }
         let client = self.client()?;
@@ -269,7 +286,7 @@ impl Engine {
 }
 
 /// What a person confirmed when spending a quote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Default, serde::Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Confirmation {
     /// Collect again data an earlier job collected (pay for it again).
@@ -278,6 +295,11 @@ pub struct Confirmation {
     #[serde(default)]
     #[ts(type = "number | null")]
     pub over_cap: Option<u64>,
+    /// A person's yes to this very quote, given outside the webview (a Live quote needs it). Never
+    /// read from IPC: the webview cannot name one.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub consent: Option<ConsentToken>,
 }
 
 /// What is POSTed, built from a quote before it is spent.

@@ -13,10 +13,11 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::api::{ApiClient, ApiConfig, RateLimiter};
+use crate::consent::{Consent, ConsentToken, Consents};
 use crate::error::{Coded, ErrorCode};
 use crate::jobs::{Engine, Mode};
 use crate::secrets::{ApiKey, Keychain, ProxyPassword, SecretStore};
-use crate::settings::{ProxyPasswordChange, Settings};
+use crate::settings::{MoneyChange, ProxyPasswordChange, Settings};
 use crate::store::{Setting, Store};
 use crate::UserError;
 
@@ -98,6 +99,8 @@ pub struct Session {
     active: Mutex<Option<Active>>,
     /// The modes whose jobs this process has recovered: recovery runs once per process start.
     recovered: Mutex<HashSet<Mode>>,
+    /// A person's yes to loosening the money settings, given outside the webview.
+    consents: Consents,
 }
 
 impl Session {
@@ -111,6 +114,7 @@ impl Session {
             secrets: Keychain::new(secrets),
             active: Mutex::new(None),
             recovered: Mutex::new(HashSet::new()),
+            consents: Consents::default(),
         })
     }
 
@@ -280,13 +284,52 @@ impl Session {
     /// every value is valid); the running engine picks them up when the mode is activated again.
     /// A password is saved for the proxy it was typed with: when the proxy's scheme, host, port or
     /// user changes, or the proxy is removed, the saved password is forgotten.
+    /// Settings that loosen a money guard are refused here: see [`Session::save_settings_confirmed`].
     pub async fn save_settings(
         &self,
         settings: &Settings,
         proxy_password: &ProxyPasswordChange,
     ) -> Result<(), UserError> {
+        self.save_settings_confirmed(settings, proxy_password, None)
+            .await
+    }
+
+    /// The loosening of a money guard that saving `settings` would make ([`MoneyChange`]), if any:
+    /// a front end asks the person outside the webview, then records the yes in
+    /// [`Session::consents`] for [`Consent::MoneySettings`] with its key.
+    pub fn money_change(&self, settings: &Settings) -> Result<Option<MoneyChange>, UserError> {
+        Ok(settings.money_loosened_from(&self.settings()?))
+    }
+
+    /// Where a front end records a person's yes to a money change (see [`crate::consent`]).
+    pub fn consents(&self) -> &Consents {
+        &self.consents
+    }
+
+    /// [`Session::save_settings`] with `consent`: a change that loosens a money guard (a higher
+    /// limit per request or none, a lower price per profile) is saved only with a person's yes to
+    /// exactly that change; otherwise `ConfirmationNeeded`, and nothing is written.
+    pub async fn save_settings_confirmed(
+        &self,
+        settings: &Settings,
+        proxy_password: &ProxyPasswordChange,
+        consent: Option<&ConsentToken>,
+    ) -> Result<(), UserError> {
         settings.validate(proxy_password)?;
-        let before = self.settings()?.proxy_identity();
+        let before_settings = self.settings()?;
+        if let Some(change) = settings.money_loosened_from(&before_settings) {
+            self.consents
+                .take(
+                    consent,
+                    &Consent::MoneySettings { change: change.key },
+                    &change.question,
+                )
+                .map_err(|error| {
+                    UserError::new(ErrorCode::ConfirmationNeeded, error.to_string())
+                })?;
+        }
+        let settings = settings.with_plan_from(&before_settings);
+        let before = before_settings.proxy_identity();
         let after = settings.proxy_identity();
         match (proxy_password, &after) {
             (ProxyPasswordChange::Set(password), Some(proxy)) => {

@@ -145,8 +145,10 @@ fn proxied(download_root: &Path) -> Settings {
         theme: crate::settings::Theme::Dark,
         check_for_updates: true,
         preview_credits: 10,
-        credit_cap: None,
+        // The defaults a new installation starts with: saving them loosens no money guard.
+        credit_cap: Some(crate::money::DEFAULT_CREDIT_CAP),
         price_per_credit: None,
+        plan_known: false,
     }
 }
 
@@ -301,7 +303,8 @@ async fn previews_are_free_in_the_apps_practice_mode_and_priced_by_the_setting_e
     let (_dir, session) = session();
     let mut settings = session.settings().unwrap();
     settings.preview_credits = 10;
-    settings.credit_cap = Some(5_000);
+    // A lower limit than the default: tightening needs no consent.
+    settings.credit_cap = Some(500);
     session
         .save_settings(&settings, &crate::settings::ProxyPasswordChange::Keep)
         .await
@@ -310,7 +313,7 @@ async fn previews_are_free_in_the_apps_practice_mode_and_priced_by_the_setting_e
     let cost = engine.preview_cost().unwrap();
     assert_eq!(cost.credits, 0, "the app's own simulator charges nothing");
     assert_eq!(cost.question, "See 20 sample people: free in Practice.");
-    assert_eq!(engine.options().credit_cap, Some(5_000));
+    assert_eq!(engine.options().credit_cap, Some(500));
     session.apply_settings().await.unwrap();
     assert_eq!(session.engine().unwrap().preview_cost().unwrap().credits, 0);
 }

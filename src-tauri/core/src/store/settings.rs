@@ -45,6 +45,8 @@ pub enum Setting {
     LastBalanceAtLive,
     /// When the last balance was seen (practice mode), RFC 3339.
     LastBalanceAtPractice,
+    /// "1" once the person said which Coresignal plan they are on (unset: Live prices assume).
+    CreditsPlanKnown,
 }
 
 impl Setting {
@@ -69,6 +71,7 @@ impl Setting {
             Setting::PricePerCredit => "price_per_credit",
             Setting::LastBalanceAtLive => "last_balance_at_live",
             Setting::LastBalanceAtPractice => "last_balance_at_practice",
+            Setting::CreditsPlanKnown => "credits_plan_known",
         }
     }
 }

@@ -126,6 +126,9 @@ export const previewPeople = (queryText: string, confirmation: string | null = n
 /** What a profile costs: the plan setting, the latest measured figure, and which prices use. */
 export const creditsPerProfile = () => call<CreditsPerProfile>("credits_per_profile");
 
+/** Opens Coresignal's page on topping up credits in the browser (the address is fixed in Rust). */
+export const openTopUpPage = () => call<void>("open_top_up_page");
+
 /** Credits spent in this mode: per job (measured or estimated), per month, in total. */
 export const creditLedger = () => call<CreditLedger>("credit_ledger");
 

@@ -3,4 +3,4 @@
 /**
  * Where the credits-per-profile figure of a price comes from.
  */
-export type CreditsBasis = "setting" | "measured";
+export type CreditsBasis = "setting" | "measured" | "assumed";

@@ -2,6 +2,7 @@
 import type { CreditsBasis } from "./CreditsBasis";
 import type { EarlierJob } from "./EarlierJob";
 import type { JobKind } from "./JobKind";
+import type { Shortfall } from "./Shortfall";
 
 /**
  * The price of a request, as shown before confirming; `submit` takes its `id`.
@@ -36,14 +37,24 @@ credits: number,
  */
 credits_per_record: number, 
 /**
- * Where that figure comes from: measured on an earlier delivery, or the plan setting.
+ * Where that figure comes from: measured on an earlier delivery, the plan setting, or
+ * assumed (the plan is not known yet: the words say so).
  */
 credits_basis: CreditsBasis, 
 /**
- * That, in plain words: "10 credits per profile, measured: median of your last 5
- * collections." (or "… measured on an earlier delivery.", "… from your plan setting.").
+ * That, in plain words: "10 credits per profile, measured on an earlier delivery.", or for
+ * an assumed price "This uses an assumed 10 credits a profile; …".
  */
 credits_note: string, 
+/**
+ * Practice mode: nothing is spent; `credits` is what a real account would pay.
+ */
+practice: boolean, 
+/**
+ * The known balance cannot pay `credits`: confirming is refused, with these figures and
+ * where to top up. Never set in Practice.
+ */
+shortfall: Shortfall | null, 
 /**
  * The limit per request, when this price is above it: spending it needs a second
  * confirmation naming its credits (`Confirmation::over_cap`).

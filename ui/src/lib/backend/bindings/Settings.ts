@@ -61,4 +61,10 @@ credit_cap: number | null,
 /**
  * What one credit costs in money, shown beside credits; `None`: not shown.
  */
-price_per_credit: CreditPrice | null, };
+price_per_credit: CreditPrice | null, 
+/**
+ * The person said which Coresignal plan they are on (or set the credits per profile). Until
+ * then Live prices assume [`crate::money::ASSUMED_CREDITS_PER_PROFILE`] and say so. Once
+ * known it stays known.
+ */
+plan_known: boolean, };

@@ -65,3 +65,4 @@ export type { PreviewQuote } from "./PreviewQuote";
 export type { Diagnostic } from "./Diagnostic";
 export type { DiagnosticCode } from "./DiagnosticCode";
 export type { Severity } from "./Severity";
+export type { Shortfall } from "./Shortfall";

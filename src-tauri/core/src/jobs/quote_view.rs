@@ -1,0 +1,178 @@
+//! What a person sees of a quote: its figures, where the price per profile comes from, whether
+//! the known balance pays it, and the question to confirm in plain words.
+
+use serde::Serialize;
+
+use crate::money::{assumed_note, shortfall, CreditsBasis, Shortfall};
+use crate::store::{JobRow, QuoteRow};
+
+use super::words::{group, plural};
+use super::{JobKind, JobState, Mode};
+
+/// An earlier job that collected the same data.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct EarlierJob {
+    /// Its number.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Where it stands.
+    pub state: JobState,
+    /// When it was sent (or made, if never accepted).
+    pub sent_at: String,
+    /// Profiles it was for.
+    #[ts(type = "number | null")]
+    pub records: Option<u64>,
+}
+
+/// The price of a request, as shown before confirming; `submit` takes its `id`.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct Quote {
+    /// Pass this to `submit`.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// ES DSL query or ID file.
+    pub kind: JobKind,
+    /// The job's name.
+    pub name: String,
+    /// Profiles the service counted (the IDs, for a list).
+    #[ts(type = "number")]
+    pub matches: u64,
+    /// Profiles that will be delivered.
+    #[ts(type = "number")]
+    pub records: u64,
+    /// Credits they cost.
+    #[ts(type = "number")]
+    pub credits: u64,
+    /// Credits per profile used for the price.
+    pub credits_per_record: u32,
+    /// Where that figure comes from: measured on an earlier delivery, the plan setting, or
+    /// assumed (the plan is not known yet: the words say so).
+    pub credits_basis: CreditsBasis,
+    /// That, in plain words: "10 credits per profile, measured on an earlier delivery.", or for
+    /// an assumed price "This uses an assumed 10 credits a profile; …".
+    pub credits_note: String,
+    /// Practice mode: nothing is spent; `credits` is what a real account would pay.
+    pub practice: bool,
+    /// The known balance cannot pay `credits`: confirming is refused, with these figures and
+    /// where to top up. Never set in Practice.
+    pub shortfall: Option<Shortfall>,
+    /// The limit per request, when this price is above it: spending it needs a second
+    /// confirmation naming its credits (`Confirmation::over_cap`).
+    #[ts(type = "number | null")]
+    pub over_cap: Option<u64>,
+    /// The account balance the service reported.
+    #[ts(type = "number | null")]
+    pub balance: Option<i64>,
+    /// After this time the price must be checked again.
+    pub expires_at: String,
+    /// Jobs that collected the same data in the last 30 days: confirming means "collect again".
+    pub earlier: Vec<EarlierJob>,
+    /// The uncertain job this quote sends again: the first may already have been charged.
+    #[ts(type = "number | null")]
+    pub replaces_job: Option<i64>,
+    /// The confirmation, in plain words, naming the credits (and "again" when it is).
+    pub question: String,
+    /// How many requests it is sent as: 1, or the batches of an ID list over 10,000 IDs.
+    pub batches: u32,
+}
+
+impl Quote {
+    /// True when confirming it means paying for the same data again.
+    pub fn is_again(&self) -> bool {
+        !self.earlier.is_empty()
+    }
+}
+
+/// What a person sees of a stored quote.
+pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
+    let q = &row.request;
+    let earlier: Vec<EarlierJob> = earlier
+        .iter()
+        .map(|job| EarlierJob {
+            id: job.id,
+            name: job.name.clone(),
+            state: job.state,
+            sent_at: job
+                .submitted_at
+                .clone()
+                .unwrap_or_else(|| job.created_at.clone()),
+            records: job.estimated_records,
+        })
+        .collect();
+    let in_batches = if q.batches > 1 {
+        format!(" in {} batches", q.batches)
+    } else {
+        String::new()
+    };
+    let practice = q.mode == Mode::Practice;
+    let profiles = plural(q.records, "profile", "profiles");
+    let price = if practice {
+        String::new()
+    } else {
+        format!(" for {} credits", group(q.credits))
+    };
+    let mut question = format!("Collect {profiles}{in_batches}{price}?");
+    if let Some(first) = earlier.first() {
+        let day = first.sent_at.get(..10).unwrap_or(&first.sent_at);
+        question = format!(
+            "You collected this data on {day} (job {}). Collect {profiles} again{price}?",
+            first.id,
+        );
+    }
+    if practice {
+        question.push_str(&format!(" {}", practice_note(q.credits)));
+    } else if q.credits_basis == CreditsBasis::Assumed {
+        question.push_str(&format!(" {}", assumed_note()));
+    }
+    if let Some(replaced) = q.replaces_job {
+        question.push_str(&format!(
+            " Job {replaced} may already have been charged: check your Coresignal account first."
+        ));
+    }
+    Quote {
+        id: row.id,
+        kind: q.kind,
+        name: q.name.clone(),
+        matches: q.matches,
+        records: q.records,
+        credits: q.credits,
+        credits_per_record: q.credits_per_record,
+        credits_basis: q.credits_basis,
+        credits_note: credits_note(q.credits_per_record, q.credits_basis),
+        practice,
+        shortfall: if practice {
+            None
+        } else {
+            shortfall(q.credits, q.balance)
+        },
+        over_cap: None,
+        balance: q.balance,
+        expires_at: row.expires_at.clone(),
+        earlier,
+        replaces_job: q.replaces_job,
+        question,
+        batches: q.batches,
+    }
+}
+
+/// "10 credits per profile, measured on an earlier delivery." / "… from your plan setting."
+fn credits_note(per_profile: u32, basis: CreditsBasis) -> String {
+    let figure = crate::money::credits_word(u64::from(per_profile));
+    match basis {
+        CreditsBasis::Measured => format!("{figure} per profile, measured on an earlier delivery."),
+        CreditsBasis::Setting => format!("{figure} per profile, from your plan setting."),
+        CreditsBasis::Assumed => assumed_note(),
+    }
+}
+
+/// "Practice: nothing is spent (a real account would pay 250 credits)."
+pub fn practice_note(credits: u64) -> String {
+    format!(
+        "Practice: nothing is spent (a real account would pay {}).",
+        crate::money::credits_word(credits)
+    )
+}
