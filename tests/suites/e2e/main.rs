@@ -203,9 +203,10 @@ mod e2e {
         app.wait_for_page_text("A key is stored").await;
         app.screenshot("settings").await;
 
-        // The account has 3 credits; the search costs 10. The service answers 402 when the
-        // files would be delivered.
-        sim.set_credits(SIM_KEY, 3).await;
+        // The account has enough credits when the price is checked; by the time the files would
+        // be delivered it has only 3 (spent elsewhere meanwhile), so the service answers 402.
+        // (A balance already below the price is refused before sending: see the money suite.)
+        sim.set_credits(SIM_KEY, 500).await;
         app.click_testid("nav-new").await;
         app.click_testid("query-code").await;
         app.type_query(
@@ -215,6 +216,7 @@ mod e2e {
         app.fill("limit-input", "10").await;
         app.click_button("Check cost (free)").await;
         app.wait_for_text("cost-records", "10 profiles").await;
+        sim.set_credits(SIM_KEY, 3).await;
         app.click_testid("collect-button").await;
         app.click_button("Yes, collect").await;
 
