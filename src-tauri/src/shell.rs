@@ -4,12 +4,17 @@
 use collect_core::jobs::Mode;
 use collect_core::secrets::ApiKey;
 use collect_core::session::{AppState, Session};
-use collect_core::settings::live_api_base;
+use collect_core::settings::live_api_base_for_saved_key;
 use collect_core::{ErrorCode, UserError};
 use tauri::AppHandle;
 use tokio::sync::{watch, Mutex};
 
 use crate::{events, practice};
+
+/// Whether the key saved in the keychain may go to the simulator on this computer: only in debug
+/// builds, which the end-to-end tests run against the simulator as if it were Coresignal. A
+/// release build sends it to Coresignal's own service and nowhere else.
+const SIMULATOR_MAY_HAVE_THE_KEY: bool = cfg!(debug_assertions);
 
 /// Shared by every command.
 pub struct Shell {
@@ -89,8 +94,9 @@ impl Shell {
                         "No API key is stored. Paste your Coresignal API key and press Verify.",
                     )
                 })?;
+                let base = live_api_base_for_saved_key(SIMULATOR_MAY_HAVE_THE_KEY)?;
                 self.session
-                    .activate(Mode::Live, &live_api_base(), key, |engine| {
+                    .activate(Mode::Live, &base, key, |engine| {
                         events::forward(&self.app, engine)
                     })
                     .await?;
@@ -105,7 +111,8 @@ impl Shell {
     /// Verifies `key` with the service, stores it in the keychain and enters Live mode.
     pub async fn use_key(&self, key: String) -> Result<AppState, UserError> {
         let key = ApiKey::new(key);
-        self.session.verify_key(&key, &live_api_base()).await?;
+        let base = live_api_base_for_saved_key(SIMULATOR_MAY_HAVE_THE_KEY)?;
+        self.session.verify_key(&key, &base).await?;
         self.session.store_key(&key).await?;
         self.enter(Mode::Live).await
     }

@@ -28,6 +28,29 @@ pub fn live_api_base() -> String {
     }
 }
 
+/// The Live service address the app may send the key saved in the keychain to: Coresignal's own
+/// service, or the simulator on this computer when `allow_loopback` (debug builds, which the
+/// end-to-end tests drive against the simulator). Any other [`API_BASE_ENV`] is refused, so a
+/// changed environment cannot send the saved key elsewhere.
+pub fn live_api_base_for_saved_key(allow_loopback: bool) -> Result<String, crate::UserError> {
+    api_base_for_saved_key(live_api_base(), allow_loopback)
+}
+
+/// [`live_api_base_for_saved_key`]'s rule for a given `base`.
+fn api_base_for_saved_key(base: String, allow_loopback: bool) -> Result<String, crate::UserError> {
+    use crate::api::{saved_key_use, SavedKeyUse};
+    match saved_key_use(&base) {
+        SavedKeyUse::Keychain => Ok(base),
+        SavedKeyUse::Simulator if allow_loopback => Ok(base),
+        SavedKeyUse::Simulator | SavedKeyUse::Refused => Err(crate::UserError::new(
+            crate::ErrorCode::InvalidInput,
+            format!(
+                "The app is set to reach Coresignal at {base} ({API_BASE_ENV}), which is not Coresignal's service, so your API key was not sent. Remove {API_BASE_ENV} from the app's environment, then open the app again."
+            ),
+        )),
+    }
+}
+
 /// How many jobs download at once unless the user says otherwise.
 pub const DEFAULT_MAX_DOWNLOADS: u32 = 3;
 

@@ -168,6 +168,29 @@ fn live_api_base_defaults_to_coresignal() {
 }
 
 #[test]
+fn the_saved_key_goes_only_to_coresignal_or_in_debug_builds_to_the_simulator() {
+    let real = DEFAULT_BASE_URL.to_owned();
+    assert_eq!(api_base_for_saved_key(real.clone(), false).unwrap(), real);
+    let simulator = "http://127.0.0.1:4000/cdapi".to_owned();
+    assert_eq!(
+        api_base_for_saved_key(simulator.clone(), true).unwrap(),
+        simulator
+    );
+    for (elsewhere, allow_loopback) in [
+        (simulator.as_str(), false),
+        ("https://collector.example.com/cdapi", true),
+        ("http://api.coresignal.com/cdapi", true),
+        ("https://api.coresignal.com.evil.example/cdapi", true),
+        ("not an address", true),
+    ] {
+        let error = api_base_for_saved_key(elsewhere.to_owned(), allow_loopback).unwrap_err();
+        assert_eq!(error.code, crate::ErrorCode::InvalidInput, "{elsewhere}");
+        assert!(error.message.contains("your API key was not sent"), "{error:?}");
+        assert!(error.message.contains(elsewhere), "{error:?}");
+    }
+}
+
+#[test]
 fn downloads_at_once_are_between_1_and_10_and_kept() {
     let store = Store::open_in_memory().unwrap();
     for bad in [0, 11] {
