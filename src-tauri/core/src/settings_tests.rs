@@ -185,7 +185,10 @@ fn the_saved_key_goes_only_to_coresignal_or_in_debug_builds_to_the_simulator() {
     ] {
         let error = api_base_for_saved_key(elsewhere.to_owned(), allow_loopback).unwrap_err();
         assert_eq!(error.code, crate::ErrorCode::InvalidInput, "{elsewhere}");
-        assert!(error.message.contains("your API key was not sent"), "{error:?}");
+        assert!(
+            error.message.contains("your API key was not sent"),
+            "{error:?}"
+        );
         assert!(error.message.contains(elsewhere), "{error:?}");
     }
 }
