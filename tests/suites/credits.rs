@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use bulk_collect_tests::*;
+use collect_core::consent::Consent;
 use collect_core::error::Coded;
 use collect_core::jobs::{Confirmation, JobState, LedgerKind, Mode};
 use collect_core::money::CreditsBasis;
@@ -41,7 +42,10 @@ async fn a_free_preview_needs_no_confirmation_and_shows_up_to_20_people() {
     let cost = harness.engine.preview_cost().unwrap();
     assert_eq!(cost.credits, 0);
     assert_eq!(cost.question, "See 20 sample people: free in Practice.");
-    assert_eq!(cost.confirmation, None, "nothing to confirm");
+    assert!(
+        harness.engine.preview_consent_question().unwrap().is_none(),
+        "a free preview asks nothing"
+    );
     let preview = harness.engine.preview(&python_query(), None).await.unwrap();
     assert_eq!(preview.people.len(), 20);
     assert!(preview
@@ -58,68 +62,77 @@ async fn a_free_preview_needs_no_confirmation_and_shows_up_to_20_people() {
     assert!(ledger.lines.is_empty(), "a free preview spent nothing");
 }
 
+/// A paid preview runs only with a person's yes to its credits, minted outside the webview (the
+/// app's native dialog, the terminal): the cost the webview sees carries nothing that spends.
 #[tokio::test]
-async fn a_paid_preview_is_sent_once_per_confirmation_of_its_cost() {
+async fn a_paid_preview_is_sent_once_per_persons_yes_to_its_cost() {
     let harness = harness(1, 10, 10).await;
+    let engine = &harness.engine;
     let start = balance(&harness);
-    let cost = harness.engine.preview_cost().unwrap();
+    let cost = engine.preview_cost().unwrap();
     assert_eq!(cost.credits, 10);
     assert_eq!(cost.question, "See 20 sample people: costs 10 credits.");
-    let confirmation = cost.confirmation.clone().unwrap();
+    let shown = serde_json::to_value(&cost).unwrap();
+    assert_eq!(
+        shown.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["balance", "credits", "practice", "question"],
+        "nothing in the cost lets the webview spend"
+    );
+    let (consent, question) = engine.preview_consent_question().unwrap().unwrap();
+    assert_eq!(consent, Consent::Preview { credits: 10 });
+    assert!(
+        question.starts_with("Spend 10 credits to see 20 sample people"),
+        "{question}"
+    );
 
-    // Given for another price: the setting changed after the cost was said.
-    let older = harness.engine.preview_cost().unwrap().confirmation.unwrap();
-    let mut options = harness.engine.options();
+    // Given for another price: the setting changed after the person said yes.
+    let older = engine.consents().granted_by_person(consent.clone());
+    let mut options = engine.options();
     options.preview_credits = 20;
-    harness.engine.apply(options.clone()).unwrap();
-    let repriced = harness.engine.preview(&python_query(), Some(&older)).await;
+    engine.apply(options.clone()).unwrap();
+    let repriced = engine.preview(&python_query(), Some(&older)).await;
     assert!(repriced
         .unwrap_err()
         .user_message()
         .contains("costs 20 credits"));
     options.preview_credits = 10;
-    harness.engine.apply(options).unwrap();
+    engine.apply(options).unwrap();
 
-    for confirmed in [None, Some("10"), Some("made-up"), Some(older.as_str())] {
-        let refused = harness
-            .engine
-            .preview(&python_query(), confirmed)
-            .await
-            .unwrap_err();
-        assert_eq!(
-            refused.code(),
-            ErrorCode::ConfirmationNeeded,
-            "{confirmed:?}"
-        );
+    let quote_consent = engine.consents().granted_by_person(Consent::Quote {
+        quote: 1,
+        credits: 10,
+    });
+    let other = engine
+        .consents()
+        .granted_by_person(Consent::Preview { credits: 9 });
+    for given in [None, Some(&quote_consent), Some(&other)] {
+        let refused = engine.preview(&python_query(), given).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::ConfirmationNeeded, "{given:?}");
         assert!(refused.user_message().contains("costs 10 credits"));
     }
     assert_eq!(
         harness.sim.count_calls(Endpoint::Preview),
         0,
-        "no unconfirmed preview reached the service"
+        "no preview without the person's yes reached the service"
     );
     assert_eq!(balance(&harness), start);
 
-    let preview = harness
-        .engine
-        .preview(&python_query(), Some(&confirmation))
-        .await
-        .unwrap();
+    let yes = engine.consents().granted_by_person(consent);
+    let preview = engine.preview(&python_query(), Some(&yes)).await.unwrap();
     assert_eq!(preview.people.len(), 20);
     assert_eq!(harness.sim.count_calls(Endpoint::Preview), 1);
     assert_eq!(balance(&harness), start - 10);
 
-    // The same confirmation again (a double click, a replay) spends nothing more.
-    let again = harness
-        .engine
-        .preview(&python_query(), Some(&confirmation))
+    // The same yes again (a double click, a replay) spends nothing more.
+    let again = engine
+        .preview(&python_query(), Some(&yes))
         .await
         .unwrap_err();
     assert_eq!(again.code(), ErrorCode::ConfirmationNeeded);
     assert_eq!(harness.sim.count_calls(Endpoint::Preview), 1);
     assert_eq!(balance(&harness), start - 10);
-    assert_eq!(harness.engine.last_balance().unwrap(), Some(start - 10));
-    let ledger = harness.engine.credit_ledger().unwrap();
+    assert_eq!(engine.last_balance().unwrap(), Some(start - 10));
+    let ledger = engine.credit_ledger().unwrap();
     assert_eq!(ledger.lines.len(), 1);
     assert_eq!(ledger.lines[0].kind, LedgerKind::Preview);
     assert_eq!((ledger.lines[0].credits, ledger.total), (10, 10));
@@ -131,11 +144,9 @@ async fn a_paid_preview_is_sent_again_only_when_the_service_cannot_have_taken_it
     let mut faults = harness.sim.faults();
     faults.error_rate.search = 1.0;
     harness.sim.set_faults(faults);
-    let confirmation = harness.engine.preview_cost().unwrap().confirmation;
-    let failed = harness
-        .engine
-        .preview(&python_query(), confirmation.as_deref())
-        .await;
+    let (consent, _) = harness.engine.preview_consent_question().unwrap().unwrap();
+    let yes = harness.engine.consents().granted_by_person(consent);
+    let failed = harness.engine.preview(&python_query(), Some(&yes)).await;
     assert!(failed.is_err(), "every answer was a 5xx");
     let statuses: Vec<u16> = harness
         .sim
@@ -256,17 +267,25 @@ async fn deliver(harness: &Harness, limit: u32, elsewhere: i64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_delivery_measured_while_another_key_spent_does_not_raise_later_prices() {
+async fn a_delivery_measured_while_another_key_spent_counts_until_three_show_it_was_unusual() {
     let harness = harness(10, 0, 0).await;
     let engine = &harness.engine;
     deliver(&harness, 7, 0).await;
     // 3 profiles at 10, and 60 spent elsewhere meanwhile: it looks like 30 a profile.
     deliver(&harness, 3, 60).await;
 
+    // Two readings cannot tell which one is unusual: the higher, so no price is too low.
+    let figure = engine.credits_per_profile().unwrap();
+    assert_eq!((figure.used, figure.basis), (30, CreditsBasis::Measured));
+    let measured = figure.measured.clone().unwrap();
+    assert_eq!((measured.collections, measured.left_out), (2, 0));
+
+    // A third, clean delivery shows it: it is left out, and prices go back to 10.
+    deliver(&harness, 2, 0).await;
     let figure = engine.credits_per_profile().unwrap();
     assert_eq!((figure.used, figure.basis), (10, CreditsBasis::Measured));
     let measured = figure.measured.clone().unwrap();
-    assert_eq!((measured.collections, measured.left_out), (2, 1));
+    assert_eq!((measured.collections, measured.left_out), (3, 1));
     let quote = engine
         .quote(&query_job(python_query(), Some(4)))
         .await
@@ -274,7 +293,7 @@ async fn one_delivery_measured_while_another_key_spent_does_not_raise_later_pric
     assert_eq!((quote.credits_per_record, quote.credits), (10, 40));
     assert_eq!(
         quote.credits_note,
-        "10 credits per profile, measured: median of your last 2 collections (1 left out as unusual)."
+        "10 credits per profile, measured: median of your last 3 collections (1 left out as unusual)."
     );
 }
 

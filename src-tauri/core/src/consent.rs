@@ -1,9 +1,10 @@
 //! Consent: the proof that a person, not a script, said yes to a money decision (spending a Live
-//! quote, loosening the money settings).
+//! quote or a paid preview, loosening the money settings).
 //!
 //! The webview is not trusted with money: a script running in it could call any command it can
 //! see. So the use cases that spend or loosen ([`crate::jobs::Engine::submit_confirmed`] in Live
-//! mode, [`crate::session::Session::save_settings`]) refuse unless they are handed a
+//! mode, [`crate::jobs::Engine::preview`] when it costs credits,
+//! [`crate::session::Session::save_settings`]) refuse unless they are handed a
 //! [`ConsentToken`] minted for exactly that decision, once, within [`CONSENT_VALID_FOR`]. A token
 //! is minted only by [`Consents::granted_by_person`], which a front end calls after a person
 //! answered yes outside the webview: the app's native dialog (opened by Rust, answered with the
@@ -17,6 +18,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::error::{ErrorCode, UserError};
+
 /// How long a consent can be used after the person gave it.
 pub const CONSENT_VALID_FOR: Duration = Duration::from_secs(120);
 
@@ -27,6 +30,11 @@ pub enum Consent {
     Quote {
         /// The quote.
         quote: i64,
+        /// What it costs.
+        credits: u64,
+    },
+    /// Spend `credits` on one preview of sample people.
+    Preview {
         /// What it costs.
         credits: u64,
     },
@@ -93,6 +101,23 @@ impl Consents {
     }
 }
 
+/// What a front end answers when the person said No to spending (a quote, a paid preview):
+/// [`ErrorCode::Declined`], not `Cancelled` (nothing was started, so nothing was cancelled).
+pub fn declined_spending() -> UserError {
+    UserError::new(
+        ErrorCode::Declined,
+        "You said No: nothing was sent and nothing was spent.",
+    )
+}
+
+/// What a front end answers when the person said No to loosening the money settings.
+pub fn declined_settings() -> UserError {
+    UserError::new(
+        ErrorCode::Declined,
+        "You said No: nothing was saved, and the money settings stay as they were.",
+    )
+}
+
 // The map is plain in-memory data; a panic elsewhere cannot leave it inconsistent.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -121,6 +146,21 @@ mod tests {
         assert!(consents.take(Some(&token), &QUOTE, "x").is_ok());
         assert!(consents.take(Some(&token), &QUOTE, "x").is_err());
         assert!(consents.take(None, &QUOTE, "x").is_err());
+    }
+
+    #[test]
+    fn a_no_is_declined_in_plain_words_not_cancelled() {
+        let spend = declined_spending();
+        assert_eq!(spend.code, ErrorCode::Declined);
+        assert_eq!(
+            spend.message,
+            "You said No: nothing was sent and nothing was spent."
+        );
+        let settings = declined_settings();
+        assert_eq!(settings.code, ErrorCode::Declined);
+        assert!(settings
+            .message
+            .starts_with("You said No: nothing was saved"));
     }
 
     #[test]

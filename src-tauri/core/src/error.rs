@@ -69,6 +69,9 @@ pub enum ErrorCode {
     OverCap,
     /// Spending credits (a paid preview) needs a confirmation naming its cost.
     ConfirmationNeeded,
+    /// The person answered No to a money question (spend, loosen a guard): nothing was sent,
+    /// nothing was spent, nothing was saved.
+    Declined,
     /// A bug: something that should not happen.
     Internal,
 }
@@ -107,6 +110,7 @@ impl ErrorCode {
             Busy => "Busy",
             OverCap => "OverCap",
             ConfirmationNeeded => "ConfirmationNeeded",
+            Declined => "Declined",
             Internal => "Internal",
         }
     }
@@ -187,6 +191,7 @@ mod tests {
             ErrorCode::KeyMissing,
             ErrorCode::Uncertain,
             ErrorCode::QuoteSpent,
+            ErrorCode::Declined,
             ErrorCode::Internal,
         ] {
             assert_eq!(ErrorCode::parse(code.as_str()), Some(code));

@@ -209,6 +209,29 @@ impl CreditsPerProfile {
     }
 }
 
+impl CreditsPerProfile {
+    /// The figure while the person has not said which plan they are on (Live): the higher of
+    /// [`ASSUMED_CREDITS_PER_PROFILE`] and the measured figure, never below the assumed one (a
+    /// measurement can look cheaper than the plan is: a top-up between the two readings).
+    pub fn while_assumed(setting: u32, measured: Option<MeasuredCredits>) -> Self {
+        match measured {
+            Some(m) if m.value >= ASSUMED_CREDITS_PER_PROFILE => Self::new(setting, Some(m)),
+            Some(m) => Self {
+                setting,
+                explained: format!(
+                    "{} A delivery measured {}; the higher, assumed figure is used until you \
+                     choose your plan.",
+                    assumed_note(),
+                    credits_word(u64::from(m.value))
+                ),
+                measured: Some(m),
+                ..Self::assumed(setting)
+            },
+            None => Self::assumed(setting),
+        }
+    }
+}
+
 /// "This uses an assumed 10 credits a profile; …": said wherever an assumed price is shown.
 pub fn assumed_note() -> String {
     format!(

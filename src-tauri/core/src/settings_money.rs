@@ -10,14 +10,19 @@ use super::{Settings, DEFAULT_CREDITS_PER_RECORD};
 /// How "no limit" is stored (an absent value means "never saved": the default limit).
 pub(super) const NO_CAP: &str = "off";
 
-/// The stored limit per request. Never saved: [`DEFAULT_CREDIT_CAP`]. Saved by an older version,
-/// which wrote no value for "no limit" but did write the credits per profile: no limit, as the
-/// person left it.
+/// The stored limit per request. Never saved, including by an older version that wrote the
+/// credits per profile but no limit (it had none by default, so that says nothing of what the
+/// person chose): [`DEFAULT_CREDIT_CAP`]. No limit only when the person chose "off"
+/// ([`NO_CAP`]): money guards are not loosened by an upgrade.
 pub(super) fn load_cap(store: &Store) -> StoreResult<Option<u64>> {
     Ok(match store.setting(Setting::CreditCap)?.as_deref() {
         Some(NO_CAP) => None,
-        Some(text) => text.parse().ok().filter(|cap| *cap > 0),
-        None if store.setting(Setting::CreditsPerRecord)?.is_some() => None,
+        Some(text) => Some(
+            text.parse()
+                .ok()
+                .filter(|cap| *cap > 0)
+                .unwrap_or(DEFAULT_CREDIT_CAP),
+        ),
         None => Some(DEFAULT_CREDIT_CAP),
     })
 }
@@ -34,8 +39,8 @@ pub(super) fn load_plan_known(store: &Store) -> StoreResult<bool> {
         .is_some_and(|figure| figure != DEFAULT_CREDITS_PER_RECORD))
 }
 
-/// A change of the money settings that loosens a guard: a higher limit per request or none, or a
-/// lower price per profile for Live prices.
+/// A change of the money settings that loosens a guard: a higher limit per request or none, a
+/// lower price per profile for Live prices once the plan is known, or a lower price per preview.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MoneyChange {
     /// What changes, as a stable text: the consent is given for exactly this.
@@ -64,7 +69,8 @@ impl Settings {
     }
 
     /// The loosening in going from `before` to `self` (as [`Settings::with_plan_from`] makes it),
-    /// if any. Tightening (a lower limit, a higher price) needs no consent.
+    /// if any. Tightening (a lower limit, a higher price per profile or per preview) needs no
+    /// consent, nor does telling the plan for the first time (it replaces an assumed figure).
     pub fn money_loosened_from(&self, before: &Settings) -> Option<MoneyChange> {
         let after = self.with_plan_from(before);
         let mut keys = Vec::new();
@@ -89,7 +95,10 @@ impl Settings {
             before.live_credits_per_profile(),
             after.live_credits_per_profile(),
         );
-        if new < old {
+        // Telling the plan for the first time replaces the assumed figure with the person's own
+        // answer: that is no loosening, whatever the figure. Lowering a known plan is.
+        let first_told = !before.plan_known && after.plan_known;
+        if new < old && !first_told {
             keys.push(format!("per_profile={new}"));
             questions.push(format!(
                 "Count {} per profile instead of {}? Prices will be lower than on current plans; \
@@ -97,6 +106,24 @@ impl Settings {
                 credits_word(u64::from(new)),
                 credits_word(u64::from(old))
             ));
+        }
+        // A lower price per preview is a loosening: at 0 a preview runs without asking at all. A
+        // higher one is not: each paid preview still asks, naming its credits.
+        if after.preview_credits < before.preview_credits {
+            keys.push(format!("preview={}", after.preview_credits));
+            questions.push(match after.preview_credits {
+                0 => format!(
+                    "Count previews of sample people as free (now {} each)? They will then run \
+                     without asking; choose it only if your Coresignal plan says so.",
+                    credits_word(u64::from(before.preview_credits))
+                ),
+                new => format!(
+                    "Count {} per preview of sample people instead of {}? Choose it only if your \
+                     Coresignal plan says so.",
+                    credits_word(u64::from(new)),
+                    credits_word(u64::from(before.preview_credits))
+                ),
+            });
         }
         (!keys.is_empty()).then(|| MoneyChange {
             key: keys.join(";"),

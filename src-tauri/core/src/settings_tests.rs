@@ -53,12 +53,23 @@ fn valid() -> Settings {
 }
 
 #[test]
-fn settings_an_older_version_saved_keep_their_no_limit_and_their_plan() {
+fn settings_an_older_version_saved_get_the_default_limit_and_keep_their_plan() {
     let store = Store::open_in_memory().unwrap();
-    // An older version wrote the plan's figure and, for "no limit", no cap at all.
+    // An older version wrote the plan's figure and no limit at all (it had none by default).
     store.set_setting(Setting::CreditsPerRecord, "10").unwrap();
     let loaded = Settings::load(&store, Path::new("/tmp/data")).unwrap();
-    assert_eq!(loaded.credit_cap, None, "the person's no limit is kept");
+    assert_eq!(
+        loaded.credit_cap,
+        Some(1_000),
+        "an upgrade gets the default limit, as a new installation does"
+    );
+    // Only the person's own "off" is no limit; a value that cannot be read is not "off" either.
+    store.set_setting(Setting::CreditCap, "off").unwrap();
+    let loaded = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+    assert_eq!(loaded.credit_cap, None, "the person chose no limit");
+    store.set_setting(Setting::CreditCap, "lots").unwrap();
+    let loaded = Settings::load(&store, Path::new("/tmp/data")).unwrap();
+    assert_eq!(loaded.credit_cap, Some(1_000));
     assert!(
         loaded.plan_known,
         "10 was the person's answer to the plan question"
@@ -422,5 +433,83 @@ fn a_password_change_reads_keep_set_or_remove() {
     assert_eq!(
         format!("{:?}", change(r#"{"set": "pw"}"#)),
         "Set(ProxyPassword(<redacted>))"
+    );
+}
+
+#[test]
+fn telling_the_plan_the_first_time_is_no_loosening_but_lowering_a_known_one_is() {
+    let unknown = Settings {
+        credits_per_record: 1,
+        plan_known: false,
+        ..valid()
+    };
+    // The app assumed 10 a profile; the person answers 1 (an older plan).
+    let told = Settings {
+        plan_known: true,
+        ..unknown.clone()
+    };
+    assert_eq!(told.money_loosened_from(&unknown), None);
+    // Typing a figure is telling the plan too.
+    let typed = Settings {
+        credits_per_record: 2,
+        ..unknown.clone()
+    };
+    assert_eq!(typed.money_loosened_from(&unknown), None);
+    // Once the plan is known, a lower figure loosens the price and needs a yes.
+    let known = Settings {
+        credits_per_record: 10,
+        plan_known: true,
+        ..valid()
+    };
+    let lower = Settings {
+        credits_per_record: 1,
+        ..known.clone()
+    };
+    let change = lower.money_loosened_from(&known).expect("a lower price");
+    assert_eq!(change.key, "per_profile=1");
+}
+
+#[test]
+fn a_cheaper_preview_is_a_loosening_and_a_dearer_one_is_not() {
+    let before = Settings {
+        plan_known: true,
+        ..valid()
+    };
+    assert_eq!(before.preview_credits, 10);
+    let dearer = Settings {
+        preview_credits: 20,
+        ..before.clone()
+    };
+    assert_eq!(
+        dearer.money_loosened_from(&before),
+        None,
+        "each paid preview still asks, naming its credits"
+    );
+    let cheaper = Settings {
+        preview_credits: 5,
+        ..before.clone()
+    };
+    let change = cheaper.money_loosened_from(&before).expect("a lower price");
+    assert_eq!(change.key, "preview=5");
+    assert!(
+        change
+            .question
+            .starts_with("Count 5 credits per preview of sample people instead of 10 credits?"),
+        "{}",
+        change.question
+    );
+    let free = Settings {
+        preview_credits: 0,
+        ..before.clone()
+    };
+    let change = free
+        .money_loosened_from(&before)
+        .expect("previews that ask nothing");
+    assert!(
+        change
+            .question
+            .starts_with("Count previews of sample people as free (now 10 credits each)?"),
+        "{}",
+        change.question
     );
 }

@@ -6,7 +6,7 @@ use collect_core::consent::Consent;
 use collect_core::jobs::Mode;
 use collect_core::session::{AppState, ConnectionCheck};
 use collect_core::settings::{ProxyPasswordChange, Settings};
-use collect_core::{ErrorCode, UserError};
+use collect_core::UserError;
 
 use super::ShellState;
 
@@ -53,10 +53,7 @@ pub async fn save_settings(
             if !crate::ask::person_says_yes(&window, "Change the money settings?", &change.question)
                 .await
             {
-                return Err(UserError::new(
-                    ErrorCode::Cancelled,
-                    "Nothing was saved: the money settings stay as they were.",
-                ));
+                return Err(collect_core::consent::declined_settings());
             }
             Some(
                 shell

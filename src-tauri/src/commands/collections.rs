@@ -4,7 +4,7 @@ use collect_core::jobs::{Confirmation, JobRequest, NewJob, Quote};
 use collect_core::query::{check_query as check, parse_query, QueryCheck};
 use collect_core::session::IdFilePick;
 use collect_core::store::JobRow;
-use collect_core::{ErrorCode, UserError};
+use collect_core::UserError;
 use serde::Deserialize;
 
 use super::ShellState;
@@ -93,10 +93,7 @@ pub async fn submit(
     let consent = match engine.consent_question(quote)? {
         Some((consent, question)) => {
             if !crate::ask::person_says_yes(&window, "Spend credits?", &question).await {
-                return Err(UserError::new(
-                    ErrorCode::Cancelled,
-                    "Not sent: nothing was spent.",
-                ));
+                return Err(collect_core::consent::declined_spending());
             }
             Some(engine.consents().granted_by_person(consent))
         }

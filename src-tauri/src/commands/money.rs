@@ -1,6 +1,8 @@
-//! Money: the cost of a preview and the preview itself (run only with that cost confirmed, a rule
-//! the core enforces), what a profile costs (plan setting or measured), and the ledger.
+//! Money: the cost of a preview and the preview itself (a paid one runs only after the person says
+//! yes in a native dialog naming its credits, a rule the core enforces), what a profile costs
+//! (plan setting or measured), and the ledger.
 
+use collect_core::consent::declined_spending;
 use collect_core::jobs::{CreditLedger, Preview, PreviewQuote};
 use collect_core::money::CreditsPerProfile;
 use collect_core::query::parse_query;
@@ -9,27 +11,34 @@ use tauri_plugin_opener::OpenerExt;
 
 use super::ShellState;
 
-/// What a preview of 20 sample people costs now ("free in Practice" there).
+/// What a preview of 20 sample people costs now ("free in Practice" there). It carries nothing
+/// that lets a preview run: the webview cannot spend.
 #[tauri::command]
 pub async fn preview_cost(shell: ShellState<'_>) -> Result<PreviewQuote, UserError> {
     Ok(shell.session.engine()?.preview_cost()?)
 }
 
-/// Up to 20 sample people the query matches. When the preview costs credits, `confirmation` must
-/// be the one `preview_cost` gave, unused; otherwise the core refuses (`ConfirmationNeeded`),
-/// sending nothing.
+/// Up to 20 sample people the query matches. A preview that costs credits runs only after the
+/// person says yes in a native dialog naming them (a No is `Declined`, and nothing is sent); a
+/// free one asks nothing.
 #[tauri::command]
 pub async fn preview_people(
     shell: ShellState<'_>,
+    window: tauri::WebviewWindow,
     query_text: String,
-    confirmation: Option<String>,
 ) -> Result<Preview, UserError> {
     let query = parse_query(&query_text)?;
-    Ok(shell
-        .session
-        .engine()?
-        .preview(&query, confirmation.as_deref())
-        .await?)
+    let engine = shell.session.engine()?;
+    let consent = match engine.preview_consent_question()? {
+        Some((consent, question)) => {
+            if !crate::ask::person_says_yes(&window, "Spend credits?", &question).await {
+                return Err(declined_spending());
+            }
+            Some(engine.consents().granted_by_person(consent))
+        }
+        None => None,
+    };
+    Ok(engine.preview(&query, consent.as_ref()).await?)
 }
 
 /// What a profile costs: the plan setting, the latest measurement, and which prices use.

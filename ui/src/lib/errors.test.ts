@@ -17,6 +17,15 @@ describe("ERROR_TEXT", () => {
     expect(ERROR_TEXT.Network.next).toMatch(/proxy/);
     expect(ERROR_TEXT.CollectedBefore.next).toContain("Collect again");
   });
+
+  it("says a No in the computer's own window was the person's choice, not a cancelled job", () => {
+    const shown = describeError({
+      code: "Declined",
+      message: "You said No: nothing was sent and nothing was spent.",
+    });
+    expect(shown.title).toBe("You said No: nothing was sent and nothing was spent.");
+    expect(shown.title).not.toEqual(ERROR_TEXT.Cancelled.title);
+  });
 });
 
 describe("describeError", () => {

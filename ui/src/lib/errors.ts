@@ -125,6 +125,10 @@ export const ERROR_TEXT = {
     title: "This costs credits, and it was not confirmed.",
     next: "Read the cost, then confirm to go ahead.",
   },
+  Declined: {
+    title: "You said No: nothing was sent and nothing was spent.",
+    next: "Nothing more to do. Change the request or the settings if you like, and try again when you are ready.",
+  },
   Internal: {
     title: "Something unexpected went wrong inside the app.",
     next: "Try again. If it keeps happening, restart the app and report the detail below.",

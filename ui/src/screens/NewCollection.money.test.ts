@@ -70,12 +70,17 @@ describe("New collection: money on screen", () => {
     start("live");
     // The native dialog's "No": the core is never asked to spend, and the person is told so.
     on("submit", () => {
-      throw { code: "Cancelled", message: "Not sent: nothing was spent." };
+      throw { code: "Declined", message: "You said No: nothing was sent and nothing was spent." };
     });
     await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
 
-    await waitFor(() => expect(screen.getByText(/Not sent: nothing was spent\./)).toBeTruthy());
+    await waitFor(() =>
+      expect(
+        screen.getAllByText(/You said No: nothing was sent and nothing was spent\./),
+      ).not.toHaveLength(0),
+    );
+    expect(document.body.textContent).not.toContain("The job was cancelled.");
     const [, args] = submits()[0] ?? [];
     expect(Object.keys(args ?? {}).sort()).toEqual(["again", "quote"]);
   });

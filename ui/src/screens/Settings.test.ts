@@ -260,8 +260,8 @@ describe("Settings", () => {
   it("keeps the money settings when the person says no in the computer's own window", async () => {
     on("save_settings", () => {
       throw {
-        code: "Cancelled",
-        message: "Nothing was saved: the money settings stay as they were.",
+        code: "Declined",
+        message: "You said No: nothing was saved, and the money settings stay as they were.",
       };
     });
     start({ settings: { ...appStateFixture().settings, credit_cap: 1000 } });
@@ -270,8 +270,9 @@ describe("Settings", () => {
     });
     await fireEvent.click(screen.getByRole("button", { name: "Save costs" }));
     expect(
-      await screen.findByText(/Nothing was saved: the money settings stay as they were\./),
+      await screen.findByText(/nothing was saved, and the money settings stay as they were\./),
     ).toBeTruthy();
+    expect(document.body.textContent).not.toContain("The job was cancelled.");
     expect(app.state?.settings.credit_cap).toBe(1000);
   });
 

@@ -1,4 +1,4 @@
-//! `preview` (sample people, its cost confirmed first) and `ledger` (credits spent).
+//! `preview` (sample people, its cost confirmed first by the person at the terminal) and `ledger` (credits spent).
 
 use std::path::Path;
 
@@ -21,12 +21,18 @@ pub(super) async fn preview(
     let query = read_query(query)?;
     let engine = context.engine()?;
     let cost = engine.preview_cost()?;
-    if cost.credits > 0 {
-        confirm(&cost.question, "", yes, output)?;
-    } else {
-        output.say(&cost.question);
-    }
-    let preview = engine.preview(&query, cost.confirmation.as_deref()).await?;
+    // The person at the terminal (or the `--yes` they typed) is the yes the core needs.
+    let consent = match engine.preview_consent_question()? {
+        Some((consent, _)) => {
+            confirm(&cost.question, "", yes, output)?;
+            Some(engine.consents().granted_by_person(consent))
+        }
+        None => {
+            output.say(&cost.question);
+            None
+        }
+    };
+    let preview = engine.preview(&query, consent.as_ref()).await?;
     Ok(Report {
         json: serde_json::to_value(&preview).unwrap_or_else(|_| json!({})),
         text: people_table(&preview),

@@ -322,10 +322,7 @@ pub(super) fn confirm_over_cap(
     ))? {
         Ok(Some(quote.credits))
     } else {
-        Err(UserError::new(
-            ErrorCode::Cancelled,
-            "Not sent: nothing was spent.",
-        ))
+        Err(collect_core::consent::declined_spending())
     }
 }
 
@@ -369,9 +366,6 @@ pub(super) fn confirm(
     if ask(&format!("{question} Send it? [y/N] "))? {
         Ok(())
     } else {
-        Err(UserError::new(
-            ErrorCode::Cancelled,
-            "Not sent: nothing was spent.",
-        ))
+        Err(collect_core::consent::declined_spending())
     }
 }

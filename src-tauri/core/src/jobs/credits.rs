@@ -3,20 +3,26 @@
 //! account could spend (no other job with the service, no paid preview) measures the job alone;
 //! any other is skipped, never guessed from.
 
-use crate::money::{CreditsPerProfile, MeasuredCredits, Measurement, RECENT_MEASUREMENTS};
+use crate::money::{
+    credits_word, CreditsPerProfile, MeasuredCredits, Measurement, RECENT_MEASUREMENTS,
+};
 use crate::store::{format_time, now_text, BalanceReading, Setting};
 
+use super::quote_view::practice_note;
 use super::{Engine, EngineError, Mode};
 
 impl Engine {
     /// What a profile costs: the plan setting, the latest measurement, and which one prices use.
-    /// Before the person said which plan they are on (Live), and before any delivery measured
-    /// it, the figure is assumed ([`CreditsPerProfile::assumed`]).
+    /// Before the person said which plan they are on (Live), the figure is assumed, or measured
+    /// when a delivery measured more ([`CreditsPerProfile::while_assumed`]).
     pub fn credits_per_profile(&self) -> Result<CreditsPerProfile, EngineError> {
         let options = self.options();
         let measured = self.measured_credits()?;
-        if options.credits_assumed && measured.is_none() {
-            return Ok(CreditsPerProfile::assumed(options.credits_per_record));
+        if options.credits_assumed {
+            return Ok(CreditsPerProfile::while_assumed(
+                options.credits_per_record,
+                measured,
+            ));
         }
         Ok(CreditsPerProfile::new(options.credits_per_record, measured))
     }
@@ -90,19 +96,14 @@ impl Engine {
                 .store
                 .muddied_by(self.mode(), job, &before.at, &after.at)?
             {
-                Some(reason) => {
-                    self.note(job, &format!("What it cost was not measured: {reason}."))?
-                }
+                Some(reason) => self.note(job, &unmeasured_note(self.mode(), &reason))?,
                 None => {
                     let spent = before.credits - after.credits;
                     match per_profile(spent, records) {
                         Some(value) => measured = Some((spent, value)),
                         None => self.note(
                             job,
-                            &format!(
-                                "What it cost was not measured: the balance went from {} to {} for {records} profiles, which is no whole number of credits each.",
-                                before.credits, after.credits
-                            ),
+                            &uneven_note(self.mode(), before.credits, after.credits, records),
                         )?,
                     }
                 }
@@ -111,12 +112,7 @@ impl Engine {
         self.store
             .set_balance_after(job, &after, records, measured.map(|(spent, _)| spent))?;
         if let Some((spent, value)) = measured {
-            self.note(
-                job,
-                &format!(
-                    "It cost {spent} credits for {records} profiles: {value} per profile. Prices use the median of the latest deliveries measured, this one included."
-                ),
-            )?;
+            self.note(job, &measured_note(self.mode(), spent, records, value))?;
         }
         Ok(())
     }
@@ -126,6 +122,47 @@ impl Engine {
             Mode::Live => Setting::LastBalanceAtLive,
             Mode::Practice => Setting::LastBalanceAtPractice,
         }
+    }
+}
+
+/// A job's note when its delivery measured what a profile costs. Practice spends nothing, so it
+/// says what a real account would pay, not what "it cost".
+fn measured_note(mode: Mode, spent: i64, records: u64, value: u32) -> String {
+    let rule = "Prices use the median of the latest deliveries measured, this one included.";
+    match mode {
+        Mode::Live => format!(
+            "It cost {} for {records} profiles: {value} per profile. {rule}",
+            credits_word(u64::try_from(spent).unwrap_or(0))
+        ),
+        Mode::Practice => format!(
+            "{} That is {value} per profile for {records} profiles. {rule}",
+            practice_note(u64::try_from(spent).unwrap_or(0))
+        ),
+    }
+}
+
+/// A job's note when what it cost was not measured, because of `reason`.
+fn unmeasured_note(mode: Mode, reason: &str) -> String {
+    match mode {
+        Mode::Live => format!("What it cost was not measured: {reason}."),
+        Mode::Practice => format!(
+            "Practice: nothing is spent. What a real account would pay was not measured: {reason}."
+        ),
+    }
+}
+
+/// A job's note when the balance moved by no whole number of credits a profile. Practice names
+/// no balance: there is none to spend.
+fn uneven_note(mode: Mode, before: i64, after: i64, records: u64) -> String {
+    match mode {
+        Mode::Live => format!(
+            "What it cost was not measured: the balance went from {before} to {after} for \
+             {records} profiles, which is no whole number of credits each."
+        ),
+        Mode::Practice => format!(
+            "Practice: nothing is spent. What a real account would pay for {records} profiles \
+             was not measured: it came to no whole number of credits each."
+        ),
     }
 }
 
@@ -148,7 +185,39 @@ pub(crate) fn per_profile(spent: i64, records: u64) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::per_profile;
+    use super::{measured_note, per_profile, uneven_note, unmeasured_note};
+    use crate::jobs::Mode;
+
+    #[test]
+    fn practice_notes_say_nothing_is_spent_and_name_no_balance() {
+        let measured = measured_note(Mode::Practice, 70, 7, 10);
+        assert_eq!(
+            measured,
+            "Practice: nothing is spent (a real account would pay 70 credits). That is 10 per \
+             profile for 7 profiles. Prices use the median of the latest deliveries measured, \
+             this one included."
+        );
+        let reason = "job 3 was with Coresignal at the same time";
+        for note in [
+            measured,
+            unmeasured_note(Mode::Practice, reason),
+            uneven_note(Mode::Practice, 1_000, 895, 10),
+        ] {
+            assert!(note.starts_with("Practice: nothing is spent"), "{note}");
+            assert!(!note.contains("It cost"), "{note}");
+            assert!(!note.contains("balance"), "{note}");
+        }
+        assert!(unmeasured_note(Mode::Practice, reason).contains("was not measured: job 3"));
+        // Live says what it cost, from the balance.
+        assert_eq!(
+            measured_note(Mode::Live, 70, 7, 10),
+            "It cost 70 credits for 7 profiles: 10 per profile. Prices use the median of the \
+             latest deliveries measured, this one included."
+        );
+        assert!(
+            uneven_note(Mode::Live, 1_000, 895, 10).contains("the balance went from 1000 to 895")
+        );
+    }
 
     #[test]
     fn a_clean_difference_gives_a_whole_figure() {

@@ -161,11 +161,10 @@ pub struct Engine {
     /// One lock per job whose spreadsheet this engine makes: a job's spreadsheets are made one
     /// after another, so an older one never lands over a newer one of the same name.
     pub(super) spreadsheets: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
-    /// Paid previews' one-time confirmations: each with the credits it was given for and when.
-    pub(super) preview_confirmations: Mutex<HashMap<String, (u64, tokio::time::Instant)>>,
     /// Collections whose missing spreadsheet was tried, with how they stood (their last change).
     pub(super) spreadsheets_tried: Mutex<HashSet<(i64, String)>>,
-    /// A person's yes to spending a Live quote, given outside the webview ([`crate::consent`]).
+    /// A person's yes to spending a Live quote or a paid preview, given outside the webview
+    /// ([`crate::consent`]).
     pub(super) consents: crate::consent::Consents,
 }
 
@@ -201,7 +200,6 @@ impl Engine {
             people_cache: Mutex::new(None),
             spreadsheets: Mutex::new(HashMap::new()),
             spreadsheets_tried: Mutex::new(HashSet::new()),
-            preview_confirmations: Mutex::new(HashMap::new()),
             consents: crate::consent::Consents::default(),
         });
         if let Some(key) = key {
@@ -259,8 +257,8 @@ impl Engine {
         }
     }
 
-    /// Where a front end records a person's yes to spending a Live quote (see
-    /// [`crate::consent`]): [`Engine::submit_confirmed`] takes it back.
+    /// Where a front end records a person's yes to spending a Live quote or a paid preview (see
+    /// [`crate::consent`]): [`Engine::submit_confirmed`] and [`Engine::preview`] take it back.
     pub fn consents(&self) -> &crate::consent::Consents {
         &self.consents
     }

@@ -131,8 +131,11 @@ pub enum EngineError {
     /// ([`crate::consent`]).
     #[error("{0}")]
     NotConfirmed(#[from] crate::consent::ConsentError),
-    /// A preview that costs credits was asked for without confirming that cost.
-    #[error("{question} Nothing was spent: confirm to go ahead.")]
+    /// A preview that costs credits was asked for without a person's yes to that cost, given
+    /// outside the webview ([`crate::consent`]).
+    #[error(
+        "{question} Nothing was spent: say yes in the app's own confirmation window to go ahead."
+    )]
     PreviewNotConfirmed {
         /// The cost in plain words ("See 20 sample people: costs 10 credits.").
         question: String,

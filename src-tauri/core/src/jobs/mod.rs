@@ -60,7 +60,7 @@ pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
 pub use outage::WAITING_FOR_SERVICE;
-pub use preview::{Preview, PreviewQuote, PREVIEW_CONFIRMATION_TTL};
+pub use preview::{Preview, PreviewQuote};
 pub use quote::{EarlierJob, Quote, QUOTE_VALID_FOR};
 pub use quote_view::practice_note;
 pub use request::{fingerprint, JobRequest, NewJob};

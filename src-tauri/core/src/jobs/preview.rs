@@ -1,15 +1,13 @@
 //! Preview: up to 20 sample people a search matches, before paying for the collection. It may cost
-//! credits, so its cost is said first ([`Engine::preview_cost`], with a one-time confirmation) and
-//! a paid preview runs only with that confirmation, once ([`Engine::preview`]); the check is here,
-//! not in a button, so a double click or a replay never pays twice.
-
-use std::time::Duration;
-
-use tokio::time::Instant;
+//! credits, so its cost is said first ([`Engine::preview_cost`]) and a paid preview runs only with
+//! a person's yes to that cost, given outside the webview and used once ([`crate::consent`],
+//! [`Engine::preview`]); the check is here, not in a button, so neither a script in the webview,
+//! a double click nor a replay spends on a preview the person did not say yes to.
 
 use serde::Serialize;
 
 use crate::api::{ApiError, PreviewPerson, PREVIEW_PEOPLE};
+use crate::consent::{Consent, ConsentToken};
 use crate::money::credits_word;
 use crate::query::EsQuery;
 use crate::store::now_text;
@@ -20,7 +18,7 @@ use super::{Engine, EngineError, Mode};
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 #[ts(export)]
 pub struct PreviewQuote {
-    /// Credits it costs (0: free, no confirmation needed).
+    /// Credits it costs (0: free, nothing to confirm).
     #[ts(type = "number")]
     pub credits: u64,
     /// True in Practice mode, where previews are free.
@@ -30,13 +28,7 @@ pub struct PreviewQuote {
     /// The latest balance the service reported, if any.
     #[ts(type = "number | null")]
     pub balance: Option<i64>,
-    /// For a paid preview: what to pass to [`Engine::preview`] to run it, once, within
-    /// [`PREVIEW_CONFIRMATION_TTL`]. `None` when the preview is free.
-    pub confirmation: Option<String>,
 }
-
-/// How long a preview's confirmation can be used after its cost was said.
-pub const PREVIEW_CONFIRMATION_TTL: Duration = Duration::from_secs(5 * 60);
 
 /// Sample people, and what they cost.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,22 +45,9 @@ pub struct Preview {
 }
 
 impl Engine {
-    /// What a preview costs now (the Credits per preview setting; free in the app's Practice mode),
-    /// with, when it costs credits, a confirmation that runs it once.
+    /// What a preview costs now: the Credits per preview setting (0, free, in the app's Practice
+    /// mode). Nothing here lets it run: a paid preview needs [`Engine::preview_consent_question`].
     pub fn preview_cost(&self) -> Result<PreviewQuote, EngineError> {
-        let mut quote = self.preview_price()?;
-        if quote.credits > 0 {
-            let token = uuid::Uuid::new_v4().to_string();
-            let mut issued = super::engine::lock(&self.preview_confirmations);
-            issued.retain(|_, (_, at)| at.elapsed() < PREVIEW_CONFIRMATION_TTL);
-            issued.insert(token.clone(), (quote.credits, Instant::now()));
-            quote.confirmation = Some(token);
-        }
-        Ok(quote)
-    }
-
-    /// What a preview costs now, without a confirmation.
-    fn preview_price(&self) -> Result<PreviewQuote, EngineError> {
         let credits = u64::from(self.options().preview_credits);
         let practice = self.mode() == Mode::Practice;
         let people = format!("See {PREVIEW_PEOPLE} sample people");
@@ -82,27 +61,40 @@ impl Engine {
             practice,
             question,
             balance: self.last_balance()?,
-            confirmation: None,
         })
     }
 
-    /// Up to 20 people `query` matches. A preview that costs credits runs only with a
-    /// `confirmation` from [`Engine::preview_cost`] that is unused, at most
-    /// [`PREVIEW_CONFIRMATION_TTL`] old, and given for today's cost; it is used up here, whatever
-    /// the answer. Otherwise [`EngineError::PreviewNotConfirmed`] and nothing is sent.
+    /// What a person must say yes to, outside the webview, before a preview that costs credits
+    /// runs ([`crate::consent`]), with the words to ask it in (naming the credits); `None` when
+    /// the preview is free, which asks nothing.
+    pub fn preview_consent_question(&self) -> Result<Option<(Consent, String)>, EngineError> {
+        let credits = u64::from(self.options().preview_credits);
+        if credits == 0 {
+            return Ok(None);
+        }
+        let question = format!(
+            "Spend {} to see {PREVIEW_PEOPLE} sample people of this search? Coresignal takes \
+             these credits from your account, whatever the samples show.",
+            credits_word(credits)
+        );
+        Ok(Some((Consent::Preview { credits }, question)))
+    }
+
+    /// Up to 20 people `query` matches. A preview that costs credits runs only with `consent`, a
+    /// person's yes to exactly today's cost ([`Engine::preview_consent_question`]), unused and
+    /// recent; it is used up here, whatever the answer. Otherwise
+    /// [`EngineError::PreviewNotConfirmed`] and nothing is sent.
     pub async fn preview(
         &self,
         query: &EsQuery,
-        confirmation: Option<&str>,
+        consent: Option<&ConsentToken>,
     ) -> Result<Preview, EngineError> {
-        let cost = self.preview_price()?;
+        let cost = self.preview_cost()?;
         if cost.credits > 0 {
-            let confirmed = confirmation
-                .and_then(|token| super::engine::lock(&self.preview_confirmations).remove(token));
-            let valid = confirmed.is_some_and(|(credits, at)| {
-                credits == cost.credits && at.elapsed() < PREVIEW_CONFIRMATION_TTL
-            });
-            if !valid {
+            let needed = Consent::Preview {
+                credits: cost.credits,
+            };
+            if self.consents.take(consent, &needed, "").is_err() {
                 return Err(EngineError::PreviewNotConfirmed {
                     question: cost.question,
                 });

@@ -124,8 +124,9 @@ impl Engine {
     }
 
     /// What a person must say yes to, outside the webview, before Live quote `quote` is spent
-    /// ([`crate::consent`]), with the words to ask it in (naming the credits, and the limit per
-    /// request when the price is above it); `None` in Practice, where nothing is spent.
+    /// ([`crate::consent`]), with the words to ask it in: the webview's question (naming the
+    /// credits, and the earlier collection when it is data bought again), plus the limit per
+    /// request when the price is above it; `None` in Practice, where nothing is spent.
     pub fn consent_question(
         &self,
         quote: i64,
@@ -135,7 +136,15 @@ impl Engine {
         }
         let row = self.store.quote(self.mode(), quote)?;
         let credits = row.request.credits;
-        let mut question = view(&row, &[]).question;
+        // The earlier jobs the quote was made with: the question says "again" and names them,
+        // as the webview's does.
+        let earlier = row
+            .request
+            .earlier_jobs
+            .iter()
+            .map(|job| self.store.job(*job))
+            .collect::<Result<Vec<JobRow>, _>>()?;
+        let mut question = view(&row, &earlier).question;
         if let Some(cap) = self.cap_exceeded(credits) {
             question.push_str(&format!(
                 " This is above your limit of {} per request.",

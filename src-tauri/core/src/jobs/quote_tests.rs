@@ -51,6 +51,39 @@ async fn a_larger_limit_that_does_not_bind_is_the_same_data_collected_before() {
     assert!(fewer.earlier.is_empty(), "29 of 30 is other data");
 }
 
+/// The native question for a Live quote of data bought in the last 30 days says "again" and names
+/// the earlier collection, in the same words as the webview's.
+#[tokio::test]
+async fn the_native_question_for_data_bought_before_says_again_and_names_it() {
+    let counted = Reply::json(200, "[]").with("x-total-results", "30");
+    let peer = ScriptedPeer::start(vec![counted; 3]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = crate::jobs::tests::engine_at(dir.path(), &peer.base_url);
+    let mut options = engine.options();
+    options.mode = Mode::Live;
+    engine.apply(options).unwrap();
+    let named = NewJob {
+        name: Some("Nurses in Berlin".into()),
+        ..everyone(Some(50))
+    };
+    let first = engine.quote(&named).await.unwrap();
+    let job = engine
+        .store()
+        .spend_quote(Mode::Live, first.id, "me", "me", Duration::from_secs(60))
+        .unwrap()
+        .unwrap();
+    engine.store().set_request_id(job.id, "r-1").unwrap();
+
+    let again = engine.quote(&everyone(Some(50))).await.unwrap();
+    let (_, question) = engine.consent_question(again.id).unwrap().unwrap();
+    assert_eq!(question, again.question, "the same words as the webview's");
+    assert!(question.contains(" again for 30 credits?"), "{question}");
+    assert!(
+        question.contains(&format!("(job {}, \"Nurses in Berlin\")", job.id)),
+        "{question}"
+    );
+}
+
 #[test]
 fn webhook_must_be_https() {
     assert_eq!(check_webhook(None).unwrap(), None);

@@ -119,8 +119,8 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
     if let Some(first) = earlier.first() {
         let day = first.sent_at.get(..10).unwrap_or(&first.sent_at);
         question = format!(
-            "You collected this data on {day} (job {}). Collect {profiles} again{price}?",
-            first.id,
+            "You collected this data on {day} (job {}, \"{}\"). Collect {profiles} again{price}?",
+            first.id, first.name,
         );
     }
     if practice {

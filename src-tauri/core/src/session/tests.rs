@@ -330,3 +330,31 @@ async fn practice(session: &Session) -> Arc<Engine> {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn telling_the_plan_the_first_time_saves_without_asking() {
+    let (_dir, session) = session();
+    let mut answered = session.settings().unwrap();
+    assert!(!answered.plan_known, "the app assumes 10 a profile");
+    answered.credits_per_record = 1;
+    answered.plan_known = true;
+    assert_eq!(session.money_change(&answered).unwrap(), None);
+    session
+        .save_settings(&answered, &crate::settings::ProxyPasswordChange::Keep)
+        .await
+        .unwrap();
+    let saved = session.settings().unwrap();
+    assert_eq!((saved.credits_per_record, saved.plan_known), (1, true));
+    // Lowering it again later is a loosening: it needs the person's yes.
+    let mut raised = saved.clone();
+    raised.credits_per_record = 10;
+    session
+        .save_settings(&raised, &crate::settings::ProxyPasswordChange::Keep)
+        .await
+        .unwrap();
+    let refused = session
+        .save_settings(&saved, &crate::settings::ProxyPasswordChange::Keep)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::ConfirmationNeeded);
+}

@@ -112,16 +112,15 @@ export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");
 export const submit = (quote: number, again: boolean, overCap: number | null = null) =>
   call<JobRow>("submit", overCap === null ? { quote, again } : { quote, again, overCap });
 
-/** What a preview of 20 sample people costs now (`credits` 0: free, no confirmation needed). */
+/** What a preview of 20 sample people costs now (`credits` 0: free, nothing to confirm). */
 export const previewCost = () => call<PreviewQuote>("preview_cost");
 
 /**
- * Up to 20 sample people the query matches. When the preview costs credits, pass the
- * `confirmation` of the {@link previewCost} the user said yes to; it runs once, and the core
- * refuses anything else (`ConfirmationNeeded`).
+ * Up to 20 sample people the query matches. A preview that costs credits runs only after the
+ * person says yes in the computer's own window, which Rust opens, naming the credits (a No is
+ * `Declined`); nothing the webview sends can stand in for that yes.
  */
-export const previewPeople = (queryText: string, confirmation: string | null = null) =>
-  call<Preview>("preview_people", { queryText, confirmation });
+export const previewPeople = (queryText: string) => call<Preview>("preview_people", { queryText });
 
 /** What a profile costs: the plan setting, the latest measured figure, and which prices use. */
 export const creditsPerProfile = () => call<CreditsPerProfile>("credits_per_profile");

@@ -3,4 +3,4 @@
 /**
  * Stable error codes. The UI and scripts branch on these; never rename one.
  */
-export type ErrorCode = "KeyMissing" | "KeyRejected" | "KeychainUnavailable" | "InsufficientCredits" | "DuplicateInProgress" | "TooManyIds" | "TooManyMatches" | "RateLimited" | "NoResults" | "Expired" | "Network" | "Server" | "InvalidQuery" | "InvalidIdFile" | "InvalidInput" | "Uncertain" | "NotFound" | "Download" | "Storage" | "Io" | "Cancelled" | "TimedOut" | "InvalidState" | "QuoteSpent" | "QuoteExpired" | "CollectedBefore" | "Busy" | "OverCap" | "ConfirmationNeeded" | "Internal";
+export type ErrorCode = "KeyMissing" | "KeyRejected" | "KeychainUnavailable" | "InsufficientCredits" | "DuplicateInProgress" | "TooManyIds" | "TooManyMatches" | "RateLimited" | "NoResults" | "Expired" | "Network" | "Server" | "InvalidQuery" | "InvalidIdFile" | "InvalidInput" | "Uncertain" | "NotFound" | "Download" | "Storage" | "Io" | "Cancelled" | "TimedOut" | "InvalidState" | "QuoteSpent" | "QuoteExpired" | "CollectedBefore" | "Busy" | "OverCap" | "ConfirmationNeeded" | "Declined" | "Internal";

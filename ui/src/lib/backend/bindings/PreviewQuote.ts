@@ -5,7 +5,7 @@
  */
 export type PreviewQuote = { 
 /**
- * Credits it costs (0: free, no confirmation needed).
+ * Credits it costs (0: free, nothing to confirm).
  */
 credits: number, 
 /**
@@ -19,9 +19,4 @@ question: string,
 /**
  * The latest balance the service reported, if any.
  */
-balance: number | null, 
-/**
- * For a paid preview: what to pass to [`Engine::preview`] to run it, once, within
- * [`PREVIEW_CONFIRMATION_TTL`]. `None` when the preview is free.
- */
-confirmation: string | null, };
+balance: number | null, };
