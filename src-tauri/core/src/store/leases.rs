@@ -90,9 +90,9 @@ impl Store {
         if let Some(holder) = live_holder(&transaction, self.host.as_ref(), resource)? {
             return Ok(Err(holder));
         }
-        let fence = grant_in(&transaction, self, resource, owner, label, ttl)?;
+        let grant = grant_in(&transaction, self, resource, owner, label, ttl)?;
         transaction.commit()?;
-        Ok(Ok(fence))
+        Ok(Ok(grant.committed()))
     }
 
     /// The grant `owner` holds on `resource` (taken in the transaction that made a job), or
@@ -238,9 +238,34 @@ impl Store {
     }
 }
 
+/// A grant written inside a transaction that has not committed yet. It counts as held here from
+/// the moment it is written (this process's scheduler must never find its own fresh grant dead),
+/// and stops counting when dropped unless [`Grant::committed`] was called after the commit: a
+/// grant whose transaction failed or was given up leaves nothing held here.
+#[must_use = "call `committed` once the transaction committed"]
+pub(super) struct Grant {
+    fence: Option<Fence>,
+}
+
+impl Grant {
+    /// The transaction that wrote the grant committed: it stays held here until released.
+    pub(super) fn committed(mut self) -> Fence {
+        // Always set until here: only `committed` (which consumes the grant) takes it.
+        self.fence.take().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for Grant {
+    fn drop(&mut self) {
+        if let Some(fence) = self.fence.take() {
+            held_here().remove(&fence);
+        }
+    }
+}
+
 /// Writes a new grant of `resource` to `owner` for `ttl` from now, inside the caller's transaction
 /// (which has checked that no living holder has it, or just made the resource), with the next
-/// generation and this process's identity.
+/// generation and this process's identity. The caller calls [`Grant::committed`] after its commit.
 pub(super) fn grant_in(
     transaction: &Transaction<'_>,
     store: &Store,
@@ -248,7 +273,7 @@ pub(super) fn grant_in(
     owner: &str,
     label: &str,
     ttl: Duration,
-) -> StoreResult<Fence> {
+) -> StoreResult<Grant> {
     let generation: i64 = transaction.query_row(
         "INSERT INTO lease_generations (resource, generation) VALUES (?1, 1) \
          ON CONFLICT (resource) DO UPDATE SET generation = generation + 1 RETURNING generation",
@@ -277,10 +302,8 @@ pub(super) fn grant_in(
         owner: owner.to_owned(),
         generation,
     };
-    // Before the commit: this process's scheduler must never find its own fresh grant dead. A
-    // grant rolled back leaves an entry no row will match (its owner grants nothing else there).
     held_here().insert(fence.clone());
-    Ok(fence)
+    Ok(Grant { fence: Some(fence) })
 }
 
 /// A lease row, as read to decide whether its holder lives.
