@@ -280,5 +280,8 @@ fn a_part_that_grew_after_its_check_is_not_put_in_place() {
 
     std::fs::write(&part, b"checked bytes").unwrap();
     checked.put_in_place().unwrap();
-    assert_eq!(std::fs::read(dest.path().join(LOCAL)).unwrap(), b"checked bytes");
+    assert_eq!(
+        std::fs::read(dest.path().join(LOCAL)).unwrap(),
+        b"checked bytes"
+    );
 }

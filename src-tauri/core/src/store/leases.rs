@@ -117,6 +117,19 @@ impl Store {
             })
     }
 
+    /// True while `fence` is still the current grant of its resource (no other grant replaced it).
+    pub fn lease_current(&self, fence: &Fence) -> StoreResult<bool> {
+        let current: Option<i64> = self
+            .lock()
+            .query_row(
+                "SELECT generation FROM leases WHERE resource = ?1 AND owner = ?2",
+                params![fence.resource, fence.owner],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(current == Some(fence.generation))
+    }
+
     /// Extends `fence`'s lease by `ttl` from now (the holder's heartbeat), or
     /// [`StoreError::LeaseLost`], naming the resource, when another grant replaced it.
     pub fn renew_lease(&self, fence: &Fence, ttl: Duration) -> StoreResult<()> {
@@ -190,6 +203,18 @@ impl Store {
 }
 
 impl Store {
+    /// Runs `step`, a step on files (no database write), only while `fence` is still the current
+    /// grant of its resource, checked in a `BEGIN IMMEDIATE` transaction held while it runs, so
+    /// no other holder is granted the resource meanwhile; else [`StoreError::LeaseLost`] and it
+    /// does not run. Blocking: call it off the async runtime's threads. Returns `step`'s result.
+    pub fn under_fence<T, E>(
+        &self,
+        fence: &Fence,
+        step: impl FnOnce() -> Result<T, E>,
+    ) -> StoreResult<Result<T, E>> {
+        self.fenced(fence, |_, _| Ok::<_, StoreError>(step()))
+    }
+
     /// [`Store::move_state`] made by a lease holder: only while `fence` is still the current grant
     /// of its resource, else [`StoreError::LeaseLost`] and the job is left where it is.
     pub fn move_state_under(
