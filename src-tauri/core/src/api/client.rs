@@ -23,7 +23,13 @@ use crate::secrets::ApiKey;
 #[derive(Clone)]
 pub struct ApiClient {
     inner: Arc<Inner>,
+    /// Asked right before each submission POST leaves (after any wait for the limiter): closed,
+    /// nothing is sent ([`SubmitError::Withheld`]). See [`ApiClient::with_send_gate`].
+    send_gate: Option<SendGate>,
 }
+
+/// See [`ApiClient::with_send_gate`].
+type SendGate = Arc<dyn Fn() -> bool + Send + Sync>;
 
 struct Inner {
     /// Everything but the submissions: keep-alive connections are reused (a GET sent on one the
@@ -76,7 +82,18 @@ impl ApiClient {
                 balance: watch::Sender::new(None),
                 balance_at: std::sync::Mutex::new(None),
             }),
+            send_gate: None,
         })
+    }
+
+    /// This client, whose submission POSTs are each sent only if `gate` says yes right before
+    /// (after any wait for the limiter or a back-off); otherwise [`SubmitError::Withheld`] and
+    /// nothing is sent. A sender passes the check that it still holds the job's submission lease.
+    pub fn with_send_gate(&self, gate: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            send_gate: Some(Arc::new(gate)),
+        }
     }
 
     /// The latest `x-credits-remaining` seen on any answer (success or error), `None` until one.
@@ -303,7 +320,11 @@ impl ApiClient {
         let (mut failures, mut limited) = (0u32, 0u32);
         loop {
             let request = build().timeout(self.inner.request_timeout);
-            let response = match self.send_once(endpoint, request).await {
+            self.inner.limiter.acquire(endpoint).await;
+            if self.send_gate.as_ref().is_some_and(|open| !open()) {
+                return Err(SubmitError::Withheld);
+            }
+            let response = match self.send_acquired(endpoint, request).await {
                 Ok(response) => response,
                 // Nothing of the request left: the connection (TCP, TLS, proxy) never opened.
                 Err(error) if error.is_connect() => {
@@ -361,6 +382,15 @@ impl ApiClient {
         request: RequestBuilder,
     ) -> Result<Response, reqwest::Error> {
         self.inner.limiter.acquire(endpoint).await;
+        self.send_acquired(endpoint, request).await
+    }
+
+    /// One request, its turn given by the limiter: sends, records the balance.
+    async fn send_acquired(
+        &self,
+        endpoint: Endpoint,
+        request: RequestBuilder,
+    ) -> Result<Response, reqwest::Error> {
         let response = request.send().await?;
         if let Some(credits) = classify::credits_remaining(response.headers()) {
             *self

@@ -429,3 +429,30 @@ async fn a_manual_proxy_tunnels_to_the_service_without_seeing_the_key() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_submission_is_sent_only_while_its_gate_is_open_checked_before_every_send() {
+    // Closed from the start: nothing leaves.
+    let peer = ScriptedPeer::start(vec![created()]).await;
+    let error = client_for(&peer)
+        .with_send_gate(|| false)
+        .submit_es_dsl(&submission())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SubmitError::Withheld), "{error:?}");
+    assert!(peer.received().is_empty());
+
+    // Closed after a 429 (a paused sender whose lease was taken meanwhile): not sent again.
+    let limited = Reply::json(429, r#"{"detail": "slow down"}"#);
+    let peer = ScriptedPeer::start(vec![limited, created()]).await;
+    let checks = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let seen = Arc::clone(&checks);
+    let error = client_for(&peer)
+        .with_send_gate(move || seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0)
+        .submit_id_file(&[1, 2], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SubmitError::Withheld), "{error:?}");
+    assert_eq!(peer.received().len(), 1);
+    assert_eq!(checks.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

@@ -354,6 +354,10 @@ pub enum SubmitError {
         /// The HTTP status, if an answer came (500, 502, 504, or a 2xx whose body was lost).
         status: Option<u16>,
     },
+    /// Not sent: the sender's gate closed right before (it no longer holds the job's submission
+    /// lease: another process took the job over). Nothing was created.
+    #[error("the submission was not sent: another Bulk Collect took the job over")]
+    Withheld,
 }
 
 impl SubmitError {
@@ -361,7 +365,7 @@ impl SubmitError {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::Rejected(error) => error.retry_after(),
-            Self::Uncertain { .. } => None,
+            Self::Uncertain { .. } | Self::Withheld => None,
         }
     }
 
@@ -370,6 +374,7 @@ impl SubmitError {
         match self {
             Self::Rejected(error) => error.status(),
             Self::Uncertain { status, .. } => *status,
+            Self::Withheld => None,
         }
     }
 }
@@ -379,6 +384,7 @@ impl Coded for SubmitError {
         match self {
             Self::Rejected(error) => error.code(),
             Self::Uncertain { .. } => ErrorCode::Uncertain,
+            Self::Withheld => ErrorCode::Busy,
         }
     }
 
@@ -388,6 +394,7 @@ impl Coded for SubmitError {
             Self::Uncertain { reason, .. } => format!(
                 "We cannot tell whether Coresignal received this request: {reason} It was not sent again, because a second copy could spend credits twice. Check your Coresignal dashboard: if the request is there, wait for it; if not, submit again."
             ),
+            Self::Withheld => "Another Bulk Collect (the app or the command line) took over sending this job; this one did not send it. Nothing needs doing: the other one carries on.".to_owned(),
         }
     }
 }

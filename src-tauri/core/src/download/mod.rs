@@ -4,7 +4,9 @@
 //! `Range`; while a `.part` is written, the operating system's lock on it keeps any other writer
 //! out. A fresh download is checked (gzip intact, records counted) on another thread while it
 //! arrives; a resumed one is checked from disk at the end. Only then is it fsynced and renamed into
-//! `<dest>/<name>` (by a job's lease holder, inside the transaction that checks its lease); a damaged file is deleted and downloaded again from byte 0 (a few times, with a
+//! `<dest>/<name>` (by a job's lease holder, inside the transaction that checks its lease, its
+//! folder fsynced after the commit); a damaged file is deleted (by a lease holder, only while its
+//! lease is its own) and downloaded again from byte 0 (a few times, with a
 //! backoff) before the error is returned. Memory stays flat whatever the file size: pieces go through bounded channels.
 //!
 //! | file | holds |
@@ -81,6 +83,7 @@ pub async fn download_file(
         local_name,
         progress,
         cancel,
+        std::sync::Arc::new(delete_part),
     )
     .await?;
     tokio::task::spawn_blocking(move || checked.put_in_place())
@@ -110,15 +113,55 @@ impl Checked {
         &self.file
     }
 
-    /// Renames the `.part` to its final name (replacing an older copy) and makes the rename
-    /// durable (the data was fsynced when written). Blocking, and quick: a holder of the job's
-    /// lease runs it inside the transaction that checks the lease is still its own.
+    /// [`Checked::rename_into_place`], then [`Checked::make_durable`]. Blocking.
     pub fn put_in_place(&self) -> Result<DownloadedFile, DownloadError> {
+        self.rename_into_place()?;
+        self.make_durable()?;
+        Ok(self.file.clone())
+    }
+
+    /// Renames the `.part` to its final name (replacing an older copy), after checking that it
+    /// still holds exactly the bytes that were checked (a second writer could have appended to
+    /// it since: then [`DownloadError::Corrupt`] and nothing is renamed). Its data was fsynced
+    /// when it was written. Blocking, and quick: a holder of the job's lease runs it inside the
+    /// transaction that checks the lease is still its own, then [`Checked::make_durable`] after
+    /// the commit.
+    pub fn rename_into_place(&self) -> Result<(), DownloadError> {
+        let on_disk = std::fs::metadata(&self.part)
+            .map_err(|e| DownloadError::io(&self.part, &e))?
+            .len();
+        if on_disk != self.file.bytes {
+            let name = self.file.path.file_name().unwrap_or_default();
+            return Err(DownloadError::Corrupt {
+                file: name.to_string_lossy().into_owned(),
+                reason: format!(
+                    "it changed on disk after it was checked ({on_disk} bytes, not {})",
+                    self.file.bytes
+                ),
+            });
+        }
         std::fs::rename(&self.part, &self.file.path)
             .map_err(|e| DownloadError::io(&self.file.path, &e))?;
-        sync_dir(&self.dir)?;
         crate::test_seams::kill_point("download.renamed");
-        Ok(self.file.clone())
+        Ok(())
+    }
+
+    /// Makes the rename durable (fsyncs the folder). Blocking.
+    pub fn make_durable(&self) -> Result<(), DownloadError> {
+        sync_dir(&self.dir)
+    }
+}
+
+/// Deletes a `.part` that cannot be used (damaged, too large, not resumable). Blocking. A job's
+/// lease holder passes one that deletes only while its lease is still its own (a holder whose
+/// lease was taken over touches no file); [`delete_part`] deletes it outright.
+pub type PartRemover = std::sync::Arc<dyn Fn(&Path) -> Result<(), DownloadError> + Send + Sync>;
+
+/// Deletes `part` outright (a missing one is fine). Blocking.
+pub fn delete_part(part: &Path) -> Result<(), DownloadError> {
+    match std::fs::remove_file(part) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DownloadError::io(part, &e)),
+        _ => Ok(()),
     }
 }
 
@@ -128,7 +171,9 @@ impl Checked {
 /// `local_name` must be one given by [`local_file_names`]. `progress` is called at most every 0.5 %
 /// or 250 ms. A file that arrives damaged is deleted and downloaded again from the start (3 times
 /// in all) before [`DownloadError::Corrupt`] is returned. Setting `cancel` to `true` stops the
-/// download, writing nothing more, and keeps the `.part` for later.
+/// download, writing nothing more, and keeps the `.part` for later. A `.part` that cannot be used
+/// is deleted only through `remove`.
+#[allow(clippy::too_many_arguments)] // Each is one plain input of the one download.
 pub async fn fetch_checked(
     client: &ApiClient,
     request_id: &str,
@@ -137,6 +182,7 @@ pub async fn fetch_checked(
     local_name: &str,
     progress: &(dyn Fn(DownloadProgress) + Send + Sync),
     cancel: watch::Receiver<bool>,
+    remove: PartRemover,
 ) -> Result<Checked, DownloadError> {
     if !names::is_safe_local_name(local_name) {
         return Err(DownloadError::InvalidName {
@@ -154,6 +200,7 @@ pub async fn fetch_checked(
         server_name,
         part: &part,
         progress,
+        remove: &remove,
     };
     let policy = client.retry_policy().clone();
     let mut damaged = 0u32;
@@ -179,7 +226,7 @@ pub async fn fetch_checked(
             Err(reason) => reason,
         };
         // A damaged part must never be resumed: the next try starts from byte 0.
-        remove_part(&part).await?;
+        remove_part(&remove, &part).await?;
         damaged += 1;
         if damaged >= DAMAGED_ATTEMPTS {
             return Err(DownloadError::Corrupt {
@@ -218,7 +265,7 @@ async fn fetch_with_retries(
             Err(AttemptError::Fatal(error)) => return Err(error),
             Err(AttemptError::Transient(failure)) => failure,
             Err(AttemptError::StartOver) => {
-                remove_part(attempt.part).await?;
+                remove_part(attempt.remove, attempt.part).await?;
                 "the service could not resume the file".to_owned()
             }
         };
@@ -250,11 +297,14 @@ async fn part_len(part: &Path) -> Result<u64, DownloadError> {
     }
 }
 
-async fn remove_part(part: &Path) -> Result<(), DownloadError> {
-    match tokio::fs::remove_file(part).await {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(DownloadError::io(part, &e)),
-        _ => Ok(()),
-    }
+/// Deletes `part` through `remove`, on a blocking thread.
+pub(crate) async fn remove_part(remove: &PartRemover, part: &Path) -> Result<(), DownloadError> {
+    let (remove, part) = (std::sync::Arc::clone(remove), part.to_path_buf());
+    tokio::task::spawn_blocking(move || remove(&part))
+        .await
+        .map_err(|e| DownloadError::Internal {
+            reason: format!("deleting a partial file stopped: {e}"),
+        })?
 }
 
 /// Checks a file on disk (after a resumed download) on a blocking thread.

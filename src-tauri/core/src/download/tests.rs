@@ -256,3 +256,32 @@ async fn unsafe_local_names_are_refused() {
     assert!(matches!(error, DownloadError::InvalidName { .. }));
     assert!(peer.received().is_empty());
 }
+
+#[test]
+fn a_part_that_grew_after_its_check_is_not_put_in_place() {
+    let dest = tempfile::tempdir().unwrap();
+    let part = part_path(dest.path());
+    std::fs::create_dir_all(part.parent().unwrap()).unwrap();
+    std::fs::write(&part, b"checked bytes").unwrap();
+    let checked = Checked {
+        part: part.clone(),
+        dir: dest.path().to_path_buf(),
+        file: DownloadedFile {
+            path: dest.path().join(LOCAL),
+            bytes: 13,
+            records: 1,
+        },
+    };
+    // A second writer appended after the check.
+    std::fs::write(&part, b"checked bytes and more").unwrap();
+    let error = checked.put_in_place().unwrap_err();
+    assert!(matches!(error, DownloadError::Corrupt { .. }), "{error:?}");
+    assert!(!dest.path().join(LOCAL).exists(), "nothing is put in place");
+
+    std::fs::write(&part, b"checked bytes").unwrap();
+    checked.put_in_place().unwrap();
+    assert_eq!(
+        std::fs::read(dest.path().join(LOCAL)).unwrap(),
+        b"checked bytes"
+    );
+}

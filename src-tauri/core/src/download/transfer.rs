@@ -38,6 +38,8 @@ pub(crate) struct Attempt<'a> {
     pub server_name: &'a str,
     pub part: &'a Path,
     pub progress: &'a (dyn Fn(DownloadProgress) + Send + Sync),
+    /// Deletes a `.part` that cannot be used (see [`super::PartRemover`]).
+    pub remove: &'a super::PartRemover,
 }
 
 /// The whole file is on disk (fsynced).
@@ -148,10 +150,8 @@ impl Attempt<'_> {
 
     /// Refuses the file for `reason`, deleting what was kept of it.
     async fn too_large(&self, reason: String) -> AttemptError {
-        if let Err(error) = tokio::fs::remove_file(self.part).await {
-            if error.kind() != std::io::ErrorKind::NotFound {
-                return AttemptError::Fatal(DownloadError::io(self.part, &error));
-            }
+        if let Err(error) = super::remove_part(self.remove, self.part).await {
+            return AttemptError::Fatal(error);
         }
         let file = self.part.file_name().unwrap_or_default().to_string_lossy();
         let file = file

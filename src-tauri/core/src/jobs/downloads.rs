@@ -3,12 +3,16 @@
 //! into place by [`crate::download`].
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use crate::download::{fetch_checked, DownloadProgress};
+use crate::download::{
+    delete_part, fetch_checked, Checked, DownloadError, DownloadProgress, DownloadedFile,
+    PartRemover,
+};
 use crate::error::Coded;
-use crate::store::{download_lease, FileState, JobRow, StoreError};
+use crate::store::{download_lease, Fence, FileState, JobRow, StoreError};
 
 use super::copies::same_folder;
 use super::engine::lock;
@@ -234,22 +238,14 @@ impl Engine {
             &file.local_name,
             &progress,
             cancel.clone(),
+            part_remover(self.store.clone(), lease.fence().clone()),
         )
         .await;
         self.record_balance(&client);
-        // Renamed into place only while the lease is still this process's, and recorded done in
-        // the same transaction.
-        let placed = result.map_err(EngineError::from).and_then(|checked| {
-            let done = checked.file().clone();
-            let path = done.path.to_string_lossy();
-            self.store.place_file(
-                lease.fence(),
-                file.id,
-                (&path, done.bytes, done.records),
-                || checked.put_in_place().map(drop).map_err(EngineError::from),
-            )?;
-            Ok(done)
-        });
+        let placed = match result {
+            Ok(checked) => self.place(lease, file.id, checked).await,
+            Err(error) => Err(error.into()),
+        };
         let error = match placed {
             Ok(done) => {
                 return self.note(
@@ -262,7 +258,11 @@ impl Engine {
             }
             Err(error) => error,
         };
-        if lease.lost() || matches!(error, EngineError::Store(StoreError::LeaseLost { .. })) {
+        let replaced = || !self.store.lease_current(lease.fence()).unwrap_or(true);
+        if lease.lost()
+            || matches!(error, EngineError::Store(StoreError::LeaseLost { .. }))
+            || replaced()
+        {
             // Another process took the download over: this one touches nothing more.
             return Err(lost(lease));
         }
@@ -291,6 +291,37 @@ impl Engine {
             Some(error.code()),
         )?;
         Err(error)
+    }
+
+    /// Puts a fetched, checked file in place, on a blocking thread: renamed only while the lease
+    /// is still this process's, and recorded done in the same transaction; its folder is fsynced
+    /// after the commit.
+    async fn place(
+        &self,
+        lease: &Lease,
+        file_id: i64,
+        checked: Checked,
+    ) -> Result<DownloadedFile, EngineError> {
+        let (store, fence) = (self.store.clone(), lease.fence().clone());
+        let placed = tokio::task::spawn_blocking(move || {
+            let done = checked.file().clone();
+            let path = done.path.to_string_lossy();
+            store.place_file(&fence, file_id, (&path, done.bytes, done.records), || {
+                checked.rename_into_place().map_err(EngineError::from)
+            })?;
+            if let Err(error) = checked.make_durable() {
+                // Renamed and recorded: at worst a power cut loses the name, and the file is
+                // fetched again (a done file that is missing is downloaded again).
+                tracing::warn!("could not make {} durable: {error}", path);
+            }
+            Ok::<_, EngineError>(done)
+        })
+        .await;
+        placed.map_err(|error| {
+            EngineError::Download(DownloadError::Internal {
+                reason: format!("putting the file in place stopped: {error}"),
+            })
+        })?
     }
 
     /// The folder a job's files go to: its own folder under the download root, unless set.
@@ -323,6 +354,21 @@ impl Drop for Running<'_> {
         self.watcher.abort();
         lock(&self.engine.downloads).remove(&self.job);
     }
+}
+
+/// Deletes a `.part` only while `fence` is still the current grant of the job's download lease,
+/// checked in the transaction the deletion runs in: a holder whose lease was taken over must not
+/// touch the files of the one that took it (the download then stops, as cancelled).
+fn part_remover(store: crate::store::Store, fence: Fence) -> PartRemover {
+    Arc::new(
+        move |part: &Path| match store.under_fence(&fence, || delete_part(part)) {
+            Ok(deleted) => deleted,
+            Err(StoreError::LeaseLost { .. }) => Err(DownloadError::Cancelled),
+            Err(error) => Err(DownloadError::Internal {
+                reason: error.to_string(),
+            }),
+        },
+    )
 }
 
 /// The error of a holder whose download lease another process took over.
@@ -366,5 +412,33 @@ mod tests {
         assert_eq!(folder_name(8, "../../etc"), "job-8-etc");
         assert_eq!(folder_name(9, "   "), "job-9");
         assert_eq!(folder_name(10, "Zoë Ångström"), "job-10-zoë-ångström");
+    }
+    #[test]
+    fn a_holder_whose_lease_was_taken_over_deletes_no_part() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let resource = download_lease(77);
+        let minute = std::time::Duration::from_secs(60);
+        let stale = store
+            .take_lease(&resource, "paused", "paused", minute)
+            .unwrap()
+            .unwrap();
+        store.end_lease_holder(&resource);
+        let current = store
+            .take_lease(&resource, "taker", "app", minute)
+            .unwrap()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join("part-0.json.gz.part");
+        std::fs::write(&part, b"the new holder's bytes").unwrap();
+
+        let refused = part_remover(store.clone(), stale)(&part);
+        assert!(
+            matches!(refused, Err(DownloadError::Cancelled)),
+            "{refused:?}"
+        );
+        assert!(part.exists(), "the replaced holder left the file alone");
+
+        part_remover(store, current)(&part).unwrap();
+        assert!(!part.exists(), "the current holder deletes it");
     }
 }

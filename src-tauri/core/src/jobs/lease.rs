@@ -3,8 +3,11 @@
 //! who holds it and leaves the job alone while that process lives (see [`crate::store`]'s leases).
 //!
 //! Each grant has a generation: the holder's irreversible steps go through its [`Fence`], and a
-//! heartbeat that finds the lease granted to another process trips [`Lease::lost`], so the holder
-//! stops at once without touching anything.
+//! heartbeat that finds the lease granted to another process, or that could not renew it for as
+//! long as a lease lasts (another process may then find it expired and take it), trips
+//! [`Lease::lost`], so the holder stops at once without touching anything.
+
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -49,19 +52,34 @@ impl Lease {
             let (store, fence) = (store.clone(), fence.clone());
             runtime.spawn(async move {
                 let ttl = lease_ttl();
+                let mut renewed_at = tokio::time::Instant::now();
                 loop {
                     tokio::time::sleep(ttl / 3).await;
-                    match store.renew_lease(&fence, ttl) {
-                        Ok(()) => {}
-                        Err(StoreError::LeaseLost { resource }) => {
-                            tracing::warn!("the lease on {resource} was taken over; stopping");
+                    let renewed = store.renew_lease(&fence, ttl);
+                    match beat(&renewed, renewed_at.elapsed(), ttl) {
+                        Beat::Held => renewed_at = tokio::time::Instant::now(),
+                        Beat::Retry => {
+                            if let Err(error) = renewed {
+                                tracing::warn!(
+                                    "could not renew the lease on {}: {error}",
+                                    fence.resource()
+                                );
+                            }
+                        }
+                        Beat::Lost => {
+                            match renewed {
+                                Err(StoreError::LeaseLost { .. }) => tracing::warn!(
+                                    "the lease on {} was taken over; stopping",
+                                    fence.resource()
+                                ),
+                                _ => tracing::warn!(
+                                    "the lease on {} could not be renewed for longer than it lasts; stopping",
+                                    fence.resource()
+                                ),
+                            }
                             lost_tx.send_replace(true);
                             return;
                         }
-                        Err(error) => tracing::warn!(
-                            "could not renew the lease on {}: {error}",
-                            fence.resource()
-                        ),
                     }
                 }
             })
@@ -98,6 +116,30 @@ impl Lease {
     }
 }
 
+/// What the heartbeat makes of one renewal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Beat {
+    /// Renewed: still held.
+    Held,
+    /// Not renewed (the database failed), but the lease has not lasted its time since it last
+    /// was: try again at the next beat.
+    Retry,
+    /// Granted to another process, or not renewed for as long as a lease lasts (another process
+    /// may find it expired and take it): the holder can no longer prove it holds it, and stops.
+    Lost,
+}
+
+/// The heartbeat's rule: `renewed` is a renewal's result, `unrenewed_for` the time since the
+/// last one that worked (or since the grant), `ttl` how long a lease lasts.
+fn beat(renewed: &Result<(), StoreError>, unrenewed_for: Duration, ttl: Duration) -> Beat {
+    match renewed {
+        Ok(()) => Beat::Held,
+        Err(StoreError::LeaseLost { .. }) => Beat::Lost,
+        Err(_) if unrenewed_for >= ttl => Beat::Lost,
+        Err(_) => Beat::Retry,
+    }
+}
+
 impl Drop for Lease {
     fn drop(&mut self) {
         for task in &self.tasks {
@@ -110,5 +152,27 @@ impl Drop for Lease {
                 self.fence.resource()
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewals_failing_for_as_long_as_a_lease_lasts_stop_the_holder() {
+        let ttl = Duration::from_secs(30);
+        let failed = || Err(StoreError::Corrupt("the disk is full".into()));
+        assert_eq!(beat(&Ok(()), ttl * 2, ttl), Beat::Held);
+        assert_eq!(beat(&failed(), Duration::ZERO, ttl), Beat::Retry);
+        assert_eq!(
+            beat(&failed(), ttl - Duration::from_millis(1), ttl),
+            Beat::Retry
+        );
+        assert_eq!(beat(&failed(), ttl, ttl), Beat::Lost);
+        let lost = Err(StoreError::LeaseLost {
+            resource: "download:1".into(),
+        });
+        assert_eq!(beat(&lost, Duration::ZERO, ttl), Beat::Lost);
     }
 }

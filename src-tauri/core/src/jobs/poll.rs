@@ -36,7 +36,34 @@ impl Engine {
         }
     }
 
-    fn record_poll(&self, job: &JobRow, outcome: PollOutcome) -> Result<JobRow, EngineError> {
+    /// The job as it stands now, if it still has the request id `polled` (as it had when it was
+    /// polled, before the answer came); else `Err` with it as it stands: the answer is about a
+    /// request id the job no longer has (a late answer of its POST, or another id attached
+    /// meanwhile) and must change nothing.
+    fn still_polled(&self, polled: &JobRow) -> Result<Result<JobRow, JobRow>, EngineError> {
+        let current = self.job(polled.id)?;
+        if current.request_id.is_some() && current.request_id == polled.request_id {
+            return Ok(Ok(current));
+        }
+        self.audit(self.note(
+            polled.id,
+            &format!(
+                "An answer about request {} was dropped: the job's request is {} now.",
+                polled.request_id.as_deref().unwrap_or("?"),
+                current.request_id.as_deref().unwrap_or("not known")
+            ),
+        ));
+        Ok(Err(current))
+    }
+
+    /// Records `outcome`, the answer of a poll of `polled` (the job as it was when it was polled),
+    /// unless the job's request id changed meanwhile (then it is returned as it is).
+    fn record_poll(&self, polled: &JobRow, outcome: PollOutcome) -> Result<JobRow, EngineError> {
+        let job = match self.still_polled(polled)? {
+            Ok(current) => current,
+            Err(changed) => return Ok(changed),
+        };
+        let job = &job;
         let status = Some(outcome.status());
         match outcome {
             PollOutcome::Pending { message, .. } => {
@@ -93,18 +120,26 @@ impl Engine {
             let request = job.request_id.as_deref().unwrap_or("?");
             if job.request_attached {
                 // A request id a person typed that the service does not know: back to where they
-                // were, with both ways out, and the id forgotten.
+                // were, with both ways out, and the id forgotten; only while it is still the
+                // job's (a paid request id that arrived meanwhile is never wiped).
                 let reason = format!(
                     "Coresignal does not know request {request}. Check the id on the Coresignal dashboard and attach it again, or send the request again."
                 );
-                self.store.clear_request_id(job.id)?;
-                self.store.set_poll_failures(job.id, 0)?;
-                return self.settled(
-                    job,
-                    JobState::Uncertain,
-                    Some(&reason),
-                    Some(ErrorCode::NotFound),
-                );
+                let moved = self.store.forget_unknown_request(
+                    job.id,
+                    request,
+                    &self.redact(&reason),
+                    ErrorCode::NotFound,
+                )?;
+                self.forget_due(job.id);
+                self.wake.notify_one();
+                return match moved {
+                    Some(row) => {
+                        self.notify_state(&row);
+                        Ok(row)
+                    }
+                    None => self.job(job.id),
+                };
             }
             let reason = format!(
                 "Coresignal did not find request {request} after {failures} tries, although it is less than 30 days old. Press Retry to ask again; if it keeps failing, contact Coresignal support with the request id."
@@ -137,7 +172,8 @@ impl Engine {
         self.settled(job, state, Some(state.describe()), None)
     }
 
-    /// Moves a polled job on, unless it moved elsewhere meanwhile (then it is returned as it is).
+    /// Moves a polled job on, unless it moved elsewhere or its request id changed meanwhile (then
+    /// it is returned as it is).
     fn settled(
         &self,
         job: &JobRow,
@@ -145,7 +181,21 @@ impl Engine {
         reason: Option<&str>,
         code: Option<ErrorCode>,
     ) -> Result<JobRow, EngineError> {
-        let moved = self.move_job(job.id, &[JobState::Processing], state, reason, code)?;
+        let polled = job.request_id.as_deref().unwrap_or_default();
+        let reason = reason.map(|text| self.redact(text));
+        let moved = self
+            .store
+            .move_polled(job.id, polled, state, reason.as_deref(), code)?;
+        match &moved {
+            Some(row) => self.notify_state(row),
+            None => self.note(
+                job.id,
+                &format!(
+                    "A move to {} was dropped: the job had moved on.",
+                    state.as_str()
+                ),
+            )?,
+        }
         self.forget_due(job.id);
         self.wake.notify_one();
         match moved {
@@ -154,7 +204,17 @@ impl Engine {
         }
     }
 
-    fn poll_failed(&self, job: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
+    fn poll_failed(&self, polled: &JobRow, error: ApiError) -> Result<JobRow, EngineError> {
+        let job = match self.still_polled(polled)? {
+            Ok(current) => current,
+            // About a request id the job no longer has, but the key is still wrong.
+            Err(_) if matches!(error, ApiError::KeyRejected { .. }) => {
+                self.key_rejected.send_replace(true);
+                return Err(error.into());
+            }
+            Err(changed) => return Ok(changed),
+        };
+        let job = &job;
         self.server_event(job.id, error.status(), &error.to_string())?;
         if matches!(error, ApiError::KeyRejected { .. }) {
             self.key_rejected.send_replace(true);

@@ -129,3 +129,98 @@ fn any_retry_after_on_a_poll_is_handled_and_waits_at_most_a_day() {
         },
     );
 }
+
+/// A job whose request id `attached` a person typed in, `processing`, one "not found" short of
+/// giving the id up. Returns the job as a poll of `attached` sees it before it is sent.
+async fn attached_one_short(engine: &Engine, attached: &str) -> crate::store::JobRow {
+    let job = crate::jobs::tests::orphan(engine).await;
+    engine.recover().unwrap();
+    assert_eq!(engine.job(job.id).unwrap().state, JobState::Uncertain);
+    let attached_row = engine
+        .store()
+        .attach_request(job.id, attached, "I found it.")
+        .unwrap();
+    assert!(matches!(attached_row, crate::store::Attached::Moved(_)));
+    engine
+        .store()
+        .set_poll_failures(job.id, NOT_FOUND_ATTEMPTS - 1)
+        .unwrap();
+    let polled = engine.job(job.id).unwrap();
+    assert!(polled.request_attached);
+    polled
+}
+
+#[tokio::test]
+async fn a_not_found_about_an_attached_id_never_wipes_the_id_that_replaced_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_at(dir.path(), "http://127.0.0.1:9/cdapi");
+    let polled = attached_one_short(&engine, "r-typed").await;
+    // While the poll of "r-typed" is out, the late answer of the earlier POST gives the job its
+    // real (paid) request id.
+    engine.store().set_request_id(polled.id, "r-paid").unwrap();
+
+    let row = engine
+        .record_poll(&polled, PollOutcome::Expired { detail: None })
+        .unwrap();
+    let stored = engine.job(polled.id).unwrap();
+    assert_eq!(stored.request_id.as_deref(), Some("r-paid"));
+    assert_eq!(stored.state, JobState::Processing, "the job is not moved");
+    assert_eq!(row.request_id.as_deref(), Some("r-paid"));
+}
+
+#[tokio::test]
+async fn a_poll_answer_about_a_replaced_request_id_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_at(dir.path(), "http://127.0.0.1:9/cdapi");
+    let polled = processing(&engine, "r-old").await;
+    engine.store().set_request_id(polled.id, "r-new").unwrap();
+    for outcome in [
+        PollOutcome::Ready {
+            status: 200,
+            files: vec!["a.json.gz".into()],
+        },
+        PollOutcome::NoResults {
+            status: 404,
+            detail: None,
+        },
+        PollOutcome::Expired { detail: None },
+    ] {
+        engine.record_poll(&polled, outcome).unwrap();
+        let stored = engine.job(polled.id).unwrap();
+        assert_eq!(stored.state, JobState::Processing);
+        assert_eq!(stored.request_id.as_deref(), Some("r-new"));
+        assert_eq!(stored.poll_failures, 0);
+        assert!(engine.store().files(polled.id).unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn forgetting_an_unknown_attached_id_leaves_a_request_id_that_replaced_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_at(dir.path(), "http://127.0.0.1:9/cdapi");
+    let polled = attached_one_short(&engine, "r-typed").await;
+    // Between the last check and the write, the job got its real request id.
+    engine.store().set_request_id(polled.id, "r-paid").unwrap();
+    let forgotten = engine
+        .store()
+        .forget_unknown_request(polled.id, "r-typed", "unknown", ErrorCode::NotFound)
+        .unwrap();
+    assert!(forgotten.is_none(), "nothing is forgotten");
+    let stored = engine.job(polled.id).unwrap();
+    assert_eq!(stored.request_id.as_deref(), Some("r-paid"));
+    assert_eq!(stored.state, JobState::Processing);
+    assert_eq!(
+        stored.poll_failures, 0,
+        "a new request id is counted afresh"
+    );
+
+    // The id a person typed, still the job's, is forgotten and the job is uncertain again.
+    let again = attached_one_short(&engine, "r-typed-2").await;
+    let moved = engine
+        .store()
+        .forget_unknown_request(again.id, "r-typed-2", "unknown", ErrorCode::NotFound)
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.state, JobState::Uncertain);
+    assert_eq!(moved.request_id, None);
+}

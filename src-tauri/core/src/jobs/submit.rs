@@ -9,7 +9,7 @@ use crate::api::{ApiError, EsDslSubmission, SubmitError, Submitted};
 use crate::consent::{Consent, ConsentToken};
 use crate::error::{Coded, ErrorCode};
 use crate::money::shortfall;
-use crate::store::{submit_lease, JobRow, SpendRefused};
+use crate::store::{submit_lease, JobRow, SpendRefused, StoreError};
 
 use super::lease::Lease;
 use super::{Engine, EngineError, JobKind, JobState};
@@ -123,6 +123,12 @@ impl Engine {
         let lease = Lease::adopt(self.store.clone(), &submit_lease(job.id), &self.owner)?;
         let _sending = Sending::new(self, job.id);
         self.notify_state(job);
+        // Checked again right before the POST leaves (after any wait for the limiter): a sender
+        // paused meanwhile whose lease another process took over sends nothing.
+        let client = client.with_send_gate({
+            let (store, fence) = (self.store.clone(), lease.fence().clone());
+            move || store.lease_current(&fence).unwrap_or(false)
+        });
         let answer = match payload {
             Payload::Query(submission) => client.submit_es_dsl(&submission).await,
             Payload::Ids(ids) => {
@@ -136,7 +142,7 @@ impl Engine {
                 // Not under the lease: a request the service created is a fact, recorded whoever
                 // holds the lease now; the state table guards the job's move.
                 let row = self.accepted(job, &submitted).await;
-                self.record_balance(client);
+                self.record_balance(&client);
                 row
             }
             Err(SubmitError::Uncertain { reason, status }) => {
@@ -151,14 +157,20 @@ impl Engine {
                     Some(ErrorCode::Uncertain),
                 )?;
                 self.audit(self.server_event(job.id, status, &reason));
-                self.record_balance(client);
+                self.record_balance(&client);
                 Err(EngineError::Uncertain {
                     job: job.id,
                     reason,
                 })
             }
+            Err(SubmitError::Withheld) => {
+                // Not sent, and the job is the other process's now: this one changes nothing.
+                Err(EngineError::Store(StoreError::LeaseLost {
+                    resource: lease.fence().resource().to_owned(),
+                }))
+            }
             Err(SubmitError::Rejected(error)) => {
-                self.record_balance(client);
+                self.record_balance(&client);
                 if let Some(replaced) = replaces_job {
                     // Nothing was created: the job it was to replace is uncertain again.
                     self.audit(self.reopen_replaced(replaced, job.id));

@@ -34,7 +34,7 @@ impl Store {
             None,
         )?;
         if moved.is_some() {
-            super::leases::grant_in(
+            let grant = super::leases::grant_in(
                 &transaction,
                 self,
                 &submit_lease(id),
@@ -43,6 +43,8 @@ impl Store {
                 lease,
             )?;
             transaction.commit()?;
+            // Adopted by the sender (see `Store::held_lease`).
+            drop(grant.committed());
         }
         Ok(moved)
     }

@@ -146,7 +146,9 @@ impl Store {
     /// (the job's download lease): `rename` (the move of the `.part` to its final name) runs only
     /// if the lease is still this holder's, and while no other process can be granted it; the
     /// file is marked done with `path`, `bytes` and `records` in the same transaction. Once the
-    /// lease is lost, nothing is renamed or written ([`StoreError::LeaseLost`]).
+    /// lease is lost, nothing is renamed or written ([`StoreError::LeaseLost`]). `rename` should
+    /// be just the rename: anything slow (the folder's fsync) comes after the commit. Blocking:
+    /// call it off the async runtime's threads.
     pub fn place_file<E: From<StoreError>>(
         &self,
         fence: &Fence,

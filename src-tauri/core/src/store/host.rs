@@ -27,9 +27,10 @@ pub(crate) struct ProcessId {
 pub(crate) enum Probe {
     /// It runs, and started at this time (clock ticks since boot).
     Running(u64),
-    /// It has ended (no such process, or a zombie).
+    /// It has ended (no such process where every process can be seen, or a zombie).
     Ended,
-    /// It cannot be told (no `/proc`, another PID namespace, not Linux).
+    /// It cannot be told (no `/proc`, `/proc` hiding other users' processes, another PID
+    /// namespace, not Linux): the lease's expiry decides.
     Unknown,
 }
 
@@ -97,16 +98,55 @@ fn read_trimmed(path: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+/// Whether process `pid` runs. Not Linux: unknown, always (a lease's expiry decides there, by
+/// design: no other system is read).
 fn probe(pid: u32) -> Probe {
     if !cfg!(target_os = "linux") {
         return Probe::Unknown;
     }
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|error| error.kind());
+    let sees_every_process = matches!(&stat, Err(std::io::ErrorKind::NotFound))
+        && std::fs::read_to_string("/proc/self/stat").is_ok()
+        && std::fs::read_to_string("/proc/self/mountinfo")
+            .is_ok_and(|mounts| !hides_processes(&mounts));
+    judge(stat, sees_every_process)
+}
+
+/// What `/proc/<pid>/stat` (read as `stat`) says of a process. A missing one means it ended only
+/// when this process can see every process (`sees_every_process`: its own `/proc/self` is
+/// readable and `/proc` is not mounted to hide other users' processes, `hidepid`): otherwise
+/// another user's process looks missing while it runs. Any other error says nothing.
+fn judge(stat: Result<String, std::io::ErrorKind>, sees_every_process: bool) -> Probe {
+    match stat {
         Ok(stat) => parse_stat(&stat),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Probe::Ended,
-        // Unreadable for another reason (another PID namespace, no file handles left).
+        Err(std::io::ErrorKind::NotFound) if sees_every_process => Probe::Ended,
+        // Hidden, unreadable (another PID namespace, no file handles left): unknown.
         Err(_) => Probe::Unknown,
     }
+}
+
+/// True when `/proc` is mounted with `hidepid` (other than 0, "off"), according to `mountinfo`
+/// (`/proc/self/mountinfo`): other users' processes may then be missing from it, or unreadable.
+/// Also true when no `/proc` mount is listed at all.
+fn hides_processes(mountinfo: &str) -> bool {
+    let mut proc_mounts = mountinfo.lines().filter_map(|line| {
+        let (mount, fs) = line.split_once(" - ")?;
+        let mount_point = mount.split_whitespace().nth(4)?;
+        let mut fs = fs.split_whitespace();
+        let kind = fs.next()?;
+        let options = fs.nth(1).unwrap_or_default();
+        (mount_point == "/proc" && kind == "proc").then_some(options)
+    });
+    let Some(first) = proc_mounts.next() else {
+        return true;
+    };
+    std::iter::once(first).chain(proc_mounts).any(|options| {
+        options.split(',').any(|option| {
+            option
+                .strip_prefix("hidepid=")
+                .is_some_and(|value| !matches!(value, "0" | "off"))
+        })
+    })
 }
 
 /// Reads a `/proc/<pid>/stat` line: after the command name (in parentheses, which may itself hold
@@ -138,6 +178,35 @@ mod tests {
         let zombie = "4242 (cli) Z 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 0 0";
         assert_eq!(parse_stat(zombie), Probe::Ended);
         assert_eq!(parse_stat("garbage"), Probe::Unknown);
+    }
+
+    #[test]
+    fn a_missing_process_has_ended_only_where_every_process_is_seen() {
+        use std::io::ErrorKind;
+        assert_eq!(judge(Err(ErrorKind::NotFound), true), Probe::Ended);
+        // `hidepid`, or no readable `/proc/self`: another user's process looks missing.
+        assert_eq!(judge(Err(ErrorKind::NotFound), false), Probe::Unknown);
+        for other in [ErrorKind::PermissionDenied, ErrorKind::Other] {
+            assert_eq!(judge(Err(other), true), Probe::Unknown, "{other:?}");
+        }
+        let line =
+            "4242 (cli) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10";
+        assert_eq!(judge(Ok(line.into()), false), Probe::Running(987_654));
+    }
+
+    #[test]
+    fn proc_mounted_with_hidepid_hides_processes() {
+        let plain = "22 27 0:21 / /proc rw,relatime shared:5 - proc proc rw\n\
+                     23 27 0:22 / /sys rw - sysfs sysfs rw\n";
+        assert!(!hides_processes(plain));
+        for hidden in ["rw,hidepid=2", "rw,hidepid=invisible", "rw,hidepid=1,gid=4"] {
+            let mounts = format!("22 27 0:21 / /proc rw,relatime - proc proc {hidden}\n");
+            assert!(hides_processes(&mounts), "{hidden}");
+        }
+        assert!(!hides_processes(
+            "22 27 0:21 / /proc rw - proc proc rw,hidepid=0\n"
+        ));
+        assert!(hides_processes("23 27 0:22 / /sys rw - sysfs sysfs rw\n"));
     }
 
     #[cfg(target_os = "linux")]

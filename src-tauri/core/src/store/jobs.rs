@@ -212,16 +212,83 @@ impl Store {
         earlier_in(&self.lock(), mode, fingerprint, since)
     }
 
-    /// Forgets a request id that the service does not know (a mistyped "I found it").
-    pub fn clear_request_id(&self, id: i64) -> StoreResult<()> {
-        self.write_now(|transaction, now| {
-            transaction.execute(
-                "UPDATE jobs SET request_id = NULL, submitted_at = NULL, request_attached = 0, updated_at = ?2 \
-                 WHERE id = ?1",
-                params![id, now],
-            )?;
-            Ok(())
-        })
+    /// Forgets request id `polled` of job `id`, which the service does not know (a mistyped "I
+    /// found it"), and moves the job from `processing` back to `uncertain` with `reason`, in one
+    /// transaction: only while `polled` is still the job's request id and was typed in by a person.
+    /// `None`, with nothing changed, when the job holds another request id now (a late answer of
+    /// its POST, or another id attached meanwhile: a paid request is never forgotten) or moved.
+    pub fn forget_unknown_request(
+        &self,
+        id: i64,
+        polled: &str,
+        reason: &str,
+        error_code: ErrorCode,
+    ) -> StoreResult<Option<JobRow>> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let cleared = transaction.execute(
+            "UPDATE jobs SET request_id = NULL, submitted_at = NULL, request_attached = 0, \
+             poll_failures = 0, next_poll_at = NULL, updated_at = ?3 \
+             WHERE id = ?1 AND request_id = ?2 AND request_attached = 1",
+            params![id, polled, now_text()],
+        )?;
+        if cleared == 0 {
+            return Ok(None);
+        }
+        let moved = move_in(
+            &transaction,
+            id,
+            &[JobState::Processing],
+            JobState::Uncertain,
+            Some(reason),
+            Some(error_code),
+        )?;
+        if moved.is_some() {
+            // Otherwise rolled back: the id stays with a job that moved elsewhere meanwhile.
+            transaction.commit()?;
+        }
+        Ok(moved)
+    }
+
+    /// [`Store::move_state`] for the answer of a poll about request `polled`: only from
+    /// `processing`, and only while `polled` is still the job's request id, checked in the same
+    /// transaction (an answer about a request id the job no longer has is dropped: `None`).
+    pub fn move_polled(
+        &self,
+        id: i64,
+        polled: &str,
+        to: JobState,
+        reason: Option<&str>,
+        error_code: Option<ErrorCode>,
+    ) -> StoreResult<Option<JobRow>> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: Option<Option<String>> = transaction
+            .query_row("SELECT request_id FROM jobs WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        let Some(current) = current else {
+            return Err(StoreError::NoSuchJob(id));
+        };
+        if current.as_deref() != Some(polled) {
+            return Ok(None);
+        }
+        let moved = move_in(
+            &transaction,
+            id,
+            &[JobState::Processing],
+            to,
+            reason,
+            error_code,
+        )?;
+        transaction.commit()?;
+        if moved.is_some() {
+            crate::test_seams::kill_point_of("state", to.as_str());
+        }
+        Ok(moved)
     }
 
     /// One job.

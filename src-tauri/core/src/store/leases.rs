@@ -90,9 +90,9 @@ impl Store {
         if let Some(holder) = live_holder(&transaction, self.host.as_ref(), resource)? {
             return Ok(Err(holder));
         }
-        let fence = grant_in(&transaction, self, resource, owner, label, ttl)?;
+        let grant = grant_in(&transaction, self, resource, owner, label, ttl)?;
         transaction.commit()?;
-        Ok(Ok(fence))
+        Ok(Ok(grant.committed()))
     }
 
     /// The grant `owner` holds on `resource` (taken in the transaction that made a job), or
@@ -115,6 +115,19 @@ impl Store {
             .ok_or_else(|| StoreError::LeaseLost {
                 resource: resource.to_owned(),
             })
+    }
+
+    /// True while `fence` is still the current grant of its resource (no other grant replaced it).
+    pub fn lease_current(&self, fence: &Fence) -> StoreResult<bool> {
+        let current: Option<i64> = self
+            .lock()
+            .query_row(
+                "SELECT generation FROM leases WHERE resource = ?1 AND owner = ?2",
+                params![fence.resource, fence.owner],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(current == Some(fence.generation))
     }
 
     /// Extends `fence`'s lease by `ttl` from now (the holder's heartbeat), or
@@ -190,6 +203,18 @@ impl Store {
 }
 
 impl Store {
+    /// Runs `step`, a step on files (no database write), only while `fence` is still the current
+    /// grant of its resource, checked in a `BEGIN IMMEDIATE` transaction held while it runs, so
+    /// no other holder is granted the resource meanwhile; else [`StoreError::LeaseLost`] and it
+    /// does not run. Blocking: call it off the async runtime's threads. Returns `step`'s result.
+    pub fn under_fence<T, E>(
+        &self,
+        fence: &Fence,
+        step: impl FnOnce() -> Result<T, E>,
+    ) -> StoreResult<Result<T, E>> {
+        self.fenced(fence, |_, _| Ok::<_, StoreError>(step()))
+    }
+
     /// [`Store::move_state`] made by a lease holder: only while `fence` is still the current grant
     /// of its resource, else [`StoreError::LeaseLost`] and the job is left where it is.
     pub fn move_state_under(
@@ -238,9 +263,34 @@ impl Store {
     }
 }
 
+/// A grant written inside a transaction that has not committed yet. It counts as held here from
+/// the moment it is written (this process's scheduler must never find its own fresh grant dead),
+/// and stops counting when dropped unless [`Grant::committed`] was called after the commit: a
+/// grant whose transaction failed or was given up leaves nothing held here.
+#[must_use = "call `committed` once the transaction committed"]
+pub(super) struct Grant {
+    fence: Option<Fence>,
+}
+
+impl Grant {
+    /// The transaction that wrote the grant committed: it stays held here until released.
+    pub(super) fn committed(mut self) -> Fence {
+        // Always set until here: only `committed` (which consumes the grant) takes it.
+        self.fence.take().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for Grant {
+    fn drop(&mut self) {
+        if let Some(fence) = self.fence.take() {
+            held_here().remove(&fence);
+        }
+    }
+}
+
 /// Writes a new grant of `resource` to `owner` for `ttl` from now, inside the caller's transaction
 /// (which has checked that no living holder has it, or just made the resource), with the next
-/// generation and this process's identity.
+/// generation and this process's identity. The caller calls [`Grant::committed`] after its commit.
 pub(super) fn grant_in(
     transaction: &Transaction<'_>,
     store: &Store,
@@ -248,7 +298,7 @@ pub(super) fn grant_in(
     owner: &str,
     label: &str,
     ttl: Duration,
-) -> StoreResult<Fence> {
+) -> StoreResult<Grant> {
     let generation: i64 = transaction.query_row(
         "INSERT INTO lease_generations (resource, generation) VALUES (?1, 1) \
          ON CONFLICT (resource) DO UPDATE SET generation = generation + 1 RETURNING generation",
@@ -277,10 +327,8 @@ pub(super) fn grant_in(
         owner: owner.to_owned(),
         generation,
     };
-    // Before the commit: this process's scheduler must never find its own fresh grant dead. A
-    // grant rolled back leaves an entry no row will match (its owner grants nothing else there).
     held_here().insert(fence.clone());
-    Ok(fence)
+    Ok(Grant { fence: Some(fence) })
 }
 
 /// A lease row, as read to decide whether its holder lives.

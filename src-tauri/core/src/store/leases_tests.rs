@@ -287,3 +287,26 @@ fn a_step_under_a_replaced_grant_does_nothing() {
         .unwrap();
     assert!(renamed, "the current holder's step runs");
 }
+
+#[test]
+fn a_grant_whose_transaction_fails_leaves_nothing_held_here() {
+    let store = Store::open_in_memory().unwrap();
+    // Every grant now fails at its commit (a deferred foreign key the grant breaks).
+    store
+        .lock()
+        .execute_batch(
+            "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);
+             CREATE TABLE t_child (parent INTEGER REFERENCES t_parent (id) DEFERRABLE INITIALLY DEFERRED);
+             CREATE TRIGGER t_fail AFTER INSERT ON leases BEGIN INSERT INTO t_child VALUES (42); END;",
+        )
+        .unwrap();
+    let resource = "download:failed-grant";
+    let owner = "failing owner";
+    assert!(store.take_lease(resource, owner, "app", MINUTE).is_err());
+    let left = held_here()
+        .iter()
+        .filter(|fence| fence.resource == resource && fence.owner == owner)
+        .count();
+    assert_eq!(left, 0, "a grant that was rolled back is not held here");
+    assert_eq!(store.lease_holder(resource).unwrap(), None);
+}

@@ -246,12 +246,14 @@ impl Store {
         if spent != 1 {
             return Ok(Err(SpendRefused::Spent { job: None }));
         }
-        let job = if q.batches > 1 {
-            super::batches::insert_collection(&transaction, q, id, &now)?
+        // A grant given up below (a return before the commit) is no longer held here.
+        let (job, grant) = if q.batches > 1 {
+            let job = super::batches::insert_collection(&transaction, q, id, &now)?;
+            (job, None)
         } else {
             let job = insert_job(&transaction, q, &JobPart::whole(q, id), &now)?;
             confirmed(&transaction, job, q, id, &now, "Sending it to the service.")?;
-            super::leases::grant_in(
+            let grant = super::leases::grant_in(
                 &transaction,
                 self,
                 &submit_lease(job),
@@ -259,7 +261,7 @@ impl Store {
                 owner_label,
                 lease,
             )?;
-            job
+            (job, Some(grant))
         };
         transaction.execute(
             "UPDATE quotes SET job_id = ?2 WHERE id = ?1",
@@ -301,6 +303,8 @@ impl Store {
             job_from_row,
         )?;
         transaction.commit()?;
+        // Adopted by the sender (see `Store::held_lease`).
+        drop(grant.map(super::leases::Grant::committed));
         Ok(Ok(row))
     }
 }

@@ -54,13 +54,15 @@ impl Store {
     /// Records the service's request id once a POST was accepted. Kept whatever the state: a
     /// request that exists must never be forgotten (a job cancelled while uncertain then offers
     /// its download, see [`Store::paid_after_cancel`]). Its 30 days count from the submission,
-    /// not from now.
+    /// not from now. Another id than the job had starts its count of "not found" polls afresh.
     pub fn set_request_id(&self, id: i64, request_id: &str) -> StoreResult<()> {
         let changed = self.write_now(|transaction, now| {
             Ok(transaction.execute(
                 &format!(
                     "UPDATE jobs SET request_id = ?2, submitted_at = coalesce(submitted_at, {SUBMITTED}), \
-                     updated_at = ?3, request_attached = 0 WHERE id = ?1"
+                     updated_at = ?3, request_attached = 0, \
+                     poll_failures = CASE WHEN request_id IS ?2 THEN poll_failures ELSE 0 END \
+                     WHERE id = ?1"
                 ),
                 params![id, request_id, now],
             )?)
