@@ -99,15 +99,19 @@ async fn switching_to_a_real_key_after_practice_settings_prices_on_an_assumed_te
         quote.question
     );
 
-    // The person answers the plan question (an older plan: 1 a profile). Telling the plan the
-    // first time replaces the assumed figure: no loosening, so no second question; then prices
-    // use it and no longer say "assumed".
+    // The person answers the plan question (an older plan: 1 a profile). A plan below the
+    // assumed figure lowers every price, so the native dialog asks it in the plan's words; with
+    // the person's yes, prices use it and no longer say "assumed".
     let mut answered = session.settings().unwrap();
     answered.credits_per_record = 1;
     answered.plan_known = true;
-    assert_eq!(session.money_change(&answered).unwrap(), None);
+    let change = session.money_change(&answered).unwrap().expect("asked");
+    assert_eq!(change.key, "plan=1");
+    let yes = session
+        .consents()
+        .granted_by_person(Consent::MoneySettings { change: change.key });
     session
-        .save_settings(&answered, &ProxyPasswordChange::Keep)
+        .save_settings_confirmed(&answered, &ProxyPasswordChange::Keep, Some(&yes))
         .await
         .unwrap();
     session.apply_settings().await.unwrap();

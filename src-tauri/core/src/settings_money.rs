@@ -70,7 +70,7 @@ impl Settings {
 
     /// The loosening in going from `before` to `self` (as [`Settings::with_plan_from`] makes it),
     /// if any. Tightening (a lower limit, a higher price per profile or per preview) needs no
-    /// consent, nor does telling the plan for the first time (it replaces an assumed figure).
+    /// consent, nor does telling a plan that charges at least the assumed figure.
     pub fn money_loosened_from(&self, before: &Settings) -> Option<MoneyChange> {
         let after = self.with_plan_from(before);
         let mut keys = Vec::new();
@@ -96,9 +96,19 @@ impl Settings {
             after.live_credits_per_profile(),
         );
         // Telling the plan for the first time replaces the assumed figure with the person's own
-        // answer: that is no loosening, whatever the figure. Lowering a known plan is.
+        // answer. A figure below the assumed one still lowers every price, so it is asked in the
+        // plan's own words (a script in the webview must not be able to answer it); lowering a
+        // known plan is asked as a lower price.
         let first_told = !before.plan_known && after.plan_known;
-        if new < old && !first_told {
+        if new < old && first_told {
+            keys.push(format!("plan={new}"));
+            questions.push(format!(
+                "Does your Coresignal plan charge {} per profile? Prices will use it instead of \
+                 the assumed {}.",
+                credits_word(u64::from(new)),
+                credits_word(u64::from(old))
+            ));
+        } else if new < old {
             keys.push(format!("per_profile={new}"));
             questions.push(format!(
                 "Count {} per profile instead of {}? Prices will be lower than on current plans; \

@@ -437,24 +437,42 @@ fn a_password_change_reads_keep_set_or_remove() {
 }
 
 #[test]
-fn telling_the_plan_the_first_time_is_no_loosening_but_lowering_a_known_one_is() {
+fn telling_the_plan_asks_only_below_the_assumed_price_and_lowering_a_known_one_asks() {
     let unknown = Settings {
         credits_per_record: 1,
         plan_known: false,
         ..valid()
     };
-    // The app assumed 10 a profile; the person answers 1 (an older plan).
+    // The app assumed 10 a profile; the person answers 10 or more: nothing to ask.
+    for figure in [10, 12] {
+        let told = Settings {
+            credits_per_record: figure,
+            plan_known: true,
+            ..unknown.clone()
+        };
+        assert_eq!(told.money_loosened_from(&unknown), None, "{figure}");
+    }
+    // An answer below it (an older plan: 1 a profile) lowers every price: asked in the plan's
+    // words, so a script cannot answer it for the person.
     let told = Settings {
         plan_known: true,
         ..unknown.clone()
     };
-    assert_eq!(told.money_loosened_from(&unknown), None);
+    let change = told.money_loosened_from(&unknown).expect("a lower price");
+    assert_eq!(change.key, "plan=1");
+    assert!(
+        change
+            .question
+            .starts_with("Does your Coresignal plan charge 1 credit per profile?"),
+        "{}",
+        change.question
+    );
     // Typing a figure is telling the plan too.
     let typed = Settings {
         credits_per_record: 2,
         ..unknown.clone()
     };
-    assert_eq!(typed.money_loosened_from(&unknown), None);
+    assert_eq!(typed.money_loosened_from(&unknown).unwrap().key, "plan=2");
     // Once the plan is known, a lower figure loosens the price and needs a yes.
     let known = Settings {
         credits_per_record: 10,

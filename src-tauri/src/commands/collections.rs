@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::ShellState;
 
-/// Environment variable for end-to-end tests only: `pick_id_file` returns this path instead of
+/// Environment variable for end-to-end tests only, read by debug builds only: `pick_id_file` returns this path instead of
 /// opening the file chooser (WebDriver cannot drive a native GTK dialog reliably).
 pub const TEST_PICK_FILE_ENV: &str = "BULK_COLLECT_TEST_PICK_FILE";
 
@@ -60,7 +60,7 @@ pub async fn pick_id_file(
     shell: ShellState<'_>,
     window: tauri::WebviewWindow,
 ) -> Result<Option<IdFilePick>, UserError> {
-    let path = match std::env::var_os(TEST_PICK_FILE_ENV) {
+    let path = match super::test_env(TEST_PICK_FILE_ENV) {
         Some(path) => Some(std::path::PathBuf::from(path)),
         None => rfd::AsyncFileDialog::new()
             .set_title("Choose a file of employee IDs")

@@ -55,3 +55,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         money::open_top_up_page,
     ]
 }
+
+/// A test seam's environment variable (`name`): read by debug builds only, which the end-to-end
+/// tests drive; a release build ignores it and always opens the native file chooser.
+fn test_env(name: &str) -> Option<std::ffi::OsString> {
+    if cfg!(debug_assertions) {
+        std::env::var_os(name)
+    } else {
+        None
+    }
+}

@@ -9,7 +9,7 @@ use collect_core::UserError;
 
 use super::ShellState;
 
-/// Environment variable for end-to-end tests only: the file `import_searches` reads and
+/// Environment variable for end-to-end tests only, read by debug builds only: the file `import_searches` reads and
 /// `export_searches` writes, instead of opening the file chooser.
 pub const TEST_SEARCHES_FILE_ENV: &str = "BULK_COLLECT_TEST_SEARCHES_FILE";
 
@@ -45,7 +45,7 @@ pub async fn export_searches(
     window: tauri::WebviewWindow,
     ids: Vec<i64>,
 ) -> Result<Option<String>, UserError> {
-    let path = match std::env::var_os(TEST_SEARCHES_FILE_ENV) {
+    let path = match super::test_env(TEST_SEARCHES_FILE_ENV) {
         Some(path) => Some(PathBuf::from(path)),
         None => rfd::AsyncFileDialog::new()
             .set_title("Save searches to share")
@@ -67,7 +67,7 @@ pub async fn import_searches(
     shell: ShellState<'_>,
     window: tauri::WebviewWindow,
 ) -> Result<Option<ImportReport>, UserError> {
-    let path = match std::env::var_os(TEST_SEARCHES_FILE_ENV) {
+    let path = match super::test_env(TEST_SEARCHES_FILE_ENV) {
         Some(path) => Some(PathBuf::from(path)),
         None => rfd::AsyncFileDialog::new()
             .set_title("Choose a file of searches")

@@ -23,7 +23,8 @@ describe("ERROR_TEXT", () => {
       code: "Declined",
       message: "You said No: nothing was sent and nothing was spent.",
     });
-    expect(shown.title).toBe("You said No: nothing was sent and nothing was spent.");
+    expect(shown.title).toBe("You said No, so nothing was done.");
+    expect(shown.detail).toContain("nothing was spent");
     expect(shown.title).not.toEqual(ERROR_TEXT.Cancelled.title);
   });
 });

@@ -126,7 +126,7 @@ export const ERROR_TEXT = {
     next: "Read the cost, then confirm to go ahead.",
   },
   Declined: {
-    title: "You said No: nothing was sent and nothing was spent.",
+    title: "You said No, so nothing was done.",
     next: "Nothing more to do. Change the request or the settings if you like, and try again when you are ready.",
   },
   Internal: {

@@ -124,8 +124,9 @@ enum Beat {
     /// Not renewed (the database failed), but the lease has not lasted its time since it last
     /// was: try again at the next beat.
     Retry,
-    /// Granted to another process, or not renewed for as long as a lease lasts (another process
-    /// may find it expired and take it): the holder can no longer prove it holds it, and stops.
+    /// Granted to another process, or not renewed for two thirds of a lease's time (beats come
+    /// every third, so the holder stops before another process may find it expired and take
+    /// it): the holder can no longer prove it holds it, and stops.
     Lost,
 }
 
@@ -135,7 +136,7 @@ fn beat(renewed: &Result<(), StoreError>, unrenewed_for: Duration, ttl: Duration
     match renewed {
         Ok(()) => Beat::Held,
         Err(StoreError::LeaseLost { .. }) => Beat::Lost,
-        Err(_) if unrenewed_for >= ttl => Beat::Lost,
+        Err(_) if unrenewed_for >= ttl * 2 / 3 => Beat::Lost,
         Err(_) => Beat::Retry,
     }
 }
@@ -160,16 +161,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renewals_failing_for_as_long_as_a_lease_lasts_stop_the_holder() {
+    fn renewals_failing_for_two_thirds_of_a_lease_stop_the_holder_before_it_expires() {
         let ttl = Duration::from_secs(30);
         let failed = || Err(StoreError::Corrupt("the disk is full".into()));
         assert_eq!(beat(&Ok(()), ttl * 2, ttl), Beat::Held);
         assert_eq!(beat(&failed(), Duration::ZERO, ttl), Beat::Retry);
         assert_eq!(
-            beat(&failed(), ttl - Duration::from_millis(1), ttl),
+            beat(&failed(), Duration::from_millis(19_999), ttl),
             Beat::Retry
         );
-        assert_eq!(beat(&failed(), ttl, ttl), Beat::Lost);
+        assert_eq!(beat(&failed(), Duration::from_secs(20), ttl), Beat::Lost);
         let lost = Err(StoreError::LeaseLost {
             resource: "download:1".into(),
         });

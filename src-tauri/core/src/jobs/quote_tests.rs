@@ -79,6 +79,10 @@ async fn the_native_question_for_data_bought_before_says_again_and_names_it() {
     assert_eq!(question, again.question, "the same words as the webview's");
     assert!(question.contains(" again for 30 credits?"), "{question}");
     assert!(
+        question.contains("1 credit per profile, from your plan setting."),
+        "the question names the figure behind the price: {question}"
+    );
+    assert!(
         question.contains(&format!("(job {}, \"Nurses in Berlin\")", job.id)),
         "{question}"
     );

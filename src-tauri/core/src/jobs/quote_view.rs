@@ -120,13 +120,19 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         let day = first.sent_at.get(..10).unwrap_or(&first.sent_at);
         question = format!(
             "You collected this data on {day} (job {}, \"{}\"). Collect {profiles} again{price}?",
-            first.id, first.name,
+            first.id,
+            name_in_question(&first.name),
         );
     }
     if practice {
         question.push_str(&format!(" {}", practice_note(q.credits)));
-    } else if q.credits_basis == CreditsBasis::Assumed {
-        question.push_str(&format!(" {}", assumed_note()));
+    } else {
+        // The figure behind the price, so a wrong plan shows in the question itself (the native
+        // dialog asks these words too).
+        question.push_str(&format!(
+            " {}",
+            credits_note(q.credits_per_record, q.credits_basis)
+        ));
     }
     if let Some(replaced) = q.replaces_job {
         question.push_str(&format!(
@@ -159,6 +165,26 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
     }
 }
 
+/// A job's name as a money question quotes it (the native dialog asks these words): on one line,
+/// without control characters, at most [`QUESTION_NAME_CHARS`] characters, so a name cannot
+/// pass for more of the question.
+fn name_in_question(name: &str) -> String {
+    let one_line: String = name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let one_line = one_line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > QUESTION_NAME_CHARS {
+        let cut: String = one_line.chars().take(QUESTION_NAME_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        one_line
+    }
+}
+
+/// The longest job name a money question quotes whole.
+const QUESTION_NAME_CHARS: usize = 60;
+
 /// "10 credits per profile, measured on an earlier delivery." / "… from your plan setting."
 fn credits_note(per_profile: u32, basis: CreditsBasis) -> String {
     let figure = crate::money::credits_word(u64::from(per_profile));
@@ -175,4 +201,22 @@ pub fn practice_note(credits: u64) -> String {
         "Practice: nothing is spent (a real account would pay {}).",
         crate::money::credits_word(credits)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_in_a_money_question_is_one_short_line() {
+        assert_eq!(name_in_question("Nurses in Berlin"), "Nurses in Berlin");
+        assert_eq!(
+            name_in_question("Nurses\n\nThis one is free.\tYes"),
+            "Nurses This one is free. Yes"
+        );
+        let long = "x".repeat(200);
+        let shown = name_in_question(&long);
+        assert_eq!(shown.chars().count(), QUESTION_NAME_CHARS);
+        assert!(shown.ends_with('…'));
+    }
 }

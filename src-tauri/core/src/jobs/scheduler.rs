@@ -27,22 +27,14 @@ impl Engine {
         let states = [JobState::Submitting, JobState::Downloading];
         for job in self.store.jobs_in_states(self.mode(), &states)? {
             match job.state {
-                JobState::Submitting
-                    if self.store.lease_holder(&submit_lease(job.id))?.is_none() =>
-                {
-                    self.recover_submission(&job)?;
-                }
-                JobState::Downloading
-                    if self.store.lease_holder(&download_lease(job.id))?.is_none() =>
-                {
-                    self.move_job(
-                        job.id,
-                        &[JobState::Downloading],
-                        JobState::Ready,
-                        Some("Resuming the download after a restart."),
-                        None,
-                    )?;
-                }
+                JobState::Submitting => self.recover_submission(&job)?,
+                JobState::Downloading => self.recover_move(
+                    &job,
+                    &download_lease(job.id),
+                    JobState::Ready,
+                    "Resuming the download after a restart.",
+                    None,
+                )?,
                 _ => {}
             }
         }
@@ -50,24 +42,48 @@ impl Engine {
     }
 
     fn recover_submission(&self, job: &JobRow) -> Result<(), EngineError> {
+        let resource = submit_lease(job.id);
         if let Some(request_id) = &job.request_id {
-            self.move_job(
-                job.id,
-                &[JobState::Submitting],
+            self.recover_move(
+                job,
+                &resource,
                 JobState::Processing,
-                Some(&format!(
-                    "Accepted before the app stopped; request id {request_id}."
-                )),
+                &format!("Accepted before the app stopped; request id {request_id}."),
                 None,
-            )?;
+            )
         } else {
-            self.move_job(
-                job.id,
-                &[JobState::Submitting],
+            self.recover_move(
+                job,
+                &resource,
                 JobState::Uncertain,
-                Some("The app stopped while sending this request, so it may or may not have reached Coresignal. It was not sent again."),
+                "The app stopped while sending this request, so it may or may not have reached Coresignal. It was not sent again.",
                 Some(crate::error::ErrorCode::Uncertain),
-            )?;
+            )
+        }
+    }
+
+    /// Moves `job` on from where a stopped process left it, unless a living process holds
+    /// `resource`; the dead holder's grant ends in the same transaction (see
+    /// [`crate::store::Store::move_state_taking_over`]), so it cannot send or write if it was
+    /// only paused.
+    fn recover_move(
+        &self,
+        job: &JobRow,
+        resource: &str,
+        to: JobState,
+        reason: &str,
+        error_code: Option<crate::error::ErrorCode>,
+    ) -> Result<(), EngineError> {
+        let reason = self.redact(reason);
+        if let Some(row) = self.store.move_state_taking_over(
+            resource,
+            job.id,
+            &[job.state],
+            to,
+            Some(&reason),
+            error_code,
+        )? {
+            self.notify_state(&row);
         }
         Ok(())
     }
@@ -153,9 +169,8 @@ impl Engine {
             if lock(&self.submitting).contains(&job.id) {
                 continue;
             }
-            if self.store.lease_holder(&submit_lease(job.id))?.is_none() {
-                self.recover_submission(&job)?;
-            }
+            // Left alone while a living process holds its submission (checked in the move).
+            self.recover_submission(&job)?;
         }
         if !self
             .store

@@ -96,6 +96,26 @@ async fn a_submission_that_cannot_be_sent_spends_nothing() {
 }
 
 #[tokio::test]
+async fn recovery_ends_the_grant_of_the_submitter_it_takes_for_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let job = orphan(&engine).await;
+    let resource = crate::store::submit_lease(job.id);
+    // The submitter's grant, as a paused process holds it while recovery runs elsewhere.
+    let paused = engine.store().held_lease(&resource, "gone").unwrap();
+    assert!(engine.store().lease_current(&paused).unwrap());
+    engine.recover().unwrap();
+    assert_eq!(engine.job(job.id).unwrap().state, JobState::Uncertain);
+    // When it wakes, its send gate is closed and its heartbeat finds the lease lost: the person
+    // may press Send again without a second POST from the paused process.
+    assert!(!engine.store().lease_current(&paused).unwrap());
+    assert!(matches!(
+        engine.store().renew_lease(&paused, Duration::from_secs(30)),
+        Err(crate::store::StoreError::LeaseLost { .. })
+    ));
+}
+
+#[tokio::test]
 async fn a_cancelled_job_cannot_be_moved_on_by_a_late_answer() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path());

@@ -332,11 +332,11 @@ async fn practice(session: &Session) -> Arc<Engine> {
 }
 
 #[tokio::test]
-async fn telling_the_plan_the_first_time_saves_without_asking() {
+async fn telling_the_plan_the_first_time_asks_only_below_the_assumed_price() {
     let (_dir, session) = session();
     let mut answered = session.settings().unwrap();
     assert!(!answered.plan_known, "the app assumes 10 a profile");
-    answered.credits_per_record = 1;
+    answered.credits_per_record = 10;
     answered.plan_known = true;
     assert_eq!(session.money_change(&answered).unwrap(), None);
     session
@@ -344,17 +344,20 @@ async fn telling_the_plan_the_first_time_saves_without_asking() {
         .await
         .unwrap();
     let saved = session.settings().unwrap();
-    assert_eq!((saved.credits_per_record, saved.plan_known), (1, true));
-    // Lowering it again later is a loosening: it needs the person's yes.
-    let mut raised = saved.clone();
-    raised.credits_per_record = 10;
-    session
-        .save_settings(&raised, &crate::settings::ProxyPasswordChange::Keep)
-        .await
-        .unwrap();
+    assert_eq!((saved.credits_per_record, saved.plan_known), (10, true));
+
+    // A plan below the assumed figure, on a new install: without the person's yes, nothing is
+    // saved (a script in the webview cannot lower every price).
+    let (_dir, session) = self::session();
+    let mut cheaper = session.settings().unwrap();
+    cheaper.credits_per_record = 1;
+    cheaper.plan_known = true;
+    let change = session.money_change(&cheaper).unwrap().expect("asked");
+    assert_eq!(change.key, "plan=1");
     let refused = session
-        .save_settings(&saved, &crate::settings::ProxyPasswordChange::Keep)
+        .save_settings(&cheaper, &crate::settings::ProxyPasswordChange::Keep)
         .await
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::ConfirmationNeeded);
+    assert!(!session.settings().unwrap().plan_known);
 }

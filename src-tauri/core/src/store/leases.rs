@@ -215,6 +215,38 @@ impl Store {
         self.fenced(fence, |_, _| Ok::<_, StoreError>(step()))
     }
 
+    /// [`Store::move_state`] for recovery: moves job `id` only if no living holder has
+    /// `resource`, and in the same `BEGIN IMMEDIATE` transaction ends the grant of the holder
+    /// taken for dead. A holder that was only paused (a closed lid, Ctrl-Z; or on a system where
+    /// only the lease's expiry tells) finds its grant gone when it wakes: its send gate is closed
+    /// and it renames and moves nothing. `Ok(None)` when a living holder has it or the job moved on.
+    pub fn move_state_taking_over(
+        &self,
+        resource: &str,
+        id: i64,
+        expected: &[JobState],
+        to: JobState,
+        reason: Option<&str>,
+        error_code: Option<ErrorCode>,
+    ) -> StoreResult<Option<JobRow>> {
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if live_holder(&transaction, self.host.as_ref(), resource)?.is_some() {
+            return Ok(None);
+        }
+        let moved = super::jobs::move_in(&transaction, id, expected, to, reason, error_code)?;
+        if moved.is_some() {
+            transaction.execute("DELETE FROM leases WHERE resource = ?1", [resource])?;
+        }
+        transaction.commit()?;
+        drop(connection);
+        if moved.is_some() {
+            crate::test_seams::kill_point_of("state", to.as_str());
+        }
+        Ok(moved)
+    }
+
     /// [`Store::move_state`] made by a lease holder: only while `fence` is still the current grant
     /// of its resource, else [`StoreError::LeaseLost`] and the job is left where it is.
     pub fn move_state_under(

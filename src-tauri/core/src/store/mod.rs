@@ -137,6 +137,24 @@ impl Store {
                 source,
             })?;
         }
+        // SQLite answers "database is locked" at once, without waiting, in a few moments of a
+        // new file's life (the switch to WAL while another process opens it too): the whole
+        // opening is tried again until the busy timeout has passed. It writes nothing until its
+        // migration, which is one transaction.
+        let started = std::time::Instant::now();
+        loop {
+            match Self::open_once(path, busy_timeout) {
+                Err(StoreError::Sqlite(error))
+                    if is_busy(&error) && started.elapsed() < busy_timeout =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, busy_timeout: std::time::Duration) -> StoreResult<Self> {
         let connection = Connection::open(path)?;
         // Before anything else: a second process opening the file at the same moment waits for the
         // first instead of failing with "database is locked".
@@ -188,6 +206,14 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// Whether `error` is SQLite's "database is locked" (or "busy").
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// The OS app-data folder for Bulk Collect (e.g. `~/.local/share/bulk-collect` on Linux).
