@@ -61,6 +61,9 @@ pub struct Setup {
     pub pick_file: Option<PathBuf>,
     /// More environment for the app (set last): test seams such as `BULK_COLLECT_KILL_AT`.
     pub env: Vec<(String, String)>,
+    /// The native money dialog really shows (answered through X with [`answer_native_dialog`]);
+    /// otherwise `BULK_COLLECT_TEST_MONEY_ANSWER` says yes for the person.
+    pub native_money_dialog: bool,
 }
 
 /// One installation of the app: folders, and a `tauri-driver` that starts the app with them.
@@ -126,7 +129,8 @@ fn spawn_driver(root: &Path, setup: &Setup) -> (Child, u16, u16) {
         .env("BULK_COLLECT_LOG", "info")
         // No spreadsheet program runs here: the app writes what it would open into this file.
         .env("BULK_COLLECT_TEST_OPENED_FILE", root.join("opened.txt"))
-        // WebDriver cannot answer the native "Spend credits?" dialog: the person says yes.
+        // WebDriver cannot answer the native "Spend credits?" dialog: the person says yes
+        // (unless the test answers the real dialog: see below).
         .env("BULK_COLLECT_TEST_MONEY_ANSWER", "yes")
         .env("NO_AT_BRIDGE", "1") // no accessibility bus: WebDriver does not use it
         // The app's own files (window state, WebKit's storage and cache) stay in the test's
@@ -146,6 +150,9 @@ fn spawn_driver(root: &Path, setup: &Setup) -> (Child, u16, u16) {
         Some(path) => command.env("BULK_COLLECT_TEST_PICK_FILE", path),
         None => command.env_remove("BULK_COLLECT_TEST_PICK_FILE"),
     };
+    if setup.native_money_dialog {
+        command.env_remove("BULK_COLLECT_TEST_MONEY_ANSWER");
+    }
     for (name, value) in &setup.env {
         command.env(name, value);
     }
@@ -485,8 +492,12 @@ impl App<'_> {
     /// Waits until the window's text contains `needle`.
     pub async fn wait_for_page_text(&self, needle: &str) {
         self.wait_until(&format!("the window says \"{needle}\""), || async {
-            let body = self.client.find(Locator::Css("body")).await.ok()?;
-            body.text().await.ok()?.contains(needle).then_some(())
+            let text = self
+                .client
+                .execute("return document.body.innerText;", Vec::new())
+                .await
+                .ok()?;
+            text.as_str()?.contains(needle).then_some(())
         })
         .await;
     }
@@ -858,6 +869,66 @@ pub fn screenshot_dir() -> PathBuf {
 /// ImageMagick's `import` of the display, cut to the app's window when it is found (WebDriver's
 /// own screenshot call hangs with this WebKit; `import -window <id>` of the app's window returns
 /// stale frames, the display itself does not).
+/// Waits (up to [`WAIT`]) for the app's native dialog titled `title` (a GTK window of its own,
+/// which WebDriver cannot see), saves a picture of the screen with it as `<picture>.png`, and
+/// answers it as a person does, with the keyboard: `key` is `alt+y` (Yes) or `alt+n` (No).
+/// Uses xdotool on the test's X display.
+pub fn answer_native_dialog(title: &str, picture: &str, key: &str) {
+    // xdotool takes a regular expression: the title's own characters are meant literally.
+    let pattern: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == ' ' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            }
+        })
+        .collect();
+    let pattern = format!("^{pattern}$");
+    let deadline = std::time::Instant::now() + WAIT;
+    let window = loop {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &pattern])
+            .output()
+            .expect("xdotool runs (package xdotool)");
+        let text = String::from_utf8_lossy(&found.stdout);
+        if let Some(id) = text.lines().next().filter(|id| !id.trim().is_empty()) {
+            break id.trim().to_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited {WAIT:?} for the native dialog {title:?}"
+        );
+        std::thread::sleep(POLL);
+    };
+    // Let it paint, then the picture, then the person's key press in that window.
+    std::thread::sleep(Duration::from_millis(700));
+    take_screenshot(picture);
+    let xdotool = |args: &[&str]| {
+        let status = Command::new("xdotool")
+            .args(args)
+            .status()
+            .expect("xdotool runs");
+        assert!(status.success(), "xdotool {args:?}: {status}");
+    };
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", key]);
+    // The dialog closes on the answer.
+    let deadline = std::time::Instant::now() + WAIT;
+    while Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", &pattern])
+        .output()
+        .is_ok_and(|found| !found.stdout.is_empty())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the native dialog {title:?} did not close on {key}"
+        );
+        std::thread::sleep(POLL);
+    }
+}
+
 fn take_screenshot(name: &str) -> PathBuf {
     let path = screenshot_dir().join(format!("{name}.png"));
     let mut import = Command::new("import");

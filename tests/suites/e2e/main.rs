@@ -25,7 +25,7 @@ mod e2e {
     use std::path::{Path, PathBuf};
     use std::time::Duration;
 
-    use crate::desktop::{App, Desktop, ExternalSim, Setup};
+    use crate::desktop::{answer_native_dialog, App, Desktop, ExternalSim, Setup};
     use bulk_collect_tests::proof::APP_KILL_POINTS;
     use bulk_collect_tests::{files_under, read_records, shared_data};
     use collect_core::secrets::{KeyringStore, ProxyIdentity, SecretStore};
@@ -240,6 +240,35 @@ mod e2e {
                 .is_empty(),
             "the search reads the app's files (the job's reason is in its database)"
         );
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn live_credits_are_spent_only_on_a_yes_in_the_computers_own_dialog() {
+        let sim = ExternalSim::start(&["--processing-ms", "60000"]);
+        let desktop = Desktop::start(Setup {
+            api_base: Some(sim.api_base()),
+            native_money_dialog: true,
+            ..Setup::default()
+        })
+        .await;
+        let app = desktop.open().await;
+        enter_key_on_first_run(&app).await;
+
+        // The webview's "Yes, collect" opens the computer's own dialog (a script in the window
+        // cannot answer it). The person says No: nothing is sent, and the window says so.
+        confirm_python_search(&app, "10", "Yes, collect").await;
+        answer_native_dialog("Spend credits?", "native-money-question", "alt+n");
+        app.wait_for_page_text("You said No").await;
+        assert!(sim.requests().await.is_empty(), "a No sent a request");
+
+        // Asked again, the person says Yes: one request, and the job runs.
+        app.click_testid("collect-button").await;
+        app.click_button("Yes, collect").await;
+        answer_native_dialog("Spend credits?", "native-money-question", "alt+y");
+        app.wait_for_job_state("processing").await;
+        assert_eq!(sim.requests().await.len(), 1);
+        app.quit().await;
     }
 
     #[tokio::test]
