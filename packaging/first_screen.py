@@ -12,6 +12,7 @@ saying what it saw, when the screen does not appear within 60 s. Only the standa
 WebDriver protocol is JSON over HTTP on loopback.
 """
 
+import http.client
 import json
 import os
 import signal
@@ -74,9 +75,10 @@ def wait_for_window(title):
 
 
 def page_text(port, session):
-    body = call(port, "POST", f"/session/{session}/element", {"using": "css selector", "value": "body"})
-    element = next(iter(body.values()))
-    return call(port, "GET", f"/session/{session}/element/{element}/text")
+    # Through a script, not WebDriver's element text: WebKitWebDriver drops the connection on an
+    # element's text while a native GTK dialog of the app (the update offer) is open.
+    script = {"script": "return document.body.innerText;", "args": []}
+    return call(port, "POST", f"/session/{session}/execute/sync", script)
 
 
 def main():
@@ -97,7 +99,7 @@ def main():
         while time.monotonic() - started < TIMEOUT:
             try:
                 text = page_text(port, session)
-            except (urllib.error.URLError, StopIteration, KeyError):
+            except (urllib.error.URLError, ConnectionError, http.client.HTTPException, KeyError):
                 text = ""
             if HEADING in text and all(choice in text for choice in CHOICES):
                 break
