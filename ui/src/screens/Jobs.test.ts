@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import Nav from "../components/Nav.svelte";
+import { app } from "../lib/stores/app.svelte";
 import { jobs } from "../lib/stores/jobs.svelte";
 import { router } from "../lib/stores/router.svelte";
-import { calls, on, summaryFixture } from "../test/fakeTauri";
+import { appStateFixture, calls, on, summaryFixture } from "../test/fakeTauri";
 import Jobs from "./Jobs.svelte";
 
 function fill(count: number) {
@@ -29,6 +30,18 @@ describe("Jobs", () => {
     expect(rows[0]?.getAttribute("data-job-id")).toBe("10000");
     expect(rows[0]?.getAttribute("data-state")).toBe("downloaded");
     expect(screen.getByText("10,000 jobs")).toBeTruthy();
+  });
+
+  it("names the credits column by what it means: spent in Live, would cost in Practice", () => {
+    fill(3);
+    app.set(appStateFixture({ mode: "practice" }));
+    const practice = render(Jobs);
+    expect(screen.getByRole("columnheader", { name: /Would cost/ })).toBeTruthy();
+    expect(screen.queryByRole("columnheader", { name: /^Credits/ })).toBeNull();
+    practice.unmount();
+    app.set(appStateFixture({ mode: "live" }));
+    render(Jobs);
+    expect(screen.getByRole("columnheader", { name: /^Credits/ })).toBeTruthy();
   });
 
   it("renders further rows when scrolled", async () => {
