@@ -79,7 +79,12 @@ impl Engine {
                 self.server_event(job.id, status, &format!("Ready: {} file(s).", files.len()))?;
                 let local = local_file_names(&files);
                 let pairs: Vec<_> = files.into_iter().zip(local).collect();
-                self.store.upsert_files(job.id, &pairs)?;
+                // Written only while the job still holds the polled request id, checked in the
+                // write itself: files of one request never land on a job of another.
+                let polled_id = polled.request_id.as_deref().unwrap_or_default();
+                if !self.store.upsert_polled_files(job.id, polled_id, &pairs)? {
+                    return self.job(job.id);
+                }
                 self.store.set_next_poll(job.id, None, true)?;
                 self.settled(job, JobState::Ready, None, None)
             }

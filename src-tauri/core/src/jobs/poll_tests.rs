@@ -195,6 +195,26 @@ async fn a_poll_answer_about_a_replaced_request_id_is_dropped() {
 }
 
 #[tokio::test]
+async fn the_files_of_a_polled_request_never_land_on_a_job_whose_id_changed_in_between() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_at(dir.path(), "http://127.0.0.1:9/cdapi");
+    let polled = processing(&engine, "r-old").await;
+    let files = vec![("a.json.gz".to_owned(), "a.json.gz".to_owned())];
+    // The request id changes between the poll's check and its write of the files.
+    engine.store().set_request_id(polled.id, "r-new").unwrap();
+    assert!(!engine
+        .store()
+        .upsert_polled_files(polled.id, "r-old", &files)
+        .unwrap());
+    assert!(engine.store().files(polled.id).unwrap().is_empty());
+    assert!(engine
+        .store()
+        .upsert_polled_files(polled.id, "r-new", &files)
+        .unwrap());
+    assert_eq!(engine.store().files(polled.id).unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn forgetting_an_unknown_attached_id_leaves_a_request_id_that_replaced_it() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine_at(dir.path(), "http://127.0.0.1:9/cdapi");

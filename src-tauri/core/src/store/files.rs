@@ -1,6 +1,6 @@
 //! Rows of `job_files`: the result files of a job and where each stands locally.
 
-use rusqlite::{params, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::{now_text, Fence, Store, StoreError, StoreResult};
@@ -90,26 +90,40 @@ fn file_from_row(row: &Row<'_>) -> rusqlite::Result<FileRow> {
 }
 
 impl Store {
-    /// Records the files the service listed (idempotent: already known files keep their state).
-    pub fn upsert_files(
+    /// Records the files the service listed for request `polled` (its names and local names, in
+    /// its order; files already known are kept as they are), only while job `job_id` still holds
+    /// that request id, checked in the same transaction (a late POST answer or an attached id may
+    /// have replaced it since the poll left). False when it did not.
+    pub fn upsert_polled_files(
         &self,
         job_id: i64,
+        polled: &str,
         files: &[(String, String)],
-    ) -> StoreResult<Vec<FileRow>> {
+    ) -> StoreResult<bool> {
         let now = now_text();
-        {
-            let mut connection = self.lock();
-            let transaction = connection.transaction()?;
-            for (position, (server_name, local_name)) in files.iter().enumerate() {
-                transaction.execute(
-                    "INSERT INTO job_files (job_id, position, server_name, local_name, state, updated_at) \
-                     VALUES (?1, ?2, ?3, ?4, 'pending', ?5) ON CONFLICT (job_id, server_name) DO NOTHING",
-                    params![job_id, position as i64, server_name, local_name, now],
-                )?;
-            }
-            transaction.commit()?;
+        let mut connection = self.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current: Option<String> = transaction
+            .query_row(
+                "SELECT request_id FROM jobs WHERE id = ?1",
+                [job_id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten();
+        if current.as_deref() != Some(polled) {
+            return Ok(false);
         }
-        self.files(job_id)
+        for (position, (server_name, local_name)) in files.iter().enumerate() {
+            transaction.execute(
+                "INSERT INTO job_files (job_id, position, server_name, local_name, state, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, 'pending', ?5) ON CONFLICT (job_id, server_name) DO NOTHING",
+                params![job_id, position as i64, server_name, local_name, now],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(true)
     }
 
     /// A job's files in the service's order.
