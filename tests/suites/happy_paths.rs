@@ -5,6 +5,7 @@
 
 use bulk_collect_tests::*;
 use collect_core::jobs::JobState;
+use collect_core::library::{Library, CLEAN_EMPLOYEE};
 use collect_core::store::{EventKind, FileState};
 use coresignal_sim::{PendingStyle, SimConfig};
 
@@ -86,6 +87,63 @@ async fn a_search_is_estimated_submitted_polled_and_downloaded() {
     assert_eq!(
         engine.last_balance().unwrap(),
         harness.sim.credits(coresignal_sim::DEFAULT_PRACTICE_KEY)
+    );
+}
+
+#[tokio::test]
+async fn a_downloaded_job_s_people_are_kept_in_the_library() {
+    let harness = Harness::start(SimConfig {
+        records_per_file: 15,
+        ..quick_sim()
+    })
+    .await;
+    let engine = &harness.engine;
+    let job = harness.submit_python(Some(40)).await;
+    let _scheduler = Scheduler::start(engine);
+    wait_for_state(engine, job.id, JobState::Downloaded).await;
+
+    let ids: Vec<i64> = engine
+        .store()
+        .files(job.id)
+        .unwrap()
+        .iter()
+        .flat_map(|file| read_records(std::path::Path::new(file.path.as_deref().unwrap())))
+        .map(|record| record["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 40);
+    let library = Library::new(engine.store().clone());
+    assert_eq!(library.count(CLEAN_EMPLOYEE).unwrap(), 40);
+    let held = library.lookup(CLEAN_EMPLOYEE, &ids).unwrap();
+    assert_eq!(held.len(), 40, "every downloaded person is in the library");
+    let person = library.person(CLEAN_EMPLOYEE, ids[0]).unwrap().unwrap();
+    assert_eq!(person["id"].as_i64(), Some(ids[0]));
+    let events = engine.detail(job.id).unwrap().events;
+    assert!(
+        events
+            .iter()
+            .any(|event| event.detail == "Kept 40 profiles in your people library."),
+        "the trail says so: {events:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_library_that_cannot_keep_the_people_does_not_fail_the_job() {
+    let harness = Harness::start(quick_sim()).await;
+    let engine = &harness.engine;
+    let database = rusqlite::Connection::open(engine.store().path().unwrap()).unwrap();
+    database.execute_batch("DROP TABLE people").unwrap();
+    let job = harness.submit_python(Some(10)).await;
+    let _scheduler = Scheduler::start(engine);
+    let done = wait_for_state(engine, job.id, JobState::Downloaded).await;
+
+    assert_eq!(done.state, JobState::Downloaded);
+    let events = engine.detail(job.id).unwrap().events;
+    assert!(
+        events.iter().any(|event| event
+            .detail
+            .starts_with("This job's people could not be kept in your people library.")
+            && event.detail.contains("no such table")),
+        "the trail says why: {events:?}"
     );
 }
 

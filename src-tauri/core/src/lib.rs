@@ -11,6 +11,7 @@
 //! | [`session`] | the desktop session: data folder, chosen mode and its running engine, picked files |
 //! | [`settings`] | the user's settings with their defaults |
 //! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
+//! | [`library`] | the people library: every downloaded person once, its latest copy compressed, lookup of held ids |
 //! | [`consent`] | the proof that a person (not a script in the webview) said yes to a money decision |
 //! | [`money`] | what a profile costs (plan setting or measured), the price of a credit, the cap per request |
 //! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
@@ -25,6 +26,7 @@ pub mod error;
 pub mod export;
 pub mod ids;
 pub mod jobs;
+pub mod library;
 mod local_files;
 pub mod money;
 pub mod query;

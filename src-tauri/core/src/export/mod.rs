@@ -22,17 +22,17 @@
 //! | `csv`, `xlsx` | the two formats |
 //! | `staging` | temporary files renamed into place |
 
-mod cell;
+pub(crate) mod cell;
 mod csv;
 mod error;
 mod full;
 mod layout;
 mod people;
 mod schema;
-mod source;
+pub(crate) mod source;
 mod staging;
-mod table;
-mod value;
+pub(crate) mod table;
+pub(crate) mod value;
 mod xlsx;
 
 #[cfg(test)]

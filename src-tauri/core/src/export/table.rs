@@ -2,6 +2,7 @@
 //! once with duplicates skipped, then searched, sorted and paged in memory, so that a window shows
 //! one page of a 10,000-person job and never holds the whole file.
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -86,18 +87,7 @@ pub struct PeoplePage {
 
 /// Reads the people of `files` (each person once: the first record of an id wins).
 pub fn read_people(files: &[PathBuf]) -> Result<Vec<PersonRow>, ExportError> {
-    let wanted = [
-        "id",
-        "full_name",
-        "job_title",
-        "company_name",
-        "location_country",
-        "location_full",
-        "experience",
-    ]
-    .map(str::to_owned)
-    .into_iter()
-    .collect();
+    let wanted = row_fields();
     let fields = Fields {
         wanted: Some(&wanted),
         known: None,
@@ -112,7 +102,24 @@ pub fn read_people(files: &[PathBuf]) -> Result<Vec<PersonRow>, ExportError> {
     Ok(people)
 }
 
-fn person(record: &Obj<'_>) -> PersonRow {
+/// The top-level fields [`person`] reads.
+pub(crate) fn row_fields() -> HashSet<String> {
+    [
+        "id",
+        "full_name",
+        "job_title",
+        "company_name",
+        "location_country",
+        "location_full",
+        "experience",
+    ]
+    .map(str::to_owned)
+    .into_iter()
+    .collect()
+}
+
+/// A record's row of the table (its fields as [`row_fields`] names them).
+pub(crate) fn person(record: &Obj<'_>) -> PersonRow {
     let (title, company) = current_job(record);
     PersonRow {
         id: text(Cell::from_value(record.get("id"))),
@@ -124,7 +131,8 @@ fn person(record: &Obj<'_>) -> PersonRow {
     }
 }
 
-fn text(cell: Cell<'_>) -> String {
+/// A cell as plain text (empty for nothing).
+pub(crate) fn text(cell: Cell<'_>) -> String {
     match cell {
         Cell::Empty => String::new(),
         Cell::Number(number) => number.to_string(),

@@ -168,6 +168,34 @@ const MIGRATIONS: &[&str] = &[
         generation  INTEGER NOT NULL
     );
     "#,
+    // 7 (library): the people library. The latest copy of every person downloaded (the JSON line,
+    // zstd-compressed), by dataset and id, with the columns a search reads and when (and by which
+    // job) they were first and last collected. Jobs are not foreign keys: people outlive a deleted
+    // job. `library_events` keeps that a person was forgotten: when, and whom by id, nothing more.
+    r#"
+    CREATE TABLE people (
+        dataset             TEXT NOT NULL,
+        id                  INTEGER NOT NULL,
+        record              BLOB NOT NULL,
+        last_updated        TEXT,
+        name                TEXT,
+        title               TEXT,
+        company             TEXT,
+        country             TEXT,
+        first_job           INTEGER NOT NULL,
+        first_collected_at  TEXT NOT NULL,
+        last_job            INTEGER NOT NULL,
+        last_collected_at   TEXT NOT NULL,
+        PRIMARY KEY (dataset, id)
+    );
+    CREATE TABLE library_events (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        dataset    TEXT NOT NULL,
+        person_id  INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema version this build knows.

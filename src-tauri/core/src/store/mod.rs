@@ -199,7 +199,8 @@ impl Store {
         data_dir.join("bulk-collect.sqlite3")
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    /// The connection, for one statement or one transaction (the people library's too).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (each call is one statement
         // or one transaction), so a poisoned lock is still safe to use.
         self.connection

@@ -1,0 +1,118 @@
+//! Putting a downloaded job's people into the library: every line of its files read once, the
+//! people written in transactions of [`BATCH`], a person already held keeping when and by which job
+//! it was first collected.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use rusqlite::params;
+
+use crate::export::source::for_each_line;
+use crate::store::now_text;
+
+use super::record::{Line, Reader, Stored};
+use super::{Library, LibraryError};
+
+/// People written per transaction: the database is held for a moment, never for a whole job.
+const BATCH: usize = 1_000;
+
+/// What [`Library::ingest`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ingested {
+    /// Records written (a person listed twice counts twice: the last copy stays).
+    pub people: u64,
+    /// Lines skipped: not a JSON object, or without a whole-number id.
+    pub skipped: u64,
+}
+
+impl Library {
+    /// Puts every person of job `job`'s downloaded `files` (gzip JSON Lines, or plain) into
+    /// `dataset`'s library: a new person is added; one already held gets this copy, its
+    /// `last_updated`, and this job as the last to collect it. Running it again for the same job
+    /// changes only when it was last collected. Blocking: call it off the async workers.
+    pub fn ingest(
+        &self,
+        dataset: &str,
+        job: i64,
+        files: &[PathBuf],
+    ) -> Result<Ingested, LibraryError> {
+        let reader = Reader::new();
+        let now = now_text();
+        let mut done = Ingested::default();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut failed = None;
+        for_each_line(files, |_, _, line| {
+            match reader.read(line) {
+                Ok(Line::Person(person)) => batch.push(person),
+                Ok(Line::Skipped) => done.skipped += 1,
+                Err(error) => {
+                    failed = Some(error);
+                    return Ok(ControlFlow::Break(()));
+                }
+            }
+            if batch.len() >= BATCH {
+                if let Err(error) = self.write(dataset, job, &now, &batch) {
+                    failed = Some(error);
+                    return Ok(ControlFlow::Break(()));
+                }
+                done.people += batch.len() as u64;
+                batch.clear();
+            }
+            Ok(ControlFlow::Continue(()))
+        })?;
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        self.write(dataset, job, &now, &batch)?;
+        done.people += batch.len() as u64;
+        Ok(done)
+    }
+
+    /// Writes `people` in one transaction.
+    fn write(
+        &self,
+        dataset: &str,
+        job: i64,
+        now: &str,
+        people: &[Stored],
+    ) -> Result<(), LibraryError> {
+        if people.is_empty() {
+            return Ok(());
+        }
+        let mut connection = self.store.lock();
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut upsert = transaction.prepare_cached(
+                "INSERT INTO people (dataset, id, record, last_updated, name, title, company, \
+                     country, first_job, first_collected_at, last_job, last_collected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)
+                 ON CONFLICT (dataset, id) DO UPDATE SET
+                     record = excluded.record,
+                     last_updated = excluded.last_updated,
+                     name = excluded.name,
+                     title = excluded.title,
+                     company = excluded.company,
+                     country = excluded.country,
+                     last_job = excluded.last_job,
+                     last_collected_at = excluded.last_collected_at",
+            )?;
+            for person in people {
+                upsert.execute(params![
+                    dataset,
+                    person.id,
+                    person.record,
+                    person.last_updated,
+                    person.name,
+                    person.title,
+                    person.company,
+                    person.country,
+                    job,
+                    now,
+                ])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+}
