@@ -10,12 +10,15 @@
 mod ingest;
 mod read;
 mod record;
+mod search;
 #[cfg(test)]
 mod tests;
 
 pub use ingest::Ingested;
 pub use read::Held;
+pub use search::{Count, Counts, Found, Page, PAGE_SIZE, TOP};
 
+use crate::error::{Coded, ErrorCode};
 use crate::export::ExportError;
 use crate::store::{Store, StoreError};
 
@@ -52,6 +55,16 @@ pub enum LibraryError {
         /// Why.
         reason: String,
     },
+}
+
+impl Coded for LibraryError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            LibraryError::Store(error) => error.code(),
+            LibraryError::Read(error) => error.code(),
+            LibraryError::Copy { .. } => ErrorCode::Storage,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for LibraryError {
