@@ -200,6 +200,104 @@ async fn an_id_file_is_submitted_and_downloaded() {
     assert_eq!(records, 500);
 }
 
+/// `people` reads the library a Practice download filled, with no key, no keychain and no
+/// service: the total, the counts, a page, a search.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_lists_and_searches_the_library_without_a_key() {
+    let harness = Harness::start(quick_sim()).await;
+    let ids = shared_data("ids-valid.csv").to_string_lossy().into_owned();
+    let submitted = stdout_json(&run_cli(
+        &harness,
+        &["--json", "submit", "--ids", &ids, "--yes"],
+    ));
+    let job = submitted["job"].as_i64().unwrap();
+    let downloaded = run_cli(&harness, &["--json", "download", &job.to_string()]);
+    assert!(downloaded.status.success());
+    let requests = harness.sim.requests().len();
+
+    // No key, no keychain session, the live address: the library is local.
+    let offline = |args: &[&str]| {
+        Command::new(workspace_binary("bulk-collect-cli"))
+            .arg("--data-dir")
+            .arg(harness.dir.path())
+            .args(args)
+            .env_remove("BULK_COLLECT_API_KEY")
+            .env_remove("BULK_COLLECT_API_BASE")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null())
+            .output()
+            .expect("the CLI runs")
+    };
+    let all = offline(&["--json", "people"]);
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
+    let all = stdout_json(&all);
+    assert_eq!(all["total"], 500);
+    assert_eq!(
+        (all["page"].as_u64(), all["pages"].as_u64()),
+        (Some(1), Some(5))
+    );
+    let people = all["people"].as_array().unwrap();
+    assert_eq!(people.len(), 100);
+    assert!(people.iter().all(|person| person["last_job"] == job));
+    let countries = all["countries"].as_array().unwrap();
+    assert!(!countries.is_empty() && countries.len() <= 20);
+    let counted: u64 = countries
+        .iter()
+        .map(|c| c["people"].as_u64().unwrap())
+        .sum();
+    assert!(counted <= 500);
+    assert!(!all["companies"].as_array().unwrap().is_empty());
+
+    let last = stdout_json(&offline(&["--json", "people", "--page", "5"]));
+    assert_eq!(last["people"].as_array().unwrap().len(), 100);
+    assert_ne!(last["people"][0]["id"], people[0]["id"]);
+
+    let company = people
+        .iter()
+        .find_map(|person| person["company"].as_str())
+        .unwrap()
+        .to_owned();
+    let found = stdout_json(&offline(&[
+        "--json",
+        "people",
+        "--search",
+        &company.to_uppercase(),
+    ]));
+    let total = found["total"].as_u64().unwrap();
+    assert!((1..=500).contains(&total), "{total}");
+    for person in found["people"].as_array().unwrap() {
+        let fields = ["name", "title", "company", "country"]
+            .map(|field| person[field].as_str().unwrap_or("").to_uppercase());
+        assert!(
+            fields
+                .iter()
+                .any(|field| field.contains(&company.to_uppercase())),
+            "{person}"
+        );
+    }
+
+    let plain = offline(&["people", "--search", &company]);
+    assert!(plain.status.success());
+    let text = String::from_utf8_lossy(&plain.stdout);
+    assert!(text.contains("in your people library with"), "{text}");
+    assert!(
+        text.contains("By country:") && text.contains("By company:"),
+        "{text}"
+    );
+    assert!(text.contains(&company), "{text}");
+    let none = offline(&["people", "--search", "no one is called this"]);
+    assert!(String::from_utf8_lossy(&none.stdout).contains("No one in your people library"));
+    assert_eq!(
+        harness.sim.requests().len(),
+        requests,
+        "nothing was asked of the service"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
     let harness = Harness::start(quick_sim()).await;

@@ -123,6 +123,16 @@ enum Command {
         #[arg(long)]
         to: Option<PathBuf>,
     },
+    /// The people library on this computer (everyone downloaded): how many, the countries and
+    /// companies most of them share, and a page of them by name. Needs no key.
+    People {
+        /// Only people with this text in their name, title, company or country (any case).
+        #[arg(long)]
+        search: Option<String>,
+        /// Which page of 100 people (from 1).
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+    },
     /// Turn a downloaded job's files into one spreadsheet (XLSX) or CSV, named after the job.
     Export(export::ExportArgs),
 }

@@ -4,6 +4,7 @@ mod history;
 mod key;
 pub mod lint;
 mod money;
+mod people;
 mod submit;
 mod transfer;
 
@@ -18,6 +19,7 @@ use crate::{Cli, Command};
 use history::{act, jobs, send_again, show};
 use key::key;
 use money::{ledger, preview};
+use people::people;
 use submit::{estimate, submit};
 use transfer::{download, wait};
 
@@ -54,6 +56,7 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
         } => send_again(&context, *job, (*yes, *yes_over_cap, *max_credits), output).await,
         Command::Preview { query, yes } => preview(&context, query, *yes, output).await,
         Command::Ledger => ledger(&context),
+        Command::People { search, page } => people(&context, search.as_deref(), *page),
         Command::Export(args) => crate::export::export(&context, args).await,
     }
 }

@@ -112,7 +112,7 @@ fn ledger_text(ledger: &CreditLedger) -> String {
 }
 
 /// Columns padded to their widest cell.
-fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+pub(super) fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
     let mut widths = header.map(|title| title.chars().count());
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {

@@ -381,7 +381,7 @@ fn sampled() -> (Setup, Vec<crate::export::table::PersonRow>) {
     let file = gzip(setup.dir.path(), "part-0.json.gz", &sample_lines());
     setup
         .library
-        .ingest(CLEAN_EMPLOYEE, 4, &[file.clone()])
+        .ingest(CLEAN_EMPLOYEE, 4, std::slice::from_ref(&file))
         .unwrap();
     let table = crate::export::read_people(&[file]).unwrap();
     (setup, table)
