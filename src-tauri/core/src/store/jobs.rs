@@ -166,15 +166,26 @@ impl Store {
         reason: Option<&str>,
         error_code: Option<ErrorCode>,
     ) -> StoreResult<Option<JobRow>> {
+        self.guarded_move(to, |transaction| {
+            move_in(transaction, id, expected, to, reason, error_code)
+        })
+    }
+
+    /// Runs `step`, the checks of a move to `to` and the move itself ([`move_in`]), in one
+    /// `BEGIN IMMEDIATE` transaction, committed unless it fails; a step that moved the job is
+    /// followed by the test seams' kill point of `to`. The frame every guarded move shares.
+    pub(super) fn guarded_move(
+        &self,
+        to: JobState,
+        step: impl FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<Option<JobRow>>,
+    ) -> StoreResult<Option<JobRow>> {
         let mut connection = self.lock();
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let moved = move_in(&transaction, id, expected, to, reason, error_code)?;
+        let moved = step(&transaction)?;
         transaction.commit()?;
-        if moved.is_some() {
-            crate::test_seams::kill_point_of("state", to.as_str());
-        }
-        Ok(moved)
+        drop(connection);
+        Ok(after_move(to, moved))
     }
 
     /// Runs `write` in one `BEGIN IMMEDIATE` transaction with the time taken inside the write
@@ -262,33 +273,27 @@ impl Store {
         reason: Option<&str>,
         error_code: Option<ErrorCode>,
     ) -> StoreResult<Option<JobRow>> {
-        let mut connection = self.lock();
-        let transaction =
-            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let current: Option<Option<String>> = transaction
-            .query_row("SELECT request_id FROM jobs WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()?;
-        let Some(current) = current else {
-            return Err(StoreError::NoSuchJob(id));
-        };
-        if current.as_deref() != Some(polled) {
-            return Ok(None);
-        }
-        let moved = move_in(
-            &transaction,
-            id,
-            &[JobState::Processing],
-            to,
-            reason,
-            error_code,
-        )?;
-        transaction.commit()?;
-        if moved.is_some() {
-            crate::test_seams::kill_point_of("state", to.as_str());
-        }
-        Ok(moved)
+        self.guarded_move(to, |transaction| {
+            let current: Option<Option<String>> = transaction
+                .query_row("SELECT request_id FROM jobs WHERE id = ?1", [id], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            let Some(current) = current else {
+                return Err(StoreError::NoSuchJob(id));
+            };
+            if current.as_deref() != Some(polled) {
+                return Ok(None);
+            }
+            move_in(
+                transaction,
+                id,
+                &[JobState::Processing],
+                to,
+                reason,
+                error_code,
+            )
+        })
     }
 
     /// One job.
@@ -352,6 +357,14 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// `moved`, after the test seams' kill point of `to` when it is a move that happened (committed).
+pub(super) fn after_move(to: JobState, moved: Option<JobRow>) -> Option<JobRow> {
+    if moved.is_some() {
+        crate::test_seams::kill_point_of("state", to.as_str());
+    }
+    moved
 }
 
 /// The one writer of `jobs.state`, inside the caller's transaction: moves job `id` to `to` only

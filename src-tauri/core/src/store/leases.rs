@@ -229,22 +229,16 @@ impl Store {
         reason: Option<&str>,
         error_code: Option<ErrorCode>,
     ) -> StoreResult<Option<JobRow>> {
-        let mut connection = self.lock();
-        let transaction =
-            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if live_holder(&transaction, self.host.as_ref(), resource)?.is_some() {
-            return Ok(None);
-        }
-        let moved = super::jobs::move_in(&transaction, id, expected, to, reason, error_code)?;
-        if moved.is_some() {
-            transaction.execute("DELETE FROM leases WHERE resource = ?1", [resource])?;
-        }
-        transaction.commit()?;
-        drop(connection);
-        if moved.is_some() {
-            crate::test_seams::kill_point_of("state", to.as_str());
-        }
-        Ok(moved)
+        self.guarded_move(to, |transaction| {
+            if live_holder(transaction, self.host.as_ref(), resource)?.is_some() {
+                return Ok(None);
+            }
+            let moved = super::jobs::move_in(transaction, id, expected, to, reason, error_code)?;
+            if moved.is_some() {
+                transaction.execute("DELETE FROM leases WHERE resource = ?1", [resource])?;
+            }
+            Ok(moved)
+        })
     }
 
     /// [`Store::move_state`] made by a lease holder: only while `fence` is still the current grant
@@ -261,10 +255,7 @@ impl Store {
         let moved = self.fenced(fence, |transaction, _| {
             super::jobs::move_in(transaction, id, expected, to, reason, error_code)
         })?;
-        if moved.is_some() {
-            crate::test_seams::kill_point_of("state", to.as_str());
-        }
-        Ok(moved)
+        Ok(super::jobs::after_move(to, moved))
     }
 }
 
