@@ -21,6 +21,7 @@
 //! | `outage` | an accepted request whose service cannot be reached: the job waits, never fails |
 //! | `batches` | collections: an ID list sent as batches, each sent once in its turn |
 //! | `downloads` | fetching a job's files under its lease |
+//! | `people` | a downloaded job's people kept in the people library |
 //! | `export` | a downloaded job's files as one spreadsheet export |
 //! | `scheduler` | recovery after a stop, and the loop that polls and downloads |
 //! | `journal` | guarded moves, the audit trail, the accepted-requests file |
@@ -39,6 +40,7 @@ mod journal;
 mod lease;
 mod ledger;
 mod outage;
+mod people;
 mod poll;
 mod preview;
 mod quote;
