@@ -44,6 +44,8 @@ fn main() {
                 credits: 100,
                 credits_per_record: 1,
                 credits_basis: collect_core::money::CreditsBasis::Setting,
+                purchase: collect_core::jobs::Purchase::Everyone,
+                split: None,
                 balance: None,
                 earlier_jobs: Vec::new(),
                 replaces_job: None,

@@ -27,6 +27,7 @@ mod csv;
 mod error;
 mod full;
 mod layout;
+mod marks;
 mod people;
 mod schema;
 pub(crate) mod source;
@@ -47,6 +48,7 @@ pub use cell::{CELL_LIMIT, CUT_MARKER, LIST_SEPARATOR};
 pub use csv::{BOM, FORMULA_GUARD, FORMULA_STARTS};
 pub use error::ExportError;
 pub use full::PERSON_KEY_COLUMN;
+pub use marks::{Mark, PurchaseMarks, COLLECTED_ON, IN_THIS_PURCHASE};
 pub use table::{page, read_people, PeoplePage, PeopleQuery, PeopleSort, PersonRow, MAX_PAGE_ROWS};
 
 use layout::Layout;
@@ -155,6 +157,19 @@ pub fn export_job_as(
     stem: &str,
     options: &ExportOptions,
 ) -> Result<ExportResult, ExportError> {
+    export_marked(files, out_dir, stem, options, None)
+}
+
+/// [`export_job_as`] whose People sheet ends with the columns *Collected on* and *In this
+/// purchase* ([`PurchaseMarks`]) when `marks` are given: the spreadsheet of a net-new purchase,
+/// whose files are the people bought followed by the library's copies of the others.
+pub fn export_marked(
+    files: &[PathBuf],
+    out_dir: &Path,
+    stem: &str,
+    options: &ExportOptions,
+    marks: Option<&PurchaseMarks>,
+) -> Result<ExportResult, ExportError> {
     if files.is_empty() {
         return Err(ExportError::NoFiles);
     }
@@ -163,7 +178,7 @@ pub fn export_job_as(
     let mut schema = schema::Schema::scan_head(files, HEAD_RECORDS)?;
     let mut check = true;
     loop {
-        if let Some(result) = write(files, &target, options, &schema, check)? {
+        if let Some(result) = write(files, &target, options, &schema, check, marks)? {
             return Ok(result);
         }
         schema = schema::Schema::scan(files)?;
@@ -179,12 +194,19 @@ fn write(
     options: &ExportOptions,
     schema: &schema::Schema,
     check: bool,
+    marks: Option<&PurchaseMarks>,
 ) -> Result<Option<ExportResult>, ExportError> {
     let layout: Box<dyn Layout> = match options.layout {
         ExportLayout::People => Box::new(people::People::new(schema, options.past_positions)),
         ExportLayout::Full => Box::new(full::Full::new(schema)),
     };
-    let sheets = layout.sheets();
+    let mut sheets = layout.sheets();
+    // The People sheet comes first in both layouts.
+    if let (Some(_), Some(people)) = (marks, sheets.first_mut()) {
+        people
+            .columns
+            .extend([COLLECTED_ON.to_owned(), IN_THIS_PURCHASE.to_owned()]);
+    }
     let wanted = layout.wanted();
     let fields = value::Fields {
         wanted: wanted.as_ref(),
@@ -214,7 +236,14 @@ fn write(
             people += 1;
             layout.rows(record, &mut |sheet, cells| {
                 rows[sheet] += 1;
-                out.row(sheet, cells)
+                match marks {
+                    Some(marks) if sheet == 0 => {
+                        let mut marked = cells.to_vec();
+                        marked.extend(marks.cells(record));
+                        out.row(sheet, &marked)
+                    }
+                    _ => out.row(sheet, cells),
+                }
             })?;
         }
         Ok(ControlFlow::Continue(()))

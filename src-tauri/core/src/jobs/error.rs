@@ -36,6 +36,9 @@ pub enum EngineError {
     /// An export could not be made.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// The people library could not be read or written.
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
     /// Exporting needs every file of the job downloaded.
     #[error("Job {job} is not downloaded yet (it is {state}). Download its files first, then export.", state = state.as_str())]
     NotDownloaded {
@@ -172,6 +175,7 @@ impl Coded for EngineError {
             EngineError::Ids(error) => error.code(),
             EngineError::Download(error) => error.code(),
             EngineError::Export(error) => error.code(),
+            EngineError::Library(error) => error.code(),
             EngineError::NotDownloaded { .. } => ErrorCode::InvalidState,
             EngineError::InvalidInput(_) => ErrorCode::InvalidInput,
             EngineError::InvalidState { .. } => ErrorCode::InvalidState,

@@ -7,16 +7,19 @@
 //! a list of ids are held ([`Library::lookup`]). "Forget this person" deletes the copy and keeps
 //! only that it happened ([`Library::forget`]).
 
+mod copies;
 mod ingest;
 mod read;
 mod record;
 mod search;
+mod split;
 #[cfg(test)]
 mod tests;
 
 pub use ingest::Ingested;
 pub use read::Held;
 pub use search::{Count, Counts, Found, Page, PAGE_SIZE, TOP};
+pub use split::{changed_searches, Split, Standing};
 
 use crate::error::{Coded, ErrorCode};
 use crate::export::ExportError;

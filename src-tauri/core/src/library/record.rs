@@ -78,10 +78,17 @@ pub(super) fn pack(line: &[u8]) -> Result<Vec<u8>, LibraryError> {
 
 /// A copy made by [`pack`], as JSON.
 pub(super) fn unpack(copy: &[u8]) -> Result<serde_json::Value, LibraryError> {
-    let unpacked = |reason: String| LibraryError::Copy {
+    let line = unpack_line(copy)?;
+    serde_json::from_slice(&line).map_err(|error| LibraryError::Copy {
         action: "unpacked",
-        reason,
-    };
-    let line = zstd::stream::decode_all(copy).map_err(|error| unpacked(error.to_string()))?;
-    serde_json::from_slice(&line).map_err(|error| unpacked(error.to_string()))
+        reason: error.to_string(),
+    })
+}
+
+/// A copy made by [`pack`], as the line it was made from.
+pub(super) fn unpack_line(copy: &[u8]) -> Result<Vec<u8>, LibraryError> {
+    zstd::stream::decode_all(copy).map_err(|error| LibraryError::Copy {
+        action: "unpacked",
+        reason: error.to_string(),
+    })
 }

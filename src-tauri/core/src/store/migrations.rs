@@ -196,6 +196,25 @@ const MIGRATIONS: &[&str] = &[
         person_id  INTEGER NOT NULL
     );
     "#,
+    // 8 (net-new quotes): what a quote was asked to buy (everyone, or only people not in the
+    // library), and for a net-new purchase the search whose matches were split, the counts, and
+    // every matched person with where they stood, in match order (the spreadsheet holds them all).
+    r#"
+    ALTER TABLE quotes ADD COLUMN purchase TEXT NOT NULL DEFAULT 'everyone'
+        CHECK (purchase IN ('everyone', 'new_only'));
+    ALTER TABLE quotes ADD COLUMN origin_query TEXT;
+    ALTER TABLE quotes ADD COLUMN origin_limit INTEGER;
+    ALTER TABLE quotes ADD COLUMN new_people INTEGER;
+    ALTER TABLE quotes ADD COLUMN changed_people INTEGER;
+    ALTER TABLE quotes ADD COLUMN held_people INTEGER;
+    CREATE TABLE quote_people (
+        quote_id   INTEGER NOT NULL REFERENCES quotes (id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        person_id  INTEGER NOT NULL,
+        standing   TEXT NOT NULL CHECK (standing IN ('new', 'changed', 'held')),
+        PRIMARY KEY (quote_id, position)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The newest schema version this build knows.
