@@ -71,6 +71,13 @@ pub async fn send_again(shell: ShellState<'_>, id: i64) -> Result<Quote, UserErr
     Ok(shell.session.engine()?.send_again(id).await?)
 }
 
+/// *Update*: the price of a finished collection's search or list again, only who is new or
+/// changed since (nothing is sent).
+#[tauri::command]
+pub async fn quote_update(shell: ShellState<'_>, id: i64) -> Result<Quote, UserError> {
+    Ok(shell.session.engine()?.quote_update(id).await?)
+}
+
 /// Environment variable for end-to-end tests only: `open_spreadsheet` writes the path it would
 /// open into this file instead of starting the spreadsheet program (none runs under Xvfb).
 pub const TEST_OPENED_FILE_ENV: &str = "BULK_COLLECT_TEST_OPENED_FILE";

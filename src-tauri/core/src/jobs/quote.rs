@@ -231,6 +231,15 @@ impl Engine {
         self.quote_replacing(&job, q.replaces_job, q.purchase).await
     }
 
+    /// The price of quote `quote`'s request for everyone who matches, people already in the
+    /// library included: the explicit "get everyone again" of a net-new price.
+    pub async fn requote_everyone(&self, quote: i64) -> Result<Quote, EngineError> {
+        let row = self.store.quote(self.mode(), quote)?;
+        let job = self.request_of(&row)?;
+        self.quote_replacing(&job, row.request.replaces_job, Purchase::Everyone)
+            .await
+    }
+
     /// What quote `row` was asked for, to be priced again: a net-new purchase from what matched
     /// (its search, or every id of its list), not from what was left to buy, since the library
     /// may have changed; any other quote as it was.

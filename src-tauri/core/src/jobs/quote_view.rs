@@ -153,7 +153,10 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
             name_in_question(&first.name),
         );
     }
-    if practice {
+    // Nothing to buy has no price to explain.
+    let nothing_to_buy = q.split.is_some() && q.records == 0;
+    if nothing_to_buy {
+    } else if practice {
         question.push_str(&format!(" {}", practice_note(q.credits)));
     } else {
         // The figure behind the price, so a wrong plan shows in the question itself (the native
@@ -226,7 +229,22 @@ fn split_view(q: &crate::store::NewQuote, split: &crate::store::QuoteSplit) -> S
         changed: split.changed,
         held: split.held,
         saved_credits: split.held.saturating_mul(u64::from(q.credits_per_record)),
-        summary: format!("{} match.{bought}", group(q.matches)),
+        summary: format!("{}{bought}", matched(q.matches, split)),
+    }
+}
+
+/// "130 match." or, when a limit took fewer than match, "130 match, and your limit takes 50 of
+/// them."
+fn matched(matches: u64, split: &crate::store::QuoteSplit) -> String {
+    let listed = split.new + split.changed + split.held;
+    if listed < matches {
+        format!(
+            "{} match, and your limit takes {} of them.",
+            group(matches),
+            group(listed)
+        )
+    } else {
+        format!("{} match.", group(matches))
     }
 }
 
@@ -239,8 +257,8 @@ fn is_are(count: u64) -> String {
 fn split_question(q: &crate::store::NewQuote, split: &SplitView) -> String {
     if q.records == 0 {
         return format!(
-            "{} match, and you already have {}, unchanged since you got them. There is nothing new to buy: find them on the People screen, or get everyone again.",
-            group(q.matches),
+            "{} You already have {}, unchanged since you got them: there is nothing new to buy. Find them on the People screen, or get everyone again.",
+            split.summary,
             if split.held == 1 { "this person".to_owned() } else { format!("all {}", group(split.held)) },
         );
     }
