@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "attach_request",
     "send_again",
     "quote_update",
+    "what_changed",
     "open_folder",
     "open_spreadsheet",
     "saved_searches",

@@ -46,6 +46,7 @@ fn main() {
                 credits_basis: collect_core::money::CreditsBasis::Setting,
                 purchase: collect_core::jobs::Purchase::Everyone,
                 split: None,
+                updates_job: None,
                 balance: None,
                 earlier_jobs: Vec::new(),
                 replaces_job: None,

@@ -409,3 +409,93 @@ async fn the_command_line_buys_new_only_and_refreshes_a_job_with_what_changed_si
         changed.into_iter().collect::<BTreeSet<i64>>()
     );
 }
+
+#[tokio::test]
+async fn an_update_buys_the_changed_and_says_what_changed_on_the_page_and_in_the_workbook() {
+    let harness = Harness::start(quick_sim()).await;
+    let first = collect(&harness, 30).await;
+    let person = *downloaded_ids(&harness, first).iter().next().unwrap();
+    let dataset = Mode::Practice.library_dataset();
+    let library = library(&harness);
+
+    // Our copy of one person says they held another job, and is older than the service's.
+    let mut ours = library.person(dataset, person).unwrap().unwrap();
+    ours["job_title"] = "Old Title".into();
+    let file = harness.dir.path().join("ours.jsonl");
+    std::fs::write(&file, format!("{ours}\n")).unwrap();
+    library.ingest(dataset, 9_999, &[file]).unwrap();
+    sql(
+        &harness,
+        "UPDATE people SET last_updated = '2001-01-01' WHERE id = ?1",
+        &[&person],
+    );
+
+    let quote = harness.engine.quote_update(first).await.unwrap();
+    let split = quote.split.clone().unwrap();
+    assert_eq!((split.new, split.changed, split.held), (0, 1, 29));
+    let job = harness.engine.submit(quote.id, false).await.unwrap();
+    let _scheduler = Scheduler::start(&harness.engine);
+    wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
+
+    let changed = harness
+        .engine
+        .what_changed(job.id)
+        .unwrap()
+        .expect("an update");
+    assert_eq!(changed.since_job, first);
+    assert!(changed.joined.is_empty() && changed.left.is_empty());
+    assert_eq!(changed.changed_job.len(), 1, "{changed:?}");
+    let moved = &changed.changed_job[0];
+    assert_eq!(moved.id, person);
+    let detail = moved.detail.as_deref().unwrap();
+    assert!(
+        detail.starts_with("Old Title") && detail.contains(" → "),
+        "{detail}"
+    );
+    assert!(
+        changed.summary.starts_with("Since ") && changed.summary.ends_with(": 1 changed job."),
+        "{}",
+        changed.summary
+    );
+    assert!(
+        harness.engine.what_changed(first).unwrap().is_none(),
+        "the first is no update"
+    );
+
+    // The workbook has a What changed sheet with that row; a CSV gets changes.csv beside it.
+    let out = harness.dir.path().join("exported");
+    let today = time::OffsetDateTime::now_utc().date();
+    let made = harness
+        .engine
+        .export(job.id, Some(&out), today, &ExportOptions::default())
+        .unwrap();
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&made.paths[0]).unwrap();
+    let sheet = workbook.worksheet_range("What changed").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0], ["What", "Person ID", "Full name", "Change"]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][0], "Changed job");
+    assert_eq!(rows[1][1], person.to_string());
+    let csv = ExportOptions {
+        format: collect_core::export::ExportFormat::Csv,
+        ..ExportOptions::default()
+    };
+    let made = harness
+        .engine
+        .export(job.id, Some(&out), today, &csv)
+        .unwrap();
+    let changes = made
+        .paths
+        .iter()
+        .find(|path| path.to_string_lossy().ends_with("_changes.csv"))
+        .unwrap_or_else(|| panic!("no changes.csv in {:?}", made.paths));
+    let text = std::fs::read_to_string(changes).unwrap();
+    assert!(
+        text.contains("Changed job") && text.contains("Old Title"),
+        "{text}"
+    );
+}

@@ -39,6 +39,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::attach_request,
         jobs::send_again,
         jobs::quote_update,
+        jobs::what_changed,
         jobs::open_folder,
         jobs::open_spreadsheet,
         searches::saved_searches,

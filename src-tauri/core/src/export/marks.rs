@@ -1,6 +1,7 @@
-//! The two columns a net-new purchase's spreadsheet adds to its People sheet, so that a person
-//! sees who came in this purchase and who came from the library: *Collected on* and *In this
-//! purchase*.
+//! What a collection's spreadsheet may add to the records' sheets: the two columns a net-new
+//! purchase adds to its People sheet, so that a person sees who came in this purchase and who
+//! came from the library (*Collected on*, *In this purchase*), and sheets of plain text (*What
+//! changed*).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -46,4 +47,45 @@ impl PurchaseMarks {
             None => [Cell::Empty, Cell::Empty],
         }
     }
+}
+
+/// A sheet of plain text added after the records' sheets (*What changed*).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextSheet {
+    /// The sheet's name.
+    pub name: String,
+    /// For a one-file CSV export, the end of its own file's name: `<stem>_<file_end>.csv`.
+    pub file_end: String,
+    /// The header row.
+    pub columns: Vec<String>,
+    /// The rows, as many cells as columns.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl TextSheet {
+    /// The sheet's header, as a layout's sheets are described.
+    pub(crate) fn sheet(&self) -> super::layout::Sheet {
+        super::layout::Sheet {
+            name: self.name.clone(),
+            columns: self.columns.clone(),
+        }
+    }
+
+    /// Each row as cells.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = Vec<Cell<'_>>> {
+        self.rows.iter().map(|row| {
+            row.iter()
+                .map(|text| Cell::text(Cow::Borrowed(text.as_str())))
+                .collect()
+        })
+    }
+}
+
+/// Everything an export adds to its records.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Additions<'a> {
+    /// The People sheet's two purchase columns.
+    pub marks: Option<&'a PurchaseMarks>,
+    /// Sheets after the records' sheets.
+    pub sheets: &'a [TextSheet],
 }

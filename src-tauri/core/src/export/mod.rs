@@ -48,7 +48,7 @@ pub use cell::{CELL_LIMIT, CUT_MARKER, LIST_SEPARATOR};
 pub use csv::{BOM, FORMULA_GUARD, FORMULA_STARTS};
 pub use error::ExportError;
 pub use full::PERSON_KEY_COLUMN;
-pub use marks::{Mark, PurchaseMarks, COLLECTED_ON, IN_THIS_PURCHASE};
+pub use marks::{Additions, Mark, PurchaseMarks, TextSheet, COLLECTED_ON, IN_THIS_PURCHASE};
 pub use table::{page, read_people, PeoplePage, PeopleQuery, PeopleSort, PersonRow, MAX_PAGE_ROWS};
 
 use layout::Layout;
@@ -157,18 +157,20 @@ pub fn export_job_as(
     stem: &str,
     options: &ExportOptions,
 ) -> Result<ExportResult, ExportError> {
-    export_marked(files, out_dir, stem, options, None)
+    export_with(files, out_dir, stem, options, Additions::default())
 }
 
-/// [`export_job_as`] whose People sheet ends with the columns *Collected on* and *In this
-/// purchase* ([`PurchaseMarks`]) when `marks` are given: the spreadsheet of a net-new purchase,
-/// whose files are the people bought followed by the library's copies of the others.
-pub fn export_marked(
+/// [`export_job_as`] with `additions`: the People sheet ends with the columns *Collected on* and
+/// *In this purchase* ([`PurchaseMarks`]) when marks are given (the spreadsheet of a net-new
+/// purchase, whose files are the people bought followed by the library's copies of the others),
+/// and text sheets follow the records' sheets (for a one-file CSV, each goes in a CSV of its own
+/// beside it, named `<stem>_<sheet>.csv`).
+pub fn export_with(
     files: &[PathBuf],
     out_dir: &Path,
     stem: &str,
     options: &ExportOptions,
-    marks: Option<&PurchaseMarks>,
+    additions: Additions<'_>,
 ) -> Result<ExportResult, ExportError> {
     if files.is_empty() {
         return Err(ExportError::NoFiles);
@@ -178,7 +180,7 @@ pub fn export_marked(
     let mut schema = schema::Schema::scan_head(files, HEAD_RECORDS)?;
     let mut check = true;
     loop {
-        if let Some(result) = write(files, &target, options, &schema, check, marks)? {
+        if let Some(result) = write(files, &target, options, &schema, check, additions)? {
             return Ok(result);
         }
         schema = schema::Schema::scan(files)?;
@@ -194,8 +196,9 @@ fn write(
     options: &ExportOptions,
     schema: &schema::Schema,
     check: bool,
-    marks: Option<&PurchaseMarks>,
+    additions: Additions<'_>,
 ) -> Result<Option<ExportResult>, ExportError> {
+    let marks = additions.marks;
     let layout: Box<dyn Layout> = match options.layout {
         ExportLayout::People => Box::new(people::People::new(schema, options.past_positions)),
         ExportLayout::Full => Box::new(full::Full::new(schema)),
@@ -206,6 +209,13 @@ fn write(
         people
             .columns
             .extend([COLLECTED_ON.to_owned(), IN_THIS_PURCHASE.to_owned()]);
+    }
+    // Text sheets go in the workbook (or the folder of CSVs); a one-file CSV gets files beside it.
+    let one_file_csv =
+        options.format == ExportFormat::Csv && options.layout == ExportLayout::People;
+    let text_from = sheets.len();
+    if !one_file_csv {
+        sheets.extend(additions.sheets.iter().map(TextSheet::sheet));
     }
     let wanted = layout.wanted();
     let fields = value::Fields {
@@ -251,8 +261,30 @@ fn write(
     if grew {
         return Ok(None); // Dropping `out` removes its temporary files.
     }
+    let mut paths = Vec::new();
+    for (index, text) in additions.sheets.iter().enumerate() {
+        if one_file_csv {
+            let name = format!("{}_{}", target.to_string_lossy(), slug(&text.file_end));
+            let mut beside = csv::CsvExport::create(
+                added_extension(Path::new(&name), "csv"),
+                &[text.sheet()],
+                false,
+            )?;
+            for row in text.cells() {
+                beside.row(0, &row)?;
+            }
+            paths.extend(beside.finish()?);
+        } else {
+            for row in text.cells() {
+                rows[text_from + index] += 1;
+                out.row(text_from + index, &row)?;
+            }
+        }
+    }
+    let mut written = out.finish()?;
+    written.extend(paths);
     Ok(Some(ExportResult {
-        paths: out.finish()?,
+        paths: written,
         people,
         duplicates_skipped,
         rows_per_sheet: sheets

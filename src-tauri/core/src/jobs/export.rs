@@ -29,6 +29,8 @@ pub(super) struct ExportInputs {
     pub(super) missing: Vec<u32>,
     /// For a net-new purchase, the people who come from the library and the two columns.
     pub(super) purchased: Option<super::purchase_sheet::Purchased>,
+    /// For an update, the *What changed* sheet.
+    pub(super) changes: Option<crate::export::TextSheet>,
 }
 
 /// Past this many, a file name counts the missing batches rather than listing them.
@@ -154,6 +156,7 @@ impl Engine {
             batches: downloaded,
             missing: missing_batches(&detail.batches),
             purchased: self.purchased(id)?,
+            changes: self.what_changed(id)?.map(|changes| changes.sheet()),
         })
     }
 }

@@ -30,6 +30,7 @@
 //! | `words` | a job's name when none was given; counts in plain English |
 
 mod batches;
+mod changes;
 mod copies;
 mod credits;
 mod downloads;
@@ -61,6 +62,7 @@ mod words;
 mod tests;
 
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
+pub use changes::{PersonChange, WhatChanged};
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};

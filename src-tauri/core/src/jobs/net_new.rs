@@ -17,9 +17,8 @@ use super::{Engine, EngineError, JobRequest, Mode};
 pub const MOST_LISTED: u64 = 10_000;
 
 /// Whom a purchase collects.
-#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Purchase {
     /// Only the people the library does not hold, or holds an older copy of (the default).
     #[default]

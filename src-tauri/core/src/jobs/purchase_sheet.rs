@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::export::{
-    export_job_as, export_marked, ExportOptions, ExportResult, Mark, PurchaseMarks,
+    export_with, Additions, ExportOptions, ExportResult, Mark, PurchaseMarks, TextSheet,
 };
 use crate::library::{Library, Standing};
 
@@ -70,14 +70,26 @@ impl Engine {
 impl ExportInputs {
     /// Writes the export named `stem` with `options`: the files as they are, or for a net-new
     /// purchase, with the library's copies of the people not bought after them and the two
-    /// columns. Blocking: call it off the async workers.
+    /// columns; an update's *What changed* sheet after the records. Blocking: call it off the
+    /// async workers.
     pub(super) fn write(
         &self,
         stem: &str,
         options: &ExportOptions,
     ) -> Result<ExportResult, EngineError> {
+        let sheets: Vec<TextSheet> = self.changes.iter().cloned().collect();
         let Some(purchased) = &self.purchased else {
-            return Ok(export_job_as(&self.files, &self.out, stem, options)?);
+            let additions = Additions {
+                marks: None,
+                sheets: &sheets,
+            };
+            return Ok(export_with(
+                &self.files,
+                &self.out,
+                stem,
+                options,
+                additions,
+            )?);
         };
         let io = |error: std::io::Error| {
             EngineError::Export(crate::export::ExportError::write(
@@ -96,12 +108,10 @@ impl ExportInputs {
         let mut files: Vec<PathBuf> = self.files.clone();
         files.push(copies.path().to_path_buf());
         // The people bought come first: an export keeps the first copy of a person.
-        Ok(export_marked(
-            &files,
-            &self.out,
-            stem,
-            options,
-            Some(&purchased.marks),
-        )?)
+        let additions = Additions {
+            marks: Some(&purchased.marks),
+            sheets: &sheets,
+        };
+        Ok(export_with(&files, &self.out, stem, options, additions)?)
     }
 }

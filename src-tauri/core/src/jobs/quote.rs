@@ -36,6 +36,17 @@ impl Engine {
         replaces_job: Option<i64>,
         purchase: Purchase,
     ) -> Result<Quote, EngineError> {
+        self.quote_for(job, replaces_job, purchase, None).await
+    }
+
+    /// [`Engine::quote_replacing`] of an update of finished collection `updates_job`, if any.
+    pub(super) async fn quote_for(
+        &self,
+        job: &NewJob,
+        replaces_job: Option<i64>,
+        purchase: Purchase,
+        updates_job: Option<i64>,
+    ) -> Result<Quote, EngineError> {
         let webhook_url = check_webhook(job.webhook_url.as_deref())?;
         let per_profile = self.credits_per_profile()?;
         let (matches, records, balance) = match &job.request {
@@ -148,6 +159,7 @@ impl Engine {
                 batches: batches_for(&request),
                 purchase,
                 split,
+                updates_job,
             },
             people,
         )?;
@@ -228,7 +240,8 @@ impl Engine {
         let row = self.store.quote(self.mode(), quote)?;
         let job = self.request_of(&row)?;
         let q = &row.request;
-        self.quote_replacing(&job, q.replaces_job, q.purchase).await
+        self.quote_for(&job, q.replaces_job, q.purchase, q.updates_job)
+            .await
     }
 
     /// The price of quote `quote`'s request for everyone who matches, people already in the
@@ -236,7 +249,8 @@ impl Engine {
     pub async fn requote_everyone(&self, quote: i64) -> Result<Quote, EngineError> {
         let row = self.store.quote(self.mode(), quote)?;
         let job = self.request_of(&row)?;
-        self.quote_replacing(&job, row.request.replaces_job, Purchase::Everyone)
+        let q = &row.request;
+        self.quote_for(&job, q.replaces_job, Purchase::Everyone, q.updates_job)
             .await
     }
 

@@ -8,6 +8,7 @@
 //! only that it happened ([`Library::forget`]).
 
 mod copies;
+mod history;
 mod ingest;
 mod read;
 mod record;
@@ -16,6 +17,7 @@ mod split;
 #[cfg(test)]
 mod tests;
 
+pub use history::CopyChange;
 pub use ingest::Ingested;
 pub use read::Held;
 pub use search::{Count, Counts, Found, Page, PAGE_SIZE, TOP};

@@ -16,6 +16,8 @@ const LEVEL: i32 = 3;
 #[derive(Debug)]
 pub(super) struct Stored {
     pub id: i64,
+    /// The line as downloaded (compared with the copy held, if any).
+    pub line: String,
     pub record: Vec<u8>,
     pub last_updated: Option<String>,
     pub name: Option<String>,
@@ -58,6 +60,7 @@ impl Reader {
         let filled = |text: String| (!text.is_empty()).then_some(text);
         Ok(Line::Person(Stored {
             id,
+            line: line.trim_end().to_owned(),
             record: pack(line.trim_end().as_bytes())?,
             last_updated: filled(text(Cell::from_value(record.get("last_updated")))),
             name: filled(row.name),
@@ -66,6 +69,27 @@ impl Reader {
             country: filled(row.country),
         }))
     }
+}
+
+/// The top-level fields whose values differ between a held copy and a newer line, sorted;
+/// `last_updated` is left out (it changes with any change). A line that is not a JSON object
+/// differs in nothing that can be named.
+pub(super) fn changed_fields(old: &serde_json::Value, line: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(new)) = serde_json::from_str::<serde_json::Value>(line) else {
+        return Vec::new();
+    };
+    let empty = serde_json::Map::new();
+    let old = old.as_object().unwrap_or(&empty);
+    let mut fields: Vec<String> = old
+        .keys()
+        .chain(new.keys())
+        .filter(|key| key.as_str() != "last_updated")
+        .filter(|key| old.get(key.as_str()) != new.get(key.as_str()))
+        .cloned()
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    fields
 }
 
 /// A line, compressed.

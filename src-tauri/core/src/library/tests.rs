@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 
-fn sample_lines() -> Vec<String> {
+pub(super) fn sample_lines() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/employees-sample.jsonl.gz");
     let mut text = String::new();
@@ -21,7 +21,7 @@ fn sample_lines() -> Vec<String> {
 }
 
 /// A gzip JSON Lines file of `lines` in `dir`.
-fn gzip(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
+pub(super) fn gzip(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     let path = dir.join(name);
     let mut encoder = flate2::write::GzEncoder::new(
         std::fs::File::create(&path).unwrap(),
@@ -34,13 +34,13 @@ fn gzip(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     path
 }
 
-struct Setup {
-    dir: tempfile::TempDir,
-    store: Store,
-    library: Library,
+pub(super) struct Setup {
+    pub(super) dir: tempfile::TempDir,
+    pub(super) store: Store,
+    pub(super) library: Library,
 }
 
-fn setup() -> Setup {
+pub(super) fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("library.sqlite3")).unwrap();
     let library = Library::new(store.clone());
@@ -51,7 +51,7 @@ fn setup() -> Setup {
     }
 }
 
-fn id_of(line: &str) -> i64 {
+pub(super) fn id_of(line: &str) -> i64 {
     serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
         .as_i64()
         .unwrap()

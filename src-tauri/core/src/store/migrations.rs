@@ -196,10 +196,34 @@ const MIGRATIONS: &[&str] = &[
         person_id  INTEGER NOT NULL
     );
     "#,
-    // 8 (net-new quotes): what a quote was asked to buy (everyone, or only people not in the
-    // library), and for a net-new purchase the search whose matches were split, the counts, and
-    // every matched person with where they stood, in match order (the spreadsheet holds them all).
+    // 8 (net-new quotes, what changed): what a quote was asked to buy (everyone, or only people
+    // not in the library), and for a net-new purchase the search whose matches were split, the
+    // counts, and every matched person with where they stood, in match order (the spreadsheet
+    // holds them all); the collection an update refreshes. Which people each job delivered, and
+    // what changed in a person's copy when a job brought a newer one.
     r#"
+    ALTER TABLE quotes ADD COLUMN updates_job INTEGER;
+    CREATE TABLE job_people (
+        job_id     INTEGER NOT NULL,
+        dataset    TEXT NOT NULL,
+        person_id  INTEGER NOT NULL,
+        PRIMARY KEY (job_id, person_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX job_people_by_person ON job_people (dataset, person_id);
+    CREATE TABLE library_changes (
+        id           INTEGER PRIMARY KEY,
+        dataset      TEXT NOT NULL,
+        person_id    INTEGER NOT NULL,
+        job_id       INTEGER NOT NULL,
+        at           TEXT NOT NULL,
+        old_title    TEXT,
+        old_company  TEXT,
+        new_title    TEXT,
+        new_company  TEXT,
+        fields       TEXT NOT NULL
+    );
+    CREATE INDEX library_changes_by_job ON library_changes (job_id);
+    CREATE INDEX library_changes_by_person ON library_changes (dataset, person_id);
     ALTER TABLE quotes ADD COLUMN purchase TEXT NOT NULL DEFAULT 'everyone'
         CHECK (purchase IN ('everyone', 'new_only'));
     ALTER TABLE quotes ADD COLUMN origin_query TEXT;

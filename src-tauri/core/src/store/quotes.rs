@@ -60,6 +60,8 @@ pub struct NewQuote {
     pub purchase: Purchase,
     /// For a net-new purchase, the split its request was made from.
     pub split: Option<QuoteSplit>,
+    /// The finished collection this quote updates (*Update*), if any.
+    pub updates_job: Option<i64>,
 }
 
 /// A net-new purchase: the search (or list) whose matches were split against the library, and
@@ -122,7 +124,7 @@ pub enum SpendRefused {
 const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
     webhook_url, fingerprint, matches, records, credits, credits_per_record, balance, earlier_jobs, replaces_job, \
     created_at, expires_at, spent_at, job_id, batches, credits_basis, purchase, origin_query, origin_limit, \
-    new_people, changed_people, held_people";
+    new_people, changed_people, held_people, updates_job";
 
 fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
     let mode: String = row.get(1)?;
@@ -170,6 +172,7 @@ fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
                 }),
                 _ => None,
             },
+            updates_job: row.get(30)?,
         },
         created_at,
         expires_at,
@@ -199,7 +202,7 @@ impl Store {
         let mut connection = self.lock();
         let transaction = connection.transaction()?;
         transaction.execute(
-            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)", QUOTE_COLUMNS),
+            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)", QUOTE_COLUMNS),
             params![
                 quote.mode.as_str(),
                 quote.kind.as_str(),
@@ -228,6 +231,7 @@ impl Store {
                 split.map(|split| split.new),
                 split.map(|split| split.changed),
                 split.map(|split| split.held),
+                quote.updates_job,
             ],
         )?;
         let id = transaction.last_insert_rowid();

@@ -29,6 +29,7 @@ import type {
   SearchRequest,
   SearchToSave,
   Settings,
+  WhatChanged,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -106,6 +107,9 @@ export const requoteEveryone = (quote: number) => call<Quote>("requote_everyone"
 
 /** *Update*: the price of a finished collection's search or list again, new and changed only. */
 export const quoteUpdate = (id: number) => call<Quote>("quote_update", { id });
+
+/** *What changed* since the collection an update refreshes; null for any other collection. */
+export const whatChanged = (id: number) => call<WhatChanged | null>("what_changed", { id });
 
 /** Opens the native file picker (in Rust), validates and prices the ID file; null if cancelled. */
 export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");

@@ -66,3 +66,6 @@ export type { Diagnostic } from "./Diagnostic";
 export type { DiagnosticCode } from "./DiagnosticCode";
 export type { Severity } from "./Severity";
 export type { Shortfall } from "./Shortfall";
+export type { SplitView } from "./SplitView";
+export type { WhatChanged } from "./WhatChanged";
+export type { PersonChange } from "./PersonChange";
