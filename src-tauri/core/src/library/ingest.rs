@@ -42,7 +42,7 @@ impl Library {
         job: i64,
         files: &[PathBuf],
     ) -> Result<Ingested, LibraryError> {
-        let reader = Reader::new();
+        let mut reader = Reader::new()?;
         let now = now_text();
         let mut done = Ingested::default();
         let mut batch = Vec::with_capacity(BATCH);

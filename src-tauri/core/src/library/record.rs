@@ -35,17 +35,20 @@ pub(super) enum Line {
 /// The fields [`read`] builds from a line.
 pub(super) struct Reader {
     wanted: std::collections::HashSet<String>,
+    /// One compression context for every line (making one per line costs as much as packing).
+    packer: zstd::bulk::Compressor<'static>,
 }
 
 impl Reader {
-    pub(super) fn new() -> Self {
+    pub(super) fn new() -> Result<Self, LibraryError> {
         let mut wanted = row_fields();
         wanted.insert("last_updated".into());
-        Self { wanted }
+        let packer = zstd::bulk::Compressor::new(LEVEL).map_err(packing)?;
+        Ok(Self { wanted, packer })
     }
 
     /// The person on `line`, compressed.
-    pub(super) fn read(&self, line: &str) -> Result<Line, LibraryError> {
+    pub(super) fn read(&mut self, line: &str) -> Result<Line, LibraryError> {
         let fields = Fields {
             wanted: Some(&self.wanted),
             known: None,
@@ -61,7 +64,10 @@ impl Reader {
         Ok(Line::Person(Stored {
             id,
             line: line.trim_end().to_owned(),
-            record: pack(line.trim_end().as_bytes())?,
+            record: self
+                .packer
+                .compress(line.trim_end().as_bytes())
+                .map_err(packing)?,
             last_updated: filled(text(Cell::from_value(record.get("last_updated")))),
             name: filled(row.name),
             title: filled(row.title),
@@ -92,12 +98,12 @@ pub(super) fn changed_fields(old: &serde_json::Value, line: &str) -> Vec<String>
     fields
 }
 
-/// A line, compressed.
-pub(super) fn pack(line: &[u8]) -> Result<Vec<u8>, LibraryError> {
-    zstd::bulk::compress(line, LEVEL).map_err(|error| LibraryError::Copy {
+/// Why a line could not be packed.
+fn packing(error: std::io::Error) -> LibraryError {
+    LibraryError::Copy {
         action: "packed",
         reason: error.to_string(),
-    })
+    }
 }
 
 /// A copy made by [`pack`], as JSON.

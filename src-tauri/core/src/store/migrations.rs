@@ -200,7 +200,8 @@ const MIGRATIONS: &[&str] = &[
     // not in the library), and for a net-new purchase the search whose matches were split, the
     // counts, and every matched person with where they stood, in match order (the spreadsheet
     // holds them all); the collection an update refreshes. Which people each job delivered, and
-    // what changed in a person's copy when a job brought a newer one.
+    // what changed in a person's copy when a job brought a newer one. A covering index answers
+    // "which of these 10,000 are held, with their dates" without reading the copies' pages.
     r#"
     ALTER TABLE quotes ADD COLUMN updates_job INTEGER;
     CREATE TABLE job_people (
@@ -224,6 +225,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX library_changes_by_job ON library_changes (job_id);
     CREATE INDEX library_changes_by_person ON library_changes (dataset, person_id);
+    CREATE INDEX people_held ON people (dataset, id, last_updated, last_collected_at);
     ALTER TABLE quotes ADD COLUMN purchase TEXT NOT NULL DEFAULT 'everyone'
         CHECK (purchase IN ('everyone', 'new_only'));
     ALTER TABLE quotes ADD COLUMN origin_query TEXT;
