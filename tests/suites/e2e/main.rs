@@ -21,6 +21,9 @@ mod app_kills;
 /// Searches a person builds: the visual builder, the preview, the collection.
 mod searches;
 
+/// The people library: the People screen searched, a person forgotten, a selection exported.
+mod people;
+
 mod e2e {
     use std::path::{Path, PathBuf};
     use std::time::Duration;
@@ -111,6 +114,12 @@ mod e2e {
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn practice_a_search_built_in_the_builder_is_previewed_and_collected() {
         crate::searches::build_preview_and_collect().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_people_are_searched_forgotten_and_exported() {
+        crate::people::search_forget_and_export().await;
     }
 
     #[tokio::test]

@@ -7,13 +7,24 @@
 //! a list of ids are held ([`Library::lookup`]). "Forget this person" deletes the copy and keeps
 //! only that it happened ([`Library::forget`]).
 
+mod collections;
+mod details;
+mod export;
+mod import;
+#[cfg(test)]
+mod import_tests;
 mod ingest;
 mod read;
 mod record;
+#[cfg(test)]
+mod screen_tests;
 mod search;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
+pub use details::{CollectedBy, PersonDetails};
+pub use export::{export_file_name, PeopleExported, PeopleSelection};
+pub use import::ImportProgress;
 pub use ingest::Ingested;
 pub use read::Held;
 pub use search::{Count, Counts, Found, Page, PAGE_SIZE, TOP};
@@ -55,6 +66,9 @@ pub enum LibraryError {
         /// Why.
         reason: String,
     },
+    /// An export of people was asked for a selection that holds no one.
+    #[error("No one is selected, so nothing was exported.")]
+    NothingToExport,
 }
 
 impl Coded for LibraryError {
@@ -63,6 +77,7 @@ impl Coded for LibraryError {
             LibraryError::Store(error) => error.code(),
             LibraryError::Read(error) => error.code(),
             LibraryError::Copy { .. } => ErrorCode::Storage,
+            LibraryError::NothingToExport => ErrorCode::InvalidInput,
         }
     }
 }

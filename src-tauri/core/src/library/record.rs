@@ -78,10 +78,18 @@ pub(super) fn pack(line: &[u8]) -> Result<Vec<u8>, LibraryError> {
 
 /// A copy made by [`pack`], as JSON.
 pub(super) fn unpack(copy: &[u8]) -> Result<serde_json::Value, LibraryError> {
-    let unpacked = |reason: String| LibraryError::Copy {
+    serde_json::from_str(&unpack_line(copy)?).map_err(|error| unpacked(error.to_string()))
+}
+
+/// A copy made by [`pack`], as the line it was.
+pub(super) fn unpack_line(copy: &[u8]) -> Result<String, LibraryError> {
+    let line = zstd::stream::decode_all(copy).map_err(|error| unpacked(error.to_string()))?;
+    String::from_utf8(line).map_err(|error| unpacked(error.to_string()))
+}
+
+fn unpacked(reason: String) -> LibraryError {
+    LibraryError::Copy {
         action: "unpacked",
         reason,
-    };
-    let line = zstd::stream::decode_all(copy).map_err(|error| unpacked(error.to_string()))?;
-    serde_json::from_slice(&line).map_err(|error| unpacked(error.to_string()))
+    }
 }
