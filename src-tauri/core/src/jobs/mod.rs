@@ -32,6 +32,7 @@
 mod batches;
 mod copies;
 mod credits;
+mod delete;
 mod downloads;
 mod engine;
 mod error;
@@ -55,9 +56,12 @@ mod usecases;
 mod words;
 
 #[cfg(test)]
+mod delete_tests;
+#[cfg(test)]
 mod tests;
 
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
+pub use delete::Deleted;
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
