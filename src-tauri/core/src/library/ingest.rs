@@ -36,8 +36,22 @@ impl Library {
         job: i64,
         files: &[PathBuf],
     ) -> Result<Ingested, LibraryError> {
+        self.ingest_collected(dataset, job, files, &now_text())
+    }
+
+    /// [`Library::ingest`] of people collected `at` (RFC 3339, as the database writes it): a
+    /// person already held from a later collection keeps that copy and only takes this one as the
+    /// first collection if it is earlier (the import of earlier downloads). The job is recorded as
+    /// done in `library_imports` with the last batch.
+    pub fn ingest_collected(
+        &self,
+        dataset: &str,
+        job: i64,
+        files: &[PathBuf],
+        at: &str,
+    ) -> Result<Ingested, LibraryError> {
         let reader = Reader::new();
-        let now = now_text();
+        let now = at;
         let mut done = Ingested::default();
         let mut batch = Vec::with_capacity(BATCH);
         let mut failed = None;
@@ -51,7 +65,7 @@ impl Library {
                 }
             }
             if batch.len() >= BATCH {
-                if let Err(error) = self.write(dataset, job, &now, &batch) {
+                if let Err(error) = self.write(dataset, job, now, &batch, None) {
                     failed = Some(error);
                     return Ok(ControlFlow::Break(()));
                 }
@@ -63,20 +77,22 @@ impl Library {
         if let Some(error) = failed {
             return Err(error);
         }
-        self.write(dataset, job, &now, &batch)?;
         done.people += batch.len() as u64;
+        self.write(dataset, job, now, &batch, Some(done.people))?;
         Ok(done)
     }
 
-    /// Writes `people` in one transaction.
+    /// Writes `people` in one transaction; with `finished` (the job's people in all), also that
+    /// the job is in the library.
     fn write(
         &self,
         dataset: &str,
         job: i64,
         now: &str,
         people: &[Stored],
+        finished: Option<u64>,
     ) -> Result<(), LibraryError> {
-        if people.is_empty() {
+        if people.is_empty() && finished.is_none() {
             return Ok(());
         }
         let mut connection = self.store.lock();
@@ -88,14 +104,16 @@ impl Library {
                      country, first_job, first_collected_at, last_job, last_collected_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)
                  ON CONFLICT (dataset, id) DO UPDATE SET
-                     record = excluded.record,
-                     last_updated = excluded.last_updated,
-                     name = excluded.name,
-                     title = excluded.title,
-                     company = excluded.company,
-                     country = excluded.country,
-                     last_job = excluded.last_job,
-                     last_collected_at = excluded.last_collected_at",
+                     record = iif(excluded.last_collected_at >= people.last_collected_at, excluded.record, people.record),
+                     last_updated = iif(excluded.last_collected_at >= people.last_collected_at, excluded.last_updated, people.last_updated),
+                     name = iif(excluded.last_collected_at >= people.last_collected_at, excluded.name, people.name),
+                     title = iif(excluded.last_collected_at >= people.last_collected_at, excluded.title, people.title),
+                     company = iif(excluded.last_collected_at >= people.last_collected_at, excluded.company, people.company),
+                     country = iif(excluded.last_collected_at >= people.last_collected_at, excluded.country, people.country),
+                     last_job = iif(excluded.last_collected_at >= people.last_collected_at, excluded.last_job, people.last_job),
+                     last_collected_at = iif(excluded.last_collected_at >= people.last_collected_at, excluded.last_collected_at, people.last_collected_at),
+                     first_job = iif(excluded.first_collected_at < people.first_collected_at, excluded.first_job, people.first_job),
+                     first_collected_at = iif(excluded.first_collected_at < people.first_collected_at, excluded.first_collected_at, people.first_collected_at)",
             )?;
             for person in people {
                 upsert.execute(params![
@@ -111,6 +129,14 @@ impl Library {
                     now,
                 ])?;
             }
+        }
+        if let Some(people) = finished {
+            transaction.execute(
+                "INSERT INTO library_imports (job_id, at, people, note) VALUES (?1, ?2, ?3, NULL)
+                 ON CONFLICT (job_id) DO UPDATE SET at = excluded.at, people = excluded.people,
+                     note = NULL",
+                params![job, now_text(), i64::try_from(people).unwrap_or(i64::MAX)],
+            )?;
         }
         transaction.commit()?;
         Ok(())
