@@ -156,6 +156,7 @@ bench: deps bench-desktop
 	$(CARGO_TARGET_DIR)/release/download-bench
 	$(CARGO_TARGET_DIR)/release/jobs-bench
 	$(CARGO_TARGET_DIR)/release/export-bench
+	$(CARGO_TARGET_DIR)/release/library-bench
 	$(CARGO_TARGET_DIR)/release/responsive-bench
 
 bench-desktop: bundle

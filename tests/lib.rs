@@ -98,10 +98,11 @@ impl Harness {
     }
 }
 
-/// Quotes `job` and spends the quote at once, as a person who confirms every price would
-/// (`again`: collecting the same data twice is confirmed too).
+/// Quotes `job` for everyone it matches and spends the quote at once, as a person who confirms
+/// every price would (`again`: collecting the same data twice, people already in the library
+/// included, is confirmed too).
 pub async fn submit_job(engine: &Engine, job: NewJob) -> Result<JobRow, EngineError> {
-    let quote = engine.quote(&job).await?;
+    let quote = engine.quote_everyone(&job).await?;
     engine.submit(quote.id, true).await
 }
 

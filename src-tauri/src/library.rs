@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use collect_core::library::{ImportProgress, Library, CLEAN_EMPLOYEE};
+use collect_core::library::{ImportProgress, Library};
 use tauri::Emitter;
 
 use crate::shell::Shell;
@@ -31,7 +31,7 @@ impl ImportStatus {
 pub fn import_in_background(shell: Arc<Shell>) {
     tauri::async_runtime::spawn_blocking(move || {
         let library = Library::new(shell.session.store().clone());
-        let outcome = library.import_earlier(CLEAN_EMPLOYEE, |progress| {
+        let outcome = library.import_earlier(|progress| {
             shell.library_import.set(*progress);
             if let Err(error) = shell.app.emit(LIBRARY_IMPORT, progress) {
                 tracing::warn!("could not send the import's progress to the window: {error}");

@@ -195,7 +195,8 @@ async fn a_clean_delivery_teaches_the_real_price_and_the_next_quote_uses_it() {
     assert_eq!(learnt.measured.as_ref().unwrap().job_id, job.id);
 
     let next = engine
-        .quote(&query_job(python_query(), Some(3)))
+        // Everyone, as before the library: these people were collected already.
+        .quote_everyone(&query_job(python_query(), Some(3)))
         .await
         .unwrap();
     assert_eq!(next.credits_per_record, 10);
@@ -287,7 +288,8 @@ async fn a_delivery_measured_while_another_key_spent_counts_until_three_show_it_
     let measured = figure.measured.clone().unwrap();
     assert_eq!((measured.collections, measured.left_out), (3, 1));
     let quote = engine
-        .quote(&query_job(python_query(), Some(4)))
+        // Everyone, as before the library: these people were collected already.
+        .quote_everyone(&query_job(python_query(), Some(4)))
         .await
         .unwrap();
     assert_eq!((quote.credits_per_record, quote.credits), (10, 40));

@@ -4,8 +4,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
 
 use bulk_collect_tests::*;
-use collect_core::jobs::JobState;
-use collect_core::library::{Library, CLEAN_EMPLOYEE};
+use collect_core::jobs::{JobState, Mode};
+use collect_core::library::Library;
 use collect_core::store::{EventKind, FileState};
 use coresignal_sim::{PendingStyle, SimConfig};
 
@@ -112,10 +112,15 @@ async fn a_downloaded_job_s_people_are_kept_in_the_library() {
         .collect();
     assert_eq!(ids.len(), 40);
     let library = Library::new(engine.store().clone());
-    assert_eq!(library.count(CLEAN_EMPLOYEE).unwrap(), 40);
-    let held = library.lookup(CLEAN_EMPLOYEE, &ids).unwrap();
+    assert_eq!(library.count(Mode::Practice.library_dataset()).unwrap(), 40);
+    let held = library
+        .lookup(Mode::Practice.library_dataset(), &ids)
+        .unwrap();
     assert_eq!(held.len(), 40, "every downloaded person is in the library");
-    let person = library.person(CLEAN_EMPLOYEE, ids[0]).unwrap().unwrap();
+    let person = library
+        .person(Mode::Practice.library_dataset(), ids[0])
+        .unwrap()
+        .unwrap();
     assert_eq!(person["id"].as_i64(), Some(ids[0]));
     let events = engine.detail(job.id).unwrap().events;
     assert!(

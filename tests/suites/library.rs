@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 
 use bulk_collect_tests::*;
-use collect_core::jobs::{Engine, JobState};
-use collect_core::library::{ImportProgress, Library, CLEAN_EMPLOYEE};
+use collect_core::jobs::{Engine, JobState, Mode};
+use collect_core::library::{ImportProgress, Library};
 use collect_core::query::{parse_query, EsQuery};
 use collect_core::store::{JobRow, ListPage};
 
@@ -33,6 +33,11 @@ async fn collect(harness: &Harness, query: EsQuery, limit: u32) -> (JobRow, BTre
     (done, ids)
 }
 
+/// Practice's library: the harness is in Practice mode.
+fn practice() -> &'static str {
+    Mode::Practice.library_dataset()
+}
+
 fn match_all() -> EsQuery {
     parse_query(r#"{"query": {"match_all": {}}}"#).unwrap()
 }
@@ -41,7 +46,7 @@ fn held(library: &Library) -> BTreeSet<i64> {
     let mut ids = BTreeSet::new();
     let mut page = 1;
     loop {
-        let found = library.search(CLEAN_EMPLOYEE, None, page).unwrap();
+        let found = library.search(practice(), None, page).unwrap();
         ids.extend(found.people.iter().map(|person| person.id));
         if page >= found.pages {
             return ids;
@@ -73,7 +78,7 @@ async fn downloads_from_before_the_library_are_imported_once_at_start_up() {
     let library = Library::new(engine.store().clone());
     let mut seen = Vec::new();
     let done = library
-        .import_earlier(CLEAN_EMPLOYEE, |progress| seen.push(*progress))
+        .import_earlier(|progress| seen.push(*progress))
         .unwrap();
 
     assert_eq!(seen.len(), 4, "{seen:?}");
@@ -89,7 +94,7 @@ async fn downloads_from_before_the_library_are_imported_once_at_start_up() {
     let wanted: BTreeSet<i64> = python_ids.union(&everyone_ids).copied().collect();
     assert_eq!(held(&library), wanted);
     let person = *python_ids.iter().next().unwrap();
-    let details = library.details(CLEAN_EMPLOYEE, person).unwrap().unwrap();
+    let details = library.details(practice(), person).unwrap().unwrap();
     assert_eq!(details.first.job, python.id);
     assert_eq!(details.first.name.as_deref(), Some(python.name.as_str()));
     let trail = engine.detail(gone.id).unwrap().events;
@@ -104,7 +109,7 @@ async fn downloads_from_before_the_library_are_imported_once_at_start_up() {
     // The next start finds nothing more to do.
     let engine = harness.restart();
     let again = Library::new(engine.store().clone())
-        .import_earlier(CLEAN_EMPLOYEE, |_| {})
+        .import_earlier(|_| {})
         .unwrap();
     assert_eq!(again.jobs_total, 0);
 }

@@ -53,6 +53,9 @@ enum Command {
         /// At most this many profiles (1–10,000).
         #[arg(long)]
         limit: Option<u32>,
+        /// Price only the people not in your people library, or changed since you got them.
+        #[arg(long)]
+        new_only: bool,
     },
     /// See up to 20 sample people a query matches. Says what it costs and asks first when it costs
     /// credits, unless --yes.
@@ -66,6 +69,21 @@ enum Command {
     },
     /// Send a collection request. Shows the cost and asks first, unless --yes.
     Submit(SubmitArgs),
+    /// Collect a finished job's search (or ID list) again, buying only who is new or changed since
+    /// (the others come from your people library). Shows the cost and asks first, unless --yes.
+    Refresh {
+        /// The job number.
+        job: i64,
+        /// Confirm spending the credits without being asked.
+        #[arg(long)]
+        yes: bool,
+        /// Also confirm a price above your limit of credits per request.
+        #[arg(long)]
+        yes_over_cap: bool,
+        /// Send nothing if the price is above this many credits.
+        #[arg(long, value_name = "CREDITS")]
+        max_credits: Option<u64>,
+    },
     /// Credits spent in this history: each job (measured or estimated), each month, the total.
     Ledger,
     /// List the jobs in the history, newest first.
@@ -200,6 +218,10 @@ struct SubmitArgs {
     /// `wait`, `download` and `export` on it act on every batch).
     #[arg(long, requires = "ids")]
     split: bool,
+    /// Buy only the people not in your people library, or changed since you got them; the
+    /// others are skipped (and not paid for). What is sent is exactly the new and changed IDs.
+    #[arg(long)]
+    new_only: bool,
 }
 
 fn main() -> ExitCode {

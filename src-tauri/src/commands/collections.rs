@@ -54,6 +54,13 @@ pub async fn requote(shell: ShellState<'_>, quote: i64) -> Result<Quote, UserErr
     Ok(shell.session.engine()?.requote(quote).await?)
 }
 
+/// The price of a quote's request for everyone who matches, people already in the library
+/// included: "Get everyone again" beside a net-new price.
+#[tauri::command]
+pub async fn requote_everyone(shell: ShellState<'_>, quote: i64) -> Result<Quote, UserError> {
+    Ok(shell.session.engine()?.requote_everyone(quote).await?)
+}
+
 /// Opens the native file chooser (in Rust), reads, validates and prices the file.
 #[tauri::command]
 pub async fn pick_id_file(

@@ -2,7 +2,7 @@
 //! folder or the spreadsheet.
 
 use collect_core::export::{PeoplePage, PeopleQuery};
-use collect_core::jobs::{Deleted, JobDetail, Quote};
+use collect_core::jobs::{Deleted, JobDetail, Quote, WhatChanged};
 use collect_core::store::{JobRow, JobSummary, ListPage};
 use collect_core::{ErrorCode, UserError};
 use tauri_plugin_opener::OpenerExt;
@@ -84,6 +84,19 @@ pub async fn attach_request(
 #[tauri::command]
 pub async fn send_again(shell: ShellState<'_>, id: i64) -> Result<Quote, UserError> {
     Ok(shell.session.engine()?.send_again(id).await?)
+}
+
+/// *Update*: the price of a finished collection's search or list again, only who is new or
+/// changed since (nothing is sent).
+#[tauri::command]
+pub async fn quote_update(shell: ShellState<'_>, id: i64) -> Result<Quote, UserError> {
+    Ok(shell.session.engine()?.quote_update(id).await?)
+}
+
+/// *What changed* since the collection an update refreshes; `None` for any other collection.
+#[tauri::command]
+pub fn what_changed(shell: ShellState<'_>, id: i64) -> Result<Option<WhatChanged>, UserError> {
+    Ok(shell.session.engine()?.what_changed(id)?)
 }
 
 /// Environment variable for end-to-end tests only: `open_spreadsheet` writes the path it would

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use collect_core::export::{ExportFormat, ExportLayout, ExportOptions};
+use collect_core::jobs::Mode;
 use collect_core::library::{
     export_file_name, Counts, ImportProgress, Library, Page, PeopleExported, PeopleSelection,
-    PersonDetails, CLEAN_EMPLOYEE,
+    PersonDetails,
 };
 use collect_core::{ErrorCode, UserError};
 
@@ -16,13 +17,19 @@ use super::ShellState;
 /// `export_people` writes, instead of opening the save dialog.
 pub const TEST_PEOPLE_FILE_ENV: &str = "BULK_COLLECT_TEST_PEOPLE_FILE";
 
-/// Runs `work` on the library off the async workers (a search scans the whole library).
+/// Runs `work` on the library of the current mode (Practice's made-up people are kept apart) off
+/// the async workers (a search scans the whole library).
 async fn with_library<T: Send + 'static>(
     shell: &ShellState<'_>,
-    work: impl FnOnce(Library) -> Result<T, UserError> + Send + 'static,
+    work: impl FnOnce(Library, &'static str) -> Result<T, UserError> + Send + 'static,
 ) -> Result<T, UserError> {
     let library = Library::new(shell.session.store().clone());
-    tauri::async_runtime::spawn_blocking(move || work(library))
+    let dataset = shell
+        .session
+        .mode()
+        .unwrap_or(Mode::Practice)
+        .library_dataset();
+    tauri::async_runtime::spawn_blocking(move || work(library, dataset))
         .await
         .map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))?
 }
@@ -34,8 +41,8 @@ pub async fn search_people(
     text: Option<String>,
     page: u32,
 ) -> Result<Page, UserError> {
-    with_library(&shell, move |library| {
-        Ok(library.search(CLEAN_EMPLOYEE, text.as_deref(), page)?)
+    with_library(&shell, move |library, dataset| {
+        Ok(library.search(dataset, text.as_deref(), page)?)
     })
     .await
 }
@@ -46,8 +53,8 @@ pub async fn people_counts(
     shell: ShellState<'_>,
     text: Option<String>,
 ) -> Result<Counts, UserError> {
-    with_library(&shell, move |library| {
-        Ok(library.counts(CLEAN_EMPLOYEE, text.as_deref())?)
+    with_library(&shell, move |library, dataset| {
+        Ok(library.counts(dataset, text.as_deref())?)
     })
     .await
 }
@@ -58,8 +65,8 @@ pub async fn person_details(
     shell: ShellState<'_>,
     id: i64,
 ) -> Result<Option<PersonDetails>, UserError> {
-    with_library(&shell, move |library| {
-        Ok(library.details(CLEAN_EMPLOYEE, id)?)
+    with_library(&shell, move |library, dataset| {
+        Ok(library.details(dataset, id)?)
     })
     .await
 }
@@ -68,8 +75,8 @@ pub async fn person_details(
 /// Returns whether they were held.
 #[tauri::command]
 pub async fn forget_person(shell: ShellState<'_>, id: i64) -> Result<bool, UserError> {
-    with_library(&shell, move |library| {
-        Ok(library.forget(CLEAN_EMPLOYEE, id)?)
+    with_library(&shell, move |library, dataset| {
+        Ok(library.forget(dataset, id)?)
     })
     .await
 }
@@ -121,8 +128,8 @@ pub async fn export_people(
         layout: ExportLayout::People,
         past_positions: settings.past_positions as usize,
     };
-    with_library(&shell, move |library| {
-        Ok(library.export(CLEAN_EMPLOYEE, &selection, &out_dir, &stem, &options)?)
+    with_library(&shell, move |library, dataset| {
+        Ok(library.export(dataset, &selection, &out_dir, &stem, &options)?)
     })
     .await
     .map(Some)

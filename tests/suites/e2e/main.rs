@@ -21,6 +21,8 @@ mod app_kills;
 /// Searches a person builds: the visual builder, the preview, the collection.
 mod searches;
 
+/// The people library: net-new prices, the spreadsheet of everyone, Update.
+mod library;
 /// The people library: the People screen searched, a person forgotten, a selection exported.
 mod people;
 
@@ -114,6 +116,12 @@ mod e2e {
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn practice_a_search_built_in_the_builder_is_previewed_and_collected() {
         crate::searches::build_preview_and_collect().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_a_search_run_again_buys_only_the_new_people() {
+        crate::library::a_search_run_again_buys_only_the_new_people().await;
     }
 
     #[tokio::test]

@@ -57,6 +57,19 @@ describe("searchBlocker", () => {
     expect(searchBlocker({ ...form, quote: { ...quote, records: 0 } })).toMatch(/Nothing matches/);
   });
 
+  it("says there is nothing new to buy when everyone is already in the library", () => {
+    const held = {
+      ...quote,
+      records: 0,
+      credits: 0,
+      split: { new: 0, changed: 0, held: 25, saved_credits: 25, summary: "25 match." },
+    };
+    expect(searchBlocker({ ...form, quote: held })).toMatch(/nothing new to buy/);
+    expect(idBlocker({ ...pickFixture(), quote: held })).toMatch(/nothing new to buy/);
+    const some = { ...held, records: 5, split: { ...held.split, new: 5, held: 20 } };
+    expect(searchBlocker({ ...form, quote: some })).toBeNull();
+  });
+
   it("asks for a limit when more than 10,000 match and none is set", () => {
     const many = { ...quote, matches: 25_000, records: 25_000 };
     expect(searchBlocker({ ...form, quote: many })).toMatch(/matches 25,000 profiles/);

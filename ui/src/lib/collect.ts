@@ -53,6 +53,8 @@ export function searchBlocker(form: SearchForm): string | null {
   if (!limit.ok) return "Fix the number of profiles first.";
   if (!checkWebhook(form.webhook).ok) return "Fix the webhook address first.";
   if (!form.quote) return "Check the cost first (it is free).";
+  const nothing = nothingNew(form.quote);
+  if (nothing) return nothing;
   if (form.quote.records === 0)
     return "Nothing matches this search, so there is nothing to collect.";
   if (limit.value === null && form.quote.matches > MAX_PROFILES) {
@@ -61,11 +63,19 @@ export function searchBlocker(form: SearchForm): string | null {
   return form.quote.shortfall?.message ?? null;
 }
 
+/** A price that skips everyone (all already in the library, unchanged): why there is nothing to buy. */
+function nothingNew(quote: Quote): string | null {
+  if (quote.split === null || quote.records > 0) return null;
+  return "You already have everyone this matches, unchanged since you got them: there is nothing new to buy. Find them on the People screen.";
+}
+
 /** Why Collect is disabled for the ID list form; null when it may be pressed. */
 export function idBlocker(pick: IdFilePick | null): string | null {
   if (!pick) return "Choose a file first.";
   if (pick.valid === 0) return "The file has no valid IDs, so there is nothing to collect.";
   if (!pick.quote) return "This file cannot be sent as it is. Choose another file.";
+  const nothing = nothingNew(pick.quote);
+  if (nothing) return nothing;
   // The core says when the known balance cannot pay (and refuses it anyway).
   return pick.quote.shortfall?.message ?? null;
 }

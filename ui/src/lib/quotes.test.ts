@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { calls, on, quoteFixture } from "../test/fakeTauri";
 import { BackendError } from "./backend";
-import { collectLabel, confirmQuote, isAgain, isExpired, quoteSummary } from "./quotes";
+import {
+  collectLabel,
+  confirmQuote,
+  isAgain,
+  isExpired,
+  quoteSummary,
+  skipsHeldPeople,
+} from "./quotes";
 
 const earlier = {
   id: 4,
@@ -20,6 +27,17 @@ describe("quotes", () => {
       "you will get 480 profiles · 480 credits",
     );
     expect(quoteSummary(quoteFixture({ records: 6000 }))).toContain("balance 5,000");
+  });
+
+  it("say how many are already yours when the price skips them", () => {
+    const split = { new: 60, changed: 0, held: 40, saved_credits: 40, summary: "100 match." };
+    const quote = quoteFixture({ kind: "id_file", matches: 100, records: 60, split });
+    expect(quoteSummary(quote)).toBe(
+      "100 people match · 40 already yours (skipped) · you will get 60 profiles · 60 credits · balance after 4,940",
+    );
+    expect(skipsHeldPeople(quote)).toBe(true);
+    expect(skipsHeldPeople(quoteFixture())).toBe(false);
+    expect(skipsHeldPeople(quoteFixture({ split: { ...split, held: 0 } }))).toBe(false);
   });
 
   it("in Practice read as what a real account would pay, with no balance", () => {

@@ -41,15 +41,27 @@ export async function confirmQuote(quote: Quote, again = isAgain(quote)): Promis
 }
 
 /**
+ * True when the price skips people already in the library: getting everyone again is one click
+ * away (an explicit "again", priced by the core).
+ */
+export function skipsHeldPeople(quote: Quote): boolean {
+  return quote.split !== null && quote.split.held > 0;
+}
+
+/**
  * "1,751 people match · you will get 25 profiles · 25 credits · balance after 4,975"; in Practice
- * "… · Practice: nothing is spent (a real account would pay 25 credits)", with no balance.
+ * "… · Practice: nothing is spent (a real account would pay 25 credits)", with no balance. A price
+ * that skips people already in the library says how many: "· 40 already yours (skipped)".
  */
 export function quoteSummary(quote: Quote): string {
   const parts: string[] = [];
-  if (quote.kind === "es_dsl") {
+  if (quote.kind === "es_dsl" || quote.split !== null) {
     parts.push(
       `${formatCount(quote.matches)} ${quote.matches === 1 ? "person matches" : "people match"}`,
     );
+  }
+  if (quote.split !== null && quote.split.held > 0) {
+    parts.push(`${formatCount(quote.split.held)} already yours (skipped)`);
   }
   parts.push(
     `you will get ${formatCount(quote.records)} ${quote.records === 1 ? "profile" : "profiles"}`,

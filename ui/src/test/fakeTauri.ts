@@ -189,6 +189,8 @@ export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
     replaces_job: null,
     question: `Collect ${records.toLocaleString("en-US")} profiles for ${records.toLocaleString("en-US")} credits?`,
     batches: 1,
+    split: null,
+    library_note: null,
     ...overrides,
   };
 }

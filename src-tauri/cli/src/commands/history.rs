@@ -97,6 +97,9 @@ pub(super) fn action_hint(action: &JobAction) -> String {
         JobAction::DownloadPaid => {
             "Coresignal did receive this request (already paid): download it (bulk-collect-cli download JOB)"
         }
+        JobAction::Update => {
+            "update it, buying only who is new or changed since (bulk-collect-cli refresh JOB)"
+        }
     }
     .to_owned()
 }

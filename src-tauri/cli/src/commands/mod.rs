@@ -6,6 +6,7 @@ mod key;
 pub mod lint;
 mod money;
 mod people;
+mod refresh;
 mod submit;
 mod transfer;
 
@@ -39,8 +40,18 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
             collect_core::ErrorCode::Internal,
             "lint is run on its own.",
         )),
-        Command::Estimate { query, limit } => estimate(&context, query, *limit).await,
+        Command::Estimate {
+            query,
+            limit,
+            new_only,
+        } => estimate(&context, query, *limit, *new_only).await,
         Command::Submit(args) => submit(&context, args, output).await,
+        Command::Refresh {
+            job,
+            yes,
+            yes_over_cap,
+            max_credits,
+        } => refresh::refresh(&context, *job, (*yes, *yes_over_cap, *max_credits), output).await,
         Command::Jobs => jobs(&context),
         Command::Show { job } => show(&context, *job),
         Command::Wait { job, timeout } => {

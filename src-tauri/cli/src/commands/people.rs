@@ -1,7 +1,7 @@
 //! `people`: the people library on this computer, searched (no key, no call to the service).
 
 use collect_core::jobs::group;
-use collect_core::library::{Count, Counts, Library, Page, CLEAN_EMPLOYEE};
+use collect_core::library::{Count, Counts, Library, Page};
 use collect_core::UserError;
 use serde_json::json;
 
@@ -17,8 +17,9 @@ pub(super) fn people(
     page: u32,
 ) -> Result<Report, UserError> {
     let library = Library::new(context.store.clone());
-    let found = library.search(CLEAN_EMPLOYEE, search, page)?;
-    let counts = library.counts(CLEAN_EMPLOYEE, search)?;
+    let dataset = context.mode.library_dataset();
+    let found = library.search(dataset, search, page)?;
+    let counts = library.counts(dataset, search)?;
     Ok(Report {
         json: json!({
             "search": search,

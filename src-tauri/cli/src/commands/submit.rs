@@ -32,7 +32,49 @@ pub(super) fn read_query(path: &Path) -> Result<collect_core::query::EsQuery, Us
     })
 }
 
+/// The price of `job`: net-new with `--new-only`, else for everyone who matches (the command
+/// line's behaviour before the people library, which scripts rely on).
+async fn quote_for(
+    engine: &collect_core::jobs::Engine,
+    job: &NewJob,
+    new_only: bool,
+) -> Result<Quote, EngineError> {
+    if new_only {
+        engine.quote(job).await
+    } else {
+        engine.quote_everyone(job).await
+    }
+}
+
+/// A net-new price with nothing to buy is said as it is, before any question (the core refuses
+/// to spend it anyway).
+pub(super) fn refuse_nothing_to_buy(quote: &Quote) -> Result<(), UserError> {
+    if quote.split.is_some() && quote.records == 0 {
+        return Err(UserError::new(
+            ErrorCode::InvalidInput,
+            quote.question.clone(),
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn quote_text(quote: &Quote) -> String {
+    let split = quote
+        .split
+        .as_ref()
+        .map(|split| {
+            format!(
+                " · {} new, {} changed, {} already yours (skipped)",
+                group(split.new),
+                group(split.changed),
+                group(split.held)
+            )
+        })
+        .unwrap_or_default();
+    format!("{}{split}", price_text(quote))
+}
+
+fn price_text(quote: &Quote) -> String {
     if quote.practice {
         // Practice spends nothing: no balance, and the price is what a real account would pay.
         return format!(
@@ -99,24 +141,35 @@ pub(super) fn confirmed(
     })
 }
 
+/// The quote as JSON; a net-new one also carries `new`, `changed` and `held` at the top.
 pub(super) fn quote_json(quote: &Quote) -> serde_json::Value {
-    serde_json::to_value(quote).unwrap_or_else(|_| json!({"id": quote.id}))
+    let mut value = serde_json::to_value(quote).unwrap_or_else(|_| json!({"id": quote.id}));
+    if let Some(split) = &quote.split {
+        value["new"] = json!(split.new);
+        value["changed"] = json!(split.changed);
+        value["held"] = json!(split.held);
+    }
+    value
 }
 
 pub(super) async fn estimate(
     context: &Context,
     query: &Path,
     limit: Option<u32>,
+    new_only: bool,
 ) -> Result<Report, UserError> {
     let query = read_query(query)?;
     let engine = context.engine()?;
-    let quote = engine
-        .quote(&NewJob {
+    let quote = quote_for(
+        &engine,
+        &NewJob {
             name: None,
             request: JobRequest::Query { query, limit },
             webhook_url: None,
-        })
-        .await?;
+        },
+        new_only,
+    )
+    .await?;
     let mut text = format!("{}\n{}", quote_text(&quote), quote.credits_note);
     if let Some(cap) = quote.over_cap {
         text.push_str(&format!(
@@ -205,13 +258,17 @@ pub(super) async fn submit(
             ))
         }
     };
-    let quote = engine
-        .quote(&NewJob {
+    let quote = quote_for(
+        &engine,
+        &NewJob {
             name: args.name.clone(),
             request,
             webhook_url: args.webhook.clone(),
-        })
-        .await?;
+        },
+        args.new_only,
+    )
+    .await?;
+    refuse_nothing_to_buy(&quote)?;
     if quote.is_again() && !args.again {
         let mut error: UserError = EngineError::CollectedBefore {
             job: quote.earlier[0].id,

@@ -120,10 +120,7 @@ impl ApiClient {
     /// Call 5: how many profiles `es_body` (a full ES body with `"query"`) matches. Free, so a
     /// failure is retried.
     pub async fn estimate(&self, es_body: &Value) -> Result<Estimate, ApiError> {
-        let response = self
-            .post_search(&["es_dsl"], es_body, Retry::Freely)
-            .await?;
-        classify::estimate(&read_answer(response, &self.inner.key).await?)
+        classify::estimate(&self.search_answer(&[], es_body).await?)
     }
 
     /// Call 6: up to 20 sample people `es_body` matches. It may cost credits: the caller says so
@@ -131,21 +128,38 @@ impl ApiClient {
     /// taken it (429, 503, a connection that never opened), so one yes is never paid twice.
     pub async fn preview(&self, es_body: &Value) -> Result<Vec<PreviewPerson>, ApiError> {
         let response = self
-            .post_search(&["es_dsl", "preview"], es_body, Retry::OnlyUntaken)
+            .post_search(&["es_dsl", "preview"], &[], es_body, Retry::OnlyUntaken)
             .await?;
         super::preview::people(&read_answer(response, &self.inner.key).await?)
     }
 
-    /// POSTs `es_body` to `v2/employee_clean/search/<path>`.
+    /// Call 5's answer, read (free, so a failure is retried), with `query` pairs in its address
+    /// (`after`, `items_per_page`).
+    pub(super) async fn search_answer(
+        &self,
+        query: &[(&str, &str)],
+        es_body: &Value,
+    ) -> Result<Answer, ApiError> {
+        let response = self
+            .post_search(&["es_dsl"], query, es_body, Retry::Freely)
+            .await?;
+        read_answer(response, &self.inner.key).await
+    }
+
+    /// POSTs `es_body` to `v2/employee_clean/search/<path>?<query>`.
     async fn post_search(
         &self,
         path: &[&str],
+        query: &[(&str, &str)],
         es_body: &Value,
         retry: Retry,
     ) -> Result<Response, ApiError> {
         let mut parts = vec!["v2", "employee_clean", "search"];
         parts.extend_from_slice(path);
-        let url = self.url(&parts)?;
+        let mut url = self.url(&parts)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
         self.send_retrying(Endpoint::Search, retry, || {
             self.inner
                 .http

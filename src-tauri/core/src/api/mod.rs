@@ -28,6 +28,7 @@ mod limiter;
 mod preview;
 #[cfg(test)]
 pub(crate) mod scripted_peer;
+mod search;
 mod types;
 mod wire;
 
@@ -39,6 +40,7 @@ pub use limiter::{
     parse_retry_after, Endpoint, RateLimiter, DEFAULT_REQUESTS_PER_SECOND, LONGEST_WAIT,
 };
 pub use preview::{PreviewPerson, PREVIEW_PEOPLE};
+pub use search::{SearchPage, SEARCH_PAGE};
 pub use types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 
 #[cfg(test)]
@@ -57,6 +59,7 @@ mod module_graph {
         ("error", include_str!("error.rs")),
         ("limiter", include_str!("limiter.rs")),
         ("preview", include_str!("preview.rs")),
+        ("search", include_str!("search.rs")),
         ("types", include_str!("types.rs")),
     ];
 

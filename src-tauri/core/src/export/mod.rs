@@ -27,6 +27,7 @@ mod csv;
 mod error;
 mod full;
 mod layout;
+mod marks;
 mod people;
 mod schema;
 pub(crate) mod source;
@@ -47,6 +48,7 @@ pub use cell::{CELL_LIMIT, CUT_MARKER, LIST_SEPARATOR};
 pub use csv::{BOM, FORMULA_GUARD, FORMULA_STARTS};
 pub use error::ExportError;
 pub use full::PERSON_KEY_COLUMN;
+pub use marks::{Additions, Mark, PurchaseMarks, TextSheet, COLLECTED_ON, IN_THIS_PURCHASE};
 pub use table::{page, read_people, PeoplePage, PeopleQuery, PeopleSort, PersonRow, MAX_PAGE_ROWS};
 
 use layout::Layout;
@@ -156,6 +158,21 @@ pub fn export_job_as(
     stem: &str,
     options: &ExportOptions,
 ) -> Result<ExportResult, ExportError> {
+    export_with(files, out_dir, stem, options, Additions::default())
+}
+
+/// [`export_job_as`] with `additions`: the People sheet ends with the columns *Collected on* and
+/// *In this purchase* ([`PurchaseMarks`]) when marks are given (the spreadsheet of a net-new
+/// purchase, whose files are the people bought followed by the library's copies of the others),
+/// and text sheets follow the records' sheets (for a one-file CSV, each goes in a CSV of its own
+/// beside it, named `<stem>_<sheet>.csv`).
+pub fn export_with(
+    files: &[PathBuf],
+    out_dir: &Path,
+    stem: &str,
+    options: &ExportOptions,
+    additions: Additions<'_>,
+) -> Result<ExportResult, ExportError> {
     if files.is_empty() {
         return Err(ExportError::NoFiles);
     }
@@ -164,7 +181,7 @@ pub fn export_job_as(
     let mut schema = schema::Schema::scan_head(files, HEAD_RECORDS)?;
     let mut check = true;
     loop {
-        if let Some(result) = write(files, &target, options, &schema, check)? {
+        if let Some(result) = write(files, &target, options, &schema, check, additions)? {
             return Ok(result);
         }
         schema = schema::Schema::scan(files)?;
@@ -180,12 +197,27 @@ fn write(
     options: &ExportOptions,
     schema: &schema::Schema,
     check: bool,
+    additions: Additions<'_>,
 ) -> Result<Option<ExportResult>, ExportError> {
+    let marks = additions.marks;
     let layout: Box<dyn Layout> = match options.layout {
         ExportLayout::People => Box::new(people::People::new(schema, options.past_positions)),
         ExportLayout::Full => Box::new(full::Full::new(schema)),
     };
-    let sheets = layout.sheets();
+    let mut sheets = layout.sheets();
+    // The People sheet comes first in both layouts.
+    if let (Some(_), Some(people)) = (marks, sheets.first_mut()) {
+        people
+            .columns
+            .extend([COLLECTED_ON.to_owned(), IN_THIS_PURCHASE.to_owned()]);
+    }
+    // Text sheets go in the workbook (or the folder of CSVs); a one-file CSV gets files beside it.
+    let one_file_csv =
+        options.format == ExportFormat::Csv && options.layout == ExportLayout::People;
+    let text_from = sheets.len();
+    if !one_file_csv {
+        sheets.extend(additions.sheets.iter().map(TextSheet::sheet));
+    }
     let wanted = layout.wanted();
     let fields = value::Fields {
         wanted: wanted.as_ref(),
@@ -215,7 +247,14 @@ fn write(
             people += 1;
             layout.rows(record, &mut |sheet, cells| {
                 rows[sheet] += 1;
-                out.row(sheet, cells)
+                match marks {
+                    Some(marks) if sheet == 0 => {
+                        let mut marked = cells.to_vec();
+                        marked.extend(marks.cells(record));
+                        out.row(sheet, &marked)
+                    }
+                    _ => out.row(sheet, cells),
+                }
             })?;
         }
         Ok(ControlFlow::Continue(()))
@@ -223,8 +262,30 @@ fn write(
     if grew {
         return Ok(None); // Dropping `out` removes its temporary files.
     }
+    let mut paths = Vec::new();
+    for (index, text) in additions.sheets.iter().enumerate() {
+        if one_file_csv {
+            let name = format!("{}_{}", target.to_string_lossy(), slug(&text.file_end));
+            let mut beside = csv::CsvExport::create(
+                added_extension(Path::new(&name), "csv"),
+                &[text.sheet()],
+                false,
+            )?;
+            for row in text.cells() {
+                beside.row(0, &row)?;
+            }
+            paths.extend(beside.finish()?);
+        } else {
+            for row in text.cells() {
+                rows[text_from + index] += 1;
+                out.row(text_from + index, &row)?;
+            }
+        }
+    }
+    let mut written = out.finish()?;
+    written.extend(paths);
     Ok(Some(ExportResult {
-        paths: out.finish()?,
+        paths: written,
         people,
         duplicates_skipped,
         rows_per_sheet: sheets

@@ -76,6 +76,23 @@ impl IdReport {
         text
     }
 
+    /// The report of a list the app made itself (the new and changed people of a net-new
+    /// purchase): `ids` as given, each once, nothing skipped.
+    pub fn of_ids(ids: Vec<u64>) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<u64> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
+        Self {
+            total_lines: ids.len(),
+            ids,
+            blank_lines: 0,
+            header: None,
+            id_column: None,
+            duplicates_removed: 0,
+            problems: Vec::new(),
+            problem_lines: 0,
+        }
+    }
+
     /// Refuses a list the service would refuse: more than [`MAX_IDS_PER_REQUEST`] IDs.
     pub fn check_submittable(&self) -> Result<(), IdFileError> {
         if self.ids.len() > MAX_IDS_PER_REQUEST {

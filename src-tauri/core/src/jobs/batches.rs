@@ -114,6 +114,12 @@ pub fn collection_actions(batches: &[BatchView]) -> Vec<JobAction> {
     ]
     .into_iter()
     .filter(|action| batches.iter().any(|batch| batch.actions.contains(action)))
+    .chain(
+        // Updated as a whole once every batch is in (see `Engine::update_request`).
+        (collection_state(&batches.iter().map(|batch| batch.state).collect::<Vec<_>>())
+            == JobState::Downloaded)
+            .then_some(JobAction::Update),
+    )
     .collect()
 }
 

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::library::{Library, CLEAN_EMPLOYEE};
+use crate::library::Library;
 
 use super::{Engine, EngineError, JobAction, JobState};
 
@@ -63,8 +63,8 @@ impl Engine {
         if !keep_people {
             let mut jobs: Vec<i64> = detail.batches.iter().map(|batch| batch.job).collect();
             jobs.push(id);
-            people_forgotten =
-                Library::new(self.store.clone()).forget_brought_only_by(CLEAN_EMPLOYEE, &jobs)?;
+            people_forgotten = Library::new(self.store.clone())
+                .forget_brought_only_by(self.mode().library_dataset(), &jobs)?;
         }
         let note = match people_forgotten {
             0 => "Deleted from the list. Its downloaded files were not touched.".to_owned(),

@@ -4,11 +4,14 @@
 
 use crate::error::{Coded, ErrorCode};
 use crate::library::tests::{gzip, id_of, job_with_files, sample_lines};
-use crate::library::{Library, CLEAN_EMPLOYEE};
+use crate::library::Library;
 use crate::store::ListPage;
 
 use super::tests::engine;
 use super::*;
+
+/// Practice's library (the engine of these tests is Practice's).
+const PRACTICE: &str = "practice/employee_clean";
 
 const MAY: &str = "2026-05-03T10:00:00.000000Z";
 const JUNE: &str = "2026-06-03T10:00:00.000000Z";
@@ -48,7 +51,7 @@ fn a_finished_job_leaves_the_list_keeping_its_row_files_and_people() {
     );
     let library = Library::new(engine.store().clone());
     library
-        .ingest(CLEAN_EMPLOYEE, job, std::slice::from_ref(&file))
+        .ingest(PRACTICE, job, std::slice::from_ref(&file))
         .unwrap();
     assert_eq!(listed(&engine), [job]);
 
@@ -63,7 +66,7 @@ fn a_finished_job_leaves_the_list_keeping_its_row_files_and_people() {
         "the row stays"
     );
     assert!(file.exists(), "the downloaded file is not touched");
-    assert_eq!(library.count(CLEAN_EMPLOYEE).unwrap(), 20);
+    assert_eq!(library.count(PRACTICE).unwrap(), 20);
     let trail = engine.store().events(job).unwrap();
     assert!(
         trail
@@ -96,10 +99,10 @@ fn deleting_without_keeping_people_forgets_only_those_no_other_job_brought() {
     );
     let library = Library::new(engine.store().clone());
     library
-        .ingest_collected(CLEAN_EMPLOYEE, first, std::slice::from_ref(&a), MAY)
+        .ingest_collected(PRACTICE, first, std::slice::from_ref(&a), MAY)
         .unwrap();
     library
-        .ingest_collected(CLEAN_EMPLOYEE, second, &[b], JUNE)
+        .ingest_collected(PRACTICE, second, &[b], JUNE)
         .unwrap();
 
     let deleted = engine.delete(first, false).unwrap();
@@ -108,13 +111,13 @@ fn deleting_without_keeping_people_forgets_only_those_no_other_job_brought() {
         deleted.people_forgotten, 15,
         "lines 15–19 were also brought by B"
     );
-    assert_eq!(library.count(CLEAN_EMPLOYEE).unwrap(), 15);
+    assert_eq!(library.count(PRACTICE).unwrap(), 15);
     assert!(library
-        .details(CLEAN_EMPLOYEE, id_of(&lines[0]))
+        .details(PRACTICE, id_of(&lines[0]))
         .unwrap()
         .is_none());
     assert!(library
-        .details(CLEAN_EMPLOYEE, id_of(&lines[17]))
+        .details(PRACTICE, id_of(&lines[17]))
         .unwrap()
         .is_some());
     assert_eq!(forgotten_events(&engine), 15);
@@ -163,13 +166,13 @@ fn a_collection_is_deleted_with_its_batches_and_their_people() {
         ),
     ];
     let library = Library::new(engine.store().clone());
-    library.ingest(CLEAN_EMPLOYEE, batches[0], &[one]).unwrap();
-    library.ingest(CLEAN_EMPLOYEE, batches[1], &[two]).unwrap();
+    library.ingest(PRACTICE, batches[0], &[one]).unwrap();
+    library.ingest(PRACTICE, batches[1], &[two]).unwrap();
 
     let deleted = engine.delete(parent, false).unwrap();
 
     assert_eq!(deleted.people_forgotten, 25);
-    assert_eq!(library.count(CLEAN_EMPLOYEE).unwrap(), 0);
+    assert_eq!(library.count(PRACTICE).unwrap(), 0);
     for batch in batches {
         assert!(engine.store().is_deleted(batch).unwrap());
     }

@@ -36,6 +36,9 @@ pub enum EngineError {
     /// An export could not be made.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// The people library could not be read or written.
+    #[error(transparent)]
+    Library(#[from] crate::library::LibraryError),
     /// Exporting needs every file of the job downloaded.
     #[error("Job {job} is not downloaded yet (it is {state}). Download its files first, then export.", state = state.as_str())]
     NotDownloaded {
@@ -55,9 +58,6 @@ pub enum EngineError {
         /// Plain words: why not, and what to do.
         reason: String,
     },
-    /// The people library failed.
-    #[error(transparent)]
-    Library(#[from] crate::library::LibraryError),
     /// The action does not fit where the job stands.
     #[error("Job {job} is {state}: {action} is not possible now.", state = state.as_str())]
     InvalidState {
@@ -183,11 +183,11 @@ impl Coded for EngineError {
             EngineError::Ids(error) => error.code(),
             EngineError::Download(error) => error.code(),
             EngineError::Export(error) => error.code(),
+            EngineError::Library(error) => error.code(),
             EngineError::NotDownloaded { .. } => ErrorCode::InvalidState,
             EngineError::InvalidInput(_) => ErrorCode::InvalidInput,
             EngineError::InvalidState { .. } => ErrorCode::InvalidState,
             EngineError::NotDeletable { .. } => ErrorCode::InvalidState,
-            EngineError::Library(error) => error.code(),
             EngineError::DuplicateInProgress { .. } => ErrorCode::DuplicateInProgress,
             EngineError::Uncertain { .. } => ErrorCode::Uncertain,
             EngineError::Timeout { .. } => ErrorCode::TimedOut,

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::export::{
-    export_job_as, export_name, page, read_people, ExportLayout, ExportOptions, ExportResult,
-    PeoplePage, PeopleQuery, PersonRow,
+    export_name, page, read_people, ExportLayout, ExportOptions, ExportResult, PeoplePage,
+    PeopleQuery, PersonRow,
 };
 use crate::store::FileState;
 
@@ -27,6 +27,10 @@ pub(super) struct ExportInputs {
     pub(super) batches: Vec<i64>,
     /// For a collection, the numbers of the batches missing from it (see [`missing_batches`]).
     pub(super) missing: Vec<u32>,
+    /// For a net-new purchase, the people who come from the library and the two columns.
+    pub(super) purchased: Option<super::purchase_sheet::Purchased>,
+    /// For an update, the *What changed* sheet.
+    pub(super) changes: Option<crate::export::TextSheet>,
 }
 
 /// Past this many, a file name counts the missing batches rather than listing them.
@@ -101,12 +105,7 @@ impl Engine {
         options: &ExportOptions,
     ) -> Result<ExportResult, EngineError> {
         let inputs = self.export_inputs(id, to)?;
-        Ok(export_job_as(
-            &inputs.files,
-            &inputs.out,
-            &inputs.stem(date, options.layout),
-            options,
-        )?)
+        inputs.write(&inputs.stem(date, options.layout), options)
     }
 
     /// What an export of job `id` reads and where it writes. Refuses a job that is not downloaded.
@@ -156,6 +155,8 @@ impl Engine {
             name,
             batches: downloaded,
             missing: missing_batches(&detail.batches),
+            purchased: self.purchased(id)?,
+            changes: self.what_changed(id)?.map(|changes| changes.sheet()),
         })
     }
 }

@@ -30,6 +30,7 @@
 //! | `words` | a job's name when none was given; counts in plain English |
 
 mod batches;
+mod changes;
 mod copies;
 mod credits;
 mod delete;
@@ -40,12 +41,15 @@ mod export;
 mod journal;
 mod lease;
 mod ledger;
+mod net_new;
 mod outage;
 mod people;
 mod poll;
 mod preview;
+mod purchase_sheet;
 mod quote;
 mod quote_view;
+mod refresh;
 mod request;
 mod schedule;
 mod scheduler;
@@ -61,14 +65,17 @@ mod delete_tests;
 mod tests;
 
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
+pub use changes::{PersonChange, WhatChanged};
 pub use delete::Deleted;
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
+pub use net_new::{Purchase, MOST_LISTED};
 pub use outage::WAITING_FOR_SERVICE;
 pub use preview::{Preview, PreviewQuote};
 pub use quote::{EarlierJob, Quote, QUOTE_VALID_FOR};
 pub use quote_view::practice_note;
+pub use quote_view::SplitView;
 pub use request::{fingerprint, JobRequest, NewJob};
 pub use schedule::PollSchedule;
 pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};

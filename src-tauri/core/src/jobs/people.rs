@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::library::{Library, CLEAN_EMPLOYEE};
+use crate::library::Library;
 use crate::store::FileState;
 
 use super::Engine;
@@ -13,18 +13,23 @@ impl Engine {
     /// workers. A failure is logged and noted on the job's trail but never fails the job: the
     /// files are the user's either way.
     pub(super) async fn keep_people(&self, id: i64) {
-        let files = match self.store.files(id) {
-            Ok(files) => files,
+        let (files, mode) = match self
+            .store
+            .files(id)
+            .and_then(|files| Ok((files, self.store.job(id)?.mode)))
+        {
+            Ok(found) => found,
             Err(error) => return self.people_not_kept(id, &error.to_string()),
         };
+        // Practice's made-up people are kept apart from real ones.
+        let dataset = mode.library_dataset();
         let paths: Vec<PathBuf> = files
             .into_iter()
             .filter(|file| file.state == FileState::Done)
             .filter_map(|file| file.path.map(PathBuf::from))
             .collect();
         let library = Library::new(self.store.clone());
-        let kept =
-            tokio::task::spawn_blocking(move || library.ingest(CLEAN_EMPLOYEE, id, &paths)).await;
+        let kept = tokio::task::spawn_blocking(move || library.ingest(dataset, id, &paths)).await;
         match kept {
             Ok(Ok(kept)) => {
                 let skipped = match kept.skipped {

@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
-use crate::store::{format_time, JobRow, NewQuote, RETENTION};
+use crate::library::Standing;
+use crate::store::{format_time, JobRow, NewQuote, QuoteSplit, RETENTION};
 
+use super::net_new::{NetNew, Purchase};
 use super::quote_view::view;
 pub use super::quote_view::{EarlierJob, Quote};
 use super::request::fingerprint;
@@ -19,13 +21,31 @@ impl Engine {
     /// for IDs), prices them, and names earlier jobs that collected the same data. Nothing is
     /// spent.
     pub async fn quote(&self, job: &NewJob) -> Result<Quote, EngineError> {
-        self.quote_replacing(job, None).await
+        self.quote_replacing(job, None, Purchase::NewOnly).await
+    }
+
+    /// [`Engine::quote`] for everyone who matches, people already in the library included: the
+    /// explicit "get everyone again".
+    pub async fn quote_everyone(&self, job: &NewJob) -> Result<Quote, EngineError> {
+        self.quote_replacing(job, None, Purchase::Everyone).await
     }
 
     pub(super) async fn quote_replacing(
         &self,
         job: &NewJob,
         replaces_job: Option<i64>,
+        purchase: Purchase,
+    ) -> Result<Quote, EngineError> {
+        self.quote_for(job, replaces_job, purchase, None).await
+    }
+
+    /// [`Engine::quote_replacing`] of an update of finished collection `updates_job`, if any.
+    pub(super) async fn quote_for(
+        &self,
+        job: &NewJob,
+        replaces_job: Option<i64>,
+        purchase: Purchase,
+        updates_job: Option<i64>,
     ) -> Result<Quote, EngineError> {
         let webhook_url = check_webhook(job.webhook_url.as_deref())?;
         let per_profile = self.credits_per_profile()?;
@@ -44,7 +64,47 @@ impl Engine {
                 (count, count, self.last_balance()?)
             }
         };
-        let fingerprint = fingerprint(&job.request.canonical(matches));
+        let net_new = match purchase {
+            Purchase::NewOnly => self.net_new(&job.request, matches).await?,
+            Purchase::Everyone => NetNew::AllNew,
+        };
+        // A net-new purchase sends the new and the changed as an ID list (in batches past the
+        // service's cap); everything else sends the request as asked.
+        let (request, records, split, people) = match &net_new {
+            NetNew::Split(split) => {
+                let to_buy: Vec<u64> = split
+                    .to_buy()
+                    .into_iter()
+                    .filter_map(|id| u64::try_from(id).ok())
+                    .collect();
+                let (origin_query, origin_limit) = match &job.request {
+                    JobRequest::Query { query, limit } => (Some(query.compact()), *limit),
+                    JobRequest::Ids { .. } => (None, None),
+                };
+                let source_file = match &job.request {
+                    JobRequest::Ids { source_file, .. } => source_file.clone(),
+                    JobRequest::Query { .. } => None,
+                };
+                let counts = QuoteSplit {
+                    origin_query,
+                    origin_limit,
+                    new: split.count(Standing::New),
+                    changed: split.count(Standing::Changed),
+                    held: split.count(Standing::Held),
+                };
+                let request = JobRequest::Ids {
+                    report: crate::ids::IdReport::of_ids(to_buy),
+                    source_file,
+                    split: true,
+                };
+                let records = counts.new + counts.changed;
+                (request, records, Some(counts), split.people.as_slice())
+            }
+            NetNew::AllNew | NetNew::Unavailable(_) => {
+                (job.request.clone(), records, None, &[][..])
+            }
+        };
+        let fingerprint = fingerprint(&request.canonical(matches));
         let since = format_time(time::OffsetDateTime::now_utc() - RETENTION);
         // The job this quote sends again is named by the question's warning, not as "collected".
         let earlier: Vec<JobRow> = self
@@ -53,7 +113,7 @@ impl Engine {
             .into_iter()
             .filter(|job| Some(job.id) != replaces_job)
             .collect();
-        let (kind, query_json, query_limit, ids_text, ids_count, source_file) = match &job.request {
+        let (kind, query_json, query_limit, ids_text, ids_count, source_file) = match &request {
             JobRequest::Query { query, limit } => (
                 JobKind::EsDsl,
                 Some(query.compact()),
@@ -75,29 +135,38 @@ impl Engine {
                 source_file.clone(),
             ),
         };
-        let row = self.store.insert_quote(&NewQuote {
-            mode: self.mode(),
-            kind,
-            name: job_name(job),
-            query_json,
-            query_limit,
-            ids_text,
-            ids_count,
-            source_file,
-            webhook_url,
-            fingerprint,
-            matches,
-            records,
-            credits: records.saturating_mul(u64::from(per_profile.used)),
-            credits_per_record: per_profile.used,
-            credits_basis: per_profile.basis,
-            balance,
-            earlier_jobs: earlier.iter().map(|job| job.id).collect(),
-            replaces_job,
-            valid_for: QUOTE_VALID_FOR,
-            batches: batches_for(&job.request),
-        })?;
+        let row = self.store.insert_quote_with_people(
+            &NewQuote {
+                mode: self.mode(),
+                kind,
+                name: job_name(job),
+                query_json,
+                query_limit,
+                ids_text,
+                ids_count,
+                source_file,
+                webhook_url,
+                fingerprint,
+                matches,
+                records,
+                credits: records.saturating_mul(u64::from(per_profile.used)),
+                credits_per_record: per_profile.used,
+                credits_basis: per_profile.basis,
+                balance,
+                earlier_jobs: earlier.iter().map(|job| job.id).collect(),
+                replaces_job,
+                valid_for: QUOTE_VALID_FOR,
+                batches: batches_for(&request),
+                purchase,
+                split,
+                updates_job,
+            },
+            people,
+        )?;
         let mut quote = view(&row, &earlier);
+        if let NetNew::Unavailable(reason) = net_new {
+            quote.library_note = Some(reason);
+        }
         // The figure's own words: a median of recent deliveries names how many it took.
         quote.credits_note = per_profile.quote_note();
         quote.over_cap = self.cap_exceeded(quote.credits);
@@ -169,18 +238,62 @@ impl Engine {
     /// A new quote for the same request as an expired (or spent) quote: the price is checked again.
     pub async fn requote(&self, quote: i64) -> Result<Quote, EngineError> {
         let row = self.store.quote(self.mode(), quote)?;
-        let job = new_job_from(
-            &row.request.name,
-            &row.request.kind,
-            JobSource {
-                query_json: row.request.query_json.as_deref(),
-                query_limit: row.request.query_limit,
-                ids_text: row.request.ids_text.as_deref(),
-                source_file: row.request.source_file.clone(),
-                webhook_url: row.request.webhook_url.clone(),
+        let job = self.request_of(&row)?;
+        let q = &row.request;
+        self.quote_for(&job, q.replaces_job, q.purchase, q.updates_job)
+            .await
+    }
+
+    /// The price of quote `quote`'s request for everyone who matches, people already in the
+    /// library included: the explicit "get everyone again" of a net-new price.
+    pub async fn requote_everyone(&self, quote: i64) -> Result<Quote, EngineError> {
+        let row = self.store.quote(self.mode(), quote)?;
+        let job = self.request_of(&row)?;
+        let q = &row.request;
+        self.quote_for(&job, q.replaces_job, Purchase::Everyone, q.updates_job)
+            .await
+    }
+
+    /// What quote `row` was asked for, to be priced again: a net-new purchase from what matched
+    /// (its search, or every id of its list), not from what was left to buy, since the library
+    /// may have changed; any other quote as it was.
+    pub(super) fn request_of(&self, row: &crate::store::QuoteRow) -> Result<NewJob, EngineError> {
+        let q = &row.request;
+        let Some(split) = &q.split else {
+            return new_job_from(
+                &q.name,
+                &q.kind,
+                JobSource {
+                    query_json: q.query_json.as_deref(),
+                    query_limit: q.query_limit,
+                    ids_text: q.ids_text.as_deref(),
+                    source_file: q.source_file.clone(),
+                    webhook_url: q.webhook_url.clone(),
+                },
+            );
+        };
+        let request = match &split.origin_query {
+            Some(query) => JobRequest::Query {
+                query: crate::query::parse_query(query)?,
+                limit: split.origin_limit,
             },
-        )?;
-        self.quote_replacing(&job, row.request.replaces_job).await
+            None => JobRequest::Ids {
+                report: crate::ids::IdReport::of_ids(
+                    self.store
+                        .quote_people(row.id)?
+                        .into_iter()
+                        .filter_map(|(id, _)| u64::try_from(id).ok())
+                        .collect(),
+                ),
+                source_file: q.source_file.clone(),
+                split: true,
+            },
+        };
+        Ok(NewJob {
+            name: Some(q.name.clone()),
+            request,
+            webhook_url: q.webhook_url.clone(),
+        })
     }
 
     /// "Send again" for an uncertain job: a new quote for the same request, whose confirmation says
@@ -210,21 +323,27 @@ impl Engine {
                 webhook_url: job.webhook_url.clone(),
             },
         )?;
-        self.quote_replacing(&request, Some(id)).await
+        // The same request as the uncertain one, exactly: it is not split again.
+        self.quote_replacing(&request, Some(id), Purchase::Everyone)
+            .await
     }
 }
 
 /// The stored parts of a request.
-struct JobSource<'a> {
-    query_json: Option<&'a str>,
-    query_limit: Option<u32>,
-    ids_text: Option<&'a str>,
-    source_file: Option<String>,
-    webhook_url: Option<String>,
+pub(super) struct JobSource<'a> {
+    pub(super) query_json: Option<&'a str>,
+    pub(super) query_limit: Option<u32>,
+    pub(super) ids_text: Option<&'a str>,
+    pub(super) source_file: Option<String>,
+    pub(super) webhook_url: Option<String>,
 }
 
 /// Rebuilds a request from what a quote or a job stored.
-fn new_job_from(name: &str, kind: &JobKind, source: JobSource<'_>) -> Result<NewJob, EngineError> {
+pub(super) fn new_job_from(
+    name: &str,
+    kind: &JobKind,
+    source: JobSource<'_>,
+) -> Result<NewJob, EngineError> {
     let request = match kind {
         JobKind::EsDsl => JobRequest::Query {
             query: crate::query::parse_query(source.query_json.unwrap_or_default())?,

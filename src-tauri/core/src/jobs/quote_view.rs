@@ -78,6 +78,31 @@ pub struct Quote {
     pub question: String,
     /// How many requests it is sent as: 1, or the batches of an ID list over 10,000 IDs.
     pub batches: u32,
+    /// For a net-new purchase: how the matches split against the people library. `records` and
+    /// `credits` are then the new and the changed only.
+    pub split: Option<SplitView>,
+    /// Why the matches were not checked against the library (too many to list), in words.
+    pub library_note: Option<String>,
+}
+
+/// How a net-new purchase's matches split against the people library.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+#[ts(export)]
+pub struct SplitView {
+    /// Never collected: bought.
+    #[ts(type = "number")]
+    pub new: u64,
+    /// Held, but the service has a newer copy: bought.
+    #[ts(type = "number")]
+    pub changed: u64,
+    /// Held and unchanged: not bought; the spreadsheet takes them from the library.
+    #[ts(type = "number")]
+    pub held: u64,
+    /// What the held people would have cost.
+    #[ts(type = "number")]
+    pub saved_credits: u64,
+    /// "10,000 match. 3,412 are new and 120 changed since you got them (35,320 credits)."
+    pub summary: String,
 }
 
 impl Quote {
@@ -116,6 +141,10 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         format!(" for {} credits", group(q.credits))
     };
     let mut question = format!("Collect {profiles}{in_batches}{price}?");
+    let split = q.split.as_ref().map(|split| split_view(q, split));
+    if let Some(split) = &split {
+        question = split_question(q, split);
+    }
     if let Some(first) = earlier.first() {
         let day = first.sent_at.get(..10).unwrap_or(&first.sent_at);
         question = format!(
@@ -124,7 +153,10 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
             name_in_question(&first.name),
         );
     }
-    if practice {
+    // Nothing to buy has no price to explain.
+    let nothing_to_buy = q.split.is_some() && q.records == 0;
+    if nothing_to_buy {
+    } else if practice {
         question.push_str(&format!(" {}", practice_note(q.credits)));
     } else {
         // The figure behind the price, so a wrong plan shows in the question itself (the native
@@ -162,7 +194,87 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         replaces_job: q.replaces_job,
         question,
         batches: q.batches,
+        split,
+        library_note: None,
     }
+}
+
+/// The figures and the summary of a net-new purchase.
+fn split_view(q: &crate::store::NewQuote, split: &crate::store::QuoteSplit) -> SplitView {
+    let price = if q.mode == Mode::Practice {
+        String::new()
+    } else {
+        format!(" ({})", crate::money::credits_word(q.credits))
+    };
+    let bought = match (split.new, split.changed) {
+        (0, 0) => String::new(),
+        (new, 0) => format!(" {} new{price}.", is_are(new)),
+        (0, changed) => format!(
+            " None {} new, and {} changed since you got them{price}.",
+            if split.held + changed == 1 {
+                "is"
+            } else {
+                "are"
+            },
+            group(changed)
+        ),
+        (new, changed) => format!(
+            " {} new and {} changed since you got them{price}.",
+            is_are(new),
+            group(changed)
+        ),
+    };
+    SplitView {
+        new: split.new,
+        changed: split.changed,
+        held: split.held,
+        saved_credits: split.held.saturating_mul(u64::from(q.credits_per_record)),
+        summary: format!("{}{bought}", matched(q.matches, split)),
+    }
+}
+
+/// "130 match." or, when a limit took fewer than match, "130 match, and your limit takes 50 of
+/// them."
+fn matched(matches: u64, split: &crate::store::QuoteSplit) -> String {
+    let listed = split.new + split.changed + split.held;
+    if listed < matches {
+        format!(
+            "{} match, and your limit takes {} of them.",
+            group(matches),
+            group(listed)
+        )
+    } else {
+        format!("{} match.", group(matches))
+    }
+}
+
+/// "3,412 are" / "1 is".
+fn is_are(count: u64) -> String {
+    format!("{} {}", group(count), if count == 1 { "is" } else { "are" })
+}
+
+/// The confirmation of a net-new purchase: what is bought, and what is skipped and saved.
+fn split_question(q: &crate::store::NewQuote, split: &SplitView) -> String {
+    if q.records == 0 {
+        return format!(
+            "{} You already have {}, unchanged since you got them: there is nothing new to buy. Find them on the People screen, or get everyone again.",
+            split.summary,
+            if split.held == 1 { "this person".to_owned() } else { format!("all {}", group(split.held)) },
+        );
+    }
+    let save = if q.mode == Mode::Practice {
+        String::new()
+    } else {
+        format!(
+            " and save {}",
+            crate::money::credits_word(split.saved_credits)
+        )
+    };
+    format!(
+        "{} You already have {} of them: skip them{save}?",
+        split.summary,
+        group(split.held)
+    )
 }
 
 /// A job's name as a money question quotes it (the native dialog asks these words): on one line,

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::export::{export_job_as, ExportOptions};
+use crate::export::ExportOptions;
 
 use super::engine::lock;
 use super::lease::Lease;
@@ -99,12 +99,10 @@ impl Engine {
             Ok(inputs) => {
                 let batches = inputs.batches.clone();
                 let stem = inputs.stem(today, options.layout);
-                tokio::task::spawn_blocking(move || {
-                    export_job_as(&inputs.files, &inputs.out, &stem, &options)
-                })
-                .await
-                .map_err(|error| EngineError::InvalidInput(error.to_string()))
-                .and_then(|made| Ok((made?, batches)))
+                tokio::task::spawn_blocking(move || inputs.write(&stem, &options))
+                    .await
+                    .map_err(|error| EngineError::InvalidInput(error.to_string()))
+                    .and_then(|made| Ok((made?, batches)))
             }
             Err(error) => Err(error),
         };

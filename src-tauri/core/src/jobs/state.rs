@@ -205,6 +205,9 @@ pub enum JobAction {
     /// Download a request Coresignal received after the job was cancelled while uncertain: it is
     /// already paid ("Coresignal did receive this request (already paid): Download it").
     DownloadPaid,
+    /// Collect the same search or list again, buying only who is new or changed since (a
+    /// finished job of its own, or a finished collection).
+    Update,
 }
 
 impl JobAction {
@@ -249,6 +252,9 @@ impl JobAction {
             )
         {
             actions.push(JobAction::OpenFolder);
+        }
+        if state == JobState::Downloaded && batch.is_none() {
+            actions.push(JobAction::Update);
         }
         actions
     }

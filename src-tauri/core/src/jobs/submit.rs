@@ -47,6 +47,12 @@ impl Engine {
         let mode = self.mode();
         let stored = self.store.quote(mode, quote)?;
         if stored.spent_at.is_none() {
+            if stored.request.split.is_some() && stored.request.records == 0 {
+                // A net-new purchase of nobody: there is no request to send.
+                return Err(EngineError::InvalidInput(
+                    "There is nothing new to buy: you already have everyone this matches, unchanged since you got them. Find them on the People screen, or get everyone again.".into(),
+                ));
+            }
             if let Some(earlier) = stored.request.earlier_jobs.first() {
                 if !confirmation.again {
                     return Err(EngineError::CollectedBefore { job: *earlier });

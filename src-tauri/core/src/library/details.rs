@@ -80,7 +80,10 @@ impl Library {
                 None => return Ok(None),
             }
         };
-        let line = unpack_line(&copy)?;
+        let line = String::from_utf8(unpack_line(&copy)?).map_err(|error| LibraryError::Copy {
+            action: "unpacked",
+            reason: error.to_string(),
+        })?;
         let wanted = row_fields();
         let fields = Fields {
             wanted: Some(&wanted),

@@ -76,7 +76,7 @@ impl Library {
             .suffix(".jsonl")
             .tempfile_in(out_dir)
             .map_err(|error| ExportError::write(out_dir, error))?;
-        let written = self.write_copies(dataset, selection, &mut lines)?;
+        let written = self.write_selection(dataset, selection, &mut lines)?;
         if written == 0 {
             return Err(LibraryError::NothingToExport);
         }
@@ -96,7 +96,7 @@ impl Library {
     }
 
     /// Writes the copies of `selection`'s people to `out`, one line each; returns how many.
-    fn write_copies(
+    fn write_selection(
         &self,
         dataset: &str,
         selection: &PeopleSelection,
@@ -139,7 +139,9 @@ impl Library {
             while let Some(row) = rows.next()? {
                 let copy: Vec<u8> = row.get(0)?;
                 let line = unpack_line(&copy)?;
-                writeln!(out.as_file_mut(), "{line}")
+                let file = out.as_file_mut();
+                file.write_all(&line)
+                    .and_then(|()| file.write_all(b"\n"))
                     .map_err(|error| ExportError::write(out.path(), error))?;
                 written += 1;
             }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::jobs::Mode;
 use crate::store::{now_text, EventKind, FileState};
 
 use super::{Library, LibraryError};
@@ -27,19 +28,20 @@ pub struct ImportProgress {
     pub finished: bool,
 }
 
-/// A job to take in: its number and when its download completed.
+/// A job to take in: its number, its mode's library, and when its download completed.
 struct Waiting {
     job: i64,
+    dataset: &'static str,
     downloaded_at: String,
 }
 
 impl Library {
-    /// Takes the people of every earlier download not yet in the library into `dataset`'s,
-    /// calling `progress` before the first job and after each. A job whose files are missing or
-    /// unreadable is skipped with a note on its trail. Blocking: run it off the async workers.
+    /// Takes the people of every earlier download not yet in the library into its mode's library
+    /// ([`Mode::library_dataset`]: Practice's made-up people are kept apart), calling `progress`
+    /// before the first job and after each. A job whose files are missing or unreadable is
+    /// skipped with a note on its trail. Blocking: run it off the async workers.
     pub fn import_earlier(
         &self,
-        dataset: &str,
         mut progress: impl FnMut(&ImportProgress),
     ) -> Result<ImportProgress, LibraryError> {
         let waiting = self.waiting()?;
@@ -52,7 +54,7 @@ impl Library {
         for job in waiting {
             match self.files_of(job.job)? {
                 Ok(files) => {
-                    match self.ingest_collected(dataset, job.job, &files, &job.downloaded_at) {
+                    match self.ingest_collected(job.dataset, job.job, &files, &job.downloaded_at) {
                         Ok(ingested) => done.people += ingested.people,
                         Err(LibraryError::Read(error)) => {
                             self.skip(job.job, &format!("a file could not be read ({error})"))?;
@@ -73,7 +75,7 @@ impl Library {
     fn waiting(&self) -> Result<Vec<Waiting>, LibraryError> {
         let connection = self.store.lock();
         let mut select = connection.prepare(
-            "SELECT id, coalesce((SELECT max(updated_at) FROM job_files AS f
+            "SELECT id, mode, coalesce((SELECT max(updated_at) FROM job_files AS f
                                   WHERE f.job_id = jobs.id AND f.state = 'done'), updated_at) AS at
              FROM jobs
              WHERE state = 'downloaded' AND deleted_at IS NULL
@@ -81,9 +83,11 @@ impl Library {
              ORDER BY at, id",
         )?;
         let rows = select.query_map([], |row| {
+            let mode: String = row.get(1)?;
             Ok(Waiting {
                 job: row.get(0)?,
-                downloaded_at: row.get(1)?,
+                dataset: Mode::parse(&mode).unwrap_or(Mode::Live).library_dataset(),
+                downloaded_at: row.get(2)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -6,6 +6,14 @@
 use super::tests::{gzip, id_of, job_with_files, sample_lines, setup};
 use super::*;
 
+/// Practice's library: the jobs of these tests are Practice's.
+const PRACTICE: &str = "practice/employee_clean";
+
+#[test]
+fn practice_jobs_go_to_practice_s_library() {
+    assert_eq!(crate::jobs::Mode::Practice.library_dataset(), PRACTICE);
+}
+
 const MAY: &str = "2026-05-03T10:00:00.000000Z";
 const JUNE: &str = "2026-06-03T10:00:00.000000Z";
 
@@ -34,7 +42,7 @@ fn earlier_downloads_are_imported_once_oldest_first_with_progress() {
     let mut seen = Vec::new();
     let done = setup
         .library
-        .import_earlier(CLEAN_EMPLOYEE, |progress| seen.push(*progress))
+        .import_earlier(|progress| seen.push(*progress))
         .unwrap();
 
     let progress = |jobs_done, people, finished| ImportProgress {
@@ -52,10 +60,10 @@ fn earlier_downloads_are_imported_once_oldest_first_with_progress() {
         ]
     );
     assert_eq!(done, progress(2, 200, true));
-    assert_eq!(setup.library.count(CLEAN_EMPLOYEE).unwrap(), 150);
+    assert_eq!(setup.library.count(PRACTICE).unwrap(), 150);
     let both = setup
         .library
-        .details(CLEAN_EMPLOYEE, id_of(&lines[60]))
+        .details(PRACTICE, id_of(&lines[60]))
         .unwrap()
         .unwrap();
     assert_eq!((both.first.job, both.first.at.as_str()), (may_job, MAY));
@@ -68,7 +76,7 @@ fn earlier_downloads_are_imported_once_oldest_first_with_progress() {
     let mut again = Vec::new();
     let second = setup
         .library
-        .import_earlier(CLEAN_EMPLOYEE, |progress| again.push(*progress))
+        .import_earlier(|progress| again.push(*progress))
         .unwrap();
     assert_eq!(second.jobs_total, 0, "each job is imported once");
     assert!(second.finished);
@@ -81,17 +89,14 @@ fn an_import_of_an_older_download_never_replaces_a_newer_copy() {
     let newer = gzip(setup.dir.path(), "new.json.gz", &lines[..10]);
     let older = gzip(setup.dir.path(), "old.json.gz", &lines[..10]);
     // Collected live after the upgrade (now), then the May download is imported.
-    setup.library.ingest(CLEAN_EMPLOYEE, 7, &[newer]).unwrap();
+    setup.library.ingest(PRACTICE, 7, &[newer]).unwrap();
     let may_job = job_with_files(&setup.store, ("May", "downloaded", None), &[older], MAY);
 
-    setup
-        .library
-        .import_earlier(CLEAN_EMPLOYEE, |_| {})
-        .unwrap();
+    setup.library.import_earlier(|_| {}).unwrap();
 
     let person = setup
         .library
-        .details(CLEAN_EMPLOYEE, id_of(&lines[0]))
+        .details(PRACTICE, id_of(&lines[0]))
         .unwrap()
         .unwrap();
     assert_eq!((person.first.job, person.first.at.as_str()), (may_job, MAY));
@@ -108,10 +113,7 @@ fn a_job_whose_files_are_gone_is_skipped_with_a_note_and_not_tried_again() {
     let missing = job_with_files(&setup.store, ("Gone", "downloaded", None), &[gone], MAY);
     let fine = job_with_files(&setup.store, ("Fine", "downloaded", None), &[kept], JUNE);
 
-    let done = setup
-        .library
-        .import_earlier(CLEAN_EMPLOYEE, |_| {})
-        .unwrap();
+    let done = setup.library.import_earlier(|_| {}).unwrap();
 
     assert_eq!((done.jobs_done, done.people), (2, 5));
     let trail = setup.store.events(missing).unwrap();
@@ -128,10 +130,7 @@ fn a_job_whose_files_are_gone_is_skipped_with_a_note_and_not_tried_again() {
         .as_deref()
         .unwrap()
         .contains("moved-away.json.gz"));
-    let again = setup
-        .library
-        .import_earlier(CLEAN_EMPLOYEE, |_| {})
-        .unwrap();
+    let again = setup.library.import_earlier(|_| {}).unwrap();
     assert_eq!(again.jobs_total, 0);
 }
 
@@ -151,16 +150,13 @@ fn an_import_cut_short_resumes_with_the_jobs_not_done() {
     // The app stopped after the first job: it alone is in the library, and marked.
     setup
         .library
-        .ingest_collected(CLEAN_EMPLOYEE, a, &[first], MAY)
+        .ingest_collected(PRACTICE, a, &[first], MAY)
         .unwrap();
 
-    let done = setup
-        .library
-        .import_earlier(CLEAN_EMPLOYEE, |_| {})
-        .unwrap();
+    let done = setup.library.import_earlier(|_| {}).unwrap();
 
     assert_eq!((done.jobs_total, done.people), (1, 10));
-    assert_eq!(setup.library.count(CLEAN_EMPLOYEE).unwrap(), 15);
+    assert_eq!(setup.library.count(PRACTICE).unwrap(), 15);
 }
 
 #[test]
@@ -171,11 +167,8 @@ fn a_deleted_job_is_not_imported() {
     let job = job_with_files(&setup.store, ("A", "downloaded", None), &[file], MAY);
     assert!(setup.store.mark_deleted(job).unwrap());
 
-    let done = setup
-        .library
-        .import_earlier(CLEAN_EMPLOYEE, |_| {})
-        .unwrap();
+    let done = setup.library.import_earlier(|_| {}).unwrap();
 
     assert_eq!(done.jobs_total, 0);
-    assert_eq!(setup.library.count(CLEAN_EMPLOYEE).unwrap(), 0);
+    assert_eq!(setup.library.count(PRACTICE).unwrap(), 0);
 }

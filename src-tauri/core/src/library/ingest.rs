@@ -5,13 +5,16 @@
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::export::source::for_each_line;
 use crate::store::now_text;
 
-use super::record::{Line, Reader, Stored};
+use super::record::{changed_fields, unpack, Line, Reader, Stored};
 use super::{Library, LibraryError};
+
+/// A held person's copy, current title and company, and `last_updated`.
+type Held = (Vec<u8>, Option<String>, Option<String>, Option<String>);
 
 /// People written per transaction: the database is held for a moment, never for a whole job.
 const BATCH: usize = 1_000;
@@ -28,8 +31,11 @@ pub struct Ingested {
 impl Library {
     /// Puts every person of job `job`'s downloaded `files` (gzip JSON Lines, or plain) into
     /// `dataset`'s library: a new person is added; one already held gets this copy, its
-    /// `last_updated`, and this job as the last to collect it. Running it again for the same job
-    /// changes only when it was last collected. Blocking: call it off the async workers.
+    /// `last_updated`, and this job as the last to collect it, unless the copy held is newer (an
+    /// earlier job read again), and what the newer copy changed is recorded
+    /// ([`Library::changes_by`]). Every person is noted as delivered by `job`
+    /// ([`Library::delivered`]). Running it again for the same job changes only when it was last
+    /// collected. Blocking: call it off the async workers.
     pub fn ingest(
         &self,
         dataset: &str,
@@ -40,8 +46,8 @@ impl Library {
     }
 
     /// [`Library::ingest`] of people collected `at` (RFC 3339, as the database writes it): a
-    /// person already held from a later collection keeps that copy and only takes this one as the
-    /// first collection if it is earlier (the import of earlier downloads). The job is recorded as
+    /// person already held from a later collection keeps that one as the last, and takes this one
+    /// as the first if it is earlier (the import of earlier downloads). The job is recorded as
     /// done in `library_imports` with the last batch.
     pub fn ingest_collected(
         &self,
@@ -50,7 +56,7 @@ impl Library {
         files: &[PathBuf],
         at: &str,
     ) -> Result<Ingested, LibraryError> {
-        let reader = Reader::new();
+        let mut reader = Reader::new()?;
         let now = at;
         let mut done = Ingested::default();
         let mut batch = Vec::with_capacity(BATCH);
@@ -99,6 +105,17 @@ impl Library {
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
+            let mut held = transaction.prepare_cached(
+                "SELECT record, title, company, last_updated FROM people WHERE dataset = ?1 AND id = ?2",
+            )?;
+            let mut changed = transaction.prepare_cached(
+                "INSERT INTO library_changes (dataset, person_id, job_id, at, old_title, \
+                     old_company, new_title, new_company, fields)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut delivered = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO job_people (job_id, dataset, person_id) VALUES (?1, ?2, ?3)",
+            )?;
             let mut upsert = transaction.prepare_cached(
                 "INSERT INTO people (dataset, id, record, last_updated, name, title, company, \
                      country, first_job, first_collected_at, last_job, last_collected_at)
@@ -116,6 +133,38 @@ impl Library {
                      first_collected_at = iif(excluded.first_collected_at < people.first_collected_at, excluded.first_collected_at, people.first_collected_at)",
             )?;
             for person in people {
+                let before: Option<Held> = held
+                    .query_row(params![dataset, person.id], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                    })
+                    .optional()?;
+                delivered.execute(params![job, dataset, person.id])?;
+                // An older copy (an earlier job's files read again) never replaces a newer one.
+                let older = before.as_ref().is_some_and(|(.., held)| {
+                    matches!((held, &person.last_updated), (Some(held), Some(new)) if new < held)
+                });
+                if older {
+                    continue;
+                }
+                if let Some((copy, title, company, _)) =
+                    before.filter(|(copy, ..)| *copy != person.record)
+                {
+                    let fields = changed_fields(&unpack(&copy)?, &person.line);
+                    if !fields.is_empty() {
+                        let fields = serde_json::to_string(&fields).unwrap_or_default();
+                        changed.execute(params![
+                            dataset,
+                            person.id,
+                            job,
+                            now,
+                            title,
+                            company,
+                            person.title,
+                            person.company,
+                            fields,
+                        ])?;
+                    }
+                }
                 upsert.execute(params![
                     dataset,
                     person.id,

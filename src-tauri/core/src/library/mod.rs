@@ -8,8 +8,10 @@
 //! only that it happened ([`Library::forget`]).
 
 mod collections;
+mod copies;
 mod details;
 mod export;
+mod history;
 mod import;
 #[cfg(test)]
 mod import_tests;
@@ -19,15 +21,18 @@ mod record;
 #[cfg(test)]
 mod screen_tests;
 mod search;
+mod split;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use details::{CollectedBy, PersonDetails};
 pub use export::{export_file_name, PeopleExported, PeopleSelection};
+pub use history::CopyChange;
 pub use import::ImportProgress;
 pub use ingest::Ingested;
 pub use read::Held;
 pub use search::{Count, Counts, Found, Page, PAGE_SIZE, TOP};
+pub use split::{changed_searches, Split, Standing};
 
 use crate::error::{Coded, ErrorCode};
 use crate::export::ExportError;

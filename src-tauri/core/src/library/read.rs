@@ -98,6 +98,13 @@ impl Library {
             params![dataset, id],
         )?;
         if deleted > 0 {
+            // What the library kept about them goes too: which jobs brought them, their changes.
+            for table in ["job_people", "library_changes"] {
+                transaction.execute(
+                    &format!("DELETE FROM {table} WHERE dataset = ?1 AND person_id = ?2"),
+                    params![dataset, id],
+                )?;
+            }
             transaction.execute(
                 "INSERT INTO library_events (at, kind, dataset, person_id) VALUES (?1, ?2, ?3, ?4)",
                 params![now_text(), FORGOTTEN, dataset, id],

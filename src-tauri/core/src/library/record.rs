@@ -16,6 +16,8 @@ const LEVEL: i32 = 3;
 #[derive(Debug)]
 pub(super) struct Stored {
     pub id: i64,
+    /// The line as downloaded (compared with the copy held, if any).
+    pub line: String,
     pub record: Vec<u8>,
     pub last_updated: Option<String>,
     pub name: Option<String>,
@@ -33,17 +35,20 @@ pub(super) enum Line {
 /// The fields [`read`] builds from a line.
 pub(super) struct Reader {
     wanted: std::collections::HashSet<String>,
+    /// One compression context for every line (making one per line costs as much as packing).
+    packer: zstd::bulk::Compressor<'static>,
 }
 
 impl Reader {
-    pub(super) fn new() -> Self {
+    pub(super) fn new() -> Result<Self, LibraryError> {
         let mut wanted = row_fields();
         wanted.insert("last_updated".into());
-        Self { wanted }
+        let packer = zstd::bulk::Compressor::new(LEVEL).map_err(packing)?;
+        Ok(Self { wanted, packer })
     }
 
     /// The person on `line`, compressed.
-    pub(super) fn read(&self, line: &str) -> Result<Line, LibraryError> {
+    pub(super) fn read(&mut self, line: &str) -> Result<Line, LibraryError> {
         let fields = Fields {
             wanted: Some(&self.wanted),
             known: None,
@@ -58,7 +63,11 @@ impl Reader {
         let filled = |text: String| (!text.is_empty()).then_some(text);
         Ok(Line::Person(Stored {
             id,
-            record: pack(line.trim_end().as_bytes())?,
+            line: line.trim_end().to_owned(),
+            record: self
+                .packer
+                .compress(line.trim_end().as_bytes())
+                .map_err(packing)?,
             last_updated: filled(text(Cell::from_value(record.get("last_updated")))),
             name: filled(row.name),
             title: filled(row.title),
@@ -68,28 +77,48 @@ impl Reader {
     }
 }
 
-/// A line, compressed.
-pub(super) fn pack(line: &[u8]) -> Result<Vec<u8>, LibraryError> {
-    zstd::bulk::compress(line, LEVEL).map_err(|error| LibraryError::Copy {
+/// The top-level fields whose values differ between a held copy and a newer line, sorted;
+/// `last_updated` is left out (it changes with any change). A line that is not a JSON object
+/// differs in nothing that can be named.
+pub(super) fn changed_fields(old: &serde_json::Value, line: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(new)) = serde_json::from_str::<serde_json::Value>(line) else {
+        return Vec::new();
+    };
+    let empty = serde_json::Map::new();
+    let old = old.as_object().unwrap_or(&empty);
+    let mut fields: Vec<String> = old
+        .keys()
+        .chain(new.keys())
+        .filter(|key| key.as_str() != "last_updated")
+        .filter(|key| old.get(key.as_str()) != new.get(key.as_str()))
+        .cloned()
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    fields
+}
+
+/// Why a line could not be packed.
+fn packing(error: std::io::Error) -> LibraryError {
+    LibraryError::Copy {
         action: "packed",
         reason: error.to_string(),
-    })
+    }
 }
 
 /// A copy made by [`pack`], as JSON.
 pub(super) fn unpack(copy: &[u8]) -> Result<serde_json::Value, LibraryError> {
-    serde_json::from_str(&unpack_line(copy)?).map_err(|error| unpacked(error.to_string()))
-}
-
-/// A copy made by [`pack`], as the line it was.
-pub(super) fn unpack_line(copy: &[u8]) -> Result<String, LibraryError> {
-    let line = zstd::stream::decode_all(copy).map_err(|error| unpacked(error.to_string()))?;
-    String::from_utf8(line).map_err(|error| unpacked(error.to_string()))
-}
-
-fn unpacked(reason: String) -> LibraryError {
-    LibraryError::Copy {
+    let line = unpack_line(copy)?;
+    serde_json::from_slice(&line).map_err(|error| LibraryError::Copy {
         action: "unpacked",
-        reason,
-    }
+        reason: error.to_string(),
+    })
+}
+
+/// A copy made by [`pack`], as the line it was made from.
+pub(super) fn unpack_line(copy: &[u8]) -> Result<Vec<u8>, LibraryError> {
+    zstd::stream::decode_all(copy).map_err(|error| LibraryError::Copy {
+        action: "unpacked",
+        reason: error.to_string(),
+    })
 }

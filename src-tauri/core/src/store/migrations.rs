@@ -196,8 +196,51 @@ const MIGRATIONS: &[&str] = &[
         person_id  INTEGER NOT NULL
     );
     "#,
-    // 8: reserved for the net-new quotes (another change in progress); nothing here.
-    "",
+    // 8 (net-new quotes, what changed): what a quote was asked to buy (everyone, or only people
+    // not in the library), and for a net-new purchase the search whose matches were split, the
+    // counts, and every matched person with where they stood, in match order (the spreadsheet
+    // holds them all); the collection an update refreshes. Which people each job delivered, and
+    // what changed in a person's copy when a job brought a newer one. A covering index answers
+    // "which of these 10,000 are held, with their dates" without reading the copies' pages.
+    r#"
+    ALTER TABLE quotes ADD COLUMN updates_job INTEGER;
+    CREATE TABLE job_people (
+        job_id     INTEGER NOT NULL,
+        dataset    TEXT NOT NULL,
+        person_id  INTEGER NOT NULL,
+        PRIMARY KEY (job_id, person_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX job_people_by_person ON job_people (dataset, person_id);
+    CREATE TABLE library_changes (
+        id           INTEGER PRIMARY KEY,
+        dataset      TEXT NOT NULL,
+        person_id    INTEGER NOT NULL,
+        job_id       INTEGER NOT NULL,
+        at           TEXT NOT NULL,
+        old_title    TEXT,
+        old_company  TEXT,
+        new_title    TEXT,
+        new_company  TEXT,
+        fields       TEXT NOT NULL
+    );
+    CREATE INDEX library_changes_by_job ON library_changes (job_id);
+    CREATE INDEX library_changes_by_person ON library_changes (dataset, person_id);
+    CREATE INDEX people_held ON people (dataset, id, last_updated, last_collected_at);
+    ALTER TABLE quotes ADD COLUMN purchase TEXT NOT NULL DEFAULT 'everyone'
+        CHECK (purchase IN ('everyone', 'new_only'));
+    ALTER TABLE quotes ADD COLUMN origin_query TEXT;
+    ALTER TABLE quotes ADD COLUMN origin_limit INTEGER;
+    ALTER TABLE quotes ADD COLUMN new_people INTEGER;
+    ALTER TABLE quotes ADD COLUMN changed_people INTEGER;
+    ALTER TABLE quotes ADD COLUMN held_people INTEGER;
+    CREATE TABLE quote_people (
+        quote_id   INTEGER NOT NULL REFERENCES quotes (id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        person_id  INTEGER NOT NULL,
+        standing   TEXT NOT NULL CHECK (standing IN ('new', 'changed', 'held')),
+        PRIMARY KEY (quote_id, position)
+    ) WITHOUT ROWID;
+    "#,
     // 9 (deleting collections, importing earlier downloads): a deleted job keeps its row, so the
     // credit ledger and "collected before" still count it; only the list hides it.
     // `library_imports` says whose people went into the library (or why not), so the import of
@@ -212,7 +255,8 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT OR IGNORE INTO library_imports (job_id, at, people)
         SELECT first_job, first_collected_at, NULL FROM people
-        UNION SELECT last_job, last_collected_at, NULL FROM people;
+        UNION SELECT last_job, last_collected_at, NULL FROM people
+        UNION SELECT DISTINCT job_id, '', NULL FROM job_people;
     "#,
 ];
 

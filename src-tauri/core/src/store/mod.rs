@@ -28,7 +28,7 @@ pub use events::{EventKind, JobEvent};
 pub use files::{FileRow, FileState};
 pub use jobs::{JobRow, RETENTION};
 pub use leases::{Fence, LeaseHolder};
-pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, SpendRefused};
+pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, QuoteSplit, SpendRefused};
 pub use requests::Attached;
 pub use searches::SavedSearch;
 pub use settings::Setting;

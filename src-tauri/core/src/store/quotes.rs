@@ -9,7 +9,8 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::jobs::job_from_row;
 use super::new_jobs::{confirmed, insert_job, JobPart};
 use super::{format_time, now_text, parse_time, Store, StoreError, StoreResult};
-use crate::jobs::{JobKind, JobState, Mode};
+use crate::jobs::{JobKind, JobState, Mode, Purchase};
+use crate::library::Standing;
 use crate::store::JobRow;
 
 /// What a quote is for: written when the person is shown the price.
@@ -55,6 +56,28 @@ pub struct NewQuote {
     pub batches: u32,
     /// Where `credits_per_record` came from: the plan setting or a measurement.
     pub credits_basis: crate::money::CreditsBasis,
+    /// What the person asked to buy: everyone, or only the people not in the library.
+    pub purchase: Purchase,
+    /// For a net-new purchase, the split its request was made from.
+    pub split: Option<QuoteSplit>,
+    /// The finished collection this quote updates (*Update*), if any.
+    pub updates_job: Option<i64>,
+}
+
+/// A net-new purchase: the search (or list) whose matches were split against the library, and
+/// how many stood where. The request to send holds the new and the changed only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteSplit {
+    /// The search whose matches were split (compact ES body); `None` for an ID list.
+    pub origin_query: Option<String>,
+    /// That search's `limit`.
+    pub origin_limit: Option<u32>,
+    /// Never collected.
+    pub new: u64,
+    /// Held, but the service has a newer copy.
+    pub changed: u64,
+    /// Held and unchanged: not bought.
+    pub held: u64,
 }
 
 /// A quote as stored.
@@ -100,7 +123,8 @@ pub enum SpendRefused {
 
 const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
     webhook_url, fingerprint, matches, records, credits, credits_per_record, balance, earlier_jobs, replaces_job, \
-    created_at, expires_at, spent_at, job_id, batches, credits_basis";
+    created_at, expires_at, spent_at, job_id, batches, credits_basis, purchase, origin_query, origin_limit, \
+    new_people, changed_people, held_people, updates_job";
 
 fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
     let mode: String = row.get(1)?;
@@ -137,6 +161,18 @@ fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
             credits_basis: crate::money::CreditsBasis::parse(
                 row.get::<_, Option<String>>(23)?.as_deref(),
             ),
+            purchase: Purchase::parse(&row.get::<_, String>(24)?),
+            split: match (row.get(27)?, row.get(28)?, row.get(29)?) {
+                (Some(new), Some(changed), Some(held)) => Some(QuoteSplit {
+                    origin_query: row.get(25)?,
+                    origin_limit: row.get(26)?,
+                    new,
+                    changed,
+                    held,
+                }),
+                _ => None,
+            },
+            updates_job: row.get(30)?,
         },
         created_at,
         expires_at,
@@ -148,13 +184,25 @@ fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
 impl Store {
     /// Stores a quote; returns it with its number and expiry.
     pub fn insert_quote(&self, quote: &NewQuote) -> StoreResult<QuoteRow> {
+        self.insert_quote_with_people(quote, &[])
+    }
+
+    /// Stores a quote and, for a net-new purchase, every matched person with where they stood
+    /// (in match order), in one transaction; returns the quote with its number and expiry.
+    pub fn insert_quote_with_people(
+        &self,
+        quote: &NewQuote,
+        people: &[(i64, Standing)],
+    ) -> StoreResult<QuoteRow> {
         let now = time::OffsetDateTime::now_utc();
         let expires = now + quote.valid_for;
         let earlier = serde_json::to_string(&quote.earlier_jobs)
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        let connection = self.lock();
-        connection.execute(
-            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21)", QUOTE_COLUMNS),
+        let split = quote.split.as_ref();
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        transaction.execute(
+            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)", QUOTE_COLUMNS),
             params![
                 quote.mode.as_str(),
                 quote.kind.as_str(),
@@ -177,14 +225,50 @@ impl Store {
                 format_time(expires),
                 quote.batches.max(1),
                 quote.credits_basis.as_str(),
+                quote.purchase.as_str(),
+                split.and_then(|split| split.origin_query.as_deref()),
+                split.and_then(|split| split.origin_limit),
+                split.map(|split| split.new),
+                split.map(|split| split.changed),
+                split.map(|split| split.held),
+                quote.updates_job,
             ],
         )?;
-        let id = connection.last_insert_rowid();
-        Ok(connection.query_row(
+        let id = transaction.last_insert_rowid();
+        {
+            let mut insert = transaction.prepare_cached(
+                "INSERT INTO quote_people (quote_id, position, person_id, standing) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (position, (person, standing)) in people.iter().enumerate() {
+                insert.execute(params![id, position as i64, person, standing.as_str()])?;
+            }
+        }
+        let row = transaction.query_row(
             &format!("SELECT {QUOTE_COLUMNS} FROM quotes WHERE id = ?1"),
             [id],
             quote_from_row,
-        )?)
+        )?;
+        transaction.commit()?;
+        Ok(row)
+    }
+
+    /// Every person quote `id` matched, with where they stood, in match order (empty unless
+    /// it was a net-new purchase).
+    pub fn quote_people(&self, id: i64) -> StoreResult<Vec<(i64, Standing)>> {
+        let connection = self.lock();
+        let mut select = connection.prepare_cached(
+            "SELECT person_id, standing FROM quote_people WHERE quote_id = ?1 ORDER BY position",
+        )?;
+        let people = select
+            .query_map([id], |row| {
+                let standing: String = row.get(1)?;
+                Ok((
+                    row.get(0)?,
+                    Standing::parse(&standing).unwrap_or(Standing::New),
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(people)
     }
 
     /// One quote of `mode`.

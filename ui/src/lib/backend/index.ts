@@ -37,6 +37,7 @@ import type {
   SearchRequest,
   SearchToSave,
   Settings,
+  WhatChanged,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -108,6 +109,15 @@ export const estimate = (request: SearchRequest) => call<Quote>("estimate", { re
 
 /** Prices the request of a quote again (after `QuoteExpired`): a new quote to confirm. */
 export const requote = (quote: number) => call<Quote>("requote", { quote });
+
+/** The price of a quote's request for everyone, people already in the library included. */
+export const requoteEveryone = (quote: number) => call<Quote>("requote_everyone", { quote });
+
+/** *Update*: the price of a finished collection's search or list again, new and changed only. */
+export const quoteUpdate = (id: number) => call<Quote>("quote_update", { id });
+
+/** *What changed* since the collection an update refreshes; null for any other collection. */
+export const whatChanged = (id: number) => call<WhatChanged | null>("what_changed", { id });
 
 /** Opens the native file picker (in Rust), validates and prices the ID file; null if cancelled. */
 export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");

@@ -3,4 +3,4 @@
 /**
  * What a person can do with a job now. Sent with every job, so that no front end re-derives it.
  */
-export type JobAction = "cancel" | "retry" | "attach" | "send_again" | "open_folder" | "download_paid";
+export type JobAction = "cancel" | "retry" | "attach" | "send_again" | "open_folder" | "download_paid" | "update";

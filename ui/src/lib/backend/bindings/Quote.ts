@@ -3,6 +3,7 @@ import type { CreditsBasis } from "./CreditsBasis";
 import type { EarlierJob } from "./EarlierJob";
 import type { JobKind } from "./JobKind";
 import type { Shortfall } from "./Shortfall";
+import type { SplitView } from "./SplitView";
 
 /**
  * The price of a request, as shown before confirming; `submit` takes its `id`.
@@ -83,4 +84,13 @@ question: string,
 /**
  * How many requests it is sent as: 1, or the batches of an ID list over 10,000 IDs.
  */
-batches: number, };
+batches: number, 
+/**
+ * For a net-new purchase: how the matches split against the people library. `records` and
+ * `credits` are then the new and the changed only.
+ */
+split: SplitView | null, 
+/**
+ * Why the matches were not checked against the library (too many to list), in words.
+ */
+library_note: string | null, };

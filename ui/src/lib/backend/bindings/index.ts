@@ -77,3 +77,6 @@ export type { LibraryPage } from "./LibraryPage";
 export type { PeopleExported } from "./PeopleExported";
 export type { PeopleSelection } from "./PeopleSelection";
 export type { PersonDetails } from "./PersonDetails";
+export type { SplitView } from "./SplitView";
+export type { WhatChanged } from "./WhatChanged";
+export type { PersonChange } from "./PersonChange";

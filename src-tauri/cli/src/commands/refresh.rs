@@ -1,0 +1,50 @@
+//! `refresh`: a finished job's search or ID list again, net-new: only who is new or changed since
+//! is bought, priced and confirmed first like any submission.
+
+use collect_core::UserError;
+use serde_json::json;
+
+use super::submit::{confirmed, quote_json, refuse_nothing_to_buy, Answers};
+use crate::context::Context;
+use crate::output::{Output, Report};
+
+/// Prices the update of job `id`, asks (unless `--yes`), and sends it.
+pub(super) async fn refresh(
+    context: &Context,
+    id: i64,
+    (yes, yes_over_cap, max_credits): (bool, bool, Option<u64>),
+    output: &Output,
+) -> Result<Report, UserError> {
+    let engine = context.engine()?;
+    let quote = engine.quote_update(id).await?;
+    refuse_nothing_to_buy(&quote)?;
+    let confirmation = confirmed(
+        &engine,
+        &quote,
+        Answers {
+            again: false,
+            yes,
+            yes_over_cap,
+            max_credits,
+            skipped: "",
+        },
+        output,
+    )?;
+    let row = engine.submit_confirmed(quote.id, confirmation).await?;
+    Ok(Report {
+        json: json!({
+            "job": row.id,
+            "updates": id,
+            "request_id": row.request_id,
+            "state": row.state,
+            "quote": quote_json(&quote),
+        }),
+        text: format!(
+            "Job {id} updated as job {}: {} Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
+            row.id,
+            quote.split.as_ref().map_or_else(String::new, |split| split.summary.clone()),
+            row.id,
+            row.id
+        ),
+    })
+}

@@ -1,0 +1,138 @@
+//! Net-new purchases: before a request is priced, its matches are listed with the free search and
+//! split against the people library ([`crate::library::Split`]), so that a person pays only for
+//! the people never collected and those the service has a newer copy of.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::ApiClient;
+use crate::ids::MAX_IDS_PER_REQUEST;
+use crate::library::{changed_searches, Library, Split, CLEAN_EMPLOYEE};
+
+use super::{Engine, EngineError, JobRequest, Mode};
+
+/// The most matches a search is listed to: beyond it the split cannot be made.
+pub const MOST_LISTED: u64 = 10_000;
+
+/// Whom a purchase collects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purchase {
+    /// Only the people the library does not hold, or holds an older copy of (the default).
+    #[default]
+    NewOnly,
+    /// Everyone who matches, already held or not: an explicit "again".
+    Everyone,
+}
+
+impl Purchase {
+    /// The word stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purchase::NewOnly => "new_only",
+            Purchase::Everyone => "everyone",
+        }
+    }
+
+    /// The stored word read back (anything else is the old behaviour: everyone).
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "new_only" => Purchase::NewOnly,
+            _ => Purchase::Everyone,
+        }
+    }
+}
+
+/// What the library says about a request's matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum NetNew {
+    /// The library holds none of them (or nobody at all): everyone is new.
+    AllNew,
+    /// Too many match to be listed: the reason, in words.
+    Unavailable(String),
+    /// The matches, split.
+    Split(Split),
+}
+
+impl Mode {
+    /// The library a mode's people are kept in: Practice's made-up people never stand for real
+    /// ones in a Live quote.
+    pub fn library_dataset(self) -> &'static str {
+        match self {
+            Mode::Live => CLEAN_EMPLOYEE,
+            Mode::Practice => "practice/employee_clean",
+        }
+    }
+}
+
+impl Engine {
+    /// Splits the matches of `request` against the library (`matches` is the count the service
+    /// gave). Only free searches are made, within the search rate limit.
+    pub(super) async fn net_new(
+        &self,
+        request: &JobRequest,
+        matches: u64,
+    ) -> Result<NetNew, EngineError> {
+        let library = Library::new(self.store.clone());
+        let dataset = self.mode().library_dataset();
+        if library.count(dataset)? == 0 {
+            return Ok(NetNew::AllNew);
+        }
+        let ids: Vec<i64> = match request {
+            JobRequest::Query { query, limit } => {
+                let cap = limit.map_or(MOST_LISTED, u64::from).min(MOST_LISTED);
+                if limit.is_none() && matches > MOST_LISTED {
+                    return Ok(NetNew::Unavailable(format!(
+                        "More than {} people match, so the app cannot check which of them you already have. To pay only for new people, narrow the search or set a limit.",
+                        super::words::group(MOST_LISTED)
+                    )));
+                }
+                let client = self.client()?;
+                let listed = list_ids(&client, &query.body, cap).await;
+                self.record_balance(&client);
+                listed?
+            }
+            JobRequest::Ids { report, .. } => report
+                .ids
+                .iter()
+                .filter_map(|id| i64::try_from(*id).ok())
+                .collect(),
+        };
+        let held = library.lookup(dataset, &ids)?;
+        if held.is_empty() {
+            return Ok(NetNew::AllNew);
+        }
+        let mut changed = BTreeSet::new();
+        let searches = changed_searches(&held);
+        if !searches.is_empty() {
+            let client = self.client()?;
+            for search in &searches {
+                let found = list_ids(&client, search, MAX_IDS_PER_REQUEST as u64).await;
+                self.record_balance(&client);
+                changed.extend(found?);
+            }
+        }
+        Ok(NetNew::Split(Split::of(&ids, &held, &changed)))
+    }
+}
+
+/// The ids `body` matches, at most `cap`, a page at a time.
+async fn list_ids(client: &ApiClient, body: &Value, cap: u64) -> Result<Vec<i64>, EngineError> {
+    let mut ids: Vec<i64> = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = client.search_page(body, after.as_deref()).await?;
+        ids.extend(page.ids);
+        if ids.len() as u64 >= cap {
+            ids.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+            return Ok(ids);
+        }
+        match page.next_after {
+            // A page that does not move on would list forever.
+            Some(next) if after.as_deref() != Some(next.as_str()) => after = Some(next),
+            _ => return Ok(ids),
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The library's copies written out as JSON Lines, for the exporters: the people of a net-new
+//! purchase who were not bought, or a selection of the People screen.
+
+use std::io::Write;
+
+use super::record::unpack_line;
+use super::{Library, LibraryError};
+
+impl Library {
+    /// Writes the copies of `ids` held in `dataset` to `out`, one JSON line each, in `ids` order
+    /// (an id not held, or listed twice, is written at most once); returns how many were written.
+    pub fn write_copies(
+        &self,
+        dataset: &str,
+        ids: &[i64],
+        out: &mut impl Write,
+    ) -> Result<u64, LibraryError> {
+        let failed = |error: std::io::Error| LibraryError::Copy {
+            action: "written out",
+            reason: error.to_string(),
+        };
+        let connection = self.store.lock();
+        let mut select = connection
+            .prepare_cached("SELECT record FROM people WHERE dataset = ?1 AND id = ?2")?;
+        let mut seen = std::collections::HashSet::new();
+        let mut written = 0;
+        for id in ids.iter().filter(|id| seen.insert(**id)) {
+            let copy: Option<Vec<u8>> =
+                match select.query_row(rusqlite::params![dataset, id], |row| row.get(0)) {
+                    Ok(copy) => Some(copy),
+                    Err(rusqlite::Error::QueryReturnedNoRows) => None,
+                    Err(error) => return Err(error.into()),
+                };
+            if let Some(copy) = copy {
+                let line = unpack_line(&copy)?;
+                out.write_all(&line).map_err(failed)?;
+                out.write_all(b"\n").map_err(failed)?;
+                written += 1;
+            }
+        }
+        Ok(written)
+    }
+}
