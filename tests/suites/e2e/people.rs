@@ -1,5 +1,6 @@
 //! The people library in the app: a collection's people on the People screen, searched, one
-//! forgotten after the plain-words question, and everyone exported to a spreadsheet.
+//! forgotten after the plain-words question, everyone exported to a spreadsheet, and the
+//! collection deleted without its people.
 
 use crate::desktop::{Desktop, Setup};
 
@@ -78,5 +79,27 @@ pub async fn search_forget_and_export() {
         .await;
     app.wait_for_page_text(&format!("No one in your people library matches “{name}”"))
         .await;
+
+    // The collection deleted from its page, without its people: the list and the library empty,
+    // the downloaded files still there.
+    app.click_testid("nav-jobs").await;
+    app.wait_for_job_row("downloaded").await;
+    app.click_testid("job-open").await;
+    app.wait_for("job-detail").await;
+    app.click_testid("delete-collection").await;
+    app.wait_for_page_text("Keep the 25 people it collected in your people library")
+        .await;
+    app.click_testid("keep-people").await;
+    app.screenshot("delete-collection").await;
+    app.click_testid("confirm-delete").await;
+    app.wait_for_page_text("24 people only it brought were forgotten")
+        .await;
+    app.assert_absent("job-row").await;
+    app.click_testid("nav-people").await;
+    app.wait_for("library-empty").await;
+    assert!(
+        !bulk_collect_tests::files_under(&desktop.downloads()).is_empty(),
+        "the downloaded files are not touched"
+    );
     app.quit().await;
 }
