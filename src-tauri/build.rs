@@ -41,6 +41,13 @@ const COMMANDS: &[&str] = &[
     "credits_per_profile",
     "credit_ledger",
     "open_top_up_page",
+    "search_people",
+    "people_counts",
+    "person_details",
+    "forget_person",
+    "export_people",
+    "library_import_status",
+    "delete_job",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 mod ask;
 mod commands;
 mod events;
+mod library;
 pub mod linux;
 mod practice;
 mod shell;
@@ -59,6 +60,7 @@ pub fn run() {
             updates::check_in_background(app.handle().clone(), check_updates);
             let shell = Arc::new(Shell::new(session, app.handle().clone()));
             app.manage(Arc::clone(&shell));
+            library::import_in_background(Arc::clone(&shell));
             tauri::async_runtime::spawn(async move { shell.resume().await });
             Ok(())
         })

@@ -26,6 +26,8 @@ pub struct Shell {
     practice: Mutex<Option<practice::Practice>>,
     /// True once the start-up [`Shell::resume`] has finished (whatever its outcome).
     resumed: watch::Sender<bool>,
+    /// How far the start-up import of earlier downloads into the people library has come.
+    pub library_import: crate::library::ImportStatus,
 }
 
 impl Shell {
@@ -36,6 +38,7 @@ impl Shell {
             app,
             practice: Mutex::new(None),
             resumed: watch::Sender::new(false),
+            library_import: crate::library::ImportStatus::default(),
         }
     }
 

@@ -106,6 +106,19 @@ enum Command {
         /// The job number.
         job: i64,
     },
+    /// Delete a finished job from the list. Its downloaded files are not touched and what it cost
+    /// stays in the ledger; its people stay in the people library unless --forget-people. Asks
+    /// first, unless --yes.
+    Delete {
+        /// The job number.
+        job: i64,
+        /// Also forget the people only this job brought (people another job brought stay).
+        #[arg(long)]
+        forget_people: bool,
+        /// Delete without being asked.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Try a job again where that cannot spend twice (after a top-up, a failed download, …).
     Retry {
         /// The job number.

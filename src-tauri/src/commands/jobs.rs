@@ -2,7 +2,7 @@
 //! folder or the spreadsheet.
 
 use collect_core::export::{PeoplePage, PeopleQuery};
-use collect_core::jobs::{JobDetail, Quote, WhatChanged};
+use collect_core::jobs::{Deleted, JobDetail, Quote, WhatChanged};
 use collect_core::store::{JobRow, JobSummary, ListPage};
 use collect_core::{ErrorCode, UserError};
 use tauri_plugin_opener::OpenerExt;
@@ -47,6 +47,21 @@ pub async fn people_page(
 #[tauri::command]
 pub async fn cancel_job(shell: ShellState<'_>, id: i64) -> Result<JobRow, UserError> {
     Ok(shell.session.engine()?.cancel(id)?)
+}
+
+/// Deletes a finished job (a collection with its batches) from the list; without `keep_people`,
+/// forgets the people only it brought. Its files on disk are not touched.
+#[tauri::command]
+pub async fn delete_job(
+    shell: ShellState<'_>,
+    id: i64,
+    keep_people: bool,
+) -> Result<Deleted, UserError> {
+    let engine = shell.session.engine()?;
+    tauri::async_runtime::spawn_blocking(move || engine.delete(id, keep_people))
+        .await
+        .map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))?
+        .map_err(UserError::from)
 }
 
 /// Tries a job again where that cannot spend twice.

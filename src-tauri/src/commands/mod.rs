@@ -5,6 +5,7 @@ mod app;
 mod collections;
 mod jobs;
 mod money;
+mod people;
 mod query;
 mod searches;
 
@@ -35,6 +36,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::job_detail,
         jobs::people_page,
         jobs::cancel_job,
+        jobs::delete_job,
         jobs::retry_job,
         jobs::attach_request,
         jobs::send_again,
@@ -56,6 +58,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         money::credits_per_profile,
         money::credit_ledger,
         money::open_top_up_page,
+        people::search_people,
+        people::people_counts,
+        people::person_details,
+        people::forget_person,
+        people::export_people,
+        people::library_import_status,
     ]
 }
 

@@ -23,6 +23,8 @@ mod searches;
 
 /// The people library: net-new prices, the spreadsheet of everyone, Update.
 mod library;
+/// The people library: the People screen searched, a person forgotten, a selection exported.
+mod people;
 
 mod e2e {
     use std::path::{Path, PathBuf};
@@ -120,6 +122,12 @@ mod e2e {
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn practice_a_search_run_again_buys_only_the_new_people() {
         crate::library::a_search_run_again_buys_only_the_new_people().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_people_are_searched_forgotten_and_exported() {
+        crate::people::search_forget_and_export().await;
     }
 
     #[tokio::test]

@@ -16,7 +16,7 @@ import type {
 type Handler = (args: Record<string, unknown>) => unknown;
 
 const handlers = new Map<string, Handler>();
-let updateListener: ((update: JobUpdate) => void) | null = null;
+const listeners = new Map<string, (payload: unknown) => void>();
 
 /** Every command call, in order. */
 export const calls = vi.fn<(command: string, args: Record<string, unknown>) => void>();
@@ -30,7 +30,7 @@ export function on(command: string, handler: Handler): void {
 export function resetFake(): void {
   handlers.clear();
   calls.mockClear();
-  updateListener = null;
+  listeners.clear();
 }
 
 /** What the mocked `invoke` does. */
@@ -44,18 +44,26 @@ export async function invoke(
   return handler(args);
 }
 
-/** What the mocked `listen` does: keeps the handler so tests can emit updates. */
-export async function listen(
-  _event: string,
-  handler: (event: { payload: JobUpdate }) => void,
+/** What the mocked `listen` does: keeps the handler (one per event) so tests can emit events. */
+export async function listen<T>(
+  event: string,
+  handler: (event: { payload: T }) => void,
 ): Promise<() => void> {
-  updateListener = (update) => handler({ payload: update });
-  return () => (updateListener = null);
+  const listener = (payload: unknown) => handler({ payload: payload as T });
+  listeners.set(event, listener);
+  return () => {
+    if (listeners.get(event) === listener) listeners.delete(event);
+  };
 }
 
 /** Sends a job update as the engine would. */
 export function emit(update: JobUpdate): void {
-  updateListener?.(update);
+  listeners.get("job-update")?.(update);
+}
+
+/** Sends any event as Rust would. */
+export function emitEvent(event: string, payload: unknown): void {
+  listeners.get(event)?.(payload);
 }
 
 /** An app state with sensible defaults. */

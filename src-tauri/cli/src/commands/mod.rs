@@ -1,5 +1,6 @@
 //! One function per command, grouped by what they do. Each returns a [`Report`] or a [`UserError`].
 
+mod delete;
 mod history;
 mod key;
 pub mod lint;
@@ -17,6 +18,7 @@ use crate::context::Context;
 use crate::output::{Output, Report};
 use crate::{Cli, Command};
 
+use delete::delete;
 use history::{act, jobs, send_again, show};
 use key::key;
 use money::{ledger, preview};
@@ -67,6 +69,11 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
         } => send_again(&context, *job, (*yes, *yes_over_cap, *max_credits), output).await,
         Command::Preview { query, yes } => preview(&context, query, *yes, output).await,
         Command::Ledger => ledger(&context),
+        Command::Delete {
+            job,
+            forget_people,
+            yes,
+        } => delete(&context, *job, *forget_people, *yes, output),
         Command::People { search, page } => people(&context, search.as_deref(), *page),
         Command::Export(args) => crate::export::export(&context, args).await,
     }

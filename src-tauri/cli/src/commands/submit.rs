@@ -384,7 +384,7 @@ pub(super) fn confirm_over_cap(
 }
 
 /// Asks `question` on the terminal; true for "y" or "yes".
-fn ask(question: &str) -> Result<bool, UserError> {
+pub(super) fn ask(question: &str) -> Result<bool, UserError> {
     eprint!("{question}");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

@@ -54,7 +54,8 @@ pub use table::{page, read_people, PeoplePage, PeopleQuery, PeopleSort, PersonRo
 use layout::Layout;
 
 /// The file format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[ts(export)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// One `.csv` per sheet (a folder of them for the Full layout), UTF-8 with BOM for Excel.

@@ -50,6 +50,14 @@ pub enum EngineError {
     /// A parameter is not acceptable.
     #[error("{0}")]
     InvalidInput(String),
+    /// A collection that has not finished cannot be deleted; `reason` says why and what to do.
+    #[error("{reason}")]
+    NotDeletable {
+        /// The job.
+        job: i64,
+        /// Plain words: why not, and what to do.
+        reason: String,
+    },
     /// The action does not fit where the job stands.
     #[error("Job {job} is {state}: {action} is not possible now.", state = state.as_str())]
     InvalidState {
@@ -179,6 +187,7 @@ impl Coded for EngineError {
             EngineError::NotDownloaded { .. } => ErrorCode::InvalidState,
             EngineError::InvalidInput(_) => ErrorCode::InvalidInput,
             EngineError::InvalidState { .. } => ErrorCode::InvalidState,
+            EngineError::NotDeletable { .. } => ErrorCode::InvalidState,
             EngineError::DuplicateInProgress { .. } => ErrorCode::DuplicateInProgress,
             EngineError::Uncertain { .. } => ErrorCode::Uncertain,
             EngineError::Timeout { .. } => ErrorCode::TimedOut,

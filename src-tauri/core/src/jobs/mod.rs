@@ -33,6 +33,7 @@ mod batches;
 mod changes;
 mod copies;
 mod credits;
+mod delete;
 mod downloads;
 mod engine;
 mod error;
@@ -59,10 +60,13 @@ mod usecases;
 mod words;
 
 #[cfg(test)]
+mod delete_tests;
+#[cfg(test)]
 mod tests;
 
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
 pub use changes::{PersonChange, WhatChanged};
+pub use delete::Deleted;
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};

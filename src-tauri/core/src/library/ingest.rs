@@ -13,8 +13,14 @@ use crate::store::now_text;
 use super::record::{changed_fields, unpack, Line, Reader, Stored};
 use super::{Library, LibraryError};
 
-/// A held person's copy, current title and company, and `last_updated`.
-type Held = (Vec<u8>, Option<String>, Option<String>, Option<String>);
+/// A held person's copy, current title and company, `last_updated` and when last collected.
+type Held = (
+    Vec<u8>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
 
 /// People written per transaction: the database is held for a moment, never for a whole job.
 const BATCH: usize = 1_000;
@@ -42,8 +48,22 @@ impl Library {
         job: i64,
         files: &[PathBuf],
     ) -> Result<Ingested, LibraryError> {
+        self.ingest_collected(dataset, job, files, &now_text())
+    }
+
+    /// [`Library::ingest`] of people collected `at` (RFC 3339, as the database writes it): a
+    /// person already held from a later collection keeps that one as the last, and takes this one
+    /// as the first if it is earlier (the import of earlier downloads). The job is recorded as
+    /// done in `library_imports` with the last batch.
+    pub fn ingest_collected(
+        &self,
+        dataset: &str,
+        job: i64,
+        files: &[PathBuf],
+        at: &str,
+    ) -> Result<Ingested, LibraryError> {
         let mut reader = Reader::new()?;
-        let now = now_text();
+        let now = at;
         let mut done = Ingested::default();
         let mut batch = Vec::with_capacity(BATCH);
         let mut failed = None;
@@ -57,7 +77,7 @@ impl Library {
                 }
             }
             if batch.len() >= BATCH {
-                if let Err(error) = self.write(dataset, job, &now, &batch) {
+                if let Err(error) = self.write(dataset, job, now, &batch, None) {
                     failed = Some(error);
                     return Ok(ControlFlow::Break(()));
                 }
@@ -69,20 +89,22 @@ impl Library {
         if let Some(error) = failed {
             return Err(error);
         }
-        self.write(dataset, job, &now, &batch)?;
         done.people += batch.len() as u64;
+        self.write(dataset, job, now, &batch, Some(done.people))?;
         Ok(done)
     }
 
-    /// Writes `people` in one transaction.
+    /// Writes `people` in one transaction; with `finished` (the job's people in all), also that
+    /// the job is in the library.
     fn write(
         &self,
         dataset: &str,
         job: i64,
         now: &str,
         people: &[Stored],
+        finished: Option<u64>,
     ) -> Result<(), LibraryError> {
-        if people.is_empty() {
+        if people.is_empty() && finished.is_none() {
             return Ok(());
         }
         let mut connection = self.store.lock();
@@ -90,7 +112,8 @@ impl Library {
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut held = transaction.prepare_cached(
-                "SELECT record, title, company, last_updated FROM people WHERE dataset = ?1 AND id = ?2",
+                "SELECT record, title, company, last_updated, last_collected_at FROM people \
+                 WHERE dataset = ?1 AND id = ?2",
             )?;
             let mut changed = transaction.prepare_cached(
                 "INSERT INTO library_changes (dataset, person_id, job_id, at, old_title, \
@@ -105,31 +128,39 @@ impl Library {
                      country, first_job, first_collected_at, last_job, last_collected_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)
                  ON CONFLICT (dataset, id) DO UPDATE SET
-                     record = excluded.record,
-                     last_updated = excluded.last_updated,
-                     name = excluded.name,
-                     title = excluded.title,
-                     company = excluded.company,
-                     country = excluded.country,
-                     last_job = excluded.last_job,
-                     last_collected_at = excluded.last_collected_at",
+                     record = iif(?11, excluded.record, people.record),
+                     last_updated = iif(?11, excluded.last_updated, people.last_updated),
+                     name = iif(?11, excluded.name, people.name),
+                     title = iif(?11, excluded.title, people.title),
+                     company = iif(?11, excluded.company, people.company),
+                     country = iif(?11, excluded.country, people.country),
+                     last_job = iif(?11, excluded.last_job, people.last_job),
+                     last_collected_at = iif(?11, excluded.last_collected_at, people.last_collected_at),
+                     first_job = iif(excluded.first_collected_at < people.first_collected_at, excluded.first_job, people.first_job),
+                     first_collected_at = iif(excluded.first_collected_at < people.first_collected_at, excluded.first_collected_at, people.first_collected_at)",
             )?;
             for person in people {
                 let before: Option<Held> = held
                     .query_row(params![dataset, person.id], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get(4)?,
+                        ))
                     })
                     .optional()?;
                 delivered.execute(params![job, dataset, person.id])?;
-                // An older copy (an earlier job's files read again) never replaces a newer one.
-                let older = before.as_ref().is_some_and(|(.., held)| {
-                    matches!((held, &person.last_updated), (Some(held), Some(new)) if new < held)
+                // This copy replaces the one held only if it is at least as new: by when it was
+                // collected (the import of an earlier download is not) and by the service's
+                // `last_updated` (an earlier job's files read again are not).
+                let newer = before.as_ref().is_none_or(|(.., updated, collected)| {
+                    now >= collected.as_str()
+                        && !matches!((updated, &person.last_updated), (Some(held), Some(new)) if new < held)
                 });
-                if older {
-                    continue;
-                }
-                if let Some((copy, title, company, _)) =
-                    before.filter(|(copy, ..)| *copy != person.record)
+                if let Some((copy, title, company, ..)) =
+                    before.filter(|(copy, ..)| newer && *copy != person.record)
                 {
                     let fields = changed_fields(&unpack(&copy)?, &person.line);
                     if !fields.is_empty() {
@@ -158,8 +189,17 @@ impl Library {
                     person.country,
                     job,
                     now,
+                    newer,
                 ])?;
             }
+        }
+        if let Some(people) = finished {
+            transaction.execute(
+                "INSERT INTO library_imports (job_id, at, people, note) VALUES (?1, ?2, ?3, NULL)
+                 ON CONFLICT (job_id) DO UPDATE SET at = excluded.at, people = excluded.people,
+                     note = NULL",
+                params![job, now_text(), i64::try_from(people).unwrap_or(i64::MAX)],
+            )?;
         }
         transaction.commit()?;
         Ok(())

@@ -7,17 +7,28 @@
 //! a list of ids are held ([`Library::lookup`]). "Forget this person" deletes the copy and keeps
 //! only that it happened ([`Library::forget`]).
 
+mod collections;
 mod copies;
+mod details;
+mod export;
 mod history;
+mod import;
+#[cfg(test)]
+mod import_tests;
 mod ingest;
 mod read;
 mod record;
+#[cfg(test)]
+mod screen_tests;
 mod search;
 mod split;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
+pub use details::{CollectedBy, PersonDetails};
+pub use export::{export_file_name, PeopleExported, PeopleSelection};
 pub use history::CopyChange;
+pub use import::ImportProgress;
 pub use ingest::Ingested;
 pub use read::Held;
 pub use search::{Count, Counts, Found, Page, PAGE_SIZE, TOP};
@@ -60,6 +71,9 @@ pub enum LibraryError {
         /// Why.
         reason: String,
     },
+    /// An export of people was asked for a selection that holds no one.
+    #[error("No one is selected, so nothing was exported.")]
+    NothingToExport,
 }
 
 impl Coded for LibraryError {
@@ -68,6 +82,7 @@ impl Coded for LibraryError {
             LibraryError::Store(error) => error.code(),
             LibraryError::Read(error) => error.code(),
             LibraryError::Copy { .. } => ErrorCode::Storage,
+            LibraryError::NothingToExport => ErrorCode::InvalidInput,
         }
     }
 }

@@ -20,7 +20,7 @@ pub struct Held {
 }
 
 /// What `library_events` calls forgetting a person.
-const FORGOTTEN: &str = "forgotten";
+pub(super) const FORGOTTEN: &str = "forgotten";
 
 impl Library {
     /// Which of `ids` the library holds in `dataset`, by id (each once). Built for a request's

@@ -13,9 +13,11 @@ pub const PAGE_SIZE: u32 = 100;
 pub const TOP: u32 = 20;
 
 /// A person as a search lists them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
 pub struct Found {
     /// The person's id at Coresignal.
+    #[ts(type = "number")]
     pub id: i64,
     /// Full name, when the record has one.
     pub name: Option<String>,
@@ -28,13 +30,16 @@ pub struct Found {
     /// When the app last collected the person (RFC 3339).
     pub last_collected_at: String,
     /// The job that last collected the person.
+    #[ts(type = "number")]
     pub last_job: i64,
 }
 
 /// One page of a search, with how many people match in all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export, rename = "LibraryPage")]
 pub struct Page {
     /// People matching the text, all pages together.
+    #[ts(type = "number")]
     pub total: u64,
     /// This page's number, from 1.
     pub page: u32,
@@ -45,16 +50,19 @@ pub struct Page {
 }
 
 /// How many matching people share a country, or a company.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
 pub struct Count {
     /// The country or company, as the records write it.
     pub value: String,
     /// How many matching people have it.
+    #[ts(type = "number")]
     pub people: u64,
 }
 
 /// The countries and the companies with the most matching people ([`TOP`] of each).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
 pub struct Counts {
     /// By country, the most people first, then by name.
     pub countries: Vec<Count>,
@@ -64,13 +72,13 @@ pub struct Counts {
 
 /// The condition on `people` shared by a search and its counts: `?1` is the dataset, `?2` the
 /// LIKE pattern or NULL for everyone. LIKE ignores the case of ASCII letters only.
-const MATCHING: &str = "dataset = ?1 AND (?2 IS NULL
+pub(super) const MATCHING: &str = "dataset = ?1 AND (?2 IS NULL
         OR name LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\'
         OR company LIKE ?2 ESCAPE '\\' OR country LIKE ?2 ESCAPE '\\')";
 
 /// The LIKE pattern for "holds `text`", its `%`, `_` and `\` taken literally; `None` (everyone)
 /// for no text or only spaces.
-fn pattern(text: Option<&str>) -> Option<String> {
+pub(super) fn pattern(text: Option<&str>) -> Option<String> {
     let text = text.map(str::trim).filter(|text| !text.is_empty())?;
     let mut pattern = String::with_capacity(text.len() + 2);
     pattern.push('%');

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 
-pub(super) fn sample_lines() -> Vec<String> {
+pub(crate) fn sample_lines() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/employees-sample.jsonl.gz");
     let mut text = String::new();
@@ -21,7 +21,7 @@ pub(super) fn sample_lines() -> Vec<String> {
 }
 
 /// A gzip JSON Lines file of `lines` in `dir`.
-pub(super) fn gzip(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
+pub(crate) fn gzip(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     let path = dir.join(name);
     let mut encoder = flate2::write::GzEncoder::new(
         std::fs::File::create(&path).unwrap(),
@@ -51,7 +51,7 @@ pub(super) fn setup() -> Setup {
     }
 }
 
-pub(super) fn id_of(line: &str) -> i64 {
+pub(crate) fn id_of(line: &str) -> i64 {
     serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
         .as_i64()
         .unwrap()
@@ -629,4 +629,40 @@ fn counts_by_country_and_company_follow_the_search() {
             companies: vec![],
         }
     );
+}
+
+/// A job of `mode` in `state`, named `name`, with `files` downloaded at `at` (a batch of `parent`
+/// when given): written as the engine leaves one, for the tests of deleting and importing.
+pub(crate) fn job_with_files(
+    store: &Store,
+    (name, state, parent): (&str, &str, Option<i64>),
+    files: &[PathBuf],
+    at: &str,
+) -> i64 {
+    let connection = store.lock();
+    connection
+        .execute(
+            "INSERT INTO jobs (mode, name, kind, state, fingerprint, credits_per_record, \
+             download_dir, created_at, updated_at, parent_id, request_id) \
+             VALUES ('practice', ?1, 'id_file', ?2, ?1, 1, '', ?3, ?3, ?4, 'req-' || ?1)",
+            rusqlite::params![name, state, at, parent],
+        )
+        .unwrap();
+    let job = connection.last_insert_rowid();
+    for (position, path) in files.iter().enumerate() {
+        connection
+            .execute(
+                "INSERT INTO job_files (job_id, position, server_name, local_name, state, path, \
+                 records, updated_at) VALUES (?1, ?2, ?3, ?3, 'done', ?4, 1, ?5)",
+                rusqlite::params![
+                    job,
+                    position as i64,
+                    path.file_name().unwrap().to_string_lossy(),
+                    path.display().to_string(),
+                    at
+                ],
+            )
+            .unwrap();
+    }
+    job
 }

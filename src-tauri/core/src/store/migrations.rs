@@ -241,6 +241,23 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (quote_id, position)
     ) WITHOUT ROWID;
     "#,
+    // 9 (deleting collections, importing earlier downloads): a deleted job keeps its row, so the
+    // credit ledger and "collected before" still count it; only the list hides it.
+    // `library_imports` says whose people went into the library (or why not), so the import of
+    // earlier downloads runs once per job; jobs that already have people there count as done.
+    r#"
+    ALTER TABLE jobs ADD COLUMN deleted_at TEXT;
+    CREATE TABLE library_imports (
+        job_id  INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        people  INTEGER,
+        note    TEXT
+    );
+    INSERT OR IGNORE INTO library_imports (job_id, at, people)
+        SELECT first_job, first_collected_at, NULL FROM people
+        UNION SELECT last_job, last_collected_at, NULL FROM people
+        UNION SELECT DISTINCT job_id, '', NULL FROM job_people;
+    "#,
 ];
 
 /// The newest schema version this build knows.

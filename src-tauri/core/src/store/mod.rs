@@ -7,6 +7,7 @@
 
 mod batches;
 mod credits;
+mod deleted;
 mod events;
 mod files;
 mod host;

@@ -77,7 +77,7 @@ impl Store {
              (SELECT coalesce(sum(records), 0) FROM job_files f WHERE f.job_id = jobs.id AND f.state = 'done'), \
              export_path IS NOT NULL, {paid} \
              FROM jobs INDEXED BY {index} \
-             WHERE mode = ?1 AND parent_id IS NULL AND updated_at >= coalesce(?2, '') AND id < coalesce(?3, 9223372036854775807) \
+             WHERE mode = ?1 AND parent_id IS NULL AND deleted_at IS NULL AND updated_at >= coalesce(?2, '') AND id < coalesce(?3, 9223372036854775807) \
              ORDER BY id DESC LIMIT coalesce(?4, -1)",
             paid = super::requests::PAID_AFTER_CANCEL
         ))?;

@@ -8,15 +8,23 @@ import type {
   ConnectionCheck,
   CreditLedger,
   CreditsPerProfile,
+  Counts,
+  Deleted,
+  ExportFormat,
   IdFilePick,
+  ImportProgress,
   ImportReport,
   JobDetail,
   JobRow,
   JobSummary,
   JobUpdate,
+  LibraryPage,
   Mode,
+  PeopleExported,
   PeoplePage,
   PeopleQuery,
+  PeopleSelection,
+  PersonDetails,
   Preview,
   PreviewQuote,
   ProxyPasswordChange,
@@ -212,6 +220,38 @@ export const importSearches = () => call<ImportReport | null>("import_searches")
 
 /** Checks that the service answers with the current key and proxy. */
 export const testConnection = () => call<ConnectionCheck>("test_connection");
+
+/** Deletes a finished collection from the list; without `keepPeople`, forgets the people only it brought. */
+export const deleteJob = (id: number, keepPeople: boolean) =>
+  call<Deleted>("delete_job", { id, keepPeople });
+
+/** Page `page` (from 1, 100 a page) of the people library, searched by name, title, company, country. */
+export const searchPeople = (text: string, page: number) =>
+  call<LibraryPage>("search_people", { text: text.trim() === "" ? null : text, page });
+
+/** The countries and companies with the most people the same search finds. */
+export const peopleCounts = (text: string) =>
+  call<Counts>("people_counts", { text: text.trim() === "" ? null : text });
+
+/** One person of the people library; null when no longer kept. */
+export const personDetails = (id: number) => call<PersonDetails | null>("person_details", { id });
+
+/** Forgets a person (deletes their copy; only a note that it happened is kept). */
+export const forgetPerson = (id: number) => call<boolean>("forget_person", { id });
+
+/** Asks where to save (in Rust), then writes the chosen people as a spreadsheet; null if cancelled. */
+export const exportPeople = (selection: PeopleSelection, format: ExportFormat) =>
+  call<PeopleExported | null>("export_people", { selection, format });
+
+/** How far the start-up import of earlier collections has come; null before it starts. */
+export const libraryImportStatus = () => call<ImportProgress | null>("library_import_status");
+
+/** Calls `handler` as the import of earlier collections moves on; returns a function that stops listening. */
+export async function onLibraryImport(
+  handler: (progress: ImportProgress) => void,
+): Promise<() => void> {
+  return listen<ImportProgress>("library-import", (event) => handler(event.payload));
+}
 
 /** Calls `handler` for every job update the engine emits; returns a function that stops listening. */
 export async function onJobUpdate(handler: (update: JobUpdate) => void): Promise<() => void> {

@@ -69,6 +69,11 @@ class JobsStore {
     this.fullAt = 0;
   }
 
+  /** A job deleted through this screen leaves the list (a refresh no longer returns it). */
+  remove(id: number): void {
+    this.list = this.list.filter((job) => job.id !== id);
+  }
+
   /** A job changed through this screen (submitted, cancelled, …): fetch it and reload views. */
   changed(id: number): void {
     this.bump(id);

@@ -1,7 +1,11 @@
 // A tiny in-memory router: the app has four screens and no URLs to share.
 
 export type Route =
-  { screen: "new" } | { screen: "jobs" } | { screen: "settings" } | { screen: "job"; id: number };
+  | { screen: "new" }
+  | { screen: "jobs" }
+  | { screen: "people" }
+  | { screen: "settings" }
+  | { screen: "job"; id: number };
 
 class Router {
   route = $state<Route>({ screen: "new" });
