@@ -4,7 +4,8 @@
 //! yields the same bytes for a given seed. The searchable *corpus* is a seeded set of ids
 //! ([`Corpus::build`]); ID-file requests may name any id that [`id_exists`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
@@ -482,7 +483,7 @@ pub(crate) struct Company {
     pub(crate) size: u64,
 }
 
-fn companies() -> &'static [Company] {
+pub(crate) fn companies() -> &'static [Company] {
     static TABLE: OnceLock<Vec<Company>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut rng = SplitMix::new(0xC0FF_EE00);
@@ -544,9 +545,24 @@ pub(crate) fn slugify(s: &str) -> String {
     out
 }
 
+/// A string of a record: borrowed from the word lists when generated, owned when changed.
+pub(crate) type Str = Cow<'static, str>;
+
 /// A list that is always empty in this corpus (awards, organizations, publications, patents).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct EmptyList;
+
+impl<'de> Deserialize<'de> for EmptyList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items = Vec::<serde::de::IgnoredAny>::deserialize(d)?;
+        match items.is_empty() {
+            true => Ok(EmptyList),
+            false => Err(serde::de::Error::custom(
+                "awards, organizations, publications and patents stay empty in the simulator",
+            )),
+        }
+    }
+}
 
 impl Serialize for EmptyList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -556,19 +572,19 @@ impl Serialize for EmptyList {
 }
 
 /// One `experience[]` item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Experience {
     pub(crate) company_id: u64,
-    pub(crate) company_name: &'static str,
+    pub(crate) company_name: Str,
     pub(crate) company_professional_network_url: String,
-    pub(crate) company_shorthand_name: &'static str,
-    pub(crate) company_website: &'static str,
-    pub(crate) company_industry: &'static str,
+    pub(crate) company_shorthand_name: Str,
+    pub(crate) company_website: Str,
+    pub(crate) company_industry: Str,
     pub(crate) company_size_employees_count: u64,
     pub(crate) title: String,
     pub(crate) description: String,
-    pub(crate) department: &'static str,
-    pub(crate) management_level: &'static str,
+    pub(crate) department: Str,
+    pub(crate) management_level: Str,
     pub(crate) date_from: String,
     pub(crate) date_to: Option<String>,
     pub(crate) duration: String,
@@ -578,9 +594,9 @@ pub(crate) struct Experience {
 }
 
 /// One `education[]` item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Education {
-    pub(crate) title: &'static str,
+    pub(crate) title: Str,
     pub(crate) major: String,
     pub(crate) institution_url: Option<String>,
     pub(crate) description: Option<String>,
@@ -590,24 +606,24 @@ pub(crate) struct Education {
 }
 
 /// One `languages[]` item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Language {
-    pub(crate) language: &'static str,
-    pub(crate) proficiency: &'static str,
+    pub(crate) language: Str,
+    pub(crate) proficiency: Str,
     pub(crate) order_in_profile: u64,
 }
 
 /// One `certifications[]` item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Certification {
-    pub(crate) name: &'static str,
-    pub(crate) issuer: &'static str,
+    pub(crate) name: Str,
+    pub(crate) issuer: Str,
     pub(crate) date_from: String,
     pub(crate) date_to: Option<String>,
 }
 
 /// One `recommendations[]` item.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Recommendation {
     pub(crate) recommendation: String,
     pub(crate) referee_name: String,
@@ -615,16 +631,16 @@ pub(crate) struct Recommendation {
 }
 
 /// A Clean Employee record, serialized in the service's field order.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Employee {
     pub(crate) id: u64,
     pub(crate) last_updated: String,
     pub(crate) is_deleted: u8,
     pub(crate) is_hidden: u8,
     pub(crate) full_name: String,
-    pub(crate) name_first: &'static str,
-    pub(crate) name_middle: Option<&'static str>,
-    pub(crate) name_last: &'static str,
+    pub(crate) name_first: Str,
+    pub(crate) name_middle: Option<Str>,
+    pub(crate) name_last: Str,
     pub(crate) websites_professional_network: String,
     pub(crate) shorthand_names: Vec<String>,
     pub(crate) picture_url: Option<String>,
@@ -635,18 +651,18 @@ pub(crate) struct Employee {
     pub(crate) job_title: String,
     pub(crate) description: String,
     pub(crate) company_id: u64,
-    pub(crate) company_name: &'static str,
-    pub(crate) company_website: &'static str,
-    pub(crate) company_industry: &'static str,
-    pub(crate) management_level: &'static str,
-    pub(crate) department: &'static str,
+    pub(crate) company_name: Str,
+    pub(crate) company_website: Str,
+    pub(crate) company_industry: Str,
+    pub(crate) management_level: Str,
+    pub(crate) department: Str,
     pub(crate) is_working: u8,
     pub(crate) is_decision_maker: u8,
     pub(crate) location_full: String,
     pub(crate) location_raw_address: String,
-    pub(crate) location_country: &'static str,
-    pub(crate) location_regions: Vec<&'static str>,
-    pub(crate) skills: Vec<&'static str>,
+    pub(crate) location_country: Str,
+    pub(crate) location_regions: Vec<Str>,
+    pub(crate) skills: Vec<Str>,
     pub(crate) experience: Vec<Experience>,
     pub(crate) education: Vec<Education>,
     pub(crate) languages: Vec<Language>,
@@ -688,16 +704,16 @@ impl Employee {
             job_title: &self.job_title,
             location_full: &self.location_full,
             location_raw_address: &self.location_raw_address,
-            location_country: self.location_country,
+            location_country: &self.location_country,
             connections_count: self.connections_count,
             follower_count: self.follower_count,
-            company_name: self.company_name,
+            company_name: &self.company_name,
             company_professional_network_url: self
                 .experience
                 .first()
                 .map(|e| e.company_professional_network_url.as_str()),
-            company_website: self.company_website,
-            company_industry: self.company_industry,
+            company_website: &self.company_website,
+            company_industry: &self.company_industry,
         }
     }
 
@@ -715,11 +731,11 @@ impl Employee {
 /// Months since year 0 of the simulated "today" (2025-06).
 const TODAY_MONTHS: u64 = 2025 * 12 + 5;
 
-fn ym(months: u64) -> String {
+pub(crate) fn ym(months: u64) -> String {
     format!("{:04}-{:02}", months / 12, months % 12 + 1)
 }
 
-fn duration_text(months: u64) -> String {
+pub(crate) fn duration_text(months: u64) -> String {
     let (y, m) = (months / 12, months % 12);
     match (y, m) {
         (0, m) => format!("{m} month{}", if m == 1 { "" } else { "s" }),
@@ -919,16 +935,16 @@ pub(crate) fn employee(seed: u64, id: u64) -> Employee {
         };
         experience.push(Experience {
             company_id: company.id,
-            company_name: &company.name,
+            company_name: company.name.as_str().into(),
             company_professional_network_url: format!("linkedin.com/company/{}", company.slug),
-            company_shorthand_name: &company.slug,
-            company_website: &company.website,
-            company_industry: company.industry,
+            company_shorthand_name: company.slug.as_str().into(),
+            company_website: company.website.as_str().into(),
+            company_industry: company.industry.into(),
             company_size_employees_count: company.size,
             description: description(&mut rng, &exp_title, &company.name, &skills),
             title: exp_title,
-            department: dept.name,
-            management_level: exp_level,
+            department: dept.name.into(),
+            management_level: exp_level.into(),
             date_from: ym(start),
             date_to: if current { None } else { Some(ym(end)) },
             duration: duration_text(months),
@@ -940,7 +956,7 @@ pub(crate) fn employee(seed: u64, id: u64) -> Employee {
     }
     let prev_company = experience
         .get(1)
-        .map(|e| e.company_name)
+        .map(|e| e.company_name.as_ref())
         .unwrap_or("Freelance");
 
     let edu_end_year = end / 12;
@@ -950,7 +966,7 @@ pub(crate) fn employee(seed: u64, id: u64) -> Employee {
             let title = rng.pick(INSTITUTIONS);
             let to = edu_end_year.saturating_sub(i * 3);
             Education {
-                title,
+                title: title.into(),
                 major: format!("{}, {}", rng.pick(DEGREES), rng.pick(MAJORS)),
                 institution_url: if rng.chance(70) {
                     Some(format!(
@@ -974,22 +990,25 @@ pub(crate) fn employee(seed: u64, id: u64) -> Employee {
 
     let native = native_language(country);
     let mut languages = vec![Language {
-        language: native,
-        proficiency: "Native or bilingual proficiency",
+        language: native.into(),
+        proficiency: "Native or bilingual proficiency".into(),
         order_in_profile: 1,
     }];
     if native != "English" {
         languages.push(Language {
-            language: "English",
-            proficiency: rng.pick(PROFICIENCIES),
+            language: "English".into(),
+            proficiency: rng.pick(PROFICIENCIES).into(),
             order_in_profile: 2,
         });
     }
 
     let certifications = if rng.chance(25) {
         vec![Certification {
-            name: rng.pick(CERTIFICATIONS),
-            issuer: &table[rng.below(table.len() as u64) as usize].name,
+            name: rng.pick(CERTIFICATIONS).into(),
+            issuer: table[rng.below(table.len() as u64) as usize]
+                .name
+                .as_str()
+                .into(),
             date_from: ym(TODAY_MONTHS - rng.range(1, 60)),
             date_to: None,
         }]
@@ -1030,9 +1049,9 @@ pub(crate) fn employee(seed: u64, id: u64) -> Employee {
         is_deleted: 0,
         is_hidden: 0,
         full_name,
-        name_first: first,
-        name_middle: middle,
-        name_last: last,
+        name_first: first.into(),
+        name_middle: middle.map(Cow::Borrowed),
+        name_last: last.into(),
         websites_professional_network: format!("https://www.linkedin.com/in/{slug}"),
         shorthand_names: vec![slug],
         picture_url: if rng.chance(60) {
@@ -1047,11 +1066,11 @@ pub(crate) fn employee(seed: u64, id: u64) -> Employee {
         job_title,
         description,
         company_id: current_company.id,
-        company_name,
-        company_website: &current_company.website,
-        company_industry: current_company.industry,
-        management_level: level,
-        department: dept.name,
+        company_name: company_name.into(),
+        company_website: current_company.website.as_str().into(),
+        company_industry: current_company.industry.into(),
+        management_level: level.into(),
+        department: dept.name.into(),
         is_working,
         is_decision_maker: u8::from(matches!(
             level,
@@ -1066,9 +1085,9 @@ pub(crate) fn employee(seed: u64, id: u64) -> Employee {
         )),
         location_full,
         location_raw_address,
-        location_country: country,
-        location_regions: vec![world],
-        skills,
+        location_country: country.into(),
+        location_regions: vec![world.into()],
+        skills: skills.into_iter().map(Cow::Borrowed).collect(),
         experience,
         education,
         languages,

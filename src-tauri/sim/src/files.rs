@@ -1,6 +1,7 @@
 //! Result files: writing gzip JSON Lines to disk, byte ranges, and streaming from disk.
 
 use crate::corpus::employee;
+use crate::people::Overlay;
 use bytes::Bytes;
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -63,14 +64,16 @@ pub fn hostile_names() -> Vec<String> {
     ]
 }
 
-/// Writes the records of `ids` into gzip JSON Lines files of at most `per_file` records each,
-/// under `dir` (created). Returns the files in order, named by [`part_name`].
+/// Writes the records of `ids` (as `people` has them; one the service no longer has is left out)
+/// into gzip JSON Lines files of at most `per_file` records each, under `dir` (created). Returns the
+/// files in order, named by [`part_name`].
 pub(crate) fn write_parts(
     dir: &Path,
     seed: u64,
     ids: &[u64],
     per_file: usize,
     hostile: bool,
+    people: &Overlay,
 ) -> io::Result<Vec<StoredFile>> {
     std::fs::create_dir_all(dir)?;
     let job = uuid::Uuid::new_v4().to_string();
@@ -79,8 +82,8 @@ pub(crate) fn write_parts(
         let path = dir.join(format!("part-{index:05}.json.gz"));
         let file = std::fs::File::create(&path)?;
         let mut gz = GzEncoder::new(io::BufWriter::new(file), Compression::fast());
-        for &id in chunk {
-            gz.write_all(employee(seed, id).to_json_line().as_bytes())?;
+        for record in chunk.iter().filter_map(|&id| people.record(seed, id)) {
+            gz.write_all(record.to_json_line().as_bytes())?;
             gz.write_all(b"\n")?;
         }
         gz.finish()?.flush()?;
@@ -321,7 +324,7 @@ mod tests {
     #[test]
     fn parts_split_and_gunzip() {
         let dir = temp("parts");
-        let files = write_parts(&dir, 1, &[5, 6, 7, 8, 9], 2, false).unwrap();
+        let files = write_parts(&dir, 1, &[5, 6, 7, 8, 9], 2, false, &Overlay::default()).unwrap();
         assert_eq!(files.len(), 3);
         let mut text = String::new();
         flate2::read::GzDecoder::new(std::fs::File::open(&files[2].path).unwrap())

@@ -29,6 +29,19 @@
 //! Errors are flat `{"detail": "..."}`. Control endpoints live under `/_sim` (see [`admin`]), served
 //! only when [`SimConfig::control_routes`] is on (never in the app's Practice mode).
 //!
+//! | Control call | In process | Does |
+//! |---|---|---|
+//! | `GET /_sim/health` | — | `{"ok", "corpus_size", "seed"}` |
+//! | `GET`/`PUT /_sim/faults` | [`Simulator::faults`], [`Simulator::set_faults`] | the [`Faults`] in force |
+//! | `GET /_sim/credits`, `PUT /_sim/credits/{key}` | [`Simulator::credits`], [`Simulator::set_credits`] | balances |
+//! | `GET /_sim/clock`, `POST /_sim/clock/advance` | [`Simulator::today`], [`Simulator::advance_clock`] | the simulated clock and day |
+//! | `GET /_sim/requests` | [`Simulator::requests`] | every data request |
+//! | `GET`/`DELETE /_sim/calls` | [`Simulator::calls`], [`Simulator::clear_calls`] | the call log |
+//! | `POST /_sim/fixtures/big-file` | [`Simulator::create_big_file_request`] | a ready request with a big file |
+//! | `GET /_sim/people/{id}` | [`Simulator::person`] | a [`Person`] as the service has them now |
+//! | `PUT /_sim/people/{id}` | [`Simulator::change_person`] | changes a person from now on (`last_updated` becomes today), or adds them to / takes them out of the searchable corpus (`in_corpus`) |
+//! | `DELETE /_sim/people/{id}` | [`Simulator::delete_person`] | the service no longer has the person |
+//!
 //! ## Which records exist
 //!
 //! Every record is generated deterministically from `(seed, id)`. **Every id from 1 to
@@ -37,12 +50,19 @@
 //! a test gets an ID file that matches nothing. The *searchable* corpus (what ES DSL, search and
 //! preview see) is `corpus_size` ids drawn from that range with the seed: the default 20,000 is big
 //! enough for `match_all` to exceed 10,000, and a word like "Python" matches about a tenth of it.
+//! Generated `last_updated` dates fall between 2024-07 and 2025-06.
+//!
+//! Tests change that over time with the people calls above ([`admin`] says what a change does): a
+//! changed record (dated the simulated day), a deleted person (gone from search, ID files and
+//! charges), a person added to or taken out of the searchable corpus. Search, preview and every
+//! request settled afterwards see the same people.
 //!
 //! ## Lifecycle of a data request
 //!
 //! A request is ready `processing_time` after its POST on the simulated clock
 //! ([`Simulator::advance_clock`] moves it forward). It settles on the first poll after that: then it
-//! is charged once (`records × credits_per_record`), its files are written, and it is listed. If the
+//! is charged once (`records × credits_per_record`, counting only the people the service still has
+//! then), its files are written, and it is listed. If the
 //! account cannot pay, the poll answers 402 and nothing is charged; a poll after a top-up delivers.
 //! Requests older than `retention` (30 days) answer 404. Two ES DSL requests are *identical* when
 //! key, ES body, `limit` and `webhook_url` are equal; the second answers 409 while the first has
@@ -59,14 +79,17 @@
 //!
 //! - **What**: every data request (id, kind, key, counts, `limit`, `webhook_url`, the canonical body
 //!   of the 409 rule, state, charged credits, creation and ready times, result files, and the ids
-//!   still to deliver while unsettled), every key's balance, and the clock's total advance. The call
-//!   log, rate-limit buckets and faults are not saved (faults come from the config).
+//!   still to deliver while unsettled), every key's balance, the clock's total advance, and the
+//!   people changed by the control calls. The call log, rate-limit buckets and faults are not saved
+//!   (faults come from the config).
 //! - **Where**: `<data_dir>/state.json`, next to the result files (`requests/<id>/`, paths saved
 //!   relative to the folder). It is `{"version": 1, "clock_offset_ms": n, "credits": {key: n},
-//!   "requests": [...]}`; each request is its [`RequestInfo`] fields plus `ready_at_ms`,
-//!   `canonical`, `ids` (omitted once settled) and `stored` (`[{name, path, size}]`).
+//!   "requests": [...], "people": {...}}`; each request is its [`RequestInfo`] fields plus
+//!   `ready_at_ms`, `canonical`, `ids` (omitted once settled) and `stored` (`[{name, path, size}]`);
+//!   `people` (omitted when empty; files without it read as no changes) maps an id to
+//!   `{"in_corpus": bool, "deleted"?: true, "record"?: {...the changed record}}`.
 //! - **When**: after each change that matters — a request created (before the POST is answered),
-//!   settled or charged, a balance changed, the clock advanced — written to `state.json.tmp`,
+//!   settled or charged, a balance changed, the clock advanced, a person changed — written to `state.json.tmp`,
 //!   synced, and renamed over `state.json`. A request being settled is saved uncharged (its files
 //!   are not written yet), so a crash mid-settle settles it again after the restart.
 //! - **Time**: times are saved as UNIX milliseconds on the simulated clock, so a request created
@@ -87,6 +110,7 @@ mod dsl;
 mod error;
 mod faults;
 mod files;
+mod people;
 mod persist;
 mod routes;
 mod state;
@@ -96,6 +120,7 @@ pub use corpus::{id_exists, MAX_ID, MIN_ID};
 pub use dsl::{MAX_CLAUSES, MAX_QUERY_CHARS};
 pub use faults::{Faults, Group, PerGroup};
 pub use files::hostile_names;
+pub use people::Person;
 pub use state::{CallRecord, Endpoint, RequestInfo, RequestKind, RequestState, MAX_RECORDS};
 
 use axum::extract::DefaultBodyLimit;
@@ -205,6 +230,35 @@ impl Simulator {
     /// folder, so the advance outlives a restart.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.advance_clock(by);
+    }
+
+    /// The simulated day, `yyyy-mm-dd`: the `last_updated` a change gets.
+    pub fn today(&self) -> String {
+        self.shared.today().ymd()
+    }
+
+    /// Changes a person from now on (search, preview, later deliveries), as
+    /// `PUT /_sim/people/{id}` does: `changes` is a JSON object of top-level record fields, plus
+    /// `in_corpus` (whether searches find them) optionally; see [`admin`]. Saved at once with a
+    /// data folder. Fails with the reason (no such id, unknown field, wrong type).
+    pub fn change_person(&self, id: u64, changes: serde_json::Value) -> Result<Person, String> {
+        self.shared
+            .change_person(id, &changes)
+            .map_err(|e| match e {
+                people::ChangeError::NoSuchId => format!("no person can have the id {id}"),
+                people::ChangeError::Invalid(why) => why,
+            })
+    }
+
+    /// Removes a person from the service: no search finds them, no request delivers or charges
+    /// them. False if the service did not have them. Saved at once with a data folder.
+    pub fn delete_person(&self, id: u64) -> bool {
+        self.shared.delete_person(id)
+    }
+
+    /// The person as the service has them now (`None`: deleted, or no such id).
+    pub fn person(&self, id: u64) -> Option<Person> {
+        self.shared.people.get(&self.shared.corpus, id)
     }
 
     /// Every data request created, in creation order.

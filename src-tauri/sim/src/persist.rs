@@ -28,6 +28,22 @@ pub(crate) struct StateFile {
     pub(crate) credits: BTreeMap<String, i64>,
     /// Every data request, in creation order.
     pub(crate) requests: Vec<SavedRequest>,
+    /// People changed, deleted, added or removed by the control calls (absent in older files).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) people: BTreeMap<u64, SavedPerson>,
+}
+
+/// One person who differs from the generated service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SavedPerson {
+    /// Whether searches find them.
+    pub(crate) in_corpus: bool,
+    /// The service no longer has them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) deleted: bool,
+    /// The changed record; absent when it is as generated (or deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) record: Option<serde_json::Value>,
 }
 
 /// One data request as saved. Times are UNIX milliseconds on the simulated clock.
@@ -182,6 +198,26 @@ mod tests {
                     size: 123,
                 }],
             }],
+            people: [
+                (
+                    7,
+                    SavedPerson {
+                        in_corpus: true,
+                        deleted: false,
+                        record: Some(serde_json::json!({"id": 7})),
+                    },
+                ),
+                (
+                    8,
+                    SavedPerson {
+                        in_corpus: false,
+                        deleted: true,
+                        record: None,
+                    },
+                ),
+            ]
+            .into_iter()
+            .collect(),
         }
     }
 
@@ -196,6 +232,15 @@ mod tests {
         let text = std::fs::read_to_string(dir.join(FILE_NAME)).unwrap();
         assert!(text.starts_with("{\"version\":1,"), "{text}");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_from_before_people_were_kept_still_reads() {
+        let mut old = serde_json::to_value(sample()).unwrap();
+        old.as_object_mut().unwrap().remove("people");
+        let state = decode(old.to_string().as_bytes()).unwrap();
+        assert!(state.people.is_empty());
+        assert_eq!(state.requests, sample().requests);
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! (API key, rate limit, faults, common headers, call log).
 
 use crate::config::PendingStyle;
-use crate::corpus::id_exists;
 use crate::dsl;
 use crate::error::ApiError;
 use crate::faults::Group;
@@ -324,9 +323,10 @@ async fn submit_id_file(
     check_data_format(data_format.as_deref())?;
     let webhook_url = check_webhook(webhook.as_deref())?;
     let mut seen = std::collections::HashSet::new();
+    let people = s.people.overlay();
     let ids: Vec<u64> = parse_ids(&file)?
         .into_iter()
-        .filter(|id| id_exists(*id) && seen.insert(*id))
+        .filter(|id| people.exists(*id) && seen.insert(*id))
         .collect();
     let info = s
         .create_request(NewRequest {

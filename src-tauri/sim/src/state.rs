@@ -8,6 +8,7 @@ use crate::dsl::{self, Query};
 use crate::error::ApiError;
 use crate::faults::{self, Faults, Group};
 use crate::files::{self, StoredFile};
+use crate::people::{Overlay, People};
 use crate::persist::{self, Persister, SavedRequest, StateFile};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -229,6 +230,8 @@ enum Step {
         ids: Vec<u64>,
         dir: PathBuf,
         hostile: bool,
+        /// The people as they are at the charge, so the files hold what was charged.
+        people: Overlay,
     },
 }
 
@@ -302,6 +305,8 @@ pub(crate) struct Shared {
     pub(crate) config: SimConfig,
     pub(crate) corpus: Arc<Corpus>,
     pub(crate) data_dir: DataDir,
+    /// People changed, deleted or added by the control calls.
+    pub(crate) people: People,
     started: Instant,
     /// The wall clock when `started` was taken, since the UNIX epoch.
     epoch: Duration,
@@ -328,13 +333,16 @@ impl Shared {
         let persister = data_dir
             .persistent()
             .then(|| Persister::new(&data_dir.path));
-        if let Some(saved) = persister.as_ref().and_then(Persister::load) {
+        let people = People::default();
+        if let Some(mut saved) = persister.as_ref().and_then(Persister::load) {
+            people.restore(corpus.seed, std::mem::take(&mut saved.people));
             restore(&mut inner, saved, &data_dir.path);
         }
         Shared {
             config,
             corpus,
             data_dir,
+            people,
             started: Instant::now(),
             epoch: Duration::from_millis(persist::unix_ms()),
             inner: Mutex::new(inner),
@@ -361,12 +369,13 @@ impl Shared {
                 .into_iter()
                 .map(|r| r.saved(&self.data_dir.path))
                 .collect(),
+            people: self.people.saved(),
         }
     }
 
     /// Writes the state file (blocking; a no-op without a configured data folder). A failure is
     /// logged: the simulator keeps serving from memory.
-    fn save(&self) {
+    pub(crate) fn save(&self) {
         let Some(persister) = &self.persister else {
             return;
         };
@@ -557,13 +566,13 @@ impl Shared {
 
     // --- search ---------------------------------------------------------------------------
 
-    /// Ids of corpus records matching `query`, ascending (evaluated off the async workers).
+    /// Ids of searchable records matching `query`, ascending (evaluated off the async workers).
     pub(crate) async fn search(&self, query: Query) -> Vec<u64> {
-        let corpus = self.corpus.clone();
+        let (corpus, people) = (self.corpus.clone(), self.people.overlay());
         let run = move || {
-            corpus
-                .records
-                .iter()
+            people
+                .searchable(&corpus.records)
+                .into_iter()
                 .filter(|r| dsl::matches(&query, *r))
                 .map(|r| r.id)
                 .collect()
@@ -573,11 +582,11 @@ impl Shared {
 
     /// Up to `n` preview records matching `query`.
     pub(crate) async fn preview(&self, query: Query, n: usize) -> Vec<serde_json::Value> {
-        let corpus = self.corpus.clone();
+        let (corpus, people) = (self.corpus.clone(), self.people.overlay());
         let run = move || {
-            corpus
-                .records
-                .iter()
+            people
+                .searchable(&corpus.records)
+                .into_iter()
                 .filter(|r| dsl::matches(&query, *r))
                 .take(n)
                 .filter_map(|r| serde_json::to_value(r.preview()).ok())
@@ -690,7 +699,12 @@ impl Shared {
                 }
                 result
             }
-            Step::Write { ids, dir, hostile } => {
+            Step::Write {
+                ids,
+                dir,
+                hostile,
+                people,
+            } => {
                 // Settled in a task of its own: a client that gives up on this poll (a timeout
                 // closes the connection and drops this future) must not leave the request
                 // "finalizing" for ever; the next poll finds it ready.
@@ -699,7 +713,7 @@ impl Shared {
                 let id = id.to_owned();
                 let settle = tokio::spawn(async move {
                     let written = tokio::task::spawn_blocking(move || {
-                        files::write_parts(&dir, seed, &ids, per_file, hostile)
+                        files::write_parts(&dir, seed, &ids, per_file, hostile, &people)
                     })
                     .await
                     .map_err(std::io::Error::other)
@@ -743,12 +757,21 @@ impl Shared {
             return answer(Ok(Poll::Pending));
         }
         let key = r.info.key.clone();
-        let (matched, count) = (r.info.matched, r.ids.len());
+        // Only the people the service still has are delivered and charged.
+        let people = self.people.overlay();
+        let too_many = r.ids.is_empty();
+        let ids: Vec<u64> = r
+            .ids
+            .iter()
+            .copied()
+            .filter(|&i| people.exists(i))
+            .collect();
+        let (matched, count) = (r.info.matched, ids.len());
         let cost = count as i64 * self.config.credits_per_record;
         let balance = inner.credits.get(&key).copied().unwrap_or(0);
-        let failure = if matched == 0 {
+        let failure = if matched == 0 || (count == 0 && !too_many) {
             Some((RequestState::NoMatch, self.no_match()))
-        } else if count == 0 {
+        } else if too_many {
             Some((RequestState::TooManyMatches, Self::too_many()))
         } else if balance < cost {
             Some((
@@ -769,12 +792,14 @@ impl Shared {
         }
         r.finalizing = true;
         r.info.charged = cost;
-        let ids = r.ids.clone();
+        r.info.record_count = count;
+        r.ids.clone_from(&ids);
         *inner.credits.entry(key).or_insert(0) -= cost;
         Ok(Step::Write {
             ids,
             dir: self.data_dir.path.join("requests").join(id),
             hostile,
+            people,
         })
     }
 

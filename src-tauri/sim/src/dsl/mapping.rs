@@ -76,39 +76,45 @@ impl Doc for Employee {
             "is_working" => num(self.is_working),
             "is_decision_maker" => num(self.is_decision_maker),
             "full_name" => text(&self.full_name),
-            "name_first" => text(self.name_first),
-            "name_middle" => opt_text(self.name_middle),
-            "name_last" => text(self.name_last),
+            "name_first" => text(&self.name_first),
+            "name_middle" => opt_text(self.name_middle.as_deref()),
+            "name_last" => text(&self.name_last),
             "full_name.exact" => kw(&self.full_name),
-            "name_first.exact" => kw(self.name_first),
-            "name_middle.exact" => opt_kw(self.name_middle),
-            "name_last.exact" => kw(self.name_last),
+            "name_first.exact" => kw(&self.name_first),
+            "name_middle.exact" => opt_kw(self.name_middle.as_deref()),
+            "name_last.exact" => kw(&self.name_last),
             "headline" => text(&self.headline),
             "generated_headline" => text(&self.generated_headline),
             "job_title" => text(&self.job_title),
             "description" => text(&self.description),
-            "company_name" => text(self.company_name),
-            "company_industry" => text(self.company_industry),
+            "company_name" => text(&self.company_name),
+            "company_industry" => text(&self.company_industry),
             "location_full" => text(&self.location_full),
             "location_raw_address" => text(&self.location_raw_address),
             "last_updated" => kw(&self.last_updated),
             "websites_professional_network" => kw(&self.websites_professional_network),
             "picture_url" => opt_kw(self.picture_url.as_deref()),
-            "company_website" => kw(self.company_website),
-            "management_level" => kw(self.management_level),
-            "department" => kw(self.department),
-            "location_country" => kw(self.location_country),
+            "company_website" => kw(&self.company_website),
+            "management_level" => kw(&self.management_level),
+            "department" => kw(&self.department),
+            "location_country" => kw(&self.location_country),
             "location_regions" => (
                 Kind::Keyword,
-                self.location_regions.iter().map(|s| Val::Str(s)).collect(),
+                self.location_regions
+                    .iter()
+                    .map(|s| Val::Str(s.as_ref()))
+                    .collect(),
             ),
             "skills" => (
                 Kind::Keyword,
-                self.skills.iter().map(|s| Val::Str(s)).collect(),
+                self.skills.iter().map(|s| Val::Str(s.as_ref())).collect(),
             ),
             "shorthand_names" => (
                 Kind::Keyword,
-                self.shorthand_names.iter().map(|s| Val::Str(s)).collect(),
+                self.shorthand_names
+                    .iter()
+                    .map(|s| Val::Str(s.as_ref()))
+                    .collect(),
             ),
             _ => return None,
         })
@@ -153,19 +159,19 @@ impl Doc for Experience {
             "experience.company_size_employees_count" => int(self.company_size_employees_count),
             "experience.duration_months" => int(self.duration_months),
             "experience.order_in_profile" => int(self.order_in_profile),
-            "experience.company_name" => text(self.company_name),
-            "experience.company_industry" => text(self.company_industry),
+            "experience.company_name" => text(&self.company_name),
+            "experience.company_industry" => text(&self.company_industry),
             "experience.title" => text(&self.title),
             "experience.description" => text(&self.description),
-            "experience.management_level" => text(self.management_level),
+            "experience.management_level" => text(&self.management_level),
             "experience.duration" => text(&self.duration),
             "experience.location" => text(&self.location),
             "experience.company_professional_network_url" => {
                 kw(&self.company_professional_network_url)
             }
-            "experience.company_shorthand_name" => kw(self.company_shorthand_name),
-            "experience.company_website" => kw(self.company_website),
-            "experience.department" => kw(self.department),
+            "experience.company_shorthand_name" => kw(&self.company_shorthand_name),
+            "experience.company_website" => kw(&self.company_website),
+            "experience.department" => kw(&self.department),
             "experience.date_from" => kw(&self.date_from),
             "experience.date_to" => opt_kw(self.date_to.as_deref()),
             _ => return None,
@@ -188,7 +194,7 @@ impl Doc for Experience {
 impl Doc for Education {
     fn field(&self, name: &str) -> Option<Field<'_>> {
         Some(match name {
-            "education.title" => text(self.title),
+            "education.title" => text(&self.title),
             "education.major" => text(&self.major),
             "education.description" => opt_text(self.description.as_deref()),
             "education.institution_url" => opt_kw(self.institution_url.as_deref()),
@@ -215,8 +221,8 @@ impl Doc for Education {
 impl Doc for Language {
     fn field(&self, name: &str) -> Option<Field<'_>> {
         Some(match name {
-            "languages.language" => text(self.language),
-            "languages.proficiency" => text(self.proficiency),
+            "languages.language" => text(&self.language),
+            "languages.proficiency" => text(&self.proficiency),
             "languages.order_in_profile" => int(self.order_in_profile),
             _ => return None,
         })
@@ -234,8 +240,8 @@ impl Doc for Language {
 impl Doc for Certification {
     fn field(&self, name: &str) -> Option<Field<'_>> {
         Some(match name {
-            "certifications.name" => text(self.name),
-            "certifications.issuer" => text(self.issuer),
+            "certifications.name" => text(&self.name),
+            "certifications.issuer" => text(&self.issuer),
             "certifications.date_from" => kw(&self.date_from),
             "certifications.date_to" => opt_kw(self.date_to.as_deref()),
             _ => return None,

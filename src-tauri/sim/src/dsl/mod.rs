@@ -668,7 +668,7 @@ mod tests {
         e.full_name = "Zoë O'Brien-Smith".into();
         e.job_title = "Senior Data Engineer".into();
         e.description = "Builds Python data pipelines.\nLoves \"Rust\", SQL".into();
-        e.location_country = "Lithuania";
+        e.location_country = "Lithuania".into();
         e.follower_count = 445;
         e.last_updated = "2025-05-12".into();
         e.experience.truncate(1);
@@ -783,9 +783,9 @@ mod tests {
             employee(1, 2).experience.remove(0),
         ];
         e.experience[0].title = "Chef".into();
-        e.experience[0].company_name = "Acme";
+        e.experience[0].company_name = "Acme".into();
         e.experience[1].title = "Baker".into();
-        e.experience[1].company_name = "Globex";
+        e.experience[1].company_name = "Globex".into();
         let q = |a: &str, b: &str| {
             parse_query(
                 &json!({"nested": {"path": "experience", "query": {"bool": {"must": [
