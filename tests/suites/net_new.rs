@@ -499,3 +499,131 @@ async fn an_update_buys_the_changed_and_says_what_changed_on_the_page_and_in_the
         "{text}"
     );
 }
+
+/// A search for people whose current title says Python.
+fn python_titles() -> collect_core::jobs::NewJob {
+    let query = collect_core::query::parse_query(
+        r#"{"query": {"query_string": {"query": "Python", "default_field": "job_title"}}}"#,
+    )
+    .unwrap();
+    query_job(query, None)
+}
+
+/// The first page of ids everyone in the simulator's searchable corpus.
+async fn corpus_ids(harness: &Harness) -> Vec<i64> {
+    reqwest::Client::new()
+        .post(format!(
+            "{}/v2/employee_clean/search/es_dsl",
+            harness.sim.base_url()
+        ))
+        .header("apikey", DEFAULT_PRACTICE_KEY)
+        .json(&serde_json::json!({"query": {"match_all": {}}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_update_after_people_changed_at_the_service_lists_who_joined_left_and_changed_job() {
+    let harness = Harness::start(quick_sim()).await;
+    let first = submit_job(&harness.engine, python_titles()).await.unwrap();
+    let _scheduler = Scheduler::start(&harness.engine);
+    wait_for_state(&harness.engine, first.id, JobState::Downloaded).await;
+    let before = downloaded_ids(&harness, first.id);
+    assert!(before.len() > 3, "{} people", before.len());
+    let mut held = before.iter().copied();
+    let (leaver, mover) = (held.next().unwrap(), held.next().unwrap());
+    let joiner = corpus_ids(&harness)
+        .await
+        .into_iter()
+        .find(|id| !before.contains(id))
+        .unwrap();
+
+    // At the service: one stops being a Python person, one moves company, one becomes one.
+    harness
+        .sim
+        .advance_clock(std::time::Duration::from_secs(86_400));
+    let changes = [
+        (leaver, serde_json::json!({"job_title": "Accountant"})),
+        (
+            mover,
+            serde_json::json!({"company_name": "Globex Labs S.A."}),
+        ),
+        (joiner, serde_json::json!({"job_title": "Python Developer"})),
+    ];
+    for (id, change) in changes {
+        harness.sim.change_person(id as u64, change).unwrap();
+    }
+
+    let quote = harness.engine.quote_update(first.id).await.unwrap();
+    let split = quote.split.clone().unwrap();
+    assert_eq!((split.new, split.changed), (1, 1), "{}", quote.question);
+    assert_eq!(split.held as usize, before.len() - 2);
+    let job = harness.engine.submit(quote.id, false).await.unwrap();
+    assert_eq!(sent_ids(&harness, job.id), BTreeSet::from([mover, joiner]));
+    wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
+
+    let changed = harness.engine.what_changed(job.id).unwrap().unwrap();
+    let ids = |people: &[collect_core::jobs::PersonChange]| -> Vec<i64> {
+        people.iter().map(|person| person.id).collect()
+    };
+    assert_eq!(ids(&changed.joined), vec![joiner]);
+    assert_eq!(ids(&changed.left), vec![leaver]);
+    assert_eq!(ids(&changed.changed_job), vec![mover]);
+    let detail = changed.changed_job[0].detail.as_deref().unwrap();
+    assert!(detail.ends_with("at Globex Labs S.A."), "{detail}");
+    assert!(
+        changed
+            .summary
+            .ends_with(": 1 joined, 1 left, 1 changed job."),
+        "{}",
+        changed.summary
+    );
+    // The quote's new + changed is what the service charged.
+    let request = harness.sim.requests().into_iter().last().unwrap();
+    assert_eq!(request.record_count, 2);
+}
+
+#[tokio::test]
+async fn a_person_the_service_no_longer_has_is_quoted_but_not_charged() {
+    let harness = Harness::start(quick_sim()).await;
+    let ids = |list: &[u64]| {
+        let text: String = list.iter().map(|id| format!("{id}\n")).collect();
+        let report = collect_core::ids::parse_id_list(text.as_bytes()).unwrap();
+        collect_core::jobs::NewJob {
+            name: Some("list".into()),
+            request: collect_core::jobs::JobRequest::Ids {
+                report,
+                source_file: None,
+                split: false,
+            },
+            webhook_url: None,
+        }
+    };
+    let first = submit_job(&harness.engine, ids(&[1_001, 1_002]))
+        .await
+        .unwrap();
+    let _scheduler = Scheduler::start(&harness.engine);
+    wait_for_state(&harness.engine, first.id, JobState::Downloaded).await;
+    assert!(harness.sim.delete_person(1_005));
+
+    let quote = harness
+        .engine
+        .quote(&ids(&[1_001, 1_002, 1_003, 1_004, 1_005]))
+        .await
+        .unwrap();
+    let split = quote.split.clone().unwrap();
+    assert_eq!((split.new, split.changed, split.held), (3, 0, 2));
+    let balance = harness.sim.credits(DEFAULT_PRACTICE_KEY).unwrap();
+    let job = harness.engine.submit(quote.id, false).await.unwrap();
+    wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
+    let charged = balance - harness.sim.credits(DEFAULT_PRACTICE_KEY).unwrap();
+    assert_eq!(
+        u64::try_from(charged).unwrap(),
+        quote.credits - u64::from(quote.credits_per_record),
+        "one profile fewer than quoted: the service no longer has it"
+    );
+}
