@@ -20,9 +20,11 @@
 
 #[path = "common.rs"]
 mod common;
+#[path = "sample.rs"]
+mod sample;
 
 use common::{peak_kib, run_bench, BenchResult, MIB};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -68,18 +70,7 @@ fn child(args: &[String]) -> BenchResult<()> {
 /// `count` records made from the sample's, each with its own id, in files of [`PER_FILE`];
 /// returns the files and the decompressed size.
 fn make_inputs(dir: &Path, count: usize) -> BenchResult<(Vec<PathBuf>, u64)> {
-    let sample =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/employees-sample.jsonl.gz");
-    let reader = BufReader::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(
-        sample,
-    )?));
-    let mut records = Vec::new();
-    for line in reader.lines() {
-        let line = line?;
-        if !line.trim().is_empty() {
-            records.push(serde_json::from_str::<serde_json::Value>(&line)?);
-        }
-    }
+    let records = sample::sample_records()?;
     std::fs::create_dir_all(dir)?;
     let (mut files, mut bytes) = (Vec::new(), 0u64);
     for (part, start) in (0..count).step_by(PER_FILE).enumerate() {

@@ -14,8 +14,11 @@
 
 #![allow(missing_docs)]
 
+#[path = "sample.rs"]
+mod sample;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -56,7 +59,7 @@ fn run() -> BenchResult<()> {
 }
 
 fn measure(work: &Path, people: usize) -> BenchResult<()> {
-    let sample = sample_records()?;
+    let sample = sample::sample_records()?;
     let database = work.join("library.sqlite3");
     let store = Store::open(&database)?;
     let library = Library::new(store.clone());
@@ -158,22 +161,6 @@ fn median_ms(mut run: impl FnMut() -> BenchResult<()>) -> BenchResult<f64> {
     }
     times.sort_by(f64::total_cmp);
     Ok(times[2])
-}
-
-fn sample_records() -> BenchResult<Vec<serde_json::Value>> {
-    let sample =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/employees-sample.jsonl.gz");
-    let reader = BufReader::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(
-        sample,
-    )?));
-    let mut records = Vec::new();
-    for line in reader.lines() {
-        let line = line?;
-        if !line.trim().is_empty() {
-            records.push(serde_json::from_str(&line)?);
-        }
-    }
-    Ok(records)
 }
 
 /// Writes the people `range` (their ids counted from [`FIRST_ID`]) as JSON Lines at `path`.

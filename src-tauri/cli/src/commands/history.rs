@@ -5,7 +5,7 @@ use collect_core::store::JobRow;
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
 
-use super::submit::{confirmed, Answers};
+use super::submit::confirm_and_send;
 use crate::context::Context;
 use crate::output::{Output, Report};
 use crate::Command;
@@ -114,19 +114,14 @@ pub(super) async fn send_again(
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let quote = engine.send_again(id).await?;
-    let confirmation = confirmed(
+    let row = confirm_and_send(
         &engine,
         &quote,
-        Answers {
-            again: true,
-            yes,
-            yes_over_cap,
-            max_credits,
-            skipped: "",
-        },
+        true,
+        (yes, yes_over_cap, max_credits),
         output,
-    )?;
-    let row = engine.submit_confirmed(quote.id, confirmation).await?;
+    )
+    .await?;
     Ok(Report {
         json: json!({"job": row.id, "request_id": row.request_id, "state": row.state, "replaces": id}),
         text: format!(

@@ -4,7 +4,7 @@
 use collect_core::UserError;
 use serde_json::json;
 
-use super::submit::{confirmed, quote_json, refuse_nothing_to_buy, Answers};
+use super::submit::{confirm_and_send, quote_json, refuse_nothing_to_buy};
 use crate::context::Context;
 use crate::output::{Output, Report};
 
@@ -18,19 +18,14 @@ pub(super) async fn refresh(
     let engine = context.engine()?;
     let quote = engine.quote_update(id).await?;
     refuse_nothing_to_buy(&quote)?;
-    let confirmation = confirmed(
+    let row = confirm_and_send(
         &engine,
         &quote,
-        Answers {
-            again: false,
-            yes,
-            yes_over_cap,
-            max_credits,
-            skipped: "",
-        },
+        false,
+        (yes, yes_over_cap, max_credits),
         output,
-    )?;
-    let row = engine.submit_confirmed(quote.id, confirmation).await?;
+    )
+    .await?;
     Ok(Report {
         json: json!({
             "job": row.id,

@@ -328,6 +328,30 @@ pub(super) async fn submit(
     })
 }
 
+/// Asks every confirmation `quote` needs ([`confirmed`]; `again` confirms data collected before)
+/// with the flags `--yes`, `--yes-over-cap` and `--max-credits`, then sends it once.
+pub(super) async fn confirm_and_send(
+    engine: &collect_core::jobs::Engine,
+    quote: &Quote,
+    again: bool,
+    (yes, yes_over_cap, max_credits): (bool, bool, Option<u64>),
+    output: &Output,
+) -> Result<collect_core::store::JobRow, UserError> {
+    let confirmation = confirmed(
+        engine,
+        quote,
+        Answers {
+            again,
+            yes,
+            yes_over_cap,
+            max_credits,
+            skipped: "",
+        },
+        output,
+    )?;
+    Ok(engine.submit_confirmed(quote.id, confirmation).await?)
+}
+
 /// `--max-credits`: refuses, before any question and with nothing sent, a quoted price above it.
 pub(super) fn refuse_over_max(quote: &Quote, max_credits: Option<u64>) -> Result<(), UserError> {
     match max_credits.filter(|most| quote.credits > *most) {

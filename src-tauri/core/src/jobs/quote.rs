@@ -312,17 +312,7 @@ impl Engine {
                 "Job {id} is a batch of the long ID list in job {collection}, so it cannot be sent again on its own. Look for it in your Coresignal account and use \"I found it\", or cancel it."
             )));
         }
-        let request = new_job_from(
-            &job.name,
-            &job.kind,
-            JobSource {
-                query_json: job.query_json.as_deref(),
-                query_limit: job.query_limit,
-                ids_text: job.ids_text.as_deref(),
-                source_file: job.source_file.clone(),
-                webhook_url: job.webhook_url.clone(),
-            },
-        )?;
+        let request = request_of_job(&job)?;
         // The same request as the uncertain one, exactly: it is not split again.
         self.quote_replacing(&request, Some(id), Purchase::Everyone)
             .await
@@ -330,20 +320,31 @@ impl Engine {
 }
 
 /// The stored parts of a request.
-pub(super) struct JobSource<'a> {
-    pub(super) query_json: Option<&'a str>,
-    pub(super) query_limit: Option<u32>,
-    pub(super) ids_text: Option<&'a str>,
-    pub(super) source_file: Option<String>,
-    pub(super) webhook_url: Option<String>,
+struct JobSource<'a> {
+    query_json: Option<&'a str>,
+    query_limit: Option<u32>,
+    ids_text: Option<&'a str>,
+    source_file: Option<String>,
+    webhook_url: Option<String>,
+}
+
+/// The request `job` sent, rebuilt from what it stored.
+pub(super) fn request_of_job(job: &JobRow) -> Result<NewJob, EngineError> {
+    new_job_from(
+        &job.name,
+        &job.kind,
+        JobSource {
+            query_json: job.query_json.as_deref(),
+            query_limit: job.query_limit,
+            ids_text: job.ids_text.as_deref(),
+            source_file: job.source_file.clone(),
+            webhook_url: job.webhook_url.clone(),
+        },
+    )
 }
 
 /// Rebuilds a request from what a quote or a job stored.
-pub(super) fn new_job_from(
-    name: &str,
-    kind: &JobKind,
-    source: JobSource<'_>,
-) -> Result<NewJob, EngineError> {
+fn new_job_from(name: &str, kind: &JobKind, source: JobSource<'_>) -> Result<NewJob, EngineError> {
     let request = match kind {
         JobKind::EsDsl => JobRequest::Query {
             query: crate::query::parse_query(source.query_json.unwrap_or_default())?,

@@ -1,7 +1,7 @@
 //! *Update*: a finished collection's search (or list) again, net-new: quoted first, it buys only
 //! who is new or changed since.
 
-use super::quote::{new_job_from, JobSource};
+use super::quote::request_of_job;
 use super::{Engine, EngineError, JobState, NewJob, Quote};
 
 impl Engine {
@@ -12,17 +12,7 @@ impl Engine {
         let job = self.updated_collection(id)?;
         match job.quote_id {
             Some(quote) => self.request_of(&self.store.quote(job.mode, quote)?),
-            None => new_job_from(
-                &job.name,
-                &job.kind,
-                JobSource {
-                    query_json: job.query_json.as_deref(),
-                    query_limit: job.query_limit,
-                    ids_text: job.ids_text.as_deref(),
-                    source_file: job.source_file.clone(),
-                    webhook_url: job.webhook_url.clone(),
-                },
-            ),
+            None => request_of_job(&job),
         }
     }
 
