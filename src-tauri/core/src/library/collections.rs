@@ -36,6 +36,17 @@ impl Library {
             ),
             params![dataset, now_text(), FORGOTTEN],
         )?;
+        // What the library kept about them goes too, as `forget` does: which jobs brought them,
+        // and the changes of their copies (old and new title and company).
+        for table in ["job_people", "library_changes"] {
+            transaction.execute(
+                &format!(
+                    "DELETE FROM {table} WHERE dataset = ?1
+                     AND person_id IN (SELECT id FROM people WHERE {ONLY_THESE})"
+                ),
+                params![dataset],
+            )?;
+        }
         let forgotten = transaction.execute(
             &format!("DELETE FROM people WHERE {ONLY_THESE}"),
             params![dataset],
