@@ -178,3 +178,56 @@ fn a_collection_is_deleted_with_its_batches_and_their_people() {
     }
     assert!(listed(&engine).is_empty());
 }
+
+/// Review 15: a person forgotten with their collection leaves nothing of theirs behind, as "forget
+/// this person" does: not the changes kept of their copy (old and new title and company), nor
+/// which job brought them.
+#[test]
+fn people_forgotten_with_their_collection_leave_no_changes_or_deliveries_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let lines = sample_lines();
+    let first = gzip(dir.path(), "a.json.gz", &lines[..5]);
+    // The same people, one of them with a field changed: a later batch of the same collection.
+    let mut changed: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    changed["headline"] = serde_json::json!("Head of Everything at Globex");
+    let mut later_lines = lines[..5].to_vec();
+    later_lines[0] = changed.to_string();
+    let later = gzip(dir.path(), "b.json.gz", &later_lines);
+    let collection = job_with_files(
+        engine.store(),
+        ("A", "downloaded", None),
+        &[first.clone(), later.clone()],
+        MAY,
+    );
+    let library = Library::new(engine.store().clone());
+    library
+        .ingest_collected(PRACTICE, collection, &[first], MAY)
+        .unwrap();
+    library
+        .ingest_collected(PRACTICE, collection, &[later], JUNE)
+        .unwrap();
+    let person = id_of(&lines[0]);
+    let kept = |table: &str| -> i64 {
+        engine
+            .store()
+            .lock()
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE person_id = ?1"),
+                [person],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(kept("library_changes"), 1, "the change was kept");
+
+    let deleted = engine.delete(collection, false).unwrap();
+
+    assert_eq!(deleted.people_forgotten, 5);
+    assert_eq!(
+        kept("library_changes"),
+        0,
+        "their old and new jobs are gone"
+    );
+    assert_eq!(kept("job_people"), 0, "which job brought them is gone");
+}
