@@ -47,6 +47,8 @@ fn main() {
                 purchase: collect_core::jobs::Purchase::Everyone,
                 split: None,
                 updates_job: None,
+                held_again: None,
+                library_note: None,
                 balance: None,
                 earlier_jobs: Vec::new(),
                 replaces_job: None,

@@ -260,8 +260,20 @@ async fn a_price_checked_again_splits_the_search_again_not_the_list_left_to_buy(
     wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
 
     let again = harness.engine.requote(quote.id).await.unwrap();
-    let split = again.split.unwrap();
+    let split = again.split.clone().unwrap();
     assert_eq!((split.new, split.held), (20, 30), "the library grew since");
+
+    // Everyone again, from that price: the question says who is bought again.
+    let everyone = harness.engine.requote_everyone(again.id).await.unwrap();
+    assert!(everyone.split.is_none());
+    assert_eq!(everyone.records, 50);
+    assert!(
+        everyone
+            .question
+            .contains("You already have 30 of them: they are bought again."),
+        "{}",
+        everyone.question
+    );
 }
 
 #[tokio::test]
@@ -295,8 +307,13 @@ async fn a_search_too_big_to_list_says_so_and_is_priced_whole() {
         .await
         .unwrap();
     assert!(quote.split.is_none());
-    let note = quote.library_note.expect("why it was not checked");
+    let note = quote.library_note.clone().expect("why it was not checked");
     assert!(note.contains("More than 10,000"), "{note}");
+    assert!(
+        quote.question.contains(&note),
+        "the question (also the native one) says it: {}",
+        quote.question
+    );
 }
 
 /// The command line's JSON answer to `args`, which must succeed.
@@ -633,7 +650,6 @@ async fn a_person_the_service_no_longer_has_is_quoted_but_not_charged() {
 /// Before net-new quotes, the same search was caught by "collected before"; a net-new quote sends
 /// an ID list, whose fingerprint no earlier job has.
 #[tokio::test]
-#[ignore = "review15 finding 1: fails until a net-new quote names the earlier job of its search"]
 async fn a_search_still_being_collected_is_not_bought_again_unconfirmed() {
     let harness = Harness::start(quick_sim()).await;
     collect(&harness, 5).await;

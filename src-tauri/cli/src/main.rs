@@ -83,6 +83,9 @@ enum Command {
         /// Send nothing if the price is above this many credits.
         #[arg(long, value_name = "CREDITS")]
         max_credits: Option<u64>,
+        /// Buy even people an earlier job of this search may still bring (pay for them again).
+        #[arg(long)]
+        again: bool,
     },
     /// Credits spent in this history: each job (measured or estimated), each month, the total.
     Ledger,

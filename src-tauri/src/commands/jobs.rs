@@ -95,8 +95,15 @@ pub async fn quote_update(shell: ShellState<'_>, id: i64) -> Result<Quote, UserE
 
 /// *What changed* since the collection an update refreshes; `None` for any other collection.
 #[tauri::command]
-pub fn what_changed(shell: ShellState<'_>, id: i64) -> Result<Option<WhatChanged>, UserError> {
-    Ok(shell.session.engine()?.what_changed(id)?)
+pub async fn what_changed(
+    shell: ShellState<'_>,
+    id: i64,
+) -> Result<Option<WhatChanged>, UserError> {
+    let engine = shell.session.engine()?;
+    tauri::async_runtime::spawn_blocking(move || engine.what_changed(id))
+        .await
+        .map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))?
+        .map_err(UserError::from)
 }
 
 /// Environment variable for end-to-end tests only: `open_spreadsheet` writes the path it would

@@ -64,7 +64,8 @@ export function forgetQuestion(name: string | null): { title: string; body: stri
     title: `Forget ${who}?`,
     body:
       "Their copy is deleted from your people library. The app keeps only a note that they " +
-      "were forgotten, for your records. Files you downloaded before are not changed.",
+      "were forgotten, for your records. Files you downloaded before are not changed. If a " +
+      "later collection finds them again, they are bought and kept again.",
   };
 }
 

@@ -51,7 +51,11 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
             yes,
             yes_over_cap,
             max_credits,
-        } => refresh::refresh(&context, *job, (*yes, *yes_over_cap, *max_credits), output).await,
+            again,
+        } => {
+            let answers = (*yes, *yes_over_cap, *max_credits);
+            refresh::refresh(&context, *job, answers, *again, output).await
+        }
         Command::Jobs => jobs(&context),
         Command::Show { job } => show(&context, *job),
         Command::Wait { job, timeout } => {

@@ -8,24 +8,30 @@ use super::submit::{confirm_and_send, quote_json, refuse_nothing_to_buy};
 use crate::context::Context;
 use crate::output::{Output, Report};
 
-/// Prices the update of job `id`, asks (unless `--yes`), and sends it.
+/// Prices the update of job `id`, asks (unless `--yes`), and sends it; `again` confirms buying
+/// people an earlier job may still bring.
 pub(super) async fn refresh(
     context: &Context,
     id: i64,
-    (yes, yes_over_cap, max_credits): (bool, bool, Option<u64>),
+    answers: (bool, bool, Option<u64>),
+    again: bool,
     output: &Output,
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
     let quote = engine.quote_update(id).await?;
     refuse_nothing_to_buy(&quote)?;
-    let row = confirm_and_send(
-        &engine,
-        &quote,
-        false,
-        (yes, yes_over_cap, max_credits),
-        output,
-    )
-    .await?;
+    if quote.is_again() && !again {
+        let mut error: UserError = collect_core::jobs::EngineError::CollectedBefore {
+            job: quote.earlier[0].id,
+        }
+        .into();
+        error.message = format!(
+            "{} Nothing was sent: add --again to buy them anyway.",
+            quote.question
+        );
+        return Err(error);
+    }
+    let row = confirm_and_send(&engine, &quote, again, answers, output).await?;
     Ok(Report {
         json: json!({
             "job": row.id,

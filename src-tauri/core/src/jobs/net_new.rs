@@ -77,7 +77,7 @@ impl Engine {
     ) -> Result<NetNew, EngineError> {
         let library = Library::new(self.store.clone());
         let dataset = self.mode().library_dataset();
-        if library.count(dataset)? == 0 {
+        if library.is_empty(dataset)? {
             return Ok(NetNew::AllNew);
         }
         let ids: Vec<i64> = match request {
@@ -100,7 +100,12 @@ impl Engine {
                 .filter_map(|id| i64::try_from(*id).ok())
                 .collect(),
         };
-        let held = library.lookup(dataset, &ids)?;
+        let held = {
+            let (library, wanted) = (library.clone(), ids.clone());
+            tokio::task::spawn_blocking(move || library.lookup(dataset, &wanted))
+                .await
+                .map_err(|error| EngineError::InvalidInput(error.to_string()))??
+        };
         if held.is_empty() {
             return Ok(NetNew::AllNew);
         }
@@ -118,10 +123,43 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Jobs that may still bring some of the people a net-new quote would buy, not in the
+    /// library yet (sent and not downloaded, or downloaded and not kept): the same search (any
+    /// limit), a net-new purchase of it, or an ID list sharing a person with `to_buy`. Buying
+    /// them now could pay for them twice, so the quote names them and `submit` needs "again".
+    pub(super) fn on_their_way(
+        &self,
+        origin_query: Option<&str>,
+        to_buy: &[i64],
+    ) -> Result<Vec<crate::store::JobRow>, EngineError> {
+        let since =
+            crate::store::format_time(time::OffsetDateTime::now_utc() - crate::store::RETENTION);
+        let buying: std::collections::HashSet<i64> = to_buy.iter().copied().collect();
+        let jobs = self.store.jobs_bringing_people(self.mode(), &since)?;
+        Ok(jobs
+            .into_iter()
+            .filter(|(job, split_from)| {
+                let same_search = origin_query.is_some()
+                    && (job.query_json.as_deref() == origin_query
+                        || split_from.as_deref() == origin_query);
+                let shared = job.ids_text.as_deref().is_some_and(|ids| {
+                    ids.lines()
+                        .filter_map(|line| line.trim().parse::<i64>().ok())
+                        .any(|id| buying.contains(&id))
+                });
+                same_search || shared
+            })
+            .map(|(job, _)| job)
+            .collect())
+    }
+}
+
 /// The ids `body` matches, at most `cap`, a page at a time.
 async fn list_ids(client: &ApiClient, body: &Value, cap: u64) -> Result<Vec<i64>, EngineError> {
     let mut ids: Vec<i64> = Vec::new();
     let mut after: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
     loop {
         let page = client.search_page(body, after.as_deref()).await?;
         ids.extend(page.ids);
@@ -130,8 +168,8 @@ async fn list_ids(client: &ApiClient, body: &Value, cap: u64) -> Result<Vec<i64>
             return Ok(ids);
         }
         match page.next_after {
-            // A page that does not move on would list forever.
-            Some(next) if after.as_deref() != Some(next.as_str()) => after = Some(next),
+            // A page that leads back to one already read would list forever.
+            Some(next) if seen.insert(next.clone()) => after = Some(next),
             _ => return Ok(ids),
         }
     }

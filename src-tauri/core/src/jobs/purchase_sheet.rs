@@ -2,6 +2,7 @@
 //! and the library's copies of the others, with the columns *Collected on* and *In this purchase*
 //! saying which is which.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::export::{
@@ -44,15 +45,22 @@ impl Engine {
             .collect();
         let mut marks = PurchaseMarks::default();
         let mut held = Vec::new();
+        // The people bought were collected by this purchase, whatever the library holds now
+        // (a later collection, or a copy that could not be kept); the others when the library
+        // got the copy exported.
+        let bought_on: String = job.updated_at.chars().take(10).collect();
         for (id, standing) in people {
-            if standing == Standing::Held {
+            let collected_on = if standing == Standing::Held {
                 held.push(id);
-            }
-            if let Some(collected_on) = collected.get(&id) {
+                collected.get(&id).cloned()
+            } else {
+                Some(bought_on.clone())
+            };
+            if let Some(collected_on) = collected_on {
                 marks.by_id.insert(
                     id,
                     Mark {
-                        collected_on: collected_on.clone(),
+                        collected_on,
                         in_purchase: standing != Standing::Held,
                     },
                 );
@@ -102,9 +110,12 @@ impl ExportInputs {
             .suffix(".jsonl")
             .tempfile()
             .map_err(io)?;
+        let mut out = std::io::BufWriter::new(copies.as_file_mut());
         purchased
             .library
-            .write_copies(purchased.dataset, &purchased.held, copies.as_file_mut())?;
+            .write_copies(purchased.dataset, &purchased.held, &mut out)?;
+        out.flush().map_err(io)?;
+        drop(out);
         let mut files: Vec<PathBuf> = self.files.clone();
         files.push(copies.path().to_path_buf());
         // The people bought come first: an export keeps the first copy of a person.

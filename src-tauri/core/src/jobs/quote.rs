@@ -107,12 +107,17 @@ impl Engine {
         let fingerprint = fingerprint(&request.canonical(matches));
         let since = format_time(time::OffsetDateTime::now_utc() - RETENTION);
         // The job this quote sends again is named by the question's warning, not as "collected".
-        let earlier: Vec<JobRow> = self
-            .store
-            .earlier_jobs(self.mode(), &fingerprint, &since)?
-            .into_iter()
-            .filter(|job| Some(job.id) != replaces_job)
-            .collect();
+        let mut earlier: Vec<JobRow> =
+            self.store.earlier_jobs(self.mode(), &fingerprint, &since)?;
+        if let (NetNew::Split(split), Some(counts)) = (&net_new, &split) {
+            // The library does not hold yet what is on its way: those jobs count as earlier.
+            for job in self.on_their_way(counts.origin_query.as_deref(), &split.to_buy())? {
+                if earlier.iter().all(|known| known.id != job.id) {
+                    earlier.push(job);
+                }
+            }
+        }
+        earlier.retain(|job| Some(job.id) != replaces_job);
         let (kind, query_json, query_limit, ids_text, ids_count, source_file) = match &request {
             JobRequest::Query { query, limit } => (
                 JobKind::EsDsl,
@@ -160,13 +165,15 @@ impl Engine {
                 purchase,
                 split,
                 updates_job,
+                held_again: None,
+                library_note: match &net_new {
+                    NetNew::Unavailable(reason) => Some(reason.clone()),
+                    _ => None,
+                },
             },
             people,
         )?;
         let mut quote = view(&row, &earlier);
-        if let NetNew::Unavailable(reason) = net_new {
-            quote.library_note = Some(reason);
-        }
         // The figure's own words: a median of recent deliveries names how many it took.
         quote.credits_note = per_profile.quote_note();
         quote.over_cap = self.cap_exceeded(quote.credits);
@@ -250,8 +257,32 @@ impl Engine {
         let row = self.store.quote(self.mode(), quote)?;
         let job = self.request_of(&row)?;
         let q = &row.request;
-        self.quote_for(&job, q.replaces_job, Purchase::Everyone, q.updates_job)
-            .await
+        let quote = self
+            .quote_for(&job, q.replaces_job, Purchase::Everyone, q.updates_job)
+            .await?;
+        // The question says that the people already held are bought again.
+        match q
+            .split
+            .as_ref()
+            .map(|split| split.held)
+            .filter(|held| *held > 0)
+        {
+            Some(held) => {
+                self.store.set_held_again(quote.id, held)?;
+                let row = self.store.quote(self.mode(), quote.id)?;
+                let earlier = row
+                    .request
+                    .earlier_jobs
+                    .iter()
+                    .map(|job| self.store.job(*job))
+                    .collect::<Result<Vec<JobRow>, _>>()?;
+                let mut again = view(&row, &earlier);
+                again.credits_note = quote.credits_note;
+                again.over_cap = quote.over_cap;
+                Ok(again)
+            }
+            None => Ok(quote),
+        }
     }
 
     /// What quote `row` was asked for, to be priced again: a net-new purchase from what matched
@@ -312,8 +343,20 @@ impl Engine {
                 "Job {id} is a batch of the long ID list in job {collection}, so it cannot be sent again on its own. Look for it in your Coresignal account and use \"I found it\", or cancel it."
             )));
         }
+        // A net-new purchase (or update) is priced again as what it was: the new and changed of
+        // what it matched, the collection it updates kept. Any other request is sent exactly as
+        // it was, not split.
+        if let Some(quote) = job.quote_id {
+            let row = self.store.quote(job.mode, quote)?;
+            if row.request.split.is_some() {
+                let request = self.request_of(&row)?;
+                let updates = row.request.updates_job;
+                return self
+                    .quote_for(&request, Some(id), Purchase::NewOnly, updates)
+                    .await;
+            }
+        }
         let request = request_of_job(&job)?;
-        // The same request as the uncertain one, exactly: it is not split again.
         self.quote_replacing(&request, Some(id), Purchase::Everyone)
             .await
     }

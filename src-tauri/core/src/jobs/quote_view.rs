@@ -166,6 +166,15 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
             credits_note(q.credits_per_record, q.credits_basis)
         ));
     }
+    if let Some(held) = q.held_again {
+        question.push_str(&format!(
+            " You already have {} of them: they are bought again.",
+            group(held)
+        ));
+    }
+    if let Some(note) = &q.library_note {
+        question.push_str(&format!(" {note}"));
+    }
     if let Some(replaced) = q.replaces_job {
         question.push_str(&format!(
             " Job {replaced} may already have been charged: check your Coresignal account first."
@@ -195,7 +204,7 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         question,
         batches: q.batches,
         split,
-        library_note: None,
+        library_note: q.library_note.clone(),
     }
 }
 
@@ -237,7 +246,7 @@ fn split_view(q: &crate::store::NewQuote, split: &crate::store::QuoteSplit) -> S
 /// them."
 fn matched(matches: u64, split: &crate::store::QuoteSplit) -> String {
     let listed = split.new + split.changed + split.held;
-    if listed < matches {
+    if split.origin_limit.is_some() && listed < matches {
         format!(
             "{} match, and your limit takes {} of them.",
             group(matches),

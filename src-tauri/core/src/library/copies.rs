@@ -3,8 +3,13 @@
 
 use std::io::Write;
 
+use rusqlite::OptionalExtension;
+
 use super::record::unpack_line;
 use super::{Library, LibraryError};
+
+/// Ids read per hold of the database.
+const CHUNK: usize = 500;
 
 impl Library {
     /// Writes the copies of `ids` held in `dataset` to `out`, one JSON line each, in `ids` order
@@ -19,19 +24,26 @@ impl Library {
             action: "written out",
             reason: error.to_string(),
         };
-        let connection = self.store.lock();
-        let mut select = connection
-            .prepare_cached("SELECT record FROM people WHERE dataset = ?1 AND id = ?2")?;
         let mut seen = std::collections::HashSet::new();
+        let wanted: Vec<i64> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
         let mut written = 0;
-        for id in ids.iter().filter(|id| seen.insert(**id)) {
-            let copy: Option<Vec<u8>> =
-                match select.query_row(rusqlite::params![dataset, id], |row| row.get(0)) {
-                    Ok(copy) => Some(copy),
-                    Err(rusqlite::Error::QueryReturnedNoRows) => None,
-                    Err(error) => return Err(error.into()),
-                };
-            if let Some(copy) = copy {
+        // The database is held for one chunk's reads at a time; unpacking and writing are not
+        // done under it.
+        for chunk in wanted.chunks(CHUNK) {
+            let copies: Vec<Vec<u8>> = {
+                let connection = self.store.lock();
+                let mut select = connection
+                    .prepare_cached("SELECT record FROM people WHERE dataset = ?1 AND id = ?2")?;
+                let mut copies = Vec::with_capacity(chunk.len());
+                for id in chunk {
+                    let copy = select
+                        .query_row(rusqlite::params![dataset, id], |row| row.get(0))
+                        .optional()?;
+                    copies.extend(copy);
+                }
+                copies
+            };
+            for copy in copies {
                 let line = unpack_line(&copy)?;
                 out.write_all(&line).map_err(failed)?;
                 out.write_all(b"\n").map_err(failed)?;

@@ -58,6 +58,16 @@ impl Library {
         Ok(held)
     }
 
+    /// True when the library holds nobody in `dataset` (one row read, not a count).
+    pub fn is_empty(&self, dataset: &str) -> Result<bool, LibraryError> {
+        let any: bool = self.store.lock().query_row(
+            "SELECT EXISTS (SELECT 1 FROM people WHERE dataset = ?1)",
+            [dataset],
+            |row| row.get(0),
+        )?;
+        Ok(!any)
+    }
+
     /// How many people the library holds in `dataset`.
     pub fn count(&self, dataset: &str) -> Result<u64, LibraryError> {
         let count: i64 = self.store.lock().query_row(

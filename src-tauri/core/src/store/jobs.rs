@@ -434,6 +434,31 @@ pub(super) fn move_in(
 /// been charged: accepted (a request id), being sent (`submitting`), or ever `uncertain` (even if
 /// cancelled since); not those that ended without data (no results, too many matches). Newest
 /// first.
+impl Store {
+    /// Jobs of `mode` made since `since` that may still bring people the library does not hold
+    /// yet: not ended, or downloaded with none of their people in the library (an ingest that
+    /// failed, or an import still to come). Each with the search its net-new quote split, if any.
+    pub fn jobs_bringing_people(
+        &self,
+        mode: Mode,
+        since: &str,
+    ) -> StoreResult<Vec<(JobRow, Option<String>)>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(&format!(
+            "SELECT {JOB_COLUMNS}, (SELECT origin_query FROM quotes WHERE quotes.id = jobs.quote_id) \
+             FROM jobs WHERE mode = ?1 AND created_at >= ?2 \
+             AND (state NOT IN ('downloaded', 'no_results', 'too_many_matches', 'expired', 'cancelled', 'collection') \
+                  OR (state = 'downloaded' AND NOT EXISTS (SELECT 1 FROM job_people p WHERE p.job_id = jobs.id))) \
+             ORDER BY id DESC"
+        ))?;
+        let origin = JOB_COLUMNS.split(',').count();
+        let rows = statement.query_map(params![mode.as_str(), since], |row| {
+            Ok((job_from_row(row)?, row.get(origin)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
 pub(super) fn earlier_in(
     connection: &rusqlite::Connection,
     mode: Mode,

@@ -204,6 +204,8 @@ const MIGRATIONS: &[&str] = &[
     // "which of these 10,000 are held, with their dates" without reading the copies' pages.
     r#"
     ALTER TABLE quotes ADD COLUMN updates_job INTEGER;
+    ALTER TABLE quotes ADD COLUMN held_again INTEGER;
+    ALTER TABLE quotes ADD COLUMN library_note TEXT;
     CREATE TABLE job_people (
         job_id     INTEGER NOT NULL,
         dataset    TEXT NOT NULL,

@@ -62,6 +62,11 @@ pub struct NewQuote {
     pub split: Option<QuoteSplit>,
     /// The finished collection this quote updates (*Update*), if any.
     pub updates_job: Option<i64>,
+    /// For "get everyone again" after a net-new price: how many of them the library holds (the
+    /// question says they are bought again).
+    pub held_again: Option<u64>,
+    /// Why the matches were not checked against the library (too many to list), in words.
+    pub library_note: Option<String>,
 }
 
 /// A net-new purchase: the search (or list) whose matches were split against the library, and
@@ -124,7 +129,7 @@ pub enum SpendRefused {
 const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
     webhook_url, fingerprint, matches, records, credits, credits_per_record, balance, earlier_jobs, replaces_job, \
     created_at, expires_at, spent_at, job_id, batches, credits_basis, purchase, origin_query, origin_limit, \
-    new_people, changed_people, held_people, updates_job";
+    new_people, changed_people, held_people, updates_job, held_again, library_note";
 
 fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
     let mode: String = row.get(1)?;
@@ -173,6 +178,8 @@ fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
                 _ => None,
             },
             updates_job: row.get(30)?,
+            held_again: row.get(31)?,
+            library_note: row.get(32)?,
         },
         created_at,
         expires_at,
@@ -202,7 +209,7 @@ impl Store {
         let mut connection = self.lock();
         let transaction = connection.transaction()?;
         transaction.execute(
-            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)", QUOTE_COLUMNS),
+            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)", QUOTE_COLUMNS),
             params![
                 quote.mode.as_str(),
                 quote.kind.as_str(),
@@ -232,9 +239,17 @@ impl Store {
                 split.map(|split| split.changed),
                 split.map(|split| split.held),
                 quote.updates_job,
+                quote.held_again,
+                quote.library_note,
             ],
         )?;
         let id = transaction.last_insert_rowid();
+        // The people of prices that ran out unspent are kept no longer than a day.
+        transaction.execute(
+            "DELETE FROM quote_people WHERE quote_id IN (SELECT id FROM quotes \
+             WHERE spent_at IS NULL AND expires_at < ?1)",
+            [format_time(now - Duration::from_secs(24 * 60 * 60))],
+        )?;
         {
             let mut insert = transaction.prepare_cached(
                 "INSERT INTO quote_people (quote_id, position, person_id, standing) VALUES (?1, ?2, ?3, ?4)",
@@ -250,6 +265,16 @@ impl Store {
         )?;
         transaction.commit()?;
         Ok(row)
+    }
+
+    /// Notes on unspent quote `id` that `held` of the people it buys are already in the library
+    /// (the question of "get everyone again" says so).
+    pub fn set_held_again(&self, id: i64, held: u64) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE quotes SET held_again = ?2 WHERE id = ?1 AND spent_at IS NULL",
+            params![id, held],
+        )?;
+        Ok(())
     }
 
     /// Every person quote `id` matched, with where they stood, in match order (empty unless
