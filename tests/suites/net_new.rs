@@ -40,6 +40,15 @@ fn library(harness: &Harness) -> Library {
     Library::new(harness.engine.store().clone())
 }
 
+/// The net-new price of the Python search with `limit`.
+async fn quote_python(harness: &Harness, limit: u32) -> collect_core::jobs::Quote {
+    harness
+        .engine
+        .quote(&query_job(python_query(), Some(limit)))
+        .await
+        .unwrap()
+}
+
 /// Collects the Python search with `limit` at once (as a person who confirms it) and waits for it.
 async fn collect(harness: &Harness, limit: u32) -> i64 {
     let job = harness.submit_python(Some(limit)).await;
@@ -55,11 +64,7 @@ async fn a_search_run_again_buys_only_the_people_not_in_the_library() {
     let held = downloaded_ids(&harness, first);
     assert_eq!(held.len(), 40);
 
-    let quote = harness
-        .engine
-        .quote(&query_job(python_query(), Some(100)))
-        .await
-        .unwrap();
+    let quote = quote_python(&harness, 100).await;
     let split = quote.split.clone().expect("the library holds some of them");
     assert_eq!((split.new, split.changed, split.held), (60, 0, 40));
     assert_eq!(quote.records, 60, "only the new are bought");
@@ -181,11 +186,7 @@ async fn a_held_person_the_service_has_a_newer_copy_of_is_bought_again() {
             &[id],
         );
     }
-    let quote = harness
-        .engine
-        .quote(&query_job(python_query(), Some(30)))
-        .await
-        .unwrap();
+    let quote = quote_python(&harness, 30).await;
     let split = quote.split.clone().unwrap();
     assert_eq!((split.new, split.changed, split.held), (0, 3, 27));
     assert!(
@@ -207,11 +208,7 @@ async fn nothing_new_is_not_sent_and_everyone_again_is_explicit() {
     collect(&harness, 25).await;
     let requests_before = harness.sim.requests().len();
 
-    let quote = harness
-        .engine
-        .quote(&query_job(python_query(), Some(25)))
-        .await
-        .unwrap();
+    let quote = quote_python(&harness, 25).await;
     assert_eq!(quote.records, 0);
     assert!(
         quote.question.contains("nothing new to buy"),
@@ -243,11 +240,7 @@ async fn nothing_new_is_not_sent_and_everyone_again_is_explicit() {
 async fn a_price_checked_again_splits_the_search_again_not_the_list_left_to_buy() {
     let harness = Harness::start(quick_sim()).await;
     collect(&harness, 20).await;
-    let quote = harness
-        .engine
-        .quote(&query_job(python_query(), Some(50)))
-        .await
-        .unwrap();
+    let quote = quote_python(&harness, 50).await;
     assert_eq!(quote.split.as_ref().unwrap().held, 20);
     // Meanwhile ten more of them are collected by hand (everyone, explicitly).
     let more = harness
@@ -657,11 +650,7 @@ async fn a_search_still_being_collected_is_not_bought_again_unconfirmed() {
     let in_flight = harness.submit_python(Some(50)).await;
     assert!(in_flight.request_id.is_some(), "it was sent");
 
-    let quote = harness
-        .engine
-        .quote(&query_job(python_query(), Some(50)))
-        .await
-        .unwrap();
+    let quote = quote_python(&harness, 50).await;
     assert_eq!(quote.split.as_ref().unwrap().new, 45);
     let spent = harness.engine.submit(quote.id, false).await;
     assert!(
@@ -677,11 +666,7 @@ async fn a_search_still_being_collected_is_not_bought_again_unconfirmed() {
 async fn deleting_an_earlier_collection_keeps_the_people_a_later_purchase_relies_on() {
     let harness = Harness::start(quick_sim()).await;
     let first = collect(&harness, 20).await;
-    let quote = harness
-        .engine
-        .quote(&query_job(python_query(), Some(50)))
-        .await
-        .unwrap();
+    let quote = quote_python(&harness, 50).await;
     assert_eq!(quote.split.as_ref().unwrap().held, 20);
     let job = harness.engine.submit(quote.id, false).await.unwrap();
     let _scheduler = Scheduler::start(&harness.engine);

@@ -548,15 +548,29 @@ impl App<'_> {
         self.wait_for_job_state_within(state, WAIT).await;
     }
 
+    /// Waits until the job page's state badge says anything but `state`.
+    pub async fn wait_for_job_state_to_leave(&self, state: &str) {
+        self.wait_until(&format!("the job is no longer {state}"), || async {
+            let now = self.job_state().await?;
+            (now != state).then_some(())
+        })
+        .await;
+    }
+
+    /// The state the job page's badge shows, if there is one.
+    async fn job_state(&self) -> Option<String> {
+        let badge = self
+            .client
+            .find(Locator::Css(&testid_css("job-state")))
+            .await
+            .ok()?;
+        badge.attr("data-state").await.ok()?
+    }
+
     /// [`App::wait_for_job_state`] for a job that takes longer than [`WAIT`] (a long ID list).
     pub async fn wait_for_job_state_within(&self, state: &str, limit: Duration) {
         self.wait_until_within(&format!("the job is {state}"), limit, || async {
-            let badge = self
-                .client
-                .find(Locator::Css(&testid_css("job-state")))
-                .await
-                .ok()?;
-            let now = badge.attr("data-state").await.ok()??;
+            let now = self.job_state().await?;
             assert!(
                 now == state || !is_final(&now),
                 "the job ended {now}, expected {state}:\n{}",

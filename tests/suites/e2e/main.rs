@@ -330,6 +330,8 @@ mod e2e {
         let id = requests[0]["id"].as_str().expect("a request id").to_owned();
         app.fill("attach-request-id", &id).await;
         app.click_button("I found it").await;
+        // Until the id is taken, the badge still says uncertain (a final state for the wait below).
+        app.wait_for_job_state_to_leave("uncertain").await;
         app.wait_for_job_state("downloaded").await;
         assert_eq!(downloaded_records(&desktop.downloads()), 6);
         assert_eq!(sim.requests().await.len(), 1, "one request, one charge");
