@@ -6,6 +6,7 @@ mod key;
 pub mod lint;
 mod money;
 mod people;
+mod quote_words;
 mod refresh;
 mod submit;
 mod transfer;

@@ -4,7 +4,8 @@
 use collect_core::UserError;
 use serde_json::json;
 
-use super::submit::{confirm_and_send, quote_json, refuse_nothing_to_buy};
+use super::quote_words::{quote_json, refuse_nothing_to_buy};
+use super::submit::confirm_and_send;
 use crate::context::Context;
 use crate::output::{Output, Report};
 

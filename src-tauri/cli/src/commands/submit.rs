@@ -11,6 +11,7 @@ use collect_core::query::parse_query;
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
 
+use super::quote_words::{quote_for, quote_json, quote_text, refuse_nothing_to_buy};
 use crate::context::Context;
 use crate::output::{Output, Report};
 use crate::SubmitArgs;
@@ -30,70 +31,6 @@ pub(super) fn read_query(path: &Path) -> Result<collect_core::query::EsQuery, Us
             format!("{}: {}", path.display(), error.user_message()),
         )
     })
-}
-
-/// The price of `job`: net-new with `--new-only`, else for everyone who matches (the command
-/// line's behaviour before the people library, which scripts rely on).
-async fn quote_for(
-    engine: &collect_core::jobs::Engine,
-    job: &NewJob,
-    new_only: bool,
-) -> Result<Quote, EngineError> {
-    if new_only {
-        engine.quote(job).await
-    } else {
-        engine.quote_everyone(job).await
-    }
-}
-
-/// A net-new price with nothing to buy is said as it is, before any question (the core refuses
-/// to spend it anyway).
-pub(super) fn refuse_nothing_to_buy(quote: &Quote) -> Result<(), UserError> {
-    if quote.split.is_some() && quote.records == 0 {
-        return Err(UserError::new(
-            ErrorCode::InvalidInput,
-            quote.question.clone(),
-        ));
-    }
-    Ok(())
-}
-
-pub(super) fn quote_text(quote: &Quote) -> String {
-    let split = quote
-        .split
-        .as_ref()
-        .map(|split| {
-            format!(
-                " · {} new, {} changed, {} already yours (skipped)",
-                group(split.new),
-                group(split.changed),
-                group(split.held)
-            )
-        })
-        .unwrap_or_default();
-    format!("{}{split}", price_text(quote))
-}
-
-fn price_text(quote: &Quote) -> String {
-    if quote.practice {
-        // Practice spends nothing: no balance, and the price is what a real account would pay.
-        return format!(
-            "{} match · {} profiles · {} credits (Practice: nothing is spent)",
-            group(quote.matches),
-            group(quote.records),
-            group(quote.credits)
-        );
-    }
-    let balance = quote
-        .balance
-        .map(|balance| format!(" · balance {}", group(balance.max(0) as u64)))
-        .unwrap_or_default();
-    format!(
-        "{} match · {} profiles · {} credits{balance}",
-        group(quote.matches),
-        group(quote.records),
-        group(quote.credits)
-    )
 }
 
 /// What the person at the terminal said about a quote: flags, or answers typed at the prompts.
@@ -139,17 +76,6 @@ pub(super) fn confirmed(
         over_cap,
         consent: Some(consent),
     })
-}
-
-/// The quote as JSON; a net-new one also carries `new`, `changed` and `held` at the top.
-pub(super) fn quote_json(quote: &Quote) -> serde_json::Value {
-    let mut value = serde_json::to_value(quote).unwrap_or_else(|_| json!({"id": quote.id}));
-    if let Some(split) = &quote.split {
-        value["new"] = json!(split.new);
-        value["changed"] = json!(split.changed);
-        value["held"] = json!(split.held);
-    }
-    value
 }
 
 pub(super) async fn estimate(

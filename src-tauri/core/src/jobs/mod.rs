@@ -49,6 +49,7 @@ mod preview;
 mod purchase_sheet;
 mod quote;
 mod quote_view;
+mod rebuild;
 mod refresh;
 mod request;
 mod schedule;

@@ -1,7 +1,7 @@
 //! *Update*: a finished collection's search (or list) again, net-new: quoted first, it buys only
 //! who is new or changed since.
 
-use super::quote::request_of_job;
+use super::rebuild::request_of_job;
 use super::{Engine, EngineError, JobState, NewJob, Quote};
 
 impl Engine {

@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::jobs::job_from_row;
 use super::new_jobs::{confirmed, insert_job, JobPart};
+use super::sent_again::sent_again_reason;
 use super::{format_time, now_text, parse_time, Store, StoreError, StoreResult};
 use crate::jobs::{JobKind, JobState, Mode, Purchase};
 use crate::library::Standing;
@@ -267,35 +268,6 @@ impl Store {
         Ok(row)
     }
 
-    /// Notes on unspent quote `id` that `held` of the people it buys are already in the library
-    /// (the question of "get everyone again" says so).
-    pub fn set_held_again(&self, id: i64, held: u64) -> StoreResult<()> {
-        self.lock().execute(
-            "UPDATE quotes SET held_again = ?2 WHERE id = ?1 AND spent_at IS NULL",
-            params![id, held],
-        )?;
-        Ok(())
-    }
-
-    /// Every person quote `id` matched, with where they stood, in match order (empty unless
-    /// it was a net-new purchase).
-    pub fn quote_people(&self, id: i64) -> StoreResult<Vec<(i64, Standing)>> {
-        let connection = self.lock();
-        let mut select = connection.prepare_cached(
-            "SELECT person_id, standing FROM quote_people WHERE quote_id = ?1 ORDER BY position",
-        )?;
-        let people = select
-            .query_map([id], |row| {
-                let standing: String = row.get(1)?;
-                Ok((
-                    row.get(0)?,
-                    Standing::parse(&standing).unwrap_or(Standing::New),
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(people)
-    }
-
     /// One quote of `mode`.
     pub fn quote(&self, mode: Mode, id: i64) -> StoreResult<QuoteRow> {
         self.lock()
@@ -416,44 +388,6 @@ impl Store {
         drop(grant.map(super::leases::Grant::committed));
         Ok(Ok(row))
     }
-}
-
-impl Store {
-    /// Makes job `replaced` uncertain again, if it is still cancelled *by* the "send again" that
-    /// made job `by_job` (and by nothing else): that new request was refused, so the first one is
-    /// where it was. Returns the moved row.
-    pub fn reopen_replaced(&self, replaced: i64, by_job: i64) -> StoreResult<Option<JobRow>> {
-        let mut connection = self.lock();
-        let transaction =
-            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let reason: Option<Option<String>> = transaction
-            .query_row(
-                "SELECT state_reason FROM jobs WHERE id = ?1",
-                [replaced],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if reason.flatten().as_deref() != Some(sent_again_reason(by_job).as_str()) {
-            return Ok(None);
-        }
-        let moved = super::jobs::move_in(
-            &transaction,
-            replaced,
-            &[JobState::Cancelled],
-            JobState::Uncertain,
-            Some(&format!(
-                "Job {by_job}, which was to send this again, was refused by Coresignal, so this request may still exist. Look for it in your Coresignal account."
-            )),
-            Some(crate::error::ErrorCode::Uncertain),
-        )?;
-        transaction.commit()?;
-        Ok(moved)
-    }
-}
-
-/// Why a job sent again was cancelled (matched exactly by [`Store::reopen_replaced`]).
-fn sent_again_reason(by_job: i64) -> String {
-    format!("Sent again as job {by_job}.")
 }
 
 /// The lease a job's submission is sent under.
