@@ -11,6 +11,7 @@
 //! | [`session`] | the desktop session: data folder, chosen mode and its running engine, picked files |
 //! | [`settings`] | the user's settings with their defaults |
 //! | [`jobs`] | the job state machine, submission, and the scheduler that polls and downloads |
+//! | [`lists`] | people's own lists (CSV, TSV, TXT, XLSX, XLS, ODS, pasted cells): header and column found, IDs, profile addresses and companies read by row |
 //! | [`library`] | the people library: every downloaded person once, its latest copy compressed, lookup of held ids |
 //! | [`consent`] | the proof that a person (not a script in the webview) said yes to a money decision |
 //! | [`money`] | what a profile costs (plan setting or measured), the price of a credit, the cap per request |
@@ -27,6 +28,7 @@ pub mod export;
 pub mod ids;
 pub mod jobs;
 pub mod library;
+pub mod lists;
 mod local_files;
 pub mod money;
 pub mod query;

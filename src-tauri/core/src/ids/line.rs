@@ -39,7 +39,7 @@ fn is_workbook(head: &[u8]) -> bool {
 }
 
 /// Names a known binary format from its first bytes.
-fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const KINDS: [(&[u8], &str); 5] = [
         (
             b"PK\x03\x04",
@@ -60,7 +60,7 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// ASCII saved as UTF-16 has a zero in every other byte.
-fn looks_like_utf16_without_bom(head: &[u8]) -> bool {
+pub(crate) fn looks_like_utf16_without_bom(head: &[u8]) -> bool {
     head.len() >= 4
         && (head.iter().skip(1).step_by(2).all(|b| *b == 0)
             || head.iter().step_by(2).all(|b| *b == 0))
@@ -146,7 +146,7 @@ pub(super) fn delimiter_of(line: &str) -> Option<char> {
 }
 
 /// Parses one value (already unquoted) as an employee ID, or says in plain words why it is not one.
-pub(super) fn parse_id(value: &str) -> Result<u64, String> {
+pub(crate) fn parse_id(value: &str) -> Result<u64, String> {
     if value.is_empty() {
         return Err("The value is empty.".to_owned());
     }

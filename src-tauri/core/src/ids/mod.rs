@@ -10,7 +10,7 @@
 //! taken from that column and [`IdReport::id_column`] says which one.
 
 mod error;
-mod line;
+pub(crate) mod line;
 mod report;
 
 #[cfg(test)]

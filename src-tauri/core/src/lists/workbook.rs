@@ -1,0 +1,124 @@
+//! Spreadsheets (XLSX, XLSB, XLS, ODS) read with calamine: the first sheet that has any cell,
+//! every cell as the text a person sees for an ID (no `.0`, no exponent).
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader};
+
+use super::table::{ListError, ListRow, ListTable};
+use super::MAX_ROWS;
+
+/// A workbook's format, from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A zip with `xl/…` entries: XLSX (or XLSB, tried next).
+    Excel,
+    /// A compound file (`D0 CF 11 E0`): an Excel 97–2003 workbook.
+    Xls,
+    /// A zip whose mimetype is an OpenDocument spreadsheet.
+    Ods,
+}
+
+pub(super) fn read_workbook(
+    bytes: &[u8],
+    kind: Kind,
+    source: &str,
+) -> Result<ListTable, ListError> {
+    let (sheet, range) = match kind {
+        Kind::Excel => match first_sheet::<calamine::Xlsx<_>>(bytes) {
+            Ok(found) => found,
+            Err(xlsx) => first_sheet::<calamine::Xlsb<_>>(bytes).map_err(|_| xlsx)?,
+        },
+        Kind::Xls => first_sheet::<calamine::Xls<_>>(bytes)?,
+        Kind::Ods => first_sheet::<calamine::Ods<_>>(bytes)?,
+    };
+    let Some((range, sheet)) = range.zip(sheet) else {
+        return Err(ListError::Empty);
+    };
+    table_of(&range, sheet, source)
+}
+
+type Found = (Option<String>, Option<Range<Data>>);
+
+/// The first sheet with a non-empty cell, with its name.
+fn first_sheet<'a, R>(bytes: &'a [u8]) -> Result<Found, ListError>
+where
+    R: Reader<Cursor<&'a [u8]>>,
+    R::Error: std::fmt::Display,
+{
+    let failed = |e: R::Error| ListError::Workbook {
+        detail: e.to_string(),
+    };
+    let mut workbook = R::new(Cursor::new(bytes)).map_err(failed)?;
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).map_err(failed)?;
+        if range
+            .used_cells()
+            .any(|(_, _, cell)| !text_of(cell).is_empty())
+        {
+            return Ok((Some(name), Some(range)));
+        }
+    }
+    Ok((None, None))
+}
+
+fn table_of(range: &Range<Data>, sheet: String, source: &str) -> Result<ListTable, ListError> {
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let total_rows = first_row as usize + range.height();
+    if total_rows > MAX_ROWS {
+        return Err(ListError::TooManyRows);
+    }
+    let mut rows = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        let mut texts = vec![String::new(); first_column as usize];
+        texts.extend(cells.iter().map(text_of));
+        while texts.last().is_some_and(String::is_empty) {
+            texts.pop();
+        }
+        if !texts.is_empty() {
+            rows.push(ListRow {
+                row: first_row as usize + i + 1,
+                cells: texts,
+            });
+        }
+    }
+    Ok(ListTable {
+        source: source.to_owned(),
+        sheet: Some(sheet),
+        rows,
+        total_rows,
+    })
+}
+
+/// A cell as text: whole numbers without `.0` or exponent, dates as yyyy-mm-dd, booleans as
+/// TRUE/FALSE, errors as Excel shows them (`#N/A`).
+pub(super) fn text_of(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+        Data::DateTime(dt) => dt.to_string(),
+        Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_owned(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// `123456789.0` → `123456789`; other numbers as Rust writes them (never in exponent form).
+pub(super) fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
