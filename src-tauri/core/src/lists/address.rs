@@ -26,7 +26,7 @@ pub(super) fn clean(text: &str) -> &str {
 }
 
 /// The address in an Excel `=HYPERLINK("address", "label")` (`;` in some languages).
-fn hyperlink_target(value: &str) -> Option<&str> {
+pub(super) fn hyperlink_target(value: &str) -> Option<&str> {
     let head = value.get(..11)?;
     if !head.eq_ignore_ascii_case("=hyperlink(") {
         return None;

@@ -100,7 +100,10 @@ pub fn preview(table: &ListTable, header: HeaderChoice, column: Option<usize>) -
         };
         let tally = Tally::of(cells().take(SAMPLE_ROWS).map(Cell::of));
         let kind = tally.kind(hint);
-        let usable = cells().filter(|c| Cell::of(c).is_usable(kind)).count();
+        let usable = match kind {
+            ValueKind::Other => 0,
+            _ => cells().filter(|c| Cell::of(c).is_usable(kind)).count(),
+        };
         let filled = cells().filter(|c| !c.is_empty()).count();
         ranks.push(tally.rank(kind, hint, usable, filled));
         columns.push(ListColumn {

@@ -26,11 +26,16 @@ pub(super) fn detect(table: &ListTable) -> Option<usize> {
     });
     match first_values {
         Some(0) => None,
-        Some(i) => header_like(&rows[i - 1]).then_some(i - 1),
+        // Rows above the first value may be data whose value cell is blank: a row naming a known
+        // column is the header then; else the row just above.
+        Some(i) => (0..i)
+            .rev()
+            .find(|&r| header_like(&rows[r]) && names_a_column(&rows[r]))
+            .or_else(|| header_like(&rows[i - 1]).then_some(i - 1)),
         None => head
             .iter()
             .take(HEAD_ROWS)
-            .position(|row| header_like(row) && row.cells.iter().any(|c| hint_of(c).is_some())),
+            .position(|row| header_like(row) && names_a_column(row)),
     }
 }
 
@@ -62,4 +67,9 @@ fn header_like(row: &ListRow) -> bool {
         .iter()
         .filter(|c| !c.is_empty())
         .all(|c| !Cell::of(c).is_value())
+}
+
+/// A row with a cell that names a known column ("Employee ID", "LinkedIn URL", "Company").
+fn names_a_column(row: &ListRow) -> bool {
+    row.cells.iter().any(|c| hint_of(c).is_some())
 }

@@ -23,16 +23,14 @@ pub(super) fn read_text(bytes: &[u8], source: &str) -> Result<ListTable, ListErr
     table_of(&text, delimiter, source)
 }
 
-/// Reads pasted cells: tab-separated when any line holds a tab (a block copied from a spreadsheet),
-/// a comma or semicolon list when it is one line, else like a text file.
+/// Reads pasted cells: one line split at tabs, commas or semicolons is one value a row (a row of
+/// cells, or `a, b, c`); several lines are tab-separated when any holds a tab (a block copied from
+/// a spreadsheet), else read like a text file.
 pub(super) fn read_pasted_text(text: &str) -> Result<ListTable, ListError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\t') {
-        return table_of(text, Some('\t'), PASTED);
-    }
     let filled: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     if let [only] = filled.as_slice() {
-        if let Some(delimiter) = [',', ';'].into_iter().find(|d| only.contains(*d)) {
+        if let Some(delimiter) = ['\t', ',', ';'].into_iter().find(|d| only.contains(*d)) {
             let rows = split_record(only, delimiter)
                 .into_iter()
                 .map(|cell| cell.trim().to_owned())
@@ -50,6 +48,9 @@ pub(super) fn read_pasted_text(text: &str) -> Result<ListTable, ListError> {
                 rows,
             });
         }
+    }
+    if text.contains('\t') {
+        return table_of(text, Some('\t'), PASTED);
     }
     table_of(text, detect_delimiter(text), PASTED)
 }

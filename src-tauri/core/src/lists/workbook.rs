@@ -5,6 +5,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Range, Reader};
 
+use super::address;
 use super::table::{ListError, ListRow, ListTable};
 use super::MAX_ROWS;
 
@@ -32,13 +33,14 @@ pub(super) fn read_workbook(
         Kind::Xls => first_sheet::<calamine::Xls<_>>(bytes)?,
         Kind::Ods => first_sheet::<calamine::Ods<_>>(bytes)?,
     };
-    let Some((range, sheet)) = range.zip(sheet) else {
+    let Some((sheet, (range, formulas))) = sheet.zip(range) else {
         return Err(ListError::Empty);
     };
-    table_of(&range, sheet, source)
+    table_of(&range, formulas.as_ref(), sheet, source)
 }
 
-type Found = (Option<String>, Option<Range<Data>>);
+/// The sheet's name, its values, and its formulas when they could be read.
+type Found = (Option<String>, Option<(Range<Data>, Option<Range<String>>)>);
 
 /// The first sheet with a non-empty cell, with its name.
 fn first_sheet<'a, R>(bytes: &'a [u8]) -> Result<Found, ListError>
@@ -56,13 +58,21 @@ where
             .used_cells()
             .any(|(_, _, cell)| !text_of(cell).is_empty())
         {
-            return Ok((Some(name), Some(range)));
+            // Formulas only matter for HYPERLINK cells; a sheet whose formulas cannot be read is
+            // still read by its values.
+            let formulas = workbook.worksheet_formula(&name).ok();
+            return Ok((Some(name), Some((range, formulas))));
         }
     }
     Ok((None, None))
 }
 
-fn table_of(range: &Range<Data>, sheet: String, source: &str) -> Result<ListTable, ListError> {
+fn table_of(
+    range: &Range<Data>,
+    formulas: Option<&Range<String>>,
+    sheet: String,
+    source: &str,
+) -> Result<ListTable, ListError> {
     let (first_row, first_column) = range.start().unwrap_or((0, 0));
     let total_rows = first_row as usize + range.height();
     if total_rows > MAX_ROWS {
@@ -71,7 +81,11 @@ fn table_of(range: &Range<Data>, sheet: String, source: &str) -> Result<ListTabl
     let mut rows = Vec::new();
     for (i, cells) in range.rows().enumerate() {
         let mut texts = vec![String::new(); first_column as usize];
-        texts.extend(cells.iter().map(text_of));
+        let row = first_row + i as u32;
+        texts.extend(cells.iter().enumerate().map(|(j, cell)| {
+            let at = (row, first_column + j as u32);
+            link_of(formulas, at).unwrap_or_else(|| text_of(cell))
+        }));
         while texts.last().is_some_and(String::is_empty) {
             texts.pop();
         }
@@ -88,6 +102,14 @@ fn table_of(range: &Range<Data>, sheet: String, source: &str) -> Result<ListTabl
         rows,
         total_rows,
     })
+}
+
+/// The address of a `HYPERLINK("address", "label")` formula at `at`: what a list of people means
+/// by a cell that shows only a name.
+fn link_of(formulas: Option<&Range<String>>, at: (u32, u32)) -> Option<String> {
+    let formula = formulas?.get_value(at)?.trim();
+    let formula = formula.strip_prefix('=').unwrap_or(formula);
+    address::hyperlink_target(&format!("={formula}")).map(str::to_owned)
 }
 
 /// A cell as text: whole numbers without `.0` or exponent, dates as yyyy-mm-dd, booleans as

@@ -216,3 +216,27 @@ fn the_preview_serialises_as_the_ui_expects() {
     let detect: HeaderChoice = serde_json::from_str(r#"{"kind":"detect"}"#).unwrap();
     assert_eq!(detect, HeaderChoice::Detect);
 }
+
+#[test]
+fn data_rows_with_a_blank_value_above_the_first_value_are_not_taken_for_the_header() {
+    let t = table(&[
+        &["Name", "Employee ID"],
+        &["Jane", ""],
+        &["John", ""],
+        &["Ann", "123456789"],
+        &["Bob", "987654321"],
+    ]);
+    let shown = preview(&t, HeaderChoice::Detect, None);
+    assert_eq!(shown.header_row, Some(1));
+    assert_eq!(shown.data_rows, 4);
+    assert_eq!(shown.chosen, Some(1));
+}
+
+#[test]
+fn a_one_column_txt_of_ids_with_an_id_header_uses_it() {
+    let t = text_table("ids.txt", "id\n123456789\n987654321\n");
+    let shown = preview(&t, HeaderChoice::Detect, None);
+    assert_eq!(shown.header_row, Some(1));
+    assert_eq!(shown.columns[0].kind, ValueKind::EmployeeIds);
+    assert_eq!(shown.chosen, Some(0));
+}

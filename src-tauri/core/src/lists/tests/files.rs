@@ -227,3 +227,16 @@ fn a_file_on_disk_is_named_by_its_file_name_without_the_folder() {
     let table = read_list_file(&path).unwrap();
     assert_eq!(table.source, "my list.csv");
 }
+
+#[test]
+fn a_row_of_cells_pasted_on_one_line_becomes_one_value_per_row() {
+    let table = read_pasted("123456789\t987654321\tjane-doe\r\n").unwrap();
+    assert_eq!(
+        cells(&table),
+        vec![
+            (1, vec!["123456789"]),
+            (2, vec!["987654321"]),
+            (3, vec!["jane-doe"])
+        ]
+    );
+}

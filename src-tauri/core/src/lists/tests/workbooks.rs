@@ -1,7 +1,7 @@
 //! Spreadsheets: XLSX written here with rust_xlsxwriter, ODS zipped here by hand, XLS from a
 //! checked-in fixture (see fixtures/make_xls.py).
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 use super::cells;
 use crate::lists::table::read_list_bytes;
@@ -234,4 +234,26 @@ fn a_damaged_workbook_is_refused_with_what_to_do() {
     assert!(error.to_string().contains("could not be read"), "{error}");
     let old = read_list_bytes(b"\xD0\xCF\x11\xE0garbage", "old.xls", "xls").unwrap_err();
     assert!(old.to_string().contains("save it again"), "{old}");
+}
+
+#[test]
+fn an_xlsx_hyperlink_formula_showing_a_name_is_read_as_its_address() {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Person").unwrap();
+    let link = Formula::new(r#"=HYPERLINK("https://www.linkedin.com/in/jane-doe/","Jane Doe")"#)
+        .set_result("Jane Doe");
+    sheet.write_formula(1, 0, link).unwrap();
+    sheet
+        .write_string(2, 0, "linkedin.com/in/john-roe")
+        .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let table = read_list_bytes(&bytes, "links.xlsx", "xlsx").unwrap();
+    assert_eq!(
+        table.rows[1].cells,
+        vec!["https://www.linkedin.com/in/jane-doe/"]
+    );
+    let read = entries(&table, HeaderChoice::Detect, 0);
+    assert_eq!(read.header_row, Some(1));
+    assert_eq!(read.entries.len(), 2);
 }
