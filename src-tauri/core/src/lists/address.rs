@@ -5,7 +5,14 @@ use unicode_normalization::UnicodeNormalization;
 
 /// A cell without what wraps a value: spaces, `=HYPERLINK("…", "…")`, `<…>`, surrounding quotes.
 pub(super) fn clean(text: &str) -> &str {
-    let mut value = text.trim();
+    // Zero-width spaces and marks come along when addresses are copied from web pages.
+    let mut value = text.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+            )
+    });
     if let Some(url) = hyperlink_target(value) {
         value = url;
     }

@@ -1,6 +1,9 @@
 //! One cell of a companies list: a name, a web domain or address, or a company profile address.
 
 use super::address::{self, Address};
+use super::columns::HeaderChoice;
+use super::table::ListTable;
+use super::values::{read_column, RowProblem};
 
 /// A company, as a list names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11,6 +14,45 @@ pub enum CompanyKey {
     Domain(String),
     /// The short name in a company profile address (linkedin.com/company/<short>/…).
     ShortName(String),
+}
+
+/// One usable row of a companies list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyEntry {
+    /// The row number, as in [`super::ListRow::row`].
+    pub row: usize,
+    /// The cell as written.
+    pub text: String,
+    /// The company it names.
+    pub key: CompanyKey,
+}
+
+/// A column read as companies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyEntries {
+    /// Every usable row, in order; duplicates kept.
+    pub entries: Vec<CompanyEntry>,
+    /// Every unusable row.
+    pub problems: Vec<RowProblem>,
+    /// Data rows whose cell in the column is blank.
+    pub blank: usize,
+    /// The header row used, if any.
+    pub header_row: Option<usize>,
+}
+
+/// Reads column `column` (0-based) of the rows below the header as companies.
+pub fn company_entries(table: &ListTable, header: HeaderChoice, column: usize) -> CompanyEntries {
+    let read = read_column(table, header, column, company_value);
+    CompanyEntries {
+        entries: read
+            .values
+            .into_iter()
+            .map(|(row, text, key)| CompanyEntry { row, text, key })
+            .collect(),
+        problems: read.problems,
+        blank: read.blank,
+        header_row: read.header_row,
+    }
 }
 
 const ONLY: &str = "Write the company's name, its web address (acme.com) or its LinkedIn page \

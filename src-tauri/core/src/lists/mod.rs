@@ -21,7 +21,7 @@ mod workbook;
 mod tests;
 
 pub use columns::{preview, HeaderChoice, ListColumn, ListPreview, ValueKind};
-pub use companies::{company_value, CompanyKey};
+pub use companies::{company_entries, company_value, CompanyEntries, CompanyEntry, CompanyKey};
 pub use table::{read_list_file, read_pasted, ListError, ListRow, ListTable};
 pub use values::{entries, profile_value, ListEntries, ListEntry, ListValue, RowProblem};
 

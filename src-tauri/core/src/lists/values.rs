@@ -57,22 +57,45 @@ pub struct ListEntries {
 
 /// Reads column `column` (0-based) of the rows below the header as people.
 pub fn entries(table: &ListTable, header: HeaderChoice, column: usize) -> ListEntries {
+    let read = read_column(table, header, column, profile_value);
+    ListEntries {
+        entries: read
+            .values
+            .into_iter()
+            .map(|(row, text, value)| ListEntry { row, text, value })
+            .collect(),
+        problems: read.problems,
+        blank: read.blank,
+        header_row: read.header_row,
+    }
+}
+
+/// A column read cell by cell with `value_of`: the values with their row and text, the problems.
+pub(super) struct ReadColumn<T> {
+    pub values: Vec<(usize, String, T)>,
+    pub problems: Vec<RowProblem>,
+    pub blank: usize,
+    pub header_row: Option<usize>,
+}
+
+pub(super) fn read_column<T>(
+    table: &ListTable,
+    header: HeaderChoice,
+    column: usize,
+    value_of: impl Fn(&str) -> Result<Option<T>, String>,
+) -> ReadColumn<T> {
     let (header_row, start) = data_start(table, header);
     let name = column_name(table, header_row, column);
-    let mut out = ListEntries {
-        entries: Vec::new(),
+    let mut out = ReadColumn {
+        values: Vec::new(),
         problems: Vec::new(),
         blank: 0,
         header_row,
     };
     for row in &table.rows[start..] {
         let text = row.cells.get(column).map(String::as_str).unwrap_or("");
-        match profile_value(text) {
-            Ok(Some(value)) => out.entries.push(ListEntry {
-                row: row.row,
-                text: text.to_owned(),
-                value,
-            }),
+        match value_of(text) {
+            Ok(Some(value)) => out.values.push((row.row, text.to_owned(), value)),
             Ok(None) => out.blank += 1,
             Err(reason) => out.problems.push(RowProblem {
                 row: row.row,
@@ -189,6 +212,12 @@ fn person_address(address: &Address) -> Result<ListValue, String> {
     let offset = address.segments.len() - segments.len();
     match segments.first().map(String::as_str) {
         Some("in") => match address.segments.get(offset + 1) {
+            Some(name) if is_member_code(name) => Err(
+                "This address holds LinkedIn's internal member code, not the person's public \
+                 short name: open it in a browser and copy the address it turns into \
+                 (linkedin.com/in/…)."
+                    .to_owned(),
+            ),
             Some(name) => address::short_name(name).map(ListValue::ShortName),
             None => Err(format!(
                 "This address ends at /in/ without the person's short name. {ONLY}"
@@ -220,6 +249,11 @@ fn person_address(address: &Address) -> Result<ListValue, String> {
              followed by the short name). {ONLY}"
         )),
     }
+}
+
+/// `ACoAAB…`/`ACwAAB…`: the member code Sales Navigator and the API put where the short name goes.
+fn is_member_code(segment: &str) -> bool {
+    (segment.starts_with("ACoAA") || segment.starts_with("ACwAA")) && segment.len() >= 30
 }
 
 fn other_site(host: &str) -> String {

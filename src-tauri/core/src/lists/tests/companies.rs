@@ -1,6 +1,7 @@
 //! One cell of a companies list.
 
-use crate::lists::{company_value, CompanyKey};
+use super::table;
+use crate::lists::{company_entries, company_value, CompanyKey, HeaderChoice};
 
 fn key(text: &str) -> CompanyKey {
     company_value(text).unwrap().unwrap()
@@ -82,4 +83,39 @@ fn numbers_bad_addresses_and_overlong_text_are_refused() {
     assert!(refused(&"x ".repeat(150)).contains("too long"));
     assert!(refused("#REF!").contains("spreadsheet error"));
     assert_eq!(company_value("  "), Ok(None));
+}
+
+#[test]
+fn a_companies_column_is_read_by_row_with_problems_named_by_column() {
+    let t = table(&[
+        &["Company", "Owner"],
+        &["Acme Corp", "Ann"],
+        &["https://www.linkedin.com/company/globex/", "Bob"],
+        &["", "Cy"],
+        &["jane@acme.com", "Di"],
+        &["initech.com", "Ed"],
+        &["Acme Corp", "Flo"],
+    ]);
+    let read = company_entries(&t, HeaderChoice::Detect, 0);
+    assert_eq!(read.header_row, Some(1));
+    assert_eq!(read.blank, 1);
+    let keys: Vec<(usize, CompanyKey)> = read
+        .entries
+        .iter()
+        .map(|e| (e.row, e.key.clone()))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            (2, CompanyKey::Name("Acme Corp".into())),
+            (3, CompanyKey::ShortName("globex".into())),
+            (6, CompanyKey::Domain("initech.com".into())),
+            (7, CompanyKey::Name("Acme Corp".into())),
+        ]
+    );
+    assert_eq!(read.problems.len(), 1);
+    assert_eq!(
+        (read.problems[0].row, read.problems[0].column.as_str()),
+        (5, "Company")
+    );
 }

@@ -247,3 +247,19 @@ fn spreadsheet_errors_are_refused_with_what_to_fix() {
     let reason = refused("#N/A");
     assert!(reason.contains("spreadsheet error #N/A"), "{reason}");
 }
+
+#[test]
+fn an_internal_member_code_in_place_of_the_short_name_is_refused() {
+    let reason = refused("https://www.linkedin.com/in/ACoAABcdEfGhIjKlMnOpQrStUvWxYz0123456");
+    assert!(reason.contains("internal member code"), "{reason}");
+    assert!(reason.contains("open it in a browser"), "{reason}");
+}
+
+#[test]
+fn zero_width_spaces_copied_from_web_pages_are_dropped() {
+    assert_eq!(
+        short("\u{200B}https://www.linkedin.com/in/jane-doe\u{200B}"),
+        "jane-doe"
+    );
+    assert_eq!(short("\u{feff}jane-doe "), "jane-doe");
+}
