@@ -78,6 +78,15 @@ pub enum ListError {
          {SAVE_AGAIN}"
     )]
     Utf16,
+    /// A line mixes UTF-8 with another character set.
+    #[error(
+        "Line {line} of this file is not UTF-8 text, though other lines are: the file mixes \
+         character sets. {SAVE_AGAIN}"
+    )]
+    NotUtf8 {
+        /// 1-based line number.
+        line: usize,
+    },
     /// The workbook could not be read.
     #[error("This spreadsheet could not be read ({detail}). It may be damaged or protected by a password. {SAVE_AGAIN}")]
     Workbook {

@@ -8,11 +8,18 @@ use super::MAX_ROWS;
 const SNIFF_LINES: usize = 30;
 
 /// Reads a text file: UTF-8 (a byte order mark is dropped), else Windows-1252 (what Excel's plain
-/// "CSV" saves on Western Windows).
+/// "CSV" saves on Western Windows); a file mixing UTF-8 with other bytes is refused, naming the line.
 pub(super) fn read_text(bytes: &[u8], source: &str) -> Result<ListTable, ListError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(error) if holds_utf8_letters(bytes) => {
+            let line = 1 + bytes[..error.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            return Err(ListError::NotUtf8 { line });
+        }
         Err(_) => {
             encoding_rs::WINDOWS_1252
                 .decode_without_bom_handling(bytes)
@@ -21,6 +28,14 @@ pub(super) fn read_text(bytes: &[u8], source: &str) -> Result<ListTable, ListErr
     };
     let delimiter = detect_delimiter(&text);
     table_of(&text, delimiter, source)
+}
+
+/// Whether bytes that are not all UTF-8 still hold UTF-8 letters (é as two bytes): then the file
+/// mixes encodings, and reading it as Windows-1252 would garble those letters silently.
+fn holds_utf8_letters(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .any(|c| !c.is_ascii() && c != char::REPLACEMENT_CHARACTER)
 }
 
 /// Reads pasted cells: one line split at tabs, commas or semicolons is one value a row (a row of

@@ -115,6 +115,15 @@ fn windows_1252_text_is_read_instead_of_refused() {
 }
 
 #[test]
+fn a_file_mixing_utf8_and_other_bytes_is_refused_naming_the_line() {
+    let mut mixed = "Name,ID\nZoë,123456789\n".as_bytes().to_vec();
+    mixed.extend_from_slice(b"M\xFCller,987654321\n");
+    let error = read_list_bytes(&mixed, "mixed.csv", "csv").unwrap_err();
+    assert!(matches!(error, ListError::NotUtf8 { line: 3 }), "{error:?}");
+    assert!(error.to_string().contains("Line 3"), "{error}");
+}
+
+#[test]
 fn cells_pasted_from_excel_are_tab_separated_with_crlf() {
     let table = read_pasted("Name\tLinkedIn\r\nJane\thttps://www.linkedin.com/in/jane\r\n\r\nJohn\tlinkedin.com/in/john-roe\r\n").unwrap();
     assert_eq!(table.source, "Pasted cells");
