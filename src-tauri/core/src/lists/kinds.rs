@@ -243,7 +243,11 @@ impl Tally {
     /// Small numbers (all below 1,000) or 1, 2, 3…: a row counter more likely than IDs.
     fn counter(&self) -> bool {
         self.ids.iter().all(|id| *id < 1000)
-            || (self.ids.len() > 1 && self.ids.windows(2).all(|w| w[1] == w[0] + 1))
+            || (self.ids.len() > 1
+                && self
+                    .ids
+                    .windows(2)
+                    .all(|w| w[0].checked_add(1) == Some(w[1])))
     }
 
     /// How strongly this column should be chosen (lower first), with its share of usable values;

@@ -240,3 +240,10 @@ fn a_one_column_txt_of_ids_with_an_id_header_uses_it() {
     assert_eq!(shown.columns[0].kind, ValueKind::EmployeeIds);
     assert_eq!(shown.chosen, Some(0));
 }
+
+#[test]
+fn the_largest_id_next_to_another_does_not_overflow_the_counter_check() {
+    let t = table(&[&["id"], &["18446744073709551615"], &["5"]]);
+    let shown = preview(&t, HeaderChoice::Detect, None);
+    assert_eq!(shown.columns[0].kind, ValueKind::EmployeeIds);
+}

@@ -8,6 +8,7 @@ mod detect;
 mod entries;
 mod files;
 mod profiles;
+mod props;
 mod workbooks;
 
 use super::table::read_list_bytes;
