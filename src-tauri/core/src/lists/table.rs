@@ -226,6 +226,9 @@ fn zipped(bytes: &[u8], extension: &str) -> Result<Format, ListError> {
         (false, true) => Ok(Format::Workbook(workbook::Kind::Excel)),
         (true, true) if extension == "ods" => Ok(Format::Workbook(workbook::Kind::Ods)),
         (true, true) => Ok(Format::Workbook(workbook::Kind::Excel)),
+        (false, false) if holds(b"Index/Document.iwa") => Err(ListError::NotAList {
+            what: "an Apple Numbers document (in Numbers choose File › Export To › Excel)",
+        }),
         (false, false) => Err(ListError::NotAList {
             what: "a zipped file that is not a spreadsheet (a .zip, a Word or another document)",
         }),

@@ -198,6 +198,8 @@ fn pdf_gzip_utf16_and_binary_files_are_refused_in_plain_words() {
     assert!(binary.to_string().contains("binary file"), "{binary}");
     let zip = refused(b"PK\x03\x04word/document.xml");
     assert!(zip.to_string().contains("not a spreadsheet"), "{zip}");
+    let numbers = refused(b"PK\x03\x04Index/Document.iwa");
+    assert!(numbers.to_string().contains("Apple Numbers"), "{numbers}");
 }
 
 #[test]
