@@ -209,6 +209,7 @@ pub async fn submit_id_list_jobs(engine: &Engine, count: u32) {
                 report: parse_id_list(ids.as_bytes()).expect("two valid IDs"),
                 source_file: None,
                 split: false,
+                list: None,
             },
             webhook_url: None,
         };
@@ -225,6 +226,7 @@ pub fn ids_job(file: &str) -> NewJob {
             report: parse_id_list(&bytes).expect("the ID file parses"),
             source_file: Some(file.into()),
             split: false,
+            list: None,
         },
         webhook_url: None,
     }

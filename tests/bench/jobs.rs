@@ -49,6 +49,7 @@ fn main() {
                 updates_job: None,
                 held_again: None,
                 library_note: None,
+                list_id: None,
                 balance: None,
                 earlier_jobs: Vec::new(),
                 replaces_job: None,

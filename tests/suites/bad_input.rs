@@ -29,6 +29,7 @@ async fn an_id_file_with_problems_sends_only_the_clean_ids() {
                 report,
                 source_file: None,
                 split: false,
+                list: None,
             },
             webhook_url: None,
         },

@@ -45,6 +45,7 @@ async fn submit_split(harness: &Harness, count: u64, name: &str) -> collect_core
         report,
         source_file: None,
         split: true,
+        list: None,
     };
     let job = NewJob {
         name: Some(name.into()),

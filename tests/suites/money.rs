@@ -720,6 +720,7 @@ fn ids_list_job(text: &str) -> collect_core::jobs::NewJob {
             report: collect_core::ids::parse_id_list(text.as_bytes()).unwrap(),
             source_file: None,
             split: false,
+            list: None,
         },
         webhook_url: None,
     }

@@ -609,6 +609,7 @@ async fn a_person_the_service_no_longer_has_is_quoted_but_not_charged() {
                 report,
                 source_file: None,
                 split: false,
+                list: None,
             },
             webhook_url: None,
         }

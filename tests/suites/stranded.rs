@@ -33,6 +33,7 @@ fn id_list_job(ids: &str) -> NewJob {
             report: parse_id_list(ids.as_bytes()).unwrap(),
             source_file: None,
             split: false,
+            list: None,
         },
         webhook_url: None,
     }
@@ -296,6 +297,7 @@ async fn a_cancelled_collection_sends_no_further_batch() {
                 report: id_file(harness.dir.path(), 20_001),
                 source_file: None,
                 split: true,
+                list: None,
             },
             webhook_url: None,
         },

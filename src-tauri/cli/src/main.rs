@@ -69,6 +69,19 @@ enum Command {
     },
     /// Send a collection request. Shows the cost and asks first, unless --yes.
     Submit(SubmitArgs),
+    /// Find the employee IDs a list names: a column of IDs, LinkedIn profile addresses or short
+    /// names in a CSV, TSV, TXT, XLSX, XLS or ODS file. Free (searches only); spends nothing.
+    /// With --json: {"found", "not_found": [{"row", "value"}], "duplicates", "ids", …}.
+    Resolve {
+        /// The list.
+        file: PathBuf,
+        /// The column to read, by its name or letter (A, B, …); detected when not given.
+        #[arg(long)]
+        column: Option<String>,
+        /// Also write each row found (row, value, employee ID) to this CSV file.
+        #[arg(long, value_name = "OUT.csv")]
+        to: Option<PathBuf>,
+    },
     /// Collect a finished job's search (or ID list) again, buying only who is new or changed since
     /// (the others come from your people library). Shows the cost and asks first, unless --yes.
     Refresh {
@@ -196,9 +209,13 @@ struct SubmitArgs {
     /// At most this many profiles (1–10,000); only with --query.
     #[arg(long, requires = "query")]
     limit: Option<u32>,
-    /// A CSV or TXT file of employee IDs.
+    /// A list of people: employee IDs, LinkedIn profile addresses or short names, in a CSV, TSV,
+    /// TXT, XLSX, XLS or ODS file (addresses are looked up first, free).
     #[arg(long)]
     ids: Option<PathBuf>,
+    /// With --ids: the column to read, by its name or letter (A, B, …); detected when not given.
+    #[arg(long, requires = "ids")]
+    column: Option<String>,
     /// An https:// address the service calls when the files are ready (the app still polls).
     #[arg(long)]
     webhook: Option<String>,

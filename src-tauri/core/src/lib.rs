@@ -31,6 +31,7 @@ pub mod library;
 pub mod lists;
 mod local_files;
 pub mod money;
+pub mod profiles;
 pub mod query;
 pub mod searches;
 pub mod secrets;

@@ -4,6 +4,7 @@
 mod app;
 mod collections;
 mod jobs;
+mod lists;
 mod money;
 mod people;
 mod query;
@@ -29,6 +30,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         collections::check_query,
         collections::estimate,
         collections::pick_id_file,
+        lists::open_list,
+        lists::paste_list,
+        lists::preview_list,
+        lists::resolve_list,
+        lists::save_not_found,
         collections::requote,
         collections::requote_everyone,
         collections::submit,

@@ -8,6 +8,7 @@ mod money;
 mod people;
 mod quote_words;
 mod refresh;
+mod resolve;
 mod submit;
 mod transfer;
 
@@ -47,6 +48,9 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
             new_only,
         } => estimate(&context, query, *limit, *new_only).await,
         Command::Submit(args) => submit(&context, args, output).await,
+        Command::Resolve { file, column, to } => {
+            resolve::resolve(&context, file, column.as_deref(), to.as_deref(), output).await
+        }
         Command::Refresh {
             job,
             yes,

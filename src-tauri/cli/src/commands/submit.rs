@@ -11,7 +11,11 @@ use collect_core::query::parse_query;
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
 
+use collect_core::jobs::Purchase;
+use collect_core::lists::{HeaderChoice, ListTable};
+
 use super::quote_words::{quote_for, quote_json, quote_text, refuse_nothing_to_buy};
+use super::resolve::{holds_ids, read_list, report_text, resolve_table};
 use crate::context::Context;
 use crate::output::{Output, Report};
 use crate::SubmitArgs;
@@ -149,33 +153,46 @@ pub(super) async fn submit(
     output: &Output,
 ) -> Result<Report, UserError> {
     let engine = context.engine()?;
-    let (request, id_report) = match (&args.query, &args.ids) {
-        (Some(path), None) => (
-            JobRequest::Query {
+    let new_job = |request| NewJob {
+        name: args.name.clone(),
+        request,
+        webhook_url: args.webhook.clone(),
+    };
+    let (quote, id_report) = match (&args.query, &args.ids) {
+        (Some(path), None) => {
+            let request = JobRequest::Query {
                 query: read_query(path)?,
                 limit: args.limit,
-            },
-            None,
-        ),
-        (None, Some(path)) => {
-            let report = read_id_file(path).map_err(|error| {
-                UserError::new(
-                    error.code(),
-                    format!("{}: {}", path.display(), error.user_message()),
-                )
-            })?;
-            let text = id_report_text(&report);
-            output.say(&text);
-            let report_json = id_report_json(&report);
-            let source = Some(path.to_string_lossy().into_owned());
+            };
             (
-                JobRequest::Ids {
+                quote_for(&engine, &new_job(request), args.new_only).await?,
+                None,
+            )
+        }
+        (None, Some(path)) => {
+            let read = read_id_file(path);
+            if let Some((table, column)) = as_list(path, args, &read)? {
+                quote_list(context, args, &table, column, output).await?
+            } else {
+                let report = read.map_err(|error| {
+                    UserError::new(
+                        error.code(),
+                        format!("{}: {}", path.display(), error.user_message()),
+                    )
+                })?;
+                let text = id_report_text(&report);
+                output.say(&text);
+                let report_json = id_report_json(&report);
+                let source = Some(path.to_string_lossy().into_owned());
+                let request = JobRequest::Ids {
                     report,
                     source_file: source,
                     split: args.split,
-                },
-                Some((report_json, text)),
-            )
+                    list: None,
+                };
+                let quote = quote_for(&engine, &new_job(request), args.new_only).await?;
+                (quote, Some((report_json, text)))
+            }
         }
         _ => {
             return Err(UserError::new(
@@ -184,16 +201,6 @@ pub(super) async fn submit(
             ))
         }
     };
-    let quote = quote_for(
-        &engine,
-        &NewJob {
-            name: args.name.clone(),
-            request,
-            webhook_url: args.webhook.clone(),
-        },
-        args.new_only,
-    )
-    .await?;
     refuse_nothing_to_buy(&quote)?;
     if quote.is_again() && !args.again {
         let mut error: UserError = EngineError::CollectedBefore {
@@ -252,6 +259,90 @@ pub(super) async fn submit(
             row.id
         ),
     })
+}
+
+/// Whether `--ids` names a list to resolve rather than a plain ID file: a column asked for, a
+/// workbook or a file the ID reader refuses, or lines it could not use that hold profile
+/// addresses. Plain ID files keep the ID reader's line-by-line report.
+fn as_list(
+    path: &Path,
+    args: &SubmitArgs,
+    read: &Result<IdReport, collect_core::ids::IdFileError>,
+) -> Result<Option<(ListTable, usize)>, UserError> {
+    if args.column.is_some() {
+        return read_list(path, args.column.as_deref()).map(Some);
+    }
+    match read {
+        Ok(report) if report.problem_lines == 0 => Ok(None),
+        Ok(_) => Ok(read_list(path, None)
+            .ok()
+            .filter(|(table, column)| !holds_ids(table, *column))),
+        Err(_) => Ok(read_list(path, None).ok()),
+    }
+}
+
+/// Resolves the list (free), says what it found, and prices the people found; the answer's
+/// report holds the rows it could not use, said again with the question.
+async fn quote_list(
+    context: &Context,
+    args: &SubmitArgs,
+    table: &ListTable,
+    column: usize,
+    output: &Output,
+) -> Result<(Quote, Option<(serde_json::Value, String)>), UserError> {
+    let resolved = resolve_table(context, table, column, output).await?;
+    let report = &resolved.report;
+    let text = report_text(report);
+    output.say(&text);
+    if resolved.ids.is_empty() {
+        return Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} Nothing was sent: no row names a person to collect.",
+                report.summary
+            ),
+        ));
+    }
+    if resolved.ids.len() > collect_core::ids::MAX_IDS_PER_REQUEST && !args.split {
+        return Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "These {} people are more than the 10,000 one request carries. Nothing was sent: add --split to send them as batches, priced and confirmed together.",
+                group(resolved.ids.len() as u64)
+            ),
+        ));
+    }
+    let purchase = if args.new_only {
+        Purchase::NewOnly
+    } else {
+        Purchase::Everyone
+    };
+    let engine = context.engine()?;
+    let quote = engine
+        .quote_resolved(table, HeaderChoice::Detect, column, &resolved, purchase)
+        .await?
+        .ok_or_else(|| UserError::new(ErrorCode::InvalidInput, report.summary.clone()))?;
+    let json = json!({
+        "found": report.found,
+        "not_found": report.not_found,
+        "duplicates": report.duplicates.len(),
+        "people": report.people,
+        "several": report.several,
+        "problems": report.problems,
+        "summary": report.summary,
+    });
+    let unusable: Vec<String> = report
+        .not_found
+        .iter()
+        .map(|row| row.row)
+        .chain(report.problems.iter().map(|row| row.row))
+        .map(|row| row.to_string())
+        .collect();
+    let skipped = match unusable.len() {
+        0 => report.summary.clone(),
+        _ => format!("{} Rows not used: {}.", report.summary, unusable.join(", ")),
+    };
+    Ok((quote, Some((json, skipped))))
 }
 
 /// Asks every confirmation `quote` needs ([`confirmed`]; `again` confirms data collected before)

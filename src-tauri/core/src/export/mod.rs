@@ -23,7 +23,7 @@
 //! | `staging` | temporary files renamed into place |
 
 pub(crate) mod cell;
-mod csv;
+pub(crate) mod csv;
 mod error;
 mod full;
 mod layout;
@@ -48,7 +48,10 @@ pub use cell::{CELL_LIMIT, CUT_MARKER, LIST_SEPARATOR};
 pub use csv::{BOM, FORMULA_GUARD, FORMULA_STARTS};
 pub use error::ExportError;
 pub use full::PERSON_KEY_COLUMN;
-pub use marks::{Additions, Mark, PurchaseMarks, TextSheet, COLLECTED_ON, IN_THIS_PURCHASE};
+pub use marks::{
+    Additions, Mark, OwnColumns, PurchaseMarks, TextSheet, COLLECTED_ON, IN_THIS_PURCHASE,
+    ROW_IN_YOUR_LIST,
+};
 pub use table::{page, read_people, PeoplePage, PeopleQuery, PeopleSort, PersonRow, MAX_PAGE_ROWS};
 
 use layout::Layout;
@@ -211,6 +214,12 @@ fn write(
             .columns
             .extend([COLLECTED_ON.to_owned(), IN_THIS_PURCHASE.to_owned()]);
     }
+    let own = additions.own;
+    if let (Some(own), Some(people)) = (own, sheets.first_mut()) {
+        let mut columns = own.header(&people.columns);
+        columns.append(&mut people.columns);
+        people.columns = columns;
+    }
     // Text sheets go in the workbook (or the folder of CSVs); a one-file CSV gets files beside it.
     let one_file_csv =
         options.format == ExportFormat::Csv && options.layout == ExportLayout::People;
@@ -247,14 +256,15 @@ fn write(
             people += 1;
             layout.rows(record, &mut |sheet, cells| {
                 rows[sheet] += 1;
-                match marks {
-                    Some(marks) if sheet == 0 => {
-                        let mut marked = cells.to_vec();
-                        marked.extend(marks.cells(record));
-                        out.row(sheet, &marked)
-                    }
-                    _ => out.row(sheet, cells),
+                if sheet != 0 || (marks.is_none() && own.is_none()) {
+                    return out.row(sheet, cells);
                 }
+                let mut row = own.map(|own| own.cells(record)).unwrap_or_default();
+                row.extend_from_slice(cells);
+                if let Some(marks) = marks {
+                    row.extend(marks.cells(record));
+                }
+                out.row(sheet, &row)
             })?;
         }
         Ok(ControlFlow::Continue(()))

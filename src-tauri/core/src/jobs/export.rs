@@ -31,6 +31,9 @@ pub(super) struct ExportInputs {
     pub(super) purchased: Option<super::purchase_sheet::Purchased>,
     /// For an update, the *What changed* sheet.
     pub(super) changes: Option<crate::export::TextSheet>,
+    /// For a collection read from a person's list: their own columns, and the *Not found*
+    /// sheet of the rows that brought nobody.
+    pub(super) list: Option<(crate::export::OwnColumns, crate::export::TextSheet)>,
 }
 
 /// Past this many, a file name counts the missing batches rather than listing them.
@@ -157,6 +160,7 @@ impl Engine {
             missing: missing_batches(&detail.batches),
             purchased: self.purchased(id)?,
             changes: self.what_changed(id)?.map(|changes| changes.sheet()),
+            list: self.list_columns(job)?,
         })
     }
 }

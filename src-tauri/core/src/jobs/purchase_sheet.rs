@@ -85,10 +85,19 @@ impl ExportInputs {
         stem: &str,
         options: &ExportOptions,
     ) -> Result<ExportResult, EngineError> {
-        let sheets: Vec<TextSheet> = self.changes.iter().cloned().collect();
+        let mut sheets: Vec<TextSheet> = self.changes.iter().cloned().collect();
+        sheets.extend(
+            self.list
+                .iter()
+                .map(|(_, unmatched)| unmatched)
+                .filter(|unmatched| !unmatched.rows.is_empty())
+                .cloned(),
+        );
+        let own = self.list.as_ref().map(|(own, _)| own);
         let Some(purchased) = &self.purchased else {
             let additions = Additions {
                 marks: None,
+                own,
                 sheets: &sheets,
             };
             return Ok(export_with(
@@ -121,6 +130,7 @@ impl ExportInputs {
         // The people bought come first: an export keeps the first copy of a person.
         let additions = Additions {
             marks: Some(&purchased.marks),
+            own,
             sheets: &sheets,
         };
         Ok(export_with(&files, &self.out, stem, options, additions)?)

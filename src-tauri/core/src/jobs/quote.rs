@@ -82,9 +82,11 @@ impl Engine {
                     JobRequest::Query { query, limit } => (Some(query.compact()), *limit),
                     JobRequest::Ids { .. } => (None, None),
                 };
-                let source_file = match &job.request {
-                    JobRequest::Ids { source_file, .. } => source_file.clone(),
-                    JobRequest::Query { .. } => None,
+                let (source_file, list) = match &job.request {
+                    JobRequest::Ids {
+                        source_file, list, ..
+                    } => (source_file.clone(), *list),
+                    JobRequest::Query { .. } => (None, None),
                 };
                 let counts = QuoteSplit {
                     origin_query,
@@ -97,6 +99,7 @@ impl Engine {
                     report: crate::ids::IdReport::of_ids(to_buy),
                     source_file,
                     split: true,
+                    list,
                 };
                 let records = counts.new + counts.changed;
                 (request, records, Some(counts), split.people.as_slice())
@@ -170,6 +173,10 @@ impl Engine {
                 library_note: match &net_new {
                     NetNew::Unavailable(reason) => Some(reason.clone()),
                     _ => None,
+                },
+                list_id: match &request {
+                    JobRequest::Ids { list, .. } => *list,
+                    JobRequest::Query { .. } => None,
                 },
             },
             people,
@@ -315,7 +322,11 @@ impl Engine {
                     .await;
             }
         }
-        let request = request_of_job(&job)?;
+        let list = match job.quote_id {
+            Some(quote) => self.store.quote(job.mode, quote)?.request.list_id,
+            None => None,
+        };
+        let request = request_of_job(&job, list)?;
         self.quote_replacing(&request, Some(id), Purchase::Everyone)
             .await
     }

@@ -21,6 +21,7 @@ impl Engine {
                     ids_text: q.ids_text.as_deref(),
                     source_file: q.source_file.clone(),
                     webhook_url: q.webhook_url.clone(),
+                    list: q.list_id,
                 },
             );
         };
@@ -39,6 +40,7 @@ impl Engine {
                 ),
                 source_file: q.source_file.clone(),
                 split: true,
+                list: q.list_id,
             },
         };
         Ok(NewJob {
@@ -56,10 +58,12 @@ struct JobSource<'a> {
     ids_text: Option<&'a str>,
     source_file: Option<String>,
     webhook_url: Option<String>,
+    list: Option<i64>,
 }
 
-/// The request `job` sent, rebuilt from what it stored.
-pub(super) fn request_of_job(job: &JobRow) -> Result<NewJob, EngineError> {
+/// The request `job` sent, rebuilt from what it stored; `list` is the person's list it was read
+/// from (its quote names it).
+pub(super) fn request_of_job(job: &JobRow, list: Option<i64>) -> Result<NewJob, EngineError> {
     new_job_from(
         &job.name,
         &job.kind,
@@ -69,6 +73,7 @@ pub(super) fn request_of_job(job: &JobRow) -> Result<NewJob, EngineError> {
             ids_text: job.ids_text.as_deref(),
             source_file: job.source_file.clone(),
             webhook_url: job.webhook_url.clone(),
+            list,
         },
     )
 }
@@ -85,6 +90,7 @@ fn new_job_from(name: &str, kind: &JobKind, source: JobSource<'_>) -> Result<New
             source_file: source.source_file,
             // It was quoted before, so a list over the cap was quoted as batches.
             split: true,
+            list: source.list,
         },
     };
     Ok(NewJob {

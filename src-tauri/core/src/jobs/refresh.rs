@@ -12,7 +12,7 @@ impl Engine {
         let job = self.updated_collection(id)?;
         match job.quote_id {
             Some(quote) => self.request_of(&self.store.quote(job.mode, quote)?),
-            None => request_of_job(&job),
+            None => request_of_job(&job, None),
         }
     }
 

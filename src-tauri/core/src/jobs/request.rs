@@ -22,6 +22,9 @@ pub enum JobRequest {
         /// Send a list over the service's 10,000 cap as batches (a collection), quoted and
         /// confirmed once for the total. Without it such a list is refused.
         split: bool,
+        /// The person's list it was read from (stored: its rows and columns join the
+        /// spreadsheet), if any.
+        list: Option<i64>,
     },
 }
 

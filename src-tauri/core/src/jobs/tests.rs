@@ -59,6 +59,7 @@ pub(super) fn ids(text: &str) -> NewJob {
             report: parse_id_list(text.as_bytes()).unwrap(),
             source_file: None,
             split: false,
+            list: None,
         },
         webhook_url: None,
     }

@@ -22,7 +22,7 @@ mod tests;
 
 pub use columns::{preview, HeaderChoice, ListColumn, ListPreview, ValueKind};
 pub use companies::{company_entries, company_value, CompanyEntries, CompanyEntry, CompanyKey};
-pub use table::{read_list_file, read_pasted, ListError, ListRow, ListTable};
+pub use table::{read_list_file, read_pasted, ListError, ListRow, ListTable, PASTED};
 pub use values::{entries, profile_value, ListEntries, ListEntry, ListValue, RowProblem};
 
 /// The most rows a list may have (a full Excel sheet has 1,048,576).

@@ -81,6 +81,7 @@ impl Session {
                 source_file: Some(path.display().to_string()),
                 // Over the cap, the list goes as batches: the quote says so and prices them all.
                 split: true,
+                list: None,
             },
             webhook_url: None,
         };

@@ -2,8 +2,10 @@
 //! files picked but not yet submitted. The app shell only adapts this to IPC.
 
 mod id_files;
+mod lists;
 
 pub use id_files::IdFilePick;
+pub use lists::{ListOpened, ListPick};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -101,6 +103,8 @@ pub struct Session {
     recovered: Mutex<HashSet<Mode>>,
     /// A person's yes to loosening the money settings, given outside the webview.
     consents: Consents,
+    /// Lists opened or pasted, waiting for their column to be chosen.
+    lists: lists::OpenLists,
 }
 
 impl Session {
@@ -115,6 +119,7 @@ impl Session {
             active: Mutex::new(None),
             recovered: Mutex::new(HashSet::new()),
             consents: Consents::default(),
+            lists: lists::OpenLists::default(),
         })
     }
 

@@ -45,6 +45,7 @@ async fn saving_settings_applies_them_without_restarting_the_engine_or_recoverin
             report,
             source_file: None,
             split: false,
+            list: None,
         },
         webhook_url: None,
     };

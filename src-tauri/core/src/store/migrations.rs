@@ -260,6 +260,28 @@ const MIGRATIONS: &[&str] = &[
         UNION SELECT last_job, last_collected_at, NULL FROM people
         UNION SELECT DISTINCT job_id, '', NULL FROM job_people;
     "#,
+    // 10 (lists people hold): a list read from the person's file keeps its columns and, for each
+    // row, the person it was found to be (or why not), so that the spreadsheet joins their own
+    // columns (a CRM id, notes) to the collected data. A quote made from a list names it.
+    r#"
+    CREATE TABLE lists (
+        id           INTEGER PRIMARY KEY,
+        mode         TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        column_name  TEXT NOT NULL,
+        columns_json TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    );
+    CREATE TABLE list_rows (
+        list_id    INTEGER NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+        row        INTEGER NOT NULL,
+        person_id  INTEGER,
+        cells_json TEXT NOT NULL,
+        note       TEXT,
+        PRIMARY KEY (list_id, row)
+    ) WITHOUT ROWID;
+    ALTER TABLE quotes ADD COLUMN list_id INTEGER REFERENCES lists (id);
+    "#,
 ];
 
 /// The newest schema version this build knows.

@@ -68,6 +68,9 @@ pub struct NewQuote {
     pub held_again: Option<u64>,
     /// Why the matches were not checked against the library (too many to list), in words.
     pub library_note: Option<String>,
+    /// The person's list this request was read from (its rows and columns join the
+    /// spreadsheet), if any.
+    pub list_id: Option<i64>,
 }
 
 /// A net-new purchase: the search (or list) whose matches were split against the library, and
@@ -130,7 +133,7 @@ pub enum SpendRefused {
 const QUOTE_COLUMNS: &str = "id, mode, kind, name, query_json, query_limit, ids_text, ids_count, source_file, \
     webhook_url, fingerprint, matches, records, credits, credits_per_record, balance, earlier_jobs, replaces_job, \
     created_at, expires_at, spent_at, job_id, batches, credits_basis, purchase, origin_query, origin_limit, \
-    new_people, changed_people, held_people, updates_job, held_again, library_note";
+    new_people, changed_people, held_people, updates_job, held_again, library_note, list_id";
 
 fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
     let mode: String = row.get(1)?;
@@ -181,6 +184,7 @@ fn quote_from_row(row: &Row<'_>) -> rusqlite::Result<QuoteRow> {
             updates_job: row.get(30)?,
             held_again: row.get(31)?,
             library_note: row.get(32)?,
+            list_id: row.get(33)?,
         },
         created_at,
         expires_at,
@@ -210,7 +214,7 @@ impl Store {
         let mut connection = self.lock();
         let transaction = connection.transaction()?;
         transaction.execute(
-            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)", QUOTE_COLUMNS),
+            &format!("INSERT INTO quotes ({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, NULL, NULL, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)", QUOTE_COLUMNS),
             params![
                 quote.mode.as_str(),
                 quote.kind.as_str(),
@@ -242,6 +246,7 @@ impl Store {
                 quote.updates_job,
                 quote.held_again,
                 quote.library_note,
+                quote.list_id,
             ],
         )?;
         let id = transaction.last_insert_rowid();

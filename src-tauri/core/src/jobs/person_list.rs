@@ -1,0 +1,185 @@
+//! A collection read from a person's list: the list is kept with the quote, and the collection's
+//! spreadsheet puts their own columns before the collected ones, with a *Not found* sheet of the
+//! rows that brought nobody.
+
+use crate::export::{OwnColumns, TextSheet, ROW_IN_YOUR_LIST};
+use crate::ids::IdReport;
+use crate::lists::{entries, preview, HeaderChoice, ListTable};
+use crate::profiles::{build, resolve, LookupProgress, Resolved};
+use crate::store::{JobRow, NewPersonList, PersonListRow};
+
+use super::{Engine, EngineError, JobRequest, NewJob, Purchase, Quote};
+
+/// A list resolved and, when it names anyone, priced.
+#[derive(Debug, Clone)]
+pub struct ListQuote {
+    /// Who each row was found to be, and the report.
+    pub resolved: Resolved,
+    /// The price of collecting them (net-new, in batches past the service's cap); `None` when
+    /// the list names nobody.
+    pub quote: Option<Quote>,
+}
+
+impl Engine {
+    /// Reads column `column` of `table` (its header chosen by `header`) and finds the people it
+    /// names: employee IDs as they are, profile addresses and short names with free searches
+    /// (`progress` hears after each). Nothing is spent.
+    pub async fn resolve_list(
+        &self,
+        table: &ListTable,
+        header: HeaderChoice,
+        column: usize,
+        progress: &(dyn Fn(LookupProgress) + Send + Sync),
+    ) -> Result<Resolved, EngineError> {
+        let read = entries(table, header, column);
+        let shown = preview(table, header, Some(column));
+        let name = shown.columns.get(column).map_or_else(
+            || format!("column {}", column + 1),
+            |column| column.name.clone(),
+        );
+        let client = self.client()?;
+        let matches = resolve(&client, &read, progress).await;
+        self.record_balance(&client);
+        Ok(build(&table.source, &name, &read, &matches?))
+    }
+
+    /// [`Engine::resolve_list`], then [`Engine::quote_resolved`].
+    pub async fn quote_list(
+        &self,
+        table: &ListTable,
+        header: HeaderChoice,
+        column: usize,
+        purchase: Purchase,
+        progress: &(dyn Fn(LookupProgress) + Send + Sync),
+    ) -> Result<ListQuote, EngineError> {
+        let resolved = self.resolve_list(table, header, column, progress).await?;
+        let quote = self
+            .quote_resolved(table, header, column, &resolved, purchase)
+            .await?;
+        Ok(ListQuote { resolved, quote })
+    }
+
+    /// The price of collecting the people `resolved` found in column `column` of `table`, as a
+    /// quote to confirm like any other (`None` when it found nobody). The list is kept with the
+    /// quote: the spreadsheet puts the person's own columns before the collected ones.
+    pub async fn quote_resolved(
+        &self,
+        table: &ListTable,
+        header: HeaderChoice,
+        column: usize,
+        resolved: &Resolved,
+        purchase: Purchase,
+    ) -> Result<Option<Quote>, EngineError> {
+        if resolved.ids.is_empty() {
+            return Ok(None);
+        }
+        let shown = preview(table, header, Some(column));
+        let cells: std::collections::HashMap<usize, &Vec<String>> =
+            table.rows.iter().map(|row| (row.row, &row.cells)).collect();
+        let width = shown.columns.len();
+        let list = NewPersonList {
+            source: table.source.clone(),
+            column: resolved.report.column.clone(),
+            columns: shown
+                .columns
+                .iter()
+                .map(|column| column.name.clone())
+                .collect(),
+            rows: resolved
+                .rows
+                .iter()
+                .map(|resolved| PersonListRow {
+                    row: resolved.row,
+                    person: resolved.person,
+                    cells: (0..width)
+                        .map(|at| {
+                            cells
+                                .get(&resolved.row)
+                                .and_then(|cells| cells.get(at))
+                                .cloned()
+                                .unwrap_or_default()
+                        })
+                        .collect(),
+                    note: resolved.note.clone(),
+                })
+                .collect(),
+        };
+        let list = self.keep_list(&list)?;
+        let job = NewJob {
+            name: Some(list_name(&table.source)),
+            request: JobRequest::Ids {
+                report: IdReport::of_ids(resolved.ids.clone()),
+                source_file: Some(table.source.clone()),
+                split: true,
+                list: Some(list),
+            },
+            webhook_url: None,
+        };
+        let quote = match purchase {
+            Purchase::NewOnly => self.quote(&job).await?,
+            Purchase::Everyone => self.quote_everyone(&job).await?,
+        };
+        Ok(Some(quote))
+    }
+
+    /// Keeps `list` (read from a person's file, each row with the person it was found to be);
+    /// a request made from it names the number returned (`JobRequest::Ids::list`).
+    pub fn keep_list(&self, list: &NewPersonList) -> Result<i64, EngineError> {
+        Ok(self.store.insert_person_list(self.mode(), list)?)
+    }
+
+    /// For `job` (a collection's own row, or a single job), made from a quote read from a
+    /// person's list: their columns by person, and the *Not found* sheet (`None` when every row
+    /// brought someone). `None` for any other job.
+    pub(super) fn list_columns(
+        &self,
+        job: &JobRow,
+    ) -> Result<Option<(OwnColumns, TextSheet)>, EngineError> {
+        let Some(quote) = job.quote_id else {
+            return Ok(None);
+        };
+        let Some(list) = self.store.quote(job.mode, quote)?.request.list_id else {
+            return Ok(None);
+        };
+        let list = self.store.person_list(list)?;
+        let mut columns = vec![ROW_IN_YOUR_LIST.to_owned(), "Why".to_owned()];
+        columns.extend(list.columns.iter().cloned());
+        let rows = list
+            .unmatched
+            .iter()
+            .map(|row| {
+                let mut cells = vec![row.row.to_string(), row.note.clone().unwrap_or_default()];
+                cells.extend(
+                    (0..list.columns.len())
+                        .map(|at| row.cells.get(at).cloned().unwrap_or_default()),
+                );
+                cells
+            })
+            .collect();
+        let unmatched = TextSheet {
+            name: "Not found".into(),
+            file_end: "not_found".into(),
+            columns,
+            rows,
+        };
+        Ok(Some((
+            OwnColumns {
+                columns: list.columns,
+                by_id: list.by_person,
+            },
+            unmatched,
+        )))
+    }
+}
+
+/// A collection's name from its list's source: the file's name without its extension.
+fn list_name(source: &str) -> String {
+    let stem = std::path::Path::new(source)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match stem.trim() {
+        "" | crate::lists::PASTED => "Pasted list".to_owned(),
+        stem => format!("People from {stem}"),
+    }
+}
