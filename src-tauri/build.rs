@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "preview_list",
     "resolve_list",
     "save_not_found",
+    "company_search",
+    "quote_companies",
     "requote",
     "requote_everyone",
     "submit",

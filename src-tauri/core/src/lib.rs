@@ -21,6 +21,7 @@
 //! | [`test_seams`] | debug builds only: kill points, a fast poll schedule and a short lease for the crash-proof suites |
 
 pub mod api;
+pub mod company_lists;
 pub mod consent;
 pub mod download;
 pub mod error;

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use collect_core::company_lists::CompanyReport;
+use collect_core::jobs::Quote;
 use collect_core::lists::{HeaderChoice, ListPreview};
 use collect_core::profiles::LookupProgress;
 use collect_core::session::{ListOpened, ListPick};
@@ -80,6 +82,33 @@ pub async fn resolve_list(
         .session
         .resolve_list(&token, header, column, &progress)
         .await
+}
+
+/// Reads a column as companies and counts each (free searches; [`LIST_LOOKUP`] events): the
+/// report, with the builder group "current company is one of" when one search holds them all.
+#[tauri::command]
+pub async fn company_search(
+    shell: ShellState<'_>,
+    app: tauri::AppHandle,
+    token: String,
+    header: HeaderChoice,
+    column: usize,
+) -> Result<CompanyReport, UserError> {
+    let progress = move |step: LookupProgress| {
+        if let Err(error) = app.emit(LIST_LOOKUP, step) {
+            tracing::warn!(%error, "could not send the lookup's progress");
+        }
+    };
+    shell
+        .session
+        .company_search(&token, header, column, &progress)
+        .await
+}
+
+/// The price of everyone at a companies list too long for one search, as one collection.
+#[tauri::command]
+pub async fn quote_companies(shell: ShellState<'_>, token: String) -> Result<Quote, UserError> {
+    shell.session.quote_companies(&token).await
 }
 
 /// Saves the rows of a list that brought nobody as a CSV where the person chooses.

@@ -35,6 +35,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         lists::preview_list,
         lists::resolve_list,
         lists::save_not_found,
+        lists::company_search,
+        lists::quote_companies,
         collections::requote,
         collections::requote_everyone,
         collections::submit,

@@ -31,6 +31,7 @@
 
 mod batches;
 mod changes;
+mod company_search;
 mod copies;
 mod credits;
 mod delete;
@@ -68,6 +69,7 @@ mod tests;
 
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
 pub use changes::{PersonChange, WhatChanged};
+pub use company_search::CompanySearch;
 pub use delete::Deleted;
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;

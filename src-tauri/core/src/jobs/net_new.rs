@@ -156,7 +156,11 @@ impl Engine {
 }
 
 /// The ids `body` matches, at most `cap`, a page at a time.
-async fn list_ids(client: &ApiClient, body: &Value, cap: u64) -> Result<Vec<i64>, EngineError> {
+pub(super) async fn list_ids(
+    client: &ApiClient,
+    body: &Value,
+    cap: u64,
+) -> Result<Vec<i64>, EngineError> {
     let mut ids: Vec<i64> = Vec::new();
     let mut after: Option<String> = None;
     let mut seen = std::collections::HashSet::new();

@@ -9,10 +9,12 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use super::{Session, SessionError};
+use crate::company_lists::CompanyReport;
 use crate::error::ErrorCode;
 use crate::jobs::{Purchase, Quote};
 use crate::lists::{preview, read_list_file, read_pasted, HeaderChoice, ListPreview, ListTable};
 use crate::profiles::{ListReport, LookupProgress};
+use crate::query::builder::Search;
 use crate::UserError;
 
 /// How many opened lists are kept at once (the newest).
@@ -28,6 +30,8 @@ struct OpenList {
     token: String,
     table: Arc<ListTable>,
     report: Option<ListReport>,
+    /// For a companies column: the searches that hold every company.
+    company_searches: Option<Vec<Search>>,
 }
 
 /// A list just opened: its token (what the next steps take) and its preview.
@@ -63,6 +67,7 @@ impl OpenLists {
             token: token.clone(),
             table: Arc::new(table),
             report: None,
+            company_searches: None,
         });
         token
     }
@@ -82,6 +87,27 @@ impl OpenLists {
         {
             list.report = Some(report.clone());
         }
+    }
+
+    fn keep_company_searches(&self, token: &str, searches: Vec<Search>) {
+        if let Some(list) = super::lock(&self.lists)
+            .iter_mut()
+            .find(|list| list.token == token)
+        {
+            list.company_searches = Some(searches);
+        }
+    }
+
+    fn company_searches(&self, token: &str) -> Result<(Vec<Search>, String), SessionError> {
+        super::lock(&self.lists)
+            .iter()
+            .find(|list| list.token == token)
+            .and_then(|list| {
+                list.company_searches
+                    .clone()
+                    .map(|searches| (searches, list.table.source.clone()))
+            })
+            .ok_or(SessionError::NoSuchPick)
     }
 
     fn report(&self, token: &str) -> Result<ListReport, SessionError> {
@@ -156,6 +182,35 @@ impl Session {
             quote: priced.quote,
             batches_message,
         })
+    }
+
+    /// Reads column `column` of list `token` as companies and counts each with a free search
+    /// (`progress` hears after each): the report, with the builder group when one search holds
+    /// them all. The searches are kept for [`Session::quote_companies`].
+    pub async fn company_search(
+        &self,
+        token: &str,
+        header: HeaderChoice,
+        column: usize,
+        progress: &(dyn Fn(LookupProgress) + Send + Sync),
+    ) -> Result<CompanyReport, UserError> {
+        let table = self.lists.table(token)?;
+        let found = self
+            .engine()?
+            .company_search(&table, header, column, progress)
+            .await?;
+        self.lists.keep_company_searches(token, found.searches);
+        Ok(found.report)
+    }
+
+    /// The price of collecting everyone at the companies of list `token` (its last
+    /// [`Session::company_search`]) as one collection: for lists too long for one search.
+    pub async fn quote_companies(&self, token: &str) -> Result<Quote, UserError> {
+        let (searches, source) = self.lists.company_searches(token)?;
+        Ok(self
+            .engine()?
+            .quote_company_searches(&searches, &source)
+            .await?)
     }
 
     /// Saves the rows of list `token` that were not found (its last report) as a CSV at `to`.
