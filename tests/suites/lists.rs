@@ -497,3 +497,46 @@ async fn search_ids(harness: &Harness, body: &serde_json::Value) -> Vec<i64> {
         .unwrap();
     answer.iter().map(|id| id.as_i64().unwrap()).collect()
 }
+
+#[tokio::test]
+async fn a_long_list_learns_each_rows_person_from_a_few_searches_not_one_per_row() {
+    let harness = Harness::start(quick_sim()).await;
+    let people = corpus_people(&harness, 400).await;
+    let mut text = "LinkedIn\n".to_owned();
+    for (i, (_, slug)) in people.iter().enumerate() {
+        text.push_str(&format!("https://www.linkedin.com/in/{slug}/\n"));
+        if i % 4 == 0 {
+            text.push_str(&format!(
+                "https://www.linkedin.com/in/made-up-person-{i:05}\n"
+            ));
+        }
+    }
+    let path = harness.dir.path().join("long.csv");
+    std::fs::write(&path, text).unwrap();
+    let table = read_list_file(&path).unwrap();
+    harness.sim.clear_calls();
+    let resolved = harness
+        .engine
+        .resolve_list(&table, HeaderChoice::Detect, 0, &|_| {})
+        .await
+        .unwrap();
+    let report = &resolved.report;
+    assert_eq!(
+        (report.found, report.not_found.len()),
+        (400, 100),
+        "{}",
+        report.summary
+    );
+    let expected: Vec<u64> = people.iter().map(|(id, _)| *id as u64).collect();
+    assert_eq!(
+        resolved.ids, expected,
+        "each row its own person, in row order"
+    );
+    for row in &report.not_found {
+        assert!(row.value.contains("made-up-person"), "{row:?}");
+    }
+    let searches = harness.sim.count_calls(Endpoint::Search);
+    assert_eq!(searches, report.searches);
+    eprintln!("{searches} free searches for 500 rows");
+    assert!(searches < 60, "{searches} searches for 500 rows");
+}

@@ -4,6 +4,7 @@
 //! Coresignal's data, which rows name the same person twice, and which address several people
 //! share (with the choice made).
 
+mod decode;
 mod not_found;
 mod report;
 mod search;

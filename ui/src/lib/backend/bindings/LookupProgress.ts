@@ -9,6 +9,6 @@ export type LookupProgress = {
  */
 done: number, 
 /**
- * Searches planned so far (grows as chunks with matches are asked name by name).
+ * Searches planned so far (grows as the chunks that found someone are asked further).
  */
 planned: number, };
