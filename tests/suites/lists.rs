@@ -540,3 +540,75 @@ async fn a_long_list_learns_each_rows_person_from_a_few_searches_not_one_per_row
     eprintln!("{searches} free searches for 500 rows");
     assert!(searches < 60, "{searches} searches for 500 rows");
 }
+
+/// Writes a one-column CSV of `people`'s addresses with a CRM id beside each, at `name`.
+fn crm_of(dir: &Path, name: &str, people: &[(i64, String)]) -> std::path::PathBuf {
+    let mut text = "CRM id,LinkedIn\n".to_owned();
+    for (at, (_, slug)) in people.iter().enumerate() {
+        text.push_str(&format!("C-{at},https://www.linkedin.com/in/{slug}\n"));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_list_run_again_buys_only_who_is_new_and_its_sheet_keeps_everyones_own_columns() {
+    let harness = Harness::start(quick_sim()).await;
+    let people = corpus_people(&harness, 4).await;
+    let _scheduler = Scheduler::start(&harness.engine);
+    let collect = |path: std::path::PathBuf| {
+        let engine = harness.engine.clone();
+        async move {
+            let table = read_list_file(&path).unwrap();
+            let priced = engine
+                .quote_list(&table, HeaderChoice::Detect, 1, Purchase::NewOnly, &|_| {})
+                .await
+                .unwrap();
+            let quote = priced.quote.unwrap();
+            let job = engine.submit(quote.id, false).await.unwrap();
+            wait_for_state(&engine, job.id, JobState::Downloaded).await;
+            (quote, job.id)
+        }
+    };
+    collect(crm_of(harness.dir.path(), "first.csv", &people[..2])).await;
+    let (quote, job) = collect(crm_of(harness.dir.path(), "second.csv", &people)).await;
+    let split = quote.split.clone().expect("the library holds two of them");
+    assert_eq!((split.new, split.changed, split.held), (2, 0, 2));
+    assert_eq!(quote.records, 2, "only the two new are bought");
+    let out = harness.dir.path().join("export");
+    let today = time::OffsetDateTime::now_utc().date();
+    let exported = harness
+        .engine
+        .export(job, Some(&out), today, &ExportOptions::default())
+        .unwrap();
+    let rows = sheet_text(&exported.paths[0], "People");
+    let id_at = rows[0].iter().position(|name| name == "Person ID").unwrap();
+    let bought_at = rows[0]
+        .iter()
+        .position(|name| name == "In this purchase")
+        .unwrap();
+    let got: BTreeMap<String, (i64, String)> = rows[1..]
+        .iter()
+        .map(|row| {
+            (
+                row[1].clone(),
+                (row[id_at].parse().unwrap(), row[bought_at].clone()),
+            )
+        })
+        .collect();
+    let expected: BTreeMap<String, (i64, String)> = people
+        .iter()
+        .enumerate()
+        .map(|(at, (id, _))| {
+            (
+                format!("C-{at}"),
+                (*id, if at < 2 { "no" } else { "yes" }.to_owned()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got, expected,
+        "everyone in the list, their CRM id on their own row"
+    );
+}
