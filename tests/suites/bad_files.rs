@@ -127,8 +127,8 @@ async fn each_bad_id_file_gets_its_own_plain_message() {
     }
 }
 
-#[tokio::test]
-async fn a_workbook_renamed_to_csv_is_recognised_as_excel() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_renamed_to_csv_is_read_as_the_workbook_it_is() {
     let harness = Harness::start(quick_sim()).await;
     let dir = tempfile::tempdir().unwrap();
     // A real workbook: the export of one record, then given a .csv name.
@@ -148,14 +148,11 @@ async fn a_workbook_renamed_to_csv_is_recognised_as_excel() {
     let workbook = export.unwrap().paths.remove(0);
     let renamed = dir.path().join("ids.csv");
     std::fs::rename(&workbook, &renamed).unwrap();
-    refused(
-        &harness,
-        "--ids",
-        &renamed,
-        "This looks like an Excel workbook (.xlsx), not a text list of IDs, even if its name ends \
-         in .csv: save it as CSV. In Excel choose File › Save As › \"CSV UTF-8\", then choose the \
-         new file.",
-    );
+    // Lists may be workbooks: its "Person ID" column is found by name and content.
+    let output = run_cli(&harness, &["--json", "resolve", renamed.to_str().unwrap()]);
+    let answer = stdout_json(&output);
+    assert_eq!(answer["ids"], serde_json::json!([7]), "{answer}");
+    assert!(harness.sim.calls().is_empty(), "IDs need no search");
 }
 
 /// Bytes this process has read so far (Linux `rchar`).

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use collect_core::consent::Consent;
 use collect_core::error::Coded;
-use collect_core::ids::{read_id_file, IdReport};
+use collect_core::ids::{read_id_file, IdFileError, IdReport};
 use collect_core::jobs::{group, Confirmation, EngineError, JobRequest, NewJob, Quote};
 use collect_core::query::parse_query;
 use collect_core::{ErrorCode, UserError};
@@ -267,17 +267,22 @@ pub(super) async fn submit(
 fn as_list(
     path: &Path,
     args: &SubmitArgs,
-    read: &Result<IdReport, collect_core::ids::IdFileError>,
+    read: &Result<IdReport, IdFileError>,
 ) -> Result<Option<(ListTable, usize)>, UserError> {
     if args.column.is_some() {
         return read_list(path, args.column.as_deref()).map(Some);
     }
+    // A text file of IDs keeps the ID reader's precise words about its lines; a workbook, or
+    // a file whose column holds profile addresses, is a list.
+    let list_of_addresses = || {
+        read_list(path, None)
+            .ok()
+            .filter(|(table, column)| !holds_ids(table, *column))
+    };
     match read {
         Ok(report) if report.problem_lines == 0 => Ok(None),
-        Ok(_) => Ok(read_list(path, None)
-            .ok()
-            .filter(|(table, column)| !holds_ids(table, *column))),
-        Err(_) => Ok(read_list(path, None).ok()),
+        Err(IdFileError::Workbook | IdFileError::NotText { .. }) => Ok(read_list(path, None).ok()),
+        Ok(_) | Err(_) => Ok(list_of_addresses()),
     }
 }
 
