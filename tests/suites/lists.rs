@@ -235,11 +235,7 @@ async fn an_xlsx_with_a_linkedin_column_is_resolved_and_collected_from_the_cli()
                 "Mo".into(),
                 format!("https://uk.linkedin.com/in/{}/", people[0].1),
             ],
-            [
-                "Bo".into(),
-                "Mo".into(),
-                people[1].1.to_uppercase(),
-            ],
+            ["Bo".into(), "Mo".into(), people[1].1.to_uppercase()],
             [
                 "Nobody".into(),
                 "Li".into(),
