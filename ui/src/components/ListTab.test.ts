@@ -51,7 +51,7 @@ describe("List of people: the column picker", () => {
     expect(linkedin.getAttribute("aria-describedby")).toBe("list-column-2-about");
     const about = document.getElementById("list-column-2-about")?.textContent ?? "";
     expect(about).toContain("LinkedIn profile addresses");
-    expect(about).toContain("40 of 41 filled cells usable");
+    expect(about).toContain("40 of 41 values usable");
     expect(about).toContain("“https://www.linkedin.com/in/ada-lovelace/”, “linkedin.com/in/grace”");
     expect(document.getElementById("list-column-1-about")?.textContent).toContain("companies");
     // Detected addresses are looked up at once: it is free.
@@ -164,15 +164,30 @@ describe("List of people: the report", () => {
         "5006 uses this address now; 5005 used it before.",
       ],
     ]);
+    // The rows not used are all in the column read: its name is said once, in the caption.
+    expect(screen.getByRole("table", { name: "Rows not used (column “LinkedIn URL”)" })).toBe(
+      screen.getByTestId("list-problems"),
+    );
     expect(rows("list-problems")).toEqual([
       [
         "15",
-        "LinkedIn URL",
         "https://www.linkedin.com/company/acme/",
         "This is a company page, not a person's profile.",
       ],
     ]);
     expect(screen.getByRole("table", { name: "Not in Coresignal's data" })).toBeTruthy();
+  });
+
+  it("names the column of each row not used when it is not the column read", async () => {
+    const problems = [{ row: 3, column: "Profile", text: "ann@example.com", reason: "An e-mail." }];
+    await open(() => listPickFixture({ report: listReportFixture({ problems }) }));
+    const table = await screen.findByTestId("list-problems");
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((th) => th.textContent),
+    ).toEqual(["Row", "Column", "As written", "Why"]);
+    expect(table.textContent).toContain("Profile");
   });
 
   it("cuts a long table to its first 100 rows and says how many more", async () => {

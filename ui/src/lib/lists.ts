@@ -29,10 +29,10 @@ export function chosenColumn(preview: ListPreview): ListColumn | undefined {
   return preview.columns.find((column) => column.index === preview.chosen);
 }
 
-/** "40 of 41 filled cells usable" or "41 filled cells" for a column of other text. */
+/** "40 of 41 values usable", or "41 values" for a column of other text. */
 export function usableWords(column: ListColumn): string {
-  if (column.kind === "other") return `${formatCount(column.filled)} filled cells`;
-  return `${formatCount(column.usable)} of ${formatCount(column.filled)} filled cells usable`;
+  if (column.kind === "other") return `${formatCount(column.filled)} values`;
+  return `${formatCount(column.usable)} of ${formatCount(column.filled)} values usable`;
 }
 
 /** The header choice a select's value stands for: "none", or a row number. */
@@ -51,4 +51,9 @@ export function headerRows(preview: ListPreview): number[] {
 export function progressWords(progress: { done: number; planned: number } | null): string {
   if (!progress || progress.planned === 0) return "Looking up the people… (free searches)";
   return `Looking up ${formatCount(progress.done)} of ${formatCount(progress.planned)} … (free searches)`;
+}
+
+/** A sample cut to about 50 characters, so that one long address does not fill the list. */
+export function cut(text: string, most = 50): string {
+  return text.length <= most ? text : `${text.slice(0, most - 1)}…`;
 }
