@@ -121,6 +121,25 @@ describe("List of people: the column picker", () => {
     expect(resolves()).toHaveLength(0);
   });
 
+  it("keeps the newest choice when the person changes the column during a lookup", async () => {
+    let finishFirst: (pick: ListPick) => void = () => {};
+    await open(() => new Promise<ListPick>((resolve) => (finishFirst = resolve)));
+    const linkedin = screen.getByRole("radio", { name: "LinkedIn URL" });
+    expect(linkedin).toHaveProperty("disabled", false);
+    on("preview_list", () => listPreviewFixture({ chosen: 3 }));
+    const ids = listPickFixture({ report: listReportFixture({ summary: "42 employee IDs." }) });
+    on("resolve_list", () => ids);
+    await fireEvent.click(screen.getByRole("radio", { name: "CRM id" }));
+    await waitFor(() => expect(draft.pick?.report.summary).toBe("42 employee IDs."));
+    finishFirst(listPickFixture());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(draft.pick?.report.summary, "the older lookup's answer is dropped").toBe(
+      "42 employee IDs.",
+    );
+    expect(screen.getByTestId("list-summary").textContent).toBe("42 employee IDs.");
+    expect(screen.queryByTestId("list-progress")).toBeNull();
+  });
+
   it("shows the lookup's progress, and announces only its start and its end", async () => {
     let finish: (pick: ListPick) => void = () => {};
     await open(() => new Promise<ListPick>((resolve) => (finish = resolve)));
