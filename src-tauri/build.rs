@@ -12,7 +12,6 @@ const COMMANDS: &[&str] = &[
     "test_connection",
     "check_query",
     "estimate",
-    "pick_id_file",
     "open_list",
     "paste_list",
     "preview_list",

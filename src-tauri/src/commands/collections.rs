@@ -1,15 +1,14 @@
-//! New collections: check a query, price it (a quote), pick an ID file, confirm a quote.
+//! New collections: check a query, price it (a quote), confirm a quote.
 
 use collect_core::jobs::{Confirmation, JobRequest, NewJob, Quote};
 use collect_core::query::{check_query as check, parse_query, QueryCheck};
-use collect_core::session::IdFilePick;
 use collect_core::store::JobRow;
 use collect_core::UserError;
 use serde::Deserialize;
 
 use super::ShellState;
 
-/// Environment variable for end-to-end tests only, read by debug builds only: `pick_id_file` returns this path instead of
+/// Environment variable for end-to-end tests only, read by debug builds only: `open_list` reads this path instead of
 /// opening the file chooser (WebDriver cannot drive a native GTK dialog reliably).
 pub const TEST_PICK_FILE_ENV: &str = "BULK_COLLECT_TEST_PICK_FILE";
 
@@ -59,29 +58,6 @@ pub async fn requote(shell: ShellState<'_>, quote: i64) -> Result<Quote, UserErr
 #[tauri::command]
 pub async fn requote_everyone(shell: ShellState<'_>, quote: i64) -> Result<Quote, UserError> {
     Ok(shell.session.engine()?.requote_everyone(quote).await?)
-}
-
-/// Opens the native file chooser (in Rust), reads, validates and prices the file.
-#[tauri::command]
-pub async fn pick_id_file(
-    shell: ShellState<'_>,
-    window: tauri::WebviewWindow,
-) -> Result<Option<IdFilePick>, UserError> {
-    let path = match super::test_env(TEST_PICK_FILE_ENV) {
-        Some(path) => Some(std::path::PathBuf::from(path)),
-        None => rfd::AsyncFileDialog::new()
-            .set_title("Choose a file of employee IDs")
-            .add_filter("ID lists (CSV, TXT)", &["csv", "txt"])
-            .add_filter("All files", &["*"])
-            .set_parent(&window)
-            .pick_file()
-            .await
-            .map(|file| file.path().to_path_buf()),
-    };
-    match path {
-        Some(path) => Ok(Some(shell.session.pick_id_file(&path).await?)),
-        None => Ok(None),
-    }
 }
 
 /// Confirms a quote: sends its request, once. `again` confirms collecting data collected before;

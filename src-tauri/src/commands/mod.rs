@@ -29,7 +29,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         app::test_connection,
         collections::check_query,
         collections::estimate,
-        collections::pick_id_file,
         lists::open_list,
         lists::paste_list,
         lists::preview_list,

@@ -57,7 +57,7 @@ static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new
 pub struct Setup {
     /// `BULK_COLLECT_API_BASE`: the service address for Live mode.
     pub api_base: Option<String>,
-    /// `BULK_COLLECT_TEST_PICK_FILE`: what the ID-file chooser returns.
+    /// `BULK_COLLECT_TEST_PICK_FILE`: what the list chooser (*Choose a file…*) returns.
     pub pick_file: Option<PathBuf>,
     /// More environment for the app (set last): test seams such as `BULK_COLLECT_KILL_AT`.
     pub env: Vec<(String, String)>,

@@ -23,6 +23,8 @@ mod searches;
 
 /// The people library: net-new prices, the spreadsheet of everyone, Update.
 mod library;
+/// Lists people hold: a CRM export's LinkedIn column looked up, reported by row and collected.
+mod lists;
 /// The people library: the People screen searched, a person forgotten, a selection exported.
 mod people;
 
@@ -132,6 +134,12 @@ mod e2e {
 
     #[tokio::test]
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn practice_a_crm_list_of_linkedin_addresses_is_collected_with_its_own_columns() {
+        crate::lists::a_crm_list_of_linkedin_addresses_is_collected_with_its_own_columns().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn practice_id_file_is_checked_collected_and_downloaded() {
         let ids = shared_data("ids-valid.csv");
         let desktop = Desktop::start(Setup {
@@ -139,11 +147,14 @@ mod e2e {
             ..Setup::default()
         })
         .await;
-        // The chooser (the test seam) returns the sample file: 500 valid IDs, nothing wrong.
-        let app = choose_id_file_in_practice(&desktop).await;
-        app.wait_for_text("id-report", "500 different IDs ready to send")
+        // The chooser (the test seam) returns the sample file: 500 valid IDs, nothing wrong, no
+        // row of column names. A column of IDs is taken as it is: nothing is looked up.
+        let app = choose_list_in_practice(&desktop).await;
+        app.wait_for_text("list-header", "no row of column names")
             .await;
-        app.screenshot("id-list-report").await;
+        app.wait_for_text("list-report", "500 different employee IDs ready to collect")
+            .await;
+        app.assert_absent("list-not-found").await;
 
         app.click_testid("collect-button").await;
         app.click_button("Yes, collect").await;
@@ -167,7 +178,7 @@ mod e2e {
         })
         .await;
         // Over 10,000 IDs: offered as batches, priced and confirmed once for all.
-        let app = choose_id_file_in_practice(&desktop).await;
+        let app = choose_list_in_practice(&desktop).await;
         app.wait_for_text("batches-message", "go as 3 batches")
             .await;
         app.click_testid("collect-button").await;
@@ -450,13 +461,13 @@ mod e2e {
         crate::app_kills::table(APP_KILL_POINTS).await;
     }
 
-    /// Opens the app in Practice mode and picks the ID file the chooser seam returns.
-    async fn choose_id_file_in_practice(desktop: &Desktop) -> App<'_> {
+    /// Opens the app in Practice mode and chooses the list the chooser seam returns.
+    async fn choose_list_in_practice(desktop: &Desktop) -> App<'_> {
         let app = desktop.open().await;
         app.click_button("Practice mode").await;
         app.wait_for("practice-banner").await;
         app.click_testid("nav-new").await;
-        app.click_testid("tab-ids").await;
+        app.click_testid("tab-list").await;
         app.click_button("Choose a file…").await;
         app
     }

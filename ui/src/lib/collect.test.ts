@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { pickFixture, quoteFixture } from "../test/fakeTauri";
+import { listPickFixture, listReportFixture, quoteFixture } from "../test/fakeTauri";
 import {
-  idBlocker,
+  listBlocker,
   searchBlocker,
   searchQuote,
   searchRequest,
@@ -65,7 +65,7 @@ describe("searchBlocker", () => {
       split: { new: 0, changed: 0, held: 25, saved_credits: 25, summary: "25 match." },
     };
     expect(searchBlocker({ ...form, quote: held })).toMatch(/nothing new to buy/);
-    expect(idBlocker({ ...pickFixture(), quote: held })).toMatch(/nothing new to buy/);
+    expect(listBlocker(true, listPickFixture({ quote: held }))).toMatch(/nothing new to buy/);
     const some = { ...held, records: 5, split: { ...held.split, new: 5, held: 20 } };
     expect(searchBlocker({ ...form, quote: some })).toBeNull();
   });
@@ -88,19 +88,20 @@ describe("a balance that cannot pay", () => {
       quote: short,
     };
     expect(searchBlocker(form)).toBe("This needs 2,500 credits; you have 1,800.");
-    expect(idBlocker(pickFixture({ quote: short }))).toBe(
+    expect(listBlocker(true, listPickFixture({ quote: short }))).toBe(
       "This needs 2,500 credits; you have 1,800.",
     );
   });
 });
 
-describe("idBlocker", () => {
-  it("needs a priced file with valid IDs", () => {
-    expect(idBlocker(null)).toMatch(/Choose a file/);
-    const long = pickFixture({ valid: 25_000, batches_message: "It goes as 3 batches." });
-    expect(idBlocker(long), "a long list is sent in batches, not refused").toBeNull();
-    expect(idBlocker(pickFixture({ valid: 0 }))).toMatch(/no valid IDs/);
-    expect(idBlocker(pickFixture({ quote: null }))).toMatch(/cannot be sent/);
-    expect(idBlocker(pickFixture())).toBeNull();
+describe("listBlocker", () => {
+  it("needs a list, a column looked up, and someone found", () => {
+    expect(listBlocker(false, null)).toMatch(/Choose a file or paste cells/);
+    expect(listBlocker(true, null)).toMatch(/Choose the column/);
+    const long = listPickFixture({ batches_message: "It goes as 3 batches." });
+    expect(listBlocker(true, long), "a long list is sent in batches, not refused").toBeNull();
+    const nobody = listPickFixture({ report: listReportFixture({ people: 0 }), quote: null });
+    expect(listBlocker(true, nobody)).toMatch(/nothing to collect/);
+    expect(listBlocker(true, listPickFixture())).toBeNull();
   });
 });

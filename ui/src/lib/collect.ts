@@ -1,5 +1,5 @@
 // Whether a New collection form can be sent, and which quote holds for it, as pure functions.
-import type { IdFilePick, Quote, SearchRequest } from "./backend";
+import type { ListPick, Quote, SearchRequest } from "./backend";
 import type { QuoteFor } from "./stores/draft.svelte";
 import { formatCount } from "./format";
 import { checkLimit, checkWebhook, MAX_PROFILES } from "./validation";
@@ -69,11 +69,12 @@ function nothingNew(quote: Quote): string | null {
   return "You already have everyone this matches, unchanged since you got them: there is nothing new to buy. Find them on the People screen.";
 }
 
-/** Why Collect is disabled for the ID list form; null when it may be pressed. */
-export function idBlocker(pick: IdFilePick | null): string | null {
-  if (!pick) return "Choose a file first.";
-  if (pick.valid === 0) return "The file has no valid IDs, so there is nothing to collect.";
-  if (!pick.quote) return "This file cannot be sent as it is. Choose another file.";
+/** Why Collect is disabled for the list of people; null when it may be pressed. */
+export function listBlocker(opened: boolean, pick: ListPick | null): string | null {
+  if (!opened) return "Choose a file or paste cells first.";
+  if (!pick) return "Choose the column with employee IDs or LinkedIn profile addresses.";
+  if (pick.report.people === 0 || !pick.quote)
+    return "Nobody in this column was found in Coresignal's data, so there is nothing to collect.";
   const nothing = nothingNew(pick.quote);
   if (nothing) return nothing;
   // The core says when the known balance cannot pay (and refuses it anyway).

@@ -4,11 +4,15 @@
 import { vi } from "vitest";
 import type {
   AppState,
-  IdFilePick,
   JobDetail,
   JobRow,
   JobSummary,
   JobUpdate,
+  ListColumn,
+  ListOpened,
+  ListPick,
+  ListPreview,
+  ListReport,
   QueryCatalogue,
   Quote,
 } from "../lib/backend";
@@ -195,19 +199,98 @@ export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
   };
 }
 
-/** A picked ID file with sensible defaults (480 valid IDs, priced). */
-export function pickFixture(overrides: Partial<IdFilePick> = {}): IdFilePick {
+/** A column of a list (a column of LinkedIn profile addresses unless told). */
+export function columnFixture(overrides: Partial<ListColumn> = {}): ListColumn {
   return {
-    quote: quoteFixture({ id: 3, kind: "id_file", name: "ids.csv", records: 480 }),
-    file_name: "ids-with-problems.csv",
-    valid: 480,
-    total_lines: 505,
-    blank_lines: 3,
-    header: "id",
-    duplicates_removed: 19,
-    problems: [{ line: 12, text: "abc", reason: "not a number" }],
-    problem_lines: 2,
-    summary: "480 IDs are ready; 2 lines cannot be used.",
+    index: 0,
+    name: "LinkedIn URL",
+    kind: "profile_addresses",
+    samples: ["https://www.linkedin.com/in/ada-lovelace/", "linkedin.com/in/grace", "alan-t"],
+    usable: 40,
+    filled: 41,
+    ...overrides,
+  };
+}
+
+/** A CRM export's preview: names, a company, the LinkedIn column (detected), header on row 1. */
+export function listPreviewFixture(overrides: Partial<ListPreview> = {}): ListPreview {
+  return {
+    source: "crm-export.csv",
+    sheet: null,
+    header_row: 1,
+    header_detected: true,
+    data_rows: 42,
+    columns: [
+      columnFixture({ index: 0, name: "First name", kind: "other", samples: ["Ada"], usable: 0 }),
+      columnFixture({
+        index: 1,
+        name: "Company",
+        kind: "companies",
+        samples: ["Acme", "Globex"],
+        usable: 42,
+        filled: 42,
+      }),
+      columnFixture({ index: 2 }),
+      columnFixture({
+        index: 3,
+        name: "CRM id",
+        kind: "employee_ids",
+        samples: ["1001", "1002"],
+        usable: 42,
+        filled: 42,
+      }),
+    ],
+    chosen: 2,
+    ...overrides,
+  };
+}
+
+/** A list just opened. */
+export function listOpenedFixture(overrides: Partial<ListPreview> = {}): ListOpened {
+  return { token: "list-1", preview: listPreviewFixture(overrides) };
+}
+
+/** The report of the CRM export's LinkedIn column: one row of each outcome. */
+export function listReportFixture(overrides: Partial<ListReport> = {}): ListReport {
+  return {
+    source: "crm-export.csv",
+    column: "LinkedIn URL",
+    rows: 41,
+    found: 37,
+    people: 36,
+    given_ids: 0,
+    looked_up: 40,
+    not_found: [{ row: 7, value: "linkedin.com/in/nobody-here" }],
+    duplicates: [{ row: 9, value: "alan-t", id: 3003, first_row: 4 }],
+    several: [
+      {
+        row: 12,
+        value: "linkedin.com/in/sam",
+        ids: [5005, 5006],
+        chosen: 5006,
+        reason: "5006 uses this address now; 5005 used it before.",
+      },
+    ],
+    problems: [
+      {
+        row: 15,
+        column: "LinkedIn URL",
+        text: "https://www.linkedin.com/company/acme/",
+        reason: "This is a company page, not a person's profile.",
+      },
+    ],
+    blank: 1,
+    searches: 3,
+    summary: "37 of 41 rows found 36 people; 1 is not in Coresignal's data.",
+    ...overrides,
+  };
+}
+
+/** The CRM export's LinkedIn column looked up and priced (36 people). */
+export function listPickFixture(overrides: Partial<ListPick> = {}): ListPick {
+  return {
+    report: listReportFixture(),
+    quote: quoteFixture({ id: 3, kind: "id_file", name: "crm-export.csv", records: 36 }),
     batches_message: null,
     ...overrides,
   };

@@ -1,10 +1,8 @@
-//! A desktop session: the data folder, the store, the chosen mode and its running engine, and the ID
-//! files picked but not yet submitted. The app shell only adapts this to IPC.
+//! A desktop session: the data folder, the store, the chosen mode and its running engine, and the
+//! lists opened but not yet submitted. The app shell only adapts this to IPC.
 
-mod id_files;
 mod lists;
 
-pub use id_files::IdFilePick;
 pub use lists::{ListOpened, ListPick};
 
 use std::collections::HashSet;

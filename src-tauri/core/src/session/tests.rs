@@ -83,42 +83,6 @@ async fn saving_settings_applies_them_without_restarting_the_engine_or_recoverin
 }
 
 #[tokio::test]
-async fn a_picked_file_is_priced_once_and_a_long_list_is_priced_as_batches() {
-    let (dir, session) = session();
-    practice(&session).await;
-    let small = dir.path().join("ids.csv");
-    std::fs::write(&small, "id\n1\n2\n2\nabc\n").unwrap();
-    let view = session.pick_id_file(&small).await.unwrap();
-    assert_eq!(view.valid, 2);
-    assert_eq!(view.duplicates_removed, 1);
-    assert_eq!(view.problems.len(), 1);
-    assert_eq!(view.problems[0].line, 5);
-    let quote = view.quote.unwrap();
-    assert_eq!((quote.records, quote.credits), (2, 2));
-    assert!(view.batches_message.is_none());
-    assert_eq!(quote.batches, 1);
-
-    let big = dir.path().join("big.csv");
-    let text: String = (1..=10_001).map(|id| format!("{id}\n")).collect();
-    std::fs::write(&big, text).unwrap();
-    let view = session.pick_id_file(&big).await.unwrap();
-    assert!(view
-        .batches_message
-        .unwrap()
-        .contains("10,001 IDs go as 2 batches"));
-    let quote = view.quote.expect("a long list is priced as batches");
-    assert_eq!(
-        (quote.records, quote.credits, quote.batches),
-        (10_001, 10_001, 2)
-    );
-    assert!(
-        quote.question.contains("in 2 batches"),
-        "{}",
-        quote.question
-    );
-}
-
-#[tokio::test]
 async fn the_key_only_ever_shows_as_a_hint() {
     let (_dir, session) = session();
     session

@@ -11,14 +11,18 @@ import type {
   Counts,
   Deleted,
   ExportFormat,
-  IdFilePick,
   ImportProgress,
   ImportReport,
   JobDetail,
   JobRow,
   JobSummary,
   JobUpdate,
+  HeaderChoice,
   LibraryPage,
+  ListOpened,
+  ListPick,
+  ListPreview,
+  LookupProgress,
   Mode,
   PeopleExported,
   PeoplePage,
@@ -119,8 +123,25 @@ export const quoteUpdate = (id: number) => call<Quote>("quote_update", { id });
 /** *What changed* since the collection an update refreshes; null for any other collection. */
 export const whatChanged = (id: number) => call<WhatChanged | null>("what_changed", { id });
 
-/** Opens the native file picker (in Rust), validates and prices the ID file; null if cancelled. */
-export const pickIdFile = () => call<IdFilePick | null>("pick_id_file");
+/** Opens the native file chooser (in Rust) and reads the list (CSV, TSV, TXT, XLSX, XLS, ODS); null if cancelled. */
+export const openList = () => call<ListOpened | null>("open_list");
+
+/** Reads cells pasted from a spreadsheet (or one value a line). */
+export const pasteList = (text: string) => call<ListOpened>("paste_list", { text });
+
+/** The columns of an opened list with the header row and the column the person chose. */
+export const previewList = (token: string, header: HeaderChoice, column: number | null) =>
+  call<ListPreview>("preview_list", { token, header, column });
+
+/**
+ * Finds the people a column names (free searches; progress as `list-lookup` events) and prices
+ * collecting them: the report by row, then the quote to confirm.
+ */
+export const resolveList = (token: string, header: HeaderChoice, column: number) =>
+  call<ListPick>("resolve_list", { token, header, column });
+
+/** Asks where to save (in Rust) and writes the rows not found as a CSV; null if cancelled. */
+export const saveNotFound = (token: string) => call<string | null>("save_not_found", { token });
 
 /**
  * Sends the request of a confirmed quote, once. Only call after the user confirmed it; `again`
@@ -251,6 +272,13 @@ export async function onLibraryImport(
   handler: (progress: ImportProgress) => void,
 ): Promise<() => void> {
   return listen<ImportProgress>("library-import", (event) => handler(event.payload));
+}
+
+/** Calls `handler` as a list's lookup moves on; returns a function that stops listening. */
+export async function onListLookup(
+  handler: (progress: LookupProgress) => void,
+): Promise<() => void> {
+  return listen<LookupProgress>("list-lookup", (event) => handler(event.payload));
 }
 
 /** Calls `handler` for every job update the engine emits; returns a function that stops listening. */

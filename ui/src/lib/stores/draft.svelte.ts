@@ -1,7 +1,22 @@
 // The New collection form, kept while the user visits other screens.
-import type { IdFilePick, QueryCheck, Quote, Search, SearchRequest } from "../backend";
+import type {
+  HeaderChoice,
+  ListPick,
+  ListPreview,
+  QueryCheck,
+  Quote,
+  Search,
+  SearchRequest,
+} from "../backend";
 
-export type Tab = "search" | "ids";
+export type Tab = "search" | "list";
+
+/** A list of people opened or pasted: its token, the header row asked for, and its columns. */
+export interface OpenedList {
+  token: string;
+  header: HeaderChoice;
+  preview: ListPreview;
+}
 
 /** How many profiles a new search asks for until the person says otherwise. */
 export const DEFAULT_LIMIT = "100";
@@ -31,14 +46,17 @@ class Draft {
   check = $state<{ text: string; result: QueryCheck } | null>(null);
   /** The price of the search, with the request it was made for. */
   estimate = $state<QuoteFor | null>(null);
-  /** The picked ID file, with its price (`pick.quote`). */
-  pick = $state<IdFilePick | null>(null);
+  /** The list of people opened or pasted, while its header row and column are chosen. */
+  list = $state<OpenedList | null>(null);
+  /** The list's column looked up: the report by row and its price (`pick.quote`). */
+  pick = $state<ListPick | null>(null);
 
   /** After a successful submit: the search stays (to run again or change), its spent price goes. */
   sent(): void {
     this.name = "";
     this.check = null;
     this.estimate = null;
+    this.list = null;
     this.pick = null;
   }
 
@@ -65,6 +83,7 @@ class Draft {
     this.webhook = "";
     this.check = null;
     this.estimate = null;
+    this.list = null;
     this.pick = null;
   }
 }
