@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { ListPick } from "../lib/backend";
+import type { CompanyReport, ListPick } from "../lib/backend";
 import { app } from "../lib/stores/app.svelte";
 import { draft } from "../lib/stores/draft.svelte";
 import {
@@ -13,6 +13,7 @@ import {
   listPreviewFixture,
   listReportFixture,
   on,
+  quoteFixture,
 } from "../test/fakeTauri";
 import ListTab from "./ListTab.svelte";
 
@@ -95,14 +96,14 @@ describe("List of people: the column picker", () => {
     expect(draft.pick).toBeNull();
   });
 
-  it("does not look a column of companies up, and points to the search builder", async () => {
+  it("does not look a column of companies up, and offers to find the people at them", async () => {
     await open();
     await screen.findByTestId("list-report");
     on("preview_list", () => listPreviewFixture({ chosen: 1 }));
     await fireEvent.click(screen.getByRole("radio", { name: "Company" }));
     const note = await screen.findByTestId("list-companies");
     expect(note.textContent).toMatch(/holds companies/);
-    expect(note.textContent).toMatch(/Search tab/);
+    expect(note.textContent).toMatch(/Current company is one\s+of/);
     expect(resolves()).toHaveLength(1);
     expect(screen.queryByTestId("list-report")).toBeNull();
     expect(draft.pick).toBeNull();
@@ -241,5 +242,78 @@ describe("List of people: the report", () => {
     await screen.findByTestId("list-report");
     expect(screen.queryByRole("table")).toBeNull();
     expect(screen.queryByRole("button", { name: "Save these rows as a CSV…" })).toBeNull();
+  });
+});
+
+describe("List of people: a column of companies", () => {
+  const group = {
+    mode: "any" as const,
+    rules: [{ field: "company_name", condition: "is_phrase" as const, values: ["Acme"] }],
+  };
+
+  function companyReport(overrides: Partial<CompanyReport> = {}): CompanyReport {
+    return {
+      source: "accounts.csv",
+      column: "Company",
+      companies: 2,
+      found_someone: 1,
+      nobody: [{ row: 3, value: "Nowhere Ltd" }],
+      duplicates: 0,
+      problems: [],
+      matches: 120,
+      group,
+      searches: 1,
+      counted_with: 3,
+      summary:
+        "120 people match these 2 companies. 1 company found nobody: check how it is written.",
+      ...overrides,
+    };
+  }
+
+  async function openCompanies(report: CompanyReport) {
+    app.set(appStateFixture());
+    const companies = listPreviewFixture({
+      columns: [columnFixture({ index: 0, name: "Company", kind: "companies" })],
+      chosen: 0,
+    });
+    on("open_list", () => ({ token: "list-3", preview: companies }));
+    on("company_search", () => report);
+    render(ListTab);
+    await fireEvent.click(screen.getByRole("button", { name: "Choose a file…" }));
+    await fireEvent.click(
+      await screen.findByRole("button", { name: "Find the people at these companies" }),
+    );
+    await screen.findByTestId("companies-summary");
+  }
+
+  it("counts each company, names those that found nobody by row, and adds them to the search", async () => {
+    draft.reset();
+    await openCompanies(companyReport());
+    expect(calls).toHaveBeenCalledWith("company_search", {
+      token: "list-3",
+      header: { kind: "detect" },
+      column: 0,
+    });
+    expect(screen.getByTestId("companies-summary").textContent).toMatch(/1 company found nobody/);
+    const nobody = screen.getByRole("table", { name: "Companies that found nobody" });
+    expect(within(nobody).getByText("Nowhere Ltd")).toBeTruthy();
+    await fireEvent.click(
+      screen.getByRole("button", { name: "Add these companies to the search" }),
+    );
+    expect(draft.tab).toBe("search");
+    expect(draft.mode).toBe("builder");
+    expect(draft.builder?.groups.at(-1)).toEqual(group);
+  });
+
+  it("prices a list too long for one search as one collection", async () => {
+    draft.reset();
+    on("quote_companies", () => quoteFixture({ id: 77 }));
+    await openCompanies(companyReport({ group: null, searches: 3 }));
+    expect(screen.queryByRole("button", { name: "Add these companies to the search" })).toBeNull();
+    await fireEvent.click(
+      screen.getByRole("button", { name: "Check the cost of everyone at them (free)" }),
+    );
+    await waitFor(() => expect(draft.companyQuote?.id).toBe(77));
+    expect(calls).toHaveBeenCalledWith("quote_companies", { token: "list-3" });
   });
 });

@@ -70,8 +70,14 @@ function nothingNew(quote: Quote): string | null {
 }
 
 /** Why Collect is disabled for the list of people; null when it may be pressed. */
-export function listBlocker(opened: boolean, pick: ListPick | null): string | null {
+export function listBlocker(
+  opened: boolean,
+  pick: ListPick | null,
+  companyQuote: Quote | null = null,
+): string | null {
   if (!opened) return "Choose a file or paste cells first.";
+  if (!pick && companyQuote)
+    return nothingNew(companyQuote) ?? companyQuote.shortfall?.message ?? null;
   if (!pick) return "Choose the column with employee IDs or LinkedIn profile addresses.";
   if (pick.report.people === 0 || !pick.quote)
     return "Nobody in this column was found in Coresignal's data, so there is nothing to collect.";

@@ -1,5 +1,5 @@
 // Words and rules for a list of people on the New collection screen, as pure functions.
-import type { HeaderChoice, ListColumn, ListPreview, ValueKind } from "./backend";
+import type { Group, HeaderChoice, ListColumn, ListPreview, Search, ValueKind } from "./backend";
 import { formatCount } from "./format";
 
 /** Long tables show this many rows; the rest are counted ("…and 40 more"). */
@@ -56,4 +56,20 @@ export function progressWords(progress: { done: number; planned: number } | null
 /** A sample cut to about 50 characters, so that one long address does not fill the list. */
 export function cut(text: string, most = 50): string {
   return text.length <= most ? text : `${text.slice(0, most - 1)}…`;
+}
+
+/** Whether a builder group asks anything yet (a rule with a value, or a yes/no rule). */
+function asks(group: Group): boolean {
+  return group.rules.some(
+    (rule) =>
+      rule.condition === "is_yes" ||
+      rule.condition === "is_no" ||
+      rule.values.some((value) => value.trim() !== ""),
+  );
+}
+
+/** The builder's search with the companies' group added (an untouched empty group gives way). */
+export function withCompanies(search: Search | null, companies: Group): Search {
+  const kept = (search?.groups ?? []).filter(asks);
+  return { groups: [...kept, companies] };
 }

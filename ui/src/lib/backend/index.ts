@@ -19,6 +19,7 @@ import type {
   JobUpdate,
   HeaderChoice,
   LibraryPage,
+  CompanyReport,
   ListOpened,
   ListPick,
   ListPreview,
@@ -139,6 +140,16 @@ export const previewList = (token: string, header: HeaderChoice, column: number 
  */
 export const resolveList = (token: string, header: HeaderChoice, column: number) =>
   call<ListPick>("resolve_list", { token, header, column });
+
+/**
+ * Reads a column as companies and counts each (free searches; progress as `list-lookup` events):
+ * the report, with the builder group "current company is one of" when one search holds them all.
+ */
+export const companySearch = (token: string, header: HeaderChoice, column: number) =>
+  call<CompanyReport>("company_search", { token, header, column });
+
+/** The price of everyone at a companies list too long for one search, as one collection. */
+export const quoteCompanies = (token: string) => call<Quote>("quote_companies", { token });
 
 /** Asks where to save (in Rust) and writes the rows not found as a CSV; null if cancelled. */
 export const saveNotFound = (token: string) => call<string | null>("save_not_found", { token });

@@ -50,6 +50,8 @@ class Draft {
   list = $state<OpenedList | null>(null);
   /** The list's column looked up: the report by row and its price (`pick.quote`). */
   pick = $state<ListPick | null>(null);
+  /** A companies column too long for one search: the price of everyone at them. */
+  companyQuote = $state<Quote | null>(null);
 
   /** After a successful submit: the search stays (to run again or change), its spent price goes. */
   sent(): void {
@@ -58,6 +60,7 @@ class Draft {
     this.estimate = null;
     this.list = null;
     this.pick = null;
+    this.companyQuote = null;
   }
 
   /** Puts an earlier search in the form (Run again / Edit as new on a job). */
@@ -85,6 +88,7 @@ class Draft {
     this.estimate = null;
     this.list = null;
     this.pick = null;
+    this.companyQuote = null;
   }
 }
 

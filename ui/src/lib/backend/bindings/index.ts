@@ -3,6 +3,7 @@
 export type { AppState } from "./AppState";
 export type { BatchCount } from "./BatchCount";
 export type { BatchView } from "./BatchView";
+export type { CompanyReport } from "./CompanyReport";
 export type { ConnectionCheck } from "./ConnectionCheck";
 export type { PeoplePage } from "./PeoplePage";
 export type { PeopleQuery } from "./PeopleQuery";
