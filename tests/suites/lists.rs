@@ -540,3 +540,33 @@ async fn a_long_list_learns_each_rows_person_from_a_few_searches_not_one_per_row
     eprintln!("{searches} free searches for 500 rows");
     assert!(searches < 60, "{searches} searches for 500 rows");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_search_past_what_can_be_listed_is_refused_not_cut_to_its_first_10000() {
+    use collect_core::query::builder::{to_query, Condition, Group, GroupMode, Rule, Search};
+    let harness = Harness::start(quick_sim()).await;
+    // One of the searches a long companies list is split into matches more people than the app
+    // lists (a big employer): everyone in the made-up data.
+    let search = Search {
+        groups: vec![Group {
+            mode: GroupMode::Any,
+            rules: vec![Rule {
+                field: "follower_count".into(),
+                condition: Condition::OnOrAfter,
+                values: vec!["0".into()],
+            }],
+        }],
+    };
+    let query =
+        collect_core::query::parse_query(&to_query(&search).unwrap().to_string()).unwrap();
+    let (matches, _) = harness.engine.count_matches(&query).await.unwrap();
+    assert!(matches > collect_core::jobs::MOST_LISTED, "{matches}");
+    let answer = harness
+        .engine
+        .quote_company_searches(&[search], "big.csv")
+        .await;
+    let error = answer.expect_err("a price for only the first 10,000 of them");
+    let words = error.to_string();
+    assert!(words.contains("10,000"), "{words}");
+    assert_eq!(harness.sim.count_calls(Endpoint::SubmitIdFile), 0);
+}

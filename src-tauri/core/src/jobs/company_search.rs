@@ -113,15 +113,24 @@ impl Engine {
         let mut seen = std::collections::HashSet::new();
         let mut ids = Vec::new();
         for search in searches {
+            // One more than can be listed tells a search that matches too many: cut to its
+            // first 10,000, it would buy fewer people than "everyone at these companies".
             let listed = list_ids(
                 &client,
                 &to_query(search).map_err(not_a_search)?,
-                MOST_LISTED,
+                MOST_LISTED + 1,
             )
             .await;
             self.record_balance(&client);
+            let listed = listed?;
+            if listed.len() as u64 > MOST_LISTED {
+                return Err(EngineError::InvalidInput(format!(
+                    "Some of these companies employ more than {} people together, more than the app can list to collect them as one collection. Nothing was priced. Put the biggest companies in a list of their own and search for them with the search builder (with a limit), or split the list into smaller ones.",
+                    super::words::group(MOST_LISTED)
+                )));
+            }
             ids.extend(
-                listed?
+                listed
                     .into_iter()
                     .filter(|id| seen.insert(*id))
                     .filter_map(|id| u64::try_from(id).ok()),
