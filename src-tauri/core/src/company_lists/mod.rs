@@ -149,9 +149,15 @@ pub fn split_searches(companies: &[CompanyKey]) -> Vec<Search> {
         let rest = &companies[start..];
         let fits_first = |count: usize| fits(&search_of(company_group(&rest[..count])));
         // `held` fits (or is 1); `held + 1 ..= over` is where the first that does not may be.
+        // Doubling first keeps each check about the size of the search it finds.
         let (mut held, mut over) = (1, rest.len());
-        if fits_first(over) {
-            held = over;
+        while held < over {
+            let next = (held * 2).min(over);
+            if !fits_first(next) {
+                over = next - 1;
+                break;
+            }
+            held = next;
         }
         while held < over {
             let middle = held + (over - held).div_ceil(2);
