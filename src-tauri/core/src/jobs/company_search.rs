@@ -38,27 +38,31 @@ impl Engine {
         column: usize,
         progress: &(dyn Fn(LookupProgress) + Send + Sync),
     ) -> Result<CompanySearch, EngineError> {
-        let read = company_entries(table, header, column);
-        let name = preview(table, header, Some(column))
-            .columns
-            .get(column)
-            .map_or_else(
-                || format!("column {}", column + 1),
-                |shown| shown.name.clone(),
-            );
-        let (companies, duplicates) = distinct(&read);
-        let keys: Vec<_> = companies.iter().map(|(_, _, key)| key.clone()).collect();
-        let searches = split_searches(&keys);
-        let mut bodies = Vec::new();
-        for key in &keys {
-            bodies.push(
-                to_query(&search_of(company_group(std::slice::from_ref(key))))
-                    .map_err(not_a_search)?,
-            );
-        }
-        for search in &searches {
-            bodies.push(to_query(search).map_err(not_a_search)?);
-        }
+        let (read, name, companies, duplicates, keys, searches, bodies) =
+            super::person_list::heavy(|| -> Result<_, EngineError> {
+                let read = company_entries(table, header, column);
+                let name = preview(table, header, Some(column))
+                    .columns
+                    .get(column)
+                    .map_or_else(
+                        || format!("column {}", column + 1),
+                        |shown| shown.name.clone(),
+                    );
+                let (companies, duplicates) = distinct(&read);
+                let keys: Vec<_> = companies.iter().map(|(_, _, key)| key.clone()).collect();
+                let searches = split_searches(&keys);
+                let mut bodies = Vec::new();
+                for key in &keys {
+                    bodies.push(
+                        to_query(&search_of(company_group(std::slice::from_ref(key))))
+                            .map_err(not_a_search)?,
+                    );
+                }
+                for search in &searches {
+                    bodies.push(to_query(search).map_err(not_a_search)?);
+                }
+                Ok((read, name, companies, duplicates, keys, searches, bodies))
+            })?;
         let planned = bodies.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let client = self.client()?;

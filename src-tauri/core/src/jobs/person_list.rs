@@ -31,16 +31,20 @@ impl Engine {
         column: usize,
         progress: &(dyn Fn(LookupProgress) + Send + Sync),
     ) -> Result<Resolved, EngineError> {
-        let read = entries(table, header, column);
-        let shown = preview(table, header, Some(column));
-        let name = shown.columns.get(column).map_or_else(
-            || format!("column {}", column + 1),
-            |column| column.name.clone(),
-        );
+        let (read, name) = heavy(|| {
+            let read = entries(table, header, column);
+            let shown = preview(table, header, Some(column));
+            let name = shown.columns.get(column).map_or_else(
+                || format!("column {}", column + 1),
+                |column| column.name.clone(),
+            );
+            (read, name)
+        });
         let client = self.client()?;
         let matches = resolve(&client, &read, progress).await;
         self.record_balance(&client);
-        Ok(build(&table.source, &name, &read, &matches?))
+        let matches = matches?;
+        Ok(heavy(|| build(&table.source, &name, &read, &matches)))
     }
 
     /// [`Engine::resolve_list`], then [`Engine::quote_resolved`].
@@ -73,6 +77,33 @@ impl Engine {
         if resolved.ids.is_empty() {
             return Ok(None);
         }
+        let list = heavy(|| self.keep_table(table, header, column, resolved))?;
+        let job = NewJob {
+            name: Some(list_name(&table.source)),
+            request: JobRequest::Ids {
+                report: IdReport::of_ids(resolved.ids.clone()),
+                source_file: Some(table.source.clone()),
+                split: true,
+                list: Some(list),
+            },
+            webhook_url: None,
+        };
+        let quote = match purchase {
+            Purchase::NewOnly => self.quote(&job).await?,
+            Purchase::Everyone => self.quote_everyone(&job).await?,
+        };
+        Ok(Some(quote))
+    }
+
+    /// Keeps the rows of `table` (column `column` resolved as `resolved`), each with its person:
+    /// the list's number.
+    fn keep_table(
+        &self,
+        table: &ListTable,
+        header: HeaderChoice,
+        column: usize,
+        resolved: &Resolved,
+    ) -> Result<i64, EngineError> {
         let shown = preview(table, header, Some(column));
         let cells: std::collections::HashMap<usize, &Vec<String>> =
             table.rows.iter().map(|row| (row.row, &row.cells)).collect();
@@ -104,22 +135,7 @@ impl Engine {
                 })
                 .collect(),
         };
-        let list = self.keep_list(&list)?;
-        let job = NewJob {
-            name: Some(list_name(&table.source)),
-            request: JobRequest::Ids {
-                report: IdReport::of_ids(resolved.ids.clone()),
-                source_file: Some(table.source.clone()),
-                split: true,
-                list: Some(list),
-            },
-            webhook_url: None,
-        };
-        let quote = match purchase {
-            Purchase::NewOnly => self.quote(&job).await?,
-            Purchase::Everyone => self.quote_everyone(&job).await?,
-        };
-        Ok(Some(quote))
+        self.keep_list(&list)
     }
 
     /// Keeps `list` (read from a person's file, each row with the person it was found to be);
@@ -181,5 +197,16 @@ fn list_name(source: &str) -> String {
     match stem.trim() {
         "" | crate::lists::PASTED => "Pasted list".to_owned(),
         stem => format!("People from {stem}"),
+    }
+}
+
+/// Runs `work`, CPU-bound for seconds on a list of a million rows, without holding up the other
+/// tasks: on a multi-threaded runtime (the app's, the CLI's) the worker hands them over first.
+pub(super) fn heavy<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
     }
 }
