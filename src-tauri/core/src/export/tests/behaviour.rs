@@ -420,7 +420,7 @@ fn a_persons_own_column_with_a_huge_header_or_formula_still_exports_to_a_workboo
     };
     let out = dir.path().join("out");
     let written = export_with(
-        &[file.clone()],
+        std::slice::from_ref(&file),
         &out,
         "people",
         &options(ExportFormat::Xlsx, ExportLayout::People),
