@@ -108,6 +108,35 @@ impl Engine {
         let cells: std::collections::HashMap<usize, &Vec<String>> =
             table.rows.iter().map(|row| (row.row, &row.cells)).collect();
         let width = shown.columns.len();
+        let cells_of = |row: usize| -> Vec<String> {
+            (0..width)
+                .map(|at| {
+                    cells
+                        .get(&row)
+                        .and_then(|cells| cells.get(at))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        // Rows blank in the column are kept too, so that every row of the list is somewhere in
+        // the spreadsheet.
+        let read: std::collections::HashSet<usize> =
+            resolved.rows.iter().map(|row| row.row).collect();
+        let blank = table
+            .rows
+            .iter()
+            .filter(|row| shown.header_row.is_none_or(|header| row.row > header))
+            .filter(|row| !read.contains(&row.row))
+            .map(|row| PersonListRow {
+                row: row.row,
+                person: None,
+                cells: cells_of(row.row),
+                note: Some(format!(
+                    "Nothing in column \"{}\" on this row.",
+                    resolved.report.column
+                )),
+            });
         let list = NewPersonList {
             source: table.source.clone(),
             column: resolved.report.column.clone(),
@@ -122,17 +151,10 @@ impl Engine {
                 .map(|resolved| PersonListRow {
                     row: resolved.row,
                     person: resolved.person,
-                    cells: (0..width)
-                        .map(|at| {
-                            cells
-                                .get(&resolved.row)
-                                .and_then(|cells| cells.get(at))
-                                .cloned()
-                                .unwrap_or_default()
-                        })
-                        .collect(),
+                    cells: cells_of(resolved.row),
                     note: resolved.note.clone(),
                 })
+                .chain(blank)
                 .collect(),
         };
         self.keep_list(&list)
@@ -164,7 +186,17 @@ impl Engine {
             .unmatched
             .iter()
             .map(|row| {
-                let mut cells = vec![row.row.to_string(), row.note.clone().unwrap_or_default()];
+                let why = match (&row.note, row.person) {
+                    (Some(note), _) => note.clone(),
+                    (None, Some(person)) => match list.by_person.get(&person) {
+                        Some((first, _)) => format!(
+                            "The same person as row {first}: collected once, on the People sheet with row {first}'s columns."
+                        ),
+                        None => String::new(),
+                    },
+                    (None, None) => String::new(),
+                };
+                let mut cells = vec![row.row.to_string(), why];
                 cells.extend(
                     (0..list.columns.len())
                         .map(|at| row.cells.get(at).cloned().unwrap_or_default()),
