@@ -659,3 +659,18 @@ async fn a_chunk_matching_more_people_than_one_listing_holds_still_finds_every_r
     }
     assert_eq!(report.several.len(), 13, "{}", report.summary);
 }
+
+#[tokio::test]
+async fn companies_where_nobody_works_are_not_priced_as_an_empty_collection() {
+    let harness = Harness::start(quick_sim()).await;
+    let search =
+        collect_core::company_lists::search_of(collect_core::company_lists::company_group(&[
+            collect_core::lists::CompanyKey::Name("Nowhere Imaginary Holdings".into()),
+        ]));
+    let error = harness
+        .engine
+        .quote_company_searches(&[search], "nobody.csv")
+        .await
+        .expect_err("a price of nobody");
+    assert!(error.to_string().contains("nothing to collect"), "{error}");
+}

@@ -140,6 +140,11 @@ impl Engine {
                     .filter_map(|id| u64::try_from(id).ok()),
             );
         }
+        if ids.is_empty() {
+            return Err(EngineError::InvalidInput(
+                "Nobody works at these companies now, as far as the search finds: there is nothing to collect. Check how the companies are written.".into(),
+            ));
+        }
         let job = NewJob {
             name: Some(format!("Everyone at the companies in {source}")),
             request: JobRequest::Ids {
