@@ -210,7 +210,16 @@ async fn a_crm_csv_of_profile_addresses_is_reported_by_row_and_collected_exactly
     assert_eq!(noted[6], "Met at \"expo\", 2024");
     let not_found = sheet_text(workbook, "Not found");
     let crm_ids: Vec<&str> = not_found[1..].iter().map(|row| row[6].as_str()).collect();
-    assert_eq!(crm_ids, ["CRM-4", "CRM-6"], "{not_found:?}");
+    // Every row of their list is somewhere in the workbook: the same person again and a row
+    // without an address are named with why, so no CRM record goes missing on the way back.
+    assert_eq!(
+        crm_ids,
+        ["CRM-4", "CRM-5", "CRM-6", "CRM-8"],
+        "{not_found:?}"
+    );
+    let why: Vec<&str> = not_found[1..].iter().map(|row| row[1].as_str()).collect();
+    assert!(why[1].contains("row 2"), "{why:?}");
+    assert!(why[3].contains("LinkedIn URL"), "{why:?}");
 }
 
 /// The CLI with `--json`, its stdout read as JSON.
@@ -611,4 +620,129 @@ async fn a_list_run_again_buys_only_who_is_new_and_its_sheet_keeps_everyones_own
         got, expected,
         "everyone in the list, their CRM id on their own row"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_search_past_what_can_be_listed_is_refused_not_cut_to_its_first_10000() {
+    use collect_core::query::builder::{to_query, Condition, Group, GroupMode, Rule, Search};
+    let harness = Harness::start(quick_sim()).await;
+    // One of the searches a long companies list is split into matches more people than the app
+    // lists (a big employer): everyone in the made-up data.
+    let search = Search {
+        groups: vec![Group {
+            mode: GroupMode::Any,
+            rules: vec![Rule {
+                field: "follower_count".into(),
+                condition: Condition::OnOrAfter,
+                values: vec!["0".into()],
+            }],
+        }],
+    };
+    let query = collect_core::query::parse_query(&to_query(&search).unwrap().to_string()).unwrap();
+    let (matches, _) = harness.engine.count_matches(&query).await.unwrap();
+    assert!(matches > collect_core::jobs::MOST_LISTED, "{matches}");
+    let answer = harness
+        .engine
+        .quote_company_searches(&[search], "big.csv")
+        .await;
+    let error = answer.expect_err("a price for only the first 10,000 of them");
+    let words = error.to_string();
+    assert!(words.contains("10,000"), "{words}");
+    assert_eq!(harness.sim.count_calls(Endpoint::SubmitIdFile), 0);
+}
+
+/// Every id the simulator's search finds, page after page, ascending.
+async fn all_ids(harness: &Harness) -> Vec<i64> {
+    let mut ids: Vec<i64> = Vec::new();
+    loop {
+        let mut url = format!(
+            "{}/v2/employee_clean/search/es_dsl?items_per_page=1000",
+            harness.sim.base_url()
+        );
+        if let Some(last) = ids.last() {
+            url.push_str(&format!("&after={last}"));
+        }
+        let page: Vec<serde_json::Value> = reqwest::Client::new()
+            .post(url)
+            .header("apikey", DEFAULT_PRACTICE_KEY)
+            .json(&serde_json::json!({"query": {"match_all": {}}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if page.is_empty() {
+            return ids;
+        }
+        ids.extend(page.iter().map(|id| id.as_i64().unwrap()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunk_matching_more_people_than_one_listing_holds_still_finds_every_row() {
+    let harness = Harness::start(quick_sim()).await;
+    let ids = all_ids(&harness).await;
+    assert!(ids.len() > 11_000, "{}", ids.len());
+    // 13 old short names, each once used by 800 people with low ids: with them, the list's one
+    // chunk matches more people than the 10,000 a chunk's search lists.
+    let shared: Vec<String> = (0..13).map(|k| format!("shared-old-name-{k:02}")).collect();
+    for (at, id) in ids[..13 * 800].iter().enumerate() {
+        let mut names = harness.sim.person(*id as u64).unwrap().record["shorthand_names"].clone();
+        names
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!(shared[at / 800]));
+        harness
+            .sim
+            .change_person(*id as u64, serde_json::json!({"shorthand_names": names}))
+            .unwrap();
+    }
+    // 12 people with the highest ids: listed last, past the first 10,000.
+    let wanted: Vec<(i64, String)> = ids[ids.len() - 12..]
+        .iter()
+        .map(|id| {
+            let record = harness.sim.person(*id as u64).unwrap().record;
+            (
+                *id,
+                record["shorthand_names"][0].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut text = "LinkedIn\n".to_owned();
+    for (_, name) in &wanted {
+        text.push_str(&format!("https://www.linkedin.com/in/{name}/\n"));
+    }
+    for name in &shared {
+        text.push_str(&format!("https://www.linkedin.com/in/{name}/\n"));
+    }
+    let path = harness.dir.path().join("many.csv");
+    std::fs::write(&path, text).unwrap();
+    let table = read_list_file(&path).unwrap();
+    let resolved = harness
+        .engine
+        .resolve_list(&table, HeaderChoice::Detect, 0, &|_| {})
+        .await
+        .unwrap();
+    let report = &resolved.report;
+    assert_eq!(report.not_found, [], "{}", report.summary);
+    for (at, (id, _)) in wanted.iter().enumerate() {
+        assert_eq!(resolved.rows[at].person, Some(*id), "row {}", at + 2);
+    }
+    assert_eq!(report.several.len(), 13, "{}", report.summary);
+}
+
+#[tokio::test]
+async fn companies_where_nobody_works_are_not_priced_as_an_empty_collection() {
+    let harness = Harness::start(quick_sim()).await;
+    let search =
+        collect_core::company_lists::search_of(collect_core::company_lists::company_group(&[
+            collect_core::lists::CompanyKey::Name("Nowhere Imaginary Holdings".into()),
+        ]));
+    let error = harness
+        .engine
+        .quote_company_searches(&[search], "nobody.csv")
+        .await
+        .expect_err("a price of nobody");
+    assert!(error.to_string().contains("nothing to collect"), "{error}");
 }

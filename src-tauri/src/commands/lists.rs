@@ -46,21 +46,22 @@ pub async fn open_list(
     }
 }
 
-/// Reads cells pasted from a spreadsheet.
+/// Reads cells pasted from a spreadsheet (async: a sync command would run on the window's own
+/// thread, and a big paste would freeze it).
 #[tauri::command]
-pub fn paste_list(shell: ShellState<'_>, text: String) -> Result<ListOpened, UserError> {
-    shell.session.paste_list(&text)
+pub async fn paste_list(shell: ShellState<'_>, text: String) -> Result<ListOpened, UserError> {
+    shell.session.paste_list(text).await
 }
 
 /// The preview of an opened list with the header and column the person chose.
 #[tauri::command]
-pub fn preview_list(
+pub async fn preview_list(
     shell: ShellState<'_>,
     token: String,
     header: HeaderChoice,
     column: Option<usize>,
 ) -> Result<ListPreview, UserError> {
-    shell.session.preview_list(&token, header, column)
+    shell.session.preview_list(&token, header, column).await
 }
 
 /// Finds the people a column names and prices collecting them; [`LIST_LOOKUP`] events say how

@@ -138,20 +138,37 @@ pub fn fits(search: &Search) -> bool {
 }
 
 /// `companies` split over as few searches as hold them, in order: each search as large as the
-/// query's limits allow.
+/// query's limits allow (a company too big for a search alone still gets one).
+///
+/// Each search's size is found by halving: the query checker reads a whole search, so asking it
+/// once per company took seconds for a few thousand companies.
 pub fn split_searches(companies: &[CompanyKey]) -> Vec<Search> {
     let mut searches = Vec::new();
-    let mut taken: Vec<CompanyKey> = Vec::new();
-    for company in companies {
-        taken.push(company.clone());
-        if taken.len() > 1 && !fits(&search_of(company_group(&taken))) {
-            taken.pop();
-            searches.push(search_of(company_group(&taken)));
-            taken = vec![company.clone()];
+    let mut start = 0;
+    while start < companies.len() {
+        let rest = &companies[start..];
+        let fits_first = |count: usize| fits(&search_of(company_group(&rest[..count])));
+        // `held` fits (or is 1); `held + 1 ..= over` is where the first that does not may be.
+        // Doubling first keeps each check about the size of the search it finds.
+        let (mut held, mut over) = (1, rest.len());
+        while held < over {
+            let next = (held * 2).min(over);
+            if !fits_first(next) {
+                over = next - 1;
+                break;
+            }
+            held = next;
         }
-    }
-    if !taken.is_empty() {
-        searches.push(search_of(company_group(&taken)));
+        while held < over {
+            let middle = held + (over - held).div_ceil(2);
+            if fits_first(middle) {
+                held = middle;
+            } else {
+                over = middle - 1;
+            }
+        }
+        searches.push(search_of(company_group(&rest[..held])));
+        start += held;
     }
     searches
 }

@@ -92,3 +92,39 @@ fn the_same_company_twice_counts_once_and_nobody_is_listed_by_row() {
         "12 people match these 2 companies. 1 company found nobody: check how it is written. 1 row names the same company as an earlier row."
     );
 }
+
+#[test]
+fn five_thousand_companies_are_split_in_well_under_a_second_each_search_as_full_as_it_fits() {
+    // Domains and names mixed: names are a clause each, domains share one.
+    let keys: Vec<CompanyKey> = (0..5_000)
+        .map(|i| match i % 3 {
+            0 => CompanyKey::Domain(format!("company-number-{i}.com")),
+            _ => name(&format!("Company Number {i} Holdings")),
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let searches = split_searches(&keys);
+    let took = started.elapsed();
+    // Checked with the query checker once per company, it took seconds on the async thread.
+    eprintln!("split in {took:?}");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    let mut at = 0;
+    for (index, search) in searches.iter().enumerate() {
+        assert!(fits(search));
+        let held = search.groups[0]
+            .rules
+            .iter()
+            .map(|rule| match rule.field.as_str() {
+                NAME_FIELD => 1,
+                _ => rule.values.len(),
+            })
+            .sum::<usize>();
+        assert_eq!(search, &search_of(company_group(&keys[at..at + held])));
+        at += held;
+        if index + 1 < searches.len() {
+            // One more would not fit.
+            assert!(!fits(&search_of(company_group(&keys[at - held..=at]))));
+        }
+    }
+    assert_eq!(at, keys.len());
+}

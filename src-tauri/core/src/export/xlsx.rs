@@ -50,8 +50,10 @@ impl XlsxExport {
             for (column, header) in sheet.columns.iter().enumerate() {
                 let column = column_number(column, &name)?;
                 worksheet.set_column_width(column, 18).map_err(fail)?;
+                // A header may come from a cell of the person's own list: cut like any cell.
+                let header = super::cell::cut_to_limit(header.as_str().into());
                 worksheet
-                    .write_string_with_format(0, column, header, &bold)
+                    .write_string_with_format(0, column, header.as_ref(), &bold)
                     .map_err(fail)?;
             }
             names.push(name);

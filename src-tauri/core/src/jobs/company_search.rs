@@ -38,27 +38,31 @@ impl Engine {
         column: usize,
         progress: &(dyn Fn(LookupProgress) + Send + Sync),
     ) -> Result<CompanySearch, EngineError> {
-        let read = company_entries(table, header, column);
-        let name = preview(table, header, Some(column))
-            .columns
-            .get(column)
-            .map_or_else(
-                || format!("column {}", column + 1),
-                |shown| shown.name.clone(),
-            );
-        let (companies, duplicates) = distinct(&read);
-        let keys: Vec<_> = companies.iter().map(|(_, _, key)| key.clone()).collect();
-        let searches = split_searches(&keys);
-        let mut bodies = Vec::new();
-        for key in &keys {
-            bodies.push(
-                to_query(&search_of(company_group(std::slice::from_ref(key))))
-                    .map_err(not_a_search)?,
-            );
-        }
-        for search in &searches {
-            bodies.push(to_query(search).map_err(not_a_search)?);
-        }
+        let (read, name, companies, duplicates, keys, searches, bodies) =
+            super::person_list::heavy(|| -> Result<_, EngineError> {
+                let read = company_entries(table, header, column);
+                let name = preview(table, header, Some(column))
+                    .columns
+                    .get(column)
+                    .map_or_else(
+                        || format!("column {}", column + 1),
+                        |shown| shown.name.clone(),
+                    );
+                let (companies, duplicates) = distinct(&read);
+                let keys: Vec<_> = companies.iter().map(|(_, _, key)| key.clone()).collect();
+                let searches = split_searches(&keys);
+                let mut bodies = Vec::new();
+                for key in &keys {
+                    bodies.push(
+                        to_query(&search_of(company_group(std::slice::from_ref(key))))
+                            .map_err(not_a_search)?,
+                    );
+                }
+                for search in &searches {
+                    bodies.push(to_query(search).map_err(not_a_search)?);
+                }
+                Ok((read, name, companies, duplicates, keys, searches, bodies))
+            })?;
         let planned = bodies.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let client = self.client()?;
@@ -113,19 +117,33 @@ impl Engine {
         let mut seen = std::collections::HashSet::new();
         let mut ids = Vec::new();
         for search in searches {
+            // One more than can be listed tells a search that matches too many: cut to its
+            // first 10,000, it would buy fewer people than "everyone at these companies".
             let listed = list_ids(
                 &client,
                 &to_query(search).map_err(not_a_search)?,
-                MOST_LISTED,
+                MOST_LISTED + 1,
             )
             .await;
             self.record_balance(&client);
+            let listed = listed?;
+            if listed.len() as u64 > MOST_LISTED {
+                return Err(EngineError::InvalidInput(format!(
+                    "Some of these companies employ more than {} people together, more than the app can list to collect them as one collection. Nothing was priced. Put the biggest companies in a list of their own and search for them with the search builder (with a limit), or split the list into smaller ones.",
+                    super::words::group(MOST_LISTED)
+                )));
+            }
             ids.extend(
-                listed?
+                listed
                     .into_iter()
                     .filter(|id| seen.insert(*id))
                     .filter_map(|id| u64::try_from(id).ok()),
             );
+        }
+        if ids.is_empty() {
+            return Err(EngineError::InvalidInput(
+                "Nobody works at these companies now, as far as the search finds: there is nothing to collect. Check how the companies are written.".into(),
+            ));
         }
         let job = NewJob {
             name: Some(format!("Everyone at the companies in {source}")),

@@ -31,16 +31,20 @@ impl Engine {
         column: usize,
         progress: &(dyn Fn(LookupProgress) + Send + Sync),
     ) -> Result<Resolved, EngineError> {
-        let read = entries(table, header, column);
-        let shown = preview(table, header, Some(column));
-        let name = shown.columns.get(column).map_or_else(
-            || format!("column {}", column + 1),
-            |column| column.name.clone(),
-        );
+        let (read, name) = heavy(|| {
+            let read = entries(table, header, column);
+            let shown = preview(table, header, Some(column));
+            let name = shown.columns.get(column).map_or_else(
+                || format!("column {}", column + 1),
+                |column| column.name.clone(),
+            );
+            (read, name)
+        });
         let client = self.client()?;
         let matches = resolve(&client, &read, progress).await;
         self.record_balance(&client);
-        Ok(build(&table.source, &name, &read, &matches?))
+        let matches = matches?;
+        Ok(heavy(|| build(&table.source, &name, &read, &matches)))
     }
 
     /// [`Engine::resolve_list`], then [`Engine::quote_resolved`].
@@ -73,38 +77,7 @@ impl Engine {
         if resolved.ids.is_empty() {
             return Ok(None);
         }
-        let shown = preview(table, header, Some(column));
-        let cells: std::collections::HashMap<usize, &Vec<String>> =
-            table.rows.iter().map(|row| (row.row, &row.cells)).collect();
-        let width = shown.columns.len();
-        let list = NewPersonList {
-            source: table.source.clone(),
-            column: resolved.report.column.clone(),
-            columns: shown
-                .columns
-                .iter()
-                .map(|column| column.name.clone())
-                .collect(),
-            rows: resolved
-                .rows
-                .iter()
-                .map(|resolved| PersonListRow {
-                    row: resolved.row,
-                    person: resolved.person,
-                    cells: (0..width)
-                        .map(|at| {
-                            cells
-                                .get(&resolved.row)
-                                .and_then(|cells| cells.get(at))
-                                .cloned()
-                                .unwrap_or_default()
-                        })
-                        .collect(),
-                    note: resolved.note.clone(),
-                })
-                .collect(),
-        };
-        let list = self.keep_list(&list)?;
+        let list = heavy(|| self.keep_table(table, header, column, resolved))?;
         let job = NewJob {
             name: Some(list_name(&table.source)),
             request: JobRequest::Ids {
@@ -120,6 +93,71 @@ impl Engine {
             Purchase::Everyone => self.quote_everyone(&job).await?,
         };
         Ok(Some(quote))
+    }
+
+    /// Keeps the rows of `table` (column `column` resolved as `resolved`), each with its person:
+    /// the list's number.
+    fn keep_table(
+        &self,
+        table: &ListTable,
+        header: HeaderChoice,
+        column: usize,
+        resolved: &Resolved,
+    ) -> Result<i64, EngineError> {
+        let shown = preview(table, header, Some(column));
+        let cells: std::collections::HashMap<usize, &Vec<String>> =
+            table.rows.iter().map(|row| (row.row, &row.cells)).collect();
+        let width = shown.columns.len();
+        let cells_of = |row: usize| -> Vec<String> {
+            (0..width)
+                .map(|at| {
+                    cells
+                        .get(&row)
+                        .and_then(|cells| cells.get(at))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        // Rows blank in the column are kept too, so that every row of the list is somewhere in
+        // the spreadsheet.
+        let read: std::collections::HashSet<usize> =
+            resolved.rows.iter().map(|row| row.row).collect();
+        let blank = table
+            .rows
+            .iter()
+            .filter(|row| shown.header_row.is_none_or(|header| row.row > header))
+            .filter(|row| !read.contains(&row.row))
+            .map(|row| PersonListRow {
+                row: row.row,
+                person: None,
+                cells: cells_of(row.row),
+                note: Some(format!(
+                    "Nothing in column \"{}\" on this row.",
+                    resolved.report.column
+                )),
+            });
+        let list = NewPersonList {
+            source: table.source.clone(),
+            column: resolved.report.column.clone(),
+            columns: shown
+                .columns
+                .iter()
+                .map(|column| column.name.clone())
+                .collect(),
+            rows: resolved
+                .rows
+                .iter()
+                .map(|resolved| PersonListRow {
+                    row: resolved.row,
+                    person: resolved.person,
+                    cells: cells_of(resolved.row),
+                    note: resolved.note.clone(),
+                })
+                .chain(blank)
+                .collect(),
+        };
+        self.keep_list(&list)
     }
 
     /// Keeps `list` (read from a person's file, each row with the person it was found to be);
@@ -148,7 +186,17 @@ impl Engine {
             .unmatched
             .iter()
             .map(|row| {
-                let mut cells = vec![row.row.to_string(), row.note.clone().unwrap_or_default()];
+                let why = match (&row.note, row.person) {
+                    (Some(note), _) => note.clone(),
+                    (None, Some(person)) => match list.by_person.get(&person) {
+                        Some((first, _)) => format!(
+                            "The same person as row {first}: collected once, on the People sheet with row {first}'s columns."
+                        ),
+                        None => String::new(),
+                    },
+                    (None, None) => String::new(),
+                };
+                let mut cells = vec![row.row.to_string(), why];
                 cells.extend(
                     (0..list.columns.len())
                         .map(|at| row.cells.get(at).cloned().unwrap_or_default()),
@@ -181,5 +229,16 @@ fn list_name(source: &str) -> String {
     match stem.trim() {
         "" | crate::lists::PASTED => "Pasted list".to_owned(),
         stem => format!("People from {stem}"),
+    }
+}
+
+/// Runs `work`, CPU-bound for seconds on a list of a million rows, without holding up the other
+/// tasks: on a multi-threaded runtime (the app's, the CLI's) the worker hands them over first.
+pub(super) fn heavy<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
     }
 }

@@ -292,3 +292,42 @@ async fn recovery_never_declares_a_living_paused_submitter_dead() {
     engine.recover().unwrap();
     assert_eq!(engine.job(job.id).unwrap().state, JobState::Uncertain);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_long_list_is_read_and_kept_without_holding_up_the_other_tasks() {
+    use crate::lists::{HeaderChoice, ListRow, ListTable};
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_at(dir.path(), "http://127.0.0.1:9/cdapi");
+    let rows: Vec<ListRow> = (0..200_000)
+        .map(|i| ListRow {
+            row: i + 1,
+            cells: vec![format!("{}", 100_000_000 + i), format!("A-{i}")],
+        })
+        .collect();
+    let table = ListTable {
+        source: "ids.csv".into(),
+        sheet: None,
+        total_rows: rows.len(),
+        rows,
+    };
+    let started = std::time::Instant::now();
+    // The list is priced on the runtime's one worker; a heartbeat needs that worker too.
+    let priced = tokio::spawn(async move {
+        let priced = engine
+            .quote_list(&table, HeaderChoice::None, 0, Purchase::Everyone, &|_| {})
+            .await
+            .unwrap();
+        (priced, started.elapsed())
+    });
+    let beat = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        started.elapsed()
+    });
+    let (priced, done) = priced.await.unwrap();
+    let beat = beat.await.unwrap();
+    assert!(
+        beat < done,
+        "the heartbeat waited {beat:?} for the list ({done:?})"
+    );
+    assert_eq!(priced.resolved.ids.len(), 200_000);
+}

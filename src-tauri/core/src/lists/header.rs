@@ -31,7 +31,10 @@ pub(super) fn detect(table: &ListTable) -> Option<usize> {
         Some(i) => (0..i)
             .rev()
             .find(|&r| header_like(&rows[r]) && names_a_column(&rows[r]))
-            .or_else(|| header_like(&rows[i - 1]).then_some(i - 1)),
+            .or_else(|| {
+                (header_like(&rows[i - 1]) && !short_name_above(&rows[i - 1], &rows[i], &typical))
+                    .then_some(i - 1)
+            }),
         None => head
             .iter()
             .take(HEAD_ROWS)
@@ -67,6 +70,20 @@ fn header_like(row: &ListRow) -> bool {
         .iter()
         .filter(|c| !c.is_empty())
         .all(|c| !Cell::of(c).is_value())
+}
+
+/// A row whose cell in a column of addresses (not IDs) is a lower-case word: a short name without a hyphen
+/// (`satyanadella`) as likely as a header. Taken for the header, that person would be dropped
+/// without a word; read as data, a header is reported by row as not found.
+fn short_name_above(row: &ListRow, values: &ListRow, typical: &[usize]) -> bool {
+    typical.iter().any(|&c| {
+        let value = values.cells.get(c).map(|text| Cell::of(text));
+        !matches!(value, Some(Cell::Id(_)))
+            && row.cells.get(c).is_some_and(|text| {
+                matches!(Cell::of(text), Cell::ProfileBare { .. })
+                    && !text.chars().any(char::is_uppercase)
+            })
+    })
 }
 
 /// A row with a cell that names a known column ("Employee ID", "LinkedIn URL", "Company").

@@ -99,6 +99,21 @@ pub enum ListError {
          one employee ID, profile address or company on each row."
     )]
     Empty,
+    /// A sheet whose filled cells spread over too large a box to read (a cell typed far away).
+    #[error(
+        "The cells of this spreadsheet spread over {} rows and {} columns, more than Bulk Collect \
+         reads at once: something is typed far below or to the right of the list. Copy the list \
+         into a new spreadsheet (or delete the rows and columns after it), save, and choose it \
+         again.",
+        group_digits(usize::try_from(*rows).unwrap_or(usize::MAX)),
+        group_digits(usize::try_from(*columns).unwrap_or(usize::MAX))
+    )]
+    TooSpread {
+        /// Rows from the first filled cell to the last.
+        rows: u64,
+        /// Columns from the first filled cell to the last.
+        columns: u64,
+    },
     /// More rows than [`MAX_ROWS`].
     #[error(
         "This list has more than {} rows, more than Bulk Collect reads at once. Split it into \

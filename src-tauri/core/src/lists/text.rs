@@ -56,6 +56,9 @@ pub(super) fn read_pasted_text(text: &str) -> Result<ListTable, ListError> {
                     cells: vec![cell],
                 })
                 .collect::<Vec<_>>();
+            if rows.len() > MAX_ROWS {
+                return Err(ListError::TooManyRows);
+            }
             return Ok(ListTable {
                 source: PASTED.to_owned(),
                 sheet: None,

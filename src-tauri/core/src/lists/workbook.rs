@@ -26,12 +26,16 @@ pub(super) fn read_workbook(
     source: &str,
 ) -> Result<ListTable, ListError> {
     let (sheet, range) = match kind {
-        Kind::Excel => match first_sheet::<calamine::Xlsx<_>>(bytes) {
+        Kind::Excel => match first_sheet::<calamine::Xlsx<_>>(bytes, xlsx_area) {
             Ok(found) => found,
-            Err(xlsx) => first_sheet::<calamine::Xlsb<_>>(bytes).map_err(|_| xlsx)?,
+            Err(ListError::TooSpread { rows, columns }) => {
+                return Err(ListError::TooSpread { rows, columns })
+            }
+            Err(xlsx) => first_sheet::<calamine::Xlsb<_>>(bytes, xlsb_area).map_err(|_| xlsx)?,
         },
-        Kind::Xls => first_sheet::<calamine::Xls<_>>(bytes)?,
-        Kind::Ods => first_sheet::<calamine::Ods<_>>(bytes)?,
+        // An XLS sheet spans at most 65,536 rows and 256 columns.
+        Kind::Xls => first_sheet::<calamine::Xls<_>>(bytes, |_, _| Ok(()))?,
+        Kind::Ods => first_sheet::<calamine::Ods<_>>(bytes, |_, _| Ok(()))?,
     };
     let Some((sheet, (range, formulas))) = sheet.zip(range) else {
         return Err(ListError::Empty);
@@ -42,8 +46,12 @@ pub(super) fn read_workbook(
 /// The sheet's name, its values, and its formulas when they could be read.
 type Found = (Option<String>, Option<(Range<Data>, Option<Range<String>>)>);
 
-/// The first sheet with a non-empty cell, with its name.
-fn first_sheet<'a, R>(bytes: &'a [u8]) -> Result<Found, ListError>
+/// The first sheet with a non-empty cell, with its name; `area` checks a sheet's size before
+/// it is read whole.
+fn first_sheet<'a, R>(
+    bytes: &'a [u8],
+    area: impl Fn(&mut R, &str) -> Result<(), ListError>,
+) -> Result<Found, ListError>
 where
     R: Reader<Cursor<&'a [u8]>>,
     R::Error: std::fmt::Display,
@@ -53,6 +61,7 @@ where
     };
     let mut workbook = R::new(Cursor::new(bytes)).map_err(failed)?;
     for name in workbook.sheet_names() {
+        area(&mut workbook, &name)?;
         let range = workbook.worksheet_range(&name).map_err(failed)?;
         if range
             .used_cells()
@@ -65,6 +74,73 @@ where
         }
     }
     Ok((None, None))
+}
+
+/// The most cells a sheet may span from its first to its last filled cell: the reader fills
+/// every cell in between, so one cell typed far from the list would need gigabytes.
+const MAX_AREA: u64 = 20_000_000;
+
+/// The box around a sheet's filled cells.
+#[derive(Default)]
+struct Area {
+    /// Top, bottom, left, right.
+    bounds: Option<(u32, u32, u32, u32)>,
+}
+
+impl Area {
+    fn add(&mut self, (row, column): (u32, u32)) {
+        self.bounds = Some(match self.bounds {
+            None => (row, row, column, column),
+            Some((top, bottom, left, right)) => (
+                top.min(row),
+                bottom.max(row),
+                left.min(column),
+                right.max(column),
+            ),
+        });
+    }
+
+    /// Refuses a box of more than [`MAX_AREA`] cells.
+    fn check(&self) -> Result<(), ListError> {
+        let Some((top, bottom, left, right)) = self.bounds else {
+            return Ok(());
+        };
+        let (rows, columns) = (u64::from(bottom - top) + 1, u64::from(right - left) + 1);
+        if rows.saturating_mul(columns) > MAX_AREA {
+            return Err(ListError::TooSpread { rows, columns });
+        }
+        Ok(())
+    }
+}
+
+/// Checks an XLSX sheet's [`Area`], read cell by cell, before it is read whole.
+fn xlsx_area(workbook: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<(), ListError> {
+    let failed = |e: calamine::XlsxError| ListError::Workbook {
+        detail: e.to_string(),
+    };
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(failed)?;
+    let mut area = Area::default();
+    while let Some(cell) = reader.next_cell().map_err(failed)? {
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            area.add(cell.get_position());
+        }
+    }
+    area.check()
+}
+
+/// Checks an XLSB sheet's [`Area`], read cell by cell, before it is read whole.
+fn xlsb_area(workbook: &mut calamine::Xlsb<Cursor<&[u8]>>, name: &str) -> Result<(), ListError> {
+    let failed = |e: calamine::XlsbError| ListError::Workbook {
+        detail: e.to_string(),
+    };
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(failed)?;
+    let mut area = Area::default();
+    while let Some(cell) = reader.next_cell().map_err(failed)? {
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            area.add(cell.get_position());
+        }
+    }
+    area.check()
 }
 
 fn table_of(

@@ -165,6 +165,18 @@ fn summary(report: &ListReport) -> String {
             counted(report.people, "different person", "different people"),
         )
     };
+    if report.looked_up > 0 && report.given_ids > 0 {
+        // Among addresses, a number may be a phone number or LinkedIn's own member number: it
+        // would buy whoever has that employee ID.
+        text.push_str(&format!(
+            " {} a number, taken as a Coresignal employee ID without looking it up: check {} not a phone number or another number.",
+            match report.given_ids {
+                1 => "1 row holds".to_owned(),
+                n => format!("{} rows hold", group_digits(n)),
+            },
+            if report.given_ids == 1 { "it is" } else { "they are" }
+        ));
+    }
     if !report.not_found.is_empty() {
         text.push_str(&format!(
             " {} not in Coresignal's data.",
@@ -285,7 +297,7 @@ mod tests {
         );
         assert_eq!(
             report.summary,
-            "Found 5 of 7 rows: 4 different people to collect. 1 row is not in Coresignal's data. 1 row is the same person as an earlier row (collected once). 2 addresses match several people: see which one was taken. 1 row could not be used: see why below."
+            "Found 5 of 7 rows: 4 different people to collect. 1 row holds a number, taken as a Coresignal employee ID without looking it up: check it is not a phone number or another number. 1 row is not in Coresignal's data. 1 row is the same person as an earlier row (collected once). 2 addresses match several people: see which one was taken. 1 row could not be used: see why below."
         );
         let numbers: Vec<usize> = resolved.rows.iter().map(|row| row.row).collect();
         assert_eq!(numbers, [2, 3, 4, 5, 6, 7, 8]);

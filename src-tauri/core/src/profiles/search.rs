@@ -24,7 +24,8 @@ const MOST_NAMES_PER_CHUNK: usize = 500;
 /// Searches in flight at once; the client's rate limiter paces them.
 const IN_FLIGHT: usize = 4;
 
-/// The most people one search of a chunk lists (a chunk's names match about one person each).
+/// The most people one search of a chunk lists (a chunk's names match about one person each);
+/// a chunk that matches more is asked name by name, so that nobody past it goes "not found".
 const MOST_PER_CHUNK: u64 = 10_000;
 
 /// What the search found for a list of short names.
@@ -80,16 +81,16 @@ pub async fn find_short_names(
         let (tick, cap) = (&tick, MOST_PER_CHUNK);
         stream::iter(asks)
             .map(move |(key, body)| async move {
-                let ids = list_all(client, &body, cap).await?;
+                let listed = list_all(client, &body, cap).await?;
                 tick();
-                Ok::<_, ApiError>((key, ids))
+                Ok::<_, ApiError>((key, listed))
             })
             .buffer_unordered(IN_FLIGHT)
-            .try_collect::<Vec<(usize, Vec<i64>)>>()
+            .try_collect::<Vec<(usize, Listed)>>()
     };
     // Owned items: a stream of borrowed ones makes the future not `Send` for every lifetime
     // (rust-lang/rust#102211), and the app runs it on a multi-threaded runtime.
-    let whole: BTreeMap<usize, Vec<i64>> = ask(chunks
+    let whole: BTreeMap<usize, Listed> = ask(chunks
         .iter()
         .map(|chunk| terms(chunk.iter()))
         .enumerate()
@@ -104,12 +105,19 @@ pub async fn find_short_names(
     let mut keys: Vec<(usize, usize, bool)> = Vec::new();
     let mut one_by_one: Vec<String> = Vec::new();
     for (index, chunk) in chunks.iter().enumerate() {
-        let found = whole.get(&index).map(Vec::as_slice).unwrap_or_default();
+        let listed = whole.get(&index);
+        let found = listed
+            .map(|listed| listed.ids.as_slice())
+            .unwrap_or_default();
         if found.is_empty() {
             matches
                 .by_name
                 .extend(chunk.iter().map(|name| (name.clone(), Vec::new())));
-        } else if chunk.len() <= 1 + 2 * bits(chunk.len()) {
+        } else if !listed.is_some_and(|listed| listed.complete)
+            || chunk.len() <= 1 + 2 * bits(chunk.len())
+        {
+            // A chunk matching more people than one listing holds cannot be decoded: someone
+            // past the cap would leave their name "not found".
             one_by_one.extend(chunk.iter().cloned());
         } else {
             for bit in 0..bits(chunk.len()) {
@@ -123,12 +131,24 @@ pub async fn find_short_names(
     }
     planned.fetch_add(coded.len(), Ordering::SeqCst);
     let mut sides: BTreeMap<(usize, usize, bool), BTreeSet<i64>> = BTreeMap::new();
-    for (key, ids) in ask(coded).await? {
-        sides.insert(keys[key], ids.into_iter().collect());
+    let mut cut: BTreeSet<usize> = BTreeSet::new();
+    for (key, listed) in ask(coded).await? {
+        if !listed.complete {
+            cut.insert(keys[key].0);
+        }
+        sides.insert(keys[key], listed.ids.into_iter().collect());
     }
     for (index, chunk) in chunks.iter().enumerate() {
-        let found = whole.get(&index).map(Vec::as_slice).unwrap_or_default();
-        if found.is_empty() || chunk.len() <= 1 + 2 * bits(chunk.len()) {
+        let Some(listed) = whole.get(&index) else {
+            continue;
+        };
+        let found = listed.ids.as_slice();
+        if found.is_empty() || !listed.complete || chunk.len() <= 1 + 2 * bits(chunk.len()) {
+            continue;
+        }
+        if cut.contains(&index) {
+            // A coded search listed only part of its people (the data grew meanwhile).
+            one_by_one.extend(chunk.iter().cloned());
             continue;
         }
         let side_of = |one| -> Vec<BTreeSet<i64>> {
@@ -153,8 +173,8 @@ pub async fn find_short_names(
         .enumerate()
         .collect())
     .await?;
-    for (at, ids) in asked {
-        matches.by_name.insert(one_by_one[at].clone(), ids);
+    for (at, listed) in asked {
+        matches.by_name.insert(one_by_one[at].clone(), listed.ids);
     }
     let shared: Vec<(String, Vec<i64>)> = matches
         .by_name
@@ -175,7 +195,7 @@ pub async fn find_short_names(
         .collect())
     .await?;
     for (at, owners) in settled {
-        if let [owner] = owners.as_slice() {
+        if let [owner] = owners.ids.as_slice() {
             matches.current.insert(shared[at].0.clone(), *owner);
         }
     }
@@ -189,25 +209,36 @@ fn terms<'a>(names: impl Iterator<Item = &'a String>) -> Value {
     json!({"query": {"terms": {"shorthand_names": names}}})
 }
 
-/// The ids `body` matches, at most `cap`, page after page.
-async fn list_all(client: &ApiClient, body: &Value, cap: u64) -> Result<Vec<i64>, ApiError> {
+/// The people a search listed, and whether that is all of them.
+struct Listed {
+    /// Their ids, ascending.
+    ids: Vec<i64>,
+    /// False when the listing stopped at its cap with more pages to read.
+    complete: bool,
+}
+
+/// The ids `body` matches, at most about `cap`, page after page.
+async fn list_all(client: &ApiClient, body: &Value, cap: u64) -> Result<Listed, ApiError> {
     let mut ids: Vec<i64> = Vec::new();
     let mut after: Option<String> = None;
     let mut seen = BTreeSet::new();
+    let mut complete = true;
     loop {
         let page = client.search_page(body, after.as_deref()).await?;
         ids.extend(page.ids);
         match page.next_after {
-            // A page that leads back to one already read would list forever.
-            Some(next) if (ids.len() as u64) < cap && seen.insert(next.clone()) => {
-                after = Some(next);
+            Some(_) if (ids.len() as u64) >= cap => {
+                complete = false;
+                break;
             }
+            // A page that leads back to one already read would list forever.
+            Some(next) if seen.insert(next.clone()) => after = Some(next),
             _ => break,
         }
     }
     ids.sort_unstable();
     ids.dedup();
-    Ok(ids)
+    Ok(Listed { ids, complete })
 }
 
 /// The ways a profile address with short name `name` is written in the data.

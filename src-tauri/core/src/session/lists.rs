@@ -124,34 +124,44 @@ impl Session {
     /// previews it: the header row and the column of IDs or profile addresses, detected.
     pub async fn open_list(&self, path: &Path) -> Result<ListOpened, UserError> {
         let owned = path.to_path_buf();
-        let table = tokio::task::spawn_blocking(move || read_list_file(&owned))
-            .await
-            .map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))??;
-        Ok(self.opened(table))
+        self.opened(move || read_list_file(&owned)).await
     }
 
-    /// Reads cells pasted from a spreadsheet (or one value a line) and previews them.
-    pub fn paste_list(&self, text: &str) -> Result<ListOpened, UserError> {
-        Ok(self.opened(read_pasted(text)?))
+    /// Reads cells pasted from a spreadsheet (or one value a line) and previews them, off the
+    /// async workers.
+    pub async fn paste_list(&self, text: String) -> Result<ListOpened, UserError> {
+        self.opened(move || read_pasted(&text)).await
     }
 
-    fn opened(&self, table: ListTable) -> ListOpened {
-        let shown = preview(&table, HeaderChoice::Detect, None);
-        ListOpened {
+    /// Reads a list with `read` and previews it off the async workers: a list of a million rows
+    /// takes seconds.
+    async fn opened(
+        &self,
+        read: impl FnOnce() -> Result<ListTable, crate::lists::ListError> + Send + 'static,
+    ) -> Result<ListOpened, UserError> {
+        let (table, shown) = off_the_workers(move || {
+            read().map(|table| {
+                let shown = preview(&table, HeaderChoice::Detect, None);
+                (table, shown)
+            })
+        })
+        .await??;
+        Ok(ListOpened {
             token: self.lists.add(table),
             preview: shown,
-        }
+        })
     }
 
-    /// The preview of list `token` with the header and column the person chose.
-    pub fn preview_list(
+    /// The preview of list `token` with the header and column the person chose (worked out off
+    /// the async workers).
+    pub async fn preview_list(
         &self,
         token: &str,
         header: HeaderChoice,
         column: Option<usize>,
     ) -> Result<ListPreview, UserError> {
         let table = self.lists.table(token)?;
-        Ok(preview(&table, header, column))
+        off_the_workers(move || preview(&table, header, column)).await
     }
 
     /// Finds the people column `column` of list `token` names (free searches; `progress` hears
@@ -219,4 +229,13 @@ impl Session {
         crate::profiles::write_not_found(&report, to)?;
         Ok(())
     }
+}
+
+/// Runs `work` on the blocking pool.
+async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, UserError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))
 }

@@ -326,3 +326,48 @@ async fn telling_the_plan_the_first_time_asks_only_below_the_assumed_price() {
     assert_eq!(refused.code, ErrorCode::ConfirmationNeeded);
     assert!(!session.settings().unwrap().plan_known);
 }
+
+#[tokio::test]
+async fn a_big_pasted_list_is_read_and_previewed_off_the_async_workers() {
+    let (_dir, session) = session();
+    let mut text = String::from("LinkedIn\tCRM id\n");
+    for i in 0..200_000 {
+        text.push_str(&format!(
+            "https://www.linkedin.com/in/jane-doe-{i:08x}/\tA-{i}\n"
+        ));
+    }
+    // A heartbeat on the same runtime keeps beating while the list is read and previewed.
+    let started = std::time::Instant::now();
+    let beat = async {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        started.elapsed()
+    };
+    let paste = async {
+        let opened = session.paste_list(text).await.unwrap();
+        (opened, started.elapsed())
+    };
+    let ((opened, read), beat) = tokio::join!(paste, beat);
+    assert!(
+        beat < read,
+        "the heartbeat waited {beat:?} for the paste ({read:?})"
+    );
+    assert_eq!(opened.preview.data_rows, 200_000);
+    let started = std::time::Instant::now();
+    let beat = async {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        started.elapsed()
+    };
+    let shown = async {
+        let shown = session
+            .preview_list(&opened.token, crate::lists::HeaderChoice::None, Some(1))
+            .await
+            .unwrap();
+        (shown, started.elapsed())
+    };
+    let ((shown, done), beat) = tokio::join!(shown, beat);
+    assert!(
+        beat < done,
+        "the heartbeat waited {beat:?} for the preview ({done:?})"
+    );
+    assert_eq!(shown.chosen, Some(1));
+}

@@ -46,7 +46,8 @@ pub struct PersonList {
     pub columns: Vec<String>,
     /// Each person's first row: its number and cells.
     pub by_person: HashMap<i64, (usize, Vec<String>)>,
-    /// The rows that brought nobody, in order, with why.
+    /// The rows not on the People sheet, in order: those that brought nobody (with why), and
+    /// those naming a person an earlier row named (`person` set, no note).
     pub unmatched: Vec<PersonListRow>,
 }
 
@@ -103,9 +104,15 @@ impl Store {
             let cells: Vec<String> = serde_json::from_str(&row.get::<_, String>(2)?)
                 .map_err(|error| StoreError::Corrupt(error.to_string()))?;
             match person {
-                Some(person) => {
-                    list.by_person.entry(person).or_insert((number, cells));
+                Some(person) if !list.by_person.contains_key(&person) => {
+                    list.by_person.insert(person, (number, cells));
                 }
+                Some(_) => list.unmatched.push(PersonListRow {
+                    row: number,
+                    person,
+                    cells,
+                    note: None,
+                }),
                 None => list.unmatched.push(PersonListRow {
                     row: number,
                     person: None,
@@ -159,8 +166,12 @@ mod tests {
             list.by_person.get(&7),
             Some(&(2, vec!["A-1".to_owned(), "jane".to_owned()]))
         );
-        assert_eq!(list.unmatched.len(), 1);
+        assert_eq!(list.unmatched.len(), 2);
         assert_eq!(list.unmatched[0].row, 3);
+        assert_eq!(
+            (list.unmatched[1].row, list.unmatched[1].person),
+            (4, Some(7))
+        );
         assert_eq!(
             list.unmatched[0].note.as_deref(),
             Some("Not in Coresignal's data.")

@@ -388,3 +388,77 @@ fn a_field_first_seen_after_the_first_thousand_records_still_gets_its_column() {
         ]
     );
 }
+
+#[test]
+fn a_persons_own_column_with_a_huge_header_or_formula_still_exports_to_a_workbook() {
+    // The header of a column of the person's list is any cell of their file: 40,000 characters
+    // is more than Excel holds in one cell.
+    let dir = tempfile::tempdir().unwrap();
+    let file = gz(
+        dir.path(),
+        "a.json.gz",
+        &[json!({"id": 7, "full_name": "Ann"})],
+    );
+    let long = "x".repeat(40_000);
+    let own = OwnColumns {
+        columns: vec![long.clone(), "=HYPERLINK(\"http://evil\")".into()],
+        by_id: std::collections::HashMap::from([(
+            7,
+            (2, vec!["A-1".to_owned(), "=cmd|' /C calc'!A0".to_owned()]),
+        )]),
+    };
+    let not_found = TextSheet {
+        name: "Not found".into(),
+        file_end: "not_found".into(),
+        columns: vec!["Row in your list".into(), long.clone()],
+        rows: vec![vec!["3".into(), "=1+1".into()]],
+    };
+    let additions = Additions {
+        marks: None,
+        own: Some(&own),
+        sheets: std::slice::from_ref(&not_found),
+    };
+    let out = dir.path().join("out");
+    let written = export_with(
+        std::slice::from_ref(&file),
+        &out,
+        "people",
+        &options(ExportFormat::Xlsx, ExportLayout::People),
+        additions,
+    )
+    .unwrap();
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&written.paths[0]).unwrap();
+    let people = workbook.worksheet_range("People").unwrap();
+    let header: Vec<String> = people
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        header[1].starts_with("xxx") && header[1].ends_with(CUT_MARKER),
+        "{}",
+        &header[1][..20]
+    );
+    let row: Vec<String> = people
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[..3], ["2", "A-1", "=cmd|' /C calc'!A0"]);
+    // The CSV keeps a formula text too.
+    let csv = export_with(
+        &[file],
+        &dir.path().join("csv"),
+        "people",
+        &options(ExportFormat::Csv, ExportLayout::People),
+        additions,
+    )
+    .unwrap();
+    let rows = read_csv(&csv.paths[0]);
+    assert_eq!(rows[0][2], "'=HYPERLINK(\"http://evil\")");
+    assert_eq!(rows[1][2], "'=cmd|' /C calc'!A0");
+}

@@ -247,3 +247,30 @@ fn the_largest_id_next_to_another_does_not_overflow_the_counter_check() {
     let shown = preview(&t, HeaderChoice::Detect, None);
     assert_eq!(shown.columns[0].kind, ValueKind::EmployeeIds);
 }
+
+#[test]
+fn a_first_short_name_without_a_hyphen_is_a_person_not_the_header() {
+    // Short names pasted one a line: the first has no hyphen, so it does not look like a short
+    // name as surely as those below, yet it is one. Taken for the header, it would be dropped.
+    let t = table(&[&["satyanadella"], &["jane-doe-1a2b3c"], &["john-roe-77"]]);
+    let shown = preview(&t, HeaderChoice::Detect, None);
+    assert_eq!(shown.header_row, None, "{shown:?}");
+    let read = crate::lists::entries(&t, HeaderChoice::Detect, 0);
+    let rows: Vec<usize> = read.entries.iter().map(|entry| entry.row).collect();
+    assert_eq!(rows, [1, 2, 3]);
+    // A header that does not name a known column is still found when it is written as one.
+    for header in ["Handle", "LinkedIn handle", "Person's page"] {
+        let t = table(&[&[header], &["jane-doe-1a2b3c"], &["john-roe-77"]]);
+        assert_eq!(
+            preview(&t, HeaderChoice::Detect, None).header_row,
+            Some(1),
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn a_lower_case_word_above_ids_is_still_their_header() {
+    let t = table(&[&["employee"], &["123456789"], &["987654321"]]);
+    assert_eq!(preview(&t, HeaderChoice::Detect, None).header_row, Some(1));
+}

@@ -251,3 +251,10 @@ fn a_row_of_cells_pasted_on_one_line_becomes_one_value_per_row() {
         ]
     );
 }
+
+#[test]
+fn more_than_a_million_values_pasted_on_one_line_are_refused() {
+    let line = "1,".repeat(MAX_ROWS + 1);
+    assert!(matches!(read_pasted(&line), Err(ListError::TooManyRows)));
+    assert_eq!(read_pasted(&"1,".repeat(10)).unwrap().rows.len(), 10);
+}

@@ -257,3 +257,26 @@ fn an_xlsx_hyperlink_formula_showing_a_name_is_read_as_its_address() {
     assert_eq!(read.header_row, Some(1));
     assert_eq!(read.entries.len(), 2);
 }
+
+#[test]
+fn an_xlsx_with_two_cells_a_whole_sheet_apart_is_refused_in_words_not_a_crash() {
+    // A1 and a cell near the sheet's far corner: a reader that fills every cell between them
+    // would need billions of cells.
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "LinkedIn").unwrap();
+    sheet.write_string(1, 0, "jane-doe-1a2b3c").unwrap();
+    sheet.write_string(999_990, 16_000, "x").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let error = read_list_bytes(&bytes, "far.xlsx", "xlsx").unwrap_err();
+    assert!(
+        matches!(error, crate::lists::ListError::TooSpread { .. }),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("999,991 rows and 16,001 columns"),
+        "{error}"
+    );
+}
