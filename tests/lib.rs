@@ -424,3 +424,64 @@ pub fn python_query_file() -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// Every id `body` matches in `sim`'s search (the first page of at most `per_page`).
+pub async fn search_ids(sim: &Simulator, body: &serde_json::Value, per_page: usize) -> Vec<i64> {
+    let answer: Vec<serde_json::Value> = reqwest::Client::new()
+        .post(format!(
+            "{}/v2/employee_clean/search/es_dsl?items_per_page={per_page}",
+            sim.base_url()
+        ))
+        .header("apikey", DEFAULT_PRACTICE_KEY)
+        .json(body)
+        .send()
+        .await
+        .expect("the search answers")
+        .json()
+        .await
+        .expect("the search answer is JSON");
+    answer
+        .iter()
+        .map(|id| id.as_i64().expect("an id is a number"))
+        .collect()
+}
+
+/// `count` people `sim`'s search finds, with their short names: (id, short name).
+pub async fn corpus_people(sim: &Simulator, count: usize) -> Vec<(i64, String)> {
+    let everyone = serde_json::json!({"query": {"match_all": {}}});
+    search_ids(sim, &everyone, count)
+        .await
+        .into_iter()
+        .take(count)
+        .map(|id| {
+            let person = sim.person(id as u64).expect("the simulator has them");
+            let slug = person.record["shorthand_names"][0]
+                .as_str()
+                .expect("a short name")
+                .to_owned();
+            (id, slug)
+        })
+        .collect()
+}
+
+/// Every row of `sheet` of the workbook at `path` as text, header first (whole numbers as
+/// digits), read by an independent reader (calamine).
+pub fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(path).expect("the workbook opens");
+    let range = workbook.worksheet_range(sheet).expect("the sheet is there");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    calamine::Data::Float(number) if number.fract() == 0.0 => {
+                        format!("{}", *number as i64)
+                    }
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}

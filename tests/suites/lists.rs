@@ -10,42 +10,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use bulk_collect_tests::*;
-use calamine::Reader;
 use collect_core::export::ExportOptions;
 use collect_core::jobs::{JobState, Purchase};
 use collect_core::lists::{read_list_file, HeaderChoice, ListPreview};
 use coresignal_sim::Endpoint;
 use coresignal_sim::DEFAULT_PRACTICE_KEY;
-
-/// `count` people the simulator's search finds, with their short names: (id, short name).
-async fn corpus_people(harness: &Harness, count: usize) -> Vec<(i64, String)> {
-    let answer: Vec<serde_json::Value> = reqwest::Client::new()
-        .post(format!(
-            "{}/v2/employee_clean/search/es_dsl?items_per_page={count}",
-            harness.sim.base_url()
-        ))
-        .header("apikey", DEFAULT_PRACTICE_KEY)
-        .json(&serde_json::json!({"query": {"match_all": {}}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer
-        .iter()
-        .take(count)
-        .map(|id| {
-            let id = id.as_i64().unwrap();
-            let person = harness.sim.person(id as u64).unwrap();
-            let slug = person.record["shorthand_names"][0]
-                .as_str()
-                .unwrap()
-                .to_owned();
-            (id, slug)
-        })
-        .collect()
-}
 
 /// The column of `preview` named `name`.
 fn column(preview: &ListPreview, name: &str) -> usize {
@@ -55,25 +24,6 @@ fn column(preview: &ListPreview, name: &str) -> usize {
         .find(|column| column.name == name)
         .unwrap_or_else(|| panic!("no column {name}: {preview:?}"))
         .index
-}
-
-/// Every row of `sheet` of the workbook at `path` as text, header first.
-fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
-    let range = workbook.worksheet_range(sheet).unwrap();
-    range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    calamine::Data::Float(number) if number.fract() == 0.0 => {
-                        format!("{}", *number as i64)
-                    }
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// The CRM export: each form people paste, a row not in the data, the same person twice, a
@@ -120,7 +70,7 @@ fn crm_csv(dir: &Path, people: &[(i64, String)]) -> (std::path::PathBuf, BTreeMa
 #[tokio::test]
 async fn a_crm_csv_of_profile_addresses_is_reported_by_row_and_collected_exactly() {
     let harness = Harness::start(quick_sim()).await;
-    let people = corpus_people(&harness, 5).await;
+    let people = corpus_people(&harness.sim, 5).await;
     let (path, expected) = crm_csv(harness.dir.path(), &people);
     let table = read_list_file(&path).unwrap();
     let shown = collect_core::lists::preview(&table, HeaderChoice::Detect, None);
@@ -232,7 +182,7 @@ fn cli_json(harness: &Harness, args: &[&str]) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_xlsx_with_a_linkedin_column_is_resolved_and_collected_from_the_cli() {
     let harness = Harness::start(quick_sim()).await;
-    let people = corpus_people(&harness, 3).await;
+    let people = corpus_people(&harness.sim, 3).await;
     let path = harness.dir.path().join("prospects.xlsx");
     {
         let mut workbook = rust_xlsxwriter::Workbook::new();
@@ -339,7 +289,7 @@ async fn an_xlsx_with_a_linkedin_column_is_resolved_and_collected_from_the_cli()
 #[tokio::test]
 async fn an_address_two_people_have_used_takes_the_one_whose_address_it_is_now() {
     let harness = Harness::start(quick_sim()).await;
-    let people = corpus_people(&harness, 2).await;
+    let people = corpus_people(&harness.sim, 2).await;
     let (now, before) = (&people[0], &people[1]);
     // The second person once had the first's short name.
     let mut record = harness.sim.person(before.0 as u64).unwrap().record;
@@ -393,7 +343,7 @@ fn company_of(harness: &Harness, id: i64) -> (String, String) {
 #[tokio::test]
 async fn a_companies_list_becomes_one_search_and_names_the_companies_that_found_nobody() {
     let harness = Harness::start(quick_sim()).await;
-    let people = corpus_people(&harness, 2).await;
+    let people = corpus_people(&harness.sim, 2).await;
     let (first, _) = company_of(&harness, people[0].0);
     let (_, second_site) = company_of(&harness, people[1].0);
     let path = harness.dir.path().join("accounts.csv");
@@ -437,7 +387,7 @@ async fn a_companies_list_becomes_one_search_and_names_the_companies_that_found_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn companies_past_the_query_limits_are_several_searches_collected_as_one_collection() {
     let harness = Harness::start(quick_sim()).await;
-    let people = corpus_people(&harness, 2).await;
+    let people = corpus_people(&harness.sim, 2).await;
     let (first, _) = company_of(&harness, people[0].0);
     let (second, _) = company_of(&harness, people[1].0);
     let mut text = "Company\n".to_owned();
@@ -469,7 +419,7 @@ async fn companies_past_the_query_limits_are_several_searches_collected_as_one_c
     let mut expected = std::collections::BTreeSet::new();
     for name in [&first, &second] {
         let body = serde_json::json!({"query": {"match_phrase": {"company_name": name}}});
-        expected.extend(search_ids(&harness, &body).await);
+        expected.extend(search_ids(&harness.sim, &body, 1_000).await);
     }
     assert_eq!(quote.records, expected.len() as u64);
     let job = harness.engine.submit(quote.id, false).await.unwrap();
@@ -489,28 +439,10 @@ async fn companies_past_the_query_limits_are_several_searches_collected_as_one_c
     assert_eq!(delivered, expected);
 }
 
-/// Every id `body` matches, read from the simulator's search (at most 1,000).
-async fn search_ids(harness: &Harness, body: &serde_json::Value) -> Vec<i64> {
-    let answer: Vec<serde_json::Value> = reqwest::Client::new()
-        .post(format!(
-            "{}/v2/employee_clean/search/es_dsl?items_per_page=1000",
-            harness.sim.base_url()
-        ))
-        .header("apikey", DEFAULT_PRACTICE_KEY)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer.iter().map(|id| id.as_i64().unwrap()).collect()
-}
-
 #[tokio::test]
 async fn a_long_list_learns_each_rows_person_from_a_few_searches_not_one_per_row() {
     let harness = Harness::start(quick_sim()).await;
-    let people = corpus_people(&harness, 400).await;
+    let people = corpus_people(&harness.sim, 400).await;
     let mut text = "LinkedIn\n".to_owned();
     for (i, (_, slug)) in people.iter().enumerate() {
         text.push_str(&format!("https://www.linkedin.com/in/{slug}/\n"));
@@ -564,7 +496,7 @@ fn crm_of(dir: &Path, name: &str, people: &[(i64, String)]) -> std::path::PathBu
 #[tokio::test]
 async fn a_list_run_again_buys_only_who_is_new_and_its_sheet_keeps_everyones_own_columns() {
     let harness = Harness::start(quick_sim()).await;
-    let people = corpus_people(&harness, 4).await;
+    let people = corpus_people(&harness.sim, 4).await;
     let _scheduler = Scheduler::start(&harness.engine);
     let collect = |path: std::path::PathBuf| {
         let engine = harness.engine.clone();

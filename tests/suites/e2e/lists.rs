@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use calamine::{Reader, Xlsx};
-use coresignal_sim::{SimConfig, Simulator, DEFAULT_PRACTICE_KEY};
+use coresignal_sim::{SimConfig, Simulator};
 
 use crate::desktop::{Desktop, Setup};
 
@@ -18,32 +17,7 @@ async fn practice_people(count: usize) -> Vec<(i64, String)> {
     let sim = Simulator::start(SimConfig::default())
         .await
         .expect("the simulator starts");
-    let answer: Vec<serde_json::Value> = reqwest::Client::new()
-        .post(format!(
-            "{}/v2/employee_clean/search/es_dsl?items_per_page={count}",
-            sim.base_url()
-        ))
-        .header("apikey", DEFAULT_PRACTICE_KEY)
-        .json(&serde_json::json!({"query": {"match_all": {}}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer
-        .iter()
-        .take(count)
-        .map(|id| {
-            let id = id.as_i64().unwrap();
-            let person = sim.person(id as u64).unwrap();
-            let slug = person.record["shorthand_names"][0]
-                .as_str()
-                .unwrap()
-                .to_owned();
-            (id, slug)
-        })
-        .collect()
+    bulk_collect_tests::corpus_people(&sim, count).await
 }
 
 /// The CRM export: each address form people paste, a row not in the data, the same person twice
@@ -84,25 +58,6 @@ fn crm_csv(dir: &Path, people: &[(i64, String)]) -> (PathBuf, BTreeMap<String, i
         ("CRM-7".to_owned(), people[3].0),
     ]);
     (path, expected)
-}
-
-/// Every row of `sheet` of the workbook at `path` as text, header first (whole numbers as digits).
-fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut workbook: Xlsx<_> = calamine::open_workbook(path).expect("the workbook opens");
-    let range = workbook.worksheet_range(sheet).expect("the sheet is there");
-    range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    calamine::Data::Float(number) if number.fract() == 0.0 => {
-                        format!("{}", *number as i64)
-                    }
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// Practice mode: a CRM export chosen, its LinkedIn column detected and looked up, reported by
@@ -192,7 +147,7 @@ pub async fn a_crm_list_of_linkedin_addresses_is_collected_with_its_own_columns(
             desktop.opened()
         })
         .await;
-    let rows = sheet_text(Path::new(&opened), "People");
+    let rows = bulk_collect_tests::sheet_text(Path::new(&opened), "People");
     let header = &rows[0];
     assert_eq!(
         header[..7],
