@@ -40,7 +40,7 @@ pub use limiter::{
     parse_retry_after, Endpoint, RateLimiter, DEFAULT_REQUESTS_PER_SECOND, LONGEST_WAIT,
 };
 pub use preview::{PreviewPerson, PREVIEW_PEOPLE};
-pub use search::{SearchPage, SEARCH_PAGE};
+pub use search::{Listed, SearchPage, SEARCH_PAGE};
 pub use types::{EsDslSubmission, Estimate, FileResponse, PollOutcome, Submitted};
 
 #[cfg(test)]

@@ -39,6 +39,43 @@ impl ApiClient {
     }
 }
 
+/// The ids a search listed, page after page, and whether that is all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The ids, in the service's order (at least `cap` when the listing stopped there).
+    pub ids: Vec<i64>,
+    /// False when the listing stopped at its cap with more pages to read.
+    pub complete: bool,
+}
+
+impl ApiClient {
+    /// The ids `es_body` matches, a page at a time, until there are at least `cap` or no page
+    /// is left (a page that leads back to one already read ends it too).
+    pub async fn list_ids(&self, es_body: &Value, cap: u64) -> Result<Listed, ApiError> {
+        let mut ids: Vec<i64> = Vec::new();
+        let mut after: Option<String> = None;
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            let page = self.search_page(es_body, after.as_deref()).await?;
+            ids.extend(page.ids);
+            if ids.len() as u64 >= cap {
+                let complete = page.next_after.is_none();
+                return Ok(Listed { ids, complete });
+            }
+            match page.next_after {
+                // A page that leads back to one already read would list forever.
+                Some(next) if seen.insert(next.clone()) => after = Some(next),
+                _ => {
+                    return Ok(Listed {
+                        ids,
+                        complete: true,
+                    })
+                }
+            }
+        }
+    }
+}
+
 /// Reads a search answer: a JSON array of ids, written as numbers, as text, or as objects with an
 /// `id` (every variant the evidence shows is accepted); the total from `x-total-results`, or the
 /// page's own length when the header is missing on a last page.

@@ -161,20 +161,7 @@ pub(super) async fn list_ids(
     body: &Value,
     cap: u64,
 ) -> Result<Vec<i64>, EngineError> {
-    let mut ids: Vec<i64> = Vec::new();
-    let mut after: Option<String> = None;
-    let mut seen = std::collections::HashSet::new();
-    loop {
-        let page = client.search_page(body, after.as_deref()).await?;
-        ids.extend(page.ids);
-        if ids.len() as u64 >= cap {
-            ids.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
-            return Ok(ids);
-        }
-        match page.next_after {
-            // A page that leads back to one already read would list forever.
-            Some(next) if seen.insert(next.clone()) => after = Some(next),
-            _ => return Ok(ids),
-        }
-    }
+    let mut ids = client.list_ids(body, cap).await?.ids;
+    ids.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+    Ok(ids)
 }

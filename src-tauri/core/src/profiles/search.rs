@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
-use crate::api::{ApiClient, ApiError};
+use crate::api::{ApiClient, ApiError, Listed};
 use crate::query::MAX_QUERY_CHARS;
 
 /// The most short names one chunk asks for (far below the service's limit on `terms` values, so
@@ -209,36 +209,12 @@ fn terms<'a>(names: impl Iterator<Item = &'a String>) -> Value {
     json!({"query": {"terms": {"shorthand_names": names}}})
 }
 
-/// The people a search listed, and whether that is all of them.
-struct Listed {
-    /// Their ids, ascending.
-    ids: Vec<i64>,
-    /// False when the listing stopped at its cap with more pages to read.
-    complete: bool,
-}
-
-/// The ids `body` matches, at most about `cap`, page after page.
+/// The ids `body` matches, at most about `cap`, ascending, and whether that is all of them.
 async fn list_all(client: &ApiClient, body: &Value, cap: u64) -> Result<Listed, ApiError> {
-    let mut ids: Vec<i64> = Vec::new();
-    let mut after: Option<String> = None;
-    let mut seen = BTreeSet::new();
-    let mut complete = true;
-    loop {
-        let page = client.search_page(body, after.as_deref()).await?;
-        ids.extend(page.ids);
-        match page.next_after {
-            Some(_) if (ids.len() as u64) >= cap => {
-                complete = false;
-                break;
-            }
-            // A page that leads back to one already read would list forever.
-            Some(next) if seen.insert(next.clone()) => after = Some(next),
-            _ => break,
-        }
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(Listed { ids, complete })
+    let mut listed = client.list_ids(body, cap).await?;
+    listed.ids.sort_unstable();
+    listed.ids.dedup();
+    Ok(listed)
 }
 
 /// The ways a profile address with short name `name` is written in the data.
