@@ -1,7 +1,7 @@
 //! The report of a companies list: which companies found nobody, in words.
 
 use super::{CompanyKey, CompanyReport};
-use crate::ids::group_digits;
+use crate::ids::{group_digits, plural};
 use crate::lists::CompanyEntries;
 use crate::profiles::RowValue;
 use crate::query::builder::Group;
@@ -34,12 +34,12 @@ pub fn company_report(
         group_digits(usize::try_from(matches).unwrap_or(usize::MAX)),
         if matches == 1 { "person" } else { "people" },
         if matches == 1 { "es" } else { "" },
-        counted(companies.len(), "company", "companies"),
+        plural(companies.len(), "company", "companies"),
     );
     if !nobody.is_empty() {
         summary.push_str(&format!(
             " {} found nobody: check how {} written.",
-            counted(nobody.len(), "company", "companies"),
+            plural(nobody.len(), "company", "companies"),
             if nobody.len() == 1 {
                 "it is"
             } else {
@@ -59,7 +59,7 @@ pub fn company_report(
     if !entries.problems.is_empty() {
         summary.push_str(&format!(
             " {} could not be used: see why below.",
-            counted(entries.problems.len(), "row", "rows")
+            plural(entries.problems.len(), "row", "rows")
         ));
     }
     if searches > 1 {
@@ -86,8 +86,4 @@ pub fn company_report(
         counted_with,
         summary,
     }
-}
-
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
 }

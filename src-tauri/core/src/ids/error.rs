@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::report::{IdReport, LineProblem};
-use super::{group_digits, MAX_FILE_BYTES, MAX_IDS_PER_REQUEST};
+use super::{group_digits, megabytes, MAX_FILE_BYTES, MAX_IDS_PER_REQUEST};
 use crate::error::{Coded, ErrorCode};
 
 const SAVE_AS_CSV: &str = "In Excel choose File › Save As › \"CSV UTF-8\"; in a text editor save \
@@ -127,11 +127,6 @@ impl Coded for IdFileError {
             _ => ErrorCode::InvalidIdFile,
         }
     }
-}
-
-fn megabytes(bytes: u64) -> String {
-    // One decimal is enough to tell 50.0 from 50.3.
-    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }
 
 fn column_list(columns: &[String]) -> String {

@@ -74,6 +74,17 @@ pub fn parse_id_list(bytes: &[u8]) -> Result<IdReport, IdFileError> {
     Ok(report)
 }
 
+/// `3 blank lines`, `1 blank line`: `n` and the word that goes with it, with thousands
+/// separators.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
+}
+
+/// A size in megabytes with one decimal, enough to tell 50.0 from 50.3.
+pub(crate) fn megabytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
+}
+
 /// Writes `n` with comma thousands separators: `12345` → `12,345`.
 pub(crate) fn group_digits(n: usize) -> String {
     let digits = n.to_string();

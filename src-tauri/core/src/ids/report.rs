@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::line::{delimiter_of, parse_id, split_fields, unquote};
-use super::{group_digits, IdFileError, MAX_IDS_PER_REQUEST};
+use super::{group_digits, plural, IdFileError, MAX_IDS_PER_REQUEST};
 
 /// How many bad lines are listed one by one; [`IdReport::problem_lines`] counts them all.
 pub const MAX_LISTED_PROBLEMS: usize = 1_000;
@@ -161,11 +161,6 @@ impl IdReport {
             format!("{word} {}", join_words(&numbers))
         }
     }
-}
-
-/// `3 blank lines`, `1 blank line`, with thousands separators.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{text, workbook, MAX_ROWS};
 use crate::error::{Coded, ErrorCode};
-use crate::ids::{group_digits, line, MAX_FILE_BYTES};
+use crate::ids::{group_digits, line, megabytes, MAX_FILE_BYTES};
 
 /// The source name of pasted cells.
 pub const PASTED: &str = "Pasted cells";
@@ -130,10 +130,6 @@ impl Coded for ListError {
             _ => ErrorCode::InvalidIdFile,
         }
     }
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Reads the list at `path`: CSV, TSV, TXT, XLSX, XLSB, XLS or ODS, decided by the content (the

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{DuplicateRow, ListReport, NameMatches, RowValue, SeveralMatches};
-use crate::ids::group_digits;
+use crate::ids::{group_digits, plural};
 use crate::lists::{ListEntries, ListValue};
 
 /// Why a row brought nobody, for the *Not found* sheet and the report.
@@ -149,20 +149,20 @@ fn summary(report: &ListReport) -> String {
     let mut text = if report.looked_up == 0 {
         format!(
             "{} ready to collect, read from {} in column \"{}\".",
-            counted(
+            plural(
                 report.people,
                 "different employee ID",
                 "different employee IDs"
             ),
-            counted(report.rows, "row", "rows"),
+            plural(report.rows, "row", "rows"),
             report.column
         )
     } else {
         format!(
             "Found {} of {}: {} to collect.",
             group_digits(report.found),
-            counted(report.rows, "row", "rows"),
-            counted(report.people, "different person", "different people"),
+            plural(report.rows, "row", "rows"),
+            plural(report.people, "different person", "different people"),
         )
     };
     if report.looked_up > 0 && report.given_ids > 0 {
@@ -180,13 +180,13 @@ fn summary(report: &ListReport) -> String {
     if !report.not_found.is_empty() {
         text.push_str(&format!(
             " {} not in Coresignal's data.",
-            is_are(report.not_found.len())
+            plural(report.not_found.len(), "row is", "rows are")
         ));
     }
     if !report.duplicates.is_empty() {
         text.push_str(&format!(
             " {} the same person as an earlier row (collected once).",
-            is_are(report.duplicates.len())
+            plural(report.duplicates.len(), "row is", "rows are")
         ));
     }
     if !report.several.is_empty() {
@@ -201,21 +201,10 @@ fn summary(report: &ListReport) -> String {
     if !report.problems.is_empty() {
         text.push_str(&format!(
             " {} could not be used: see why below.",
-            counted(report.problems.len(), "row", "rows")
+            plural(report.problems.len(), "row", "rows")
         ));
     }
     text
-}
-
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
-}
-
-fn is_are(n: usize) -> String {
-    match n {
-        1 => "1 row is".to_owned(),
-        n => format!("{} rows are", group_digits(n)),
-    }
 }
 
 #[cfg(test)]
