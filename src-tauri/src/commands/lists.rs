@@ -20,6 +20,15 @@ pub const TEST_NOT_FOUND_FILE_ENV: &str = "BULK_COLLECT_TEST_NOT_FOUND_FILE";
 /// The event that says how far a lookup has come (`{done, planned}`).
 pub const LIST_LOOKUP: &str = "list-lookup";
 
+/// Sends each step of a lookup to the window as a [`LIST_LOOKUP`] event.
+fn lookup_progress(app: tauri::AppHandle) -> impl Fn(LookupProgress) + Send + Sync {
+    move |step: LookupProgress| {
+        if let Err(error) = app.emit(LIST_LOOKUP, step) {
+            tracing::warn!(%error, "could not send the lookup's progress");
+        }
+    }
+}
+
 /// Opens the native file chooser (in Rust) and reads the list: CSV, TSV, TXT, XLSX, XLS, ODS.
 #[tauri::command]
 pub async fn open_list(
@@ -74,11 +83,7 @@ pub async fn resolve_list(
     header: HeaderChoice,
     column: usize,
 ) -> Result<ListPick, UserError> {
-    let progress = move |step: LookupProgress| {
-        if let Err(error) = app.emit(LIST_LOOKUP, step) {
-            tracing::warn!(%error, "could not send the lookup's progress");
-        }
-    };
+    let progress = lookup_progress(app);
     shell
         .session
         .resolve_list(&token, header, column, &progress)
@@ -95,11 +100,7 @@ pub async fn company_search(
     header: HeaderChoice,
     column: usize,
 ) -> Result<CompanyReport, UserError> {
-    let progress = move |step: LookupProgress| {
-        if let Err(error) = app.emit(LIST_LOOKUP, step) {
-            tracing::warn!(%error, "could not send the lookup's progress");
-        }
-    };
+    let progress = lookup_progress(app);
     shell
         .session
         .company_search(&token, header, column, &progress)
