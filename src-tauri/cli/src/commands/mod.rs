@@ -10,6 +10,7 @@ mod quote_words;
 mod refresh;
 mod resolve;
 mod submit;
+mod submit_list;
 mod transfer;
 
 use std::time::Duration;
