@@ -8,7 +8,7 @@ use crate::company_lists::{
     company_group, company_report, distinct, search_of, split_searches, CompanyReport,
 };
 use crate::ids::IdReport;
-use crate::lists::{company_entries, preview, HeaderChoice, ListTable};
+use crate::lists::{column_title, company_entries, HeaderChoice, ListTable};
 use crate::profiles::LookupProgress;
 use crate::query::builder::{to_query, Search};
 
@@ -41,13 +41,7 @@ impl Engine {
         let (read, name, companies, duplicates, keys, searches, bodies) =
             super::person_list::heavy(|| -> Result<_, EngineError> {
                 let read = company_entries(table, header, column);
-                let name = preview(table, header, Some(column))
-                    .columns
-                    .get(column)
-                    .map_or_else(
-                        || format!("column {}", column + 1),
-                        |shown| shown.name.clone(),
-                    );
+                let name = column_title(table, header, column);
                 let (companies, duplicates) = distinct(&read);
                 let keys: Vec<_> = companies.iter().map(|(_, _, key)| key.clone()).collect();
                 let searches = split_searches(&keys);

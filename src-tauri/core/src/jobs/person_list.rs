@@ -4,7 +4,7 @@
 
 use crate::export::{OwnColumns, TextSheet, ROW_IN_YOUR_LIST};
 use crate::ids::IdReport;
-use crate::lists::{entries, preview, HeaderChoice, ListTable};
+use crate::lists::{column_title, entries, preview, HeaderChoice, ListTable};
 use crate::profiles::{build, resolve, LookupProgress, Resolved};
 use crate::store::{JobRow, NewPersonList, PersonListRow};
 
@@ -33,12 +33,7 @@ impl Engine {
     ) -> Result<Resolved, EngineError> {
         let (read, name) = heavy(|| {
             let read = entries(table, header, column);
-            let shown = preview(table, header, Some(column));
-            let name = shown.columns.get(column).map_or_else(
-                || format!("column {}", column + 1),
-                |column| column.name.clone(),
-            );
-            (read, name)
+            (read, column_title(table, header, column))
         });
         let client = self.client()?;
         let matches = resolve(&client, &read, progress).await;

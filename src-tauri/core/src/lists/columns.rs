@@ -82,17 +82,11 @@ pub enum ValueKind {
 pub fn preview(table: &ListTable, header: HeaderChoice, column: Option<usize>) -> ListPreview {
     let (header_row, start) = data_start(table, header);
     let data = &table.rows[start..];
-    let header_cells = header_cells(table, header_row);
-    let width = data
-        .iter()
-        .map(|r| r.cells.len())
-        .chain([header_cells.len()])
-        .max()
-        .unwrap_or(0);
+    let names = names(table, header_row, data);
+    let width = names.len();
     let mut columns = Vec::with_capacity(width);
     let mut ranks = Vec::with_capacity(width);
-    for index in 0..width {
-        let name = column_name(table, header_row, index);
+    for (index, name) in names.into_iter().enumerate() {
         let hint = hint_of(&name);
         let cells = || {
             data.iter()
@@ -132,6 +126,34 @@ pub fn preview(table: &ListTable, header: HeaderChoice, column: Option<usize>) -
         columns,
         chosen,
     }
+}
+
+/// The names of `table`'s columns with the header chosen by `header` (as [`preview`] shows them),
+/// without describing their values.
+pub fn column_names(table: &ListTable, header: HeaderChoice) -> Vec<String> {
+    let (header_row, start) = data_start(table, header);
+    names(table, header_row, &table.rows[start..])
+}
+
+/// The name of column `column` (0-based) as [`preview`] shows it, or "column N" past the last.
+pub fn column_title(table: &ListTable, header: HeaderChoice, column: usize) -> String {
+    column_names(table, header)
+        .into_iter()
+        .nth(column)
+        .unwrap_or_else(|| format!("column {}", column + 1))
+}
+
+/// Every column's name: as many as the widest of the header and the data rows.
+fn names(table: &ListTable, header_row: Option<usize>, data: &[super::ListRow]) -> Vec<String> {
+    let width = data
+        .iter()
+        .map(|r| r.cells.len())
+        .chain([header_cells(table, header_row).len()])
+        .max()
+        .unwrap_or(0);
+    (0..width)
+        .map(|index| column_name(table, header_row, index))
+        .collect()
 }
 
 /// The column with the lowest rank; ties go to the larger share of usable values, then the left.

@@ -20,7 +20,9 @@ mod workbook;
 #[cfg(test)]
 mod tests;
 
-pub use columns::{preview, HeaderChoice, ListColumn, ListPreview, ValueKind};
+pub use columns::{
+    column_names, column_title, preview, HeaderChoice, ListColumn, ListPreview, ValueKind,
+};
 pub use companies::{company_entries, company_value, CompanyEntries, CompanyEntry, CompanyKey};
 pub use table::{read_list_file, read_pasted, ListError, ListRow, ListTable, PASTED};
 pub use values::{entries, profile_value, ListEntries, ListEntry, ListValue, RowProblem};
