@@ -678,3 +678,62 @@ async fn companies_where_nobody_works_are_not_priced_as_an_empty_collection() {
         .expect_err("a price of nobody");
     assert!(error.to_string().contains("nothing to collect"), "{error}");
 }
+
+#[tokio::test]
+async fn lists_no_spent_price_needs_go_after_a_week_and_a_spent_ones_list_stays() {
+    let harness = Harness::start(quick_sim()).await;
+    let people = corpus_people(&harness.sim, 3).await;
+    let price = |name: &'static str, who: std::ops::Range<usize>| {
+        let (engine, dir, people) = (
+            harness.engine.clone(),
+            harness.dir.path().to_owned(),
+            people.clone(),
+        );
+        async move {
+            let table = read_list_file(&crm_of(&dir, name, &people[who])).unwrap();
+            engine
+                .quote_list(&table, HeaderChoice::Detect, 1, Purchase::Everyone, &|_| {})
+                .await
+                .unwrap()
+                .quote
+                .unwrap()
+        }
+    };
+    let list_of = |quote: i64| {
+        harness
+            .engine
+            .store()
+            .quote(harness.engine.mode(), quote)
+            .unwrap()
+            .request
+            .list_id
+    };
+    let unspent = price("unspent.csv", 0..1).await;
+    let spent = price("spent.csv", 1..2).await;
+    harness.engine.submit(spent.id, false).await.unwrap();
+    let (unspent_list, spent_list) = (list_of(unspent.id).unwrap(), list_of(spent.id).unwrap());
+    // A week and a day later…
+    sql(
+        &harness,
+        "UPDATE lists SET created_at = '2020-01-01T00:00:00Z'",
+        &[],
+    );
+    sql(
+        &harness,
+        "UPDATE quotes SET expires_at = '2020-01-01T00:00:00Z' WHERE spent_at IS NULL",
+        &[],
+    );
+    // …the next list kept clears the lists no spent price needs.
+    price("next.csv", 2..3).await;
+    assert!(
+        harness.engine.store().person_list(unspent_list).is_err(),
+        "gone, with its rows"
+    );
+    assert_eq!(list_of(unspent.id), None);
+    let kept = harness.engine.store().person_list(spent_list).unwrap();
+    assert_eq!(
+        kept.by_person.len(),
+        1,
+        "the spent price's spreadsheet still joins its list"
+    );
+}

@@ -9,6 +9,10 @@ use rusqlite::params;
 use super::{now_text, Store, StoreError, StoreResult};
 use crate::jobs::Mode;
 
+/// How long a list no spent price needs is kept: a price checked again within it keeps its list.
+pub const LISTS_KEPT_UNSPENT: std::time::Duration =
+    std::time::Duration::from_secs(7 * 24 * 60 * 60);
+
 /// A list to keep: where it came from, its header, and its rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPersonList {
@@ -58,6 +62,18 @@ impl Store {
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let mut connection = self.lock();
         let transaction = connection.transaction()?;
+        // A list is kept for the prices made from it. One whose prices all ran out unspent a
+        // week ago (or that never got one) is no longer needed: it goes, with its rows. A spent
+        // price keeps its list for good (its spreadsheet joins it).
+        let cutoff = super::format_time(time::OffsetDateTime::now_utc() - LISTS_KEPT_UNSPENT);
+        transaction.execute(
+            "UPDATE quotes SET list_id = NULL WHERE list_id IS NOT NULL AND spent_at IS NULL AND expires_at < ?1",
+            [&cutoff],
+        )?;
+        transaction.execute(
+            "DELETE FROM lists WHERE created_at < ?1 AND id NOT IN (SELECT list_id FROM quotes WHERE list_id IS NOT NULL)",
+            [&cutoff],
+        )?;
         transaction.execute(
             "INSERT INTO lists (mode, source, column_name, columns_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![mode.as_str(), list.source, list.column, columns, now_text()],
