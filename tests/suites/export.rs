@@ -180,6 +180,53 @@ async fn a_search_is_submitted_downloaded_and_opened_as_a_workbook() {
         [files[0].parent().unwrap()],
         "one folder, no temporary files"
     );
+
+    // A path ending in the format's extension is the file itself, not a folder of that name.
+    let file = harness.dir.path().join("mine").join("Python People.CSV");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let (exported, answer) = cli(
+        &harness,
+        &[
+            "export",
+            &job,
+            "--format",
+            "csv",
+            "--to",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(exported.status.success(), "{answer}");
+    let written = file.with_file_name("Python People.csv");
+    assert_eq!(paths(&answer), std::slice::from_ref(&written));
+    assert!(written.is_file());
+    let workbook = harness.dir.path().join("people.xlsx");
+    let (exported, answer) = cli(
+        &harness,
+        &["export", &job, "--to", workbook.to_str().unwrap()],
+    );
+    assert!(exported.status.success(), "{answer}");
+    assert_eq!(paths(&answer), std::slice::from_ref(&workbook));
+    assert!(
+        workbook.is_file(),
+        "a workbook, not a folder named people.xlsx"
+    );
+    // The full layout as CSV is a folder of files: naming one file is refused in words.
+    let (refused, answer) = cli(
+        &harness,
+        &[
+            "export",
+            &job,
+            "--format",
+            "csv",
+            "--layout",
+            "full",
+            "--to",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("is a folder of files"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,8 @@ pub struct ExportArgs {
     /// people (one row per person) or full (a sheet, or CSV file, per list: experience, education, …).
     #[arg(long, value_enum, default_value_t = Layout::People)]
     layout: Layout,
-    /// The folder to write into (default: the job's folder, beside its downloaded files).
+    /// Where to write: a folder (default: the job's folder, beside its downloaded files), or a
+    /// file when the path ends in the format's extension (people.xlsx, people.csv).
     #[arg(long)]
     to: Option<PathBuf>,
     /// People layout: how many positions besides the current one get columns (0–50).
@@ -60,8 +61,11 @@ pub async fn export(context: &Context, args: &ExportArgs) -> Result<Report, User
     let today = time::OffsetDateTime::now_utc().date();
     let (id, to) = (args.job, args.to.clone());
     let worker_options = options.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        engine.export(id, to.as_deref(), today, &worker_options)
+    let result = tokio::task::spawn_blocking(move || match to {
+        Some(file) if names_a_file(&file, &worker_options) => {
+            engine.export_file(id, &file, &worker_options)
+        }
+        to => engine.export(id, to.as_deref(), today, &worker_options),
     })
     .await
     .map_err(|error| {
@@ -82,6 +86,12 @@ pub async fn export(context: &Context, args: &ExportArgs) -> Result<Report, User
         json: answer(id, &options, &result),
         text: text(id, &result),
     })
+}
+
+/// Whether `--to` names the export's file rather than a folder: it ends in the format's extension.
+fn names_a_file(path: &std::path::Path, options: &ExportOptions) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case(options.format.extension()))
 }
 
 fn answer(id: i64, options: &ExportOptions, result: &ExportResult) -> serde_json::Value {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::export::{
-    export_name, page, read_people, ExportLayout, ExportOptions, ExportResult, PeoplePage,
-    PeopleQuery, PersonRow,
+    export_name, page, read_people, ExportFormat, ExportLayout, ExportOptions, ExportResult,
+    PeoplePage, PeopleQuery, PersonRow,
 };
 use crate::store::FileState;
 
@@ -109,6 +109,40 @@ impl Engine {
     ) -> Result<ExportResult, EngineError> {
         let inputs = self.export_inputs(id, to)?;
         inputs.write(&inputs.stem(date, options.layout), options)
+    }
+
+    /// Exports job `id` into the one file `path` names (its folder and its name; the format's
+    /// extension is added when missing). Only an export that is one file can be named so: the
+    /// Full layout as CSV is a folder of files, and is refused in words.
+    pub fn export_file(
+        &self,
+        id: i64,
+        path: &Path,
+        options: &ExportOptions,
+    ) -> Result<ExportResult, EngineError> {
+        if options.format == ExportFormat::Csv && options.layout == ExportLayout::Full {
+            return Err(EngineError::InvalidInput(format!(
+                "The full layout as CSV is a folder of files (People.csv, Experience.csv, …), not one file, so it cannot be written to {}. Give a folder instead, or choose the XLSX format.",
+                path.display()
+            )));
+        }
+        let stem = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .filter(|stem| !stem.trim().is_empty())
+            .ok_or_else(|| {
+                EngineError::InvalidInput(format!(
+                    "{} does not name a file: give a name such as people.{}.",
+                    path.display(),
+                    options.format.extension()
+                ))
+            })?;
+        let folder = path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let inputs = self.export_inputs(id, Some(folder))?;
+        inputs.write(&stem, options)
     }
 
     /// What an export of job `id` reads and where it writes. Refuses a job that is not downloaded.
