@@ -186,10 +186,18 @@ mod e2e {
             .await;
         app.click_button("Yes, collect").await;
         app.wait_for("batches").await;
+        // While it runs: its overall progress, the typical time, and that the app may close.
+        app.wait_for_text("batch-progress", "of 3 batches ready,")
+            .await;
+        app.wait_for_text("batch-progress", "of 25,000 profiles")
+            .await;
+        app.wait_for_text("typical-time", "Typical time").await;
+        app.wait_for_text("close-the-app", "You can close the app")
+            .await;
         app.screenshot("collection").await;
         app.wait_for_job_state_within("downloaded", Duration::from_secs(300))
             .await;
-        app.wait_for_text("batches", "3 of 3 done").await;
+        app.wait_for_text("batches", "3 of 3 ready").await;
 
         // One workbook for the whole list, made after the last batch (25,000 rows: it may take a
         // while on a busy machine), opened from the job.
