@@ -25,6 +25,8 @@ mod searches;
 mod library;
 /// Lists people hold: a CRM export's LinkedIn column looked up, reported by row and collected.
 mod lists;
+/// The look, measured: field and button edges and the running count, in light and dark.
+mod look;
 /// The people library: the People screen searched, a person forgotten, a selection exported.
 mod people;
 
@@ -63,8 +65,11 @@ mod e2e {
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", "25").await;
         app.fill("name-input", "Python people").await;
-        app.click_button("Check cost (free)").await;
+        // The count comes by itself: no Check cost to press. How many profiles, which decides
+        // the price, is in the summary panel and above the fold.
         app.wait_for_text("cost-records", "25 profiles").await;
+        app.assert_absent_button("Check cost (free)").await;
+        app.assert_above_the_fold("limit-input", "cost-panel").await;
         app.screenshot("new-collection").await;
 
         // Collect, confirm: the job detail follows it to the end.
@@ -112,6 +117,12 @@ mod e2e {
         app.click_testid("nav-settings").await;
         app.wait_for_heading("Settings").await;
         app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn live_field_and_button_edges_and_the_running_count_meet_wcag_in_light_and_dark() {
+        crate::look::edges_and_running_count_contrast().await;
     }
 
     #[tokio::test]
@@ -250,7 +261,6 @@ mod e2e {
         )
         .await;
         app.fill("limit-input", "10").await;
-        app.click_button("Check cost (free)").await;
         app.wait_for_text("cost-records", "10 profiles").await;
         sim.set_credits(SIM_KEY, 3).await;
         app.click_testid("collect-button").await;
@@ -525,7 +535,6 @@ mod e2e {
         app.click_testid("nav-new").await;
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", limit).await;
-        app.click_button("Check cost (free)").await;
         app.wait_for_text("cost-records", &format!("{limit} profiles"))
             .await;
         app.click_testid("collect-button").await;

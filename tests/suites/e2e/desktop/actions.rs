@@ -172,6 +172,13 @@ impl App<'_> {
         .unwrap_or_default()
     }
 
+    /// Runs `script` (a function body, `return` gives the answer) in the window; `what` names it
+    /// in a failure.
+    pub async fn script(&self, what: &str, script: &str) -> serde_json::Value {
+        self.command(what, self.client.execute(script, Vec::new()))
+            .await
+    }
+
     /// Scrolls the element with `data-testid` to the middle of the window (for screenshots).
     pub async fn scroll_to(&self, testid: &str) {
         let element = self.wait_for(testid).await;

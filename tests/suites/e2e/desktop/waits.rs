@@ -98,6 +98,49 @@ impl App<'_> {
         );
     }
 
+    /// Fails if a button whose visible text is `text` is in the page.
+    pub async fn assert_absent_button(&self, text: &str) {
+        let xpath = format!("//button[normalize-space(.)={}]", xpath_literal(text));
+        let found = self
+            .command(
+                &format!("look for the button \"{text}\""),
+                self.client.find_all(Locator::XPath(&xpath)),
+            )
+            .await;
+        assert!(
+            found.is_empty(),
+            "the button \"{text}\" should not be shown:\n{}",
+            self.describe().await
+        );
+    }
+
+    /// Fails unless the element with `data-testid` is inside the one with `container` and wholly
+    /// in the window as it is (above the fold, without scrolling).
+    pub async fn assert_above_the_fold(&self, testid: &str, container: &str) {
+        let script = format!(
+            "const element = document.querySelector('{}'); \
+             if (!element) return 'missing'; \
+             if (!element.closest('{}')) return 'not inside [data-testid={container}]'; \
+             const box = element.getBoundingClientRect(); \
+             return box.top >= 0 && box.bottom <= window.innerHeight \
+                 ? 'shown' : `at ${{box.top}}–${{box.bottom}} px of ${{window.innerHeight}}`;",
+            testid_css(testid),
+            testid_css(container)
+        );
+        let answer = self
+            .command(
+                &format!("see where [data-testid={testid}] is"),
+                self.client.execute(&script, Vec::new()),
+            )
+            .await;
+        assert_eq!(
+            answer.as_str(),
+            Some("shown"),
+            "[data-testid={testid}] is not above the fold in [data-testid={container}]:\n{}",
+            self.describe().await
+        );
+    }
+
     /// Waits until the Jobs list has a row (`job-row`) in `state`.
     pub async fn wait_for_job_row(&self, state: &str) {
         let css = format!("{}[data-state=\"{state}\"]", testid_css("job-row"));
