@@ -133,7 +133,8 @@ async fn open_screen(app: &App<'_>, screen: &str) {
         }
         "new" => {
             app.click_testid("nav-new").await;
-            app.wait_for("collect-button").await;
+            // The search is still there: its count comes by itself.
+            app.wait_for_text("cost-records", "10 profiles").await;
         }
         _ => {
             app.click_testid("nav-settings").await;

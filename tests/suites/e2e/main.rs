@@ -205,6 +205,21 @@ mod e2e {
         app.wait_for_text("typical-time", "Typical time").await;
         app.wait_for_text("close-the-app", "You can close the app")
             .await;
+        // The picture once some batches are in and the rest are not (the last batch waits its
+        // turn, then takes seconds: the window is wide enough to see).
+        app.wait_until("some batches ready, not all", || async {
+            let text = app
+                .script(
+                    "read the progress",
+                    "return document.querySelector('[data-testid=batch-progress]')?.innerText ?? '';",
+                )
+                .await;
+            let text = text.as_str()?;
+            (text.contains("1 of 3 batches ready") || text.contains("2 of 3 batches ready"))
+                .then_some(())
+        })
+        .await;
+        app.wait_for_text("typical-time", "for each batch").await;
         app.screenshot("collection").await;
         app.wait_for_job_state_within("downloaded", Duration::from_secs(300))
             .await;
