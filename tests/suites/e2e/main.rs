@@ -207,7 +207,8 @@ mod e2e {
             .await;
         // The picture once some batches are in and the rest are not (the last batch waits its
         // turn, then takes seconds: the window is wide enough to see).
-        app.wait_until("some batches ready, not all", || async {
+        let some = "some batches or profiles in, not all";
+        app.wait_until_within(some, Duration::from_secs(300), || async {
             let text = app
                 .script(
                     "read the progress",
@@ -215,12 +216,20 @@ mod e2e {
                 )
                 .await;
             let text = text.as_str()?;
-            (text.contains("1 of 3 batches ready") || text.contains("2 of 3 batches ready"))
+            ["1 of 3 batches", "2 of 3 batches", "10,000 of 25,000", "20,000 of 25,000"]
+                .iter()
+                .any(|part| text.contains(part))
                 .then_some(())
         })
         .await;
         app.wait_for_text("typical-time", "for each batch").await;
         app.screenshot("collection").await;
+        // The Jobs list shows it too, under its state.
+        app.click_testid("nav-jobs").await;
+        app.wait_for_text("row-batches", "of 3 batches ready").await;
+        app.screenshot("jobs-collection").await;
+        app.click_testid("job-open").await;
+        app.wait_for("batches").await;
         app.wait_for_job_state_within("downloaded", Duration::from_secs(300))
             .await;
         app.wait_for_text("batches", "3 of 3 ready").await;

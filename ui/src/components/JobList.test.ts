@@ -21,5 +21,7 @@ describe("Job list", () => {
     expect(screen.getByTestId("job-row").textContent).toContain(
       "2 of 3 batches ready, 20,000 of 25,000 profiles",
     );
+    // Under its state too, where a narrow window does not cut it.
+    expect(screen.getByTestId("row-batches").textContent).toBe("2 of 3 batches ready");
   });
 });
