@@ -18,6 +18,8 @@ function detail(
     records_downloaded: 1200,
     batches: [],
     spreadsheet_missing: null,
+    batch_count: null,
+    typical_wait: null,
     files: [
       {
         id: 1,

@@ -5,6 +5,7 @@ import { calls, jobFixture, on, quoteFixture } from "../test/fakeTauri";
 import {
   EARLIER,
   collectButton,
+  counted,
   estimateAndCollect,
   quote,
   start,
@@ -81,8 +82,7 @@ describe("New collection: confirming and what can go wrong", () => {
     start("live", old);
     on("requote", () => fresh);
     on("submit", () => jobFixture({ id: 45 }));
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     await fireEvent.click(collectButton());
 
     await screen.findByTestId("quote-requoted");
@@ -109,8 +109,7 @@ describe("New collection: confirming and what can go wrong", () => {
 
   it("keeps focus in the confirmation and closes it with Cancel or Escape without sending", async () => {
     start();
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     collectButton().focus();
     await fireEvent.click(collectButton());
     await fireEvent.keyDown(window, { key: "Tab", shiftKey: true });

@@ -307,6 +307,8 @@ export function detailFixture(overrides: Partial<JobDetail> = {}): JobDetail {
     records_downloaded: 0,
     batches: [],
     spreadsheet_missing: null,
+    batch_count: null,
+    typical_wait: null,
     ...overrides,
   };
 }

@@ -27,6 +27,8 @@
 //! | `journal` | guarded moves, the audit trail, the accepted-requests file |
 //! | `lease` | a lease kept alive while work runs |
 //! | `usecases` | list, detail, cancel, retry, attach |
+//! | `waiting` | the typical wait, from this app's own requests |
+//! | `notices` | when the desktop tells the person about a collection |
 //! | `words` | a job's name when none was given; counts in plain English |
 
 mod batches;
@@ -43,6 +45,7 @@ mod journal;
 mod lease;
 mod ledger;
 mod net_new;
+mod notices;
 mod outage;
 mod people;
 mod person_list;
@@ -60,6 +63,7 @@ mod spreadsheet;
 mod state;
 mod submit;
 mod usecases;
+mod waiting;
 mod words;
 
 #[cfg(test)]
@@ -75,6 +79,7 @@ pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
 pub use net_new::{Purchase, MOST_LISTED};
+pub use notices::{notice_for, Notice, Notices};
 pub use outage::WAITING_FOR_SERVICE;
 pub use person_list::ListQuote;
 pub use preview::{Preview, PreviewQuote};
@@ -86,4 +91,5 @@ pub use schedule::PollSchedule;
 pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};
 pub use submit::Confirmation;
 pub use usecases::JobDetail;
+pub use waiting::{median, typical_wait, TypicalWait};
 pub use words::group;

@@ -9,9 +9,10 @@ use crate::store::{
 };
 
 use super::batches::{
-    batch_count, collection_actions, collection_state, missing_batches, BatchView,
+    batch_count, collection_actions, collection_state, missing_batches, BatchCount, BatchView,
 };
 use super::engine::lock;
+use super::waiting::TypicalWait;
 use super::words::batches_named;
 use super::{Engine, EngineError, JobAction, JobState};
 
@@ -37,6 +38,10 @@ pub struct JobDetail {
     /// For a collection whose spreadsheet lacks some batches (they ended without files), which,
     /// in plain words; `None` when its spreadsheet holds every batch, or it has none.
     pub spreadsheet_missing: Option<String>,
+    /// A collection's progress: batches ready, profiles downloaded (`None` for a single job).
+    pub batch_count: Option<BatchCount>,
+    /// While it is under way: how long Coresignal typically takes (`None` once it has ended).
+    pub typical_wait: Option<TypicalWait>,
 }
 
 impl Engine {
@@ -52,7 +57,7 @@ impl Engine {
                 summary.actions = collection_actions(&batches);
                 summary.records_downloaded =
                     batches.iter().map(|batch| batch.records_downloaded).sum();
-                summary.batches = Some(batch_count(&states));
+                summary.batches = Some(batch_count(&batches));
             }
         }
         Ok(summaries)
@@ -89,9 +94,11 @@ impl Engine {
             records_downloaded: files.iter().filter_map(|file| file.records).sum(),
             events: self.store.events(id)?,
             files,
+            typical_wait: self.typical_wait_while(job.state)?,
             job,
             batches: Vec::new(),
             spreadsheet_missing: None,
+            batch_count: None,
         })
     }
 
@@ -128,10 +135,20 @@ impl Engine {
             records_downloaded: batches.iter().map(|batch| batch.records_downloaded).sum(),
             events: self.store.events(job.id)?,
             files,
+            typical_wait: self.typical_wait_while(job.state)?,
             job,
+            batch_count: Some(batch_count(&batches)),
             batches,
             spreadsheet_missing,
         })
+    }
+
+    /// The typical wait, for a job shown in `state`: only while it is under way.
+    fn typical_wait_while(&self, state: JobState) -> Result<Option<TypicalWait>, EngineError> {
+        if !state.is_under_way() {
+            return Ok(None);
+        }
+        Ok(Some(self.typical_wait()?))
     }
 
     /// One job of this mode.

@@ -92,3 +92,4 @@ export type { RowProblem } from "./RowProblem";
 export type { RowValue } from "./RowValue";
 export type { SeveralMatches } from "./SeveralMatches";
 export type { ValueKind } from "./ValueKind";
+export type { TypicalWait } from "./TypicalWait";
