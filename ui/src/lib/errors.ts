@@ -22,8 +22,8 @@ export const ERROR_TEXT = {
     next: "Unlock the keychain or sign in to your desktop session again, then try once more.",
   },
   InsufficientCredits: {
-    title: "Your Coresignal account does not have enough credits for this request.",
-    next: "Add credits, then press Retry.",
+    title: "Your Coresignal account does not have enough credits for this collection.",
+    next: "Top up your Coresignal account, then try again.",
   },
   DuplicateInProgress: {
     title: "The same request is already running.",
@@ -70,8 +70,8 @@ export const ERROR_TEXT = {
     next: "Check the fields marked on the form and try again.",
   },
   Uncertain: {
-    title: "The request may or may not have reached Coresignal.",
-    next: "Look for it in your Coresignal account: on the job's page, paste its request id if you find it, or send it again if you do not.",
+    title: "We could not confirm Coresignal received this collection.",
+    next: "It was not sent again. Open the collection: it says how to check your Coresignal account, and what you can do.",
   },
   NotFound: {
     title: "This item no longer exists.",

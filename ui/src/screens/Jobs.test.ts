@@ -44,6 +44,31 @@ describe("Jobs", () => {
     expect(screen.getByRole("columnheader", { name: /^Credits/ })).toBeTruthy();
   });
 
+  it("shows what was charged, 0 for nothing delivered, and 'about N' only while under way", () => {
+    jobs.list = [
+      summaryFixture({
+        id: 3,
+        state: "processing",
+        estimated_records: 250,
+        credits_per_record: 10,
+      }),
+      summaryFixture({
+        id: 2,
+        state: "insufficient_credits",
+        estimated_records: 250,
+        credits_per_record: 10,
+        credits_charged: 0,
+      }),
+      summaryFixture({ id: 1, state: "downloaded", estimated_records: 250, credits_charged: 2400 }),
+    ];
+    jobs.loaded = true;
+    const list = jobs.list;
+    on("list_jobs", () => list);
+    render(Jobs);
+    const credits = screen.getAllByTestId("row-credits").map((cell) => cell.textContent);
+    expect(credits).toEqual(["about 2,500", "0", "2,400"]);
+  });
+
   it("renders further rows when scrolled", async () => {
     fill(10_000);
     const { container } = render(Jobs);

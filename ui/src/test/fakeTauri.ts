@@ -155,6 +155,7 @@ export function summaryFixture(overrides: Partial<JobSummary> = {}): JobSummary 
     actions: ["cancel", "open_folder"],
     has_spreadsheet: false,
     batches: null,
+    credits_charged: null,
     ...overrides,
   };
 }
@@ -307,6 +308,7 @@ export function detailFixture(overrides: Partial<JobDetail> = {}): JobDetail {
     records_downloaded: 0,
     batches: [],
     spreadsheet_missing: null,
+    not_enough_credits: null,
     ...overrides,
   };
 }

@@ -37,6 +37,9 @@ pub struct JobDetail {
     /// For a collection whose spreadsheet lacks some batches (they ended without files), which,
     /// in plain words; `None` when its spreadsheet holds every batch, or it has none.
     pub spreadsheet_missing: Option<String>,
+    /// For a job Coresignal refused for want of credits (402): what it needs, what the account
+    /// had, in one sentence; `None` otherwise.
+    pub not_enough_credits: Option<super::credits::NotEnoughCredits>,
 }
 
 impl Engine {
@@ -53,6 +56,7 @@ impl Engine {
                 summary.records_downloaded =
                     batches.iter().map(|batch| batch.records_downloaded).sum();
                 summary.batches = Some(batch_count(&states));
+                summary.credits_charged = self.collection_charged(&batches)?;
             }
         }
         Ok(summaries)
@@ -89,9 +93,11 @@ impl Engine {
             records_downloaded: files.iter().filter_map(|file| file.records).sum(),
             events: self.store.events(id)?,
             files,
-            job,
             batches: Vec::new(),
             spreadsheet_missing: None,
+            not_enough_credits: (job.state == JobState::InsufficientCredits)
+                .then(|| self.not_enough_credits(&job)),
+            job,
         })
     }
 
@@ -129,9 +135,23 @@ impl Engine {
             events: self.store.events(job.id)?,
             files,
             job,
+            not_enough_credits: self.collection_not_enough_credits(&batches),
             batches,
             spreadsheet_missing,
         })
+    }
+
+    /// What a collection's batches were charged together; `None` while any is not known yet.
+    fn collection_charged(&self, batches: &[BatchView]) -> Result<Option<u64>, EngineError> {
+        let mut total = 0u64;
+        for batch in batches {
+            let listed = self.store.listed_credits(batch.job)?;
+            match crate::store::credits_charged(batch.state, listed) {
+                Some(credits) => total = total.saturating_add(credits),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(total))
     }
 
     /// One job of this mode.

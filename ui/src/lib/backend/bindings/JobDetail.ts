@@ -4,6 +4,7 @@ import type { FileRow } from "./FileRow";
 import type { JobAction } from "./JobAction";
 import type { JobEvent } from "./JobEvent";
 import type { JobRow } from "./JobRow";
+import type { NotEnoughCredits } from "./NotEnoughCredits";
 
 /**
  * A job with everything the detail view shows.
@@ -41,4 +42,9 @@ batches: Array<BatchView>,
  * For a collection whose spreadsheet lacks some batches (they ended without files), which,
  * in plain words; `None` when its spreadsheet holds every batch, or it has none.
  */
-spreadsheet_missing: string | null, };
+spreadsheet_missing: string | null, 
+/**
+ * For a job Coresignal refused for want of credits (402): what it needs, what the account
+ * had, in one sentence; `None` otherwise.
+ */
+not_enough_credits: NotEnoughCredits | null, };

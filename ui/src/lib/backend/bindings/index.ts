@@ -5,6 +5,7 @@ export type { BatchCount } from "./BatchCount";
 export type { BatchView } from "./BatchView";
 export type { CompanyReport } from "./CompanyReport";
 export type { ConnectionCheck } from "./ConnectionCheck";
+export type { NotEnoughCredits } from "./NotEnoughCredits";
 export type { PeoplePage } from "./PeoplePage";
 export type { PeopleQuery } from "./PeopleQuery";
 export type { PeopleSort } from "./PeopleSort";
