@@ -176,6 +176,27 @@ describe("New collection: search", () => {
     expect(draft.mode).toBe("builder");
   });
 
+  it("says what the spreadsheet will hold before paying, and that it has no contact details", async () => {
+    on("query_fields", () => catalogueFixture);
+    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
+    start();
+    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
+    await fireEvent.change(screen.getByTestId("template-select"), {
+      target: { value: "example:python-germany" },
+    });
+    const columns = await screen.findByTestId("spreadsheet-columns");
+    expect(columns.querySelector("summary")?.textContent).toBe("What the spreadsheet will hold");
+    expect(columns.textContent).toContain("Current company");
+    expect(columns.textContent).toContain("Highest education: degree");
+    expect(screen.getByTestId("spreadsheet-no-contact").textContent).toContain(
+      "No e-mail addresses or phone numbers",
+    );
+    // The conditions read as people say them.
+    const condition = screen.getByTestId("rule-0-0-condition");
+    expect(condition.textContent).toContain("is any of");
+    expect(condition.textContent).not.toContain("is one of");
+  });
+
   it("keeps query code the builder cannot show in the editor, with the reason", async () => {
     on("query_fields", () => catalogueFixture);
     on("query_to_builder", () => ({

@@ -143,7 +143,7 @@ export const resolveList = (token: string, header: HeaderChoice, column: number)
 
 /**
  * Reads a column as companies and counts each (free searches; progress as `list-lookup` events):
- * the report, with the builder group "current company is one of" when one search holds them all.
+ * the report, with the builder group "current company is any of" when one search holds them all.
  */
 export const companySearch = (token: string, header: HeaderChoice, column: number) =>
   call<CompanyReport>("company_search", { token, header, column });
