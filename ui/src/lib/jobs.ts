@@ -149,7 +149,7 @@ export function sortJobs(jobs: readonly JobSummary[], sort: JobSort): JobSummary
 
 /** The state groups a person filters the table by. */
 export const STATE_FILTERS = {
-  all: { label: "All jobs", has: () => true },
+  all: { label: "All collections", has: () => true },
   running: { label: "Running", has: (state: JobState) => ACTIVE.has(state) },
   done: { label: "Downloaded", has: (state: JobState) => state === "downloaded" },
   attention: { label: "Needs attention", has: (state: JobState) => FAILURE_STATES.has(state) },

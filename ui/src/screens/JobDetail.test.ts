@@ -132,7 +132,7 @@ describe("Job detail", () => {
     on("list_jobs", () => []);
     render(JobDetail, { id: 9 });
     const panel = await screen.findByTestId("paid-after-cancel");
-    expect(panel.textContent).toContain("Coresignal did receive this request (already paid)");
+    expect(panel.textContent).toContain("Coresignal did receive this collection (already paid)");
     await fireEvent.click(screen.getByRole("button", { name: "Download it" }));
     await waitFor(() => expect(calls).toHaveBeenCalledWith("retry_job", { id: 9 }));
   });

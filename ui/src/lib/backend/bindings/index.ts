@@ -6,6 +6,7 @@ export type { BatchView } from "./BatchView";
 export type { CompanyReport } from "./CompanyReport";
 export type { ConnectionCheck } from "./ConnectionCheck";
 export type { NotEnoughCredits } from "./NotEnoughCredits";
+export type { PastedSearch } from "./PastedSearch";
 export type { PeopleColumns } from "./PeopleColumns";
 export type { PeoplePage } from "./PeoplePage";
 export type { PeopleQuery } from "./PeopleQuery";
