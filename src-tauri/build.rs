@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "query_fields",
     "builder_to_query",
     "query_to_builder",
+    "read_pasted_search",
     "preview_cost",
     "preview_people",
     "credits_per_profile",

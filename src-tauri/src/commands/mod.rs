@@ -60,6 +60,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         query::query_fields,
         query::builder_to_query,
         query::query_to_builder,
+        query::read_pasted_search,
         money::preview_cost,
         money::preview_people,
         money::credits_per_profile,

@@ -291,12 +291,16 @@ mod e2e {
         app.click_button("Yes, collect").await;
 
         app.wait_for_job_state("insufficient_credits").await;
+        // Said once, in figures, with what to do: Top up, then Try again.
         app.wait_for_text(
-            "job-detail",
-            "Your Coresignal account does not have enough credits",
+            "not-enough-credits-message",
+            "This collection needs 100 credits, and your account had 3. Nothing was charged.",
         )
         .await;
-        app.wait_for_button("Retry").await;
+        app.wait_for_button("Top up").await;
+        app.wait_for_button("Try again").await;
+        app.scroll_to("not-enough-credits").await;
+        app.screenshot("not-enough-credits").await;
         assert!(files_under(&desktop.downloads()).is_empty());
         app.quit().await;
 
@@ -306,7 +310,7 @@ mod e2e {
         assert!(found.is_empty(), "the key was written to {found:?}");
         assert!(
             !desktop
-                .files_containing("Your Coresignal account")
+                .files_containing("Your Coresignal account does not have enough")
                 .is_empty(),
             "the search reads the app's files (the job's reason is in its database)"
         );
@@ -371,10 +375,15 @@ mod e2e {
         // The service creates the request but its answer is lost on the way back.
         sim.set_faults(json!({ "submit_lost": 1 })).await;
         collect_python_search(&app, "6").await;
-        app.wait_for_text("error-message", "may or may not have reached Coresignal")
-            .await;
-        app.click_button("Open job 1").await;
+        app.wait_for_text(
+            "error-message",
+            "We could not confirm Coresignal received this collection",
+        )
+        .await;
+        app.click_button("Open the collection").await;
         app.wait_for("uncertain").await;
+        app.wait_for_text("uncertain-where", "Coresignal dashboard")
+            .await;
         app.scroll_to("uncertain").await;
         app.screenshot("uncertain-job").await;
 
@@ -453,10 +462,14 @@ mod e2e {
         app.click_testid("settings-advanced").await;
         app.fill_labelled("Proxy", "http://anna@proxy.example.com:8080")
             .await;
-        app.fill("proxy-password", PASSWORD).await;
-        app.click_button("Save").await;
+        // Every change saves at once: leaving the box (Tab) saves it, and "Saved" shows beside it.
+        app.fill("proxy-password", &format!("{PASSWORD}\u{E004}"))
+            .await;
         app.wait_for_text("proxy-password-status", "A proxy password is saved")
             .await;
+        app.wait_for_text("proxy-password-saved", "Saved").await;
+        app.scroll_to("proxy-password-saved").await;
+        app.screenshot("settings-saved").await;
         assert_eq!(app.value("proxy-password").await, "", "the box is emptied");
         assert_eq!(
             keychain

@@ -74,6 +74,7 @@ mod tests;
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
 pub use changes::{PersonChange, WhatChanged};
 pub use company_search::CompanySearch;
+pub use credits::{not_enough_credits, NotEnoughCredits};
 pub use delete::Deleted;
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;

@@ -42,6 +42,9 @@ pub struct JobDetail {
     pub batch_count: Option<BatchCount>,
     /// While it is under way: how long Coresignal typically takes (`None` once it has ended).
     pub typical_wait: Option<TypicalWait>,
+    /// For a job Coresignal refused for want of credits (402): what it needs, what the account
+    /// had, in one sentence; `None` otherwise.
+    pub not_enough_credits: Option<super::credits::NotEnoughCredits>,
 }
 
 impl Engine {
@@ -58,6 +61,7 @@ impl Engine {
                 summary.records_downloaded =
                     batches.iter().map(|batch| batch.records_downloaded).sum();
                 summary.batches = Some(batch_count(&batches));
+                summary.credits_charged = self.collection_charged(&batches)?;
             }
         }
         Ok(summaries)
@@ -95,10 +99,12 @@ impl Engine {
             events: self.store.events(id)?,
             files,
             typical_wait: self.typical_wait_while(job.state)?,
-            job,
             batches: Vec::new(),
             spreadsheet_missing: None,
             batch_count: None,
+            not_enough_credits: (job.state == JobState::InsufficientCredits)
+                .then(|| self.not_enough_credits(&job)),
+            job,
         })
     }
 
@@ -138,6 +144,7 @@ impl Engine {
             typical_wait: self.typical_wait_while(job.state)?,
             job,
             batch_count: Some(batch_count(&batches)),
+            not_enough_credits: self.collection_not_enough_credits(&batches),
             batches,
             spreadsheet_missing,
         })
@@ -149,6 +156,19 @@ impl Engine {
             return Ok(None);
         }
         Ok(Some(self.typical_wait()?))
+    }
+
+    /// What a collection's batches were charged together; `None` while any is not known yet.
+    fn collection_charged(&self, batches: &[BatchView]) -> Result<Option<u64>, EngineError> {
+        let mut total = 0u64;
+        for batch in batches {
+            let listed = self.store.listed_credits(batch.job)?;
+            match crate::store::credits_charged(batch.state, listed) {
+                Some(credits) => total = total.saturating_add(credits),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(total))
     }
 
     /// One job of this mode.

@@ -28,6 +28,7 @@ import type {
   PeopleExported,
   PeoplePage,
   PeopleQuery,
+  PastedSearch,
   PeopleSelection,
   PersonDetails,
   Preview,
@@ -108,6 +109,10 @@ export const builderToQuery = (search: Search) => call<string>("builder_to_query
 
 /** Reads query code into the builder: `{kind: "shown", search}` or `{kind: "not_shown", reason}`. */
 export const queryToBuilder = (text: string) => call<QueryInBuilder>("query_to_builder", { text });
+/** A paste read as a cURL command or request body from Coresignal (the key in it dropped by
+ *  Rust); null when it is neither. */
+export const readPastedSearch = (text: string) =>
+  call<PastedSearch | null>("read_pasted_search", { text });
 
 /** Prices a search: matches, profiles, credits, earlier jobs with the same data (spends nothing). */
 export const estimate = (request: SearchRequest) => call<Quote>("estimate", { request });
@@ -143,7 +148,7 @@ export const resolveList = (token: string, header: HeaderChoice, column: number)
 
 /**
  * Reads a column as companies and counts each (free searches; progress as `list-lookup` events):
- * the report, with the builder group "current company is one of" when one search holds them all.
+ * the report, with the builder group "current company is any of" when one search holds them all.
  */
 export const companySearch = (token: string, header: HeaderChoice, column: number) =>
   call<CompanyReport>("company_search", { token, header, column });

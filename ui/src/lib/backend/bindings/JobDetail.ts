@@ -5,6 +5,7 @@ import type { FileRow } from "./FileRow";
 import type { JobAction } from "./JobAction";
 import type { JobEvent } from "./JobEvent";
 import type { JobRow } from "./JobRow";
+import type { NotEnoughCredits } from "./NotEnoughCredits";
 import type { TypicalWait } from "./TypicalWait";
 
 /**
@@ -51,4 +52,9 @@ batch_count: BatchCount | null,
 /**
  * While it is under way: how long Coresignal typically takes (`None` once it has ended).
  */
-typical_wait: TypicalWait | null, };
+typical_wait: TypicalWait | null, 
+/**
+ * For a job Coresignal refused for want of credits (402): what it needs, what the account
+ * had, in one sentence; `None` otherwise.
+ */
+not_enough_credits: NotEnoughCredits | null, };
