@@ -110,7 +110,7 @@ fn refused(user: &str, had_password: bool, error: &tokio_postgres::Error) -> Tea
             detail: db.message().to_owned(),
         };
     }
-    let text = error.to_string();
+    let text = describe(error);
     if text.contains("password missing") {
         return if had_password {
             TeamError::PasswordRefused {
