@@ -57,6 +57,9 @@ const COMMANDS: &[&str] = &[
     "export_people",
     "library_import_status",
     "delete_job",
+    "team_section",
+    "save_team",
+    "leave_team",
 ];
 
 fn main() {

@@ -9,6 +9,7 @@ mod money;
 mod people;
 mod query;
 mod searches;
+mod team;
 
 use std::sync::Arc;
 
@@ -44,6 +45,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::people_page,
         jobs::cancel_job,
         jobs::delete_job,
+        team::team_section,
+        team::save_team,
+        team::leave_team,
         jobs::retry_job,
         jobs::attach_request,
         jobs::send_again,

@@ -196,6 +196,7 @@ export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
     batches: 1,
     split: null,
     library_note: null,
+    team: null,
     ...overrides,
   };
 }

@@ -22,6 +22,7 @@
 //! | `batches` | collections: an ID list sent as batches, each sent once in its turn |
 //! | `downloads` | fetching a job's files under its lease |
 //! | `people` | a downloaded job's people kept in the people library |
+//! | `team` | the team library: the link in use, queueing a Live job's people, publishing the outbox |
 //! | `export` | a downloaded job's files as one spreadsheet export |
 //! | `scheduler` | recovery after a stop, and the loop that polls and downloads |
 //! | `journal` | guarded moves, the audit trail, the accepted-requests file |
@@ -62,6 +63,7 @@ mod scheduler;
 mod spreadsheet;
 mod state;
 mod submit;
+mod team;
 mod usecases;
 mod waiting;
 mod words;

@@ -39,6 +39,9 @@ import type {
   QueryInBuilder,
   Quote,
   SavedSearch,
+  TeamPasswordChange,
+  TeamSection,
+  TeamSettings,
   Search,
   SearchRequest,
   SearchToSave,
@@ -257,6 +260,16 @@ export const importSearches = () => call<ImportReport | null>("import_searches")
 
 /** Checks that the service answers with the current key and proxy. */
 export const testConnection = () => call<ConnectionCheck>("test_connection");
+
+/** Settings' Team section; with `ask`, whether the team library answers (a few seconds at most). */
+export const teamSection = (ask: boolean) => call<TeamSection>("team_section", { ask });
+
+/** Saves the team library's address, name and password (to the keychain), then checks it. */
+export const saveTeam = (settings: TeamSettings, password: TeamPasswordChange) =>
+  call<TeamSection>("save_team", { settings, password });
+
+/** Stops using the team library; what waits to be published stays queued. */
+export const leaveTeam = () => call<TeamSection>("leave_team");
 
 /** Deletes a finished collection from the list; without `keepPeople`, forgets the people only it brought. */
 export const deleteJob = (id: number, keepPeople: boolean) =>
