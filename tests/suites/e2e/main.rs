@@ -29,6 +29,8 @@ mod lists;
 mod look;
 /// The people library: the People screen searched, a person forgotten, a selection exported.
 mod people;
+/// The team library: two colleagues on one PostgreSQL server.
+mod team;
 
 mod e2e {
     use std::path::{Path, PathBuf};
@@ -141,6 +143,12 @@ mod e2e {
     #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
     async fn practice_people_are_searched_forgotten_and_exported() {
         crate::people::search_forget_and_export().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn live_a_colleague_s_price_skips_what_the_team_already_has() {
+        crate::team::a_colleague_s_price_skips_what_the_team_already_has().await;
     }
 
     #[tokio::test]
