@@ -234,7 +234,16 @@ mod e2e {
         app.screenshot("collection").await;
         // The Jobs list shows it too, under its state.
         app.click_testid("nav-jobs").await;
-        app.wait_for_text("row-batches", "of 3 batches ready").await;
+        app.wait_until("the row says how many batches are ready", || async {
+            let text = app
+                .script(
+                    "read the row",
+                    "return document.querySelector('[data-testid=row-batches]')?.textContent ?? '';",
+                )
+                .await;
+            text.as_str()?.contains("of 3 batches ready").then_some(())
+        })
+        .await;
         app.screenshot("jobs-collection").await;
         app.click_testid("job-open").await;
         app.wait_for("batches").await;
