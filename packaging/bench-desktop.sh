@@ -91,7 +91,7 @@ paint_ms=$(median "${warm_paints[@]}") idle_pss=$(median "${pss[@]}")
 verdict() { if awk -v v="$1" -v g="$2" 'BEGIN {exit !(v <= g)}'; then echo met; else echo "NOT met"; fi; }
 
 echo
-echo "Desktop app (release build from the .deb; $runs runs; $(nproc) cores; load $(cut -d' ' -f1 /proc/loadavg))"
+echo "Desktop app (release build from ${deb:-the binary $binary}; $runs runs; $(nproc) cores; load $(cut -d' ' -f1 /proc/loadavg))"
 printf '| %-38s | %-22s | %-10s | %-28s |\n' "what" "measured" "goal" "reference"
 printf '|%s|%s|%s|%s|\n' "----------------------------------------" "------------------------" "------------" "------------------------------"
 [ -z "$deb" ] || printf '| %-38s | %-22s | %-10s | %-28s |\n' ".deb size" "$(awk -v b="$deb_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')" "<= 15 MB" "Electron apps: 100 MB+" 

@@ -18,6 +18,7 @@
 
 mod error;
 mod names;
+mod syncer;
 #[cfg(test)]
 mod tests;
 mod transfer;

@@ -1,5 +1,6 @@
 //! XLSX with `rust_xlsxwriter` in constant-memory mode: each sheet's rows stream to a temporary
-//! file as they are written, so memory does not grow with the number of people. Dates the
+//! file as they are written, so memory does not grow with the number of people (its low-memory
+//! mode, with shared strings, keeps every distinct text in memory: not used). Dates the
 //! service writes as text (`2025-01-18`, `2019-12`) become real dates; numbers stay numbers; text
 //! is always written as text (never a formula).
 
@@ -38,6 +39,10 @@ impl XlsxExport {
             // The sheets' row files are unnamed temporary files; keep them on the export's disk.
             workbook.set_tempdir(dir).map_err(fail)?;
         }
+        // The fastest deflate level: saving the sheets (one thread, after the last row) took a
+        // third of an export at the default level 6; level 1 makes the file about 1.5× larger and
+        // the people export about 1.6× faster (README, Benchmarks). The content is the same.
+        workbook.set_zip_compression_level(1);
         let bold = Format::new().set_bold();
         let mut names = Vec::with_capacity(sheets.len());
         for sheet in sheets {
