@@ -35,8 +35,11 @@ pub async fn build_preview_and_collect() {
     app.click_testid("spreadsheet-columns").await;
     app.wait_for_text("spreadsheet-columns", "Current company")
         .await;
-    app.wait_for_text("spreadsheet-no-contact", "No e-mail addresses or phone numbers")
-        .await;
+    app.wait_for_text(
+        "spreadsheet-no-contact",
+        "No e-mail addresses or phone numbers",
+    )
+    .await;
     app.scroll_to("spreadsheet-columns").await;
     app.screenshot("builder-spreadsheet-columns").await;
 

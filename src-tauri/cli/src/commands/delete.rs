@@ -43,7 +43,9 @@ pub(super) fn delete(
     let deleted = engine.delete(id, !forget_people)?;
     let text = match deleted.people_forgotten {
         0 => format!("Collection {id} was deleted from the list."),
-        1 => format!("Collection {id} was deleted from the list; 1 person only it brought was forgotten."),
+        1 => format!(
+            "Collection {id} was deleted from the list; 1 person only it brought was forgotten."
+        ),
         n => format!(
             "Collection {id} was deleted from the list; {} people only it brought were forgotten.",
             collect_core::jobs::group(n)
