@@ -51,7 +51,7 @@ fn notify(app: &AppHandle, engine: &Engine, job: i64, state: JobState) {
         | JobState::TooManyMatches
         | JobState::InsufficientCredits
         | JobState::Expired
-        | JobState::Uncertain => "A job needs your attention",
+        | JobState::Uncertain => "A collection needs your attention",
         _ => return,
     };
     let Ok(row) = engine.job(job) else {
