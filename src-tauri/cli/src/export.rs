@@ -107,7 +107,7 @@ fn answer(id: i64, options: &ExportOptions, result: &ExportResult) -> serde_json
 }
 
 fn text(id: i64, result: &ExportResult) -> String {
-    let mut text = format!("Job {id}: {} people exported", result.people);
+    let mut text = format!("Collection {id}: {} people exported", result.people);
     if result.duplicates_skipped > 0 {
         text.push_str(&format!(
             " ({} duplicates skipped)",

@@ -120,7 +120,7 @@ pub async fn open_spreadsheet(shell: ShellState<'_>, id: i64) -> Result<(), User
     else {
         return Err(UserError::new(
             ErrorCode::NotFound,
-            "This job has no spreadsheet yet. It is made when the files are downloaded; turn it on in Settings if it is off.",
+            "This collection has no spreadsheet yet. It is made when the files are downloaded; turn it on in Settings if it is off.",
         ));
     };
     if let Some(seam) = std::env::var_os(TEST_OPENED_FILE_ENV) {

@@ -283,7 +283,15 @@ mod e2e {
         let sim = ExternalSim::start(&["--processing-ms", "1000"]);
         let desktop = live_desktop(&sim).await;
         let app = desktop.open().await;
-        enter_key_on_first_run(&app).await;
+        // "Where do I find my API key?" beside the field, with where it is.
+        app.wait_for_heading("Welcome to Bulk Collect").await;
+        app.click_button("Use my Coresignal API key").await;
+        app.click_testid("key-help").await;
+        app.wait_for_text("key-help", "Coresignal dashboard").await;
+        app.screenshot("key-help").await;
+        app.fill_labelled("Coresignal API key", SIM_KEY).await;
+        app.click_button("Verify").await;
+        app.wait_for("nav-new").await;
 
         // Settings: the key is in the keychain (shown only as a hint), Live mode is on.
         app.click_testid("nav-settings").await;

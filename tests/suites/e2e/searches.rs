@@ -31,6 +31,18 @@ pub async fn build_preview_and_collect() {
     app.fill("rule-2-0-value", "Siemens").await;
     app.fill("name-input", "Python at Siemens").await;
 
+    // What the spreadsheet will hold, before paying: its columns, and no contact details.
+    app.click_testid("spreadsheet-columns").await;
+    app.wait_for_text("spreadsheet-columns", "Current company")
+        .await;
+    app.wait_for_text(
+        "spreadsheet-no-contact",
+        "No e-mail addresses or phone numbers",
+    )
+    .await;
+    app.scroll_to("spreadsheet-columns").await;
+    app.screenshot("builder-spreadsheet-columns").await;
+
     // The count comes by itself (free); the limit starts at 100.
     let matches = app.wait_for_text("cost-matches", "pe").await;
     let people: usize = matches

@@ -294,6 +294,36 @@ describe("Settings", () => {
     expect(app.state?.settings.credit_cap).toBe(1000);
   });
 
+  it("saves one change after another, each on top of the one before", async () => {
+    on("save_settings", async ({ settings }) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const state = appStateFixture({ settings: settings as never, proxy_password_set: true });
+      app.set(state);
+      return state;
+    });
+    render(Settings, {
+      props: {
+        get current() {
+          return app.state ?? appStateFixture();
+        },
+      },
+    });
+    const proxy = screen.getByLabelText("Proxy");
+    await fireEvent.input(proxy, { target: { value: "http://anna@proxy:8080" } });
+    void fireEvent.change(proxy);
+    const password = screen.getByLabelText("Proxy password");
+    await fireEvent.input(password, { target: { value: "s3cret" } });
+    void fireEvent.change(password);
+    await waitFor(() =>
+      expect(calls.mock.calls.filter(([command]) => command === "save_settings")).toHaveLength(2),
+    );
+    const [, second] = calls.mock.calls.filter(([command]) => command === "save_settings")[1] ?? [];
+    expect(second).toMatchObject({
+      settings: { proxy: "http://anna@proxy:8080" },
+      proxyPassword: { set: "s3cret" },
+    });
+  });
+
   it("has one way of saving: no Save buttons, every change saves at once", () => {
     start();
     for (const name of [/^Save$/, /Save costs/, /Save columns/]) {

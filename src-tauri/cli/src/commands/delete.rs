@@ -27,7 +27,7 @@ pub(super) fn delete(
         "its people stay in your people library (add --forget-people to forget those only it brought)"
     };
     let question = format!(
-        "Delete job {id} “{}” from the list? Its downloaded files are not touched; {people}.",
+        "Delete collection {id} “{}” from the list? Its downloaded files are not touched; {people}.",
         job.name
     );
     if yes {
@@ -42,10 +42,12 @@ pub(super) fn delete(
     }
     let deleted = engine.delete(id, !forget_people)?;
     let text = match deleted.people_forgotten {
-        0 => format!("Job {id} was deleted from the list."),
-        1 => format!("Job {id} was deleted from the list; 1 person only it brought was forgotten."),
+        0 => format!("Collection {id} was deleted from the list."),
+        1 => format!(
+            "Collection {id} was deleted from the list; 1 person only it brought was forgotten."
+        ),
         n => format!(
-            "Job {id} was deleted from the list; {} people only it brought were forgotten.",
+            "Collection {id} was deleted from the list; {} people only it brought were forgotten.",
             collect_core::jobs::group(n)
         ),
     };

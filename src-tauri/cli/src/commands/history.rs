@@ -20,7 +20,7 @@ pub(super) fn jobs(context: &Context) -> Result<Report, UserError> {
     let jobs = context.reader()?.jobs()?;
     let mut text = String::new();
     if jobs.is_empty() {
-        text.push_str("No jobs yet.");
+        text.push_str("No collections yet.");
     }
     for job in &jobs {
         text.push_str(&format!(
@@ -41,7 +41,7 @@ pub(super) fn show(context: &Context, id: i64) -> Result<Report, UserError> {
     let detail = context.reader()?.detail(id)?;
     let job = &detail.job;
     let mut text = format!(
-        "Job {} · {}\nState: {} — {}\n",
+        "Collection {} · {}\nState: {} — {}\n",
         job.id,
         job.name,
         job.state.as_str(),
@@ -125,7 +125,7 @@ pub(super) async fn send_again(
     Ok(Report {
         json: json!({"job": row.id, "request_id": row.request_id, "state": row.state, "replaces": id}),
         text: format!(
-            "Job {} sent again as job {} (request {}).",
+            "Collection {} sent again as collection {} (request {}).",
             id,
             row.id,
             row.request_id.as_deref().unwrap_or("?")
@@ -144,7 +144,7 @@ pub(super) fn act(context: &Context, command: &Command) -> Result<Report, UserEr
     Ok(Report {
         json: json!({"job": row.id, "state": row.state, "reason": row.state_reason}),
         text: format!(
-            "Job {}: {} — {}",
+            "Collection {}: {} — {}",
             row.id,
             row.state.as_str(),
             row.state_reason.as_deref().unwrap_or(row.state.describe())

@@ -93,7 +93,7 @@ fn ledger_text(ledger: &CreditLedger) -> String {
             ]
         })
         .collect();
-    let mut text = table(&["Date", "Job", "Name", "Credits", ""], &rows);
+    let mut text = table(&["Date", "Collection", "Name", "Credits", ""], &rows);
     text.push('\n');
     for month in &ledger.months {
         let note = if month.estimated {

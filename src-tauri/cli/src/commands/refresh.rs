@@ -42,7 +42,7 @@ pub(super) async fn refresh(
             "quote": quote_json(&quote),
         }),
         text: format!(
-            "Job {id} updated as job {}: {} Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
+            "Collection {id} updated as collection {}: {} Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
             row.id,
             quote.split.as_ref().map_or_else(String::new, |split| split.summary.clone()),
             row.id,

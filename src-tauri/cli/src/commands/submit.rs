@@ -241,7 +241,7 @@ pub(super) async fn submit(
         return Ok(Report {
             json: answer,
             text: format!(
-                "Job {} submitted as {} batches: the first are sent; the rest go as earlier ones finish, while the app is open or this runs: bulk-collect-cli download {}",
+                "Collection {} submitted as {} batches: the first are sent; the rest go as earlier ones finish, while the app is open or this runs: bulk-collect-cli download {}",
                 row.id, quote.batches, row.id
             ),
         });
@@ -249,7 +249,7 @@ pub(super) async fn submit(
     Ok(Report {
         json: answer,
         text: format!(
-            "Job {} submitted (request {}). Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
+            "Collection {} submitted (request {}). Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
             row.id,
             row.request_id.as_deref().unwrap_or("?"),
             row.id,

@@ -25,7 +25,7 @@ pub(super) async fn wait(
     Ok(Report {
         json: json!({"job": job.id, "state": job.state, "reason": job.state_reason}),
         text: format!(
-            "Job {}: {} — {}",
+            "Collection {}: {} — {}",
             job.id,
             job.state.as_str(),
             job.state_reason.as_deref().unwrap_or(job.state.describe())
@@ -40,7 +40,7 @@ pub(super) async fn wait_for_files(
     output: &Output,
 ) -> Result<JobRow, UserError> {
     let bar = output.bar(None);
-    bar.set_message(format!("Job {id}: waiting for Coresignal"));
+    bar.set_message(format!("Collection {id}: waiting for Coresignal"));
     let mut updates = engine.subscribe();
     let watcher = {
         let bar = bar.clone();
@@ -52,7 +52,7 @@ pub(super) async fn wait_for_files(
                 } = update
                 {
                     bar.set_message(format!(
-                        "Job {job}: still processing, next check in {next_check_in_secs:.0} s"
+                        "Collection {job}: still processing, next check in {next_check_in_secs:.0} s"
                     ));
                 }
             }
@@ -137,7 +137,7 @@ pub(super) async fn download(
         .map(|file| json!({"path": file.path, "records": file.records, "bytes": file.bytes}))
         .collect();
     let mut text = format!(
-        "Job {}: {}\n",
+        "Collection {}: {}\n",
         job.id,
         job.state_reason.as_deref().unwrap_or("")
     );
