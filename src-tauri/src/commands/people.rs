@@ -105,6 +105,7 @@ pub async fn export_people(
             let (label, extension) = match format {
                 ExportFormat::Xlsx => ("Excel workbook", "xlsx"),
                 ExportFormat::Csv => ("CSV for Excel", "csv"),
+                ExportFormat::Parquet => ("Parquet for data teams", "parquet"),
             };
             rfd::AsyncFileDialog::new()
                 .set_title("Save the people as a spreadsheet")
