@@ -206,7 +206,9 @@ fn parquet_rows(
     row("export Parquet, full", &full, "—".into());
     if let Some(python) = duckdb {
         let duckdb_parquet = out.join("duckdb.parquet");
-        let run = median(runs, || python_run(python, DUCKDB_PARQUET, &duckdb_parquet, files))?;
+        let run = median(runs, || {
+            python_run(python, DUCKDB_PARQUET, &duckdb_parquet, files)
+        })?;
         let (p, f) = (run.seconds / people.seconds, run.seconds / full.seconds);
         let versus = format!("Parquet people {p:.2}×, full {f:.2}× faster (goal ≥ 1×)");
         row("DuckDB read_json → COPY Parquet", &run, versus);

@@ -76,7 +76,12 @@ pub(crate) fn python_references(dir: &Path) -> (Option<PathBuf>, Option<PathBuf>
     (pandas, duckdb)
 }
 
-pub(crate) fn python_run(python: &Path, script: &str, out: &Path, files: &[PathBuf]) -> BenchResult<Run> {
+pub(crate) fn python_run(
+    python: &Path,
+    script: &str,
+    out: &Path,
+    files: &[PathBuf],
+) -> BenchResult<Run> {
     timed(
         Command::new(python)
             .arg("-c")
@@ -85,4 +90,3 @@ pub(crate) fn python_run(python: &Path, script: &str, out: &Path, files: &[PathB
             .args(files),
     )
 }
-

@@ -5,6 +5,8 @@
 //! values with `experience` and `education` as lists of structs, and a field the service added
 //! later is kept.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;

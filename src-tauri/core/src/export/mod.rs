@@ -95,7 +95,7 @@ pub enum ExportLayout {
 /// What to export and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportOptions {
-    /// XLSX or CSV.
+    /// XLSX, CSV or Parquet.
     pub format: ExportFormat,
     /// People or Full.
     pub layout: ExportLayout,
@@ -126,7 +126,8 @@ pub struct SheetRows {
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExportResult {
-    /// The files written: one workbook, one CSV, or one CSV per sheet (in a folder).
+    /// The files written: one workbook, one CSV, one CSV per sheet (in a folder), or one Parquet
+    /// file (text sheets, when there are, in files of their own beside it).
     pub paths: Vec<PathBuf>,
     /// People exported (after deduplication).
     pub people: u64,
