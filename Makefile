@@ -138,7 +138,8 @@ icons: deps ui/node_modules/.installed
 
 ## The Linux installers, release build (the version comes from the workspace's Cargo.toml).
 bundle: ui
-	cd ui && TAURI_APP_PATH=../src-tauri TAURI_FRONTEND_PATH=. $(TAURI_CLI) build --ci --bundles deb,rpm
+	@# tauri.conf.json is the top-level one, beside the app's package (the root Cargo.toml).
+	TAURI_APP_PATH=. TAURI_FRONTEND_PATH=ui $(TAURI_CLI) build --ci --bundles deb,rpm
 	mkdir -p $(BUNDLE_DIR)
 	cp "$(CARGO_TARGET_DIR)/release/bundle/deb/Bulk Collect_$(VERSION)_amd64.deb" $(BUNDLE_DIR)/bulk-collect.deb
 	cp "$(CARGO_TARGET_DIR)/release/bundle/rpm/Bulk Collect-$(VERSION)-1.x86_64.rpm" $(BUNDLE_DIR)/bulk-collect.rpm

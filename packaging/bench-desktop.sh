@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`, the desktop part: the .deb's size, its installed size, cold start to first paint
 # and idle memory of the installed binary (release build, from the .deb) on an Xvfb display.
-# Usage: bench-desktop.sh PACKAGE.deb [RUNS]
+# Usage: bench-desktop.sh PACKAGE.deb|BINARY [RUNS]  (a binary: the same starts, without the package lines)
 #
 # First paint: the webview's load event for the UI (Tauri's page-load hook, logged by the app as
 # "page loaded"), by which the UI's script has run and drawn its first screen; the window being
@@ -26,8 +26,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-dpkg -x "$deb" "$work/root"
-binary=$work/root/usr/bin/bulk-collect
+case $deb in
+  *.deb) dpkg -x "$deb" "$work/root"; binary=$work/root/usr/bin/bulk-collect ;;
+  *) binary=$deb deb= ;;
+esac
 
 now_ms() { date +%s%3N; }
 descendants() { # the pid and all its descendants
@@ -46,11 +48,11 @@ sum_kib() { # $1: field of smaps_rollup (Pss, Rss); $2..: pids
   echo "$total"
 }
 
-deb_bytes=$(stat -c %s "$deb")
-installed_kib=$(dpkg-deb --field "$deb" Installed-Size)
+deb_bytes=0 installed_kib=0
+if [ -n "$deb" ]; then deb_bytes=$(stat -c %s "$deb"); installed_kib=$(dpkg-deb --field "$deb" Installed-Size); fi
 binary_bytes=$(stat -c %s "$binary")
 
-declare -a windows paints pss anon rss procs
+declare -a windows paints pss anon rss procs each
 for run in $(seq 1 "$runs"); do
   mkdir -p "$work/data$run"
   start=$(now_ms)
@@ -71,6 +73,13 @@ for run in $(seq 1 "$runs"); do
   windows+=("$window") paints+=("$paint") procs+=("${#tree[@]}")
   pss+=("$(sum_kib Pss "${tree[@]}")") anon+=("$(sum_kib Pss_Anon "${tree[@]}")")
   rss+=("$(sum_kib Rss "${tree[@]}")")
+  # Each process: its name, then PSS / anonymous (MiB), e.g. "bulk-collect 95.1/32.1".
+  line=
+  for pid in "${tree[@]}"; do
+    name=$(basename "$(readlink /proc/"$pid"/exe 2>/dev/null || echo "?")")
+    line+="${name#WebKit} $(awk -v p="$(sum_kib Pss "$pid")" -v a="$(sum_kib Pss_Anon "$pid")" 'BEGIN {printf "%.1f/%.1f", p / 1024, a / 1024}'); "
+  done
+  each+=("$line")
   kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=
 done
 
@@ -85,10 +94,11 @@ echo
 echo "Desktop app (release build from the .deb; $runs runs; $(nproc) cores; load $(cut -d' ' -f1 /proc/loadavg))"
 printf '| %-38s | %-22s | %-10s | %-28s |\n' "what" "measured" "goal" "reference"
 printf '|%s|%s|%s|%s|\n' "----------------------------------------" "------------------------" "------------" "------------------------------"
-printf '| %-38s | %-22s | %-10s | %-28s |\n' ".deb size" "$(awk -v b="$deb_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')" "<= 15 MB" "Electron apps: 100 MB+" 
-printf '| %-38s | %-22s | %-10s | %-28s |\n' "installed size (dpkg Installed-Size)" "$(mib "$installed_kib") MiB" "" "binary $(awk -v b="$binary_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')"
+[ -z "$deb" ] || printf '| %-38s | %-22s | %-10s | %-28s |\n' ".deb size" "$(awk -v b="$deb_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')" "<= 15 MB" "Electron apps: 100 MB+" 
+[ -z "$deb" ] || printf '| %-38s | %-22s | %-10s | %-28s |\n' "installed size (dpkg Installed-Size)" "$(mib "$installed_kib") MiB" "" "binary $(awk -v b="$binary_bytes" 'BEGIN {printf "%.1f MB", b / 1e6}')"
 printf '| %-38s | %-22s | %-10s | %-28s |\n' "first start: window mapped / painted" "${windows[0]} ms / ${paints[0]} ms" "<= 1000 ms" "run 1 (OS file cache cold-ish)"
 printf '| %-38s | %-22s | %-10s | %-28s |\n' "start, median of the others: mapped / painted" "$(median "${warm_windows[@]}") ms / $paint_ms ms" "<= 1000 ms" "each a fresh process and data"
 printf '| %-38s | %-22s | %-10s | %-28s |\n' "idle memory, PSS of $(median "${procs[@]}") processes" "$(mib "$idle_pss") MiB" "<= 150 MiB" "RSS sum $(mib "$(median "${rss[@]}")") MiB"
-printf '| %-38s | %-22s | %-10s | %-28s |\n' "  of which anonymous (private data)" "$(mib "$(median "${anon[@]}")") MiB" "" "the rest: mapped files (libraries)"
-echo "first paint: $(verdict "${paints[0]}" 1000) (first run), $(verdict "$paint_ms" 1000) (median); .deb: $(verdict "$deb_bytes" 15000000); idle memory: $(verdict "$idle_pss" $((150 * 1024)))"
+printf '| %-38s | %-22s | %-10s | %-28s |\n' "  of which anonymous (private data)" "$(mib "$(median "${anon[@]}")") MiB" "<= 50 MiB" "the rest: mapped files (libraries)"
+echo "each process, PSS/anonymous MiB (last run): ${each[-1]}"
+echo "first paint: $(verdict "${paints[0]}" 1000) (first run), $(verdict "$paint_ms" 1000) (median); .deb: $(verdict "$deb_bytes" 15000000); idle memory: $(verdict "$idle_pss" $((150 * 1024))) (PSS), $(verdict "$(median "${anon[@]}")" $((50 * 1024))) (private)"

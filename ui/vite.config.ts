@@ -13,6 +13,8 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test/setup.ts"],
+    // app.css is read as text by app.contrast.test.ts (other CSS stays out of the tests).
+    css: { include: [/app\.css/] },
     // The Rust side cannot run inside Vitest: the Tauri bridge is replaced by a scripted fake.
     alias: {
       "@tauri-apps/api/core": "/src/test/fakeTauri.ts",

@@ -10,6 +10,9 @@ mod practice;
 mod shell;
 pub mod updates;
 
+#[cfg(test)]
+mod config_file_tests;
+
 use std::sync::Arc;
 
 use collect_core::secrets::KeyringStore;

@@ -4,7 +4,11 @@
 //! against a reference: the same calls with nothing polling. p50 and p99 side by side.
 //!
 //! The calls run on a blocking thread, as the app's synchronous commands do, while the scheduler
-//! runs on the async runtime. Goal: p99 ≤ 50 ms under load.
+//! runs on the async runtime. Each column lasts at least [`PHASE`]: the scheduler's polls go through
+//! the app's rate limiter (27 a second), so a column of a few hundred milliseconds would see almost
+//! none of them; over 10 s a few hundred polls are answered while the calls are timed, and the bench
+//! says how many (none answered means the load was not real, and the goal is not met).
+//! Goal: p99 ≤ 50 ms under load.
 
 // Invariant for every unwrap/expect below: they only guard the bench's own setup (a temporary
 // folder, a fresh database, a simulator on loopback); if one fails there is nothing to measure,
@@ -21,8 +25,10 @@ use coresignal_sim::Endpoint;
 
 /// Active jobs polled at once.
 const JOBS: u32 = 200;
-/// Rounds of calls measured in each phase (each round: one list page, one detail).
+/// Rounds of calls measured at least in each phase (each round: one list page, one detail).
 const ROUNDS: usize = 2_000;
+/// Each phase lasts at least this long, so the polls (at most 27 a second) overlap the calls.
+const PHASE: Duration = Duration::from_secs(10);
 /// The app's page of the job list.
 const PAGE: u32 = 100;
 
@@ -40,7 +46,9 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let polls_before = harness.sim.count_calls(Endpoint::Files);
+    let started = Instant::now();
     let loaded = measure(Arc::clone(&harness.engine)).await;
+    let seconds = started.elapsed().as_secs_f64();
     let polls = harness.sim.count_calls(Endpoint::Files) - polls_before;
     drop(scheduler);
 
@@ -50,8 +58,11 @@ async fn main() {
         "release"
     };
     println!(
-        "\nCommand round trips ({profile}; {ROUNDS} rounds a column; a page of {PAGE} jobs; \
-         JSON encoding included)\n"
+        "\nCommand round trips ({profile}; {} and {} rounds, each column at least {} s; a page of \
+         {PAGE} jobs; JSON encoding included)\n",
+        reference[0].len(),
+        loaded[0].len(),
+        PHASE.as_secs()
     );
     println!("| call | nothing polling (reference) p50 / p99 | {JOBS} jobs polling p50 / p99 |");
     println!("|---|---|---|");
@@ -67,11 +78,15 @@ async fn main() {
             ms(percentile(&loaded[index], 99)),
         );
     }
-    println!("\n{polls} polls were answered while the loaded column was measured.");
+    println!(
+        "\n{polls} polls were answered while the loaded column was measured ({seconds:.1} s, \
+         {:.1} a second).",
+        polls as f64 / seconds
+    );
     let worst = percentile(&loaded[0], 99).max(percentile(&loaded[1], 99));
     println!(
         "Goal: p99 ≤ 50 ms under load: {} ({}).",
-        if worst <= Duration::from_millis(50) {
+        if polls > 0 && worst <= Duration::from_millis(50) {
             "met"
         } else {
             "NOT met"
@@ -80,7 +95,8 @@ async fn main() {
     );
 }
 
-/// Times [`ROUNDS`] list pages and details on a blocking thread: `[list times, detail times]`.
+/// Times list pages and details on a blocking thread, at least [`ROUNDS`] of each and for at least
+/// [`PHASE`]: `[list times, detail times]`.
 async fn measure(engine: Arc<Engine>) -> [Vec<Duration>; 2] {
     tokio::task::spawn_blocking(move || {
         let mut times = [Vec::new(), Vec::new()];
@@ -88,7 +104,9 @@ async fn measure(engine: Arc<Engine>) -> [Vec<Duration>; 2] {
             limit: Some(PAGE),
             ..ListPage::default()
         };
-        for round in 0..ROUNDS {
+        let phase = Instant::now();
+        let mut round = 0;
+        while round < ROUNDS || phase.elapsed() < PHASE {
             let started = Instant::now();
             let list = engine.list(&page).unwrap();
             std::hint::black_box(serde_json::to_vec(&list).unwrap());
@@ -98,6 +116,7 @@ async fn measure(engine: Arc<Engine>) -> [Vec<Duration>; 2] {
             let detail = engine.detail(id).unwrap();
             std::hint::black_box(serde_json::to_vec(&detail).unwrap());
             times[1].push(started.elapsed());
+            round += 1;
         }
         times
     })

@@ -179,6 +179,10 @@ async fn a_batch_short_of_credits_is_retried_alone_and_the_spreadsheet_covers_th
         1,
         "{states:?}"
     );
+    let short = detail
+        .not_enough_credits
+        .expect("the collection's page says it in figures");
+    assert_eq!(short.needs, 10_000, "the batch short of credits");
 
     // Every batch has stopped: the spreadsheet holds the one that brought files.
     let partial = spreadsheet_of(&harness, job.id).await;

@@ -56,6 +56,28 @@ async fn insufficient_credits_stops_the_job_and_retry_after_a_top_up_delivers() 
     let settled = harness.engine.wait(job.id, None).await.unwrap();
     assert_eq!(settled.state, JobState::InsufficientCredits);
     assert!(settled.state_reason.unwrap().contains("Add credits"));
+    // The page says it in figures, once: what it needs, what the account had, nothing charged.
+    let short = harness
+        .engine
+        .detail(job.id)
+        .unwrap()
+        .not_enough_credits
+        .expect("a 402 comes with its figures");
+    assert_eq!(short.needs, 10);
+    assert!(
+        short
+            .message
+            .starts_with("This collection needs 10 credits, and your account had 3.")
+            && short.message.ends_with("Nothing was charged."),
+        "{}",
+        short.message
+    );
+    // The list's Credits column: nothing was charged for it.
+    let listed = harness
+        .engine
+        .list(&collect_core::store::ListPage::default())
+        .unwrap();
+    assert_eq!(listed[0].credits_charged, Some(0));
 
     harness.sim.set_credits(DEFAULT_PRACTICE_KEY, 1_000);
     harness.engine.retry(job.id).unwrap();
@@ -67,6 +89,11 @@ async fn insufficient_credits_stops_the_job_and_retry_after_a_top_up_delivers() 
         "retry asked again; it did not submit again"
     );
     assert_eq!(harness.sim.credits(DEFAULT_PRACTICE_KEY), Some(990));
+    let listed = harness
+        .engine
+        .list(&collect_core::store::ListPage::default())
+        .unwrap();
+    assert_eq!(listed[0].credits_charged, Some(10), "files listed: charged");
 }
 
 #[tokio::test]

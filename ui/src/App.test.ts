@@ -23,7 +23,7 @@ describe("App", () => {
       "No credits are spent",
     );
     await fireEvent.click(screen.getByTestId("nav-jobs"));
-    expect(await screen.findByRole("heading", { level: 1, name: "Jobs" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { level: 1, name: "Collections" })).toBeTruthy();
     await screen.findAllByTestId("job-row");
 
     emit({ type: "state", job: 3, state: "downloaded", batch_of: null });

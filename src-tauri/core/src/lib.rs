@@ -16,6 +16,7 @@
 //! | [`consent`] | the proof that a person (not a script in the webview) said yes to a money decision |
 //! | [`money`] | what a profile costs (plan setting or measured), the price of a credit, the cap per request |
 //! | [`export`] | a job's result files as spreadsheets: People or Full layout, XLSX or CSV, streamed |
+//! | [`team`] | the team library on PostgreSQL: publishing through an outbox, what colleagues already hold |
 //! | [`error`] | the `{code, message}` shape every error takes at a boundary |
 //! | `local_files` | Windows device names; files of personal data readable by their owner only |
 //! | [`test_seams`] | debug builds only: kill points, a fast poll schedule and a short lease for the crash-proof suites |
@@ -39,6 +40,7 @@ pub mod secrets;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod team;
 pub mod test_seams;
 
 /// The tests crate's counting property runner, compiled here too for the core's own property

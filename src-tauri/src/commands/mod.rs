@@ -9,6 +9,7 @@ mod money;
 mod people;
 mod query;
 mod searches;
+mod team;
 
 use std::sync::Arc;
 
@@ -44,6 +45,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         jobs::people_page,
         jobs::cancel_job,
         jobs::delete_job,
+        team::team_section,
+        team::save_team,
+        team::leave_team,
         jobs::retry_job,
         jobs::attach_request,
         jobs::send_again,
@@ -60,6 +64,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         query::query_fields,
         query::builder_to_query,
         query::query_to_builder,
+        query::read_pasted_search,
         money::preview_cost,
         money::preview_people,
         money::credits_per_profile,

@@ -2,9 +2,10 @@
 //! quick, so they run synchronously.
 
 use collect_core::query::{
-    query_catalogue, query_in_builder, to_query, QueryCatalogue, QueryInBuilder, Search,
+    query_catalogue, query_in_builder, read_pasted, to_query, PastedSearch, QueryCatalogue,
+    QueryInBuilder, Search,
 };
-use collect_core::UserError;
+use collect_core::{ErrorCode, UserError};
 
 /// The field catalogue, the builder's conditions, the allowed query types and starter searches.
 #[tauri::command]
@@ -22,4 +23,11 @@ pub fn builder_to_query(search: Search) -> Result<String, UserError> {
 #[tauri::command]
 pub fn query_to_builder(text: String) -> QueryInBuilder {
     query_in_builder(&text)
+}
+
+/// A paste into the search read as a cURL command or a request body from Coresignal (the API key
+/// in it dropped, never logged); `None` when it is neither, so the paste goes ahead as text.
+#[tauri::command]
+pub fn read_pasted_search(text: String) -> Result<Option<PastedSearch>, UserError> {
+    read_pasted(&text).map_err(|words| UserError::new(ErrorCode::InvalidQuery, words))
 }

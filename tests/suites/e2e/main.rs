@@ -25,6 +25,8 @@ mod searches;
 mod library;
 /// Lists people hold: a CRM export's LinkedIn column looked up, reported by row and collected.
 mod lists;
+/// The look, measured: field and button edges and the running count, in light and dark.
+mod look;
 /// The people library: the People screen searched, a person forgotten, a selection exported.
 mod people;
 
@@ -63,8 +65,11 @@ mod e2e {
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", "25").await;
         app.fill("name-input", "Python people").await;
-        app.click_button("Check cost (free)").await;
+        // The count comes by itself: no Check cost to press. How many profiles, which decides
+        // the price, is in the summary panel and above the fold.
         app.wait_for_text("cost-records", "25 profiles").await;
+        app.assert_absent_button("Check cost (free)").await;
+        app.assert_above_the_fold("limit-input", "cost-panel").await;
         app.screenshot("new-collection").await;
 
         // Collect, confirm: the job detail follows it to the end.
@@ -112,6 +117,12 @@ mod e2e {
         app.click_testid("nav-settings").await;
         app.wait_for_heading("Settings").await;
         app.quit().await;
+    }
+
+    #[tokio::test]
+    #[ignore = "end-to-end: run by make test-e2e under Xvfb"]
+    async fn live_field_and_button_edges_and_the_running_count_meet_wcag_in_light_and_dark() {
+        crate::look::edges_and_running_count_contrast().await;
     }
 
     #[tokio::test]
@@ -186,10 +197,42 @@ mod e2e {
             .await;
         app.click_button("Yes, collect").await;
         app.wait_for("batches").await;
+        // While it runs: its overall progress, the typical time, and that the app may close.
+        app.wait_for_text("batch-progress", "of 3 batches ready,")
+            .await;
+        app.wait_for_text("batch-progress", "of 25,000 profiles")
+            .await;
+        app.wait_for_text("typical-time", "Typical time").await;
+        app.wait_for_text("close-the-app", "You can close the app")
+            .await;
+        // The picture once some batches are in and the rest are not (the last batch waits its
+        // turn, then takes seconds: the window is wide enough to see).
+        let some = "some batches or profiles in, not all";
+        app.wait_until_within(some, Duration::from_secs(300), || async {
+            let text = app
+                .script(
+                    "read the progress",
+                    "return document.querySelector('[data-testid=batch-progress]')?.innerText ?? '';",
+                )
+                .await;
+            let text = text.as_str()?;
+            ["1 of 3 batches", "2 of 3 batches", "10,000 of 25,000", "20,000 of 25,000"]
+                .iter()
+                .any(|part| text.contains(part))
+                .then_some(())
+        })
+        .await;
+        app.wait_for_text("typical-time", "for each batch").await;
         app.screenshot("collection").await;
+        // The Jobs list shows it too, under its state.
+        app.click_testid("nav-jobs").await;
+        app.wait_for_text("row-batches", "of 3 batches ready").await;
+        app.screenshot("jobs-collection").await;
+        app.click_testid("job-open").await;
+        app.wait_for("batches").await;
         app.wait_for_job_state_within("downloaded", Duration::from_secs(300))
             .await;
-        app.wait_for_text("batches", "3 of 3 done").await;
+        app.wait_for_text("batches", "3 of 3 ready").await;
 
         // One workbook for the whole list, made after the last batch (25,000 rows: it may take a
         // while on a busy machine), opened from the job.
@@ -242,19 +285,22 @@ mod e2e {
         )
         .await;
         app.fill("limit-input", "10").await;
-        app.click_button("Check cost (free)").await;
         app.wait_for_text("cost-records", "10 profiles").await;
         sim.set_credits(SIM_KEY, 3).await;
         app.click_testid("collect-button").await;
         app.click_button("Yes, collect").await;
 
         app.wait_for_job_state("insufficient_credits").await;
+        // Said once, in figures, with what to do: Top up, then Try again.
         app.wait_for_text(
-            "job-detail",
-            "Your Coresignal account does not have enough credits",
+            "not-enough-credits-message",
+            "This collection needs 100 credits, and your account had 3. Nothing was charged.",
         )
         .await;
-        app.wait_for_button("Retry").await;
+        app.wait_for_button("Top up").await;
+        app.wait_for_button("Try again").await;
+        app.scroll_to("not-enough-credits").await;
+        app.screenshot("not-enough-credits").await;
         assert!(files_under(&desktop.downloads()).is_empty());
         app.quit().await;
 
@@ -264,7 +310,7 @@ mod e2e {
         assert!(found.is_empty(), "the key was written to {found:?}");
         assert!(
             !desktop
-                .files_containing("Your Coresignal account")
+                .files_containing("Your Coresignal account does not have enough")
                 .is_empty(),
             "the search reads the app's files (the job's reason is in its database)"
         );
@@ -329,10 +375,15 @@ mod e2e {
         // The service creates the request but its answer is lost on the way back.
         sim.set_faults(json!({ "submit_lost": 1 })).await;
         collect_python_search(&app, "6").await;
-        app.wait_for_text("error-message", "may or may not have reached Coresignal")
-            .await;
-        app.click_button("Open job 1").await;
+        app.wait_for_text(
+            "error-message",
+            "We could not confirm Coresignal received this collection",
+        )
+        .await;
+        app.click_button("Open the collection").await;
         app.wait_for("uncertain").await;
+        app.wait_for_text("uncertain-where", "Coresignal dashboard")
+            .await;
         app.scroll_to("uncertain").await;
         app.screenshot("uncertain-job").await;
 
@@ -411,10 +462,14 @@ mod e2e {
         app.click_testid("settings-advanced").await;
         app.fill_labelled("Proxy", "http://anna@proxy.example.com:8080")
             .await;
-        app.fill("proxy-password", PASSWORD).await;
-        app.click_button("Save").await;
+        // Every change saves at once: leaving the box (Tab) saves it, and "Saved" shows beside it.
+        app.fill("proxy-password", &format!("{PASSWORD}\u{E004}"))
+            .await;
         app.wait_for_text("proxy-password-status", "A proxy password is saved")
             .await;
+        app.wait_for_text("proxy-password-saved", "Saved").await;
+        app.scroll_to("proxy-password-saved").await;
+        app.screenshot("settings-saved").await;
         assert_eq!(app.value("proxy-password").await, "", "the box is emptied");
         assert_eq!(
             keychain
@@ -517,7 +572,6 @@ mod e2e {
         app.click_testid("nav-new").await;
         app.select("template-select", PYTHON_TEMPLATE).await;
         app.fill("limit-input", limit).await;
-        app.click_button("Check cost (free)").await;
         app.wait_for_text("cost-records", &format!("{limit} profiles"))
             .await;
         app.click_testid("collect-button").await;

@@ -33,7 +33,6 @@ pub async fn search_forget_and_export() {
         .await;
     app.fill("limit-input", "25").await;
     app.fill("name-input", "Python people").await;
-    app.click_button("Check cost (free)").await;
     app.wait_for_text("cost-records", "25 profiles").await;
     app.click_testid("collect-button").await;
     app.click_button("Yes, collect").await;

@@ -31,11 +31,17 @@ async function open(answer: () => ListPick | Promise<ListPick> = () => listPickF
 describe("List of people: the column picker", () => {
   it("says what an ID is, that addresses are looked up for free, and what is not enough", () => {
     render(ListTab);
-    const hint = screen.getByText(/Coresignal's number for a person/);
-    expect(hint.textContent).toMatch(/linkedin\.com\/in\//);
-    expect(hint.textContent).toMatch(/free searches before anything is spent/);
-    expect(hint.textContent).toMatch(/E-mail addresses and names are not\s+enough/);
-    expect(screen.getByText(/Over 10,000 people\?/).className).toContain("info");
+    expect(screen.getByText(/linkedin\.com\/in\//)).toBeTruthy();
+    const what = screen.getByTestId("list-what").textContent ?? "";
+    expect(what).toMatch(/Coresignal's own number for a person, such as 123456789/);
+    expect(what).toMatch(/LinkedIn profile addresses work too/);
+    expect(what).toMatch(/free searches before anything is\s+spent/);
+    expect(what).toMatch(/E-mail addresses are not IDs/);
+    // Past 10,000: what happens, as information (not an error).
+    const batches = screen.getByTestId("list-batches-hint");
+    expect(batches.textContent).toMatch(/batches of 10,000, one after another/);
+    expect(batches.textContent).toMatch(/price you confirm covers every batch/);
+    expect(batches.className).toContain("info");
   });
 
   it("shows the header row and every column, the detected one chosen, with what it holds", async () => {

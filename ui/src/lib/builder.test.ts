@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { catalogueFixture } from "../test/fakeTauri";
 import {
   addValue,
+  looksFromCoresignal,
   builderFields,
   emptySearch,
   newRule,
@@ -84,5 +85,17 @@ describe("builder", () => {
     expect(addValue(["Germany"], "  France ")).toEqual(["Germany", "France"]);
     expect(addValue(["Germany"], "Germany")).toEqual(["Germany"]);
     expect(addValue([], "   ")).toEqual([]);
+  });
+});
+
+describe("a paste from Coresignal", () => {
+  it("is a cURL command or a request body with more than a query; plain query code is not", () => {
+    expect(looksFromCoresignal("curl -X POST 'https://api.coresignal.com/…' -d '{}'")).toBe(true);
+    expect(looksFromCoresignal("  CURL \\\n -d '{}'")).toBe(true);
+    expect(looksFromCoresignal('{"query": {"match_all": {}}, "size": 20}')).toBe(true);
+    expect(looksFromCoresignal('{"es_dsl_query": {"query": {}}}')).toBe(true);
+    expect(looksFromCoresignal('{"query": {"match_all": {}}}')).toBe(false);
+    expect(looksFromCoresignal("curly hair")).toBe(false);
+    expect(looksFromCoresignal("python")).toBe(false);
   });
 });

@@ -117,3 +117,19 @@ export function addValue(values: string[], value: string): string[] {
   if (trimmed === "" || values.includes(trimmed)) return values;
   return [...values, trimmed];
 }
+
+/** Whether pasted text looks like a search copied from Coresignal: a cURL command, or a request
+ *  body with a query beside other keys (plain query code pastes as it is). Rust reads it. */
+export function looksFromCoresignal(text: string): boolean {
+  const trimmed = text.trim();
+  if (/^curl[\s\\]/i.test(trimmed)) return true;
+  if (!trimmed.startsWith("{")) return false;
+  try {
+    const body: unknown = JSON.parse(trimmed);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+    const keys = Object.keys(body);
+    return keys.includes("es_dsl_query") || (keys.includes("query") && keys.length > 1);
+  } catch {
+    return false;
+  }
+}

@@ -53,7 +53,7 @@ describe("searchBlocker", () => {
     expect(searchBlocker({ ...form, queryHasError: true })).toMatch(/Fix the search first/);
     expect(searchBlocker({ ...form, limitText: "0" })).toMatch(/number of profiles/);
     expect(searchBlocker({ ...form, webhook: "http://x" })).toMatch(/webhook/);
-    expect(searchBlocker({ ...form, quote: null })).toMatch(/Check the cost first/);
+    expect(searchBlocker({ ...form, quote: null })).toMatch(/The cost is counted first/);
     expect(searchBlocker({ ...form, quote: { ...quote, records: 0 } })).toMatch(/Nothing matches/);
   });
 

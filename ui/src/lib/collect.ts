@@ -52,7 +52,7 @@ export function searchBlocker(form: SearchForm): string | null {
   const limit = checkLimit(form.limitText);
   if (!limit.ok) return "Fix the number of profiles first.";
   if (!checkWebhook(form.webhook).ok) return "Fix the webhook address first.";
-  if (!form.quote) return "Check the cost first (it is free).";
+  if (!form.quote) return "The cost is counted first (free).";
   const nothing = nothingNew(form.quote);
   if (nothing) return nothing;
   if (form.quote.records === 0)

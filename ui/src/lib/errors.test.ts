@@ -11,7 +11,7 @@ describe("ERROR_TEXT", () => {
   });
 
   it("covers the codes the brief names", () => {
-    expect(ERROR_TEXT.InsufficientCredits.next).toContain("Retry");
+    expect(ERROR_TEXT.InsufficientCredits.next).toContain("Top up");
     expect(ERROR_TEXT.KeyRejected.next).toContain("Settings");
     expect(ERROR_TEXT.KeychainUnavailable.next).toMatch(/unlock/i);
     expect(ERROR_TEXT.Network.next).toMatch(/proxy/);
@@ -41,7 +41,7 @@ describe("describeError", () => {
     });
   });
 
-  it("keeps the job an error points at, for “Open job N”", () => {
+  it("keeps the job an error points at, for “Open the collection”", () => {
     const shown = describeError({ code: "CollectedBefore", message: "Collected before.", job: 4 });
     expect(shown.job).toBe(4);
     expect(shown.title).toBe(ERROR_TEXT.CollectedBefore.title);

@@ -22,12 +22,12 @@ export const ERROR_TEXT = {
     next: "Unlock the keychain or sign in to your desktop session again, then try once more.",
   },
   InsufficientCredits: {
-    title: "Your Coresignal account does not have enough credits for this request.",
-    next: "Add credits, then press Retry.",
+    title: "Your Coresignal account does not have enough credits for this collection.",
+    next: "Top up your Coresignal account, then try again.",
   },
   DuplicateInProgress: {
     title: "The same request is already running.",
-    next: "Wait for it to finish in Jobs; sending it again would not be accepted.",
+    next: "Wait for it to finish in Collections; sending it again would not be accepted.",
   },
   TooManyIds: {
     title: "The file has more than 10,000 IDs.",
@@ -70,12 +70,12 @@ export const ERROR_TEXT = {
     next: "Check the fields marked on the form and try again.",
   },
   Uncertain: {
-    title: "The request may or may not have reached Coresignal.",
-    next: "Look for it in your Coresignal account: on the job's page, paste its request id if you find it, or send it again if you do not.",
+    title: "We could not confirm Coresignal received this collection.",
+    next: "It was not sent again. Open the collection: it says how to check your Coresignal account, and what you can do.",
   },
   NotFound: {
     title: "This item no longer exists.",
-    next: "Go back to Jobs and refresh the list.",
+    next: "Go back to Collections and refresh the list.",
   },
   Download: {
     title: "A file could not be downloaded.",
@@ -90,7 +90,7 @@ export const ERROR_TEXT = {
     next: "Check the download folder in Settings and that there is free disk space.",
   },
   Cancelled: {
-    title: "The job was cancelled.",
+    title: "The collection was cancelled.",
     next: "Start a new collection if you still need the data.",
   },
   TimedOut: {
@@ -98,12 +98,12 @@ export const ERROR_TEXT = {
     next: "Check the connection and try again in a moment.",
   },
   InvalidState: {
-    title: "This action is not possible for the job right now.",
-    next: "Refresh the job to see what it is doing, then try again.",
+    title: "This is not possible for the collection right now.",
+    next: "Open the collection again to see what it is doing, then try again.",
   },
   QuoteSpent: {
     title: "This request was already sent.",
-    next: "Nothing was sent or charged a second time. Open the job to follow it.",
+    next: "Nothing was sent or charged a second time. Open the collection to follow it.",
   },
   QuoteExpired: {
     title: "The price shown is more than 5 minutes old.",
@@ -111,10 +111,10 @@ export const ERROR_TEXT = {
   },
   CollectedBefore: {
     title: "You already collected this data in the last 30 days.",
-    next: "Open that job to use its files, or confirm “Collect again” to pay for it again.",
+    next: "Open that collection to use its files, or confirm “Collect again” to pay for it again.",
   },
   Busy: {
-    title: "Another window or the command line is working on this job right now.",
+    title: "Another window or the command line is working on this collection right now.",
     next: "Wait for it to finish, or close the other program, then try again.",
   },
   OverCap: {

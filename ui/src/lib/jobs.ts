@@ -1,6 +1,7 @@
 // What the screens need to know about jobs: labels, explanations, search. Which actions a job
 // allows is not decided here: the backend sends them with every job (`actions`).
 import type { ErrorCode, JobAction, JobState, JobSummary } from "./backend";
+import { formatCount } from "./format";
 
 export type Tone = "neutral" | "progress" | "success" | "warning" | "danger";
 
@@ -111,9 +112,18 @@ export function profilesOf(job: JobSummary): number {
   return job.records_downloaded > 0 ? job.records_downloaded : (job.estimated_records ?? 0);
 }
 
-/** Credits a job costs (expected profiles × credits per profile at submission). */
+/** Credits a job was charged; while that is not known yet, its estimate (profiles expected ×
+ *  credits per profile at submission). */
 export function creditsOf(job: JobSummary): number {
-  return (job.estimated_records ?? 0) * job.credits_per_record;
+  return job.credits_charged ?? (job.estimated_records ?? 0) * job.credits_per_record;
+}
+
+/** The Credits column: what was charged ("0" for a job that delivered nothing), "about N" while
+ *  the job is under way, "not known yet" while nobody knows whether Coresignal received it. */
+export function creditsText(job: JobSummary): string {
+  if (job.credits_charged !== null) return formatCount(job.credits_charged);
+  if (job.state === "uncertain") return "not known yet";
+  return `about ${formatCount(creditsOf(job))}`;
 }
 
 const SORT_VALUE: Record<JobSortKey, (job: JobSummary) => string | number> = {
@@ -139,7 +149,7 @@ export function sortJobs(jobs: readonly JobSummary[], sort: JobSort): JobSummary
 
 /** The state groups a person filters the table by. */
 export const STATE_FILTERS = {
-  all: { label: "All jobs", has: () => true },
+  all: { label: "All collections", has: () => true },
   running: { label: "Running", has: (state: JobState) => ACTIVE.has(state) },
   done: { label: "Downloaded", has: (state: JobState) => state === "downloaded" },
   attention: { label: "Needs attention", has: (state: JobState) => FAILURE_STATES.has(state) },

@@ -27,6 +27,15 @@ describe("First run", () => {
     expect(app.state?.mode).toBe("live");
   });
 
+  it("says where the API key is, beside the field", async () => {
+    render(FirstRun);
+    await fireEvent.click(screen.getByRole("button", { name: "Use my Coresignal API key" }));
+    const help = screen.getByTestId("key-help");
+    expect(help.querySelector("summary")?.textContent).toBe("Where do I find my API key?");
+    expect(help.textContent).toContain("Coresignal dashboard");
+    expect(help.textContent).toContain("Authentication and API keys");
+  });
+
   it("asks which plan the account is on and records the answer as the plan", async () => {
     on("save_key", () => appStateFixture({ mode: "live" }));
     on("save_settings", ({ settings }) =>

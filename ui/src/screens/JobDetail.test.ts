@@ -18,6 +18,9 @@ function detail(
     records_downloaded: 1200,
     batches: [],
     spreadsheet_missing: null,
+    batch_count: null,
+    typical_wait: null,
+    not_enough_credits: null,
     files: [
       {
         id: 1,
@@ -131,7 +134,7 @@ describe("Job detail", () => {
     on("list_jobs", () => []);
     render(JobDetail, { id: 9 });
     const panel = await screen.findByTestId("paid-after-cancel");
-    expect(panel.textContent).toContain("Coresignal did receive this request (already paid)");
+    expect(panel.textContent).toContain("Coresignal did receive this collection (already paid)");
     await fireEvent.click(screen.getByRole("button", { name: "Download it" }));
     await waitFor(() => expect(calls).toHaveBeenCalledWith("retry_job", { id: 9 }));
   });
@@ -145,27 +148,52 @@ describe("Job detail", () => {
     expect(screen.queryByRole("button", { name: "Open in spreadsheet" })).toBeNull();
   });
 
-  it("shows the state, files, request and timeline, and retries", async () => {
-    const answer = detail({ state: "insufficient_credits" });
+  it("says a 402 once, in figures, with Top up then Try again", async () => {
+    const message =
+      "This collection needs 2,500 credits, and your account had 1,800. Nothing was charged.";
+    const answer = {
+      ...detail({
+        state: "insufficient_credits",
+        state_reason:
+          "Your Coresignal account does not have enough credits for this request. Add credits, then press Retry.",
+      }),
+      not_enough_credits: {
+        needs: 2500,
+        had: 1800,
+        message,
+        top_up_url: "https://docs.coresignal.com/guides/understanding-credits-and-billing",
+      },
+    };
     on("job_detail", () => answer);
     on("retry_job", () => answer.job);
+    on("open_top_up_page", () => undefined);
     on("list_jobs", () => []);
     render(JobDetail, { id: 9 });
 
     const badge = await screen.findByTestId("job-state");
     expect(badge.getAttribute("data-state")).toBe("insufficient_credits");
     expect(badge.textContent).toBe("Not enough credits");
-    expect(screen.getByTestId("job-detail").textContent).toContain(
-      "Your Coresignal account does not have enough credits for this request.",
-    );
+    const page = screen.getByTestId("job-detail").textContent ?? "";
+    expect(page).toContain(message);
+    expect(page).not.toContain("does not have enough credits");
+    expect(page).not.toContain("press Retry");
+    expect(screen.queryByText(/Add credits/)).toBeNull();
+    const buttons = screen.getAllByRole("button").map((button) => button.textContent?.trim());
+    expect(buttons.indexOf("Top up")).toBeLessThan(buttons.indexOf("Try again"));
+    expect(screen.queryByRole("button", { name: "Retry" })).toBeNull();
+
     expect(screen.getByTestId("file-row").textContent).toContain("1,200");
     expect(screen.getByText("Coresignal: HTTP 202")).toBeTruthy();
     expect(screen.getByText("Processing → Not enough credits")).toBeTruthy();
     expect(screen.getByText(/Download before/)).toBeTruthy();
     expect(screen.getByLabelText("Search query").textContent).toContain('"job_title"');
 
-    await fireEvent.click(screen.getByRole("button", { name: "Retry" }));
-    expect(calls).toHaveBeenCalledWith("retry_job", { id: 9 });
+    await fireEvent.click(screen.getByRole("button", { name: "Top up" }));
+    await waitFor(() =>
+      expect(calls.mock.calls.map(([command]) => command)).toContain("open_top_up_page"),
+    );
+    await fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(calls).toHaveBeenCalledWith("retry_job", { id: 9 }));
     expect(screen.getByRole("button", { name: "Cancel" })).toBeTruthy();
   });
 
@@ -235,12 +263,38 @@ describe("Job detail", () => {
     const uncertain = () =>
       detail({ state: "uncertain", request_id: null }, ["cancel", "attach", "send_again"]);
 
+    it("keeps HTTP statuses and request ids under Technical details, and Cancel last", async () => {
+      const reason =
+        "Coresignal answered with an error (HTTP 502) after receiving it, and such an error does not say whether the request was created. The request was not sent again.";
+      on("job_detail", () => ({
+        ...uncertain(),
+        job: jobFixture({ id: 9, state: "uncertain", state_reason: reason }),
+      }));
+      on("list_jobs", () => []);
+      render(JobDetail, { id: 9 });
+      const panel = await screen.findByTestId("uncertain");
+      const technical = screen.getByTestId("uncertain-technical");
+      expect(technical.textContent).toContain("HTTP 502");
+      // Outside Technical details: no HTTP, no request id, no "on the job's page".
+      const page = screen.getByTestId("job-detail").cloneNode(true) as HTMLElement;
+      for (const folded of page.querySelectorAll("details")) folded.remove();
+      expect(page.textContent).not.toMatch(/HTTP|request id|job's page/i);
+      expect(screen.getByTestId("uncertain-where").textContent).toContain("Coresignal dashboard");
+      // The two real choices first, Cancel last and not red.
+      const buttons = [...panel.querySelectorAll("button")].map((b) => b.textContent?.trim());
+      expect(buttons).toEqual(["I found it", "Send again (may cost twice)", "Cancel"]);
+      expect(screen.getByRole("button", { name: "Cancel" }).classList.contains("danger")).toBe(
+        false,
+      );
+      expect(screen.queryByText(/may or may not have reached/)).toBeNull();
+    });
+
     it("attaches the request id the person found in their Coresignal account", async () => {
       on("job_detail", uncertain);
       on("attach_request", () => jobFixture({ id: 9, state: "processing" }));
       on("list_jobs", () => []);
       render(JobDetail, { id: 9 });
-      const input = await screen.findByLabelText("Request id from your Coresignal account");
+      const input = await screen.findByLabelText(/Its id in your Coresignal account/);
       expect(input.getAttribute("aria-describedby")).toBe("attach-hint");
       expect(document.getElementById("attach-hint")?.textContent).toMatch(/without sending/);
       const found = screen.getByRole("button", { name: "I found it" });

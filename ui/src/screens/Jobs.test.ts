@@ -29,7 +29,7 @@ describe("Jobs", () => {
     expect(rows.length).toBeLessThan(40);
     expect(rows[0]?.getAttribute("data-job-id")).toBe("10000");
     expect(rows[0]?.getAttribute("data-state")).toBe("downloaded");
-    expect(screen.getByText("10,000 jobs")).toBeTruthy();
+    expect(screen.getByText("10,000 collections")).toBeTruthy();
   });
 
   it("names the credits column by what it means: spent in Live, would cost in Practice", () => {
@@ -42,6 +42,31 @@ describe("Jobs", () => {
     app.set(appStateFixture({ mode: "live" }));
     render(Jobs);
     expect(screen.getByRole("columnheader", { name: /^Credits/ })).toBeTruthy();
+  });
+
+  it("shows what was charged, 0 for nothing delivered, and 'about N' only while under way", () => {
+    jobs.list = [
+      summaryFixture({
+        id: 3,
+        state: "processing",
+        estimated_records: 250,
+        credits_per_record: 10,
+      }),
+      summaryFixture({
+        id: 2,
+        state: "insufficient_credits",
+        estimated_records: 250,
+        credits_per_record: 10,
+        credits_charged: 0,
+      }),
+      summaryFixture({ id: 1, state: "downloaded", estimated_records: 250, credits_charged: 2400 }),
+    ];
+    jobs.loaded = true;
+    const list = jobs.list;
+    on("list_jobs", () => list);
+    render(Jobs);
+    const credits = screen.getAllByTestId("row-credits").map((cell) => cell.textContent);
+    expect(credits).toEqual(["about 2,500", "0", "2,400"]);
   });
 
   it("renders further rows when scrolled", async () => {
@@ -60,12 +85,12 @@ describe("Jobs", () => {
   it("filters by the search box and opens a job", async () => {
     fill(10_000);
     render(Jobs);
-    await fireEvent.input(screen.getByLabelText("Search jobs"), {
+    await fireEvent.input(screen.getByLabelText("Search collections"), {
       target: { value: "needle" },
     });
     const rows = screen.getAllByTestId("job-row");
     expect(rows).toHaveLength(1);
-    expect(screen.getByText(/1 of 10,000 jobs shown/)).toBeTruthy();
+    expect(screen.getByText(/1 of 10,000 collections shown/)).toBeTruthy();
     await fireEvent.click(within(rows[0] as HTMLElement).getByText("Needle search"));
     expect(router.route).toEqual({ screen: "job", id: 5000 });
   });
@@ -127,6 +152,6 @@ describe("Jobs", () => {
     jobs.loaded = true;
     on("list_jobs", () => []);
     render(Jobs);
-    expect(screen.getByText("No jobs yet.")).toBeTruthy();
+    expect(screen.getByText("No collections yet.")).toBeTruthy();
   });
 });

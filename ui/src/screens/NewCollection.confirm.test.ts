@@ -5,6 +5,7 @@ import { calls, jobFixture, on, quoteFixture } from "../test/fakeTauri";
 import {
   EARLIER,
   collectButton,
+  counted,
   estimateAndCollect,
   quote,
   start,
@@ -26,7 +27,7 @@ describe("New collection: confirming and what can go wrong", () => {
     expect(screen.getByTestId("collected-before")).toBeTruthy();
     expect(screen.getByTestId("quote-question").textContent).toBe(again.question);
     expect(dialog.textContent).toContain("Engineers in March");
-    expect(screen.getByRole("button", { name: "Open job 4" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Open Engineers in March" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Yes, collect" })).toBeNull();
     await fireEvent.click(screen.getByRole("button", { name: "Collect again" }));
 
@@ -37,7 +38,7 @@ describe("New collection: confirming and what can go wrong", () => {
   it("opens an earlier job from the confirmation without sending", async () => {
     start("live", quoteFixture({ earlier: [EARLIER] }));
     await estimateAndCollect();
-    await fireEvent.click(screen.getByRole("button", { name: "Open job 4" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Open Engineers in March" }));
     expect(router.route).toEqual({ screen: "job", id: 4 });
     expect(submits()).toHaveLength(0);
   });
@@ -81,8 +82,7 @@ describe("New collection: confirming and what can go wrong", () => {
     start("live", old);
     on("requote", () => fresh);
     on("submit", () => jobFixture({ id: 45 }));
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     await fireEvent.click(collectButton());
 
     await screen.findByTestId("quote-requoted");
@@ -109,8 +109,7 @@ describe("New collection: confirming and what can go wrong", () => {
 
   it("keeps focus in the confirmation and closes it with Cancel or Escape without sending", async () => {
     start();
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     collectButton().focus();
     await fireEvent.click(collectButton());
     await fireEvent.keyDown(window, { key: "Tab", shiftKey: true });
@@ -138,7 +137,7 @@ describe("New collection: confirming and what can go wrong", () => {
     await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
 
-    const open = await screen.findByRole("button", { name: "Open job 7" });
+    const open = await screen.findByRole("button", { name: "Open the collection" });
     expect(screen.getByText("The same request is already running.")).toBeTruthy();
     await fireEvent.click(open);
     expect(router.route).toEqual({ screen: "job", id: 7 });
@@ -152,7 +151,7 @@ describe("New collection: confirming and what can go wrong", () => {
     await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
     expect(await screen.findByText("This request was already sent.")).toBeTruthy();
-    await fireEvent.click(screen.getByRole("button", { name: "Open job 8" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Open the collection" }));
     expect(router.route).toEqual({ screen: "job", id: 8 });
   });
 
@@ -166,7 +165,7 @@ describe("New collection: confirming and what can go wrong", () => {
     expect(
       await screen.findByText("You already collected this data in the last 30 days."),
     ).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Open job 4" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Open the collection" })).toBeTruthy();
     expect(submits()).toHaveLength(1);
   });
 
@@ -177,9 +176,15 @@ describe("New collection: confirming and what can go wrong", () => {
     });
     await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
-    const error = await screen.findByText("The request may or may not have reached Coresignal.");
-    expect(error.parentElement?.textContent).toContain("paste its request id");
-    expect(screen.getByRole("button", { name: "Open job 9" })).toBeTruthy();
+    const error = await screen.findByText(
+      "We could not confirm Coresignal received this collection.",
+    );
+    expect(error.parentElement?.textContent).toContain("It was not sent again.");
+    // What the app saw is for a technician: folded under Technical details.
+    expect(error.parentElement?.querySelector("details")?.textContent).toContain(
+      "The connection broke after sending.",
+    );
+    expect(screen.getByRole("button", { name: "Open the collection" })).toBeTruthy();
     expect(submits()).toHaveLength(1);
   });
 });

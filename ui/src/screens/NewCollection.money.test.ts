@@ -1,13 +1,12 @@
 import { fireEvent, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import { calls, jobFixture, on, quoteFixture } from "../test/fakeTauri";
-import { collectButton, estimateAndCollect, start, submits } from "../test/newCollection";
+import { collectButton, counted, estimateAndCollect, start, submits } from "../test/newCollection";
 
 describe("New collection: money on screen", () => {
   it("disables “Get N profiles” when the known balance cannot pay, with the figures and a way to top up", async () => {
     start("live", quoteFixture({ records: 250, credits: 2500, balance: 1800 }));
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
 
     expect(collectButton()).toHaveProperty("disabled", true);
     expect(screen.getByText("This needs 2,500 credits; you have 1,800.")).toBeTruthy();
@@ -32,8 +31,7 @@ describe("New collection: money on screen", () => {
         credits_note: note,
       }),
     );
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     expect(screen.getByTestId("cost-credits").textContent).toContain(note);
   });
 
@@ -48,8 +46,7 @@ describe("New collection: money on screen", () => {
     });
     start("practice", practice);
     on("submit", () => jobFixture({ id: 5 }));
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
 
     expect(screen.getByTestId("cost-credits").textContent).toBe(
       "Practice: nothing is spent (a real account would pay 25 credits)",

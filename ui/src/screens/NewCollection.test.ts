@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import type { ListOpened, ListPick, Quote } from "../lib/backend";
 import { app } from "../lib/stores/app.svelte";
@@ -17,6 +17,7 @@ import {
 import {
   QUERY,
   collectButton,
+  counted,
   estimateAndCollect,
   quote,
   scriptBackend,
@@ -29,9 +30,8 @@ describe("New collection: search", () => {
   it("keeps Collect disabled until an estimate is made, then shows the cost", async () => {
     start();
     expect(collectButton()).toHaveProperty("disabled", true);
-    expect(screen.getByText(/Check the cost first/)).toBeTruthy();
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    const summary = await screen.findByTestId("estimate-summary");
+    expect(screen.getByText(/The cost is counted first/)).toBeTruthy();
+    const summary = await counted();
     expect(summary.textContent).toBe(
       "1,751 people match · you will get 1,751 profiles · 1,751 credits · balance after 3,249",
     );
@@ -43,26 +43,22 @@ describe("New collection: search", () => {
 
   it("forgets the estimate when the limit, query, name or webhook changes", async () => {
     start();
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "200" } });
     expect(screen.queryByTestId("estimate-summary")).toBeNull();
     expect(collectButton()).toHaveProperty("disabled", true);
 
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     await fireEvent.input(screen.getByTestId("name-input"), { target: { value: "Nurses" } });
     expect(screen.queryByTestId("estimate-summary")).toBeNull();
 
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     await fireEvent.input(screen.getByTestId("webhook-input"), {
       target: { value: "https://example.com/hook" },
     });
     expect(screen.queryByTestId("estimate-summary")).toBeNull();
 
-    await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-    await screen.findByTestId("estimate-summary");
+    await counted();
     draft.queryText = QUERY.replace("engineer", "nurse");
     await waitFor(() => expect(screen.queryByTestId("estimate-summary")).toBeNull());
   });
@@ -72,11 +68,6 @@ describe("New collection: search", () => {
     await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "20000" } });
     expect(screen.getByText("Enter a number from 1 to 10,000, or leave it empty.")).toBeTruthy();
     expect(screen.getByTestId("limit-input").getAttribute("aria-invalid")).toBe("true");
-    expect(screen.getByRole("button", { name: "Check cost (free)" })).toHaveProperty(
-      "disabled",
-      true,
-    );
-
     await fireEvent.input(screen.getByTestId("limit-input"), { target: { value: "" } });
     await fireEvent.input(screen.getByTestId("webhook-input"), {
       target: { value: "http://example.com/hook" },
@@ -85,10 +76,34 @@ describe("New collection: search", () => {
     expect(messages).toContain(
       "The webhook address must start with https:// (for example https://example.com/hook).",
     );
-    expect(screen.getByRole("button", { name: "Check cost (free)" })).toHaveProperty(
-      "disabled",
-      true,
+    // Nothing is counted while the form is wrong.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(calls.mock.calls.filter(([command]) => command === "estimate")).toHaveLength(0);
+  });
+
+  it("shows no Check cost while the count comes by itself, and Count again after an error", async () => {
+    start();
+    let fail = true;
+    on("estimate", () => {
+      if (fail) throw { code: "Network", message: "Coresignal cannot be reached." };
+      return quote;
+    });
+    expect(screen.queryByRole("button", { name: /Check cost/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Count again" })).toBeNull();
+    const again = await screen.findByRole("button", { name: "Count again" }, { timeout: 3000 });
+    fail = false;
+    await fireEvent.click(again);
+    await counted();
+    expect(screen.queryByRole("button", { name: "Count again" })).toBeNull();
+  });
+
+  it("asks how many profiles in the summary panel, beside the price it decides", () => {
+    start();
+    const panel = screen.getByRole("complementary", { name: "Summary" });
+    expect(within(panel).getByLabelText("How many profiles")).toBe(
+      screen.getByTestId("limit-input"),
     );
+    expect(within(panel).getByRole("checkbox", { name: "All matches" })).toBeTruthy();
   });
 
   it("asks for confirmation with the backend's question, then submits the quote", async () => {
@@ -174,6 +189,72 @@ describe("New collection: search", () => {
     await waitFor(() => expect(draft.queryText).toContain("QUERY FOR"));
     expect(draft.queryText).toContain("location_country");
     expect(draft.mode).toBe("builder");
+  });
+
+  it("says what the spreadsheet will hold before paying, and that it has no contact details", async () => {
+    on("query_fields", () => catalogueFixture);
+    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
+    start();
+    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
+    await fireEvent.change(screen.getByTestId("template-select"), {
+      target: { value: "example:python-germany" },
+    });
+    const columns = await screen.findByTestId("spreadsheet-columns");
+    expect(columns.querySelector("summary")?.textContent).toBe("What the spreadsheet will hold");
+    expect(columns.textContent).toContain("Current company");
+    expect(columns.textContent).toContain("Highest education: degree");
+    expect(screen.getByTestId("spreadsheet-no-contact").textContent).toContain(
+      "No e-mail addresses or phone numbers",
+    );
+    // The conditions read as people say them.
+    const condition = screen.getByTestId("rule-0-0-condition");
+    expect(condition.textContent).toContain("is any of");
+    expect(condition.textContent).not.toContain("is one of");
+  });
+
+  it("opens a cURL command pasted from Coresignal in the builder, and says the key was not kept", async () => {
+    on("query_fields", () => catalogueFixture);
+    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
+    const search = {
+      groups: [
+        {
+          mode: "all" as const,
+          rules: [
+            { field: "location_country", condition: "is_one_of" as const, values: ["France"] },
+          ],
+        },
+      ],
+    };
+    on("read_pasted_search", () => ({
+      query_text: '{"query": {"terms": {"location_country": ["France"]}}}',
+      limit: 5,
+      notes: ["The API key in what you pasted was not kept."],
+      builder: { kind: "shown", search },
+    }));
+    start();
+    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
+    await fireEvent.change(screen.getByTestId("template-select"), {
+      target: { value: "example:python-germany" },
+    });
+    const builder = await screen.findByTestId("search-builder");
+    const command =
+      "curl -X POST 'https://api.coresignal.com/cdapi/v2/employee_clean/search/es_dsl' -H 'apikey: SECRET' -d '{\"query\": {}}'";
+    const paste = new Event("paste", { bubbles: true, cancelable: true });
+    Object.defineProperty(paste, "clipboardData", {
+      value: { getData: () => command },
+    });
+    builder.dispatchEvent(paste);
+    expect(paste.defaultPrevented).toBe(true);
+    await waitFor(() =>
+      expect(screen.getByTestId("paste-note").textContent).toContain(
+        "The API key in what you pasted was not kept.",
+      ),
+    );
+    expect(calls).toHaveBeenCalledWith("read_pasted_search", { text: command });
+    expect(draft.mode).toBe("builder");
+    expect(draft.limitText).toBe("5");
+    expect(screen.getByText("France")).toBeTruthy();
+    expect(document.body.textContent).not.toContain("SECRET");
   });
 
   it("keeps query code the builder cannot show in the editor, with the reason", async () => {

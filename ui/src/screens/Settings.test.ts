@@ -33,11 +33,13 @@ describe("Settings", () => {
     start();
     const positions = screen.getByLabelText("Past positions in the spreadsheet");
     await fireEvent.input(positions, { target: { value: "51" } });
+    await fireEvent.change(positions);
     expect(screen.getByText("Enter a whole number from 0 to 50.")).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Save columns" })).toHaveProperty("disabled", true);
+    expect(calls.mock.calls.map(([command]) => command)).not.toContain("save_settings");
     await fireEvent.input(positions, { target: { value: "1" } });
-    await fireEvent.click(screen.getByRole("button", { name: "Save columns" }));
+    await fireEvent.change(positions);
     await waitFor(() => expect(app.state?.settings.past_positions).toBe(1));
+    expect(screen.getByTestId("positions-input-saved").textContent).toContain("Saved");
   });
 
   it("validates and saves costs, speed and proxy", async () => {
@@ -45,16 +47,23 @@ describe("Settings", () => {
     start();
     const rate = screen.getByLabelText("Requests per second");
     await fireEvent.input(rate, { target: { value: "30" } });
+    await fireEvent.change(rate);
     expect(screen.getByText("Enter a whole number from 1 to 27.")).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Save" })).toHaveProperty("disabled", true);
+    expect(calls.mock.calls.map(([command]) => command)).not.toContain("save_settings");
 
     await fireEvent.input(rate, { target: { value: "5" } });
-    await fireEvent.input(screen.getByLabelText("Proxy"), {
-      target: { value: " http://proxy:8080 " },
-    });
-    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await fireEvent.change(rate);
     await waitFor(() => expect(app.state?.settings.requests_per_second).toBe(5));
-    expect(app.state?.settings).toMatchObject({ proxy: "http://proxy:8080" });
+    expect(screen.getByTestId("rate-input-saved").textContent).toContain("Saved");
+    expect(screen.getByTestId("settings-status").textContent).toContain(
+      "Saved: requests per second.",
+    );
+    const proxy = screen.getByLabelText("Proxy");
+    await fireEvent.input(proxy, { target: { value: " http://proxy:8080 " } });
+    await fireEvent.change(proxy);
+    await waitFor(() => expect(app.state?.settings).toMatchObject({ proxy: "http://proxy:8080" }));
+    expect(screen.getByTestId("proxy-saved")).toBeTruthy();
+    expect(screen.queryByTestId("rate-input-saved")).toBeNull();
   });
 
   it("saves what things cost: plan, preview, limit per request and price per credit", async () => {
@@ -78,26 +87,30 @@ describe("Settings", () => {
         "Measured: 10 credits per profile",
       ),
     );
-    await fireEvent.input(screen.getByLabelText("Credits per profile on your plan"), {
-      target: { value: "10" },
-    });
+    const plan = screen.getByLabelText("Credits per profile on your plan");
+    await fireEvent.input(plan, { target: { value: "10" } });
+    await fireEvent.change(plan);
+    await waitFor(() => expect(app.state?.settings.credits_per_record).toBe(10));
     const cap = screen.getByLabelText("Limit per request (credits)");
     await fireEvent.input(cap, { target: { value: "abc" } });
     await fireEvent.input(cap, { target: { value: "5000" } });
-    await fireEvent.input(screen.getByLabelText("Price per credit (optional)"), {
-      target: { value: "0,02" },
-    });
-    await fireEvent.click(screen.getByRole("button", { name: "Save costs" }));
+    await fireEvent.change(cap);
     await waitFor(() => expect(app.state?.settings.credit_cap).toBe(5000));
-    expect(app.state?.settings).toMatchObject({
-      credits_per_record: 10,
-      price_per_credit: { amount: 0.02, currency: "EUR" },
-    });
-    await fireEvent.input(screen.getByLabelText("Price per credit (optional)"), {
-      target: { value: "-1" },
-    });
+    expect(screen.getByTestId("cap-saved")).toBeTruthy();
+    const price = screen.getByLabelText("Price per credit (optional)");
+    await fireEvent.input(price, { target: { value: "0,02" } });
+    await fireEvent.change(price);
+    await waitFor(() =>
+      expect(app.state?.settings).toMatchObject({
+        price_per_credit: { amount: 0.02, currency: "EUR" },
+      }),
+    );
+    expect(screen.getByTestId("price-saved")).toBeTruthy();
+    calls.mockClear();
+    await fireEvent.input(price, { target: { value: "-1" } });
+    await fireEvent.change(price);
     expect(screen.getByText(/Enter the price of one credit/)).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Save costs" })).toHaveProperty("disabled", true);
+    expect(calls.mock.calls.map(([command]) => command)).not.toContain("save_settings");
   });
 
   it("says the measured price is the median of recent collections, unusual ones left out", async () => {
@@ -136,7 +149,10 @@ describe("Settings", () => {
       check_for_updates: false,
       export_after_download: true,
     });
-    expect(screen.getByText("Bulk Collect will not look for new versions.")).toBeTruthy();
+    expect(screen.getByTestId("settings-status").textContent).toContain(
+      "Bulk Collect will not look for new versions.",
+    );
+    expect(screen.getByTestId("updates-saved").textContent).toContain("Saved");
   });
 
   it("sends a typed proxy password once, keeps a saved one by default and never shows it", async () => {
@@ -145,13 +161,15 @@ describe("Settings", () => {
     );
     start();
     expect(screen.getByText(/Only if your proxy asks for one/)).toBeTruthy();
-    await fireEvent.input(screen.getByLabelText("Proxy"), {
-      target: { value: "http://anna@proxy:8080" },
-    });
+    const proxy = screen.getByLabelText("Proxy");
+    await fireEvent.input(proxy, { target: { value: "http://anna@proxy:8080" } });
+    await fireEvent.change(proxy);
+    await waitFor(() => expect(app.state?.settings.proxy).toBe("http://anna@proxy:8080"));
+    calls.mockClear();
     const password = screen.getByLabelText("Proxy password") as HTMLInputElement;
     expect(password.type).toBe("password");
     await fireEvent.input(password, { target: { value: "s3cret" } });
-    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await fireEvent.change(password);
     await waitFor(() => expect(app.state?.proxy_password_set).toBe(true));
     const [, sent] = calls.mock.calls.find(([command]) => command === "save_settings") ?? [];
     expect(sent).toMatchObject({ proxyPassword: { set: "s3cret" } });
@@ -175,7 +193,9 @@ describe("Settings", () => {
 
     // The next save leaves the saved password alone.
     calls.mockClear();
-    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    const rate = screen.getByLabelText("Requests per second");
+    await fireEvent.input(rate, { target: { value: "9" } });
+    await fireEvent.change(rate);
     await waitFor(() => expect(calls).toHaveBeenCalled());
     expect(calls.mock.calls[0]?.[1]).toMatchObject({ proxyPassword: "keep" });
   });
@@ -212,10 +232,9 @@ describe("Settings", () => {
       };
     });
     start();
-    await fireEvent.input(screen.getByLabelText("Proxy password"), {
-      target: { value: "s3cret" },
-    });
-    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    const password = screen.getByLabelText("Proxy password");
+    await fireEvent.input(password, { target: { value: "s3cret" } });
+    await fireEvent.change(password);
     expect(await screen.findByText(/needs a user name/)).toBeTruthy();
   });
 
@@ -265,15 +284,22 @@ describe("Settings", () => {
       };
     });
     start({ settings: { ...appStateFixture().settings, credit_cap: 1000 } });
-    await fireEvent.input(screen.getByLabelText("Limit per request (credits)"), {
-      target: { value: "" },
-    });
-    await fireEvent.click(screen.getByRole("button", { name: "Save costs" }));
+    const cap = screen.getByLabelText("Limit per request (credits)");
+    await fireEvent.input(cap, { target: { value: "" } });
+    await fireEvent.change(cap);
     expect(
       await screen.findByText(/nothing was saved, and the money settings stay as they were\./),
     ).toBeTruthy();
     expect(document.body.textContent).not.toContain("The job was cancelled.");
     expect(app.state?.settings.credit_cap).toBe(1000);
+  });
+
+  it("has one way of saving: no Save buttons, every change saves at once", () => {
+    start();
+    for (const name of [/^Save$/, /Save costs/, /Save columns/]) {
+      expect(screen.queryByRole("button", { name })).toBeNull();
+    }
+    expect(screen.getByTestId("settings-status").getAttribute("aria-live")).toBe("polite");
   });
 
   it("shows no balance in Practice, where nothing is spent", () => {

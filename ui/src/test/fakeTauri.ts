@@ -155,6 +155,7 @@ export function summaryFixture(overrides: Partial<JobSummary> = {}): JobSummary 
     actions: ["cancel", "open_folder"],
     has_spreadsheet: false,
     batches: null,
+    credits_charged: null,
     ...overrides,
   };
 }
@@ -195,6 +196,7 @@ export function quoteFixture(overrides: Partial<Quote> = {}): Quote {
     batches: 1,
     split: null,
     library_note: null,
+    team: null,
     ...overrides,
   };
 }
@@ -307,6 +309,9 @@ export function detailFixture(overrides: Partial<JobDetail> = {}): JobDetail {
     records_downloaded: 0,
     batches: [],
     spreadsheet_missing: null,
+    batch_count: null,
+    typical_wait: null,
+    not_enough_credits: null,
     ...overrides,
   };
 }
@@ -325,15 +330,22 @@ export const catalogueFixture: QueryCatalogue = {
     { ...fieldFixture("full_name", "Full name", "text"), builder: false },
   ],
   conditions: [
-    { condition: "contains", kind: "text", label: "contains the words", values: "one" },
-    { condition: "is_phrase", kind: "text", label: "contains the exact phrase", values: "one" },
-    { condition: "is_one_of", kind: "keyword", label: "is one of", values: "many" },
+    { condition: "contains", kind: "text", label: "mentions", values: "one" },
+    { condition: "is_phrase", kind: "text", label: "mentions the exact phrase", values: "one" },
+    { condition: "is_one_of", kind: "keyword", label: "is any of", values: "many" },
     { condition: "on_or_after", kind: "date", label: "is on or after", values: "one" },
     { condition: "on_or_before", kind: "date", label: "is on or before", values: "one" },
     { condition: "is_yes", kind: "yes_no", label: "is yes", values: "none" },
     { condition: "is_no", kind: "yes_no", label: "is no", values: "none" },
   ],
   query_types: [],
+  spreadsheet: {
+    first: ["Person ID", "Full name", "Headline", "Current title", "Current company"],
+    per_position: ["Past position N: title", "Past position N: company"],
+    education: ["Highest education: institution", "Highest education: degree"],
+  },
+  spreadsheet_note:
+    "No e-mail addresses or phone numbers: Coresignal's employee data does not include them.",
   starters: [
     {
       id: "python-germany",

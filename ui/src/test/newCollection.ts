@@ -38,9 +38,13 @@ export function start(mode: "live" | "practice" = "live", answer: Quote = quote)
 export const collectButton = () => screen.getByTestId("collect-button");
 export const submits = () => calls.mock.calls.filter(([command]) => command === "submit");
 
+/** Waits for the count that comes by itself (free) once the form stops changing. */
+export async function counted() {
+  return screen.findByTestId("estimate-summary", {}, { timeout: 3000 });
+}
+
 export async function estimateAndCollect() {
-  await fireEvent.click(screen.getByRole("button", { name: "Check cost (free)" }));
-  await screen.findByTestId("estimate-summary");
+  await counted();
   await fireEvent.click(collectButton());
   return screen.getByRole("dialog");
 }

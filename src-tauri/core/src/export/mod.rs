@@ -53,6 +53,7 @@ pub use marks::{
     Additions, Mark, OwnColumns, PurchaseMarks, TextSheet, COLLECTED_ON, IN_THIS_PURCHASE,
     ROW_IN_YOUR_LIST,
 };
+pub use people::{people_columns, PeopleColumns};
 pub use table::{page, read_people, PeoplePage, PeopleQuery, PeopleSort, PersonRow, MAX_PAGE_ROWS};
 
 use layout::Layout;

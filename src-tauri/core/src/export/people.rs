@@ -31,6 +31,41 @@ const FIRST_COLUMNS: &[(&str, Source)] = &[
     ("Skills", Source::Skills),
 ];
 
+/// The parts of each past position's columns ("Past position 1: title", …).
+const POSITION_PARTS: [&str; 4] = ["title", "company", "from", "to"];
+
+/// The highest education's columns, after the positions.
+const EDUCATION_COLUMNS: [&str; 2] = [
+    "Highest education: institution",
+    "Highest education: degree",
+];
+
+/// What the People spreadsheet holds before a single record is read: its fixed columns (the
+/// person, the current job, skills), the parts of each past position, and the education columns.
+/// Shown before paying ("what the spreadsheet will hold").
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[ts(export)]
+pub struct PeopleColumns {
+    /// The columns every row has first, in order.
+    pub first: Vec<String>,
+    /// Each past position's columns, with `N` for its number ("Past position N: title").
+    pub per_position: Vec<String>,
+    /// The highest education's columns, last.
+    pub education: Vec<String>,
+}
+
+/// The People layout's columns, from the layout itself (so the screen cannot drift from it).
+pub fn people_columns() -> PeopleColumns {
+    PeopleColumns {
+        first: FIRST_COLUMNS.iter().map(|(h, _)| (*h).to_owned()).collect(),
+        per_position: POSITION_PARTS
+            .iter()
+            .map(|part| format!("Past position N: {part}"))
+            .collect(),
+        education: EDUCATION_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+    }
+}
+
 /// Where a fixed column's value comes from.
 #[derive(Debug, Clone, Copy)]
 enum Source {
@@ -71,12 +106,11 @@ impl Layout for People {
     fn sheets(&self) -> Vec<Sheet> {
         let mut columns: Vec<String> = FIRST_COLUMNS.iter().map(|(h, _)| h.to_string()).collect();
         for n in 1..=self.past_positions {
-            for part in ["title", "company", "from", "to"] {
+            for part in POSITION_PARTS {
                 columns.push(format!("Past position {n}: {part}"));
             }
         }
-        columns.push("Highest education: institution".into());
-        columns.push("Highest education: degree".into());
+        columns.extend(EDUCATION_COLUMNS.iter().map(|c| (*c).to_owned()));
         columns.extend(self.extras.iter().cloned());
         vec![Sheet {
             name: "People".into(),

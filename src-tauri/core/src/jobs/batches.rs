@@ -36,7 +36,7 @@ pub struct BatchView {
     pub actions: Vec<JobAction>,
 }
 
-/// How a collection stands, from its batches.
+/// How a collection stands, from its batches: "2 of 3 batches ready, 20,000 of 25,000 profiles".
 #[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[ts(export)]
 pub struct BatchCount {
@@ -44,6 +44,12 @@ pub struct BatchCount {
     pub total: u32,
     /// Batches finished (downloaded, or nothing to download).
     pub done: u32,
+    /// Profiles the batches ask for in all (the IDs they carry).
+    #[ts(type = "number")]
+    pub profiles: u64,
+    /// Profiles downloaded so far.
+    #[ts(type = "number")]
+    pub profiles_ready: u64,
 }
 
 /// What a person sees of a collection: one state worked out from its batches' states. What needs
@@ -91,15 +97,17 @@ pub fn missing_batches(batches: &[BatchView]) -> Vec<u32> {
         .collect()
 }
 
-/// How many of `batches` are finished.
-pub fn batch_count(batches: &[JobState]) -> BatchCount {
+/// How many of `batches` are finished, and how many of their profiles are downloaded.
+pub fn batch_count(batches: &[BatchView]) -> BatchCount {
     let done = batches
         .iter()
-        .filter(|state| matches!(state, JobState::Downloaded | JobState::NoResults))
+        .filter(|batch| matches!(batch.state, JobState::Downloaded | JobState::NoResults))
         .count();
     BatchCount {
         total: u32::try_from(batches.len()).unwrap_or(u32::MAX),
         done: u32::try_from(done).unwrap_or(u32::MAX),
+        profiles: batches.iter().map(|batch| batch.records).sum(),
+        profiles_ready: batches.iter().map(|batch| batch.records_downloaded).sum(),
     }
 }
 

@@ -101,9 +101,41 @@ fn a_collection_shows_what_needs_the_person_then_the_work_then_how_it_ended() {
     assert_eq!(collection_state(&[Downloaded, NoResults]), Downloaded);
     assert_eq!(collection_state(&[NoResults, NoResults]), NoResults);
     assert_eq!(collection_state(&[Cancelled, Downloaded]), Cancelled);
+}
+
+#[test]
+fn a_collections_progress_counts_batches_ready_and_profiles_downloaded() {
+    use JobState::*;
+    let batch = |index: u32, state: JobState, records: u64, downloaded: u64| BatchView {
+        job: i64::from(index),
+        index,
+        state,
+        state_reason: None,
+        records,
+        records_downloaded: downloaded,
+        actions: Vec::new(),
+    };
     assert_eq!(
-        batch_count(&[Downloaded, NoResults, Processing]),
-        BatchCount { total: 3, done: 2 }
+        batch_count(&[
+            batch(1, Downloaded, 10_000, 10_000),
+            batch(2, Downloaded, 10_000, 10_000),
+            batch(3, Processing, 5_000, 0),
+        ]),
+        BatchCount {
+            total: 3,
+            done: 2,
+            profiles: 25_000,
+            profiles_ready: 20_000
+        }
+    );
+    assert_eq!(
+        batch_count(&[batch(1, NoResults, 10, 0), batch(2, Downloading, 10, 4)]),
+        BatchCount {
+            total: 2,
+            done: 1,
+            profiles: 20,
+            profiles_ready: 4
+        }
     );
 }
 
@@ -152,11 +184,51 @@ async fn a_long_list_is_one_quote_and_one_collection_of_queued_batches() {
     let list = engine.list(&ListPage::default()).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].state, JobState::Queued);
-    assert_eq!(list[0].batches, Some(BatchCount { total: 3, done: 0 }));
+    let waiting = BatchCount {
+        total: 3,
+        done: 0,
+        profiles: 25_000,
+        profiles_ready: 0,
+    };
+    assert_eq!(list[0].batches, Some(waiting));
     assert_eq!(engine.jobs().unwrap().len(), 1);
     let detail = engine.detail(parent.id).unwrap();
     assert_eq!(detail.batches.len(), 3);
     assert_eq!(detail.actions, vec![JobAction::Cancel]);
+    assert_eq!(detail.batch_count, Some(waiting));
+    // Waiting: the typical time is offered (none known yet on a new computer).
+    assert_eq!(
+        detail.typical_wait,
+        Some(crate::jobs::TypicalWait {
+            median_secs: None,
+            from: 0
+        })
+    );
+}
+
+#[tokio::test]
+async fn the_typical_wait_comes_from_this_apps_requests_that_became_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path());
+    let parent = collection(&engine, 10_001).await;
+    let [_, accepted] = refused_and_accepted(&engine, parent.id);
+    let store = engine.store();
+    assert_eq!(engine.typical_wait().unwrap().from, 0, "not ready yet");
+    for (from, to) in [
+        (JobState::Submitting, JobState::Processing),
+        (JobState::Processing, JobState::Ready),
+    ] {
+        store
+            .move_state(accepted, &[from], to, None, None)
+            .unwrap()
+            .unwrap();
+    }
+    let typical = engine.typical_wait().unwrap();
+    assert_eq!(typical.from, 1);
+    assert!(
+        typical.median_secs.is_some_and(|secs| secs < 60),
+        "{typical:?}"
+    );
 }
 
 #[tokio::test]

@@ -8,8 +8,51 @@ use crate::money::{
 };
 use crate::store::{format_time, now_text, BalanceReading, Setting};
 
+use super::batches::BatchView;
 use super::quote_view::practice_note;
-use super::{Engine, EngineError, Mode};
+use super::words::group;
+use super::{Engine, EngineError, JobState, Mode};
+use crate::store::JobRow;
+
+/// A job Coresignal refused for want of credits (HTTP 402), in figures: what it needs, what the
+/// account had, and that nothing was charged.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[ts(export)]
+pub struct NotEnoughCredits {
+    /// Credits the collection needs (its price: profiles × credits per profile).
+    #[ts(type = "number")]
+    pub needs: u64,
+    /// Credits the account had at the latest reading below that price; `None` when no reading
+    /// shows it.
+    #[ts(type = "number | null")]
+    pub had: Option<i64>,
+    /// "This collection needs 2,500 credits, and your account had 1,800. Nothing was charged."
+    pub message: String,
+    /// Where to top up ([`crate::money::TOP_UP_URL`]).
+    pub top_up_url: String,
+}
+
+/// The words for a 402: `needs` credits, the account had `had` (a reading below it, if any).
+pub fn not_enough_credits(needs: u64, had: Option<i64>) -> NotEnoughCredits {
+    let had = had.filter(|had| u64::try_from(*had).map_or(true, |had| had < needs));
+    let first = match had {
+        Some(had) => format!(
+            "This collection needs {}, and your account had {}.",
+            credits_word(needs),
+            group(u64::try_from(had).unwrap_or(0))
+        ),
+        None => format!(
+            "This collection needs {}, more than your account had when Coresignal prepared it.",
+            credits_word(needs)
+        ),
+    };
+    NotEnoughCredits {
+        needs,
+        had,
+        message: format!("{first} Nothing was charged."),
+        top_up_url: crate::money::TOP_UP_URL.to_owned(),
+    }
+}
 
 impl Engine {
     /// What a profile costs: the plan setting, the latest measurement, and which one prices use.
@@ -43,6 +86,44 @@ impl Engine {
             })
             .collect();
         Ok(MeasuredCredits::of_recent(&recent))
+    }
+
+    /// A 402'd job in figures: its price, and the lowest of the readings that could not pay it
+    /// (the latest balance, or the one seen before its POST).
+    pub(super) fn not_enough_credits(&self, job: &JobRow) -> NotEnoughCredits {
+        let needs = job
+            .estimated_records
+            .unwrap_or(0)
+            .saturating_mul(u64::from(job.credits_per_record));
+        let before = self
+            .store
+            .job_credits(job.id)
+            .ok()
+            .and_then(|credits| credits.before.map(|reading| reading.credits));
+        let latest = self.last_balance().ok().flatten();
+        let had = [latest, before].into_iter().flatten().min();
+        not_enough_credits(needs, had)
+    }
+
+    /// A collection with batches refused for want of credits: their prices together.
+    pub(super) fn collection_not_enough_credits(
+        &self,
+        batches: &[BatchView],
+    ) -> Option<NotEnoughCredits> {
+        let short: Vec<JobRow> = batches
+            .iter()
+            .filter(|batch| batch.state == JobState::InsufficientCredits)
+            .filter_map(|batch| self.store.job(batch.job).ok())
+            .collect();
+        let first = short.first()?;
+        let needs = short
+            .iter()
+            .map(|job| self.not_enough_credits(job).needs)
+            .fold(0u64, u64::saturating_add);
+        Some(not_enough_credits(
+            needs,
+            self.not_enough_credits(first).had,
+        ))
     }
 
     /// The latest balance and when it was seen; `None` until both are known.
@@ -185,8 +266,27 @@ pub(crate) fn per_profile(spent: i64, records: u64) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{measured_note, per_profile, uneven_note, unmeasured_note};
+    use super::{measured_note, not_enough_credits, per_profile, uneven_note, unmeasured_note};
     use crate::jobs::Mode;
+
+    #[test]
+    fn a_402_is_said_once_in_figures_and_says_nothing_was_charged() {
+        let short = not_enough_credits(2_500, Some(1_800));
+        assert_eq!(
+            short.message,
+            "This collection needs 2,500 credits, and your account had 1,800. Nothing was charged."
+        );
+        assert_eq!(short.top_up_url, crate::money::TOP_UP_URL);
+        // A reading that could pay is not what the account had when it was refused.
+        let unknown = not_enough_credits(2_500, Some(9_000));
+        assert_eq!(unknown.had, None);
+        assert_eq!(
+            unknown.message,
+            "This collection needs 2,500 credits, more than your account had when Coresignal \
+             prepared it. Nothing was charged."
+        );
+        assert_eq!(not_enough_credits(1, None).had, None);
+    }
 
     #[test]
     fn practice_notes_say_nothing_is_spent_and_name_no_balance() {

@@ -166,6 +166,12 @@ pub struct Engine {
     /// A person's yes to spending a Live quote or a paid preview, given outside the webview
     /// ([`crate::consent`]).
     pub(super) consents: crate::consent::Consents,
+    /// The team library this engine publishes to and asks ([`crate::team`]), if any.
+    pub(super) team: RwLock<Option<Arc<crate::team::TeamLink>>>,
+    /// True while a round of publishing to the team library runs.
+    pub(super) publishing: std::sync::atomic::AtomicBool,
+    /// When publishing was last tried, on the monotonic clock.
+    pub(super) team_tried: Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Engine {
@@ -201,6 +207,9 @@ impl Engine {
             spreadsheets: Mutex::new(HashMap::new()),
             spreadsheets_tried: Mutex::new(HashSet::new()),
             consents: crate::consent::Consents::default(),
+            team: RwLock::new(None),
+            publishing: std::sync::atomic::AtomicBool::new(false),
+            team_tried: Mutex::new(None),
         });
         if let Some(key) = key {
             engine.set_key(key)?;
@@ -368,7 +377,7 @@ pub(super) fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+pub(super) fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

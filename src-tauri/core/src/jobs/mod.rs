@@ -22,11 +22,14 @@
 //! | `batches` | collections: an ID list sent as batches, each sent once in its turn |
 //! | `downloads` | fetching a job's files under its lease |
 //! | `people` | a downloaded job's people kept in the people library |
+//! | `team` | the team library: the link in use, queueing a Live job's people, publishing the outbox |
 //! | `export` | a downloaded job's files as one spreadsheet export |
 //! | `scheduler` | recovery after a stop, and the loop that polls and downloads |
 //! | `journal` | guarded moves, the audit trail, the accepted-requests file |
 //! | `lease` | a lease kept alive while work runs |
 //! | `usecases` | list, detail, cancel, retry, attach |
+//! | `waiting` | the typical wait, from this app's own requests |
+//! | `notices` | when the desktop tells the person about a collection |
 //! | `words` | a job's name when none was given; counts in plain English |
 
 mod batches;
@@ -43,6 +46,7 @@ mod journal;
 mod lease;
 mod ledger;
 mod net_new;
+mod notices;
 mod outage;
 mod people;
 mod person_list;
@@ -59,7 +63,9 @@ mod scheduler;
 mod spreadsheet;
 mod state;
 mod submit;
+mod team;
 mod usecases;
+mod waiting;
 mod words;
 
 #[cfg(test)]
@@ -70,11 +76,13 @@ mod tests;
 pub use batches::{batch_count, collection_actions, collection_state, BatchCount, BatchView};
 pub use changes::{PersonChange, WhatChanged};
 pub use company_search::CompanySearch;
+pub use credits::{not_enough_credits, NotEnoughCredits};
 pub use delete::Deleted;
 pub use engine::{Engine, EngineOptions, JobUpdate};
 pub use error::EngineError;
 pub use ledger::{CreditLedger, LedgerKind, LedgerLine, LedgerMonth};
 pub use net_new::{Purchase, MOST_LISTED};
+pub use notices::{notice_for, Notice, Notices};
 pub use outage::WAITING_FOR_SERVICE;
 pub use person_list::ListQuote;
 pub use preview::{Preview, PreviewQuote};
@@ -86,4 +94,5 @@ pub use schedule::PollSchedule;
 pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};
 pub use submit::Confirmation;
 pub use usecases::JobDetail;
+pub use waiting::{median, typical_wait, TypicalWait};
 pub use words::group;

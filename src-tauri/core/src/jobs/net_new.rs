@@ -56,6 +56,18 @@ pub(super) enum NetNew {
     Split(Split),
 }
 
+/// What the team library said during a quote.
+#[derive(Debug, Clone, Default)]
+pub(super) enum TeamAsked {
+    /// No team library, or it was not asked (too many matches, an "everyone" purchase).
+    #[default]
+    NotAsked,
+    /// It could not be asked in time.
+    Unreachable,
+    /// The matched people it holds that this computer does not.
+    Held(Vec<crate::team::TeamHeld>),
+}
+
 impl Mode {
     /// The library a mode's people are kept in: Practice's made-up people never stand for real
     /// ones in a Live quote.
@@ -74,10 +86,12 @@ impl Engine {
         &self,
         request: &JobRequest,
         matches: u64,
+        team: &mut TeamAsked,
     ) -> Result<NetNew, EngineError> {
         let library = Library::new(self.store.clone());
         let dataset = self.mode().library_dataset();
-        if library.is_empty(dataset)? {
+        let link = self.team();
+        if library.is_empty(dataset)? && link.is_none() {
             return Ok(NetNew::AllNew);
         }
         let ids: Vec<i64> = match request {
@@ -100,12 +114,37 @@ impl Engine {
                 .filter_map(|id| i64::try_from(*id).ok())
                 .collect(),
         };
-        let held = {
+        let mut held = {
             let (library, wanted) = (library.clone(), ids.clone());
             tokio::task::spawn_blocking(move || library.lookup(dataset, &wanted))
                 .await
                 .map_err(|error| EngineError::InvalidInput(error.to_string()))??
         };
+        if let Some(link) = link {
+            // The people this computer does not hold are asked of the team, under a time limit:
+            // those it holds are skipped like the library's own.
+            let mine: std::collections::HashSet<i64> =
+                held.iter().map(|person| person.id).collect();
+            let others: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| !mine.contains(id))
+                .collect();
+            match link.held(dataset, &others).await {
+                Ok(found) => {
+                    held.extend(found.iter().map(|person| crate::library::Held {
+                        id: person.id,
+                        last_updated: person.last_updated.clone(),
+                        last_collected_at: person.last_at.clone(),
+                    }));
+                    *team = TeamAsked::Held(found);
+                }
+                Err(error) => {
+                    tracing::info!("quote without the team library: {error}");
+                    *team = TeamAsked::Unreachable;
+                }
+            }
+        }
         if held.is_empty() {
             return Ok(NetNew::AllNew);
         }

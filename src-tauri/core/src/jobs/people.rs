@@ -29,9 +29,24 @@ impl Engine {
             .filter_map(|file| file.path.map(PathBuf::from))
             .collect();
         let library = Library::new(self.store.clone());
-        let kept = tokio::task::spawn_blocking(move || library.ingest(dataset, id, &paths)).await;
+        // A Live job's people go to the team library too: queued with them, sent after.
+        let queue = self.queued_for_team(id);
+        let kept = tokio::task::spawn_blocking(move || {
+            let now = crate::store::now_text();
+            library.ingest_queued(
+                dataset,
+                id,
+                &paths,
+                &now,
+                queue.as_deref().map(|make| make as _),
+            )
+        })
+        .await;
         match kept {
             Ok(Ok(kept)) => {
+                // What was queued for the team library goes at the scheduler's next pass.
+                *super::engine::lock(&self.team_tried) = None;
+                self.wake.notify_one();
                 let skipped = match kept.skipped {
                     0 => String::new(),
                     1 => " (1 line without a readable person was left out)".into(),
@@ -44,9 +59,32 @@ impl Engine {
                         kept.people
                     ),
                 ));
+                self.keep_team_copies(id).await;
             }
             Ok(Err(error)) => self.people_not_kept(id, &error.to_string()),
             Err(error) => self.people_not_kept(id, &format!("Putting them in stopped: {error}.")),
+        }
+    }
+
+    /// Copies from the team library the people job `id`'s purchase skipped because a colleague
+    /// holds them ([`Engine::copy_from_team`]), noting it on the trail; a failure is noted and
+    /// leaves the spreadsheet without them.
+    async fn keep_team_copies(&self, id: i64) {
+        match self.copy_from_team(id).await {
+            Ok(0) => {}
+            Ok(added) => self.audit(self.note(
+                id,
+                &format!(
+                    "Copied {} profiles your team already had from the team library.",
+                    super::words::group(added)
+                ),
+            )),
+            Err(error) => self.audit(self.note(
+                id,
+                &format!(
+                    "The profiles your team already had could not be copied from the team library, so this job's spreadsheet leaves them out. {error}"
+                ),
+            )),
         }
     }
 

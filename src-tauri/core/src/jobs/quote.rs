@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::library::Standing;
 use crate::store::{format_time, JobRow, NewQuote, QuoteSplit, RETENTION};
 
-use super::net_new::{NetNew, Purchase};
+use super::net_new::{NetNew, Purchase, TeamAsked};
 use super::quote_view::view;
 pub use super::quote_view::{EarlierJob, Quote};
 use super::rebuild::request_of_job;
@@ -65,8 +65,9 @@ impl Engine {
                 (count, count, self.last_balance()?)
             }
         };
+        let mut team = TeamAsked::NotAsked;
         let net_new = match purchase {
-            Purchase::NewOnly => self.net_new(&job.request, matches).await?,
+            Purchase::NewOnly => self.net_new(&job.request, matches, &mut team).await?,
             Purchase::Everyone => NetNew::AllNew,
         };
         // A net-new purchase sends the new and the changed as an ID list (in batches past the
@@ -182,6 +183,9 @@ impl Engine {
             people,
         )?;
         let mut quote = view(&row, &earlier);
+        quote.team = self
+            .team_part(team, &net_new, &job.request, matches, per_profile.used)
+            .await;
         // The figure's own words: a median of recent deliveries names how many it took.
         quote.credits_note = per_profile.quote_note();
         quote.over_cap = self.cap_exceeded(quote.credits);

@@ -83,6 +83,9 @@ pub struct Quote {
     pub split: Option<SplitView>,
     /// Why the matches were not checked against the library (too many to list), in words.
     pub library_note: Option<String>,
+    /// With a team library: what colleagues already hold of the matches (skipped and not paid
+    /// for), or that it could not be asked. `None` without a team library.
+    pub team: Option<crate::team::TeamQuote>,
 }
 
 /// How a net-new purchase's matches split against the people library.
@@ -205,6 +208,7 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
         batches: q.batches,
         split,
         library_note: q.library_note.clone(),
+        team: None,
     }
 }
 

@@ -180,6 +180,7 @@ impl Engine {
             self.start_batches();
         }
         self.start_missing_spreadsheets()?;
+        self.retry_team();
         let mut sleep = self.options().poll.max;
         for job in self.store.jobs_in_states(self.mode(), &JobState::ACTIVE)? {
             match job.state {

@@ -9,9 +9,10 @@ use crate::store::{
 };
 
 use super::batches::{
-    batch_count, collection_actions, collection_state, missing_batches, BatchView,
+    batch_count, collection_actions, collection_state, missing_batches, BatchCount, BatchView,
 };
 use super::engine::lock;
+use super::waiting::TypicalWait;
 use super::words::batches_named;
 use super::{Engine, EngineError, JobAction, JobState};
 
@@ -37,6 +38,13 @@ pub struct JobDetail {
     /// For a collection whose spreadsheet lacks some batches (they ended without files), which,
     /// in plain words; `None` when its spreadsheet holds every batch, or it has none.
     pub spreadsheet_missing: Option<String>,
+    /// A collection's progress: batches ready, profiles downloaded (`None` for a single job).
+    pub batch_count: Option<BatchCount>,
+    /// While it is under way: how long Coresignal typically takes (`None` once it has ended).
+    pub typical_wait: Option<TypicalWait>,
+    /// For a job Coresignal refused for want of credits (402): what it needs, what the account
+    /// had, in one sentence; `None` otherwise.
+    pub not_enough_credits: Option<super::credits::NotEnoughCredits>,
 }
 
 impl Engine {
@@ -52,7 +60,8 @@ impl Engine {
                 summary.actions = collection_actions(&batches);
                 summary.records_downloaded =
                     batches.iter().map(|batch| batch.records_downloaded).sum();
-                summary.batches = Some(batch_count(&states));
+                summary.batches = Some(batch_count(&batches));
+                summary.credits_charged = self.collection_charged(&batches)?;
             }
         }
         Ok(summaries)
@@ -89,9 +98,13 @@ impl Engine {
             records_downloaded: files.iter().filter_map(|file| file.records).sum(),
             events: self.store.events(id)?,
             files,
-            job,
+            typical_wait: self.typical_wait_while(job.state)?,
             batches: Vec::new(),
             spreadsheet_missing: None,
+            batch_count: None,
+            not_enough_credits: (job.state == JobState::InsufficientCredits)
+                .then(|| self.not_enough_credits(&job)),
+            job,
         })
     }
 
@@ -128,10 +141,34 @@ impl Engine {
             records_downloaded: batches.iter().map(|batch| batch.records_downloaded).sum(),
             events: self.store.events(job.id)?,
             files,
+            typical_wait: self.typical_wait_while(job.state)?,
             job,
+            batch_count: Some(batch_count(&batches)),
+            not_enough_credits: self.collection_not_enough_credits(&batches),
             batches,
             spreadsheet_missing,
         })
+    }
+
+    /// The typical wait, for a job shown in `state`: only while it is under way.
+    fn typical_wait_while(&self, state: JobState) -> Result<Option<TypicalWait>, EngineError> {
+        if !state.is_under_way() {
+            return Ok(None);
+        }
+        Ok(Some(self.typical_wait()?))
+    }
+
+    /// What a collection's batches were charged together; `None` while any is not known yet.
+    fn collection_charged(&self, batches: &[BatchView]) -> Result<Option<u64>, EngineError> {
+        let mut total = 0u64;
+        for batch in batches {
+            let listed = self.store.listed_credits(batch.job)?;
+            match crate::store::credits_charged(batch.state, listed) {
+                Some(credits) => total = total.saturating_add(credits),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(total))
     }
 
     /// One job of this mode.

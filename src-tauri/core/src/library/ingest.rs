@@ -62,6 +62,20 @@ impl Library {
         files: &[PathBuf],
         at: &str,
     ) -> Result<Ingested, LibraryError> {
+        self.ingest_queued(dataset, job, files, at, None)
+    }
+
+    /// [`Library::ingest_collected`] that also queues the job for the team library
+    /// ([`crate::team`]) in the transaction of its last batch: `queue` makes the outbox entry from
+    /// the number of people kept. A kill before that commit keeps neither; after it, both.
+    pub fn ingest_queued(
+        &self,
+        dataset: &str,
+        job: i64,
+        files: &[PathBuf],
+        at: &str,
+        queue: Option<&dyn Fn(u64) -> crate::team::Queued>,
+    ) -> Result<Ingested, LibraryError> {
         let mut reader = Reader::new()?;
         let now = at;
         let mut done = Ingested::default();
@@ -77,7 +91,7 @@ impl Library {
                 }
             }
             if batch.len() >= BATCH {
-                if let Err(error) = self.write(dataset, job, now, &batch, None) {
+                if let Err(error) = self.write(dataset, job, now, &batch, None, None) {
                     failed = Some(error);
                     return Ok(ControlFlow::Break(()));
                 }
@@ -90,12 +104,20 @@ impl Library {
             return Err(error);
         }
         done.people += batch.len() as u64;
-        self.write(dataset, job, now, &batch, Some(done.people))?;
+        let queued = queue.map(|make| make(done.people));
+        self.write(
+            dataset,
+            job,
+            now,
+            &batch,
+            Some(done.people),
+            queued.as_ref(),
+        )?;
         Ok(done)
     }
 
     /// Writes `people` in one transaction; with `finished` (the job's people in all), also that
-    /// the job is in the library.
+    /// the job is in the library, and `queued` in the team library's outbox.
     fn write(
         &self,
         dataset: &str,
@@ -103,6 +125,7 @@ impl Library {
         now: &str,
         people: &[Stored],
         finished: Option<u64>,
+        queued: Option<&crate::team::Queued>,
     ) -> Result<(), LibraryError> {
         if people.is_empty() && finished.is_none() {
             return Ok(());
@@ -200,6 +223,9 @@ impl Library {
                      note = NULL",
                 params![job, now_text(), i64::try_from(people).unwrap_or(i64::MAX)],
             )?;
+            if let Some(queued) = queued {
+                queued.queue(&transaction)?;
+            }
         }
         transaction.commit()?;
         Ok(())

@@ -11,6 +11,7 @@ mod collections;
 mod copies;
 mod details;
 mod export;
+mod from_team;
 mod history;
 mod import;
 #[cfg(test)]
@@ -27,6 +28,7 @@ pub(crate) mod tests;
 
 pub use details::{CollectedBy, PersonDetails};
 pub use export::{export_file_name, PeopleExported, PeopleSelection};
+pub use from_team::TeamCopy;
 pub use history::CopyChange;
 pub use import::ImportProgress;
 pub use ingest::Ingested;

@@ -65,7 +65,7 @@ pub struct Rule {
     pub field: String,
     /// What must be true of it.
     pub condition: Condition,
-    /// The value(s): one for most conditions, several for "is one of", none for yes/no.
+    /// The value(s): one for most conditions, several for "is any of", none for yes/no.
     pub values: Vec<String>,
 }
 
@@ -120,9 +120,9 @@ impl Condition {
     /// Plain words for the condition on a field of `kind`.
     pub fn label(self, kind: FieldKind) -> &'static str {
         match (self, kind) {
-            (Condition::Contains, _) => "contains the words",
-            (Condition::IsPhrase, _) => "contains the exact phrase",
-            (Condition::IsOneOf, _) => "is one of",
+            (Condition::Contains, _) => "mentions",
+            (Condition::IsPhrase, _) => "mentions the exact phrase",
+            (Condition::IsOneOf, _) => "is any of",
             (Condition::OnOrAfter, FieldKind::Number) => "is at least",
             (Condition::OnOrAfter, _) => "is on or after",
             (Condition::OnOrBefore, FieldKind::Number) => "is at most",
@@ -161,7 +161,7 @@ pub enum BuilderError {
     /// No rule has a value.
     #[error(
         "The search has no rules with a value yet. Add a rule, for example \"Current job title \
-         contains the words engineer\"."
+         mentions engineer\"."
     )]
     Empty,
     /// A field the builder does not offer.

@@ -18,7 +18,16 @@ pub struct QueryCatalogue {
     pub query_types: Vec<QueryTypeInfo>,
     /// Ready-made searches that combine criteria.
     pub starters: Vec<StarterSearch>,
+    /// What the spreadsheet of a collection will hold (the People layout's columns).
+    pub spreadsheet: crate::export::PeopleColumns,
+    /// What it does not hold, in words: the data has no e-mail addresses or phone numbers.
+    pub spreadsheet_note: &'static str,
 }
+
+/// Coresignal's Clean Employee data documents no e-mail or phone field (its data dictionary:
+/// identifiers, experience, education, skills, location, …), so no spreadsheet has them.
+pub const SPREADSHEET_NOTE: &str = "No e-mail addresses or phone numbers: Coresignal's employee \
+     data does not include them.";
 
 /// A condition the builder offers for fields of one kind.
 #[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,7 +37,7 @@ pub struct ConditionInfo {
     pub condition: Condition,
     /// The kind of field it is offered for.
     pub kind: FieldKind,
-    /// Plain words, e.g. "contains the words".
+    /// Plain words, e.g. "mentions".
     pub label: &'static str,
     /// How many values it takes.
     pub values: ValueCount,
@@ -106,6 +115,8 @@ pub fn query_catalogue() -> QueryCatalogue {
             })
             .collect(),
         starters: starter_searches(),
+        spreadsheet: crate::export::people_columns(),
+        spreadsheet_note: SPREADSHEET_NOTE,
     }
 }
 
@@ -121,6 +132,44 @@ mod tests {
         }
         for info in &catalogue.query_types {
             assert_ne!(info.help, type_help("no such type"), "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn the_spreadsheet_columns_come_from_the_people_layout_and_hold_no_contact_details() {
+        let columns = query_catalogue().spreadsheet;
+        assert_eq!(columns.first.first().map(String::as_str), Some("Person ID"));
+        assert!(columns.first.iter().any(|c| c == "Current company"));
+        assert_eq!(columns.per_position[0], "Past position N: title");
+        assert_eq!(columns.education.len(), 2);
+        let all: Vec<&String> = columns
+            .first
+            .iter()
+            .chain(&columns.per_position)
+            .chain(&columns.education)
+            .collect();
+        for column in all {
+            let lower = column.to_lowercase();
+            assert!(
+                !lower.contains("mail") && !lower.contains("phone"),
+                "{column}"
+            );
+        }
+        assert!(SPREADSHEET_NOTE.contains("No e-mail addresses or phone numbers"));
+    }
+
+    #[test]
+    fn conditions_read_as_people_say_them() {
+        let labels: Vec<&str> = query_catalogue()
+            .conditions
+            .iter()
+            .map(|c| c.label)
+            .collect();
+        for label in ["mentions", "mentions the exact phrase", "is any of"] {
+            assert!(labels.contains(&label), "{label} in {labels:?}");
+        }
+        for code_like in ["contains the words", "is one of"] {
+            assert!(!labels.contains(&code_like), "{code_like}");
         }
     }
 }

@@ -19,6 +19,7 @@ mod error;
 mod field_rules;
 pub mod fields;
 mod lint;
+mod paste;
 mod positions;
 mod syntax;
 
@@ -37,6 +38,7 @@ pub use catalogue::{query_catalogue, ConditionInfo, QueryCatalogue, QueryTypeInf
 pub use check::{check_query, QueryCheck, QueryProblem};
 pub use diagnostics::{Diagnostic, DiagnosticCode, Severity};
 pub use error::QueryError;
+pub use paste::{read_pasted, PastedSearch, KEY_NOT_KEPT};
 
 /// The longest query the service accepts, in characters of the compact JSON body.
 pub const MAX_QUERY_CHARS: usize = 15_000;

@@ -16,11 +16,15 @@ pub const KEYRING_ACCOUNT: &str = "coresignal-api-key";
 /// The keychain account of the manual proxy's password.
 pub const PROXY_PASSWORD_ACCOUNT: &str = "proxy-password";
 
+/// The keychain account of the team library's database password.
+pub const TEAM_PASSWORD_ACCOUNT: &str = "team-library-password";
+
 /// Secrets in the OS keychain, under [`KEYRING_SERVICE`]: one account per [`SecretEntry`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyringStore {
     account: String,
     proxy_account: String,
+    team_account: String,
 }
 
 impl KeyringStore {
@@ -29,15 +33,18 @@ impl KeyringStore {
         Self {
             account: KEYRING_ACCOUNT.to_owned(),
             proxy_account: PROXY_PASSWORD_ACCOUNT.to_owned(),
+            team_account: TEAM_PASSWORD_ACCOUNT.to_owned(),
         }
     }
 
     /// Other accounts under [`KEYRING_SERVICE`], so that tests do not touch the real secrets: the key
-    /// under `account`, the proxy password under `<account>-proxy-password`.
+    /// under `account`, the proxy password under `<account>-proxy-password`, the team library's
+    /// under `<account>-team-library-password`.
     pub fn with_account(account: impl Into<String>) -> Self {
         let account = account.into();
         Self {
             proxy_account: format!("{account}-{PROXY_PASSWORD_ACCOUNT}"),
+            team_account: format!("{account}-{TEAM_PASSWORD_ACCOUNT}"),
             account,
         }
     }
@@ -52,6 +59,7 @@ impl KeyringStore {
         match entry {
             SecretEntry::ApiKey => &self.account,
             SecretEntry::ProxyPassword => &self.proxy_account,
+            SecretEntry::TeamPassword => &self.team_account,
         }
     }
 

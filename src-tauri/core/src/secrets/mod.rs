@@ -1,4 +1,4 @@
-//! Secrets: the API key and the proxy password, kept in the OS keychain and nowhere else.
+//! Secrets: the API key, the proxy password and the team library's password, kept in the OS keychain and nowhere else.
 //!
 //! [`ApiKey`] and [`ProxyPassword`] never print themselves (`Debug` is redacted). [`SecretStore`] is
 //! the seam: the keyring implementation for the app and CLI, an in-memory one for unit tests. Each
@@ -21,7 +21,9 @@ mod tests;
 
 use std::fmt;
 
-pub use keychain::{KeyringStore, KEYRING_ACCOUNT, KEYRING_SERVICE, PROXY_PASSWORD_ACCOUNT};
+pub use keychain::{
+    KeyringStore, KEYRING_ACCOUNT, KEYRING_SERVICE, PROXY_PASSWORD_ACCOUNT, TEAM_PASSWORD_ACCOUNT,
+};
 pub use memory::MemoryStore;
 pub use off_thread::{Keychain, KEYCHAIN_TIMEOUT};
 pub use proxy::ProxyIdentity;
@@ -35,6 +37,8 @@ pub enum SecretEntry {
     ApiKey,
     /// The password of the manual proxy, with the proxy it belongs to ([`PROXY_PASSWORD_ACCOUNT`]).
     ProxyPassword,
+    /// The team library's database password ([`TEAM_PASSWORD_ACCOUNT`]).
+    TeamPassword,
 }
 
 impl fmt::Display for SecretEntry {
@@ -42,6 +46,7 @@ impl fmt::Display for SecretEntry {
         f.write_str(match self {
             Self::ApiKey => "API key",
             Self::ProxyPassword => "proxy password",
+            Self::TeamPassword => "team library password",
         })
     }
 }
@@ -113,6 +118,27 @@ pub trait SecretStore: Send + Sync {
     fn delete_proxy_password(&self) -> Result<(), SecretError> {
         self.erase(SecretEntry::ProxyPassword)
     }
+
+    /// The team library's saved password, or `None` when none is saved.
+    fn load_team_password(&self) -> Result<Option<String>, SecretError> {
+        Ok(self
+            .read(SecretEntry::TeamPassword)?
+            .filter(|password| !password.is_empty()))
+    }
+
+    /// Saves the team library's password, replacing any saved one. An empty one is refused
+    /// ([`SecretError::EmptyTeamPassword`]).
+    fn save_team_password(&self, password: &str) -> Result<(), SecretError> {
+        if password.is_empty() {
+            return Err(SecretError::EmptyTeamPassword);
+        }
+        self.write(SecretEntry::TeamPassword, password)
+    }
+
+    /// Removes the team library's password; removing one that is not there is not an error.
+    fn delete_team_password(&self) -> Result<(), SecretError> {
+        self.erase(SecretEntry::TeamPassword)
+    }
 }
 
 /// Why a secret could not be loaded, saved or deleted.
@@ -149,6 +175,12 @@ pub enum SecretError {
          proxy without one."
     )]
     EmptyProxyPassword,
+    /// The team library password to save is empty.
+    #[error(
+        "The team library password is empty. Type the password your IT team gave you, or press \
+         Remove to stop using the team library."
+    )]
+    EmptyTeamPassword,
     /// A secret is saved but cannot be read back (e.g. not text).
     #[error(
         "The {entry} saved in your keychain could not be read ({detail}). Enter the {entry} \
@@ -166,13 +198,15 @@ impl Coded for SecretError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::Unavailable { .. } | Self::NoAnswer { .. } => ErrorCode::KeychainUnavailable,
-            Self::EmptyKey | Self::EmptyProxyPassword => ErrorCode::InvalidInput,
+            Self::EmptyKey | Self::EmptyProxyPassword | Self::EmptyTeamPassword => {
+                ErrorCode::InvalidInput
+            }
             Self::Unreadable {
                 entry: SecretEntry::ApiKey,
                 ..
             } => ErrorCode::KeyMissing,
             Self::Unreadable {
-                entry: SecretEntry::ProxyPassword,
+                entry: SecretEntry::ProxyPassword | SecretEntry::TeamPassword,
                 ..
             } => ErrorCode::InvalidInput,
         }

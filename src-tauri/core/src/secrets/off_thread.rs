@@ -89,6 +89,23 @@ impl Keychain {
         self.call(|store| store.delete_proxy_password()).await
     }
 
+    /// The team library's saved password ([`SecretStore::load_team_password`]).
+    pub async fn team_password(&self) -> Result<Option<String>, SecretError> {
+        self.call(|store| store.load_team_password()).await
+    }
+
+    /// Saves the team library's password ([`SecretStore::save_team_password`]).
+    pub async fn save_team_password(&self, password: &str) -> Result<(), SecretError> {
+        let password = password.to_owned();
+        self.call(move |store| store.save_team_password(&password))
+            .await
+    }
+
+    /// Removes the team library's password ([`SecretStore::delete_team_password`]).
+    pub async fn delete_team_password(&self) -> Result<(), SecretError> {
+        self.call(|store| store.delete_team_password()).await
+    }
+
     /// Runs `call` on the blocking pool; gives up waiting after the time limit. A call given up on
     /// keeps its blocking thread until the keychain answers; its answer is then dropped.
     async fn call<T: Send + 'static>(

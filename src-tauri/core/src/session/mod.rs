@@ -2,8 +2,10 @@
 //! lists opened but not yet submitted. The app shell only adapts this to IPC.
 
 mod lists;
+mod team;
 
 pub use lists::{ListOpened, ListPick};
+pub use team::{TeamPasswordChange, TeamSection};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -201,6 +203,7 @@ impl Session {
             engine.recover()?;
         }
         before_start(&engine);
+        self.link_engine(&engine).await;
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(Arc::clone(&engine).run(stopped));
         self.store.set_setting(Setting::Mode, mode.as_str())?;

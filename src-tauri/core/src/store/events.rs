@@ -133,6 +133,38 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
     }
 
+    /// How long Coresignal took to prepare this mode's latest `count` requests that became ready
+    /// (from sending to the first "ready" in their trail), newest first. Single jobs and batches
+    /// alike: each is one request.
+    pub fn ready_waits(
+        &self,
+        mode: crate::jobs::Mode,
+        count: u32,
+    ) -> StoreResult<Vec<std::time::Duration>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare_cached(
+            "SELECT j.submitted_at, MIN(e.at) FROM jobs j \
+             JOIN job_events e ON e.job_id = j.id AND e.to_state = 'ready' \
+             WHERE j.mode = ?1 AND j.submitted_at IS NOT NULL \
+             GROUP BY j.id ORDER BY j.id DESC LIMIT ?2",
+        )?;
+        let rows = statement.query_map(params![mode.as_str(), count], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut waits = Vec::new();
+        for row in rows {
+            let (sent, ready) = row?;
+            if let (Some(sent), Some(ready)) = (super::parse_time(&sent), super::parse_time(&ready))
+            {
+                // A clock set back in between gives no usable figure: left out.
+                if let Ok(wait) = std::time::Duration::try_from(ready - sent) {
+                    waits.push(wait);
+                }
+            }
+        }
+        Ok(waits)
+    }
+
     /// Every line of job `job_id`'s audit trail, oldest first.
     pub fn events(&self, job_id: i64) -> StoreResult<Vec<JobEvent>> {
         let connection = self.lock();

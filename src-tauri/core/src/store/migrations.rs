@@ -282,6 +282,26 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ALTER TABLE quotes ADD COLUMN list_id INTEGER REFERENCES lists (id);
     "#,
+    // 11 (the team library): the outbox of collections kept in the people library and not yet
+    // published to the team's server. An entry is queued in the transaction that keeps its
+    // people, and deleted once the server committed them; its people are read from the library
+    // (`job_people`) when it is sent.
+    r#"
+    CREATE TABLE team_outbox (
+        collection   TEXT PRIMARY KEY,
+        job_id       INTEGER NOT NULL,
+        dataset      TEXT NOT NULL,
+        who          TEXT NOT NULL,
+        at           TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        fingerprint  TEXT NOT NULL,
+        credits      INTEGER NOT NULL,
+        profiles     INTEGER NOT NULL,
+        queued_at    TEXT NOT NULL,
+        tries        INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT
+    );
+    "#,
 ];
 
 /// The newest schema version this build knows.

@@ -36,7 +36,7 @@ pub use quotes::{download_lease, submit_lease, NewQuote, QuoteRow, QuoteSplit, S
 pub use requests::Attached;
 pub use searches::SavedSearch;
 pub use settings::Setting;
-pub use summaries::{JobSummary, ListPage};
+pub use summaries::{credits_charged, JobSummary, ListPage};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};

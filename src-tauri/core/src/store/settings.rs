@@ -47,6 +47,12 @@ pub enum Setting {
     LastBalanceAtPractice,
     /// "1" once the person said which Coresignal plan they are on (unset: Live prices assume).
     CreditsPlanKnown,
+    /// The team library's `postgres://` address (never with a password; unset: no team library).
+    TeamAddress,
+    /// The name colleagues see on this person's collections in the team library.
+    TeamName,
+    /// When something was last published to the team library, RFC 3339.
+    TeamLastPublished,
 }
 
 impl Setting {
@@ -72,6 +78,9 @@ impl Setting {
             Setting::LastBalanceAtLive => "last_balance_at_live",
             Setting::LastBalanceAtPractice => "last_balance_at_practice",
             Setting::CreditsPlanKnown => "credits_plan_known",
+            Setting::TeamAddress => "team_address",
+            Setting::TeamName => "team_name",
+            Setting::TeamLastPublished => "team_last_published",
         }
     }
 }

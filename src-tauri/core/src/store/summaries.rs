@@ -58,6 +58,30 @@ pub struct JobSummary {
     pub has_spreadsheet: bool,
     /// A collection's batches: how many, how many finished (`None` for a single job).
     pub batches: Option<crate::jobs::BatchCount>,
+    /// Credits it was charged, as far as the app knows: measured from the balance when that
+    /// measures it alone, else its listed files' profiles (the service charges once it lists
+    /// files) × credits per profile, and 0 for a job that ended with no files. `None` while that
+    /// is not known yet (under way, or uncertain): the estimate stands then.
+    #[ts(type = "number | null")]
+    pub credits_charged: Option<u64>,
+}
+
+/// SQL over a row of `jobs`: the credits it was charged, or NULL when no file was listed (see
+/// [`JobSummary::credits_charged`] for when that means 0).
+pub(super) const CHARGED: &str = "(SELECT CASE WHEN count(*) = 0 THEN NULL \
+     ELSE coalesce((SELECT c.spent FROM job_credits c WHERE c.job_id = jobs.id), \
+        CASE WHEN count(f.records) = count(*) THEN sum(f.records) \
+             ELSE coalesce(jobs.estimated_records, 0) END * jobs.credits_per_record) END \
+     FROM job_files f WHERE f.job_id = jobs.id)";
+
+/// What job `state` was charged, given what its files say (`listed`, see [`CHARGED`]): `None`
+/// while not known yet (under way, or uncertain).
+pub fn credits_charged(state: JobState, listed: Option<i64>) -> Option<u64> {
+    match listed {
+        Some(credits) => Some(u64::try_from(credits).unwrap_or(0)),
+        None if state.is_under_way() || state == JobState::Uncertain => None,
+        None => Some(0),
+    }
 }
 
 impl Store {
@@ -75,11 +99,12 @@ impl Store {
              created_at, updated_at, next_poll_at, error_code, request_id IS NOT NULL, \
              (SELECT count(*) FROM job_files f WHERE f.job_id = jobs.id), \
              (SELECT coalesce(sum(records), 0) FROM job_files f WHERE f.job_id = jobs.id AND f.state = 'done'), \
-             export_path IS NOT NULL, {paid} \
+             export_path IS NOT NULL, {paid}, {charged} \
              FROM jobs INDEXED BY {index} \
              WHERE mode = ?1 AND parent_id IS NULL AND deleted_at IS NULL AND updated_at >= coalesce(?2, '') AND id < coalesce(?3, 9223372036854775807) \
              ORDER BY id DESC LIMIT coalesce(?4, -1)",
-            paid = super::requests::PAID_AFTER_CANCEL
+            paid = super::requests::PAID_AFTER_CANCEL,
+            charged = CHARGED,
         ))?;
         let values = params![mode.as_str(), page.changed_since, page.before, page.limit];
         let rows = statement.query_map(values, |row| {
@@ -102,8 +127,43 @@ impl Store {
                 actions: JobAction::allowed(state, has_request, files > 0, None, row.get(15)?),
                 has_spreadsheet: row.get(14)?,
                 batches: None,
+                credits_charged: credits_charged(state, row.get(16)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// What job `id` was charged, as [`CHARGED`] reads it (NULL: no file was listed).
+    pub fn listed_credits(&self, id: i64) -> StoreResult<Option<i64>> {
+        let connection = self.lock();
+        let sql = format!("SELECT {CHARGED} FROM jobs WHERE id = ?1");
+        Ok(connection.query_row(&sql, [id], |row| row.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credits_charged;
+    use crate::jobs::JobState;
+
+    #[test]
+    fn what_was_charged_is_known_once_files_are_listed_or_the_job_ended_without() {
+        assert_eq!(credits_charged(JobState::Downloaded, Some(250)), Some(250));
+        assert_eq!(credits_charged(JobState::Expired, Some(250)), Some(250));
+        for ended in [
+            JobState::InsufficientCredits,
+            JobState::NoResults,
+            JobState::Failed,
+            JobState::Cancelled,
+        ] {
+            assert_eq!(credits_charged(ended, None), Some(0), "{ended:?}");
+        }
+        for unknown in [
+            JobState::Processing,
+            JobState::Submitting,
+            JobState::Uncertain,
+        ] {
+            assert_eq!(credits_charged(unknown, None), None, "{unknown:?}");
+        }
     }
 }

@@ -28,6 +28,7 @@ import type {
   PeopleExported,
   PeoplePage,
   PeopleQuery,
+  PastedSearch,
   PeopleSelection,
   PersonDetails,
   Preview,
@@ -38,6 +39,9 @@ import type {
   QueryInBuilder,
   Quote,
   SavedSearch,
+  TeamPasswordChange,
+  TeamSection,
+  TeamSettings,
   Search,
   SearchRequest,
   SearchToSave,
@@ -108,6 +112,10 @@ export const builderToQuery = (search: Search) => call<string>("builder_to_query
 
 /** Reads query code into the builder: `{kind: "shown", search}` or `{kind: "not_shown", reason}`. */
 export const queryToBuilder = (text: string) => call<QueryInBuilder>("query_to_builder", { text });
+/** A paste read as a cURL command or request body from Coresignal (the key in it dropped by
+ *  Rust); null when it is neither. */
+export const readPastedSearch = (text: string) =>
+  call<PastedSearch | null>("read_pasted_search", { text });
 
 /** Prices a search: matches, profiles, credits, earlier jobs with the same data (spends nothing). */
 export const estimate = (request: SearchRequest) => call<Quote>("estimate", { request });
@@ -143,7 +151,7 @@ export const resolveList = (token: string, header: HeaderChoice, column: number)
 
 /**
  * Reads a column as companies and counts each (free searches; progress as `list-lookup` events):
- * the report, with the builder group "current company is one of" when one search holds them all.
+ * the report, with the builder group "current company is any of" when one search holds them all.
  */
 export const companySearch = (token: string, header: HeaderChoice, column: number) =>
   call<CompanyReport>("company_search", { token, header, column });
@@ -252,6 +260,16 @@ export const importSearches = () => call<ImportReport | null>("import_searches")
 
 /** Checks that the service answers with the current key and proxy. */
 export const testConnection = () => call<ConnectionCheck>("test_connection");
+
+/** Settings' Team section; with `ask`, whether the team library answers (a few seconds at most). */
+export const teamSection = (ask: boolean) => call<TeamSection>("team_section", { ask });
+
+/** Saves the team library's address, name and password (to the keychain), then checks it. */
+export const saveTeam = (settings: TeamSettings, password: TeamPasswordChange) =>
+  call<TeamSection>("save_team", { settings, password });
+
+/** Stops using the team library; what waits to be published stays queued. */
+export const leaveTeam = () => call<TeamSection>("leave_team");
 
 /** Deletes a finished collection from the list; without `keepPeople`, forgets the people only it brought. */
 export const deleteJob = (id: number, keepPeople: boolean) =>

@@ -168,7 +168,7 @@ class JobsStore {
   private onState(id: number, state: JobState): void {
     this.bump(id);
     this.refreshSoon();
-    const name = this.list.find((job) => job.id === id)?.name || `Job #${id}`;
+    const name = this.list.find((job) => job.id === id)?.name || `Collection ${id}`;
     const route = router.route;
     const onScreen = route.screen === "job" ? route.id : null;
     if (state === "downloaded") {

@@ -128,7 +128,7 @@ fn wrong_fields_conditions_and_values_are_explained_by_group_and_rule() {
     );
     let m = message(rule("location_country", Condition::Contains, &["Germany"]));
     assert!(
-        m.contains("\"Country\" cannot use this condition. Pick one of: is one of."),
+        m.contains("\"Country\" cannot use this condition. Pick one of: is any of."),
         "{m}"
     );
     let m = message(rule("follower_count", Condition::OnOrAfter, &["many"]));

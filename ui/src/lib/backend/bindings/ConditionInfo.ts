@@ -16,7 +16,7 @@ condition: Condition,
  */
 kind: FieldKind, 
 /**
- * Plain words, e.g. "contains the words".
+ * Plain words, e.g. "mentions".
  */
 label: string, 
 /**

@@ -68,4 +68,11 @@ has_spreadsheet: boolean,
 /**
  * A collection's batches: how many, how many finished (`None` for a single job).
  */
-batches: BatchCount | null, };
+batches: BatchCount | null, 
+/**
+ * Credits it was charged, as far as the app knows: measured from the balance when that
+ * measures it alone, else its listed files' profiles (the service charges once it lists
+ * files) × credits per profile, and 0 for a job that ended with no files. `None` while that
+ * is not known yet (under way, or uncertain): the estimate stands then.
+ */
+credits_charged: number | null, };

@@ -4,6 +4,7 @@ import type { EarlierJob } from "./EarlierJob";
 import type { JobKind } from "./JobKind";
 import type { Shortfall } from "./Shortfall";
 import type { SplitView } from "./SplitView";
+import type { TeamQuote } from "./TeamQuote";
 
 /**
  * The price of a request, as shown before confirming; `submit` takes its `id`.
@@ -93,4 +94,9 @@ split: SplitView | null,
 /**
  * Why the matches were not checked against the library (too many to list), in words.
  */
-library_note: string | null, };
+library_note: string | null, 
+/**
+ * With a team library: what colleagues already hold of the matches (skipped and not paid
+ * for), or that it could not be asked. `None` without a team library.
+ */
+team: TeamQuote | null, };

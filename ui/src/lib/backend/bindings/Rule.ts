@@ -14,6 +14,6 @@ field: string,
  */
 condition: Condition, 
 /**
- * The value(s): one for most conditions, several for "is one of", none for yes/no.
+ * The value(s): one for most conditions, several for "is any of", none for yes/no.
  */
 values: Array<string>, };

@@ -1,0 +1,248 @@
+//! The engine's side of the team library ([`crate::team`]): which link it uses, queueing a Live
+//! job's people for it, publishing the outbox (after each job, at start, and every
+//! [`RETRY_EVERY`] while something waits), and the status Settings shows.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::team::{Published, Queued, TeamError, TeamLink, TeamSettings, TeamStatus};
+
+use super::engine::{lock, read};
+use super::request::fingerprint;
+use super::{Engine, Mode};
+
+/// How often the outbox is tried again while something waits in it.
+pub const RETRY_EVERY: Duration = Duration::from_secs(60);
+
+impl Engine {
+    /// Uses `team` from now on (`None`: no team library). Anything waiting is sent soon.
+    pub fn set_team(self: &Arc<Self>, team: Option<TeamLink>) {
+        *super::engine::write(&self.team) = team.map(Arc::new);
+        *lock(&self.team_tried) = None;
+        self.publish_soon();
+    }
+
+    /// The team library in use, if any. Practice never uses one: its made-up people are not
+    /// real.
+    pub fn team(&self) -> Option<Arc<TeamLink>> {
+        if self.mode() != Mode::Live {
+            return None;
+        }
+        read(&self.team).clone()
+    }
+
+    /// The outbox entry for job `id` with `people` kept, when its people go to a team library:
+    /// Live, and a team library set (here, or saved in Settings while it cannot be opened).
+    pub(super) fn queued_for_team(&self, id: i64) -> Option<Box<dyn Fn(u64) -> Queued + Send>> {
+        if self.mode() != Mode::Live {
+            return None;
+        }
+        let who = match self.team() {
+            Some(team) => team.who().to_owned(),
+            None => {
+                let saved = TeamSettings::load(&self.store).ok()?;
+                saved.address.as_ref()?;
+                saved.name
+            }
+        };
+        let job = self.store.job(id).ok()?;
+        let fingerprint = self.team_fingerprint(&job);
+        let dataset = job.mode.library_dataset().to_owned();
+        let per_profile = i64::from(job.credits_per_record);
+        Some(Box::new(move |people| Queued {
+            collection: uuid::Uuid::new_v4().to_string(),
+            job: job.id,
+            dataset: dataset.clone(),
+            who: who.clone(),
+            at: crate::store::now_text(),
+            name: job.name.clone(),
+            fingerprint: fingerprint.clone(),
+            credits: i64::try_from(people)
+                .unwrap_or(i64::MAX)
+                .saturating_mul(per_profile),
+            profiles: i64::try_from(people).unwrap_or(i64::MAX),
+        }))
+    }
+
+    /// The fingerprint colleagues' quotes look for: the search a net-new purchase split (the same
+    /// search is the same data, whoever held what), else the request as sent.
+    fn team_fingerprint(&self, job: &crate::store::JobRow) -> String {
+        let quote = job.quote_id.or_else(|| {
+            job.parent_id
+                .and_then(|parent| self.store.job(parent).ok())
+                .and_then(|parent| parent.quote_id)
+        });
+        let origin = quote
+            .and_then(|quote| self.store.quote(job.mode, quote).ok())
+            .and_then(|row| {
+                let split = row.request.split?;
+                let body: serde_json::Value =
+                    serde_json::from_str(split.origin_query.as_deref()?).ok()?;
+                let limit = split
+                    .origin_limit
+                    .filter(|limit| u64::from(*limit) < row.request.matches);
+                Some(fingerprint(
+                    &serde_json::json!({"es_dsl_query": body, "limit": limit}),
+                ))
+            });
+        origin.unwrap_or_else(|| job.fingerprint.clone())
+    }
+
+    /// Sends what waits in the outbox now; one round at a time per engine (a second call while
+    /// one runs returns nothing sent).
+    pub async fn publish_to_team(&self) -> Result<Published, TeamError> {
+        let Some(team) = self.team() else {
+            return Ok(Published::default());
+        };
+        if self.publishing.swap(true, Ordering::SeqCst) {
+            return Ok(Published::default());
+        }
+        *lock(&self.team_tried) = Some(tokio::time::Instant::now());
+        let published = team.publish(&self.store).await;
+        self.publishing.store(false, Ordering::SeqCst);
+        if let Err(error) = &published {
+            tracing::info!("team library: {error}");
+        }
+        published
+    }
+
+    /// Starts [`Engine::publish_to_team`] in the background (nothing waits on it).
+    pub fn publish_soon(self: &Arc<Self>) {
+        if self.team().is_none() {
+            return;
+        }
+        let engine = Arc::clone(self);
+        tokio::spawn(async move {
+            let _ = engine.publish_to_team().await;
+        });
+    }
+
+    /// From the scheduler's pass: publishes again when something waits and the last round was
+    /// [`RETRY_EVERY`] ago (or never ran).
+    pub(super) fn retry_team(self: &Arc<Self>) {
+        if self.team().is_none() || self.publishing.load(Ordering::SeqCst) {
+            return;
+        }
+        let due = lock(&self.team_tried).is_none_or(|tried| tried.elapsed() >= RETRY_EVERY);
+        let waiting = crate::team::local_status(&self.store)
+            .map(|status| status.waiting_collections > 0)
+            .unwrap_or(false);
+        if due && waiting {
+            self.publish_soon();
+        }
+    }
+
+    /// What Settings shows of the team library; with `ask`, whether the server answers now.
+    pub async fn team_status(&self, ask: bool) -> Result<TeamStatus, TeamError> {
+        let team = read(&self.team).clone();
+        match team {
+            Some(team) => team.status(&self.store, ask).await,
+            None => {
+                let mut status = crate::team::local_status(&self.store)?;
+                status.address = TeamSettings::load(&self.store)?.address;
+                Ok(status)
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// The team's part of a quote: how many of the people skipped the team holds (not this
+    /// computer), who brought the newest of them, what that saves; colleagues' collections of
+    /// the same request; or that the team library could not be asked. `None` without one.
+    pub(super) async fn team_part(
+        &self,
+        asked: super::net_new::TeamAsked,
+        net_new: &super::net_new::NetNew,
+        request: &super::JobRequest,
+        matches: u64,
+        per_profile: u32,
+    ) -> Option<crate::team::TeamQuote> {
+        use super::net_new::{NetNew, TeamAsked};
+        let link = self.team()?;
+        let found = match asked {
+            TeamAsked::Unreachable => return Some(crate::team::TeamQuote::unreachable()),
+            TeamAsked::Held(found) => found,
+            TeamAsked::NotAsked => Vec::new(),
+        };
+        let skipped: std::collections::HashSet<i64> = match net_new {
+            NetNew::Split(split) => split
+                .people
+                .iter()
+                .filter(|(_, standing)| *standing == crate::library::Standing::Held)
+                .map(|(id, _)| *id)
+                .collect(),
+            _ => Default::default(),
+        };
+        let held: Vec<&crate::team::TeamHeld> = found
+            .iter()
+            .filter(|person| skipped.contains(&person.id))
+            .collect();
+        let same = vec![fingerprint(&request.canonical(matches))];
+        let earlier = match link.earlier(&same).await {
+            Ok(earlier) => earlier,
+            Err(_) => return Some(crate::team::TeamQuote::unreachable()),
+        };
+        Some(crate::team::TeamQuote::of(
+            &held,
+            u64::from(per_profile),
+            earlier,
+        ))
+    }
+}
+
+impl Engine {
+    /// For job `id` made from a net-new quote: copies the people it skipped because the team
+    /// holds them, and this computer does not, from the team library into the people library,
+    /// so that its spreadsheet has their records. Returns how many were added (0 without a team
+    /// library, or when nothing is missing). Runs before the spreadsheet after a download; call
+    /// it before an export made by hand too.
+    pub async fn copy_from_team(&self, id: i64) -> Result<u64, super::EngineError> {
+        let Some(link) = self.team() else {
+            return Ok(0);
+        };
+        let job = self.store.job(id)?;
+        let owner = job
+            .parent_id
+            .map_or(Ok(job.clone()), |parent| self.store.job(parent))?;
+        let Some(quote) = owner.quote_id else {
+            return Ok(0);
+        };
+        if self.store.quote(job.mode, quote)?.request.split.is_none() {
+            return Ok(0);
+        }
+        let skipped: Vec<i64> = self
+            .store
+            .quote_people(quote)?
+            .into_iter()
+            .filter(|(_, standing)| *standing == crate::library::Standing::Held)
+            .map(|(id, _)| id)
+            .collect();
+        let library = crate::library::Library::new(self.store.clone());
+        let dataset = job.mode.library_dataset();
+        let mine: std::collections::HashSet<i64> = library
+            .lookup(dataset, &skipped)?
+            .into_iter()
+            .map(|held| held.id)
+            .collect();
+        let missing: Vec<i64> = skipped
+            .into_iter()
+            .filter(|id| !mine.contains(id))
+            .collect();
+        let mut added = 0;
+        for ids in missing.chunks(crate::ids::MAX_IDS_PER_REQUEST) {
+            let copies = link
+                .records(dataset, ids)
+                .await
+                .map_err(|error| super::EngineError::InvalidInput(error.to_string()))?;
+            let (library, owner) = (library.clone(), owner.id);
+            added += tokio::task::spawn_blocking(move || {
+                library.keep_team_copies(dataset, owner, &copies)
+            })
+            .await
+            .map_err(|error| super::EngineError::InvalidInput(error.to_string()))??;
+        }
+        Ok(added)
+    }
+}

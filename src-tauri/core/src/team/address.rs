@@ -1,0 +1,172 @@
+//! The team library's address: a `postgres://` URL without a password, reached over TLS unless
+//! every host it names is this computer (127.0.0.0/8, ::1, `localhost`, a Unix socket).
+
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use tokio_postgres::config::{Host, SslMode};
+use tokio_postgres::Config;
+
+use super::TeamError;
+
+/// A checked team library address. Holds no password, so it may be shown and stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamAddress {
+    text: String,
+    loopback: bool,
+}
+
+impl TeamAddress {
+    /// Checks `text`: a `postgres://` (or `postgresql://`) address, with no password in it, and
+    /// with TLS unless every host is loopback. Nothing is connected.
+    pub fn parse(text: &str) -> Result<Self, TeamError> {
+        let text = text.trim();
+        let bad = |reason: &str| TeamError::BadAddress {
+            address: text.to_owned(),
+            reason: reason.to_owned(),
+        };
+        if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
+            return Err(bad("it does not start with postgres://."));
+        }
+        // Refuse a password before anything else, so it is never echoed back in an error.
+        if has_password(text) {
+            return Err(TeamError::PasswordInAddress);
+        }
+        let config = Config::from_str(text).map_err(|error| TeamError::BadAddress {
+            address: text.to_owned(),
+            reason: format!("{error}."),
+        })?;
+        if config.get_password().is_some() {
+            return Err(TeamError::PasswordInAddress);
+        }
+        if config.get_hosts().is_empty() {
+            return Err(bad("it names no server."));
+        }
+        if config.get_user().is_none() {
+            return Err(bad("it names no user (postgres://user@host/database)."));
+        }
+        let loopback = config.get_hosts().iter().all(is_loopback)
+            && config.get_hostaddrs().iter().all(IpAddr::is_loopback);
+        if !loopback && config.get_ssl_mode() == SslMode::Disable {
+            return Err(TeamError::NotEncrypted {
+                host: first_host(&config),
+            });
+        }
+        Ok(Self {
+            text: text.to_owned(),
+            loopback,
+        })
+    }
+
+    /// The address as given.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// True when every host is this computer: no TLS is needed.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// The user the address names.
+    pub fn user(&self) -> String {
+        self.config().get_user().unwrap_or_default().to_owned()
+    }
+
+    /// The driver's configuration: TLS required for a remote host, off for loopback.
+    pub(super) fn config(&self) -> Config {
+        // Parsed once in `parse`: the same text parses again.
+        let mut config = Config::from_str(&self.text).unwrap_or_default();
+        config.ssl_mode(if self.loopback {
+            SslMode::Disable
+        } else {
+            SslMode::Require
+        });
+        config
+    }
+}
+
+impl std::fmt::Display for TeamAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// True when the URL's user part carries a `:password`, or its query a `password=`.
+fn has_password(text: &str) -> bool {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let user_part = authority.rsplit_once('@').map(|(user, _)| user);
+    let in_user = user_part.is_some_and(|user| user.contains(':'));
+    let in_query = rest.split_once('?').is_some_and(|(_, query)| {
+        query
+            .split('&')
+            .any(|pair| pair.to_ascii_lowercase().starts_with("password="))
+    });
+    in_user || in_query
+}
+
+fn is_loopback(host: &Host) -> bool {
+    match host {
+        Host::Unix(_) => true,
+        Host::Tcp(name) => {
+            let name = name.trim_start_matches('[').trim_end_matches(']');
+            name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<IpAddr>()
+                    .is_ok_and(|address| address.is_loopback())
+        }
+    }
+}
+
+fn first_host(config: &Config) -> String {
+    match config.get_hosts().first() {
+        Some(Host::Tcp(name)) => name.clone(),
+        Some(Host::Unix(path)) => path.display().to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_the_address_is_refused_without_echoing_it() {
+        for text in [
+            "postgres://anna:s3cret@db.example.com/team",
+            "postgres://anna@db.example.com/team?password=s3cret",
+        ] {
+            let error = TeamAddress::parse(text).unwrap_err();
+            assert_eq!(error, TeamError::PasswordInAddress);
+            assert!(!error.to_string().contains("s3cret"));
+        }
+    }
+
+    #[test]
+    fn a_remote_host_without_tls_is_refused_and_loopback_is_not() {
+        let error =
+            TeamAddress::parse("postgres://anna@10.1.2.3/team?sslmode=disable").unwrap_err();
+        assert!(matches!(error, TeamError::NotEncrypted { ref host } if host == "10.1.2.3"));
+        assert!(error.to_string().contains("without encryption"));
+        for local in [
+            "postgres://anna@127.0.0.1:5433/team?sslmode=disable",
+            "postgres://anna@localhost/team",
+            "postgres://anna@[::1]/team",
+            "postgresql://anna@%2Fvar%2Frun%2Fpostgresql/team",
+        ] {
+            let address = TeamAddress::parse(local).unwrap();
+            assert!(address.is_loopback(), "{local}");
+        }
+        let remote = TeamAddress::parse("postgres://anna@db.example.com/team").unwrap();
+        assert!(!remote.is_loopback());
+        assert_eq!(remote.config().get_ssl_mode(), SslMode::Require);
+    }
+
+    #[test]
+    fn not_an_address_is_refused_in_words() {
+        let error = TeamAddress::parse("db.example.com").unwrap_err();
+        assert!(error.to_string().contains("postgres://"));
+        assert!(TeamAddress::parse("postgres://db.example.com/team").is_err());
+    }
+}

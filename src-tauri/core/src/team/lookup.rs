@@ -1,0 +1,189 @@
+//! Asking the team library: which of a quote's ids it holds (one round trip, the ids as one
+//! `bigint[]`), the records of some of them for a spreadsheet, and colleagues' collections of the
+//! same request.
+
+use serde::Serialize;
+use tokio_postgres::Client;
+
+use super::connect::failed;
+use super::TeamError;
+
+/// Timestamps as the app's database writes them (RFC 3339, UTC, microseconds).
+const AS_TEXT: &str = r#"'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"#;
+
+/// A person the team library holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamHeld {
+    /// The person's id at Coresignal.
+    pub id: i64,
+    /// The held copy's `last_updated`.
+    pub last_updated: Option<String>,
+    /// Who collected the person first, and when (RFC 3339).
+    pub first_by: String,
+    /// When the person was first collected.
+    pub first_at: String,
+    /// Who brought the held copy, and when.
+    pub last_by: String,
+    /// When the held copy was collected.
+    pub last_at: String,
+}
+
+/// A colleague's collection of the same request.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[ts(export)]
+pub struct TeamCollection {
+    /// Who collected it.
+    pub who: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Its name.
+    pub name: String,
+    /// Profiles it brought.
+    #[ts(type = "number")]
+    pub profiles: u64,
+}
+
+/// The team's part of a net-new quote.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[ts(export)]
+pub struct TeamQuote {
+    /// False when the team library could not be asked in time: the quote checked only the
+    /// person's own library.
+    pub reachable: bool,
+    /// Matched people the team holds (unchanged) and this computer does not: skipped.
+    #[ts(type = "number")]
+    pub held: u64,
+    /// The colleague who brought the most recent of them.
+    pub colleague: Option<String>,
+    /// When (RFC 3339).
+    pub on: Option<String>,
+    /// Credits not spent on them.
+    #[ts(type = "number")]
+    pub saved_credits: u64,
+    /// The sentence the quote shows.
+    pub summary: String,
+    /// Colleagues' collections of the same request in the last 30 days.
+    pub earlier: Vec<TeamCollection>,
+}
+
+/// Which of `ids` the team holds in `dataset`.
+pub(super) async fn held(
+    client: &Client,
+    dataset: &str,
+    ids: &[i64],
+) -> Result<Vec<TeamHeld>, TeamError> {
+    let sql = format!(
+        "SELECT id, last_updated, first_by, to_char(first_at AT TIME ZONE 'UTC', {AS_TEXT}),
+                last_by, to_char(last_at AT TIME ZONE 'UTC', {AS_TEXT})
+         FROM people WHERE dataset = $1 AND id = ANY($2::bigint[])"
+    );
+    let rows = client
+        .query(&sql, &[&dataset, &ids])
+        .await
+        .map_err(failed)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| TeamHeld {
+            id: row.get(0),
+            last_updated: row.get(1),
+            first_by: row.get(2),
+            first_at: row.get(3),
+            last_by: row.get(4),
+            last_at: row.get(5),
+        })
+        .collect())
+}
+
+/// The packed records (zstd JSON lines, as the library packs them) of those of `ids` the team
+/// holds in `dataset`, with when the held copy was collected.
+pub(super) async fn records(
+    client: &Client,
+    dataset: &str,
+    ids: &[i64],
+) -> Result<Vec<crate::library::TeamCopy>, TeamError> {
+    let sql = format!(
+        "SELECT id, record, to_char(last_at AT TIME ZONE 'UTC', {AS_TEXT}) FROM people
+         WHERE dataset = $1 AND id = ANY($2::bigint[])"
+    );
+    let rows = client
+        .query(&sql, &[&dataset, &ids])
+        .await
+        .map_err(failed)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
+        .collect())
+}
+
+/// Collections of one of `fingerprints` by someone other than `me`, in the last 30 days, newest
+/// first.
+pub(super) async fn earlier(
+    client: &Client,
+    fingerprints: &[String],
+    me: &str,
+) -> Result<Vec<TeamCollection>, TeamError> {
+    let sql = format!(
+        "SELECT who, to_char(at AT TIME ZONE 'UTC', {AS_TEXT}), name, profiles FROM collections
+         WHERE fingerprint = ANY($1) AND who <> $2 AND at > now() - interval '30 days'
+         ORDER BY at DESC LIMIT 5"
+    );
+    let rows = client
+        .query(&sql, &[&fingerprints, &me])
+        .await
+        .map_err(failed)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| TeamCollection {
+            who: row.get(0),
+            at: row.get(1),
+            name: row.get(2),
+            profiles: row.get::<_, i64>(3).unsigned_abs(),
+        })
+        .collect())
+}
+
+impl TeamQuote {
+    /// The team's part when it could not be asked.
+    pub fn unreachable() -> Self {
+        Self {
+            reachable: false,
+            summary: "Team library unreachable: checking only your own.".into(),
+            ..Self::default()
+        }
+    }
+
+    /// The team's part of a quote: `held` matched people it holds that this computer does not
+    /// (the most recent copy named), each saving `per_profile` credits.
+    pub fn of(held: &[&TeamHeld], per_profile: u64, earlier: Vec<TeamCollection>) -> Self {
+        let newest = held.iter().max_by(|a, b| a.last_at.cmp(&b.last_at));
+        let count = held.len() as u64;
+        let saved = count.saturating_mul(per_profile);
+        let summary = match newest {
+            None => "Your team holds none of these yet.".to_owned(),
+            Some(person) => format!(
+                "Your team already has {} of these ({}, {}): skip them and save {}.",
+                crate::jobs::group(count),
+                person.last_by,
+                day_month(&person.last_at),
+                crate::money::credits_word(saved)
+            ),
+        };
+        Self {
+            reachable: true,
+            held: count,
+            colleague: newest.map(|person| person.last_by.clone()),
+            on: newest.map(|person| person.last_at.clone()),
+            saved_credits: saved,
+            summary,
+            earlier,
+        }
+    }
+}
+
+/// "3 May" of an RFC 3339 time (the text as given when it cannot be read).
+pub fn day_month(at: &str) -> String {
+    match crate::store::parse_time(at) {
+        Some(time) => format!("{} {}", time.day(), time.month()),
+        None => at.chars().take(10).collect(),
+    }
+}

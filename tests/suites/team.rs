@@ -1,0 +1,445 @@
+//! The team library against a real PostgreSQL server (a throwaway cluster, `team_db`), the real
+//! simulator over HTTP and real SQLite files: two data folders stand for two colleagues.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bulk_collect_tests::team_db::{PgCluster, TEAM_PASSWORD, TEAM_USER};
+use bulk_collect_tests::*;
+use collect_core::consent::Consent;
+use collect_core::jobs::{Confirmation, Engine, JobState, Mode, Quote};
+use collect_core::library::{Library, CLEAN_EMPLOYEE};
+use collect_core::store::Store;
+use collect_core::team::{Queued, TeamAddress, TeamError, TeamLink};
+use coresignal_sim::{Simulator, DEFAULT_PRACTICE_KEY};
+
+/// A link to the cluster as `who`, with the right password.
+fn link(pg: &PgCluster, who: &str) -> TeamLink {
+    let address = TeamAddress::parse(&pg.url()).unwrap();
+    TeamLink::new(address, Some(TEAM_PASSWORD.into()), who)
+}
+
+/// A colleague: their own data folder and a Live engine using the team library as `who`.
+fn colleague(sim: &Simulator, team: Option<TeamLink>) -> (tempfile::TempDir, Arc<Engine>) {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = live_engine(sim, dir.path().to_path_buf());
+    engine.set_team(team);
+    (dir, engine)
+}
+
+fn live_engine(sim: &Simulator, dir: PathBuf) -> Arc<Engine> {
+    let engine = open_engine(sim, &dir, DEFAULT_PRACTICE_KEY);
+    let mut options = engine.options();
+    options.mode = Mode::Live;
+    engine.apply(options).unwrap();
+    engine
+}
+
+/// Spends `quote` as a person who says yes to it, and waits until its files are downloaded.
+async fn buy(engine: &Arc<Engine>, quote: &Quote) -> i64 {
+    let consent = engine.consents().granted_by_person(Consent::Quote {
+        quote: quote.id,
+        credits: quote.credits,
+    });
+    let job = engine
+        .submit_confirmed(
+            quote.id,
+            Confirmation {
+                again: true,
+                consent: Some(consent),
+                ..Confirmation::default()
+            },
+        )
+        .await
+        .unwrap();
+    let _scheduler = Scheduler::start(engine);
+    wait_for_state(engine, job.id, JobState::Downloaded).await;
+    // The spreadsheet is made after the move to downloaded.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while engine.job(job.id).unwrap().export_path.is_none() {
+        assert!(Instant::now() < deadline, "no spreadsheet was made");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    job.id
+}
+
+/// Publishes until the outbox is empty (the scheduler may be publishing too), for at most 20 s.
+async fn published(engine: &Engine) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let _ = engine.publish_to_team().await;
+        let status = engine.team_status(false).await.unwrap();
+        if status.waiting_collections == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "still waiting: {status:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn count(pg: &PgCluster, sql: &str) -> i64 {
+    pg.psql(sql).parse().unwrap()
+}
+
+#[tokio::test]
+async fn b_s_quote_subtracts_what_a_collected_and_names_a_s_collection() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let (_b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
+
+    let first = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    assert_eq!(
+        first.team.as_ref().unwrap().held,
+        0,
+        "the team holds nobody yet"
+    );
+    buy(&anna, &first).await;
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 40);
+    assert_eq!(
+        pg.psql("SELECT who || ' ' || profiles || ' ' || credits FROM collections"),
+        "Anna 40 40"
+    );
+
+    // The same search, larger: Bruno's computer holds nobody, the team holds Anna's 40.
+    let quote = bruno
+        .quote(&query_job(python_query(), Some(100)))
+        .await
+        .unwrap();
+    let split = quote.split.clone().expect("the team's people are skipped");
+    assert_eq!((split.new, split.held), (60, 40));
+    assert_eq!(quote.records, 60, "only the 60 the team lacks are bought");
+    let team = quote.team.clone().unwrap();
+    assert!(team.reachable);
+    assert_eq!((team.held, team.colleague.as_deref()), (40, Some("Anna")));
+    assert_eq!(team.saved_credits, 40);
+    assert!(
+        team.summary
+            .starts_with("Your team already has 40 of these (Anna, ")
+            && team.summary.ends_with("): skip them and save 40 credits."),
+        "{}",
+        team.summary
+    );
+
+    // Anna's very request, quoted by Bruno: "collected before" names her collection.
+    let again = bruno
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    let earlier = &again.team.as_ref().unwrap().earlier;
+    assert_eq!(earlier.len(), 1, "{earlier:?}");
+    assert_eq!((earlier[0].who.as_str(), earlier[0].profiles), ("Anna", 40));
+
+    // Bruno buys the 60; his spreadsheet holds all 100, Anna's 40 copied from the team.
+    let job = buy(&bruno, &quote).await;
+    let library = Library::new(bruno.store().clone());
+    assert_eq!(library.count(CLEAN_EMPLOYEE).unwrap(), 100);
+    let sheet = bruno
+        .job(job)
+        .unwrap()
+        .export_path
+        .expect("a spreadsheet was made");
+    let ids = workbook_ids(std::path::Path::new(&sheet), "People", 0);
+    assert_eq!(ids.len(), 100, "the team's 40 are in the spreadsheet too");
+    published(&bruno).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 100);
+    assert_eq!(
+        count(&pg, "SELECT count(*) FROM people WHERE first_by = 'Bruno'"),
+        60
+    );
+}
+
+/// Writes `count` made-up people from id `from`, each updated on `day`, as a job's file.
+fn people_file(dir: &std::path::Path, from: i64, count: i64, day: &str) -> PathBuf {
+    let path = dir.join(format!("people-{from}-{day}.jsonl"));
+    let mut text = String::new();
+    for id in from..from + count {
+        text.push_str(&format!(
+            "{{\"id\":{id},\"full_name\":\"Person {id}\",\"last_updated\":\"{day}T00:00:00Z\",\"headline\":\"Engineer\"}}\n"
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Keeps `file` in `store`'s library as job `job` and queues it for the team as `who`.
+fn keep_and_queue(store: &Store, job: i64, file: PathBuf, who: &str) {
+    let who = who.to_owned();
+    let queue = move |people: u64| Queued {
+        collection: uuid_like(job, &who),
+        job,
+        dataset: CLEAN_EMPLOYEE.into(),
+        who: who.clone(),
+        at: collect_core::store::now_text(),
+        name: format!("job {job}"),
+        fingerprint: format!("fp-{job}"),
+        credits: people as i64,
+        profiles: people as i64,
+    };
+    Library::new(store.clone())
+        .ingest_queued(
+            CLEAN_EMPLOYEE,
+            job,
+            &[file],
+            &collect_core::store::now_text(),
+            Some(&queue),
+        )
+        .unwrap();
+}
+
+fn uuid_like(job: i64, who: &str) -> String {
+    let tail = if who == "Anna" { 1 } else { 2 };
+    format!("00000000-0000-4000-8000-{:06}{:06}", tail, job)
+}
+
+#[tokio::test]
+async fn both_publish_the_same_people_at_once_without_a_duplicate_or_a_lost_row() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (a_dir, anna) = colleague(&sim, None);
+    let (b_dir, bruno) = colleague(&sim, None);
+    // Anna holds 0..20,000 updated in May; Bruno 10,000..30,000 updated in June: the 10,000
+    // both hold must end with Bruno's newer copy, whoever commits first.
+    keep_and_queue(
+        anna.store(),
+        1,
+        people_file(a_dir.path(), 0, 20_000, "2026-05-01"),
+        "Anna",
+    );
+    keep_and_queue(
+        bruno.store(),
+        1,
+        people_file(b_dir.path(), 10_000, 20_000, "2026-06-01"),
+        "Bruno",
+    );
+    anna.set_team(Some(link(&pg, "Anna")));
+    bruno.set_team(Some(link(&pg, "Bruno")));
+    let (a, b) = tokio::join!(anna.publish_to_team(), bruno.publish_to_team());
+    // A round the background publisher had already started returns nothing; wait for both.
+    a.unwrap();
+    b.unwrap();
+    published(&anna).await;
+    published(&bruno).await;
+
+    assert_eq!(
+        count(&pg, "SELECT count(*) FROM people"),
+        30_000,
+        "no lost row"
+    );
+    assert_eq!(
+        count(&pg, "SELECT count(DISTINCT id) FROM people"),
+        30_000,
+        "no duplicate"
+    );
+    assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 2);
+    assert_eq!(
+        count(
+            &pg,
+            "SELECT count(*) FROM people WHERE id >= 10000 AND last_updated LIKE '2026-06%'"
+        ),
+        20_000,
+        "the newest copy is kept"
+    );
+    assert_eq!(
+        count(
+            &pg,
+            "SELECT count(*) FROM people WHERE id < 10000 AND last_by = 'Anna'"
+        ),
+        10_000
+    );
+    // Publishing again sends nothing twice.
+    assert_eq!(anna.publish_to_team().await.unwrap().collections, 0);
+    assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 2);
+}
+
+#[tokio::test]
+async fn a_server_killed_mid_publish_gets_the_outbox_after_a_restart() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    keep_and_queue(
+        anna.store(),
+        7,
+        people_file(dir.path(), 0, 5_000, "2026-05-01"),
+        "Anna",
+    );
+    // The tables exist; a colleague's long transaction holds `people`, so the publish stops
+    // at its upsert, after the COPY, before its commit: then the server dies.
+    link(&pg, "Anna").test().await.unwrap();
+    let mut holder = pg
+        .command("psql", &[])
+        .args(pg.psql_args("team"))
+        .args([
+            "-c",
+            "BEGIN; LOCK TABLE people IN EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&pg, "SELECT count(*) FROM pg_locks WHERE mode = 'ExclusiveLock' AND granted AND relation = 'people'::regclass") == 0 {
+        assert!(Instant::now() < deadline, "the lock was not taken");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    anna.set_team(Some(link(&pg, "Anna")));
+    let publishing = {
+        let anna = Arc::clone(&anna);
+        tokio::spawn(async move { anna.publish_to_team().await })
+    };
+    while count(&pg, waiting) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the publish never reached the upsert"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    pg.kill();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    let failed = publishing.await.unwrap();
+    assert!(
+        matches!(failed, Err(TeamError::Unreachable { .. }) | Ok(_)),
+        "{failed:?}"
+    );
+    assert_eq!(
+        anna.team_status(false).await.unwrap().waiting_collections,
+        1,
+        "kept in the outbox"
+    );
+
+    // The server and the app start again: the outbox delivers, once.
+    pg.start_again();
+    drop(anna);
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    assert_eq!(anna.team_status(false).await.unwrap().waiting_people, 5_000);
+    anna.set_team(Some(link(&pg, "Anna")));
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 5_000);
+    assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 1);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_a_remote_address_without_tls_are_refused_in_words() {
+    let pg = PgCluster::start();
+    let wrong = TeamLink::new(
+        TeamAddress::parse(&pg.url()).unwrap(),
+        Some("not-it".into()),
+        "Anna",
+    );
+    let refused = wrong.test().await.unwrap_err();
+    assert_eq!(
+        refused,
+        TeamError::PasswordRefused {
+            user: TEAM_USER.into()
+        }
+    );
+    assert!(
+        refused
+            .to_string()
+            .starts_with("The team library refused the password"),
+        "{refused}"
+    );
+    let none = TeamLink::new(TeamAddress::parse(&pg.url()).unwrap(), None, "Anna");
+    assert_eq!(none.test().await.unwrap_err(), TeamError::NoPassword);
+
+    // Refused from the address alone: nothing is connected (the host does not exist).
+    for remote in [
+        "postgres://team_app@10.1.2.3/team?sslmode=disable",
+        "postgres://team_app@db.example.invalid:5432/team?sslmode=disable",
+    ] {
+        let started = Instant::now();
+        let refused = TeamAddress::parse(remote).unwrap_err();
+        assert!(
+            matches!(refused, TeamError::NotEncrypted { .. }),
+            "{refused:?}"
+        );
+        assert!(
+            refused.to_string().contains("without encryption"),
+            "{refused}"
+        );
+        assert!(started.elapsed() < Duration::from_millis(100));
+    }
+    let with_password = TeamAddress::parse(&format!(
+        "postgres://{TEAM_USER}:{TEAM_PASSWORD}@127.0.0.1:{}/team",
+        pg.port
+    ))
+    .unwrap_err();
+    assert_eq!(with_password, TeamError::PasswordInAddress);
+    assert!(!with_password.to_string().contains(TEAM_PASSWORD));
+}
+
+#[tokio::test]
+async fn with_the_server_down_the_quote_says_so_and_collecting_still_works() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    pg.kill();
+
+    let started = Instant::now();
+    let quote = anna
+        .quote(&query_job(python_query(), Some(30)))
+        .await
+        .unwrap();
+    let team = quote.team.clone().unwrap();
+    assert!(!team.reachable);
+    assert_eq!(
+        team.summary,
+        "Team library unreachable: checking only your own."
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(quote.records, 30);
+    let job = buy(&anna, &quote).await;
+    assert_eq!(anna.job(job).unwrap().state, JobState::Downloaded);
+    let status = anna.team_status(true).await.unwrap();
+    assert_eq!((status.waiting_collections, status.waiting_people), (1, 30));
+    assert_eq!(status.reachable, Some(false));
+
+    // A server that takes the connection and never answers: the quote does not wait for it.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let address =
+        TeamAddress::parse(&format!("postgres://{TEAM_USER}@127.0.0.1:{port}/team")).unwrap();
+    anna.set_team(Some(TeamLink::new(
+        address,
+        Some(TEAM_PASSWORD.into()),
+        "Anna",
+    )));
+    let started = Instant::now();
+    let quote = anna
+        .quote(&query_job(python_query(), Some(50)))
+        .await
+        .unwrap();
+    assert!(!quote.team.unwrap().reachable);
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    hold.abort();
+
+    // Back up: what waited is published.
+    pg.start_again();
+    anna.set_team(Some(link(&pg, "Anna")));
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 30);
+}
