@@ -25,7 +25,7 @@ TAURI_DRIVER := $(TAURI_DRIVER_ROOT)/bin/tauri-driver
 # The virtual display of the end-to-end tests (the app's window is 1100×760).
 E2E_SCREEN := -screen 0 1280x800x24 -nolisten tcp
 
-.PHONY: help deps ui ui-check build run test test-rust test-e2e screenshots lint bench soak clean \
+.PHONY: help deps ui ui-check build run test test-rust parquet-readers test-e2e screenshots lint bench soak clean \
 	bundle test-bundle bench-desktop icons workflow-lint
 
 # Installers: the Tauri CLI pinned in ui/package.json (its binary ships in the npm package, so it
@@ -90,9 +90,19 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+# The parquet suite's two independent readers (pyarrow, DuckDB), pinned in tests/support/parquet-readers.txt,
+# in a venv outside the clone; remade when the pins change (the suite makes it too when missing).
+PARQUET_READERS := $(HOME)/.cache/bulk-collect/tools/parquet-readers
+$(PARQUET_READERS)/installed.txt: tests/support/parquet-readers.txt
+	python3 -m venv $(PARQUET_READERS)
+	$(PARQUET_READERS)/bin/pip install --quiet --disable-pip-version-check --only-binary=:all: -r $<
+	cp $< $@
+
+parquet-readers: deps $(PARQUET_READERS)/installed.txt
+
 ## Every Rust test, inside a private D-Bus session with an unlocked gnome-keyring (a real Secret Service).
 ## The end-to-end tests (named e2e::…) also need a display: test-e2e runs them.
-test-rust: build
+test-rust: build parquet-readers
 	tests/support/with-keyring.sh cargo test --workspace -- --include-ignored --skip e2e::
 	@# `cargo test` rewrites the UI's TypeScript bindings from the Rust types: they must be committed.
 	@if [ -n "$$(git status --porcelain -- ui/src/lib/backend/bindings)" ]; then \

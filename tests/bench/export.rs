@@ -5,7 +5,9 @@
 //!
 //! - `zcat` of the same files to /dev/null: the decompression limit (goal: export ≥ 0.5× its speed);
 //! - pandas: `json_normalize` of every record, then `to_csv` (goal: export ≥ 10× faster);
-//! - DuckDB: `read_json` → `COPY … TO` CSV (goal: export at least as fast).
+//! - DuckDB: `read_json` → `COPY … TO` CSV (goal: export at least as fast);
+//! - DuckDB: `read_json` → `COPY … TO … (FORMAT parquet)` against the Parquet export (goal: at
+//!   least as fast).
 //!
 //! Up to 50,000 people it also times the results table on the same files: the first page (every
 //! person read once) and a later, searched and sorted page.
@@ -20,10 +22,13 @@
 
 #[path = "common.rs"]
 mod common;
+#[path = "export_refs.rs"]
+mod refs;
 #[path = "sample.rs"]
 mod sample;
 
 use common::{peak_kib, run_bench, BenchResult, MIB};
+use refs::{python_references, python_run, DUCKDB, DUCKDB_PARQUET, PANDAS};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -43,13 +48,13 @@ fn main() {
 /// One export in this process; prints `seconds people peak_kib`.
 fn child(args: &[String]) -> BenchResult<()> {
     let [format, layout, out, files @ ..] = args else {
-        return Err("usage: --child csv|xlsx people|full OUT FILE…".into());
+        return Err("usage: --child csv|xlsx|parquet people|full OUT FILE…".into());
     };
     let options = ExportOptions {
-        format: if format == "xlsx" {
-            ExportFormat::Xlsx
-        } else {
-            ExportFormat::Csv
+        format: match format.as_str() {
+            "xlsx" => ExportFormat::Xlsx,
+            "parquet" => ExportFormat::Parquet,
+            _ => ExportFormat::Csv,
         },
         layout: if layout == "full" {
             ExportLayout::Full
@@ -92,13 +97,13 @@ fn make_inputs(dir: &Path, count: usize) -> BenchResult<(Vec<PathBuf>, u64)> {
     Ok((files, bytes))
 }
 
-struct Run {
-    seconds: f64,
-    peak_kib: Option<u64>,
+pub(crate) struct Run {
+    pub(crate) seconds: f64,
+    pub(crate) peak_kib: Option<u64>,
 }
 
 /// Runs `command` under `/usr/bin/time -f %M` (peak KiB on the last line of stderr).
-fn timed(command: &mut Command) -> BenchResult<Run> {
+pub(crate) fn timed(command: &mut Command) -> BenchResult<Run> {
     let program = command.get_program().to_owned();
     let mut wrapped = Command::new("/usr/bin/time");
     wrapped
@@ -143,79 +148,6 @@ fn run_core(format: &str, layout: &str, out: &Path, files: &[PathBuf]) -> BenchR
     })
 }
 
-const PANDAS: &str = r#"
-import gzip, json, sys
-import pandas as pd
-records = []
-for path in sys.argv[2:]:
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        records.extend(json.loads(line) for line in f if line.strip())
-pd.json_normalize(records).to_csv(sys.argv[1], index=False)
-"#;
-
-const DUCKDB: &str = r#"
-import sys, duckdb
-files = ", ".join("'" + p.replace("'", "''") + "'" for p in sys.argv[2:])
-out = sys.argv[1].replace("'", "''")
-duckdb.sql(f"COPY (SELECT * FROM read_json([{files}], format='newline_delimited')) TO '{out}' (HEADER, DELIMITER ',')")
-"#;
-
-/// The throwaway venv with pandas and DuckDB; `None` for each one that cannot be installed.
-fn python_references(dir: &Path) -> (Option<PathBuf>, Option<PathBuf>) {
-    let python = dir.join("venv/bin/python");
-    if !python.exists() {
-        eprintln!(
-            "export-bench: making a virtual environment in {}",
-            dir.display()
-        );
-        let made = Command::new("python3")
-            .arg("-m")
-            .arg("venv")
-            .arg(dir.join("venv"))
-            .status();
-        if !made.is_ok_and(|status| status.success()) {
-            println!("note: python3 -m venv failed: pandas and DuckDB skipped");
-            return (None, None);
-        }
-    }
-    let mut found = [None, None];
-    for (slot, package) in ["pandas", "duckdb"].iter().enumerate() {
-        let ready = Command::new(&python)
-            .args(["-c", &format!("import {package}")])
-            .stderr(Stdio::null())
-            .status();
-        let ready = ready.is_ok_and(|s| s.success())
-            || Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    package,
-                ])
-                .status()
-                .is_ok_and(|s| s.success());
-        if ready {
-            found[slot] = Some(python.clone());
-        } else {
-            println!("note: pip install {package} failed: that reference is skipped");
-        }
-    }
-    let [pandas, duckdb] = found;
-    (pandas, duckdb)
-}
-
-fn python_run(python: &Path, script: &str, out: &Path, files: &[PathBuf]) -> BenchResult<Run> {
-    timed(
-        Command::new(python)
-            .arg("-c")
-            .arg(script)
-            .arg(out)
-            .args(files),
-    )
-}
-
 /// The run with the median time of `runs` runs of `run` (peak memory: the highest of them).
 fn median(runs: usize, mut run: impl FnMut() -> BenchResult<Run>) -> BenchResult<Run> {
     let mut all = (0..runs.max(1))
@@ -256,6 +188,31 @@ fn table_figures(files: &[PathBuf], zcat_seconds: f64) -> BenchResult<()> {
         people.len(),
         shown.matching
     );
+    Ok(())
+}
+
+/// The Parquet exports (people, full) and DuckDB's `read_json` → `COPY … (FORMAT parquet)` of
+/// the same files (goal: the export at least as fast).
+fn parquet_rows(
+    out: &Path,
+    files: &[PathBuf],
+    runs: usize,
+    duckdb: &Option<PathBuf>,
+    row: &dyn Fn(&str, &Run, String),
+) -> BenchResult<()> {
+    let people = median(runs, || run_core("parquet", "people", out, files))?;
+    row("export Parquet, people", &people, "—".into());
+    let full = median(runs, || run_core("parquet", "full", out, files))?;
+    row("export Parquet, full", &full, "—".into());
+    if let Some(python) = duckdb {
+        let duckdb_parquet = out.join("duckdb.parquet");
+        let run = median(runs, || {
+            python_run(python, DUCKDB_PARQUET, &duckdb_parquet, files)
+        })?;
+        let (p, f) = (run.seconds / people.seconds, run.seconds / full.seconds);
+        let versus = format!("Parquet people {p:.2}×, full {f:.2}× faster (goal ≥ 1×)");
+        row("DuckDB read_json → COPY Parquet", &run, versus);
+    }
     Ok(())
 }
 
@@ -349,6 +306,7 @@ fn parent(args: &[String]) -> BenchResult<()> {
                 if xlsx_people >= 1.0 { "met" } else { "NOT met" }
             );
         }
+        parquet_rows(&out, &files, runs, &duckdb, &row)?;
     }
     println!("\nTimes: median of 3 runs up to 50,000 people, one run above; peak: the highest of the runs.");
     println!("export peak memory goal: ≤ 128 MiB. zcat time includes writing to /dev/null; Python times include starting the interpreter.");

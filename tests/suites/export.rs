@@ -210,6 +210,31 @@ async fn a_search_is_submitted_downloaded_and_opened_as_a_workbook() {
         workbook.is_file(),
         "a workbook, not a folder named people.xlsx"
     );
+    // Parquet for data teams: `--to people.parquet` is that one file, in both layouts.
+    for layout in ["people", "full"] {
+        let parquet = harness.dir.path().join(format!("{layout}.parquet"));
+        let (exported, answer) = cli(
+            &harness,
+            &[
+                "export",
+                &job,
+                "--format",
+                "parquet",
+                "--layout",
+                layout,
+                "--to",
+                parquet.to_str().unwrap(),
+            ],
+        );
+        assert!(exported.status.success(), "{answer}");
+        assert_eq!(answer["format"], "parquet");
+        assert_eq!(paths(&answer), std::slice::from_ref(&parquet));
+        let bytes = std::fs::read(&parquet).unwrap();
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "a Parquet file"
+        );
+    }
     // The full layout as CSV is a folder of files: naming one file is refused in words.
     let (refused, answer) = cli(
         &harness,

@@ -16,14 +16,16 @@ use crate::output::Report;
 pub struct ExportArgs {
     /// The job number.
     job: i64,
-    /// xlsx (one Excel workbook) or csv (for Excel: UTF-8 with BOM).
+    /// xlsx (one Excel workbook), csv (for Excel: UTF-8 with BOM) or parquet (one file for data
+    /// teams: typed columns, the full layout's lists as nested columns).
     #[arg(long, value_enum, default_value_t = Format::Xlsx)]
     format: Format,
-    /// people (one row per person) or full (a sheet, or CSV file, per list: experience, education, …).
+    /// people (one row per person) or full (a sheet, or CSV file, per list: experience, education,
+    /// …; in Parquet, one row per person with the lists as nested columns).
     #[arg(long, value_enum, default_value_t = Layout::People)]
     layout: Layout,
     /// Where to write: a folder (default: the job's folder, beside its downloaded files), or a
-    /// file when the path ends in the format's extension (people.xlsx, people.csv).
+    /// file when the path ends in the format's extension (people.xlsx, people.csv, people.parquet).
     #[arg(long)]
     to: Option<PathBuf>,
     /// People layout: how many positions besides the current one get columns (0–50).
@@ -35,6 +37,7 @@ pub struct ExportArgs {
 enum Format {
     Xlsx,
     Csv,
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -50,6 +53,7 @@ pub async fn export(context: &Context, args: &ExportArgs) -> Result<Report, User
         format: match args.format {
             Format::Xlsx => ExportFormat::Xlsx,
             Format::Csv => ExportFormat::Csv,
+            Format::Parquet => ExportFormat::Parquet,
         },
         layout: match args.layout {
             Layout::People => ExportLayout::People,

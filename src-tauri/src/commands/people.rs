@@ -102,12 +102,19 @@ pub async fn export_people(
     let path = match super::test_env(TEST_PEOPLE_FILE_ENV) {
         Some(path) => Some(PathBuf::from(path)),
         None => {
-            let (label, extension) = match format {
-                ExportFormat::Xlsx => ("Excel workbook", "xlsx"),
-                ExportFormat::Csv => ("CSV for Excel", "csv"),
+            let (label, extension, title) = match format {
+                ExportFormat::Xlsx => {
+                    ("Excel workbook", "xlsx", "Save the people as a spreadsheet")
+                }
+                ExportFormat::Csv => ("CSV for Excel", "csv", "Save the people as a spreadsheet"),
+                ExportFormat::Parquet => (
+                    "Parquet for data teams",
+                    "parquet",
+                    "Save the people as a file for your data team",
+                ),
             };
             rfd::AsyncFileDialog::new()
-                .set_title("Save the people as a spreadsheet")
+                .set_title(title)
                 .set_directory(&settings.download_root)
                 .set_file_name(&name)
                 .add_filter(label, &[extension])

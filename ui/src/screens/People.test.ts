@@ -103,6 +103,23 @@ describe("People", () => {
     });
   });
 
+  it("saves as Parquet for data teams when chosen", async () => {
+    library([jane]);
+    on("export_people", () => ({ paths: ["/tmp/people.parquet"], people: 1 }));
+    render(People);
+    const format = screen.getByTestId("export-format") as HTMLSelectElement;
+    expect([...format.options].map((option) => option.textContent)).toContain(
+      "Parquet for data teams (.parquet)",
+    );
+    await fireEvent.change(format, { target: { value: "parquet" } });
+    await fireEvent.click(await screen.findByRole("button", { name: "Select all 1 person" }));
+    await fireEvent.click(screen.getByTestId("export-people"));
+    expect(calls).toHaveBeenCalledWith("export_people", {
+      selection: { kind: "matching", text: null },
+      format: "parquet",
+    });
+  });
+
   it("shows how far the import of earlier collections has come", async () => {
     library([]);
     on("library_import_status", () => null);

@@ -5,8 +5,8 @@
 //! record wins), named after the job and the date (`python-people_2026-11-28.xlsx`) and written
 //! atomically into the given folder. Two layouts ([`ExportLayout`]): *People*, one row per person;
 //! *Full*, a sheet per list (Experience, Education, …), one row per item keyed by the person's id.
-//! Two formats ([`ExportFormat`]): XLSX (dates as dates) and CSV for Excel (BOM, RFC 4180, formula
-//! injection guarded). Text longer than Excel's cell limit is cut with a marker in both.
+//! Three formats ([`ExportFormat`]): XLSX (dates as dates), CSV for Excel (BOM, RFC 4180, formula
+//! injection guarded) and Parquet for data teams (typed, nested columns; see `parquet`). Text longer than Excel's cell limit is cut with a marker in both.
 //!
 //! Streamed: the columns are learnt from the first records (a full first pass over the files when
 //! a later record brings a new field), then rows are written as records are read. Memory holds a
@@ -19,7 +19,7 @@
 //! | `value` | a record parsed without copying, only the fields a layout shows |
 //! | `cell` | a cell, JSON values as cells, the cell limit, text dates |
 //! | `layout`, `people`, `full` | the two layouts |
-//! | `csv`, `xlsx` | the two formats |
+//! | `csv`, `xlsx`, `parquet` | the three formats |
 //! | `staging` | temporary files renamed into place |
 
 pub(crate) mod cell;
@@ -28,6 +28,7 @@ mod error;
 mod full;
 mod layout;
 mod marks;
+mod parquet;
 mod people;
 mod schema;
 pub(crate) mod source;
@@ -66,6 +67,9 @@ pub enum ExportFormat {
     Csv,
     /// One Excel workbook.
     Xlsx,
+    /// One Parquet file for data teams (warehouses, DuckDB, pandas): typed columns, the Full
+    /// layout's lists as nested columns.
+    Parquet,
 }
 
 impl ExportFormat {
@@ -74,6 +78,7 @@ impl ExportFormat {
         match self {
             Self::Csv => "csv",
             Self::Xlsx => "xlsx",
+            Self::Parquet => "parquet",
         }
     }
 }
@@ -91,7 +96,7 @@ pub enum ExportLayout {
 /// What to export and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportOptions {
-    /// XLSX or CSV.
+    /// XLSX, CSV or Parquet.
     pub format: ExportFormat,
     /// People or Full.
     pub layout: ExportLayout,
@@ -122,7 +127,8 @@ pub struct SheetRows {
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExportResult {
-    /// The files written: one workbook, one CSV, or one CSV per sheet (in a folder).
+    /// The files written: one workbook, one CSV, one CSV per sheet (in a folder), or one Parquet
+    /// file (text sheets, when there are, in files of their own beside it).
     pub paths: Vec<PathBuf>,
     /// People exported (after deduplication).
     pub people: u64,
@@ -182,6 +188,9 @@ pub fn export_with(
     }
     std::fs::create_dir_all(out_dir).map_err(|error| ExportError::write(out_dir, error))?;
     let target = out_dir.join(stem);
+    if options.format == ExportFormat::Parquet {
+        return parquet::export(files, &target, options, additions);
+    }
     let mut schema = schema::Schema::scan_head(files, HEAD_RECORDS)?;
     let mut check = true;
     loop {
@@ -246,6 +255,8 @@ fn write(
             added_extension(target, "xlsx"),
             &sheets,
         )?)),
+        // `export_with` sends Parquet to its own writer before this.
+        ExportFormat::Parquet => return parquet_is_elsewhere(target),
     };
     let (mut rows, mut people, mut grew) = (vec![0u64; sheets.len()], 0u64, false);
     let duplicates_skipped = source::for_each_record(files, fields, |record, seen| {
@@ -308,6 +319,14 @@ fn write(
             })
             .collect(),
     }))
+}
+
+/// The error `write` gives if Parquet ever reached it (it cannot: see `export_with`).
+fn parquet_is_elsewhere(target: &Path) -> Result<Option<ExportResult>, ExportError> {
+    Err(ExportError::write(
+        target,
+        "Parquet is written by its own writer",
+    ))
 }
 
 /// `path` with `.extension` appended (the name's dots, if any, kept).

@@ -16,6 +16,7 @@ use time::macros::date;
 
 mod behaviour;
 mod golden;
+mod parquet;
 mod table;
 
 use super::*;

@@ -3,4 +3,4 @@
 /**
  * The file format of an export.
  */
-export type ExportFormat = "csv" | "xlsx";
+export type ExportFormat = "csv" | "xlsx" | "parquet";
