@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
 	libssl-dev libxdo-dev build-essential pkg-config file curl \
 	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils imagemagick time \
-	librsvg2-bin desktop-file-utils rpm xdotool python3-venv shellcheck
+	librsvg2-bin desktop-file-utils rpm xdotool python3-venv shellcheck postgresql
 
 # The WebDriver server of the end-to-end tests, pinned (crates.io's newest is a 3.0 alpha) and
 # installed once, outside the clone, into a folder named after its version.

@@ -443,3 +443,58 @@ async fn with_the_server_down_the_quote_says_so_and_collecting_still_works() {
     published(&anna).await;
     assert_eq!(count(&pg, "SELECT count(*) FROM people"), 30);
 }
+
+/// The CLI with `--team-db` and `PGPASSWORD`.
+fn team_cli(harness: &Harness, url: &str, password: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(workspace_binary("bulk-collect-cli"))
+        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
+        .arg(harness.dir.path())
+        .args(["--team-db", url])
+        .args(args)
+        .env("BULK_COLLECT_API_KEY", DEFAULT_PRACTICE_KEY)
+        .env("PGPASSWORD", password)
+        .env_remove("BULK_COLLECT_TEAM_DB")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the CLI runs")
+}
+
+#[tokio::test]
+async fn the_cli_takes_the_team_library_from_team_db_and_pgpassword() {
+    let pg = PgCluster::start();
+    let harness = Harness::start(quick_sim()).await;
+    let answered = team_cli(&harness, &pg.url(), TEAM_PASSWORD, &["team", "status"]);
+    let text = String::from_utf8_lossy(&answered.stdout);
+    assert!(
+        answered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&answered.stderr)
+    );
+    assert!(text.contains("The team library answers."), "{text}");
+    assert_eq!(pg.psql("SELECT max(version) FROM team_schema_version"), "1");
+
+    let refused = team_cli(&harness, &pg.url(), "wrong", &["--json", "team", "status"]);
+    assert!(refused.status.success(), "status reports, it does not fail");
+    let status = stdout_json(&refused);
+    assert_eq!(status["reachable"], false);
+    assert!(
+        status["last_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("The team library refused the password"),
+        "{status}"
+    );
+
+    let with_password = format!(
+        "postgres://{TEAM_USER}:{TEAM_PASSWORD}@127.0.0.1:{}/team",
+        pg.port
+    );
+    let refused = team_cli(&harness, &with_password, "", &["--json", "team", "status"]);
+    assert!(!refused.status.success());
+    let words = cli_error_message(&refused);
+    assert!(
+        words.starts_with("The team library address holds a password."),
+        "{words}"
+    );
+    assert!(!words.contains(TEAM_PASSWORD));
+}
