@@ -158,6 +158,7 @@ bench: deps bench-desktop
 	$(CARGO_TARGET_DIR)/release/export-bench
 	$(CARGO_TARGET_DIR)/release/library-bench
 	$(CARGO_TARGET_DIR)/release/responsive-bench
+	$(CARGO_TARGET_DIR)/release/team-bench
 
 bench-desktop: bundle
 	packaging/bench-desktop.sh $(BUNDLE_DIR)/bulk-collect.deb
