@@ -257,6 +257,17 @@ async fn both_publish_the_same_people_at_once_without_a_duplicate_or_a_lost_row(
     // Publishing again sends nothing twice.
     assert_eq!(anna.publish_to_team().await.unwrap().collections, 0);
     assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 2);
+
+    // Anna's later collection of 10,000..20,000 brings her (older) May copies again: published
+    // after Bruno's June ones, they still do not replace them.
+    keep_and_queue(anna.store(), 2, people_file(a_dir.path(), 10_000, 10_000, "2026-04-01"), "Anna");
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 3);
+    assert_eq!(
+        count(&pg, "SELECT count(*) FROM people WHERE last_updated LIKE '2026-06%'"),
+        20_000,
+        "an older copy published later never replaces a newer one"
+    );
 }
 
 #[tokio::test]
