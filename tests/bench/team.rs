@@ -103,7 +103,13 @@ async fn run() -> BenchResult<()> {
     );
     // 10,000 ids: every other one held (the published people), the rest unknown.
     let ids: Vec<i64> = (0..10_000i64)
-        .map(|n| if n % 2 == 0 { FIRST_ID + n / 2 } else { 5_000_000_000 + n })
+        .map(|n| {
+            if n % 2 == 0 {
+                FIRST_ID + n / 2
+            } else {
+                5_000_000_000 + n
+            }
+        })
         .collect();
     let cold = TeamLink::new(
         TeamAddress::parse(&pg.url())?,
@@ -171,9 +177,8 @@ fn keep(store: &Store, dir: &Path, people: usize) -> BenchResult<()> {
 fn write_csv(store: &Store, path: &Path) -> BenchResult<()> {
     let connection = rusqlite::Connection::open(store.path().ok_or("no database file")?)?;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    let mut select = connection.prepare(
-        "SELECT id, record, last_updated FROM people WHERE dataset = ?1 ORDER BY id",
-    )?;
+    let mut select = connection
+        .prepare("SELECT id, record, last_updated FROM people WHERE dataset = ?1 ORDER BY id")?;
     let mut rows = select.query([CLEAN_EMPLOYEE])?;
     let at = "2026-12-07T00:00:00Z";
     let uuid = "00000000-0000-4000-8000-00000000be0c";

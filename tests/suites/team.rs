@@ -260,11 +260,19 @@ async fn both_publish_the_same_people_at_once_without_a_duplicate_or_a_lost_row(
 
     // Anna's later collection of 10,000..20,000 brings her (older) May copies again: published
     // after Bruno's June ones, they still do not replace them.
-    keep_and_queue(anna.store(), 2, people_file(a_dir.path(), 10_000, 10_000, "2026-04-01"), "Anna");
+    keep_and_queue(
+        anna.store(),
+        2,
+        people_file(a_dir.path(), 10_000, 10_000, "2026-04-01"),
+        "Anna",
+    );
     published(&anna).await;
     assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 3);
     assert_eq!(
-        count(&pg, "SELECT count(*) FROM people WHERE last_updated LIKE '2026-06%'"),
+        count(
+            &pg,
+            "SELECT count(*) FROM people WHERE last_updated LIKE '2026-06%'"
+        ),
         20_000,
         "an older copy published later never replaces a newer one"
     );
@@ -508,4 +516,71 @@ async fn the_cli_takes_the_team_library_from_team_db_and_pgpassword() {
         "{words}"
     );
     assert!(!words.contains(TEAM_PASSWORD));
+}
+
+#[tokio::test]
+async fn a_server_killed_after_its_commit_but_before_the_answer_publishes_nothing_twice() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    keep_and_queue(
+        anna.store(),
+        7,
+        people_file(dir.path(), 0, 3_000, "2026-05-01"),
+        "Anna",
+    );
+    link(&pg, "Anna").test().await.unwrap();
+    // The role's commits wait for a synchronous standby that never comes: the publish's commit
+    // is written (and survives the crash) but never answered.
+    pg.psql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'");
+    pg.psql("ALTER SYSTEM SET synchronous_commit = 'local'");
+    pg.psql(&format!(
+        "ALTER ROLE {TEAM_USER} SET synchronous_commit = 'on'"
+    ));
+    pg.psql("SELECT pg_reload_conf()");
+    anna.set_team(Some(link(&pg, "Anna")));
+    let publishing = {
+        let anna = Arc::clone(&anna);
+        tokio::spawn(async move { anna.publish_to_team().await })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(
+        &pg,
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
+    ) == 0
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the publish never reached its commit"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    pg.kill();
+    let _ = publishing.await.unwrap();
+    assert_eq!(
+        anna.team_status(false).await.unwrap().waiting_collections,
+        1,
+        "the entry leaves the outbox only once the commit is answered"
+    );
+
+    pg.start_again();
+    pg.psql(&format!("ALTER ROLE {TEAM_USER} RESET synchronous_commit"));
+    pg.psql("ALTER SYSTEM RESET synchronous_standby_names");
+    pg.psql("SELECT pg_reload_conf()");
+    assert_eq!(
+        count(&pg, "SELECT count(*) FROM collections"),
+        1,
+        "the commit survived the crash"
+    );
+    drop(anna);
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    anna.set_team(Some(link(&pg, "Anna")));
+    published(&anna).await;
+    assert_eq!(
+        count(&pg, "SELECT count(*) FROM collections"),
+        1,
+        "published once"
+    );
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 3_000);
 }
