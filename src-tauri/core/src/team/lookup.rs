@@ -187,3 +187,42 @@ pub fn day_month(at: &str) -> String {
         None => at.chars().take(10).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(id: i64, by: &str, at: &str) -> TeamHeld {
+        TeamHeld {
+            id,
+            last_updated: Some("2026-04-01".into()),
+            first_by: by.into(),
+            first_at: at.into(),
+            last_by: by.into(),
+            last_at: at.into(),
+        }
+    }
+
+    #[test]
+    fn the_team_line_names_the_newest_colleague_and_the_credits_saved() {
+        let people: Vec<TeamHeld> = (0..6_468)
+            .map(|id| match id {
+                0 => held(id, "Anna", "2026-05-03T10:00:00.000000Z"),
+                _ => held(id, "Bruno", "2026-04-20T10:00:00.000000Z"),
+            })
+            .collect();
+        let refs: Vec<&TeamHeld> = people.iter().collect();
+        let team = TeamQuote::of(&refs, 10, Vec::new());
+        assert_eq!(
+            team.summary,
+            "Your team already has 6,468 of these (Anna, 3 May): skip them and save 64,680 credits."
+        );
+        assert_eq!((team.held, team.saved_credits), (6_468, 64_680));
+        assert_eq!(team.colleague.as_deref(), Some("Anna"));
+        assert!(team.reachable);
+        assert_eq!(
+            TeamQuote::unreachable().summary,
+            "Team library unreachable: checking only your own."
+        );
+    }
+}
