@@ -133,7 +133,13 @@ async fn b_s_quote_subtracts_what_a_collected_and_names_a_s_collection() {
         .quote(&query_job(python_query(), Some(40)))
         .await
         .unwrap();
-    let earlier = &again.team.as_ref().unwrap().earlier;
+    let team = again.team.as_ref().unwrap();
+    assert!(
+        team.summary.contains("Anna collected the same request on "),
+        "{}",
+        team.summary
+    );
+    let earlier = &team.earlier;
     assert_eq!(earlier.len(), 1, "{earlier:?}");
     assert_eq!((earlier[0].who.as_str(), earlier[0].profiles), ("Anna", 40));
 
