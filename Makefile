@@ -150,6 +150,7 @@ workflow-lint: $(ACTIONLINT)
 	$(ACTIONLINT) -no-color .github/workflows/*.yml
 
 ## Benchmarks: the core's download against curl, peak memory; the export against zcat, pandas, DuckDB;
+## the team library's publishing against psql's \copy, its net-new check in 1,000,000 people;
 ## the desktop app from its .deb (size, installed size, start to first paint, idle memory).
 bench: deps bench-desktop
 	cargo build --release -p bulk-collect-tests -p coresignal-sim --bins
