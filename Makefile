@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
 	libssl-dev libxdo-dev build-essential pkg-config file curl \
 	xvfb xauth webkit2gtk-driver gnome-keyring dbus keyutils x11-utils imagemagick time \
-	librsvg2-bin desktop-file-utils rpm xdotool python3-venv shellcheck
+	librsvg2-bin desktop-file-utils rpm xdotool python3-venv shellcheck postgresql
 
 # The WebDriver server of the end-to-end tests, pinned (crates.io's newest is a 3.0 alpha) and
 # installed once, outside the clone, into a folder named after its version.
@@ -161,6 +161,7 @@ workflow-lint: $(ACTIONLINT)
 	$(ACTIONLINT) -no-color .github/workflows/*.yml
 
 ## Benchmarks: the core's download against curl, peak memory; the export against zcat, pandas, DuckDB;
+## the team library's publishing against psql's \copy, its net-new check in 1,000,000 people;
 ## the desktop app from its .deb (size, installed size, start to first paint, idle memory).
 bench: deps bench-desktop
 	cargo build --release -p bulk-collect-tests -p coresignal-sim --bins
@@ -169,6 +170,7 @@ bench: deps bench-desktop
 	$(CARGO_TARGET_DIR)/release/export-bench
 	$(CARGO_TARGET_DIR)/release/library-bench
 	$(CARGO_TARGET_DIR)/release/responsive-bench
+	$(CARGO_TARGET_DIR)/release/team-bench
 
 bench-desktop: bundle
 	packaging/bench-desktop.sh $(BUNDLE_DIR)/bulk-collect.deb

@@ -133,7 +133,13 @@ async fn b_s_quote_subtracts_what_a_collected_and_names_a_s_collection() {
         .quote(&query_job(python_query(), Some(40)))
         .await
         .unwrap();
-    let earlier = &again.team.as_ref().unwrap().earlier;
+    let team = again.team.as_ref().unwrap();
+    assert!(
+        team.summary.contains("Anna collected the same request on "),
+        "{}",
+        team.summary
+    );
+    let earlier = &team.earlier;
     assert_eq!(earlier.len(), 1, "{earlier:?}");
     assert_eq!((earlier[0].who.as_str(), earlier[0].profiles), ("Anna", 40));
 
@@ -257,6 +263,25 @@ async fn both_publish_the_same_people_at_once_without_a_duplicate_or_a_lost_row(
     // Publishing again sends nothing twice.
     assert_eq!(anna.publish_to_team().await.unwrap().collections, 0);
     assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 2);
+
+    // Anna's later collection of 10,000..20,000 brings her (older) May copies again: published
+    // after Bruno's June ones, they still do not replace them.
+    keep_and_queue(
+        anna.store(),
+        2,
+        people_file(a_dir.path(), 10_000, 10_000, "2026-04-01"),
+        "Anna",
+    );
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 3);
+    assert_eq!(
+        count(
+            &pg,
+            "SELECT count(*) FROM people WHERE last_updated LIKE '2026-06%'"
+        ),
+        20_000,
+        "an older copy published later never replaces a newer one"
+    );
 }
 
 #[tokio::test]
@@ -442,4 +467,126 @@ async fn with_the_server_down_the_quote_says_so_and_collecting_still_works() {
     anna.set_team(Some(link(&pg, "Anna")));
     published(&anna).await;
     assert_eq!(count(&pg, "SELECT count(*) FROM people"), 30);
+}
+
+/// The CLI with `--team-db` and `PGPASSWORD`.
+fn team_cli(harness: &Harness, url: &str, password: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(workspace_binary("bulk-collect-cli"))
+        .args(["--api-base", &harness.sim.base_url(), "--data-dir"])
+        .arg(harness.dir.path())
+        .args(["--team-db", url])
+        .args(args)
+        .env("BULK_COLLECT_API_KEY", DEFAULT_PRACTICE_KEY)
+        .env("PGPASSWORD", password)
+        .env_remove("BULK_COLLECT_TEAM_DB")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the CLI runs")
+}
+
+#[tokio::test]
+async fn the_cli_takes_the_team_library_from_team_db_and_pgpassword() {
+    let pg = PgCluster::start();
+    let harness = Harness::start(quick_sim()).await;
+    let answered = team_cli(&harness, &pg.url(), TEAM_PASSWORD, &["team", "status"]);
+    let text = String::from_utf8_lossy(&answered.stdout);
+    assert!(
+        answered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&answered.stderr)
+    );
+    assert!(text.contains("The team library answers."), "{text}");
+    assert_eq!(pg.psql("SELECT max(version) FROM team_schema_version"), "1");
+
+    let refused = team_cli(&harness, &pg.url(), "wrong", &["--json", "team", "status"]);
+    assert!(refused.status.success(), "status reports, it does not fail");
+    let status = stdout_json(&refused);
+    assert_eq!(status["reachable"], false);
+    assert!(
+        status["last_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("The team library refused the password"),
+        "{status}"
+    );
+
+    let with_password = format!(
+        "postgres://{TEAM_USER}:{TEAM_PASSWORD}@127.0.0.1:{}/team",
+        pg.port
+    );
+    let refused = team_cli(&harness, &with_password, "", &["--json", "team", "status"]);
+    assert!(!refused.status.success());
+    let words = cli_error_message(&refused);
+    assert!(
+        words.starts_with("The team library address holds a password."),
+        "{words}"
+    );
+    assert!(!words.contains(TEAM_PASSWORD));
+}
+
+#[tokio::test]
+async fn a_server_killed_after_its_commit_but_before_the_answer_publishes_nothing_twice() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    keep_and_queue(
+        anna.store(),
+        7,
+        people_file(dir.path(), 0, 3_000, "2026-05-01"),
+        "Anna",
+    );
+    link(&pg, "Anna").test().await.unwrap();
+    // The role's commits wait for a synchronous standby that never comes: the publish's commit
+    // is written (and survives the crash) but never answered.
+    pg.psql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'");
+    pg.psql("ALTER SYSTEM SET synchronous_commit = 'local'");
+    pg.psql(&format!(
+        "ALTER ROLE {TEAM_USER} SET synchronous_commit = 'on'"
+    ));
+    pg.psql("SELECT pg_reload_conf()");
+    anna.set_team(Some(link(&pg, "Anna")));
+    let publishing = {
+        let anna = Arc::clone(&anna);
+        tokio::spawn(async move { anna.publish_to_team().await })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(
+        &pg,
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'",
+    ) == 0
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the publish never reached its commit"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    pg.kill();
+    let _ = publishing.await.unwrap();
+    assert_eq!(
+        anna.team_status(false).await.unwrap().waiting_collections,
+        1,
+        "the entry leaves the outbox only once the commit is answered"
+    );
+
+    pg.start_again();
+    pg.psql(&format!("ALTER ROLE {TEAM_USER} RESET synchronous_commit"));
+    pg.psql("ALTER SYSTEM RESET synchronous_standby_names");
+    pg.psql("SELECT pg_reload_conf()");
+    assert_eq!(
+        count(&pg, "SELECT count(*) FROM collections"),
+        1,
+        "the commit survived the crash"
+    );
+    drop(anna);
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    anna.set_team(Some(link(&pg, "Anna")));
+    published(&anna).await;
+    assert_eq!(
+        count(&pg, "SELECT count(*) FROM collections"),
+        1,
+        "published once"
+    );
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 3_000);
 }

@@ -7,12 +7,19 @@ use collect_core::jobs::{Engine, Mode};
 use collect_core::secrets::{ApiKey, KeyringStore, ProxyPassword, SecretStore};
 use collect_core::settings::Settings;
 use collect_core::store::{default_data_dir, Store};
+use collect_core::team::{TeamAddress, TeamLink, TeamSettings};
 use collect_core::{ErrorCode, UserError};
 
 use crate::Cli;
 
 /// The environment variable that carries a proxy password for automation instead of the keychain.
 pub const PROXY_PASSWORD_ENV: &str = "BULK_COLLECT_PROXY_PASSWORD";
+
+/// The environment variable of the team library's password (libpq's own).
+pub const TEAM_PASSWORD_ENV: &str = "PGPASSWORD";
+
+/// The environment variable of the name colleagues see (default: the saved name, else the user).
+pub const TEAM_NAME_ENV: &str = "BULK_COLLECT_TEAM_NAME";
 
 /// The environment variable that carries the key for automation (CI, scripts) instead of the keychain.
 pub const KEY_ENV: &str = "BULK_COLLECT_API_KEY";
@@ -26,6 +33,7 @@ pub struct Context {
     /// Practice (simulator on loopback) or Live.
     pub mode: Mode,
     api_base: String,
+    team_db: Option<String>,
 }
 
 impl Context {
@@ -51,6 +59,7 @@ impl Context {
             store,
             settings,
             api_base,
+            team_db: cli.team_db.clone().filter(|url| !url.trim().is_empty()),
         })
     }
 
@@ -86,7 +95,28 @@ impl Context {
     pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
         let engine = self.build(Some(self.key()?))?;
         engine.recover()?;
+        if let Some(team) = self.team()? {
+            engine.set_team(Some(team));
+        }
         Ok(engine)
+    }
+
+    /// The team library of `--team-db` (or `BULK_COLLECT_TEAM_DB`), with the password from
+    /// `PGPASSWORD`; `None` without one. Only Live collections use it.
+    pub fn team(&self) -> Result<Option<TeamLink>, UserError> {
+        let Some(url) = &self.team_db else {
+            return Ok(None);
+        };
+        let address = TeamAddress::parse(url)?;
+        let password = std::env::var(TEAM_PASSWORD_ENV)
+            .ok()
+            .filter(|password| !password.is_empty());
+        let name = std::env::var(TEAM_NAME_ENV)
+            .ok()
+            .filter(|name| !name.trim().is_empty())
+            .or_else(|| TeamSettings::load(&self.store).ok().map(|saved| saved.name))
+            .unwrap_or_default();
+        Ok(Some(TeamLink::new(address, password, name)))
     }
 
     /// An engine without a key, for reading the history (no call to the service).

@@ -29,6 +29,11 @@ struct Cli {
     /// Print one JSON object per command on stdout.
     #[arg(long, global = true)]
     json: bool,
+    /// The team library: a postgres:// address without a password (the password comes from
+    /// PGPASSWORD). Live collections are published to it, and net-new prices skip the people it
+    /// holds. TLS is required unless the server is on this computer.
+    #[arg(long, global = true, env = "BULK_COLLECT_TEAM_DB", value_name = "URL")]
+    team_db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -102,6 +107,10 @@ enum Command {
     },
     /// Credits spent in this history: each job (measured or estimated), each month, the total.
     Ledger,
+    /// The team library (--team-db): whether it answers, what waits to be published; sends what
+    /// waits.
+    #[command(subcommand)]
+    Team(TeamCommand),
     /// List the jobs in the history, newest first.
     Jobs,
     /// Show one job: its request, state, files and audit trail.
@@ -182,6 +191,14 @@ enum Command {
     },
     /// Turn a downloaded job's files into one spreadsheet (XLSX) or CSV, named after the job.
     Export(export::ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TeamCommand {
+    /// Connect, set up its tables if needed, and say what it holds and what waits here.
+    Status,
+    /// Send the collections waiting in this computer's outbox now.
+    Publish,
 }
 
 #[derive(Debug, Subcommand)]

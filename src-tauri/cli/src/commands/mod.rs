@@ -11,6 +11,7 @@ mod refresh;
 mod resolve;
 mod submit;
 mod submit_list;
+mod team;
 mod transfer;
 
 use std::time::Duration;
@@ -79,6 +80,7 @@ pub async fn run(cli: &Cli, output: &Output) -> Result<Report, UserError> {
         } => send_again(&context, *job, (*yes, *yes_over_cap, *max_credits), output).await,
         Command::Preview { query, yes } => preview(&context, query, *yes, output).await,
         Command::Ledger => ledger(&context),
+        Command::Team(command) => team::team(&context, command).await,
         Command::Delete {
             job,
             forget_people,

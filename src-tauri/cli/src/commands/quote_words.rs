@@ -43,7 +43,12 @@ pub(super) fn quote_text(quote: &Quote) -> String {
             )
         })
         .unwrap_or_default();
-    format!("{}{split}", price_text(quote))
+    let team = quote
+        .team
+        .as_ref()
+        .map(|team| format!("\n{}", team.summary))
+        .unwrap_or_default();
+    format!("{}{split}{team}", price_text(quote))
 }
 
 fn price_text(quote: &Quote) -> String {

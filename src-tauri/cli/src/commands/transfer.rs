@@ -149,8 +149,14 @@ pub(super) async fn download(
             file.bytes.unwrap_or(0)
         ));
     }
+    // The people just kept go to the team library too (what cannot go now waits in the outbox).
+    let team = super::team::publish_after(&engine).await;
+    if let Some(line) = team.as_ref().and_then(|team| team["summary"].as_str()) {
+        text.push_str(line);
+        text.push('\n');
+    }
     Ok(Report {
-        json: json!({"job": job.id, "state": job.state, "files": listed}),
+        json: json!({"job": job.id, "state": job.state, "files": listed, "team": team}),
         text: text.trim_end().to_owned(),
     })
 }

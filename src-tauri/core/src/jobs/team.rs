@@ -161,10 +161,10 @@ impl Engine {
     ) -> Option<crate::team::TeamQuote> {
         use super::net_new::{NetNew, TeamAsked};
         let link = self.team()?;
-        let found = match asked {
+        let (found, asked_held) = match asked {
             TeamAsked::Unreachable => return Some(crate::team::TeamQuote::unreachable()),
-            TeamAsked::Held(found) => found,
-            TeamAsked::NotAsked => Vec::new(),
+            TeamAsked::Held(found) => (found, true),
+            TeamAsked::NotAsked => (Vec::new(), false),
         };
         let skipped: std::collections::HashSet<i64> = match net_new {
             NetNew::Split(split) => split
@@ -184,6 +184,11 @@ impl Engine {
             Ok(earlier) => earlier,
             Err(_) => return Some(crate::team::TeamQuote::unreachable()),
         };
+        // Not asked who it holds (everyone bought, or too many to list): only a colleague's
+        // collection of the same request is news.
+        if !asked_held && earlier.is_empty() {
+            return None;
+        }
         Some(crate::team::TeamQuote::of(
             &held,
             u64::from(per_profile),

@@ -313,3 +313,27 @@ fn keyring_store_round_trip() {
 fn proxy() -> ProxyIdentity {
     ProxyIdentity::of("http://anna@proxy.example.com:8080").unwrap()
 }
+
+#[test]
+fn the_team_password_is_its_own_entry_beside_the_key() {
+    let store = MemoryStore::with_key(ApiKey::new("the-key"));
+    assert_eq!(store.load_team_password().unwrap(), None);
+    assert_eq!(
+        store.save_team_password(""),
+        Err(SecretError::EmptyTeamPassword)
+    );
+    store.save_team_password("pg secret").unwrap();
+    assert_eq!(
+        store.load_team_password().unwrap().as_deref(),
+        Some("pg secret")
+    );
+    assert_eq!(store.load().unwrap(), Some(ApiKey::new("the-key")));
+    store.delete_team_password().unwrap();
+    assert_eq!(store.load_team_password().unwrap(), None);
+    assert_eq!(store.load().unwrap(), Some(ApiKey::new("the-key")));
+    let keychain = KeyringStore::with_account("bulk-collect-test");
+    assert_eq!(
+        keychain.account_of(SecretEntry::TeamPassword),
+        "bulk-collect-test-team-library-password"
+    );
+}

@@ -25,12 +25,13 @@ impl TeamAddress {
             address: text.to_owned(),
             reason: reason.to_owned(),
         };
+        // Refuse a password before anything else, so it is never echoed back in an error (a
+        // `key=value` form such as `host=db password=…` included).
+        if has_password(text) || text.to_ascii_lowercase().contains("password=") {
+            return Err(TeamError::PasswordInAddress);
+        }
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
             return Err(bad("it does not start with postgres://."));
-        }
-        // Refuse a password before anything else, so it is never echoed back in an error.
-        if has_password(text) {
-            return Err(TeamError::PasswordInAddress);
         }
         let config = Config::from_str(text).map_err(|error| TeamError::BadAddress {
             address: text.to_owned(),
@@ -136,6 +137,7 @@ mod tests {
         for text in [
             "postgres://anna:s3cret@db.example.com/team",
             "postgres://anna@db.example.com/team?password=s3cret",
+            "host=db.example.com user=anna password=s3cret",
         ] {
             let error = TeamAddress::parse(text).unwrap_err();
             assert_eq!(error, TeamError::PasswordInAddress);

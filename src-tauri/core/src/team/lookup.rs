@@ -158,8 +158,8 @@ impl TeamQuote {
         let newest = held.iter().max_by(|a, b| a.last_at.cmp(&b.last_at));
         let count = held.len() as u64;
         let saved = count.saturating_mul(per_profile);
-        let summary = match newest {
-            None => "Your team holds none of these yet.".to_owned(),
+        let mut summary = match newest {
+            None => String::new(),
             Some(person) => format!(
                 "Your team already has {} of these ({}, {}): skip them and save {}.",
                 crate::jobs::group(count),
@@ -168,6 +168,18 @@ impl TeamQuote {
                 crate::money::credits_word(saved)
             ),
         };
+        if let Some(collection) = earlier.first() {
+            let before = format!(
+                "{} collected the same request on {} ({} profiles).",
+                collection.who,
+                day_month(&collection.at),
+                crate::jobs::group(collection.profiles)
+            );
+            summary = format!("{summary} {before}").trim().to_owned();
+        }
+        if summary.is_empty() {
+            summary = "Your team holds none of these yet.".to_owned();
+        }
         Self {
             reachable: true,
             held: count,
@@ -185,5 +197,58 @@ pub fn day_month(at: &str) -> String {
     match crate::store::parse_time(at) {
         Some(time) => format!("{} {}", time.day(), time.month()),
         None => at.chars().take(10).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(id: i64, by: &str, at: &str) -> TeamHeld {
+        TeamHeld {
+            id,
+            last_updated: Some("2026-04-01".into()),
+            first_by: by.into(),
+            first_at: at.into(),
+            last_by: by.into(),
+            last_at: at.into(),
+        }
+    }
+
+    #[test]
+    fn the_team_line_names_the_newest_colleague_and_the_credits_saved() {
+        let people: Vec<TeamHeld> = (0..6_468)
+            .map(|id| match id {
+                0 => held(id, "Anna", "2026-05-03T10:00:00.000000Z"),
+                _ => held(id, "Bruno", "2026-04-20T10:00:00.000000Z"),
+            })
+            .collect();
+        let refs: Vec<&TeamHeld> = people.iter().collect();
+        let team = TeamQuote::of(&refs, 10, Vec::new());
+        assert_eq!(
+            team.summary,
+            "Your team already has 6,468 of these (Anna, 3 May): skip them and save 64,680 credits."
+        );
+        assert_eq!((team.held, team.saved_credits), (6_468, 64_680));
+        assert_eq!(team.colleague.as_deref(), Some("Anna"));
+        assert!(team.reachable);
+        let earlier = vec![TeamCollection {
+            who: "Anna".into(),
+            at: "2026-05-03T10:00:00.000000Z".into(),
+            name: "Python engineers".into(),
+            profiles: 40,
+        }];
+        assert_eq!(
+            TeamQuote::of(&[], 10, earlier).summary,
+            "Anna collected the same request on 3 May (40 profiles)."
+        );
+        assert_eq!(
+            TeamQuote::of(&[], 10, Vec::new()).summary,
+            "Your team holds none of these yet."
+        );
+        assert_eq!(
+            TeamQuote::unreachable().summary,
+            "Team library unreachable: checking only your own."
+        );
     }
 }

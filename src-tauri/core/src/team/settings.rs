@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{Setting, Store};
 
-use super::{TeamAddress, TeamError};
+use super::{TeamAddress, TeamError, TeamLink};
 
 /// What Settings' "Team" section saves.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -41,6 +41,23 @@ impl TeamSettings {
         }
         store.set_setting(Setting::TeamName, self.name.trim())?;
         Ok(address)
+    }
+
+    /// The team library these settings describe, reached with `password` (the keychain's);
+    /// `None` when no address is saved. Nothing is connected.
+    pub fn link(&self, password: Option<String>) -> Result<Option<TeamLink>, TeamError> {
+        let Some(text) = self
+            .address
+            .as_deref()
+            .filter(|text| !text.trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        Ok(Some(TeamLink::new(
+            TeamAddress::parse(text)?,
+            password,
+            self.name.clone(),
+        )))
     }
 
     /// Forgets the team library (the outbox keeps what waits, for a library set up again).
