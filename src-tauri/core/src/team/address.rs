@@ -27,7 +27,7 @@ impl TeamAddress {
         };
         // Refuse a password before anything else, so it is never echoed back in an error (a
         // `key=value` form such as `host=db password=…` included).
-        if has_password(text) || text.to_ascii_lowercase().contains("password=") {
+        if has_password(text) || names_password(text) {
             return Err(TeamError::PasswordInAddress);
         }
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
@@ -107,6 +107,46 @@ fn has_password(text: &str) -> bool {
     in_user || in_query
 }
 
+/// True when `text`, percent-decoded (repeatedly) and without blanks, names a `password=`
+/// anywhere: a disguised key (`pass%77ord=`, `password =`) must not be echoed back either.
+fn names_password(text: &str) -> bool {
+    let mut plain: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Each round that changes the text decodes an escape and adds no `%` it did not consume.
+    loop {
+        let decoded = percent_decode(&plain);
+        if decoded == plain {
+            break;
+        }
+        plain = decoded;
+    }
+    plain.to_ascii_lowercase().contains("password=")
+}
+
+/// `%XX` escapes replaced by their byte (invalid UTF-8 replaced); anything else kept.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| bytes.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                at += 3;
+            }
+            None => {
+                out.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn is_loopback(host: &Host) -> bool {
     match host {
         Host::Unix(_) => true,
@@ -163,6 +203,21 @@ mod tests {
         let remote = TeamAddress::parse("postgres://anna@db.example.com/team").unwrap();
         assert!(!remote.is_loopback());
         assert_eq!(remote.config().get_ssl_mode(), SslMode::Require);
+    }
+
+    #[test]
+    fn a_disguised_password_is_refused_without_echoing_it() {
+        for text in [
+            "postgres://anna@db.example.com/team?pass%77ord=s3cret&sslmode=bogus",
+            "postgres://anna@db.example.com:99999/team?PASS%57ORD=s3cret",
+            "postgres://anna@db.example.com/team?pass%2577ord=s3cret",
+            "host=db user=anna password =s3cret",
+            "host=db user=anna password\t=\t's3cret'",
+        ] {
+            let error = TeamAddress::parse(text).unwrap_err();
+            assert_eq!(error, TeamError::PasswordInAddress, "{text}");
+            assert!(!error.to_string().contains("s3cret"));
+        }
     }
 
     #[test]
