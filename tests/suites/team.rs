@@ -590,3 +590,44 @@ async fn a_server_killed_after_its_commit_but_before_the_answer_publishes_nothin
     );
     assert_eq!(count(&pg, "SELECT count(*) FROM people"), 3_000);
 }
+
+/// One entry the server always refuses (a record whose `last_updated` holds a NUL, which a
+/// PostgreSQL `text` cannot) must not keep every later collection from the team library.
+#[tokio::test]
+async fn an_entry_the_server_always_refuses_does_not_block_the_others() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    let poisoned = dir.path().join("poisoned.jsonl");
+    std::fs::write(
+        &poisoned,
+        "{\"id\":900001,\"full_name\":\"Odd\",\"last_updated\":\"2026-05-01\\u0000\"}\n",
+    )
+    .unwrap();
+    keep_and_queue(anna.store(), 1, poisoned, "Anna");
+    std::thread::sleep(Duration::from_millis(5));
+    keep_and_queue(
+        anna.store(),
+        2,
+        people_file(dir.path(), 0, 100, "2026-05-01"),
+        "Anna",
+    );
+    anna.set_team(Some(link(&pg, "Anna")));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let _ = anna.publish_to_team().await;
+        if count(&pg, "SELECT count(*) FROM people") == 100 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the good collection never went: {:?}",
+            anna.team_status(false).await.unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = anna.team_status(false).await.unwrap();
+    assert_eq!(status.waiting_collections, 1, "{status:?}");
+    assert!(status.last_error.is_some(), "{status:?}");
+}
