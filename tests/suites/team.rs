@@ -631,3 +631,46 @@ async fn an_entry_the_server_always_refuses_does_not_block_the_others() {
     assert_eq!(status.waiting_collections, 1, "{status:?}");
     assert!(status.last_error.is_some(), "{status:?}");
 }
+
+/// People a purchase skipped because the team held them, whose records the team library no
+/// longer gives (deleted, or unreadable) by the time the download is done: the spreadsheet lacks
+/// them, and the job's trail must say how many, not stay silent.
+#[tokio::test]
+async fn team_people_that_cannot_be_copied_are_named_on_the_trail() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let (_b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
+    let first = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    buy(&anna, &first).await;
+    published(&anna).await;
+    let quote = bruno
+        .quote(&query_job(python_query(), Some(100)))
+        .await
+        .unwrap();
+    assert_eq!(quote.split.clone().unwrap().held, 40);
+    // Between the quote and the download, 3 of Anna's people go and 2 become unreadable.
+    pg.psql("DELETE FROM people WHERE id IN (SELECT id FROM people ORDER BY id LIMIT 3)");
+    pg.psql(
+        "UPDATE people SET record = '\\x00' WHERE id IN \
+         (SELECT id FROM people ORDER BY id DESC LIMIT 2)",
+    );
+    let job = buy(&bruno, &quote).await;
+    let trail = bruno.store().events(job).unwrap();
+    let details: Vec<&str> = trail.iter().map(|event| event.detail.as_str()).collect();
+    assert!(
+        details
+            .iter()
+            .any(|detail| detail.contains("Copied 35 profiles")),
+        "{details:#?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|detail| detail.contains("5 profiles your team had")),
+        "{details:#?}"
+    );
+}

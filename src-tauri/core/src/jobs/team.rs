@@ -200,22 +200,23 @@ impl Engine {
 impl Engine {
     /// For job `id` made from a net-new quote: copies the people it skipped because the team
     /// holds them, and this computer does not, from the team library into the people library,
-    /// so that its spreadsheet has their records. Returns how many were added (0 without a team
-    /// library, or when nothing is missing). Runs before the spreadsheet after a download; call
-    /// it before an export made by hand too.
-    pub async fn copy_from_team(&self, id: i64) -> Result<u64, super::EngineError> {
+    /// so that its spreadsheet has their records. Returns how many were added, and how many of
+    /// those missing here are still missing after (the team library no longer holds them, or
+    /// their records cannot be read); (0, 0) without a team library, or when nothing is missing.
+    /// Runs before the spreadsheet after a download.
+    pub async fn copy_from_team(&self, id: i64) -> Result<(u64, u64), super::EngineError> {
         let Some(link) = self.team() else {
-            return Ok(0);
+            return Ok((0, 0));
         };
         let job = self.store.job(id)?;
         let owner = job
             .parent_id
             .map_or(Ok(job.clone()), |parent| self.store.job(parent))?;
         let Some(quote) = owner.quote_id else {
-            return Ok(0);
+            return Ok((0, 0));
         };
         if self.store.quote(job.mode, quote)?.request.split.is_none() {
-            return Ok(0);
+            return Ok((0, 0));
         }
         let skipped: Vec<i64> = self
             .store
@@ -248,6 +249,8 @@ impl Engine {
             .await
             .map_err(|error| super::EngineError::InvalidInput(error.to_string()))??;
         }
-        Ok(added)
+        let still_missing = missing.len() as u64
+            - library.lookup(dataset, &missing)?.len().min(missing.len()) as u64;
+        Ok((added, still_missing))
     }
 }
