@@ -33,10 +33,11 @@ impl TeamAddress {
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
             return Err(bad("it does not start with postgres://."));
         }
-        let config = Config::from_str(text).map_err(|error| TeamError::BadAddress {
-            address: text.to_owned(),
-            reason: format!("{error}."),
-        })?;
+        let config =
+            Config::from_str(&for_driver(text)).map_err(|error| TeamError::BadAddress {
+                address: text.to_owned(),
+                reason: format!("{error}."),
+            })?;
         if config.get_password().is_some() {
             return Err(TeamError::PasswordInAddress);
         }
@@ -77,7 +78,7 @@ impl TeamAddress {
     /// The driver's configuration: TLS required for a remote host, off for loopback.
     pub(super) fn config(&self) -> Config {
         // Parsed once in `parse`: the same text parses again.
-        let mut config = Config::from_str(&self.text).unwrap_or_default();
+        let mut config = Config::from_str(&for_driver(&self.text)).unwrap_or_default();
         config.ssl_mode(if self.loopback {
             SslMode::Disable
         } else {
@@ -91,6 +92,23 @@ impl std::fmt::Display for TeamAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
     }
+}
+
+/// `text` as the driver reads it: libpq's `sslmode=verify-full` and `verify-ca` (which IT often
+/// gives) become `require`, which the driver knows; a remote host's certificate and name are
+/// verified against the OS store whatever the mode says ([`super::connect`]).
+fn for_driver(text: &str) -> String {
+    let Some((base, query)) = text.split_once('?') else {
+        return text.to_owned();
+    };
+    let query: Vec<&str> = query
+        .split('&')
+        .map(|pair| match pair {
+            "sslmode=verify-full" | "sslmode=verify-ca" => "sslmode=require",
+            other => other,
+        })
+        .collect();
+    format!("{base}?{}", query.join("&"))
 }
 
 /// True when the URL's user part carries a `:password`, or its query a `password=`.
@@ -217,6 +235,20 @@ mod tests {
             let error = TeamAddress::parse(text).unwrap_err();
             assert_eq!(error, TeamError::PasswordInAddress, "{text}");
             assert!(!error.to_string().contains("s3cret"));
+        }
+    }
+
+    #[test]
+    fn an_address_asking_for_a_verified_certificate_is_taken() {
+        // What IT often gives: the app verifies the certificate and the host name anyway.
+        for text in [
+            "postgres://anna@db.example.com/team?sslmode=verify-full",
+            "postgresql://anna@db.example.com:5432/team?application_name=x&sslmode=verify-ca",
+        ] {
+            let address = TeamAddress::parse(text).unwrap();
+            assert_eq!(address.as_str(), text);
+            assert!(!address.is_loopback());
+            assert_eq!(address.config().get_ssl_mode(), SslMode::Require);
         }
     }
 
