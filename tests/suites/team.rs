@@ -674,3 +674,26 @@ async fn team_people_that_cannot_be_copied_are_named_on_the_trail() {
         "{details:#?}"
     );
 }
+
+/// `team publish` (and the CLI's publish after a download) asks for a round while the one
+/// `set_team` started in the background already runs: it must wait for it, not answer "nothing
+/// published" at once (the CLI would then exit and cut the background round short).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishing_asked_while_a_background_round_runs_waits_for_it() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    keep_and_queue(
+        anna.store(),
+        1,
+        people_file(dir.path(), 0, 20_000, "2026-05-01"),
+        "Anna",
+    );
+    anna.set_team(Some(link(&pg, "Anna")));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let _ = anna.publish_to_team().await;
+    let status = anna.team_status(false).await.unwrap();
+    assert_eq!(status.waiting_collections, 0, "{status:?}");
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 20_000);
+}

@@ -2,7 +2,6 @@
 //! job's people for it, publishing the outbox (after each job, at start, and every
 //! [`RETRY_EVERY`] while something waits), and the status Settings shows.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -89,39 +88,45 @@ impl Engine {
         origin.unwrap_or_else(|| job.fingerprint.clone())
     }
 
-    /// Sends what waits in the outbox now; one round at a time per engine (a second call while
-    /// one runs returns nothing sent).
+    /// Sends what waits in the outbox now; one round at a time per engine: a call while a round
+    /// runs waits for it, then sends what is left (`team publish`, and the CLI after a download,
+    /// must not answer before the background round is done: the process ends after them).
     pub async fn publish_to_team(&self) -> Result<Published, TeamError> {
+        let _round = self.publishing.lock().await;
+        self.publish_round().await
+    }
+
+    /// One round, the caller holding [`Engine::publishing`].
+    async fn publish_round(&self) -> Result<Published, TeamError> {
         let Some(team) = self.team() else {
             return Ok(Published::default());
         };
-        if self.publishing.swap(true, Ordering::SeqCst) {
-            return Ok(Published::default());
-        }
         *lock(&self.team_tried) = Some(tokio::time::Instant::now());
         let published = team.publish(&self.store).await;
-        self.publishing.store(false, Ordering::SeqCst);
         if let Err(error) = &published {
             tracing::info!("team library: {error}");
         }
         published
     }
 
-    /// Starts [`Engine::publish_to_team`] in the background (nothing waits on it).
+    /// Starts a round of publishing in the background (nothing waits on it), unless one runs.
     pub fn publish_soon(self: &Arc<Self>) {
         if self.team().is_none() {
             return;
         }
         let engine = Arc::clone(self);
         tokio::spawn(async move {
-            let _ = engine.publish_to_team().await;
+            let Ok(_round) = engine.publishing.try_lock() else {
+                return;
+            };
+            let _ = engine.publish_round().await;
         });
     }
 
     /// From the scheduler's pass: publishes again when something waits and the last round was
     /// [`RETRY_EVERY`] ago (or never ran).
     pub(super) fn retry_team(self: &Arc<Self>) {
-        if self.team().is_none() || self.publishing.load(Ordering::SeqCst) {
+        if self.team().is_none() || self.publishing.try_lock().is_err() {
             return;
         }
         let due = lock(&self.team_tried).is_none_or(|tried| tried.elapsed() >= RETRY_EVERY);
