@@ -697,3 +697,22 @@ async fn publishing_asked_while_a_background_round_runs_waits_for_it() {
     assert_eq!(status.waiting_collections, 0, "{status:?}");
     assert_eq!(count(&pg, "SELECT count(*) FROM people"), 20_000);
 }
+
+/// The server is shared: a record there larger than any person's (a colleague's mistake, or
+/// worse) is not fetched for a spreadsheet, so a few of them cannot fill this computer's memory.
+#[tokio::test]
+async fn an_oversized_team_record_is_not_fetched() {
+    let pg = PgCluster::start();
+    let team = link(&pg, "Anna");
+    team.test().await.unwrap();
+    pg.psql(
+        "INSERT INTO people (dataset, id, record, first_by, first_at, first_collection, last_by, \
+             last_at, last_collection) \
+         SELECT 'employee_clean', id, convert_to(repeat('x', size), 'UTF8'), 'Eve', now(), \
+             gen_random_uuid(), 'Eve', now(), gen_random_uuid() \
+         FROM (VALUES (1, 100), (2, 20000000)) AS made (id, size)",
+    );
+    let copies = team.records(CLEAN_EMPLOYEE, &[1, 2]).await.unwrap();
+    let ids: Vec<i64> = copies.iter().map(|(id, ..)| *id).collect();
+    assert_eq!(ids, vec![1]);
+}

@@ -13,7 +13,7 @@ pub type TeamCopy = (i64, Vec<u8>, String);
 
 /// The largest record taken from the team library, unpacked (a person's full record is a few
 /// hundred kilobytes at most): the server is shared, and a tiny copy may unpack to gigabytes.
-const MOST_PER_RECORD: u64 = 16 << 20;
+pub(crate) const MOST_PER_RECORD: u64 = 16 << 20;
 
 impl Library {
     /// Keeps `copies` in `dataset` as brought by job `job`, unless already held; returns how
