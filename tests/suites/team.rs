@@ -716,3 +716,26 @@ async fn an_oversized_team_record_is_not_fetched() {
     let ids: Vec<i64> = copies.iter().map(|(id, ..)| *id).collect();
     assert_eq!(ids, vec![1]);
 }
+
+/// A job whose download completes twice (downloaded again, or a restart after its people were
+/// kept but before it showed as downloaded) is one collection on the team ledger, not two: its
+/// credits are not counted twice.
+#[tokio::test]
+async fn a_job_downloaded_twice_is_one_collection_on_the_team_ledger() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let quote = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    let job = buy(&anna, &quote).await;
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 1);
+    anna.download(job, None).await.unwrap();
+    published(&anna).await;
+    assert_eq!(
+        pg.psql("SELECT count(*) || ' ' || sum(credits) FROM collections"),
+        "1 40"
+    );
+}

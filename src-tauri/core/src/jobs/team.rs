@@ -49,8 +49,9 @@ impl Engine {
         let fingerprint = self.team_fingerprint(&job);
         let dataset = job.mode.library_dataset().to_owned();
         let per_profile = i64::from(job.credits_per_record);
+        let collection = collection_id(&job, &dataset);
         Some(Box::new(move |people| Queued {
-            collection: uuid::Uuid::new_v4().to_string(),
+            collection: collection.clone(),
             job: job.id,
             dataset: dataset.clone(),
             who: who.clone(),
@@ -150,6 +151,26 @@ impl Engine {
             }
         }
     }
+}
+
+/// The team ledger's id of `job`'s collection: the same every time its download completes (so a
+/// download done again, or finished again after a restart, is one collection on the server, its
+/// credits counted once), made from Coresignal's request id, which colleagues do not see; a job
+/// without one gets a random id.
+fn collection_id(job: &crate::store::JobRow, dataset: &str) -> String {
+    use sha2::Digest;
+    let Some(request) = job.request_id.as_deref() else {
+        return uuid::Uuid::new_v4().to_string();
+    };
+    let digest = sha2::Sha256::digest(format!(
+        "bulk-collect team collection\n{dataset}\n{request}\n{}",
+        job.id
+    ));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 impl Engine {
