@@ -739,3 +739,53 @@ async fn a_job_downloaded_twice_is_one_collection_on_the_team_ledger() {
         "1 40"
     );
 }
+
+/// The team answered which people it holds (the quote skips them), then did not answer in time
+/// about colleagues' collections: the quote must still say what it skipped for the team, not
+/// "checking only your own" over a price that already left the team's people out.
+#[tokio::test]
+async fn a_quote_that_skipped_the_team_s_people_says_so_when_the_rest_is_late() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let (_b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
+    let first = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    buy(&anna, &first).await;
+    published(&anna).await;
+    link(&pg, "Bruno").test().await.unwrap();
+    let mut holder = pg
+        .command("psql", &[])
+        .args(pg.psql_args("team"))
+        .args([
+            "-c",
+            "BEGIN; LOCK TABLE collections IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&pg, "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation = 'collections'::regclass") == 0 {
+        assert!(Instant::now() < deadline, "the lock was not taken");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let quote = bruno
+        .quote(&query_job(python_query(), Some(100)))
+        .await
+        .unwrap();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(quote.split.clone().unwrap().held, 40);
+    let team = quote.team.unwrap();
+    assert!(team.reachable, "{team:?}");
+    assert_eq!(team.held, 40, "{team:?}");
+    assert!(
+        team.summary
+            .starts_with("Your team already has 40 of these"),
+        "{}",
+        team.summary
+    );
+}

@@ -208,6 +208,12 @@ impl Engine {
         let same = vec![fingerprint(&request.canonical(matches))];
         let earlier = match link.earlier(&same).await {
             Ok(earlier) => earlier,
+            // The people it holds were asked and are skipped: the quote must say so, whatever
+            // became of the question about colleagues' collections.
+            Err(error) if asked_held => {
+                tracing::info!("quote without colleagues' collections: {error}");
+                Vec::new()
+            }
             Err(_) => return Some(crate::team::TeamQuote::unreachable()),
         };
         // Not asked who it holds (everyone bought, or too many to list): only a colleague's
