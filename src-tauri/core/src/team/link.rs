@@ -181,10 +181,15 @@ impl TeamLink {
         if pending.is_empty() {
             return Ok(done);
         }
-        let mut client = self.open().await?;
+        let mut client = within(QUOTE_BUDGET * 3, self.open()).await?;
         let mut refused = None;
         for entry in &pending {
-            match publish::send(&mut client, store, entry).await {
+            let sent = within(
+                publish::SEND_BUDGET,
+                publish::send(&mut client, store, entry),
+            )
+            .await;
+            match sent {
                 Ok(people) => {
                     done.collections += 1;
                     done.people += people;
