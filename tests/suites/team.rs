@@ -590,3 +590,295 @@ async fn a_server_killed_after_its_commit_but_before_the_answer_publishes_nothin
     );
     assert_eq!(count(&pg, "SELECT count(*) FROM people"), 3_000);
 }
+
+/// One entry the server always refuses (a record whose `last_updated` holds a NUL, which a
+/// PostgreSQL `text` cannot) must not keep every later collection from the team library.
+#[tokio::test]
+async fn an_entry_the_server_always_refuses_does_not_block_the_others() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    let poisoned = dir.path().join("poisoned.jsonl");
+    std::fs::write(
+        &poisoned,
+        "{\"id\":900001,\"full_name\":\"Odd\",\"last_updated\":\"2026-05-01\\u0000\"}\n",
+    )
+    .unwrap();
+    keep_and_queue(anna.store(), 1, poisoned, "Anna");
+    std::thread::sleep(Duration::from_millis(5));
+    keep_and_queue(
+        anna.store(),
+        2,
+        people_file(dir.path(), 0, 100, "2026-05-01"),
+        "Anna",
+    );
+    anna.set_team(Some(link(&pg, "Anna")));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let _ = anna.publish_to_team().await;
+        if count(&pg, "SELECT count(*) FROM people") == 100 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the good collection never went: {:?}",
+            anna.team_status(false).await.unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = anna.team_status(false).await.unwrap();
+    assert_eq!(status.waiting_collections, 1, "{status:?}");
+    assert!(status.last_error.is_some(), "{status:?}");
+}
+
+/// People a purchase skipped because the team held them, whose records the team library no
+/// longer gives (deleted, or unreadable) by the time the download is done: the spreadsheet lacks
+/// them, and the job's trail must say how many, not stay silent.
+#[tokio::test]
+async fn team_people_that_cannot_be_copied_are_named_on_the_trail() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let (_b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
+    let first = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    buy(&anna, &first).await;
+    published(&anna).await;
+    let quote = bruno
+        .quote(&query_job(python_query(), Some(100)))
+        .await
+        .unwrap();
+    assert_eq!(quote.split.clone().unwrap().held, 40);
+    // Between the quote and the download, 3 of Anna's people go and 2 become unreadable.
+    pg.psql("DELETE FROM people WHERE id IN (SELECT id FROM people ORDER BY id LIMIT 3)");
+    pg.psql(
+        "UPDATE people SET record = '\\x00' WHERE id IN \
+         (SELECT id FROM people ORDER BY id DESC LIMIT 2)",
+    );
+    let job = buy(&bruno, &quote).await;
+    let trail = bruno.store().events(job).unwrap();
+    let details: Vec<&str> = trail.iter().map(|event| event.detail.as_str()).collect();
+    assert!(
+        details
+            .iter()
+            .any(|detail| detail.contains("Copied 35 profiles")),
+        "{details:#?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|detail| detail.contains("5 profiles your team had")),
+        "{details:#?}"
+    );
+}
+
+/// `team publish` (and the CLI's publish after a download) asks for a round while the one
+/// `set_team` started in the background already runs: it must wait for it, not answer "nothing
+/// published" at once (the CLI would then exit and cut the background round short).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishing_asked_while_a_background_round_runs_waits_for_it() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    keep_and_queue(
+        anna.store(),
+        1,
+        people_file(dir.path(), 0, 20_000, "2026-05-01"),
+        "Anna",
+    );
+    anna.set_team(Some(link(&pg, "Anna")));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let _ = anna.publish_to_team().await;
+    let status = anna.team_status(false).await.unwrap();
+    assert_eq!(status.waiting_collections, 0, "{status:?}");
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 20_000);
+}
+
+/// The server is shared: a record there larger than any person's (a colleague's mistake, or
+/// worse) is not fetched for a spreadsheet, so a few of them cannot fill this computer's memory.
+#[tokio::test]
+async fn an_oversized_team_record_is_not_fetched() {
+    let pg = PgCluster::start();
+    let team = link(&pg, "Anna");
+    team.test().await.unwrap();
+    pg.psql(
+        "INSERT INTO people (dataset, id, record, first_by, first_at, first_collection, last_by, \
+             last_at, last_collection) \
+         SELECT 'employee_clean', id, convert_to(repeat('x', size), 'UTF8'), 'Eve', now(), \
+             gen_random_uuid(), 'Eve', now(), gen_random_uuid() \
+         FROM (VALUES (1, 100), (2, 20000000)) AS made (id, size)",
+    );
+    let copies = team.records(CLEAN_EMPLOYEE, &[1, 2]).await.unwrap();
+    let ids: Vec<i64> = copies.iter().map(|(id, ..)| *id).collect();
+    assert_eq!(ids, vec![1]);
+}
+
+/// A job whose download completes twice (downloaded again, or a restart after its people were
+/// kept but before it showed as downloaded) is one collection on the team ledger, not two: its
+/// credits are not counted twice.
+#[tokio::test]
+async fn a_job_downloaded_twice_is_one_collection_on_the_team_ledger() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let quote = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    let job = buy(&anna, &quote).await;
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM collections"), 1);
+    anna.download(job, None).await.unwrap();
+    published(&anna).await;
+    assert_eq!(
+        pg.psql("SELECT count(*) || ' ' || sum(credits) FROM collections"),
+        "1 40"
+    );
+}
+
+/// The team answered which people it holds (the quote skips them), then did not answer in time
+/// about colleagues' collections: the quote must still say what it skipped for the team, not
+/// "checking only your own" over a price that already left the team's people out.
+#[tokio::test]
+async fn a_quote_that_skipped_the_team_s_people_says_so_when_the_rest_is_late() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let (_b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
+    let first = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    buy(&anna, &first).await;
+    published(&anna).await;
+    link(&pg, "Bruno").test().await.unwrap();
+    let mut holder = pg
+        .command("psql", &[])
+        .args(pg.psql_args("team"))
+        .args([
+            "-c",
+            "BEGIN; LOCK TABLE collections IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&pg, "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation = 'collections'::regclass") == 0 {
+        assert!(Instant::now() < deadline, "the lock was not taken");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let quote = bruno
+        .quote(&query_job(python_query(), Some(100)))
+        .await
+        .unwrap();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(quote.split.clone().unwrap().held, 40);
+    let team = quote.team.unwrap();
+    assert!(team.reachable, "{team:?}");
+    assert_eq!(team.held, 40, "{team:?}");
+    assert!(
+        team.summary
+            .starts_with("Your team already has 40 of these"),
+        "{}",
+        team.summary
+    );
+}
+
+/// A TCP proxy to `port` on this computer that stops passing anything on, in both directions,
+/// once the client sends `trigger` (and from then on, for every connection): a server that went
+/// silent mid-statement, its connection neither answered nor closed.
+async fn going_silent_on(port: u16, trigger: &'static [u8]) -> u16 {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let own = listener.local_addr().unwrap().port();
+    let silent = Arc::new(AtomicBool::new(false));
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let Ok(server) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else {
+                continue;
+            };
+            let (mut client_in, mut client_out) = client.into_split();
+            let (mut server_in, mut server_out) = server.into_split();
+            let to_server = Arc::clone(&silent);
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 64 * 1024];
+                while let Ok(read) = client_in.read(&mut buffer).await {
+                    if read == 0 {
+                        break;
+                    }
+                    let chunk = &buffer[..read];
+                    if chunk.windows(trigger.len()).any(|window| window == trigger) {
+                        to_server.store(true, Ordering::SeqCst);
+                    }
+                    if to_server.load(Ordering::SeqCst) {
+                        std::future::pending::<()>().await;
+                    }
+                    if server_out.write_all(chunk).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let to_client = Arc::clone(&silent);
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 64 * 1024];
+                while let Ok(read) = server_in.read(&mut buffer).await {
+                    if read == 0 || to_client.load(Ordering::SeqCst) {
+                        std::future::pending::<()>().await;
+                    }
+                    if client_out.write_all(&buffer[..read]).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    own
+}
+
+/// The server goes silent in the middle of a publish (its connection neither answers nor
+/// closes): the round gives up within its time limit, the collection stays queued, and a later
+/// round is not shut out by the one that hung.
+#[tokio::test]
+async fn a_server_gone_silent_mid_publish_does_not_hang_publishing_forever() {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    keep_and_queue(
+        anna.store(),
+        1,
+        people_file(dir.path(), 0, 1_000, "2026-05-01"),
+        "Anna",
+    );
+    let port = going_silent_on(pg.port, b"COPY team_staging").await;
+    let silent =
+        TeamAddress::parse(&format!("postgres://{TEAM_USER}@127.0.0.1:{port}/team")).unwrap();
+    anna.set_team(Some(TeamLink::new(
+        silent,
+        Some(TEAM_PASSWORD.into()),
+        "Anna",
+    )));
+    let started = Instant::now();
+    let answer = tokio::time::timeout(Duration::from_secs(200), anna.publish_to_team()).await;
+    let answer = answer.expect("publishing gave up by itself");
+    assert!(
+        matches!(answer, Err(TeamError::Unreachable { .. })),
+        "{answer:?} after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        anna.team_status(false).await.unwrap().waiting_collections,
+        1
+    );
+    // The server answers again: the next round is not shut out, and delivers.
+    anna.set_team(Some(link(&pg, "Anna")));
+    published(&anna).await;
+    assert_eq!(count(&pg, "SELECT count(*) FROM people"), 1_000);
+}

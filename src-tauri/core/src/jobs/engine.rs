@@ -168,8 +168,8 @@ pub struct Engine {
     pub(super) consents: crate::consent::Consents,
     /// The team library this engine publishes to and asks ([`crate::team`]), if any.
     pub(super) team: RwLock<Option<Arc<crate::team::TeamLink>>>,
-    /// True while a round of publishing to the team library runs.
-    pub(super) publishing: std::sync::atomic::AtomicBool,
+    /// Held while a round of publishing to the team library runs (released however it ends).
+    pub(super) publishing: tokio::sync::Mutex<()>,
     /// When publishing was last tried, on the monotonic clock.
     pub(super) team_tried: Mutex<Option<tokio::time::Instant>>,
 }
@@ -208,7 +208,7 @@ impl Engine {
             spreadsheets_tried: Mutex::new(HashSet::new()),
             consents: crate::consent::Consents::default(),
             team: RwLock::new(None),
-            publishing: std::sync::atomic::AtomicBool::new(false),
+            publishing: tokio::sync::Mutex::new(()),
             team_tried: Mutex::new(None),
         });
         if let Some(key) = key {

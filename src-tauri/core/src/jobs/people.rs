@@ -71,14 +71,26 @@ impl Engine {
     /// leaves the spreadsheet without them.
     async fn keep_team_copies(&self, id: i64) {
         match self.copy_from_team(id).await {
-            Ok(0) => {}
-            Ok(added) => self.audit(self.note(
-                id,
-                &format!(
-                    "Copied {} profiles your team already had from the team library.",
-                    super::words::group(added)
-                ),
-            )),
+            Ok((added, left_out)) => {
+                if added > 0 {
+                    self.audit(self.note(
+                        id,
+                        &format!(
+                            "Copied {} profiles your team already had from the team library.",
+                            super::words::group(added)
+                        ),
+                    ));
+                }
+                if left_out > 0 {
+                    self.audit(self.note(
+                        id,
+                        &format!(
+                            "{} profiles your team had when this purchase was quoted could not be copied from the team library (a colleague's copy is gone or cannot be read), so this job's spreadsheet leaves them out. To get them, check the cost of the same search again and choose \"No, get everyone again\".",
+                            super::words::group(left_out)
+                        ),
+                    ));
+                }
+            }
             Err(error) => self.audit(self.note(
                 id,
                 &format!(

@@ -2,7 +2,6 @@
 //! job's people for it, publishing the outbox (after each job, at start, and every
 //! [`RETRY_EVERY`] while something waits), and the status Settings shows.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,8 +49,9 @@ impl Engine {
         let fingerprint = self.team_fingerprint(&job);
         let dataset = job.mode.library_dataset().to_owned();
         let per_profile = i64::from(job.credits_per_record);
+        let collection = collection_id(&job, &dataset);
         Some(Box::new(move |people| Queued {
-            collection: uuid::Uuid::new_v4().to_string(),
+            collection: collection.clone(),
             job: job.id,
             dataset: dataset.clone(),
             who: who.clone(),
@@ -89,39 +89,45 @@ impl Engine {
         origin.unwrap_or_else(|| job.fingerprint.clone())
     }
 
-    /// Sends what waits in the outbox now; one round at a time per engine (a second call while
-    /// one runs returns nothing sent).
+    /// Sends what waits in the outbox now; one round at a time per engine: a call while a round
+    /// runs waits for it, then sends what is left (`team publish`, and the CLI after a download,
+    /// must not answer before the background round is done: the process ends after them).
     pub async fn publish_to_team(&self) -> Result<Published, TeamError> {
+        let _round = self.publishing.lock().await;
+        self.publish_round().await
+    }
+
+    /// One round, the caller holding [`Engine::publishing`].
+    async fn publish_round(&self) -> Result<Published, TeamError> {
         let Some(team) = self.team() else {
             return Ok(Published::default());
         };
-        if self.publishing.swap(true, Ordering::SeqCst) {
-            return Ok(Published::default());
-        }
         *lock(&self.team_tried) = Some(tokio::time::Instant::now());
         let published = team.publish(&self.store).await;
-        self.publishing.store(false, Ordering::SeqCst);
         if let Err(error) = &published {
             tracing::info!("team library: {error}");
         }
         published
     }
 
-    /// Starts [`Engine::publish_to_team`] in the background (nothing waits on it).
+    /// Starts a round of publishing in the background (nothing waits on it), unless one runs.
     pub fn publish_soon(self: &Arc<Self>) {
         if self.team().is_none() {
             return;
         }
         let engine = Arc::clone(self);
         tokio::spawn(async move {
-            let _ = engine.publish_to_team().await;
+            let Ok(_round) = engine.publishing.try_lock() else {
+                return;
+            };
+            let _ = engine.publish_round().await;
         });
     }
 
     /// From the scheduler's pass: publishes again when something waits and the last round was
     /// [`RETRY_EVERY`] ago (or never ran).
     pub(super) fn retry_team(self: &Arc<Self>) {
-        if self.team().is_none() || self.publishing.load(Ordering::SeqCst) {
+        if self.team().is_none() || self.publishing.try_lock().is_err() {
             return;
         }
         let due = lock(&self.team_tried).is_none_or(|tried| tried.elapsed() >= RETRY_EVERY);
@@ -145,6 +151,26 @@ impl Engine {
             }
         }
     }
+}
+
+/// The team ledger's id of `job`'s collection: the same every time its download completes (so a
+/// download done again, or finished again after a restart, is one collection on the server, its
+/// credits counted once), made from Coresignal's request id, which colleagues do not see; a job
+/// without one gets a random id.
+fn collection_id(job: &crate::store::JobRow, dataset: &str) -> String {
+    use sha2::Digest;
+    let Some(request) = job.request_id.as_deref() else {
+        return uuid::Uuid::new_v4().to_string();
+    };
+    let digest = sha2::Sha256::digest(format!(
+        "bulk-collect team collection\n{dataset}\n{request}\n{}",
+        job.id
+    ));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 impl Engine {
@@ -182,6 +208,12 @@ impl Engine {
         let same = vec![fingerprint(&request.canonical(matches))];
         let earlier = match link.earlier(&same).await {
             Ok(earlier) => earlier,
+            // The people it holds were asked and are skipped: the quote must say so, whatever
+            // became of the question about colleagues' collections.
+            Err(error) if asked_held => {
+                tracing::info!("quote without colleagues' collections: {error}");
+                Vec::new()
+            }
             Err(_) => return Some(crate::team::TeamQuote::unreachable()),
         };
         // Not asked who it holds (everyone bought, or too many to list): only a colleague's
@@ -200,22 +232,23 @@ impl Engine {
 impl Engine {
     /// For job `id` made from a net-new quote: copies the people it skipped because the team
     /// holds them, and this computer does not, from the team library into the people library,
-    /// so that its spreadsheet has their records. Returns how many were added (0 without a team
-    /// library, or when nothing is missing). Runs before the spreadsheet after a download; call
-    /// it before an export made by hand too.
-    pub async fn copy_from_team(&self, id: i64) -> Result<u64, super::EngineError> {
+    /// so that its spreadsheet has their records. Returns how many were added, and how many of
+    /// those missing here are still missing after (the team library no longer holds them, or
+    /// their records cannot be read); (0, 0) without a team library, or when nothing is missing.
+    /// Runs before the spreadsheet after a download.
+    pub async fn copy_from_team(&self, id: i64) -> Result<(u64, u64), super::EngineError> {
         let Some(link) = self.team() else {
-            return Ok(0);
+            return Ok((0, 0));
         };
         let job = self.store.job(id)?;
         let owner = job
             .parent_id
             .map_or(Ok(job.clone()), |parent| self.store.job(parent))?;
         let Some(quote) = owner.quote_id else {
-            return Ok(0);
+            return Ok((0, 0));
         };
         if self.store.quote(job.mode, quote)?.request.split.is_none() {
-            return Ok(0);
+            return Ok((0, 0));
         }
         let skipped: Vec<i64> = self
             .store
@@ -248,6 +281,8 @@ impl Engine {
             .await
             .map_err(|error| super::EngineError::InvalidInput(error.to_string()))??;
         }
-        Ok(added)
+        let still_missing = missing.len() as u64
+            - library.lookup(dataset, &missing)?.len().min(missing.len()) as u64;
+        Ok((added, still_missing))
     }
 }

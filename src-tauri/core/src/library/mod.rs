@@ -11,7 +11,7 @@ mod collections;
 mod copies;
 mod details;
 mod export;
-mod from_team;
+pub(crate) mod from_team;
 mod history;
 mod import;
 #[cfg(test)]

@@ -115,6 +115,26 @@ pub(super) fn unpack(copy: &[u8]) -> Result<serde_json::Value, LibraryError> {
     })
 }
 
+/// A copy from elsewhere (the team library) as its line, refused when it is not a zstd copy or
+/// unpacks to more than `most` bytes: a small copy must not fill the memory.
+pub(super) fn unpack_line_at_most(copy: &[u8], most: u64) -> Result<Vec<u8>, LibraryError> {
+    use std::io::Read;
+    let refused = |reason: String| LibraryError::Copy {
+        action: "unpacked",
+        reason,
+    };
+    let mut line = Vec::new();
+    zstd::stream::read::Decoder::new(copy)
+        .map_err(|error| refused(error.to_string()))?
+        .take(most.saturating_add(1))
+        .read_to_end(&mut line)
+        .map_err(|error| refused(error.to_string()))?;
+    if line.len() as u64 > most {
+        return Err(refused(format!("it unpacks to more than {most} bytes")));
+    }
+    Ok(line)
+}
+
 /// A copy made by [`pack`], as the line it was made from.
 pub(super) fn unpack_line(copy: &[u8]) -> Result<Vec<u8>, LibraryError> {
     zstd::stream::decode_all(copy).map_err(|error| LibraryError::Copy {

@@ -27,16 +27,17 @@ impl TeamAddress {
         };
         // Refuse a password before anything else, so it is never echoed back in an error (a
         // `key=value` form such as `host=db password=…` included).
-        if has_password(text) || text.to_ascii_lowercase().contains("password=") {
+        if has_password(text) || names_password(text) {
             return Err(TeamError::PasswordInAddress);
         }
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
             return Err(bad("it does not start with postgres://."));
         }
-        let config = Config::from_str(text).map_err(|error| TeamError::BadAddress {
-            address: text.to_owned(),
-            reason: format!("{error}."),
-        })?;
+        let config =
+            Config::from_str(&for_driver(text)).map_err(|error| TeamError::BadAddress {
+                address: text.to_owned(),
+                reason: format!("{error}."),
+            })?;
         if config.get_password().is_some() {
             return Err(TeamError::PasswordInAddress);
         }
@@ -77,7 +78,7 @@ impl TeamAddress {
     /// The driver's configuration: TLS required for a remote host, off for loopback.
     pub(super) fn config(&self) -> Config {
         // Parsed once in `parse`: the same text parses again.
-        let mut config = Config::from_str(&self.text).unwrap_or_default();
+        let mut config = Config::from_str(&for_driver(&self.text)).unwrap_or_default();
         config.ssl_mode(if self.loopback {
             SslMode::Disable
         } else {
@@ -93,6 +94,23 @@ impl std::fmt::Display for TeamAddress {
     }
 }
 
+/// `text` as the driver reads it: libpq's `sslmode=verify-full` and `verify-ca` (which IT often
+/// gives) become `require`, which the driver knows; a remote host's certificate and name are
+/// verified against the OS store whatever the mode says ([`super::connect`]).
+fn for_driver(text: &str) -> String {
+    let Some((base, query)) = text.split_once('?') else {
+        return text.to_owned();
+    };
+    let query: Vec<&str> = query
+        .split('&')
+        .map(|pair| match pair {
+            "sslmode=verify-full" | "sslmode=verify-ca" => "sslmode=require",
+            other => other,
+        })
+        .collect();
+    format!("{base}?{}", query.join("&"))
+}
+
 /// True when the URL's user part carries a `:password`, or its query a `password=`.
 fn has_password(text: &str) -> bool {
     let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
@@ -105,6 +123,46 @@ fn has_password(text: &str) -> bool {
             .any(|pair| pair.to_ascii_lowercase().starts_with("password="))
     });
     in_user || in_query
+}
+
+/// True when `text`, percent-decoded (repeatedly) and without blanks, names a `password=`
+/// anywhere: a disguised key (`pass%77ord=`, `password =`) must not be echoed back either.
+fn names_password(text: &str) -> bool {
+    let mut plain: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Each round that changes the text decodes an escape and adds no `%` it did not consume.
+    loop {
+        let decoded = percent_decode(&plain);
+        if decoded == plain {
+            break;
+        }
+        plain = decoded;
+    }
+    plain.to_ascii_lowercase().contains("password=")
+}
+
+/// `%XX` escapes replaced by their byte (invalid UTF-8 replaced); anything else kept.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| bytes.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                at += 3;
+            }
+            None => {
+                out.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn is_loopback(host: &Host) -> bool {
@@ -163,6 +221,35 @@ mod tests {
         let remote = TeamAddress::parse("postgres://anna@db.example.com/team").unwrap();
         assert!(!remote.is_loopback());
         assert_eq!(remote.config().get_ssl_mode(), SslMode::Require);
+    }
+
+    #[test]
+    fn a_disguised_password_is_refused_without_echoing_it() {
+        for text in [
+            "postgres://anna@db.example.com/team?pass%77ord=s3cret&sslmode=bogus",
+            "postgres://anna@db.example.com:99999/team?PASS%57ORD=s3cret",
+            "postgres://anna@db.example.com/team?pass%2577ord=s3cret",
+            "host=db user=anna password =s3cret",
+            "host=db user=anna password\t=\t's3cret'",
+        ] {
+            let error = TeamAddress::parse(text).unwrap_err();
+            assert_eq!(error, TeamError::PasswordInAddress, "{text}");
+            assert!(!error.to_string().contains("s3cret"));
+        }
+    }
+
+    #[test]
+    fn an_address_asking_for_a_verified_certificate_is_taken() {
+        // What IT often gives: the app verifies the certificate and the host name anyway.
+        for text in [
+            "postgres://anna@db.example.com/team?sslmode=verify-full",
+            "postgresql://anna@db.example.com:5432/team?application_name=x&sslmode=verify-ca",
+        ] {
+            let address = TeamAddress::parse(text).unwrap();
+            assert_eq!(address.as_str(), text);
+            assert!(!address.is_loopback());
+            assert_eq!(address.config().get_ssl_mode(), SslMode::Require);
+        }
     }
 
     #[test]

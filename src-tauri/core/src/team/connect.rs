@@ -15,6 +15,10 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long one statement may run on the server (publishing sets its own, longer, limit).
 pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long the server keeps a transaction that waits on this side (publishing reads the next
+/// people from this computer's library between its statements: a moment).
+pub const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(30);
+
 /// Opens a connection to `address` as its user with `password`; the connection's driver runs as
 /// a task of its own. Never logs the password.
 pub(super) async fn open(
@@ -27,9 +31,12 @@ pub(super) async fn open(
     }
     config.connect_timeout(CONNECT_TIMEOUT);
     config.application_name("Bulk Collect");
+    // A transaction left open by a connection gone silent (this side gave up on it) is ended
+    // by the server after IDLE_IN_TRANSACTION, so the rows it locked do not block colleagues.
     config.options(format!(
-        "-c statement_timeout={}",
-        STATEMENT_TIMEOUT.as_millis()
+        "-c statement_timeout={} -c idle_in_transaction_session_timeout={}",
+        STATEMENT_TIMEOUT.as_millis(),
+        IDLE_IN_TRANSACTION.as_millis()
     ));
     let user = address.user();
     let opened = if address.is_loopback() {

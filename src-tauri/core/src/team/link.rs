@@ -169,8 +169,10 @@ impl TeamLink {
         .await
     }
 
-    /// Sends every outbox entry of `store`, oldest first, on a connection of its own; stops at the
-    /// first failure (noted on the entry; the rest wait for the next round).
+    /// Sends every outbox entry of `store`, oldest first, on a connection of its own. A failure is
+    /// noted on its entry; an entry the server refuses (its error, not a lost connection) is
+    /// passed over so that it cannot hold back the others, and any other failure stops the round
+    /// (the rest wait for the next one). The first failure is returned after the round.
     pub async fn publish(&self, store: &Store) -> Result<Published, TeamError> {
         let (reader, mut done) = (store.clone(), Published::default());
         let pending = tokio::task::spawn_blocking(move || outbox::pending(&reader))
@@ -179,9 +181,15 @@ impl TeamLink {
         if pending.is_empty() {
             return Ok(done);
         }
-        let mut client = self.open().await?;
+        let mut client = within(QUOTE_BUDGET * 3, self.open()).await?;
+        let mut refused = None;
         for entry in &pending {
-            match publish::send(&mut client, store, entry).await {
+            let sent = within(
+                publish::SEND_BUDGET,
+                publish::send(&mut client, store, entry),
+            )
+            .await;
+            match sent {
                 Ok(people) => {
                     done.collections += 1;
                     done.people += people;
@@ -189,11 +197,17 @@ impl TeamLink {
                 }
                 Err(error) => {
                     let _ = outbox::not_sent(store, &entry.collection, &error.to_string());
-                    return Err(error);
+                    // The server refused this entry (its transaction rolled back, the connection
+                    // still open): the next ones may still go.
+                    if matches!(error, TeamError::Server { .. }) && !client.is_closed() {
+                        refused.get_or_insert(error);
+                        continue;
+                    }
+                    return Err(refused.unwrap_or(error));
                 }
             }
         }
-        Ok(done)
+        refused.map_or(Ok(done), Err)
     }
 
     /// The status Settings shows; with `ask`, the server is asked whether it answers.

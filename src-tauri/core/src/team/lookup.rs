@@ -95,7 +95,9 @@ pub(super) async fn held(
 }
 
 /// The packed records (zstd JSON lines, as the library packs them) of those of `ids` the team
-/// holds in `dataset`, with when the held copy was collected.
+/// holds in `dataset`, with when the held copy was collected. A record packed larger than any
+/// person's ([`crate::library::from_team::MOST_PER_RECORD`]) is not fetched: the server is shared,
+/// and what it sends is held in memory.
 pub(super) async fn records(
     client: &Client,
     dataset: &str,
@@ -103,10 +105,11 @@ pub(super) async fn records(
 ) -> Result<Vec<crate::library::TeamCopy>, TeamError> {
     let sql = format!(
         "SELECT id, record, to_char(last_at AT TIME ZONE 'UTC', {AS_TEXT}) FROM people
-         WHERE dataset = $1 AND id = ANY($2::bigint[])"
+         WHERE dataset = $1 AND id = ANY($2::bigint[]) AND octet_length(record)::bigint <= $3"
     );
+    let most = i64::try_from(crate::library::from_team::MOST_PER_RECORD).unwrap_or(i64::MAX);
     let rows = client
-        .query(&sql, &[&dataset, &ids])
+        .query(&sql, &[&dataset, &ids, &most])
         .await
         .map_err(failed)?;
     Ok(rows

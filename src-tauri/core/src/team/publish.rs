@@ -18,6 +18,11 @@ use super::TeamError;
 /// How long one entry's transaction may run on the server (100,000 people take a few seconds).
 const PUBLISH_TIMEOUT_MS: u32 = 120_000;
 
+/// How long this side waits for one entry, whatever the server does: its own limit, plus a
+/// margin. A server gone silent (its connection neither answering nor closed) runs no limit.
+pub(super) const SEND_BUDGET: std::time::Duration =
+    std::time::Duration::from_millis(PUBLISH_TIMEOUT_MS as u64 + 15_000);
+
 /// What a round of publishing did.
 #[derive(ts_rs::TS, Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[ts(export)]
