@@ -131,3 +131,23 @@ fn uuid_like(job: i64, who: &str) -> String {
     let tail = if who == "Anna" { 1 } else { 2 };
     format!("00000000-0000-4000-8000-{:06}{:06}", tail, job)
 }
+
+/// Anna's installation on a new throwaway server: a Live engine whose job `job` kept `people`
+/// made-up people (updated 2026-05-01) and queued them for the team library. The simulator and
+/// the data folder are returned to be kept alive for the test.
+async fn anna_with_queued(
+    job: i64,
+    people: i64,
+) -> (PgCluster, Simulator, tempfile::TempDir, Arc<Engine>) {
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let anna = live_engine(&sim, dir.path().to_path_buf());
+    keep_and_queue(
+        anna.store(),
+        job,
+        people_file(dir.path(), 0, people, "2026-05-01"),
+        "Anna",
+    );
+    (pg, sim, dir, anna)
+}

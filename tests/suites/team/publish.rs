@@ -84,16 +84,7 @@ async fn both_publish_the_same_people_at_once_without_a_duplicate_or_a_lost_row(
 
 #[tokio::test]
 async fn a_server_killed_mid_publish_gets_the_outbox_after_a_restart() {
-    let pg = PgCluster::start();
-    let sim = Simulator::start(quick_sim()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let anna = live_engine(&sim, dir.path().to_path_buf());
-    keep_and_queue(
-        anna.store(),
-        7,
-        people_file(dir.path(), 0, 5_000, "2026-05-01"),
-        "Anna",
-    );
+    let (pg, sim, dir, anna) = anna_with_queued(7, 5_000).await;
     // The tables exist; a colleague's long transaction holds `people`, so the publish stops
     // at its upsert, after the COPY, before its commit: then the server dies.
     link(&pg, "Anna").test().await.unwrap();
@@ -153,16 +144,7 @@ async fn a_server_killed_mid_publish_gets_the_outbox_after_a_restart() {
 
 #[tokio::test]
 async fn a_server_killed_after_its_commit_but_before_the_answer_publishes_nothing_twice() {
-    let pg = PgCluster::start();
-    let sim = Simulator::start(quick_sim()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let anna = live_engine(&sim, dir.path().to_path_buf());
-    keep_and_queue(
-        anna.store(),
-        7,
-        people_file(dir.path(), 0, 3_000, "2026-05-01"),
-        "Anna",
-    );
+    let (pg, sim, dir, anna) = anna_with_queued(7, 3_000).await;
     link(&pg, "Anna").test().await.unwrap();
     // The role's commits wait for a synchronous standby that never comes: the publish's commit
     // is written (and survives the crash) but never answered.
@@ -264,16 +246,7 @@ async fn an_entry_the_server_always_refuses_does_not_block_the_others() {
 /// published" at once (the CLI would then exit and cut the background round short).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publishing_asked_while_a_background_round_runs_waits_for_it() {
-    let pg = PgCluster::start();
-    let sim = Simulator::start(quick_sim()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let anna = live_engine(&sim, dir.path().to_path_buf());
-    keep_and_queue(
-        anna.store(),
-        1,
-        people_file(dir.path(), 0, 20_000, "2026-05-01"),
-        "Anna",
-    );
+    let (pg, _sim, _dir, anna) = anna_with_queued(1, 20_000).await;
     anna.set_team(Some(link(&pg, "Anna")));
     tokio::time::sleep(Duration::from_millis(20)).await;
     let _ = anna.publish_to_team().await;

@@ -60,16 +60,7 @@ async fn going_silent_on(port: u16, trigger: &'static [u8]) -> u16 {
 /// round is not shut out by the one that hung.
 #[tokio::test]
 async fn a_server_gone_silent_mid_publish_does_not_hang_publishing_forever() {
-    let pg = PgCluster::start();
-    let sim = Simulator::start(quick_sim()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let anna = live_engine(&sim, dir.path().to_path_buf());
-    keep_and_queue(
-        anna.store(),
-        1,
-        people_file(dir.path(), 0, 1_000, "2026-05-01"),
-        "Anna",
-    );
+    let (pg, _sim, _dir, anna) = anna_with_queued(1, 1_000).await;
     let port = going_silent_on(pg.port, b"COPY team_staging").await;
     let silent =
         TeamAddress::parse(&format!("postgres://{TEAM_USER}@127.0.0.1:{port}/team")).unwrap();
