@@ -8,16 +8,7 @@ use super::*;
 /// them, and the job's trail must say how many, not stay silent.
 #[tokio::test]
 async fn team_people_that_cannot_be_copied_are_named_on_the_trail() {
-    let pg = PgCluster::start();
-    let sim = Simulator::start(quick_sim()).await.unwrap();
-    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
-    let (_b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
-    let first = anna
-        .quote(&query_job(python_query(), Some(40)))
-        .await
-        .unwrap();
-    buy(&anna, &first).await;
-    published(&anna).await;
+    let (pg, _sim, _folders, bruno) = bruno_after_anna_bought_40().await;
     let quote = bruno
         .quote(&query_job(python_query(), Some(100)))
         .await

@@ -151,3 +151,21 @@ async fn anna_with_queued(
     );
     (pg, sim, dir, anna)
 }
+
+/// Two colleagues on a new throwaway server: Anna has bought 40 of the Python search's people and
+/// published them; Bruno's Live engine uses the same team library. The simulator and both data
+/// folders are returned to be kept alive for the test.
+async fn bruno_after_anna_bought_40() -> (PgCluster, Simulator, [tempfile::TempDir; 2], Arc<Engine>)
+{
+    let pg = PgCluster::start();
+    let sim = Simulator::start(quick_sim()).await.unwrap();
+    let (a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
+    let (b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
+    let first = anna
+        .quote(&query_job(python_query(), Some(40)))
+        .await
+        .unwrap();
+    buy(&anna, &first).await;
+    published(&anna).await;
+    (pg, sim, [a_dir, b_dir], bruno)
+}

@@ -257,16 +257,7 @@ async fn the_cli_takes_the_team_library_from_team_db_and_pgpassword() {
 /// "checking only your own" over a price that already left the team's people out.
 #[tokio::test]
 async fn a_quote_that_skipped_the_team_s_people_says_so_when_the_rest_is_late() {
-    let pg = PgCluster::start();
-    let sim = Simulator::start(quick_sim()).await.unwrap();
-    let (_a_dir, anna) = colleague(&sim, Some(link(&pg, "Anna")));
-    let (_b_dir, bruno) = colleague(&sim, Some(link(&pg, "Bruno")));
-    let first = anna
-        .quote(&query_job(python_query(), Some(40)))
-        .await
-        .unwrap();
-    buy(&anna, &first).await;
-    published(&anna).await;
+    let (pg, _sim, _folders, bruno) = bruno_after_anna_bought_40().await;
     link(&pg, "Bruno").test().await.unwrap();
     let mut holder = pg
         .command("psql", &[])
