@@ -63,7 +63,7 @@ fn readers_python() -> PathBuf {
 
 /// The shared sample's records, then records a warehouse must survive.
 fn records() -> Vec<Value> {
-    let sample = repo().join("../shared/data/employees-sample.jsonl.gz");
+    let sample = bulk_collect_tests::shared_data("employees-sample.jsonl.gz");
     let mut text = String::new();
     std::io::Read::read_to_string(
         &mut flate2::read::MultiGzDecoder::new(std::fs::File::open(sample).unwrap()),
