@@ -1,6 +1,6 @@
+// The New collection screen's search: the cost counted by itself, the form, the confirmation, tabs.
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { ListOpened, ListPick, Quote } from "../lib/backend";
 import { app } from "../lib/stores/app.svelte";
 import { draft } from "../lib/stores/draft.svelte";
 import { router } from "../lib/stores/router.svelte";
@@ -10,8 +10,6 @@ import {
   catalogueFixture,
   jobFixture,
   on,
-  listOpenedFixture,
-  listPickFixture,
   quoteFixture,
 } from "../test/fakeTauri";
 import {
@@ -20,7 +18,6 @@ import {
   counted,
   estimateAndCollect,
   quote,
-  scriptBackend,
   start,
   submits,
 } from "../test/newCollection";
@@ -175,134 +172,6 @@ describe("New collection: search", () => {
     expect(draft.limitText).toBe("250");
   });
 
-  it("opens an example in the builder, and Rust writes its query code", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
-    start();
-    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
-    await fireEvent.change(screen.getByTestId("template-select"), {
-      target: { value: "example:python-germany" },
-    });
-    const value = screen.getByTestId("rule-0-0-value") as HTMLInputElement;
-    expect(value.getAttribute("aria-label")).toBe("Rule 1 of group 1: values");
-    expect(screen.getByText("Germany")).toBeTruthy();
-    await waitFor(() => expect(draft.queryText).toContain("QUERY FOR"));
-    expect(draft.queryText).toContain("location_country");
-    expect(draft.mode).toBe("builder");
-  });
-
-  it("says what the spreadsheet will hold before paying, and that it has no contact details", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
-    start();
-    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
-    await fireEvent.change(screen.getByTestId("template-select"), {
-      target: { value: "example:python-germany" },
-    });
-    const columns = await screen.findByTestId("spreadsheet-columns");
-    expect(columns.querySelector("summary")?.textContent).toBe("What the spreadsheet will hold");
-    expect(columns.textContent).toContain("Current company");
-    expect(columns.textContent).toContain("Highest education: degree");
-    expect(screen.getByTestId("spreadsheet-no-contact").textContent).toContain(
-      "No e-mail addresses or phone numbers",
-    );
-    // The conditions read as people say them.
-    const condition = screen.getByTestId("rule-0-0-condition");
-    expect(condition.textContent).toContain("is any of");
-    expect(condition.textContent).not.toContain("is one of");
-  });
-
-  it("opens a cURL command pasted from Coresignal in the builder, and says the key was not kept", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
-    const search = {
-      groups: [
-        {
-          mode: "all" as const,
-          rules: [
-            { field: "location_country", condition: "is_one_of" as const, values: ["France"] },
-          ],
-        },
-      ],
-    };
-    on("read_pasted_search", () => ({
-      query_text: '{"query": {"terms": {"location_country": ["France"]}}}',
-      limit: 5,
-      notes: ["The API key in what you pasted was not kept."],
-      builder: { kind: "shown", search },
-    }));
-    start();
-    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
-    await fireEvent.change(screen.getByTestId("template-select"), {
-      target: { value: "example:python-germany" },
-    });
-    const builder = await screen.findByTestId("search-builder");
-    const command =
-      "curl -X POST 'https://api.coresignal.com/cdapi/v2/employee_clean/search/es_dsl' -H 'apikey: SECRET' -d '{\"query\": {}}'";
-    const paste = new Event("paste", { bubbles: true, cancelable: true });
-    Object.defineProperty(paste, "clipboardData", {
-      value: { getData: () => command },
-    });
-    builder.dispatchEvent(paste);
-    expect(paste.defaultPrevented).toBe(true);
-    await waitFor(() =>
-      expect(screen.getByTestId("paste-note").textContent).toContain(
-        "The API key in what you pasted was not kept.",
-      ),
-    );
-    expect(calls).toHaveBeenCalledWith("read_pasted_search", { text: command });
-    expect(draft.mode).toBe("builder");
-    expect(draft.limitText).toBe("5");
-    expect(screen.getByText("France")).toBeTruthy();
-    expect(document.body.textContent).not.toContain("SECRET");
-  });
-
-  it("keeps query code the builder cannot show in the editor, with the reason", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("query_to_builder", () => ({
-      kind: "not_shown",
-      reason: "The search uses wildcard, which the builder cannot show.",
-    }));
-    on("saved_searches", () => [
-      {
-        id: 2,
-        name: "Wild",
-        query_text: QUERY,
-        limit: 5,
-        created_at: "2026-11-29T10:00:00Z",
-        updated_at: "2026-11-29T10:00:00Z",
-      },
-    ]);
-    start();
-    await waitFor(() => expect(screen.getByText("Wild")).toBeTruthy());
-    await fireEvent.change(screen.getByTestId("template-select"), { target: { value: "saved:2" } });
-    await waitFor(() =>
-      expect(screen.getByTestId("builder-note").textContent).toContain("uses wildcard"),
-    );
-    expect(draft.mode).toBe("code");
-    expect(draft.queryText).toBe(QUERY);
-    expect((screen.getByTestId("query-code") as HTMLDetailsElement).open).toBe(true);
-  });
-
-  it("keeps a job's search opened with Run again, in the builder when it can show it", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("query_to_builder", () => ({ kind: "not_shown", reason: "It uses query_string." }));
-    on("builder_to_query", () => {
-      throw { code: "InvalidQuery", message: "The search has no rules with a value yet." };
-    });
-    draft.startFrom(QUERY, 40, "Again");
-    app.set(appStateFixture({ mode: "live" }));
-    scriptBackend();
-    render(NewCollection);
-    await waitFor(() =>
-      expect(screen.getByTestId("builder-note").textContent).toContain("query_string"),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(draft.queryText).toBe(QUERY);
-    expect(draft.limitText).toBe("40");
-    expect(draft.mode).toBe("code");
-  });
-
   it("does not count again by itself after a count failed", async () => {
     app.set(appStateFixture({ mode: "live" }));
     on("check_query", ({ text }) => ({
@@ -335,91 +204,5 @@ describe("New collection: search", () => {
     expect(document.activeElement).toBe(screen.getByTestId("tab-list"));
     await fireEvent.keyDown(screen.getByTestId("tab-list"), { key: "Home" });
     expect(screen.getByTestId("tab-search").getAttribute("aria-selected")).toBe("true");
-  });
-});
-
-describe("New collection: list of people", () => {
-  const pick = listPickFixture();
-
-  async function choose(opened: ListOpened | null, answer: ListPick = pick) {
-    app.set(appStateFixture({ mode: "live", balance: 900 }));
-    on("open_list", () => opened);
-    on("resolve_list", () => answer);
-    on("list_jobs", () => []);
-    render(NewCollection);
-    await fireEvent.click(screen.getByTestId("tab-list"));
-    await fireEvent.click(screen.getByRole("button", { name: "Choose a file…" }));
-  }
-
-  it("looks the detected column up, shows the report, then submits the list's quote", async () => {
-    await choose(listOpenedFixture());
-    expect((await screen.findByTestId("list-report")).textContent).toContain(pick.report.summary);
-    expect(calls).toHaveBeenCalledWith("resolve_list", {
-      token: "list-1",
-      header: { kind: "detect" },
-      column: 2,
-    });
-    expect(screen.getByTestId("estimate-summary").textContent).toBe(
-      "you will get 36 profiles · 36 credits · balance after 4,964",
-    );
-    on("submit", () => jobFixture({ id: 5, kind: "id_file" }));
-    await fireEvent.click(collectButton());
-    expect(screen.getByTestId("quote-question").textContent).toBe(pick.quote?.question);
-    await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
-    await waitFor(() => expect(router.route).toEqual({ screen: "job", id: 5 }));
-    expect(calls).toHaveBeenCalledWith("submit", { quote: 3, again: false });
-  });
-
-  it("prices an expired list quote again before asking", async () => {
-    const old = quoteFixture({ id: 13, kind: "id_file", expires_at: "2020-01-01T00:00:00Z" });
-    await choose(listOpenedFixture(), listPickFixture({ quote: old }));
-    await screen.findByTestId("list-report");
-    const fresh = quoteFixture({ id: 14, kind: "id_file" });
-    on("requote", () => fresh);
-    await fireEvent.click(collectButton());
-    await screen.findByTestId("quote-requoted");
-    expect(calls).toHaveBeenCalledWith("requote", { quote: 13 });
-    expect(draft.pick?.quote?.id).toBe(14);
-  });
-
-  it("offers a list over 10,000 people as batches, as information", async () => {
-    const message = "These 25,000 go as 3 batches, priced and confirmed together.";
-    const quote = quoteFixture({
-      id: 4,
-      kind: "id_file",
-      records: 25_000,
-      batches: 3,
-      balance: 100_000,
-    });
-    await choose(listOpenedFixture(), listPickFixture({ quote, batches_message: message }));
-    expect((await screen.findByTestId("batches-message")).textContent).toBe(message);
-    expect(screen.getByTestId("batches-message").getAttribute("role")).toBeNull();
-    expect(collectButton()).toHaveProperty("disabled", false);
-  });
-
-  it("does nothing when the chooser is cancelled", async () => {
-    await choose(null);
-    await waitFor(() => expect(calls).toHaveBeenCalledWith("open_list", {}));
-    expect(screen.queryByTestId("list-columns")).toBeNull();
-    expect(screen.getByText("Choose a file or paste cells first.")).toBeTruthy();
-  });
-
-  it("reads pasted cells", async () => {
-    app.set(appStateFixture({ mode: "live" }));
-    on("paste_list", () => listOpenedFixture({ source: "Pasted cells" }));
-    on("resolve_list", () => pick);
-    on("list_jobs", () => []);
-    render(NewCollection);
-    await fireEvent.click(screen.getByTestId("tab-list"));
-    const read = screen.getByRole("button", { name: "Read the pasted cells" });
-    expect(read).toHaveProperty("disabled", true);
-    const cells = "LinkedIn URL\nlinkedin.com/in/ada\nalan-t";
-    await fireEvent.input(screen.getByLabelText("Cells copied from a spreadsheet"), {
-      target: { value: cells },
-    });
-    await fireEvent.click(read);
-    expect(calls).toHaveBeenCalledWith("paste_list", { text: cells });
-    expect((await screen.findByTestId("list-columns")).textContent).toContain("Pasted cells");
-    await screen.findByTestId("list-report");
   });
 });
