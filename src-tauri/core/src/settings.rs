@@ -420,5 +420,5 @@ mod folders;
 pub use folders::{default_download_root, DOWNLOAD_ROOT_ENV};
 
 #[cfg(test)]
-#[path = "settings_tests.rs"]
+#[path = "settings_tests/mod.rs"]
 mod tests;
