@@ -14,10 +14,13 @@ use flate2::Compression;
 use serde_json::{json, Value};
 use time::macros::date;
 
-mod behaviour;
+mod columns;
+mod damaged;
+mod files;
 mod golden;
 mod parquet;
 mod table;
+mod workbook;
 
 use super::*;
 
