@@ -334,5 +334,5 @@ pub(super) fn batch_folder(batch: &JobRow) -> String {
 }
 
 #[cfg(test)]
-#[path = "batches_tests.rs"]
+#[path = "batches_tests/mod.rs"]
 mod tests;
