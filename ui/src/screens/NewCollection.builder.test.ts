@@ -7,15 +7,20 @@ import { appStateFixture, calls, catalogueFixture, on } from "../test/fakeTauri"
 import { QUERY, scriptBackend, start } from "../test/newCollection";
 import NewCollection from "./NewCollection.svelte";
 
+/** The screen started with the Python example opened in the builder (Rust writes `QUERY FOR …`). */
+async function openPythonExample() {
+  on("query_fields", () => catalogueFixture);
+  on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
+  start();
+  await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
+  await fireEvent.change(screen.getByTestId("template-select"), {
+    target: { value: "example:python-germany" },
+  });
+}
+
 describe("New collection: search", () => {
   it("opens an example in the builder, and Rust writes its query code", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
-    start();
-    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
-    await fireEvent.change(screen.getByTestId("template-select"), {
-      target: { value: "example:python-germany" },
-    });
+    await openPythonExample();
     const value = screen.getByTestId("rule-0-0-value") as HTMLInputElement;
     expect(value.getAttribute("aria-label")).toBe("Rule 1 of group 1: values");
     expect(screen.getByText("Germany")).toBeTruthy();
@@ -25,13 +30,7 @@ describe("New collection: search", () => {
   });
 
   it("says what the spreadsheet will hold before paying, and that it has no contact details", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
-    start();
-    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
-    await fireEvent.change(screen.getByTestId("template-select"), {
-      target: { value: "example:python-germany" },
-    });
+    await openPythonExample();
     const columns = await screen.findByTestId("spreadsheet-columns");
     expect(columns.querySelector("summary")?.textContent).toBe("What the spreadsheet will hold");
     expect(columns.textContent).toContain("Current company");
@@ -46,8 +45,6 @@ describe("New collection: search", () => {
   });
 
   it("opens a cURL command pasted from Coresignal in the builder, and says the key was not kept", async () => {
-    on("query_fields", () => catalogueFixture);
-    on("builder_to_query", ({ search }) => `QUERY FOR ${JSON.stringify(search)}`);
     const search = {
       groups: [
         {
@@ -64,11 +61,7 @@ describe("New collection: search", () => {
       notes: ["The API key in what you pasted was not kept."],
       builder: { kind: "shown", search },
     }));
-    start();
-    await waitFor(() => expect(screen.getByText("Python developers in Germany")).toBeTruthy());
-    await fireEvent.change(screen.getByTestId("template-select"), {
-      target: { value: "example:python-germany" },
-    });
+    await openPythonExample();
     const builder = await screen.findByTestId("search-builder");
     const command =
       "curl -X POST 'https://api.coresignal.com/cdapi/v2/employee_clean/search/es_dsl' -H 'apikey: SECRET' -d '{\"query\": {}}'";
