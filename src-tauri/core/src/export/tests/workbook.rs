@@ -6,6 +6,12 @@ use serde_json::json;
 
 use super::*;
 
+/// Row `n` of a sheet as text (row 0 is the header).
+fn row_text(range: &calamine::Range<Data>, n: usize) -> Vec<String> {
+    let row = range.rows().nth(n).unwrap();
+    row.iter().map(|cell| cell.to_string()).collect()
+}
+
 #[test]
 fn the_workbook_reads_back_cell_by_cell_as_the_csv() {
     let dir = tempfile::tempdir().unwrap();
@@ -24,13 +30,7 @@ fn dates_are_real_dates_in_the_workbook() {
     assert_eq!(result.paths, vec![dir.path().join("dates_2026-11-28.xlsx")]);
     let mut workbook: Xlsx<_> = calamine::open_workbook(&result.paths[0]).unwrap();
     let range = workbook.worksheet_range("People").unwrap();
-    let header: Vec<String> = range
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = row_text(&range, 0);
     let at = |name: &str| header.iter().position(|h| h == name).unwrap() as u32;
     let Some(Data::DateTime(updated)) = range.get_value((1, at("Last updated"))) else {
         panic!(
@@ -89,25 +89,13 @@ fn a_persons_own_column_with_a_huge_header_or_formula_still_exports_to_a_workboo
     .unwrap();
     let mut workbook: Xlsx<_> = calamine::open_workbook(&written.paths[0]).unwrap();
     let people = workbook.worksheet_range("People").unwrap();
-    let header: Vec<String> = people
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = row_text(&people, 0);
     assert!(
         header[1].starts_with("xxx") && header[1].ends_with(CUT_MARKER),
         "{}",
         &header[1][..20]
     );
-    let row: Vec<String> = people
-        .rows()
-        .nth(1)
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let row = row_text(&people, 1);
     assert_eq!(row[..3], ["2", "A-1", "=cmd|' /C calc'!A0"]);
     // The CSV keeps a formula text too.
     let csv = export_with(
