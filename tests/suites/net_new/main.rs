@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use bulk_collect_tests::*;
-use collect_core::export::ExportOptions;
+use collect_core::export::{ExportOptions, ExportResult};
 use collect_core::jobs::{EngineError, JobKind, JobState, Mode};
 use collect_core::library::Library;
 use coresignal_sim::DEFAULT_PRACTICE_KEY;
@@ -59,4 +59,14 @@ async fn collect(harness: &Harness, limit: u32) -> i64 {
     let _scheduler = Scheduler::start(&harness.engine);
     wait_for_state(&harness.engine, job.id, JobState::Downloaded).await;
     job.id
+}
+
+/// Job `id` exported with `options` into the data folder's `exported`, dated today.
+fn exported(harness: &Harness, id: i64, options: &ExportOptions) -> ExportResult {
+    let out = harness.dir.path().join("exported");
+    let today = time::OffsetDateTime::now_utc().date();
+    harness
+        .engine
+        .export(id, Some(&out), today, options)
+        .unwrap()
 }

@@ -48,12 +48,7 @@ async fn a_search_run_again_buys_only_the_people_not_in_the_library() {
     assert_eq!(library(&harness).count(dataset).unwrap(), 100);
 
     // The spreadsheet holds everyone who matched, and says who came in this purchase.
-    let out = harness.dir.path().join("exported");
-    let today = time::OffsetDateTime::now_utc().date();
-    let made = harness
-        .engine
-        .export(job.id, Some(&out), today, &ExportOptions::default())
-        .unwrap();
+    let made = exported(&harness, job.id, &ExportOptions::default());
     assert_eq!(made.people, 100);
     let marks = purchase_column(&made.paths[0]);
     assert_eq!(marks.len(), 100);
@@ -196,12 +191,7 @@ async fn deleting_an_earlier_collection_keeps_the_people_a_later_purchase_relies
 
     harness.engine.delete(first, false).unwrap();
 
-    let out = harness.dir.path().join("exported");
-    let today = time::OffsetDateTime::now_utc().date();
-    let made = harness
-        .engine
-        .export(job.id, Some(&out), today, &ExportOptions::default())
-        .unwrap();
+    let made = exported(&harness, job.id, &ExportOptions::default());
     assert_eq!(
         made.people, 50,
         "everyone who matched is in the purchase's spreadsheet"

@@ -167,12 +167,7 @@ async fn an_update_buys_the_changed_and_says_what_changed_on_the_page_and_in_the
     );
 
     // The workbook has a What changed sheet with that row; a CSV gets changes.csv beside it.
-    let out = harness.dir.path().join("exported");
-    let today = time::OffsetDateTime::now_utc().date();
-    let made = harness
-        .engine
-        .export(job.id, Some(&out), today, &ExportOptions::default())
-        .unwrap();
+    let made = exported(&harness, job.id, &ExportOptions::default());
     use calamine::Reader;
     let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&made.paths[0]).unwrap();
     let sheet = workbook.worksheet_range("What changed").unwrap();
@@ -188,10 +183,7 @@ async fn an_update_buys_the_changed_and_says_what_changed_on_the_page_and_in_the
         format: collect_core::export::ExportFormat::Csv,
         ..ExportOptions::default()
     };
-    let made = harness
-        .engine
-        .export(job.id, Some(&out), today, &csv)
-        .unwrap();
+    let made = exported(&harness, job.id, &csv);
     let changes = made
         .paths
         .iter()
