@@ -180,7 +180,7 @@ async fn a_201_after_a_person_cancelled_an_uncertain_job_can_still_be_downloaded
     let shown = run_cli(&harness, &["show", &id]);
     let text = String::from_utf8_lossy(&shown.stdout);
     assert!(
-        text.contains("Coresignal did receive this request (already paid): download it"),
+        text.contains("Coresignal did receive this collection (already paid): download it"),
         "{text}"
     );
     let downloaded = run_cli(&harness, &["--json", "download", &id]);
@@ -239,8 +239,8 @@ async fn i_found_it_refuses_a_request_id_another_job_holds() {
 
     let refused = harness.engine.attach(job, &taken).unwrap_err().to_string();
     assert!(
-        refused.contains(&format!("job {}", owner.id)) && refused.contains("held list"),
-        "the refusal names the job that holds it: {refused}"
+        refused.contains(&format!("\"{}\"", owner.name)) && !refused.contains("job"),
+        "the refusal names the collection that holds it as the Collections screen does: {refused}"
     );
     let after = harness.engine.job(job).unwrap();
     assert_eq!(after.state, JobState::Uncertain);
@@ -445,7 +445,8 @@ async fn download_of_a_failed_job_without_files_says_why_and_exits_non_zero() {
     assert!(!output.status.success());
     let message = cli_error_message(&output);
     assert!(
-        message.contains(&format!("Job {}", job.id)) && message.contains("nothing to download"),
+        message.contains(&format!("Collection {}", job.id))
+            && message.contains("nothing to download"),
         "{message}"
     );
     assert!(!target.exists(), "nothing was written");
