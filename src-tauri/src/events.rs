@@ -45,14 +45,7 @@ fn notify(app: &AppHandle, engine: &Engine, job: i64, notice: Notice) {
     let Ok(row) = engine.detail(job).map(|detail| detail.job) else {
         return;
     };
-    let body = match notice {
-        Notice::Ready => format!("{}: the files are ready.", row.name),
-        Notice::NeedsYou => format!(
-            "{}: {}",
-            row.name,
-            row.state_reason.as_deref().unwrap_or(row.state.describe())
-        ),
-    };
+    let body = notice.body(&row);
     // No notification service (e.g. a bare X server) is not a problem: the in-app toast remains.
     if let Err(error) = app
         .notification()

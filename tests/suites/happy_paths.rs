@@ -146,7 +146,7 @@ async fn a_library_that_cannot_keep_the_people_does_not_fail_the_job() {
     assert!(
         events.iter().any(|event| event
             .detail
-            .starts_with("This job's people could not be kept in your people library.")
+            .starts_with("This collection's people could not be kept in your people library.")
             && event.detail.contains("no such table")),
         "the trail says why: {events:?}"
     );

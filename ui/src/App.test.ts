@@ -71,6 +71,18 @@ describe("App", () => {
     }
   });
 
+  it("says a rejected key stops the checking of collections, and where to replace it", async () => {
+    on("app_state", () => appStateFixture({ mode: "live", key_rejected: true }));
+    on("list_jobs", () => []);
+    on("check_query", () => ({ pretty: null, warnings: [], error: null, diagnostics: [] }));
+    render(App);
+    const notice = await screen.findByText(/stopped checking/);
+    expect(notice.textContent).toContain(
+      "The app has stopped checking collections until the key is replaced.",
+    );
+    expect(notice.textContent).not.toMatch(/\bjobs?\b/);
+  });
+
   it("explains when the app state cannot be loaded", async () => {
     on("app_state", () => {
       throw { code: "KeychainUnavailable", message: "No keyring." };

@@ -18,12 +18,12 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "bulk-collect-cli", version, about)]
 struct Cli {
-    /// The service's address. A loopback address (the simulator) keeps jobs in the Practice history
+    /// The service's address. A loopback address (the simulator) keeps collections in the Practice history
     /// and is called with the simulator's own key: the key saved in the keychain goes only to
     /// Coresignal (any other address needs BULK_COLLECT_API_KEY).
     #[arg(long, global = true, env = "BULK_COLLECT_API_BASE")]
     api_base: Option<String>,
-    /// Where the job history is kept (default: the OS app-data folder).
+    /// Where the collection history is kept (default: the OS app-data folder).
     #[arg(long, global = true, env = "BULK_COLLECT_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Print one JSON object per command on stdout.
@@ -72,7 +72,7 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Send a collection request. Shows the cost and asks first, unless --yes.
+    /// Send a collection. Shows the cost and asks first, unless --yes.
     Submit(SubmitArgs),
     /// Find the employee IDs a list names: a column of IDs, LinkedIn profile addresses or short
     /// names in a CSV, TSV, TXT, XLSX, XLS or ODS file. Free (searches only); spends nothing.
@@ -87,10 +87,10 @@ enum Command {
         #[arg(long, value_name = "OUT.csv")]
         to: Option<PathBuf>,
     },
-    /// Collect a finished job's search (or ID list) again, buying only who is new or changed since
+    /// Collect a finished collection's search (or ID list) again, buying only who is new or changed since
     /// (the others come from your people library). Shows the cost and asks first, unless --yes.
     Refresh {
-        /// The job number.
+        /// The collection number.
         job: i64,
         /// Confirm spending the credits without being asked.
         #[arg(long)]
@@ -101,57 +101,57 @@ enum Command {
         /// Send nothing if the price is above this many credits.
         #[arg(long, value_name = "CREDITS")]
         max_credits: Option<u64>,
-        /// Buy even people an earlier job of this search may still bring (pay for them again).
+        /// Buy even people an earlier collection of this search may still bring (pay for them again).
         #[arg(long)]
         again: bool,
     },
-    /// Credits spent in this history: each job (measured or estimated), each month, the total.
+    /// Credits spent in this history: each collection (measured or estimated), each month, the total.
     Ledger,
     /// The team library (--team-db): whether it answers, what waits to be published; sends what
     /// waits.
     #[command(subcommand)]
     Team(TeamCommand),
-    /// List the jobs in the history, newest first.
+    /// List the collections in the history, newest first.
     Jobs,
-    /// Show one job: its request, state, files and audit trail.
+    /// Show one collection: what it asked for, its state, files and audit trail.
     Show {
-        /// The job number.
+        /// The collection number.
         job: i64,
     },
-    /// Wait until the service has the files of a job (or gives a final answer).
+    /// Wait until the service has the files of a collection (or gives a final answer).
     Wait {
-        /// The job number.
+        /// The collection number.
         job: i64,
-        /// Give up waiting after this many seconds (the job goes on).
+        /// Give up waiting after this many seconds (the collection goes on).
         #[arg(long)]
         timeout: Option<u64>,
     },
-    /// Stop a job: no more polling or downloading (Coresignal may still charge an accepted request).
+    /// Stop a collection: no more polling or downloading (Coresignal may still charge what it had already received).
     Cancel {
-        /// The job number.
+        /// The collection number.
         job: i64,
     },
-    /// Delete a finished job from the list. Its downloaded files are not touched and what it cost
+    /// Delete a finished collection from the list. Its downloaded files are not touched and what it cost
     /// stays in the ledger; its people stay in the people library unless --forget-people. Asks
     /// first, unless --yes.
     Delete {
-        /// The job number.
+        /// The collection number.
         job: i64,
-        /// Also forget the people only this job brought (people another job brought stay).
+        /// Also forget the people only this collection brought (people another collection brought stay).
         #[arg(long)]
         forget_people: bool,
         /// Delete without being asked.
         #[arg(long)]
         yes: bool,
     },
-    /// Try a job again where that cannot spend twice (after a top-up, a failed download, …).
+    /// Try a collection again where that cannot spend twice (after a top-up, a failed download, …).
     Retry {
-        /// The job number.
+        /// The collection number.
         job: i64,
     },
-    /// Send an uncertain job's request again, on a new price (the first may already be charged).
+    /// Send an uncertain collection again, on a new price (the first may already be charged).
     SendAgain {
-        /// The job number.
+        /// The collection number.
         job: i64,
         /// Confirm without being asked.
         #[arg(long)]
@@ -163,19 +163,19 @@ enum Command {
         #[arg(long, value_name = "CREDITS")]
         max_credits: Option<u64>,
     },
-    /// Attach the request id you found on the Coresignal dashboard to an uncertain job.
+    /// Attach the request id you found on the Coresignal dashboard to an uncertain collection.
     Attach {
-        /// The job number.
+        /// The collection number.
         job: i64,
         /// The request id, as Coresignal shows it.
         #[arg(long)]
         request_id: String,
     },
-    /// Download the files of a job (waiting for them first if needed).
+    /// Download the files of a collection (waiting for them first if needed).
     Download {
-        /// The job number.
+        /// The collection number.
         job: i64,
-        /// The folder to put them in (default: the job's own folder under the download folder).
+        /// The folder to put them in (default: the collection's own folder under the download folder).
         #[arg(long)]
         to: Option<PathBuf>,
     },
@@ -189,7 +189,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         page: u32,
     },
-    /// Turn a downloaded job's files into one spreadsheet (XLSX) or CSV, named after the job.
+    /// Turn a downloaded collection's files into one spreadsheet (XLSX) or CSV, named after the collection.
     Export(export::ExportArgs),
 }
 
@@ -236,7 +236,7 @@ struct SubmitArgs {
     /// An https:// address the service calls when the files are ready (the app still polls).
     #[arg(long)]
     webhook: Option<String>,
-    /// A name for the job in the history.
+    /// A name for the collection in the history.
     #[arg(long)]
     name: Option<String>,
     /// Confirm spending the credits without being asked.
@@ -248,10 +248,10 @@ struct SubmitArgs {
     /// Send nothing if the price is above this many credits (binds --yes to a figure in scripts).
     #[arg(long, value_name = "CREDITS")]
     max_credits: Option<u64>,
-    /// Collect again data that an earlier job collected in the last 30 days (pay for it again).
+    /// Collect again data that an earlier collection collected in the last 30 days (pay for it again).
     #[arg(long)]
     again: bool,
-    /// Send an ID list over 10,000 IDs as batches of at most 10,000 (one job stands for them all;
+    /// Send an ID list over 10,000 IDs as batches of at most 10,000 (one collection stands for them all;
     /// `wait`, `download` and `export` on it act on every batch).
     #[arg(long, requires = "ids")]
     split: bool,

@@ -136,7 +136,7 @@ pub struct CreditsPerProfile {
     pub used: u32,
     /// Which one that is.
     pub basis: CreditsBasis,
-    /// In plain words: "10 credits per profile, measured on job 12" or "… from your plan setting".
+    /// In plain words: "10 credits per profile, measured on Collection 12" or "… from your plan setting".
     pub explained: String,
 }
 
@@ -364,7 +364,7 @@ mod tests {
         );
         assert_eq!(
             measured.explained,
-            "10 credits per profile, measured on job 12 (2026-11-29)."
+            "10 credits per profile, measured on Collection 12 (2026-11-29)."
         );
     }
 

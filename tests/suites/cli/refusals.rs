@@ -55,7 +55,7 @@ async fn failures_are_json_errors_with_a_code_and_a_non_zero_exit() {
 
     let plain = run_cli(&harness, &["show", "999"]);
     assert!(!plain.status.success());
-    assert!(String::from_utf8_lossy(&plain.stderr).contains("no job number 999"));
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("There is no Collection 999"));
     assert!(harness.sim.requests().is_empty());
 }
 

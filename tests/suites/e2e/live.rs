@@ -113,8 +113,11 @@ pub async fn identical_request_while_the_first_runs_is_a_409_in_plain_words() {
     // first job, the person confirms "Collect again", and the service's 409 stops it.
     confirm_python_search(&app, "10", "Collect again").await;
     app.wait_for("collected-before").await;
-    app.wait_for_text("error-message", "The same request is already running")
-        .await;
+    app.wait_for_text(
+        "error-message",
+        "Coresignal is already preparing the same collection",
+    )
+    .await;
 
     // Only one request exists at the service: nothing was sent twice.
     assert_eq!(sim.requests().await.len(), 1);

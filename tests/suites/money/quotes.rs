@@ -110,16 +110,18 @@ async fn collecting_the_same_search_again_names_the_earlier_job_and_needs_again(
         .unwrap();
     assert!(quote.is_again());
     assert_eq!(quote.earlier[0].id, first.id);
-    assert!(
-        quote.question.contains(&format!("job {}", first.id)),
-        "{}",
-        quote.question
-    );
+    // Named as the Collections screen names it, never "job 1".
+    let named = format!("(\"{}\")", first.name);
+    assert!(quote.question.contains(&named), "{}", quote.question);
+    assert!(!quote.question.contains("job"), "{}", quote.question);
     assert!(quote.question.contains("again"), "{}", quote.question);
 
     let refused = harness.engine.submit(quote.id, false).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::CollectedBefore);
-    assert_eq!(refused.to_user_error().job, Some(first.id));
+    let said = refused.to_user_error();
+    assert_eq!(said.job, Some(first.id));
+    assert!(said.message.contains(&named), "{}", said.message);
+    assert!(!said.message.contains("job"), "{}", said.message);
     assert_eq!(posts(&harness), 1, "nothing sent without confirming again");
 
     // Another limit is other data.

@@ -52,7 +52,7 @@ async fn send_again_warns_that_the_first_may_be_charged_and_replaces_the_uncerta
     assert!(old
         .state_reason
         .unwrap()
-        .contains(&format!("job {}", sent.id)));
+        .contains(&format!("Sent again as Collection {}.", sent.id)));
 }
 
 #[tokio::test]

@@ -97,7 +97,8 @@ async fn download_of_a_failed_job_without_files_says_why_and_exits_non_zero() {
     assert!(!output.status.success());
     let message = cli_error_message(&output);
     assert!(
-        message.contains(&format!("Job {}", job.id)) && message.contains("nothing to download"),
+        message.contains(&format!("Collection {}", job.id))
+            && message.contains("nothing to download"),
         "{message}"
     );
     assert!(!target.exists(), "nothing was written");

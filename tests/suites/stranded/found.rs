@@ -34,8 +34,8 @@ async fn i_found_it_refuses_a_request_id_another_job_holds() {
 
     let refused = harness.engine.attach(job, &taken).unwrap_err().to_string();
     assert!(
-        refused.contains(&format!("job {}", owner.id)) && refused.contains("held list"),
-        "the refusal names the job that holds it: {refused}"
+        refused.contains(&format!("\"{}\"", owner.name)) && !refused.contains("job"),
+        "the refusal names the collection that holds it as the Collections screen does: {refused}"
     );
     let after = harness.engine.job(job).unwrap();
     assert_eq!(after.state, JobState::Uncertain);

@@ -149,7 +149,7 @@ async fn a_201_after_a_person_cancelled_an_uncertain_job_can_still_be_downloaded
     let shown = run_cli(&harness, &["show", &id]);
     let text = String::from_utf8_lossy(&shown.stdout);
     assert!(
-        text.contains("Coresignal did receive this request (already paid): download it"),
+        text.contains("Coresignal did receive this collection (already paid): download it"),
         "{text}"
     );
     let downloaded = run_cli(&harness, &["--json", "download", &id]);

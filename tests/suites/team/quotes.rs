@@ -54,7 +54,7 @@ async fn b_s_quote_subtracts_what_a_collected_and_names_a_s_collection() {
         .unwrap();
     let team = again.team.as_ref().unwrap();
     assert!(
-        team.summary.contains("Anna collected the same request on "),
+        team.summary.contains("Anna made the same collection on "),
         "{}",
         team.summary
     );
@@ -225,6 +225,15 @@ async fn the_cli_takes_the_team_library_from_team_db_and_pgpassword() {
     );
     assert!(text.contains("The team library answers."), "{text}");
     assert_eq!(pg.psql("SELECT max(version) FROM team_schema_version"), "1");
+
+    // The simulator's address is Practice: its made-up people never go to the team library.
+    let practice = team_cli(&harness, &pg.url(), TEAM_PASSWORD, &["team", "publish"]);
+    let text = String::from_utf8_lossy(&practice.stdout);
+    assert!(practice.status.success(), "{text}");
+    assert!(
+        text.contains("Practice never shares with the team library (its people are made up)"),
+        "{text}"
+    );
 
     let refused = team_cli(&harness, &pg.url(), "wrong", &["--json", "team", "status"]);
     assert!(refused.status.success(), "status reports, it does not fail");

@@ -37,6 +37,16 @@ describe("Job progress", () => {
     expect(state.textContent).not.toMatch(/\d/);
   });
 
+  it("says a collection being sent is being sent, without the word request", () => {
+    render(JobProgress, {
+      job: jobFixture({ state: "submitting" }),
+      nextCheckAt: null,
+      downloads: {},
+      now: NOW,
+    });
+    expect(screen.getByRole("status").textContent?.trim()).toBe("Sending it to Coresignal.");
+  });
+
   it("keeps the byte counts of a download out of the live region too", () => {
     render(JobProgress, {
       job: jobFixture({ state: "downloading" }),

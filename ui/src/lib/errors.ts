@@ -26,7 +26,7 @@ export const ERROR_TEXT = {
     next: "Top up your Coresignal account, then try again.",
   },
   DuplicateInProgress: {
-    title: "The same request is already running.",
+    title: "Coresignal is already preparing the same collection.",
     next: "Wait for it to finish in Collections; sending it again would not be accepted.",
   },
   TooManyIds: {
@@ -42,12 +42,12 @@ export const ERROR_TEXT = {
     next: "Wait a minute and try again, or lower the requests per second in Settings.",
   },
   NoResults: {
-    title: "Nothing matched this request.",
+    title: "Nothing matched this search or list.",
     next: "Change the search or the ID list. No credits were spent.",
   },
   Expired: {
     title: "Coresignal no longer keeps these files (older than 30 days).",
-    next: "Files already downloaded stay on this computer. Send a new request to get fresh data.",
+    next: "Files already downloaded stay on this computer. Collect it again to get fresh data.",
   },
   Network: {
     title: "The app could not reach Coresignal.",
@@ -102,12 +102,12 @@ export const ERROR_TEXT = {
     next: "Open the collection again to see what it is doing, then try again.",
   },
   QuoteSpent: {
-    title: "This request was already sent.",
+    title: "This collection was already sent.",
     next: "Nothing was sent or charged a second time. Open the collection to follow it.",
   },
   QuoteExpired: {
     title: "The price shown is more than 5 minutes old.",
-    next: "The app checks the cost again; confirm the new price to send the request.",
+    next: "The app checks the cost again; confirm the new price to send it.",
   },
   CollectedBefore: {
     title: "You already collected this data in the last 30 days.",
@@ -127,7 +127,7 @@ export const ERROR_TEXT = {
   },
   Declined: {
     title: "You said No, so nothing was done.",
-    next: "Nothing more to do. Change the request or the settings if you like, and try again when you are ready.",
+    next: "Nothing more to do. Change the search or the settings if you like, and try again when you are ready.",
   },
   Internal: {
     title: "Something unexpected went wrong inside the app.",
@@ -139,7 +139,7 @@ export const ERROR_TEXT = {
 export interface ShownError extends ErrorText {
   code: string;
   detail: string;
-  /** The job the error points at ("Open job N"), if any. */
+  /** The job the error points at ("Open the collection"), if any. */
   job: number | null;
 }
 

@@ -4,6 +4,7 @@ import { BackendError } from "./backend";
 import {
   collectLabel,
   confirmQuote,
+  heldSentence,
   isAgain,
   isExpired,
   quoteSummary,
@@ -38,6 +39,33 @@ describe("quotes", () => {
     expect(skipsHeldPeople(quote)).toBe(true);
     expect(skipsHeldPeople(quoteFixture())).toBe(false);
     expect(skipsHeldPeople(quoteFixture({ split: { ...split, held: 0 } }))).toBe(false);
+  });
+
+  it("say where the people already held come from, naming the team library for the team's", () => {
+    const split = { new: 60, changed: 0, held: 10, saved_credits: 100, summary: "70 match." };
+    const team = {
+      reachable: true,
+      held: 10,
+      colleague: "Anna",
+      on: "2026-05-03T09:00:00Z",
+      saved_credits: 100,
+      summary: "Your team already has 10 of these (Anna, 3 May): skip them and save 100 credits.",
+      earlier: [],
+    };
+    expect(heldSentence(quoteFixture({ split }))).toBe(
+      "70 match. You already have 10 people: they are skipped, saving 100 credits, and come from your people library.",
+    );
+    expect(heldSentence(quoteFixture({ split, team }))).toBe(
+      "70 match. Your team already has 10 people: they are skipped, saving 100 credits, and come from the team library.",
+    );
+    expect(heldSentence(quoteFixture({ split, team: { ...team, held: 4 } }))).toBe(
+      "70 match. You and your team already have 10 people: they are skipped, saving 100 credits, and come from your people library (6) and the team library (4).",
+    );
+    expect(heldSentence(quoteFixture({ split, practice: true }))).toBe(
+      "70 match. You already have 10 people: they are skipped and come from your people library.",
+    );
+    expect(heldSentence(quoteFixture({ split: { ...split, held: 0 } }))).toBeNull();
+    expect(heldSentence(quoteFixture())).toBeNull();
   });
 
   it("in Practice read as what a real account would pay, with no balance", () => {
@@ -94,7 +122,11 @@ describe("quotes", () => {
 
   it("pass other errors on with the job they point at", async () => {
     on("submit", () => {
-      throw { code: "QuoteSpent", message: "This request was already sent (job 8).", job: 8 };
+      throw {
+        code: "QuoteSpent",
+        message: "This price was already used to send a collection (Collection 8).",
+        job: 8,
+      };
     });
     const error = await confirmQuote(quoteFixture()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BackendError);

@@ -1,7 +1,7 @@
 // Confirming a quote: the one way a request is sent. A quote that ran out of time is priced again
 // and must be confirmed again; nothing is ever sent without a confirmation of the price shown.
 import { requote, submit, toBackendError, type JobRow, type Quote } from "./backend";
-import { formatCount, practiceNote } from "./format";
+import { countOf, formatCount, practiceNote } from "./format";
 
 /** What confirming a quote led to: the job it made, or a new price to confirm first. */
 export type Outcome = { sent: JobRow } | { requoted: Quote };
@@ -46,6 +46,35 @@ export async function confirmQuote(quote: Quote, again = isAgain(quote)): Promis
  */
 export function skipsHeldPeople(quote: Quote): boolean {
   return quote.split !== null && quote.split.held > 0;
+}
+
+/**
+ * The split's sentence about the people already held: how many, what skipping them saves, and
+ * where they come from, naming the team library for those only the team holds ("Your team already
+ * has 10 people: … come from the team library."). Null when nobody is held.
+ */
+export function heldSentence(quote: Quote): string | null {
+  const split = quote.split;
+  if (split === null || split.held === 0) return null;
+  const team = Math.min(quote.team?.held ?? 0, split.held);
+  const own = split.held - team;
+  const people = countOf(split.held, "person", "people");
+  const who =
+    team === 0
+      ? `You already have ${people}`
+      : own === 0
+        ? `Your team already has ${people}`
+        : `You and your team already have ${people}`;
+  const from =
+    team === 0
+      ? "your people library"
+      : own === 0
+        ? "the team library"
+        : `your people library (${formatCount(own)}) and the team library (${formatCount(team)})`;
+  const skipped = quote.practice
+    ? "they are skipped and come from"
+    : `they are skipped, saving ${countOf(split.saved_credits, "credit", "credits")}, and come from`;
+  return `${split.summary} ${who}: ${skipped} ${from}.`;
 }
 
 /**

@@ -155,7 +155,7 @@ describe("Job detail", () => {
       ...detail({
         state: "insufficient_credits",
         state_reason:
-          "Your Coresignal account does not have enough credits for this request. Add credits, then press Retry.",
+          "Your Coresignal account does not have enough credits for this collection. Add credits, then press Retry.",
       }),
       not_enough_credits: {
         needs: 2500,
@@ -321,7 +321,7 @@ describe("Job detail", () => {
           },
         ],
         question:
-          "You collected this data on 2026-03-01 (job 9). Collect 100 profiles again for 100 credits? Job 9 may already have been charged: check your Coresignal account first.",
+          'You collected this data on 2026-03-01 ("Engineers"). Collect 100 profiles again for 100 credits? The first time it was sent may already have been charged: check your Coresignal account first.',
       });
       on("job_detail", uncertain);
       on("send_again", () => again);

@@ -18,7 +18,7 @@ describe("New collection: confirming and what can go wrong", () => {
       id: 12,
       earlier: [EARLIER],
       question:
-        "You collected this data on 2026-02-20 (job 4). Collect 1,751 profiles again for 1,751 credits?",
+        'You collected this data on 2026-02-20 ("Engineers in March"). Collect 1,751 profiles again for 1,751 credits?',
     });
     start("live", again);
     on("submit", () => jobFixture({ id: 43 }));
@@ -130,7 +130,8 @@ describe("New collection: confirming and what can go wrong", () => {
     on("submit", () => {
       throw {
         code: "DuplicateInProgress",
-        message: "An identical request is already running at Coresignal (job 7 in your history).",
+        message:
+          'Coresignal is still preparing the first one ("Python" in Collections). Wait for it to finish instead of sending it again.',
         job: 7,
       };
     });
@@ -138,7 +139,7 @@ describe("New collection: confirming and what can go wrong", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
 
     const open = await screen.findByRole("button", { name: "Open the collection" });
-    expect(screen.getByText("The same request is already running.")).toBeTruthy();
+    expect(screen.getByText("Coresignal is already preparing the same collection.")).toBeTruthy();
     await fireEvent.click(open);
     expect(router.route).toEqual({ screen: "job", id: 7 });
   });
@@ -146,11 +147,15 @@ describe("New collection: confirming and what can go wrong", () => {
   it("says a spent quote was already sent and offers its job", async () => {
     start();
     on("submit", () => {
-      throw { code: "QuoteSpent", message: "This request was already sent (job 8).", job: 8 };
+      throw {
+        code: "QuoteSpent",
+        message: "This price was already used to send a collection (Collection 8).",
+        job: 8,
+      };
     });
     await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));
-    expect(await screen.findByText("This request was already sent.")).toBeTruthy();
+    expect(await screen.findByText("This collection was already sent.")).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Open the collection" }));
     expect(router.route).toEqual({ screen: "job", id: 8 });
   });
@@ -158,7 +163,12 @@ describe("New collection: confirming and what can go wrong", () => {
   it("explains CollectedBefore and offers the earlier job", async () => {
     start();
     on("submit", () => {
-      throw { code: "CollectedBefore", message: "You already collected this (job 4).", job: 4 };
+      throw {
+        code: "CollectedBefore",
+        message:
+          'You already collected this data in the last 30 days ("Engineers in March"). Open that collection, or confirm "collect again" to pay for it again.',
+        job: 4,
+      };
     });
     await estimateAndCollect();
     await fireEvent.click(screen.getByRole("button", { name: "Yes, collect" }));

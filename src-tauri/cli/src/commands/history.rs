@@ -95,7 +95,7 @@ pub(super) fn action_hint(action: &JobAction) -> String {
         JobAction::SendAgain => "send it again (bulk-collect-cli send-again JOB)",
         JobAction::OpenFolder => "open its folder",
         JobAction::DownloadPaid => {
-            "Coresignal did receive this request (already paid): download it (bulk-collect-cli download JOB)"
+            "Coresignal did receive this collection (already paid): download it (bulk-collect-cli download JOB)"
         }
         JobAction::Update => {
             "update it, buying only who is new or changed since (bulk-collect-cli refresh JOB)"
@@ -125,7 +125,7 @@ pub(super) async fn send_again(
     Ok(Report {
         json: json!({"job": row.id, "request_id": row.request_id, "state": row.state, "replaces": id}),
         text: format!(
-            "Collection {} sent again as collection {} (request {}).",
+            "Collection {} sent again as Collection {} (its id at Coresignal: {}).",
             id,
             row.id,
             row.request_id.as_deref().unwrap_or("?")

@@ -93,7 +93,7 @@ fn people_text(search: Option<&str>, found: &Page, counts: &Counts) -> String {
             "Company",
             "Country",
             "Collected",
-            "Job",
+            "Collection",
         ],
         &rows,
     ));

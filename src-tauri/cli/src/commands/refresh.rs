@@ -24,6 +24,7 @@ pub(super) async fn refresh(
     if quote.is_again() && !again {
         let mut error: UserError = collect_core::jobs::EngineError::CollectedBefore {
             job: quote.earlier[0].id,
+            name: collect_core::jobs::collection_named(quote.earlier[0].id, &quote.earlier[0].name),
         }
         .into();
         error.message = format!(

@@ -202,6 +202,7 @@ pub(super) async fn submit(
     if quote.is_again() && !args.again {
         let mut error: UserError = EngineError::CollectedBefore {
             job: quote.earlier[0].id,
+            name: collect_core::jobs::collection_named(quote.earlier[0].id, &quote.earlier[0].name),
         }
         .into();
         error.message = format!(
@@ -249,7 +250,7 @@ pub(super) async fn submit(
     Ok(Report {
         json: answer,
         text: format!(
-            "Collection {} submitted (request {}). Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
+            "Collection {} submitted (its id at Coresignal: {}). Next: bulk-collect-cli wait {} && bulk-collect-cli download {}",
             row.id,
             row.request_id.as_deref().unwrap_or("?"),
             row.id,

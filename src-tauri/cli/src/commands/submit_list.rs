@@ -65,7 +65,7 @@ pub(super) async fn quote_list(
         return Err(UserError::new(
             ErrorCode::InvalidInput,
             format!(
-                "These {} people are more than the 10,000 one request carries. Nothing was sent: add --split to send them as batches, priced and confirmed together.",
+                "These {} people are more than the 10,000 one delivery carries. Nothing was sent: add --split to send them as batches, priced and confirmed together.",
                 group(resolved.ids.len() as u64)
             ),
         ));

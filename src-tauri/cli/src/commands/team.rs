@@ -1,6 +1,6 @@
 //! `team status` and `team publish`, and publishing after a download.
 
-use collect_core::jobs::Engine;
+use collect_core::jobs::{Engine, Mode};
 use collect_core::{ErrorCode, UserError};
 use serde_json::json;
 
@@ -15,6 +15,12 @@ pub(super) async fn team(context: &Context, command: &TeamCommand) -> Result<Rep
             ErrorCode::InvalidInput,
             "No team library is given. Pass --team-db postgres://user@host/database (or set BULK_COLLECT_TEAM_DB), with the password in PGPASSWORD.",
         ));
+    }
+    if matches!(command, TeamCommand::Publish) && context.mode == Mode::Practice {
+        return Ok(Report {
+            json: json!({"published": {"collections": 0, "people": 0}, "practice": true}),
+            text: "Nothing was published: Practice never shares with the team library (its people are made up). Only collections made with your Coresignal key go to it.".to_owned(),
+        });
     }
     let engine = context.engine()?;
     if let TeamCommand::Publish = command {

@@ -294,7 +294,7 @@ impl Coded for ApiError {
                 "Your Coresignal account does not have enough credits.{said} Top up your credits, then press Retry."
             ),
             Self::DuplicateInProgress { .. } => format!(
-                "An identical request is already being processed by Coresignal.{said} Wait for it to finish instead of sending it again."
+                "Coresignal is still preparing the first one.{said} Wait for it to finish instead of sending it again."
             ),
             Self::TooManyIds { .. } => format!(
                 "The ID list has more than 10,000 IDs.{said} Split it into files of at most 10,000 IDs."
@@ -303,35 +303,35 @@ impl Coded for ApiError {
                 "The query matched more than 10,000 profiles.{said} Add a limit (at most 10,000) or narrow the query, then submit again."
             ),
             Self::TooManyFiles { count } => format!(
-                "Coresignal listed {count} files for this one request. A request delivers at most 10,000 profiles, so Bulk Collect refuses a list of more than 10,000 files and downloads none of them. Report this to Coresignal's support."
+                "Coresignal listed {count} files for this one delivery. A delivery holds at most 10,000 profiles, so Bulk Collect refuses a list of more than 10,000 files and downloads none of them. Report this to Coresignal's support."
             ),
             Self::NoResults { .. } => format!(
-                "No profiles matched this request, so nothing was charged.{said} Try a broader query."
+                "No profiles matched, so nothing was charged.{said} Try a broader search."
             ),
             Self::Expired { .. } => format!(
-                "Coresignal no longer has this request's files (requests expire after 30 days) or does not know the request.{said} Files already downloaded stay on your computer; submit the request again to get fresh data."
+                "Coresignal no longer has these files (it keeps them for 30 days) or does not know this collection.{said} Files already downloaded stay on your computer; collect it again to get fresh data."
             ),
             Self::NotFound { .. } => format!(
                 "Coresignal answered \"not found\".{said} Check the API address in Settings."
             ),
-            Self::BadRequest { status, .. } => format!(
-                "Coresignal refused the request (HTTP {status}).{said} Correct the request and try again."
+            Self::BadRequest { .. } => format!(
+                "Coresignal refused what was sent.{said} Check the search or the ID list, then try again."
             ),
             Self::RangeNotSatisfiable => "The download could not be resumed from where it stopped. Retry: it will start the file over.".to_owned(),
             Self::RateLimited { retry_after, .. } => match retry_after {
                 Some(wait) if *wait > Duration::from_secs(60) => format!(
-                    "Coresignal is limiting how fast requests can be made and asked to wait {}.{said} Bulk Collect tries again after that; you can also retry then.",
+                    "Coresignal is limiting how fast the app may ask it and asked to wait {}.{said} Bulk Collect tries again after that; you can also retry then.",
                     plain_duration(*wait)
                 ),
                 _ => format!(
-                    "Coresignal is limiting how fast requests can be made.{said} Wait a minute and retry, or lower the requests-per-second setting."
+                    "Coresignal is limiting how fast the app may ask it.{said} Wait a minute and retry, or lower the requests-per-second setting."
                 ),
             },
-            Self::Server { status, .. } => format!(
-                "Coresignal had a problem (HTTP {status}).{said} Try again in a few minutes."
+            Self::Server { .. } => format!(
+                "Coresignal had a problem on its side.{said} Try again in a few minutes."
             ),
-            Self::Unexpected { status, .. } => format!(
-                "Coresignal gave an answer Bulk Collect does not understand (HTTP {status}).{said} Try again later; if it persists, report it."
+            Self::Unexpected { .. } => format!(
+                "Coresignal gave an answer Bulk Collect does not understand.{said} Try again later; if it persists, report it."
             ),
             Self::Network { reason, .. } => format!(
                 "Could not reach Coresignal ({reason}). Check your internet connection and proxy settings, then retry."
@@ -392,9 +392,9 @@ impl Coded for SubmitError {
         match self {
             Self::Rejected(error) => error.user_message(),
             Self::Uncertain { reason, .. } => format!(
-                "We cannot tell whether Coresignal received this request: {reason} It was not sent again, because a second copy could spend credits twice. Check your Coresignal dashboard: if the request is there, wait for it; if not, submit again."
+                "We cannot tell whether Coresignal received this collection: {reason} It was not sent again, because a second copy could spend credits twice. Check your Coresignal dashboard: if it is there, wait for it; if not, send it again."
             ),
-            Self::Withheld => "Another Bulk Collect (the app or the command line) took over sending this job; this one did not send it. Nothing needs doing: the other one carries on.".to_owned(),
+            Self::Withheld => "Another Bulk Collect (the app or the command line) took over sending this collection; this one did not send it. Nothing needs doing: the other one carries on.".to_owned(),
         }
     }
 }

@@ -44,3 +44,47 @@ fn uncertain_is_its_own_code() {
     assert_eq!(error.status(), Some(502));
     assert!(error.user_message().contains("dashboard"));
 }
+
+/// What a person reads names no HTTP status and no "request": those stay in `Display`, for the
+/// trail under Technical details.
+#[test]
+fn what_a_person_reads_names_no_http_status() {
+    let said = Some("upstream timed out".to_owned());
+    let errors = [
+        ApiError::Server {
+            status: 502,
+            detail: said.clone(),
+        },
+        ApiError::Unexpected {
+            status: 418,
+            detail: None,
+        },
+        ApiError::BadRequest {
+            status: 422,
+            detail: None,
+        },
+        ApiError::NoResults {
+            status: 404,
+            detail: None,
+        },
+        ApiError::Expired { detail: None },
+        ApiError::DuplicateInProgress { detail: None },
+        ApiError::TooManyFiles { count: 10_001 },
+    ];
+    for error in errors {
+        let message = error.user_message();
+        assert!(!message.contains("HTTP"), "{message}");
+        assert!(!message.contains("request"), "{message}");
+        if error.status() != Some(200) {
+            assert!(error.to_string().contains("HTTP"), "{error}");
+        }
+    }
+    let server = ApiError::Server {
+        status: 502,
+        detail: said,
+    };
+    assert_eq!(
+        server.user_message(),
+        "Coresignal had a problem on its side. The service said: \"upstream timed out\". Try again in a few minutes."
+    );
+}

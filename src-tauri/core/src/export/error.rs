@@ -74,14 +74,14 @@ impl Coded for ExportError {
     fn user_message(&self) -> String {
         match self {
             Self::NoFiles => {
-                "There is nothing to export yet: download the job's files first, then export.".into()
+                "There is nothing to export yet: download the collection's files first, then export.".into()
             }
             Self::Read { path, reason } => format!(
-                "Could not read the downloaded file {} ({reason}). Download the job again, then export.",
+                "Could not read the downloaded file {} ({reason}). Download the collection again, then export.",
                 path.display()
             ),
             Self::Damaged { path, line, reason } => format!(
-                "Line {line} of {} is not a profile record ({reason}). The file may be damaged: download the job again, then export.",
+                "Line {line} of {} is not a profile record ({reason}). The file may be damaged: download the collection again, then export.",
                 path.display()
             ),
             Self::Write { path, reason } => format!(

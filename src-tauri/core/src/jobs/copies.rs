@@ -58,7 +58,7 @@ impl Engine {
         self.audit(self.note(
             id,
             &format!(
-                "Files copied into {} from this computer (nothing was fetched again); the job's folder is now there.",
+                "Files copied into {} from this computer (nothing was fetched again); the collection's folder is now there.",
                 to.display()
             ),
         ));
@@ -157,7 +157,7 @@ pub(super) fn same_folder(a: &Path, b: &Path) -> bool {
 fn copy_all(copies: &[Copy], to: &Path) -> Result<Vec<(Option<i64>, String)>, EngineError> {
     let failed = |name: &Path, why: String| {
         EngineError::InvalidInput(format!(
-            "Could not copy \"{}\" into {}: {why}. Nothing was changed: the job's files are where they were.",
+            "Could not copy \"{}\" into {}: {why}. Nothing was changed: the collection's files are where they were.",
             name.file_name().map_or_else(|| name.display().to_string(), |n| n.to_string_lossy().into_owned()),
             to.display()
         ))

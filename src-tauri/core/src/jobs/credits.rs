@@ -297,7 +297,7 @@ mod tests {
              profile for 7 profiles. Prices use the median of the latest deliveries measured, \
              this one included."
         );
-        let reason = "job 3 was with Coresignal at the same time";
+        let reason = "Collection 3 was with Coresignal at the same time";
         for note in [
             measured,
             unmeasured_note(Mode::Practice, reason),
@@ -307,7 +307,7 @@ mod tests {
             assert!(!note.contains("It cost"), "{note}");
             assert!(!note.contains("balance"), "{note}");
         }
-        assert!(unmeasured_note(Mode::Practice, reason).contains("was not measured: job 3"));
+        assert!(unmeasured_note(Mode::Practice, reason).contains("was not measured: Collection 3"));
         // Live says what it cost, from the balance.
         assert_eq!(
             measured_note(Mode::Live, 70, 7, 10),

@@ -40,7 +40,7 @@ pub enum EngineError {
     #[error(transparent)]
     Library(#[from] crate::library::LibraryError),
     /// Exporting needs every file of the job downloaded.
-    #[error("Job {job} is not downloaded yet (it is {state}). Download its files first, then export.", state = state.as_str())]
+    #[error("This collection is not downloaded yet (it shows \"{}\"). Download its files first, then export.", state.label())]
     NotDownloaded {
         /// The job.
         job: i64,
@@ -59,7 +59,7 @@ pub enum EngineError {
         reason: String,
     },
     /// The action does not fit where the job stands.
-    #[error("Job {job} is {state}: {action} is not possible now.", state = state.as_str())]
+    #[error("Not possible now: {action}, while this collection shows \"{}\".", state.label())]
     InvalidState {
         /// The job.
         job: i64,
@@ -69,15 +69,17 @@ pub enum EngineError {
         action: &'static str,
     },
     /// 409: the same ES DSL request is already running at the service.
-    #[error("An identical request is already running at Coresignal{}. Wait for it to finish instead of sending it again.", existing_job.map(|job| format!(" (job {job} in your history)")).unwrap_or_default())]
+    #[error("Coresignal is still preparing the first one{}. Wait for it to finish instead of sending it again.", existing_name.as_ref().map(|name| format!(" ({name} in Collections)")).unwrap_or_default())]
     DuplicateInProgress {
         /// The job in the local history with the same request, if any.
         existing_job: Option<i64>,
+        /// That job as the Collections screen names it ([`super::collection_named`]).
+        existing_name: Option<String>,
         /// The job created for this attempt (now failed).
         job: i64,
     },
     /// The POST may or may not have reached the service; the job is `uncertain`.
-    #[error("Job {job}: {reason} It was not sent again, so you are not charged twice. Check your Coresignal account before submitting it again.")]
+    #[error("No clear answer came back: {reason} It was not sent again, so you are not charged twice. Check your Coresignal account before sending it again.")]
     Uncertain {
         /// The job, now `uncertain`.
         job: i64,
@@ -85,7 +87,7 @@ pub enum EngineError {
         reason: String,
     },
     /// The quote was spent already: nothing was sent again.
-    #[error("This request was already sent{}. Nothing was sent again, so nothing was charged twice.", job.map(|job| format!(" (job {job})")).unwrap_or_default())]
+    #[error("This price was already used to send a collection{}. Nothing was sent again, so nothing was charged twice.", job.map(|job| format!(" (Collection {job})")).unwrap_or_default())]
     QuoteSpent {
         /// The job the quote made.
         job: Option<i64>,
@@ -94,19 +96,21 @@ pub enum EngineError {
     #[error("The price shown is more than 5 minutes old. Check the cost again, then confirm.")]
     QuoteExpired,
     /// The quote's data was collected before; `again` was not given.
-    #[error("You already collected this data in the last 30 days (job {job}). Open that job, or confirm \"collect again\" to pay for it again.")]
+    #[error("You already collected this data in the last 30 days ({name}). Open that collection, or confirm \"collect again\" to pay for it again.")]
     CollectedBefore {
         /// The newest earlier job with the same data.
         job: i64,
+        /// That job as the Collections screen names it ([`super::collection_named`]).
+        name: String,
     },
     /// The uncertain job a quote sends again was found meanwhile: sending it again would pay twice.
-    #[error("Job {job}'s request was found meanwhile (it is no longer uncertain), so it was not sent again. Nothing was charged.")]
+    #[error("The collection you are sending again was found meanwhile (it no longer needs checking), so it was not sent again. Nothing was charged.")]
     ReplacedMoved {
         /// The job.
         job: i64,
     },
     /// Another process holds the job.
-    #[error("Job {job} is being worked on by {holder}. Wait for it to finish, or close it and try again.")]
+    #[error("This collection is being worked on by {holder}. Wait for it to finish, or close it and try again.")]
     Busy {
         /// The job.
         job: i64,
@@ -114,7 +118,7 @@ pub enum EngineError {
         holder: String,
     },
     /// The service created the request, but this computer could not record its id anywhere.
-    #[error("Coresignal accepted job {job} as request {request_id}, but the app could not save that ({reason}). Do not send it again: write down the request id; free some disk space, then use \"I found it\" on the job with that id.")]
+    #[error("Coresignal received this collection (its id there is {request_id}), but the app could not save that ({reason}). Do not send it again: write down that id; free some disk space, then use \"I found it\" on this collection with that id.")]
     Unrecorded {
         /// The job.
         job: i64,
@@ -152,7 +156,7 @@ pub enum EngineError {
         question: String,
     },
     /// The job did not settle within the time given.
-    #[error("Job {job} is still {state} after {secs} seconds. It keeps going; check again later.", state = state.as_str(), secs = waited.as_secs())]
+    #[error("Collection {job} still shows \"{}\" after {secs} seconds. It keeps going; check again later.", state.label(), secs = waited.as_secs())]
     Timeout {
         /// The job.
         job: i64,
@@ -162,7 +166,7 @@ pub enum EngineError {
         waited: Duration,
     },
     /// The job ended in a state that is not a success (no results, expired, …).
-    #[error("Job {job}: {message}")]
+    #[error("Collection {job}: {message}")]
     Ended {
         /// The job.
         job: i64,
@@ -217,7 +221,7 @@ impl Coded for EngineError {
         match self {
             EngineError::DuplicateInProgress { existing_job, .. } => *existing_job,
             EngineError::QuoteSpent { job } => *job,
-            EngineError::CollectedBefore { job }
+            EngineError::CollectedBefore { job, .. }
             | EngineError::ReplacedMoved { job }
             | EngineError::Busy { job, .. }
             | EngineError::Uncertain { job, .. }

@@ -183,7 +183,7 @@ impl Engine {
         }
         let out = to.map_or_else(|| self.job_folder(job), Path::to_path_buf);
         let name = match job.name.trim() {
-            "" => format!("job {id}"),
+            "" => format!("Collection {id}"),
             name => name.to_owned(),
         };
         Ok(ExportInputs {

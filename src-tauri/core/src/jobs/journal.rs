@@ -140,7 +140,7 @@ impl Engine {
         self.audit(self.note(
             id,
             &format!(
-                "Coresignal did receive this request after it was cancelled (request id {request_id}): it is already paid. Download it from this job's page, or with: bulk-collect-cli download {id}"
+                "Coresignal did receive this request after it was cancelled (request id {request_id}): it is already paid. Download it from this collection's page, or with: bulk-collect-cli download {id}"
             ),
         ));
         if let Ok(row) = self.store.job(id) {

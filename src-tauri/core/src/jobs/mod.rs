@@ -95,4 +95,4 @@ pub use state::{can_move, sources_of, JobAction, JobKind, JobState, Mode};
 pub use submit::Confirmation;
 pub use usecases::JobDetail;
 pub use waiting::{median, typical_wait, TypicalWait};
-pub use words::group;
+pub use words::{collection_named, collection_title, group};

@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
+use super::words::collection_title;
 use super::{JobState, JobUpdate};
+use crate::error::ErrorCode;
+use crate::store::JobRow;
 
 /// What a notification says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +26,39 @@ impl Notice {
             Notice::Ready => "Collection ready",
             Notice::NeedsYou => "A collection needs you",
         }
+    }
+}
+
+impl Notice {
+    /// The notification's text for `job` (as a person sees it: a collection's state worked out
+    /// from its batches): its title as the Collections screen shows it, then the plain sentence
+    /// its page leads with. Never the reason the service gave (an HTTP status, a request id):
+    /// that stays under *Technical details*.
+    pub fn body(self, job: &JobRow) -> String {
+        let title = collection_title(job.id, &job.name);
+        match self {
+            Notice::Ready => format!("{title}: the files are ready."),
+            Notice::NeedsYou => format!("{title}: {}", needs_you(job)),
+        }
+    }
+}
+
+/// What the collection page says first about a collection that waits for the person: for one
+/// that failed, the title of its problem (the words of `ERROR_TEXT` in `ui/src/lib/errors.ts`);
+/// else what its state means.
+fn needs_you(job: &JobRow) -> &'static str {
+    if job.state != JobState::Failed {
+        return job.state.describe();
+    }
+    match job.error_code {
+        Some(ErrorCode::Server) => "Coresignal answered with an error. Try again in a few minutes.",
+        Some(ErrorCode::Network) => "The app could not reach Coresignal. Check the internet connection, then try again.",
+        Some(ErrorCode::TimedOut) => "Coresignal took too long to answer. Try again in a moment.",
+        Some(ErrorCode::RateLimited) => "Coresignal asked the app to slow down. Wait a minute and try again.",
+        Some(ErrorCode::KeyRejected) => "Coresignal did not accept your API key. Replace it in Settings.",
+        Some(ErrorCode::Download) => "A file could not be downloaded. Check the connection and free disk space, then press Retry.",
+        Some(ErrorCode::Io | ErrorCode::Storage) => "A file could not be saved on this computer. Check free disk space, then press Retry.",
+        _ => JobState::Failed.describe(),
     }
 }
 
@@ -80,6 +116,78 @@ mod tests {
             state,
             batch_of,
         }
+    }
+
+    /// A job row as the engine's detail gives it, in `state`, with the reason the service gave.
+    fn row(name: &str, state: JobState, code: Option<ErrorCode>, reason: &str) -> JobRow {
+        JobRow {
+            id: 4,
+            mode: super::super::Mode::Live,
+            name: name.into(),
+            kind: super::super::JobKind::EsDsl,
+            state,
+            state_reason: Some(reason.into()),
+            query_json: None,
+            query_limit: None,
+            ids_text: None,
+            ids_count: None,
+            source_file: None,
+            webhook_url: None,
+            fingerprint: String::new(),
+            request_id: Some("6f1c2d3e-0000".into()),
+            estimated_records: Some(25),
+            credits_per_record: 1,
+            download_dir: String::new(),
+            created_at: String::new(),
+            submitted_at: None,
+            updated_at: String::new(),
+            next_poll_at: None,
+            poll_count: 0,
+            error_code: code,
+            quote_id: None,
+            poll_failures: 0,
+            request_attached: false,
+            export_path: None,
+            parent_id: None,
+            batch_index: None,
+        }
+    }
+
+    #[test]
+    fn a_notification_says_what_happened_in_plain_words_never_the_service_s_reason() {
+        let reason = "the service failed (HTTP 502): Bad Gateway; request 6f1c2d3e-0000";
+        let failed = row("Python people", Failed, Some(ErrorCode::Server), reason);
+        let body = Notice::NeedsYou.body(&failed);
+        assert_eq!(
+            body,
+            "Python people: Coresignal answered with an error. Try again in a few minutes."
+        );
+        let uncertain = row("", Uncertain, Some(ErrorCode::Uncertain), reason);
+        assert_eq!(
+            Notice::NeedsYou.body(&uncertain),
+            "Collection 4: We could not confirm Coresignal received this collection."
+        );
+        let odd = row("Python people", Failed, Some(ErrorCode::Internal), reason);
+        assert_eq!(
+            Notice::NeedsYou.body(&odd),
+            "Python people: The collection stopped before it finished."
+        );
+        for job in [failed, uncertain, odd] {
+            let body = Notice::NeedsYou.body(&job);
+            for technical in ["HTTP", "502", "request", "job"] {
+                assert!(!body.contains(technical), "{technical} in {body:?}");
+            }
+        }
+        let ready = row(
+            "Python people",
+            Downloaded,
+            None,
+            "All files are downloaded.",
+        );
+        assert_eq!(
+            Notice::Ready.body(&ready),
+            "Python people: the files are ready."
+        );
     }
 
     /// The updates a collection (job 1) of three batches (2, 3, 4) sends as they finish one by

@@ -85,7 +85,7 @@ impl Engine {
                     self.audit(self.note(
                         id,
                         &format!(
-                            "{} profiles your team had when this purchase was quoted could not be copied from the team library (a colleague's copy is gone or cannot be read), so this job's spreadsheet leaves them out. To get them, check the cost of the same search again and choose \"No, get everyone again\".",
+                            "{} profiles your team had when this purchase was quoted could not be copied from the team library (a colleague's copy is gone or cannot be read), so this collection's spreadsheet leaves them out. To get them, check the cost of the same search again and choose \"No, get everyone again\".",
                             super::words::group(left_out)
                         ),
                     ));
@@ -94,7 +94,7 @@ impl Engine {
             Err(error) => self.audit(self.note(
                 id,
                 &format!(
-                    "The profiles your team already had could not be copied from the team library, so this job's spreadsheet leaves them out. {error}"
+                    "The profiles your team already had could not be copied from the team library, so this collection's spreadsheet leaves them out. {error}"
                 ),
             )),
         }
@@ -106,7 +106,7 @@ impl Engine {
         self.audit(self.note(
             id,
             &format!(
-                "This job's people could not be kept in your people library. {reason} \
+                "This collection's people could not be kept in your people library. {reason} \
                  The downloaded files are complete and can be used as they are."
             ),
         ));

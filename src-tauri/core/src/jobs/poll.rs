@@ -23,7 +23,7 @@ impl Engine {
         let request_id = job.request_id.clone().ok_or(EngineError::InvalidState {
             job: id,
             state: job.state,
-            action: "polling without a request id",
+            action: "checking it with Coresignal",
         })?;
         let client = self.client()?;
         let answer = client.poll_files(&request_id).await;

@@ -310,7 +310,8 @@ impl Engine {
         }
         if let Some(collection) = job.parent_id {
             return Err(EngineError::InvalidInput(format!(
-                "Job {id} is a batch of the long ID list in job {collection}, so it cannot be sent again on its own. Look for it in your Coresignal account and use \"I found it\", or cancel it."
+                "This is a batch of the long ID list {}, so it cannot be sent again on its own. Look for it in your Coresignal account and use \"I found it\", or cancel it.",
+                self.named_id(collection)
             )));
         }
         // A net-new purchase (or update) is priced again as what it was: the new and changed of

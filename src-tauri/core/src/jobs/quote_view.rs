@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::money::{assumed_note, shortfall, CreditsBasis, Shortfall};
 use crate::store::{JobRow, QuoteRow};
 
-use super::words::{group, plural};
+use super::words::{collection_named, group, plural};
 use super::{JobKind, JobState, Mode};
 
 /// An earlier job that collected the same data.
@@ -151,9 +151,8 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
     if let Some(first) = earlier.first() {
         let day = first.sent_at.get(..10).unwrap_or(&first.sent_at);
         question = format!(
-            "You collected this data on {day} (job {}, \"{}\"). Collect {profiles} again{price}?",
-            first.id,
-            name_in_question(&first.name),
+            "You collected this data on {day} ({}). Collect {profiles} again{price}?",
+            collection_named(first.id, &name_in_question(&first.name)),
         );
     }
     // Nothing to buy has no price to explain.
@@ -178,10 +177,10 @@ pub(super) fn view(row: &QuoteRow, earlier: &[JobRow]) -> Quote {
     if let Some(note) = &q.library_note {
         question.push_str(&format!(" {note}"));
     }
-    if let Some(replaced) = q.replaces_job {
-        question.push_str(&format!(
-            " Job {replaced} may already have been charged: check your Coresignal account first."
-        ));
+    if q.replaces_job.is_some() {
+        question.push_str(
+            " The first time it was sent may already have been charged: check your Coresignal account first.",
+        );
     }
     Quote {
         id: row.id,

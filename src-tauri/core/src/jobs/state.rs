@@ -92,6 +92,27 @@ impl JobState {
         }
     }
 
+    /// The state's badge on the Collections screen, in the same words (`STATE_INFO` in
+    /// `ui/src/lib/jobs.ts`): "Not enough credits", never the stored `insufficient_credits`.
+    pub fn label(self) -> &'static str {
+        match self {
+            JobState::Queued => "Waiting its turn",
+            JobState::Submitting => "Sending",
+            JobState::Processing => "Processing",
+            JobState::Ready => "Ready to download",
+            JobState::Downloading => "Downloading",
+            JobState::Downloaded => "Downloaded",
+            JobState::NoResults => "No results",
+            JobState::TooManyMatches => "Too many matches",
+            JobState::InsufficientCredits => "Not enough credits",
+            JobState::Expired => "Expired",
+            JobState::Uncertain => "Needs checking",
+            JobState::Failed => "Failed",
+            JobState::Cancelled => "Cancelled",
+            JobState::Collection => "In batches",
+        }
+    }
+
     /// Parses the stored text.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|state| state.as_str() == text)
@@ -119,18 +140,18 @@ impl JobState {
     pub fn describe(self) -> &'static str {
         match self {
             JobState::Queued => "Waiting for its turn: this batch is sent when an earlier one is done.",
-            JobState::Submitting => "Sending the request to Coresignal.",
+            JobState::Submitting => "Sending it to Coresignal.",
             JobState::Processing => "Coresignal is preparing the files.",
             JobState::Ready => "The files are ready to download.",
             JobState::Downloading => "Downloading the files.",
             JobState::Downloaded => "All files are downloaded and checked.",
-            JobState::NoResults => "No profiles matched this request. No credits were spent.",
+            JobState::NoResults => "No profiles matched. No credits were spent.",
             JobState::TooManyMatches => "The search matched more than 10,000 profiles. Add a limit (at most 10,000) or narrow the search, then submit it again.",
-            JobState::InsufficientCredits => "Your Coresignal account does not have enough credits for this request. Add credits, then press Retry.",
-            JobState::Expired => "Coresignal keeps files for 30 days and this request is older. Files already downloaded stay on this computer.",
-            JobState::Uncertain => "The request may or may not have reached Coresignal.",
-            JobState::Failed => "The job failed.",
-            JobState::Cancelled => "You cancelled this job.",
+            JobState::InsufficientCredits => "Your Coresignal account does not have enough credits for this collection. Add credits, then press Retry.",
+            JobState::Expired => "Coresignal keeps files for 30 days and this collection is older. Files already downloaded stay on this computer.",
+            JobState::Uncertain => "We could not confirm Coresignal received this collection.",
+            JobState::Failed => "The collection stopped before it finished.",
+            JobState::Cancelled => "You cancelled this collection.",
             JobState::Collection => "Sent in batches.",
         }
     }

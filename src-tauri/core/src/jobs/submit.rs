@@ -55,7 +55,10 @@ impl Engine {
             }
             if let Some(earlier) = stored.request.earlier_jobs.first() {
                 if !confirmation.again {
-                    return Err(EngineError::CollectedBefore { job: *earlier });
+                    return Err(EngineError::CollectedBefore {
+                        job: *earlier,
+                        name: self.named_id(*earlier),
+                    });
                 }
             }
             let credits = stored.request.credits;
@@ -93,7 +96,10 @@ impl Engine {
             Err(SpendRefused::Spent { job }) => return Err(EngineError::QuoteSpent { job }),
             Err(SpendRefused::Expired) => return Err(EngineError::QuoteExpired),
             Err(SpendRefused::CollectedSince { job }) => {
-                return Err(EngineError::CollectedBefore { job })
+                return Err(EngineError::CollectedBefore {
+                    job,
+                    name: self.named_id(job),
+                })
             }
             Err(SpendRefused::ReplacedMoved { job }) => {
                 return Err(EngineError::ReplacedMoved { job })
@@ -274,10 +280,14 @@ impl Engine {
             self.key_rejected.send_replace(true);
         }
         let error = match error {
-            ApiError::DuplicateInProgress { .. } => EngineError::DuplicateInProgress {
-                existing_job: self.running_twin(job).unwrap_or(None),
-                job: job.id,
-            },
+            ApiError::DuplicateInProgress { .. } => {
+                let existing_job = self.running_twin(job).unwrap_or(None);
+                EngineError::DuplicateInProgress {
+                    existing_job,
+                    existing_name: existing_job.map(|id| self.named_id(id)),
+                    job: job.id,
+                }
+            }
             other => EngineError::Api(other),
         };
         self.move_job_under(

@@ -13,7 +13,7 @@ use super::batches::{
 };
 use super::engine::lock;
 use super::waiting::TypicalWait;
-use super::words::batches_named;
+use super::words::{batches_named, collection_named};
 use super::{Engine, EngineError, JobAction, JobState};
 
 /// A job with everything the detail view shows.
@@ -334,7 +334,7 @@ impl Engine {
         let refused = EngineError::InvalidState {
             job: id,
             state: job.state,
-            action: "attaching a request id",
+            action: "\"I found it\"",
         };
         if job.state != JobState::Uncertain {
             return Err(refused);
@@ -345,7 +345,7 @@ impl Engine {
             Attached::NotUncertain => return Err(refused),
             Attached::HeldBy(holder) => {
                 return Err(EngineError::InvalidInput(format!(
-                    "Request id {request_id} already belongs to {}: attaching it here would download that data under this job's name. Nothing was changed. Check the request id in your Coresignal account: this job's request is the one made when this job was sent.",
+                    "The id {request_id} already belongs to {}: attaching it here would download that data under this collection's name. Nothing was changed. Check the id in your Coresignal account: this collection's is the one made when it was sent.",
                     self.named(&holder)
                 )))
             }
@@ -355,16 +355,25 @@ impl Engine {
         Ok(row)
     }
 
-    /// A job in plain words: `job 12 ("Python people")`, or for a batch, `batch 2 of job 12
-    /// ("Python people")`.
+    /// A job as the Collections screen names it: `"Python people"` (or `Collection 12` without a
+    /// name), or for a batch, `batch 2 of "Python people"`.
     fn named(&self, job: &JobRow) -> String {
         let collection = job.parent_id.and_then(|parent| self.store.job(parent).ok());
         match (collection, job.batch_index) {
             (Some(parent), Some(index)) => {
-                format!("batch {index} of job {} (\"{}\")", parent.id, parent.name)
+                format!(
+                    "batch {index} of {}",
+                    collection_named(parent.id, &parent.name)
+                )
             }
-            _ => format!("job {} (\"{}\")", job.id, job.name),
+            _ => collection_named(job.id, &job.name),
         }
+    }
+
+    /// Job `id` as the Collections screen names it, for an error that points at it.
+    pub(super) fn named_id(&self, id: i64) -> String {
+        let name = self.store.job(id).map(|job| job.name).unwrap_or_default();
+        collection_named(id, &name)
     }
 }
 

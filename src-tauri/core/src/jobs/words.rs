@@ -1,4 +1,5 @@
-//! Words for jobs: a job's name when the person gave none, counts in plain English.
+//! Words for jobs: a job's name when the person gave none, a collection as a person sees it named,
+//! counts in plain English.
 
 use super::{JobRequest, NewJob};
 
@@ -31,6 +32,23 @@ fn default_name(request: &JobRequest) -> String {
                 None => format!("{} IDs", group(report.ids.len() as u64)),
             }
         }
+    }
+}
+
+/// A collection's title as the Collections screen shows it: its name, or "Collection 12" when it
+/// has none.
+pub fn collection_title(id: i64, name: &str) -> String {
+    match name.trim() {
+        "" => format!("Collection {id}"),
+        name => name.to_owned(),
+    }
+}
+
+/// A collection named in a sentence: its name in quotes, or "Collection 12" when it has none.
+pub fn collection_named(id: i64, name: &str) -> String {
+    match name.trim() {
+        "" => collection_title(id, name),
+        name => format!("\"{name}\""),
     }
 }
 
@@ -68,7 +86,15 @@ pub(super) fn batches_named(indices: &[u32]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::batches_named;
+    use super::{batches_named, collection_named, collection_title};
+
+    #[test]
+    fn a_collection_is_named_as_the_collections_screen_names_it() {
+        assert_eq!(collection_named(4, "Python people"), "\"Python people\"");
+        assert_eq!(collection_named(4, "  "), "Collection 4");
+        assert_eq!(collection_title(4, "Python people"), "Python people");
+        assert_eq!(collection_title(4, ""), "Collection 4");
+    }
 
     #[test]
     fn batch_numbers_read_as_a_list() {

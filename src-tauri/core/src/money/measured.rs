@@ -67,13 +67,13 @@ impl MeasuredCredits {
         })
     }
 
-    /// Where the figure comes from, in words: "measured on job 12 (2026-11-29)" or "measured:
+    /// Where the figure comes from, in words: "measured on Collection 12 (2026-11-29)" or "measured:
     /// median of your last 5 collections (1 left out as unusual)".
     pub(super) fn source(&self, job: bool) -> String {
         if self.collections <= 1 {
             return if job {
                 format!(
-                    "measured on job {} ({})",
+                    "measured on Collection {} ({})",
                     self.job_id,
                     self.measured_at.get(..10).unwrap_or(&self.measured_at)
                 )

@@ -183,7 +183,7 @@ impl Session {
         let batches = report.people.div_ceil(crate::ids::MAX_IDS_PER_REQUEST);
         let batches_message = (batches > 1).then(|| {
             format!(
-                "One request carries at most 10,000 people, so these {} go as {batches} batches, priced and confirmed together. One spreadsheet holds them all.",
+                "One delivery carries at most 10,000 people, so these {} go as {batches} batches, priced and confirmed together. One spreadsheet holds them all.",
                 crate::jobs::group(report.people as u64)
             )
         });

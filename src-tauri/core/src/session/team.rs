@@ -11,8 +11,9 @@ use crate::jobs::{Engine, Mode};
 use crate::team::{local_status, TeamLink, TeamSettings, TeamStatus, TEAM_EXPLAINED};
 use crate::UserError;
 
-/// What to do with the team library's saved password when the section is saved.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+/// What to do with the team library's saved password when the section is saved. Its `Debug`
+/// never shows the password (a command's arguments may be logged).
+#[derive(ts_rs::TS, Clone, PartialEq, Eq, Deserialize, Default)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum TeamPasswordChange {
@@ -21,6 +22,15 @@ pub enum TeamPasswordChange {
     Keep,
     /// Save this password in the keychain, replacing any saved one.
     Set(String),
+}
+
+impl std::fmt::Debug for TeamPasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Keep => f.write_str("Keep"),
+            Self::Set(_) => f.write_str("Set(<redacted>)"),
+        }
+    }
 }
 
 /// What the *Team* section shows.
@@ -144,5 +154,19 @@ impl Session {
             password,
             settings.name.clone(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TeamPasswordChange;
+
+    #[test]
+    fn a_password_to_save_is_never_in_its_debug_text() {
+        let change = TeamPasswordChange::Set("hunter2-Secret".into());
+        let shown = format!("{change:?} {change:#?}");
+        assert!(!shown.contains("hunter2-Secret"), "{shown}");
+        assert!(shown.contains("Set(<redacted>)"), "{shown}");
+        assert_eq!(format!("{:?}", TeamPasswordChange::Keep), "Keep");
     }
 }

@@ -170,7 +170,7 @@ pub(super) fn insert_collection(
                 batch,
                 now,
                 JobState::Queued.as_str(),
-                format!("Batch {index} of {} (job {parent}): {count} IDs, waiting for its turn.", batches.len())
+                format!("Batch {index} of {} (Collection {parent}): {count} IDs, waiting for its turn.", batches.len())
             ],
         )?;
     }

@@ -187,7 +187,7 @@ impl Store {
                 after_at.or_else(|| (!OPEN_STATES.contains(&state.as_str())).then_some(updated_at));
             if start.as_str() < to && end.is_none_or(|end| end.as_str() > from) {
                 return Ok(Some(format!(
-                    "job {other} was with Coresignal at the same time"
+                    "Collection {other} was with Coresignal at the same time"
                 )));
             }
         }

@@ -217,7 +217,9 @@ fn a_renewal_after_a_takeover_says_what_was_lost() {
     let error = store.renew_lease(&first, MINUTE).unwrap_err();
     assert!(matches!(&error, StoreError::LeaseLost { resource } if resource == RESOURCE));
     assert!(
-        error.to_string().contains("took over job 1's download"),
+        error
+            .to_string()
+            .contains("took over Collection 1's download"),
         "{error}"
     );
     store.renew_lease(&second, MINUTE).unwrap();

@@ -68,7 +68,7 @@ pub enum StoreError {
         known: i64,
     },
     /// A job that does not exist.
-    #[error("There is no job number {0} in this history.")]
+    #[error("There is no Collection {0} in this history.")]
     NoSuchJob(i64),
     /// A quote that does not exist (or belongs to the other mode).
     #[error("That price check (number {0}) is not known. Check the cost again.")]
@@ -88,12 +88,12 @@ pub enum StoreError {
     },
 }
 
-/// What a lease covers, in plain words: "job 12's download".
+/// What a lease covers, in plain words: "Collection 12's download".
 fn lease_words(resource: &str) -> String {
     match resource.split_once(':') {
-        Some(("download", job)) => format!("job {job}'s download"),
-        Some(("submit", job)) => format!("sending job {job}"),
-        Some(("spreadsheet", job)) => format!("making job {job}'s spreadsheet"),
+        Some(("download", job)) => format!("Collection {job}'s download"),
+        Some(("submit", job)) => format!("sending Collection {job}"),
+        Some(("spreadsheet", job)) => format!("making Collection {job}'s spreadsheet"),
         _ => format!("this work ({resource})"),
     }
 }

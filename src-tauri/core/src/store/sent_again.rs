@@ -21,7 +21,16 @@ impl Store {
                 |row| row.get(0),
             )
             .optional()?;
-        if reason.flatten().as_deref() != Some(sent_again_reason(by_job).as_str()) {
+        let reason = reason.flatten();
+        let by_that_send = [
+            sent_again_reason(by_job),
+            format!("Sent again as job {by_job}."),
+        ];
+        // The second: the words of earlier versions, still in a database they wrote.
+        if !by_that_send
+            .iter()
+            .any(|words| reason.as_deref() == Some(words))
+        {
             return Ok(None);
         }
         let moved = super::jobs::move_in(
@@ -30,7 +39,7 @@ impl Store {
             &[JobState::Cancelled],
             JobState::Uncertain,
             Some(&format!(
-                "Job {by_job}, which was to send this again, was refused by Coresignal, so this request may still exist. Look for it in your Coresignal account."
+                "Coresignal refused sending this collection again (Collection {by_job}), so the first time it was sent may still have reached it. Look for it in your Coresignal account."
             )),
             Some(crate::error::ErrorCode::Uncertain),
         )?;
@@ -41,5 +50,5 @@ impl Store {
 
 /// Why a job sent again was cancelled (matched exactly by [`Store::reopen_replaced`]).
 pub(super) fn sent_again_reason(by_job: i64) -> String {
-    format!("Sent again as job {by_job}.")
+    format!("Sent again as Collection {by_job}.")
 }

@@ -31,21 +31,21 @@ impl TeamAddress {
             return Err(TeamError::PasswordInAddress);
         }
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
-            return Err(bad("it does not start with postgres://."));
+            return Err(bad(&format!(
+                "it does not start with postgres://. {ASK_IT}"
+            )));
         }
-        let config =
-            Config::from_str(&for_driver(text)).map_err(|error| TeamError::BadAddress {
-                address: text.to_owned(),
-                reason: format!("{error}."),
-            })?;
+        let config = Config::from_str(&for_driver(text)).map_err(|error| bad(&refusal(&error)))?;
         if config.get_password().is_some() {
             return Err(TeamError::PasswordInAddress);
         }
         if config.get_hosts().is_empty() {
-            return Err(bad("it names no server."));
+            return Err(bad(&format!("it names no server. {ASK_IT}")));
         }
         if config.get_user().is_none() {
-            return Err(bad("it names no user (postgres://user@host/database)."));
+            return Err(bad(&format!(
+                "it names no user (postgres://user@host/database). {ASK_IT}"
+            )));
         }
         let loopback = config.get_hosts().iter().all(is_loopback)
             && config.get_hostaddrs().iter().all(IpAddr::is_loopback);
@@ -91,6 +91,32 @@ impl TeamAddress {
 impl std::fmt::Display for TeamAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+/// What to do about an address that cannot be used, after why.
+const ASK_IT: &str = "Ask your IT team for the address, written as postgres://user@host/database.";
+
+/// Why the driver refused an address, in words: the option it does not know or whose value it
+/// cannot read, named (an option's name only, never its value; a password was refused before).
+fn refusal(error: &tokio_postgres::Error) -> String {
+    let cause = std::error::Error::source(error).map(ToString::to_string);
+    let quoted = |text: &str| text.split('`').nth(1).map(str::to_owned);
+    match cause {
+        Some(cause) if cause.starts_with("unknown option") => match quoted(&cause) {
+            Some(option) => format!(
+                "it has a setting the app does not know, \"{option}\". Remove \"{option}=…\" from the address (after the ? or &), or ask your IT team whether it is needed and how else to give it."
+            ),
+            None => format!("it has a setting the app does not know. {ASK_IT}"),
+        },
+        Some(cause) if cause.starts_with("invalid value for option") => match quoted(&cause) {
+            Some(option) => format!(
+                "the value given for \"{option}\" cannot be read. Correct it, or leave \"{option}\" out of the address. {ASK_IT}"
+            ),
+            None => format!("a value in it cannot be read. {ASK_IT}"),
+        },
+        Some(cause) => format!("it cannot be read ({cause}). {ASK_IT}"),
+        None => format!("it cannot be read. {ASK_IT}"),
     }
 }
 
@@ -201,6 +227,29 @@ mod tests {
             assert_eq!(error, TeamError::PasswordInAddress);
             assert!(!error.to_string().contains("s3cret"));
         }
+    }
+
+    #[test]
+    fn an_unknown_option_is_named_with_what_to_do() {
+        let error =
+            TeamAddress::parse("postgres://anna@db.example.com/team?sslmod=require").unwrap_err();
+        let words = error.to_string();
+        assert!(
+            words.contains("a setting the app does not know, \"sslmod\""),
+            "{words}"
+        );
+        assert!(
+            words.contains("Remove \"sslmod=…\" from the address"),
+            "{words}"
+        );
+        assert!(!words.contains("invalid connection string"), "{words}");
+        let error =
+            TeamAddress::parse("postgres://anna@db.example.com/team?sslmode=bogus").unwrap_err();
+        let words = error.to_string();
+        assert!(
+            words.contains("the value given for \"sslmode\" cannot be read"),
+            "{words}"
+        );
     }
 
     #[test]

@@ -173,7 +173,7 @@ impl TeamQuote {
         };
         if let Some(collection) = earlier.first() {
             let before = format!(
-                "{} collected the same request on {} ({} profiles).",
+                "{} made the same collection on {} ({} profiles).",
                 collection.who,
                 day_month(&collection.at),
                 crate::jobs::group(collection.profiles)
@@ -243,7 +243,7 @@ mod tests {
         }];
         assert_eq!(
             TeamQuote::of(&[], 10, earlier).summary,
-            "Anna collected the same request on 3 May (40 profiles)."
+            "Anna made the same collection on 3 May (40 profiles)."
         );
         assert_eq!(
             TeamQuote::of(&[], 10, Vec::new()).summary,

@@ -48,11 +48,11 @@ checks only your own library.";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TeamError {
     /// The address is not a usable `postgres://` address.
-    #[error("The team library address {address:?} is not usable: {reason} Ask your IT team for an address that starts with postgres://.")]
+    #[error("The team library address {address:?} is not usable: {reason}")]
     BadAddress {
         /// The address as given (never holding a password: those are refused first).
         address: String,
-        /// Why, as a sentence.
+        /// Why, and what to do, as sentences.
         reason: String,
     },
     /// The address holds a password.

@@ -25,6 +25,6 @@ used: number,
  */
 basis: CreditsBasis, 
 /**
- * In plain words: "10 credits per profile, measured on job 12" or "… from your plan setting".
+ * In plain words: "10 credits per profile, measured on Collection 12" or "… from your plan setting".
  */
 explained: string, };
