@@ -7,6 +7,7 @@
 pub mod hostile;
 pub mod proof;
 pub mod property;
+pub mod readers;
 pub mod team_db;
 
 use std::path::{Path, PathBuf};
