@@ -90,7 +90,7 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# The parquet suite's two independent readers (pyarrow, DuckDB), pinned in tests/support/parquet-readers.txt,
+# The export suites' independent readers (pyarrow, DuckDB for Parquet; openpyxl for XLSX), pinned in tests/support/parquet-readers.txt,
 # in a venv outside the clone; remade when the pins change (the suite makes it too when missing).
 PARQUET_READERS := $(HOME)/.cache/bulk-collect/tools/parquet-readers
 $(PARQUET_READERS)/installed.txt: tests/support/parquet-readers.txt

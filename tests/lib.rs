@@ -7,6 +7,7 @@
 pub mod hostile;
 pub mod proof;
 pub mod property;
+pub mod readers;
 pub mod team_db;
 
 // The support, by what it holds; everything is re-exported here, so a suite needs only

@@ -21,46 +21,6 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The readers' Python, its venv made (or remade when the pinned versions changed).
-fn readers_python() -> PathBuf {
-    let requirements = repo().join("tests/support/parquet-readers.txt");
-    let home = std::env::var_os("HOME").expect("HOME is set");
-    let root = Path::new(&home).join(".cache/bulk-collect/tools/parquet-readers");
-    let python = root.join("bin/python");
-    let wanted = std::fs::read_to_string(&requirements).unwrap();
-    let stamp = root.join("installed.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return python;
-    }
-    let made = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(
-        made.success(),
-        "python3 -m venv failed (install python3-venv: make deps)"
-    );
-    let installed = Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args(["--only-binary=:all:", "-r"])
-        .arg(&requirements)
-        .status()
-        .unwrap();
-    assert!(
-        installed.success(),
-        "pip could not install the Parquet readers"
-    );
-    std::fs::write(stamp, wanted).unwrap();
-    python
-}
-
 /// The shared sample's records, then records a warehouse must survive.
 fn records() -> Vec<Value> {
     let sample = bulk_collect_tests::shared_data("employees-sample.jsonl.gz");
@@ -116,7 +76,7 @@ fn export(files: &[PathBuf], dir: &Path, format: ExportFormat, layout: ExportLay
 
 #[test]
 fn pyarrow_and_duckdb_read_the_same_people_and_values_in_both_layouts() {
-    let python = readers_python();
+    let python = bulk_collect_tests::readers::python();
     let dir = tempfile::tempdir().unwrap();
     let records = records();
     let input = dir.path().join("part-00000.json.gz");
