@@ -12,6 +12,8 @@
 # /proc/PID/smaps_rollup; RSS summed beside it (counts shared libraries once per process), and the
 # anonymous part of the PSS (heaps, JIT: what the app itself costs; the rest is clean pages of the
 # mapped libraries and binary, shared with every other GTK/WebKit program and reclaimable).
+# The last start's anonymous memory is also shown by what holds it: heap and JavaScript, or the
+# relocated pages of a library (libLLVM, WebKit, flite: README *Benchmarks → The installed app*).
 set -euo pipefail
 deb=$(realpath "$1") runs=${2:-5}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,6 +50,18 @@ sum_kib() { # $1: field of smaps_rollup (Pss, Rss); $2..: pids
   echo "$total"
 }
 
+held_by() { # a process's name, then its anonymous memory (MiB) grouped by the mapping that holds it
+  awk -v name="$(basename "$(readlink /proc/"$1"/exe 2>/dev/null || echo "?")")" -v exe="$(readlink /proc/"$1"/exe 2>/dev/null)" '
+    /^[0-9a-f]+-[0-9a-f]+ / {
+      f = $6; c = "libraries"
+      if (f == "" || f ~ /^\[/) c = "heap+JS"; else if (f ~ /libLLVM/) c = "LLVM"
+      else if (f ~ /_dri|glapi|EGL_mesa|GLX_mesa|gbm/) c = "Mesa"; else if (f ~ /flite/) c = "flite"
+      else if (f ~ /webkit2gtk|javascriptcore/) c = "WebKit"; else if (f == exe) c = "binary"
+    }
+    /^Anonymous:/ { kib[c] += $2 }
+    END { printf "%s", name; for (c in kib) printf " %s %.1f", c, kib[c] / 1024 }' /proc/"$1"/smaps 2>/dev/null || true
+}
+
 deb_bytes=0 installed_kib=0
 if [ -n "$deb" ]; then deb_bytes=$(stat -c %s "$deb"); installed_kib=$(dpkg-deb --field "$deb" Installed-Size); fi
 binary_bytes=$(stat -c %s "$binary")
@@ -80,6 +94,9 @@ for run in $(seq 1 "$runs"); do
     line+="${name#WebKit} $(awk -v p="$(sum_kib Pss "$pid")" -v a="$(sum_kib Pss_Anon "$pid")" 'BEGIN {printf "%.1f/%.1f", p / 1024, a / 1024}'); "
   done
   each+=("$line")
+  # Each process's private (anonymous) memory by the mapping that holds it (last run).
+  held=
+  for pid in "${tree[@]}"; do held+="$(held_by "$pid"); "; done
   kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=
 done
 
@@ -101,4 +118,5 @@ printf '| %-38s | %-22s | %-10s | %-28s |\n' "start, median of the others: mappe
 printf '| %-38s | %-22s | %-10s | %-28s |\n' "idle memory, PSS of $(median "${procs[@]}") processes" "$(mib "$idle_pss") MiB" "<= 150 MiB" "RSS sum $(mib "$(median "${rss[@]}")") MiB"
 printf '| %-38s | %-22s | %-10s | %-28s |\n' "  of which anonymous (private data)" "$(mib "$(median "${anon[@]}")") MiB" "<= 50 MiB" "the rest: mapped files (libraries)"
 echo "each process, PSS/anonymous MiB (last run): ${each[-1]}"
+echo "each process's anonymous MiB by what holds it (last run; libraries' share is their relocated pages): $held"
 echo "first paint: $(verdict "${paints[0]}" 1000) (first run), $(verdict "$paint_ms" 1000) (median); .deb: $(verdict "$deb_bytes" 15000000); idle memory: $(verdict "$idle_pss" $((150 * 1024))) (PSS), $(verdict "$(median "${anon[@]}")" $((50 * 1024))) (private)"
