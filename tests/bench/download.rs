@@ -2,17 +2,24 @@
 //! simulator on loopback, for files of 64 MiB and 512 MiB (override with `--sizes`, in MiB).
 //!
 //! Each download runs in its own process so that peak memory (VmHWM) is that download's alone.
-//! The core also checks the gzip stream and counts records while it downloads; curl only writes bytes.
+//! The core also checks the gzip stream and counts records while it downloads, fsyncs and renames;
+//! curl only writes bytes, so a second reference adds the same checks after curl (`sync`, `gzip -t`).
+//! `--runs N` sets the runs of each (default 5); `--baseline FILE` also runs an older build of this
+//! binary's child, alternating with the others, to compare a change in the same run.
 
 #![allow(missing_docs)]
 
 #[path = "common.rs"]
 mod common;
+#[path = "download_runs.rs"]
+mod runs;
 
-use common::{peak_kib, run_bench, BenchResult, MIB};
+use common::{peak_kib, run_bench, BenchResult};
+use runs::{load_average, print_heading, Fixture};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use collect_core::api::{ApiClient, ApiConfig, RateLimiter};
@@ -25,7 +32,8 @@ fn main() {
     run_bench("download-bench", child, parent);
 }
 
-/// One download by the core, in this process; prints `seconds bytes records peak_kib`.
+/// One download by the core, in this process; prints `seconds bytes records peak_kib cpu_seconds
+/// last_report_seconds` (the last: when the last progress report came, after the last byte).
 fn child(args: &[String]) -> BenchResult<()> {
     let [base, request_id, file_name, dest] = args else {
         return Err("usage: --child BASE REQUEST_ID FILE_NAME DEST".into());
@@ -42,18 +50,30 @@ fn child(args: &[String]) -> BenchResult<()> {
         )?;
         let (_cancel, cancelled) = tokio::sync::watch::channel(false);
         let started = Instant::now();
+        let last_report = AtomicU64::new(0);
+        let progress = |_| {
+            let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            last_report.store(nanos, Ordering::Relaxed);
+        };
         let done = download_file(
             &client,
             request_id,
             file_name,
             Path::new(dest),
             "bench.json.gz",
-            &|_| {},
+            &progress,
             cancelled,
         )
         .await?;
         let seconds = started.elapsed().as_secs_f64();
-        println!("{seconds} {} {} {}", done.bytes, done.records, peak_kib()?);
+        let last = last_report.load(Ordering::Relaxed) as f64 / 1e9;
+        println!(
+            "{seconds} {} {} {} {} {last}",
+            done.bytes,
+            done.records,
+            peak_kib()?,
+            cpu_seconds()?
+        );
         Ok(())
     })
 }
@@ -94,99 +114,6 @@ fn start_simulator(binaries: &Path) -> BenchResult<Simulator> {
     })
 }
 
-struct Run {
-    seconds: f64,
-    bytes: u64,
-    peak_kib: u64,
-}
-
-/// `gzip -t` on the file curl fetched: the same check the core makes (inflate to the end, CRC),
-/// without any network: the floor for "downloaded and verified".
-fn run_gzip_test(file: &Path) -> BenchResult<f64> {
-    let started = Instant::now();
-    let status = Command::new("gzip").arg("-t").arg(file).status()?;
-    if !status.success() {
-        return Err(format!("gzip -t failed on {}", file.display()).into());
-    }
-    Ok(started.elapsed().as_secs_f64())
-}
-
-fn run_core(
-    binaries: &Path,
-    base: &str,
-    request_id: &str,
-    file: &str,
-    dest: &Path,
-) -> BenchResult<Run> {
-    let _ = std::fs::remove_dir_all(dest);
-    let output = Command::new(binaries.join("download-bench"))
-        .args(["--child", base, request_id, file])
-        .arg(dest)
-        .output()?;
-    if !output.status.success() {
-        return Err(format!(
-            "core download failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
-    }
-    let text = String::from_utf8(output.stdout)?;
-    let fields: Vec<&str> = text.split_whitespace().collect();
-    let [seconds, bytes, _records, peak] = fields.as_slice() else {
-        return Err(format!("unexpected child output {text:?}").into());
-    };
-    Ok(Run {
-        seconds: seconds.parse()?,
-        bytes: bytes.parse()?,
-        peak_kib: peak.parse()?,
-    })
-}
-
-fn run_curl(base: &str, request_id: &str, file: &str, dest: &Path) -> BenchResult<(Run, f64)> {
-    std::fs::create_dir_all(dest)?;
-    let out = dest.join("curl.json.gz");
-    let url = format!("{base}/v2/data_requests/{request_id}/files/{file}");
-    let output = Command::new("/usr/bin/time")
-        .args([
-            "-f",
-            "%M",
-            "curl",
-            "--silent",
-            "--show-error",
-            "--fail",
-            "-H",
-        ])
-        .arg(format!("apikey: {KEY}"))
-        .arg("-o")
-        .arg(&out)
-        .args(["-w", "%{time_total} %{size_download}"])
-        .arg(&url)
-        .output()?;
-    if !output.status.success() {
-        return Err(format!("curl failed: {}", String::from_utf8_lossy(&output.stderr)).into());
-    }
-    let text = String::from_utf8(output.stdout)?;
-    let mut fields = text.split_whitespace();
-    let seconds: f64 = fields.next().ok_or("no time from curl")?.parse()?;
-    let bytes: u64 = fields.next().ok_or("no size from curl")?.parse()?;
-    let peak_kib: u64 = String::from_utf8(output.stderr)?
-        .lines()
-        .last()
-        .ok_or("no memory figure from /usr/bin/time")?
-        .trim()
-        .parse()?;
-    let gzip_test = run_gzip_test(&out)?;
-    std::fs::remove_file(out)?;
-    Ok((
-        Run {
-            seconds,
-            bytes,
-            peak_kib,
-        },
-        gzip_test,
-    ))
-}
-
 /// The throttle of the "real link" row: 100 MiB/s.
 const LINK_BYTES_PER_SECOND: u64 = 100 * 1024 * 1024;
 
@@ -207,95 +134,57 @@ fn set_throttle(
     })
 }
 
-/// One big file on the simulator, measured with curl, gzip -t and the core.
-struct Fixture<'a> {
-    binaries: &'a Path,
-    base: &'a str,
-    request_id: &'a str,
-    file: &'a str,
-    scratch: &'a Path,
+/// CPU time of this process so far (user + system, all threads), from `/proc/self/stat`.
+fn cpu_seconds() -> BenchResult<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // Fields after the command name (which is in parentheses and may hold spaces): utime and
+    // stime are the 12th and 13th of them, in clock ticks (100 a second on Linux).
+    let after = stat
+        .rsplit_once(')')
+        .ok_or("no command name in /proc/self/stat")?
+        .1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |index: usize| -> BenchResult<f64> {
+        Ok(fields
+            .get(index)
+            .ok_or("short /proc/self/stat")?
+            .parse::<f64>()?)
+    };
+    Ok((ticks(11)? + ticks(12)?) / 100.0)
 }
 
-impl Fixture<'_> {
-    /// Runs each side `runs` times, alternating, and prints one row (`label` follows the size).
-    fn measure(&self, runs: usize, label: &str) -> BenchResult<()> {
-        let (mut curl, mut core, mut gzip_test) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..runs {
-            let (run, test_seconds) =
-                run_curl(self.base, self.request_id, self.file, self.scratch)?;
-            curl.push(run);
-            gzip_test.push(test_seconds);
-            core.push(run_core(
-                self.binaries,
-                self.base,
-                self.request_id,
-                self.file,
-                &self.scratch.join("core"),
-            )?);
-        }
-        let rate = |runs: &[Run]| {
-            median(
-                runs.iter()
-                    .map(|run| run.bytes as f64 / MIB / run.seconds)
-                    .collect(),
-            )
-        };
-        let peak =
-            |runs: &[Run]| runs.iter().map(|run| run.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
-        let bytes = core[0].bytes as f64 / MIB;
-        let (curl_rate, core_rate) = (rate(&curl), rate(&core));
-        let gzip_rate = median(gzip_test.iter().map(|seconds| bytes / seconds).collect());
-        println!(
-            "{:>13} | {:>10.0} | {:>13.0} | {:>10.0} | {:>10.2}x | {:>6.1} MiB | {:>6.1} MiB",
-            format!("{bytes:.0} MiB{label}"),
-            curl_rate,
-            gzip_rate,
-            core_rate,
-            core_rate / curl_rate,
-            peak(&curl),
-            peak(&core)
-        );
-        Ok(())
+/// The value after `flag` in `args`, if the flag is there.
+fn option<'a>(args: &'a [String], flag: &str) -> BenchResult<Option<&'a String>> {
+    match args.iter().position(|arg| arg == flag) {
+        Some(index) => Ok(Some(
+            args.get(index + 1)
+                .ok_or_else(|| format!("{flag} needs a value"))?,
+        )),
+        None => Ok(None),
     }
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
 fn parent(args: &[String]) -> BenchResult<()> {
-    let sizes: Vec<u64> = match args.iter().position(|arg| arg == "--sizes") {
-        Some(index) => args
-            .get(index + 1)
-            .ok_or("--sizes needs a value, e.g. 64,512")?
-            .split(',')
-            .map(str::parse)
-            .collect::<Result<_, _>>()?,
+    let sizes: Vec<u64> = match option(args, "--sizes")? {
+        Some(sizes) => sizes.split(',').map(str::parse).collect::<Result<_, _>>()?,
         None => vec![64, 512],
     };
-    let runs = 3;
-    let binaries: PathBuf = std::env::current_exe()?
+    let runs: usize = option(args, "--runs")?.map_or(Ok(5), |runs| runs.parse())?;
+    let baseline = option(args, "--baseline")?.map(PathBuf::from);
+    let core = std::env::current_exe()?;
+    let binaries: PathBuf = core
         .parent()
         .ok_or("no folder for this binary")?
         .to_path_buf();
     let sim = start_simulator(&binaries)?;
     let scratch = tempfile::tempdir()?;
     let http = reqwest::Client::new();
-    println!("Download benchmark: the core (download_file: stream to .part, gzip check, record count, rename) vs curl");
+    println!("Download benchmark: the core (download_file: stream to .part, gzip check, record count, fsync, rename) vs curl");
     println!(
-        "from the project's simulator on 127.0.0.1; median of {runs} runs each, alternating.\n"
+        "from the project's simulator on 127.0.0.1; median of {runs} runs each, alternating; load average {}.\n",
+        load_average()
     );
-    println!(
-        "{:>13} | {:>10} | {:>12} | {:>10} | {:>11} | {:>10} | {:>10}",
-        "file",
-        "curl MiB/s",
-        "gzip -t MiB/s",
-        "core MiB/s",
-        "core / curl",
-        "curl peak",
-        "core peak"
-    );
+    print_heading();
     for &size in &sizes {
         let runtime = tokio::runtime::Runtime::new()?;
         let info: serde_json::Value = runtime.block_on(async {
@@ -314,7 +203,8 @@ fn parent(args: &[String]) -> BenchResult<()> {
         let request_id = info["id"].as_str().ok_or("no request id")?;
         let file = info["files"][0].as_str().ok_or("no file name")?;
         let fixture = Fixture {
-            binaries: &binaries,
+            core: &core,
+            baseline: baseline.as_ref(),
             base: &sim.base,
             request_id,
             file,
@@ -330,6 +220,8 @@ fn parent(args: &[String]) -> BenchResult<()> {
     }
     println!("\n@100: the simulator serves at most 100 MiB/s (about a 1 Gbit/s link).");
     println!("Goals: core ≥ 0.95× curl; core peak ≤ 64 MiB whatever the size.");
-    println!("The core checks the gzip while it downloads; gzip -t is that check alone, with no network.");
+    println!("curl+checks: curl, then `sync FILE` and `gzip -t FILE` (the core's fsync and check, after it).");
+    println!("tail: from the core's last progress report (the last byte handed on) to its end.");
+    println!("Load average at the end: {}.", load_average());
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! time. Channels are bounded, so memory stays flat and the slowest stage sets the pace.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -20,8 +20,6 @@ use crate::api::{ApiClient, FileResponse};
 const BATCH: usize = 512 * 1024;
 /// Batches in flight per channel: memory per download is about `2 × DEPTH × BATCH`.
 const DEPTH: usize = 16;
-/// The writer's buffer (batches are usually written straight through).
-const WRITE_BUFFER: usize = 1024 * 1024;
 /// Every this many bytes written, a helper thread asks the disk to take them (`sync_data`), so the
 /// fsync at the end has only the last few mebibytes left instead of the whole file.
 const SYNC_EVERY: u64 = 16 * 1024 * 1024;
@@ -241,10 +239,12 @@ fn stop_error(stop: Stop) -> AttemptError {
     }
 }
 
-/// Appends batches to the `.part` (or starts it over) on a blocking thread. Once `cancel` is set
-/// (a Cancel, or the lease taken over by another process), not one more byte is written: what is
-/// still queued or buffered is dropped (a later resume fetches it again). Every [`SYNC_EVERY`]
-/// bytes, a [`Syncer`] hands what was written to the disk in the background.
+/// Appends batches to the `.part` (or starts it over) on a blocking thread, each with one write
+/// straight from the batch (they are [`BATCH`] bytes, large enough; a buffer in between would only
+/// copy every byte once more). Once `cancel` is set (a Cancel, or the lease taken over by another
+/// process), not one more byte is written: what is still queued is dropped (a later resume fetches
+/// it again). Every [`SYNC_EVERY`] bytes, a [`Syncer`] hands what was written to the disk in the
+/// background.
 fn start_writer(
     file: File,
     fresh: bool,
@@ -257,7 +257,7 @@ fn start_writer(
             file.set_len(0)?;
         }
         let syncer = Syncer::start(&file);
-        let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+        let mut out = file;
         let mut first = true;
         let mut unsynced = 0u64;
         while let Some(batch) = rx.blocking_recv() {
@@ -271,16 +271,12 @@ fn start_writer(
             }
             unsynced += batch.len() as u64;
             if unsynced >= SYNC_EVERY {
-                out.flush()?;
                 syncer.nudge();
                 unsynced = 0;
             }
         }
         syncer.finish()?;
-        if *cancel.borrow() {
-            return Ok(out.into_parts().0);
-        }
-        out.into_inner().map_err(|e| e.into_error())
+        Ok(out)
     });
     (tx, handle)
 }
