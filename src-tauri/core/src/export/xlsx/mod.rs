@@ -208,7 +208,11 @@ fn sheet_name(wanted: &str, taken: &[String]) -> String {
     };
     let mut name = clean.clone();
     let mut n = 2;
-    while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+    // Excel tells names apart ignoring case, beyond ASCII too ("Éducation", "éducation").
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
         let suffix = format!(" {n}");
         name = format!("{}{suffix}", cut_to(&clean, 31 - suffix.len()));
         n += 1;

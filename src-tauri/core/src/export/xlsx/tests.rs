@@ -329,6 +329,8 @@ fn hostile_sheet_names_become_names_excel_accepts() {
         "a:b/c".to_owned(),
         "😀".repeat(20), // 20 characters, 40 as Excel counts them.
         "😀".repeat(20), // The same again: made unique within the limit.
+        "Éducation".to_owned(),
+        "éducation".to_owned(), // The same name to Excel, which ignores case beyond ASCII too.
     ];
     let sheets: Vec<Sheet> = wanted
         .iter()
