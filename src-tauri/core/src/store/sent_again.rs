@@ -52,3 +52,51 @@ impl Store {
 pub(super) fn sent_again_reason(by_job: i64) -> String {
     format!("Sent again as Collection {by_job}.")
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A job cancelled by a send again, with the words `reason` (as a database wrote them).
+    fn cancelled_by(store: &Store, reason: &str) -> i64 {
+        let connection = store.lock();
+        connection
+            .execute(
+                "INSERT INTO jobs (mode, name, kind, state, state_reason, fingerprint, \
+                 credits_per_record, download_dir, created_at, updated_at) \
+                 VALUES ('live', 'Python people', 'es_dsl', 'cancelled', ?1, 'f', 1, '', \
+                 '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')",
+                [reason],
+            )
+            .unwrap();
+        connection.last_insert_rowid()
+    }
+
+    /// A send again refused by Coresignal makes the first uncertain again, whether its reason was
+    /// written by this version or by an earlier one ("Sent again as job 7."): in a database an
+    /// earlier version wrote, the link between the two is not lost.
+    #[test]
+    fn a_refused_send_again_reopens_the_first_in_old_and_new_words() {
+        let store = Store::open_in_memory().unwrap();
+        for reason in [sent_again_reason(7), "Sent again as job 7.".to_owned()] {
+            let first = cancelled_by(&store, &reason);
+            let row = store.reopen_replaced(first, 7).unwrap();
+            assert_eq!(
+                row.map(|row| row.state),
+                Some(JobState::Uncertain),
+                "{reason}"
+            );
+        }
+        // Cancelled by another send again, or by the person: left alone.
+        for reason in ["Sent again as job 8.", "You cancelled this collection."] {
+            let other = cancelled_by(&store, reason);
+            assert!(
+                store.reopen_replaced(other, 7).unwrap().is_none(),
+                "{reason}"
+            );
+            assert_eq!(store.job(other).unwrap().state, JobState::Cancelled);
+        }
+    }
+}

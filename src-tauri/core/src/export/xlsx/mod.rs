@@ -191,16 +191,16 @@ fn column_number(column: usize, sheet: &str) -> Result<u16, ExportError> {
         })
 }
 
-/// A valid, unique sheet name: at most 31 characters, none of `[]:*?/\`.
+/// A valid, unique sheet name: at most 31 characters as Excel counts them (UTF-16 units), none of
+/// `[]:*?/\` nor a character XML cannot hold in `workbook.xml` (a control character, U+FFFE,
+/// U+FFFF), not starting or ending with `'` (also once cut).
 fn sheet_name(wanted: &str, taken: &[String]) -> String {
+    let refused = |c: char| "[]:*?/\\\u{fffe}\u{ffff}".contains(c) || c.is_control();
     let clean: String = wanted
         .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
-        .collect::<String>()
-        .trim_matches('\'')
-        .chars()
-        .take(31)
+        .map(|c| if refused(c) { '_' } else { c })
         .collect();
+    let clean = cut_to(&clean, 31).trim_matches('\'').to_owned();
     let clean = if clean.trim().is_empty() {
         "Sheet".to_owned()
     } else {
@@ -208,11 +208,26 @@ fn sheet_name(wanted: &str, taken: &[String]) -> String {
     };
     let mut name = clean.clone();
     let mut n = 2;
-    while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+    // Excel tells names apart ignoring case, beyond ASCII too ("Éducation", "éducation").
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
         let suffix = format!(" {n}");
-        let room = 31 - suffix.chars().count();
-        name = format!("{}{suffix}", clean.chars().take(room).collect::<String>());
+        name = format!("{}{suffix}", cut_to(&clean, 31 - suffix.len()));
         n += 1;
     }
     name
+}
+
+/// The longest start of `text` of at most `units` UTF-16 units.
+fn cut_to(text: &str, units: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        used += c.len_utf16();
+        if used > units {
+            return &text[..at];
+        }
+    }
+    text
 }

@@ -314,3 +314,50 @@ fn zip64_fields_are_read_back_where_sizes_pass_the_limit() {
         );
     }
 }
+
+/// Sheet names come from the records' own field names (the Full layout): whatever they hold, the
+/// names written are ones Excel accepts (checked by `rust_xlsxwriter`'s own rules) and hold no
+/// character XML cannot (a control character in `workbook.xml` makes the whole file unreadable).
+#[test]
+fn hostile_sheet_names_become_names_excel_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("names.xlsx");
+    let wanted = [
+        format!("{}'ends cut", "x".repeat(30)), // Cut to 31 characters: it would end with '.
+        "tab\there, bell\u{7}, \u{fffe}".to_owned(),
+        "'quoted'".to_owned(),
+        "a:b/c".to_owned(),
+        "😀".repeat(20), // 20 characters, 40 as Excel counts them.
+        "😀".repeat(20), // The same again: made unique within the limit.
+        "Éducation".to_owned(),
+        "éducation".to_owned(), // The same name to Excel, which ignores case beyond ASCII too.
+    ];
+    let sheets: Vec<Sheet> = wanted
+        .iter()
+        .map(|name| Sheet {
+            name: name.clone(),
+            columns: vec!["id".into()],
+        })
+        .collect();
+    XlsxExport::create(path.clone(), &sheets)
+        .unwrap()
+        .finish()
+        .unwrap();
+    let parts = parts(&std::fs::read(path).unwrap());
+    let workbook = String::from_utf8(parts[5].1.clone()).unwrap();
+    let names: Vec<&str> = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(names.len(), wanted.len(), "{workbook}");
+    let unique: std::collections::HashSet<_> = names.iter().map(|n| n.to_lowercase()).collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    for name in names {
+        assert!(!name.chars().any(char::is_control), "{name:?}");
+        assert!(!name.contains(['\u{fffe}', '\u{ffff}']), "{name:?}");
+        let mut check = Workbook::new();
+        let result = check.add_worksheet().set_name(name).map(|_| ());
+        assert!(result.is_ok(), "{name:?}: {result:?}");
+    }
+}
