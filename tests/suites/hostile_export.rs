@@ -72,6 +72,7 @@ fn the_export_of_arbitrary_records_has_one_row_per_person() {
             let date = time::macros::date!(2026 - 11 - 29);
             for (format, layout) in [
                 (ExportFormat::Xlsx, ExportLayout::People),
+                (ExportFormat::Xlsx, ExportLayout::Full),
                 (ExportFormat::Csv, ExportLayout::People),
                 (ExportFormat::Csv, ExportLayout::Full),
                 (ExportFormat::Parquet, ExportLayout::People),
@@ -101,6 +102,12 @@ fn the_export_of_arbitrary_records_has_one_row_per_person() {
                         distinct.len() + 1,
                         "a header and one row per person"
                     );
+                    // Every sheet (the Full layout's lists are named after the records' fields)
+                    // reads back, under a name Excel accepts.
+                    for name in workbook.sheet_names() {
+                        prop_assert!(excel_accepts_sheet_name(&name), "sheet name {name:?}");
+                        prop_assert!(workbook.worksheet_range(&name).is_ok(), "sheet {name:?}");
+                    }
                 }
                 if format == ExportFormat::Parquet {
                     let bytes = std::fs::read(&result.paths[0]).unwrap();
@@ -110,6 +117,19 @@ fn the_export_of_arbitrary_records_has_one_row_per_person() {
             Ok(())
         },
     );
+}
+
+/// Excel's rules for a sheet name: 1 to 31 UTF-16 units, none of `[]:*?/\\`, no `'` at either
+/// end, no control characters.
+fn excel_accepts_sheet_name(name: &str) -> bool {
+    let units = name.encode_utf16().count();
+    (1..=31).contains(&units)
+        && !name.contains(['[', ']', ':', '*', '?', '/', '\\'])
+        && !name.starts_with('\'')
+        && !name.ends_with('\'')
+        && !name
+            .chars()
+            .any(|c| c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
 }
 
 /// A line of a result file: a record, a blank line, or something that is not a record.
