@@ -194,8 +194,9 @@ pub(super) fn column_name(table: &ListTable, header_row: Option<usize>, index: u
     }
 }
 
-/// 0 → A, 25 → Z, 26 → AA.
-pub(super) fn letters(index: usize) -> String {
+/// A spreadsheet column's letters: 0 → A, 25 → Z, 26 → AA, 16,383 → XFD (also the export's
+/// cell references).
+pub(crate) fn letters(index: usize) -> String {
     let mut n = index + 1;
     let mut out = Vec::new();
     while n > 0 {

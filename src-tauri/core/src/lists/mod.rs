@@ -20,6 +20,7 @@ mod workbook;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use columns::letters as column_letters;
 pub use columns::{
     column_names, column_title, preview, HeaderChoice, ListColumn, ListPreview, ValueKind,
 };

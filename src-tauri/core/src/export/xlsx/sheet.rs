@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Number;
 
 use super::super::cell::{Cell, TextDate};
+use crate::lists::column_letters;
 
 /// The largest integer an Excel number (a double) holds exactly; larger ones are written as text.
 const EXACT_INTEGER: u64 = 1 << 53;
@@ -338,18 +339,4 @@ fn serial(date: TextDate) -> i32 {
     } else {
         days
     }
-}
-
-/// `A` for 0, `Z` for 25, `AA` for 26, … `XFD` for 16,383.
-fn column_letters(column: usize) -> String {
-    const LETTERS: &[u8; 26] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let mut letters = Vec::new();
-    let mut n = column + 1;
-    while n > 0 {
-        let rest = (n - 1) % 26;
-        letters.push(LETTERS[rest]);
-        n = (n - 1) / 26;
-    }
-    letters.reverse();
-    String::from_utf8(letters).unwrap_or_default()
 }
