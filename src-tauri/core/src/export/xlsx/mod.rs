@@ -32,13 +32,20 @@ const MAX_ROWS: u32 = 1_048_576;
 
 /// An XLSX export in progress.
 pub(crate) struct XlsxExport {
-    names: Vec<String>,
-    sheets: Vec<SheetXml>,
-    /// Each sheet's XML not yet sent to be compressed.
-    buffers: Vec<Vec<u8>>,
-    next_row: Vec<u32>,
+    sheets: Vec<SheetOut>,
     deflater: Deflater,
     staged: StagedFile,
+}
+
+/// One sheet being written.
+struct SheetOut {
+    /// Its name in the workbook.
+    name: String,
+    xml: SheetXml,
+    /// Its XML not yet sent to be compressed.
+    buffer: Vec<u8>,
+    /// The next row's index (0-based; the header is row 0).
+    next_row: u32,
 }
 
 impl XlsxExport {
@@ -52,16 +59,10 @@ impl XlsxExport {
             .unwrap_or(Path::new("."));
         let deflater =
             Deflater::start(dir, sheets.len()).map_err(|e| ExportError::write(&path, e))?;
-        let mut export = Self {
-            names: Vec::with_capacity(sheets.len()),
-            sheets: Vec::with_capacity(sheets.len()),
-            buffers: Vec::with_capacity(sheets.len()),
-            next_row: vec![1; sheets.len()],
-            deflater,
-            staged,
-        };
+        let mut names: Vec<String> = Vec::with_capacity(sheets.len());
+        let mut outs = Vec::with_capacity(sheets.len());
         for sheet in sheets {
-            let name = sheet_name(&sheet.name, &export.names);
+            let name = sheet_name(&sheet.name, &names);
             if let Some(last) = sheet.columns.len().checked_sub(1) {
                 column_number(last, &name)?;
             }
@@ -75,34 +76,41 @@ impl XlsxExport {
             let mut xml = SheetXml::new(headers.len());
             let mut buffer = Vec::with_capacity(BUFFER + BUFFER / 4);
             xml.header(&mut buffer, &headers);
-            export.names.push(name);
-            export.sheets.push(xml);
-            export.buffers.push(buffer);
+            names.push(name.clone());
+            outs.push(SheetOut {
+                name,
+                xml,
+                buffer,
+                next_row: 1,
+            });
         }
-        Ok(export)
+        Ok(Self {
+            sheets: outs,
+            deflater,
+            staged,
+        })
     }
 
     /// Appends a row to sheet `sheet`.
     pub(crate) fn row(&mut self, sheet: usize, cells: &[Cell<'_>]) -> Result<(), ExportError> {
-        let Some(row) = self.next_row.get_mut(sheet) else {
+        let Some(out) = self.sheets.get_mut(sheet) else {
             return Ok(()); // A layout only names its own sheets.
         };
-        if *row >= MAX_ROWS {
+        if out.next_row >= MAX_ROWS {
             return Err(ExportError::TooManyRows {
-                sheet: self.names[sheet].clone(),
+                sheet: out.name.clone(),
             });
         }
-        let at = *row;
-        *row += 1;
+        let at = out.next_row;
+        out.next_row += 1;
         if let Some(last) = cells.len().checked_sub(1) {
-            column_number(last, &self.names[sheet])?;
+            column_number(last, &out.name)?;
         }
-        let buffer = &mut self.buffers[sheet];
-        self.sheets[sheet].row(buffer, at, cells);
-        if buffer.len() >= BUFFER {
+        out.xml.row(&mut out.buffer, at, cells);
+        if out.buffer.len() >= BUFFER {
             let target = self.staged.target();
             self.deflater
-                .send(sheet, buffer)
+                .send(sheet, &mut out.buffer)
                 .map_err(|error| ExportError::write(target, error))?;
         }
         Ok(())
@@ -112,14 +120,14 @@ impl XlsxExport {
     pub(crate) fn finish(mut self) -> Result<Vec<PathBuf>, ExportError> {
         let path = self.staged.target().to_owned();
         let fail = |error: io::Error| ExportError::write(&path, error);
-        for (sheet, buffer) in self.buffers.iter_mut().enumerate() {
-            self.sheets[sheet].tail(buffer);
-            self.deflater.send(sheet, buffer).map_err(fail)?;
+        for (sheet, out) in self.sheets.iter_mut().enumerate() {
+            out.xml.tail(&mut out.buffer);
+            self.deflater.send(sheet, &mut out.buffer).map_err(fail)?;
         }
         let packed = self.deflater.finish().map_err(fail)?;
         let file = BufWriter::with_capacity(BUFFER, self.staged.reopen()?);
         let now = time::OffsetDateTime::now_utc();
-        write_zip(file, &self.names, &self.sheets, packed, now).map_err(fail)?;
+        write_zip(file, &self.sheets, packed, now).map_err(fail)?;
         Ok(vec![self.staged.commit()?])
     }
 }
@@ -127,11 +135,11 @@ impl XlsxExport {
 /// The whole ZIP, its parts in the order `rust_xlsxwriter` writes them.
 fn write_zip(
     file: BufWriter<File>,
-    names: &[String],
-    sheets: &[SheetXml],
+    sheets: &[SheetOut],
     packed: Vec<deflate::Packed>,
     now: time::OffsetDateTime,
 ) -> io::Result<()> {
+    let names: Vec<String> = sheets.iter().map(|sheet| sheet.name.clone()).collect();
     let mut zip = Archive::new(file);
     zip.part(
         "[Content_Types].xml",
@@ -144,9 +152,9 @@ fn write_zip(
     )?;
     zip.part("xl/theme/theme1.xml", parts::THEME.as_bytes())?;
     zip.part("xl/styles.xml", parts::STYLES.as_bytes())?;
-    zip.part("xl/workbook.xml", parts::workbook(names).as_bytes())?;
-    for (index, (xml, mut body)) in sheets.iter().zip(packed).enumerate() {
-        let head = xml.head(index == 0);
+    zip.part("xl/workbook.xml", parts::workbook(&names).as_bytes())?;
+    for (index, (sheet, mut body)) in sheets.iter().zip(packed).enumerate() {
+        let head = sheet.xml.head(index == 0);
         let mut crc = crc32fast::Hasher::new();
         crc.update(head.as_bytes());
         crc.combine(&body.crc);
@@ -164,7 +172,7 @@ fn write_zip(
         )?;
     }
     zip.part("docProps/core.xml", parts::core(now).as_bytes())?;
-    zip.part("docProps/app.xml", parts::app(names).as_bytes())?;
+    zip.part("docProps/app.xml", parts::app(&names).as_bytes())?;
     zip.finish()?
         .into_inner()
         .map_err(io::IntoInnerError::into_error)?;
