@@ -44,6 +44,11 @@ export const FAILURE_STATES: ReadonlySet<JobState> = new Set([
   "uncertain",
 ]);
 
+/** A collection as the screens name it: its name, or "Collection 12" when it has none. */
+export function collectionTitle(job: { id: number; name: string }): string {
+  return job.name || `Collection ${job.id}`;
+}
+
 /** Whether the backend offers `action` for a job. */
 export function allows(actions: readonly JobAction[], action: JobAction): boolean {
   return actions.includes(action);

@@ -2,7 +2,7 @@
 import { listJobs, type JobState, type JobSummary, type JobUpdate } from "../backend";
 import { debounce } from "../debounce";
 import { describeError, type ShownError } from "../errors";
-import { FAILURE_STATES, mergeJobs, newestUpdate, STATE_INFO } from "../jobs";
+import { collectionTitle, FAILURE_STATES, mergeJobs, newestUpdate, STATE_INFO } from "../jobs";
 import { app } from "./app.svelte";
 import { router } from "./router.svelte";
 import { toasts } from "./toasts.svelte";
@@ -168,7 +168,7 @@ class JobsStore {
   private onState(id: number, state: JobState): void {
     this.bump(id);
     this.refreshSoon();
-    const name = this.list.find((job) => job.id === id)?.name || `Collection ${id}`;
+    const name = collectionTitle({ id, name: this.list.find((job) => job.id === id)?.name ?? "" });
     const route = router.route;
     const onScreen = route.screen === "job" ? route.id : null;
     if (state === "downloaded") {
